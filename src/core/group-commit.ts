@@ -1,0 +1,62 @@
+/**
+ * Group commit: concurrent callers share one durable write.
+ *
+ * Requests that arrive while a flush is in flight wait and go together in the
+ * next one; the first request after an idle period is flushed on the next turn
+ * of the event loop (setImmediate), so the requests parsed in the same turn share
+ * its commit. Each caller is answered only after the flush that holds its request
+ * has settled, so nothing is acknowledged before it is on disk.
+ */
+export class GroupCommit<Req, Res> {
+  readonly #flush: (batch: Req[]) => Promise<Res[]>;
+  readonly #maxBatch: number;
+  #queue: { req: Req; resolve: (r: Res) => void; reject: (e: unknown) => void }[] = [];
+  #flushing = false;
+  #scheduled = false;
+
+  /**
+   * @param flush writes a batch durably and returns one result per request, in order.
+   * @param maxBatch most requests in one flush; the rest wait for the next.
+   */
+  constructor(flush: (batch: Req[]) => Promise<Res[]>, maxBatch = 1000) {
+    this.#flush = flush;
+    this.#maxBatch = maxBatch;
+  }
+
+  submit(req: Req): Promise<Res> {
+    return new Promise<Res>((resolve, reject) => {
+      this.#queue.push({ req, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Requests waiting for a flush. */
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  #schedule(): void {
+    if (this.#flushing || this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#run();
+    });
+  }
+
+  async #run(): Promise<void> {
+    if (this.#flushing || this.#queue.length === 0) return;
+    this.#flushing = true;
+    const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
+    this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
+    try {
+      const results = await this.#flush(batch.map((b) => b.req));
+      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    } finally {
+      this.#flushing = false;
+      if (this.#queue.length > 0) this.#schedule();
+    }
+  }
+}

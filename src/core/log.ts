@@ -1,0 +1,344 @@
+/**
+ * The log: topics, atomic produce with Kafka's partitioning and group commit,
+ * reads with limits and long-poll, offsets by time. Knows nothing of HTTP.
+ */
+import { createHash } from 'node:crypto';
+import { ErrorCode, GatewayError, invalid, type FieldError } from '../errors.js';
+import type {
+  AppendOutcome,
+  AppendRequest,
+  LogStore,
+  PartitionOffsets,
+  RecordPosition,
+  RecordToAppend,
+  StoredRecord,
+  TopicConfig,
+  TopicMeta,
+} from '../storage/log-store.js';
+import type { Clock } from './clock.js';
+import { GroupCommit } from './group-commit.js';
+import type { Notifier } from './notifier.js';
+import { partitionForKey, RoundRobin } from './partitioner.js';
+import { keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
+
+export interface LogSettings {
+  autoCreateTopics: boolean;
+  defaultPartitions: number;
+  maxPartitions: number;
+  maxRecordBytes: number;
+  idempotencyWindowMs: number;
+}
+
+export interface TopicDescription extends TopicMeta {
+  partitionOffsets: PartitionOffsets[];
+}
+
+export interface ProduceResult {
+  /** One per produced record, in request order. */
+  positions: RecordPosition[];
+  /** True when an earlier request with the same Idempotency-Key answered this one. */
+  replayed: boolean;
+}
+
+export interface FetchOptions {
+  maxRecords: number;
+  maxBytes: number;
+  /** Long-poll: wait up to this long for a record at `offset` when there is none yet. */
+  waitMs: number;
+  /** Aborts the wait (the client went away). */
+  signal?: AbortSignal;
+}
+
+export interface FetchResult {
+  records: StoredRecord[];
+  /** Offset to ask for next. */
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+/** Kafka's topic name rule. */
+export const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export function checkTopicName(name: string): string | undefined {
+  if (!TOPIC_NAME.test(name)) return 'must be 1-249 characters of [a-zA-Z0-9._-]';
+  if (name === '.' || name === '..') return "must not be '.' or '..'";
+  return undefined;
+}
+
+export class Log {
+  readonly #store: LogStore;
+  readonly #notifier: Notifier;
+  readonly #settings: LogSettings;
+  readonly #clock: Clock;
+  readonly #roundRobin = new RoundRobin();
+  readonly #commits: GroupCommit<AppendRequest, AppendOutcome>;
+
+  constructor(store: LogStore, notifier: Notifier, settings: LogSettings, clock: Clock) {
+    this.#store = store;
+    this.#notifier = notifier;
+    this.#settings = settings;
+    this.#clock = clock;
+    this.#commits = new GroupCommit((batch) => this.#appendAndPublish(batch));
+  }
+
+  get notifier(): Notifier {
+    return this.#notifier;
+  }
+
+  // ---------------------------------------------------------------- topics
+
+  async createTopic(name: string, partitions?: number, config: TopicConfig = {}): Promise<TopicDescription> {
+    const reason = checkTopicName(name);
+    if (reason) throw invalid(`invalid topic name: ${reason}`, [{ path: 'name', message: reason }]);
+    const count = partitions ?? this.#settings.defaultPartitions;
+    this.#checkPartitionCount(count);
+    const meta = await this.#store.createTopic(name, count, config);
+    return { ...meta, partitionOffsets: await this.#store.offsets(name) };
+  }
+
+  async listTopics(): Promise<TopicDescription[]> {
+    const topics = await this.#store.listTopics();
+    return Promise.all(topics.map(async (t) => ({ ...t, partitionOffsets: await this.#store.offsets(t.name) })));
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const meta = await this.#requireTopic(name);
+    return { ...meta, partitionOffsets: await this.#store.offsets(name) };
+  }
+
+  async updateTopic(name: string, change: { partitions?: number; config?: TopicConfig }): Promise<TopicDescription> {
+    if (change.partitions !== undefined) this.#checkPartitionCount(change.partitions);
+    const before = await this.#requireTopic(name);
+    const meta = await this.#store.updateTopic(name, change);
+    if (meta.partitions > before.partitions) {
+      this.#notifier.publishTopicChange({ topic: name, kind: 'partitions-added', partitions: meta.partitions });
+    }
+    return { ...meta, partitionOffsets: await this.#store.offsets(name) };
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.#store.deleteTopic(name);
+    this.#roundRobin.forget(name);
+    this.#notifier.publishTopicChange({ topic: name, kind: 'deleted', partitions: 0 });
+  }
+
+  async partitionOffsets(topic: string, partition: number): Promise<PartitionOffsets> {
+    const offsets = await this.#store.offsets(topic);
+    const bounds = offsets[partition];
+    if (!bounds) throw partitionNotFound(topic, partition, offsets.length);
+    return bounds;
+  }
+
+  async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    return this.#store.offsets(topic);
+  }
+
+  // ---------------------------------------------------------------- produce
+
+  /**
+   * Appends all records or none. Resolves once they are durable.
+   * Partition: the record's own, else murmur2 of its key (Kafka's default), else round-robin.
+   */
+  async produce(topic: string, records: ProduceRecord[], options: { idempotencyKey?: string } = {}): Promise<ProduceResult> {
+    let meta = await this.#store.getTopic(topic);
+    if (!meta) meta = await this.#autoCreate(topic);
+
+    const now = this.#clock.now();
+    const toAppend: RecordToAppend[] = new Array(records.length);
+    const errors: FieldError[] = [];
+    let tooLarge: FieldError | undefined;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      let partition: number;
+      if (r.partition !== undefined) {
+        partition = r.partition;
+        if (partition >= meta.partitions) {
+          errors.push({
+            path: `records/${i}/partition`,
+            message: `partition ${partition} does not exist; topic '${topic}' has partitions 0-${meta.partitions - 1}`,
+          });
+        }
+      } else if (r.key !== null) {
+        partition = partitionForKey(keyBytes(r.key), meta.partitions);
+      } else {
+        partition = this.#roundRobin.next(topic, meta.partitions);
+      }
+      const record: RecordToAppend = {
+        partition,
+        timestamp: r.timestamp ?? now,
+        key: r.key,
+        value: r.value,
+        headers: r.headers === null ? null : JSON.stringify(r.headers),
+      };
+      const bytes = recordBytes(record);
+      if (bytes > this.#settings.maxRecordBytes && !tooLarge) {
+        tooLarge = {
+          path: `records/${i}`,
+          message: `record is ${bytes} bytes; the limit is ${this.#settings.maxRecordBytes} (key + value + headers)`,
+        };
+      }
+      toAppend[i] = record;
+    }
+    if (errors.length) throw invalid(errors[0]!.message, errors);
+    if (tooLarge) throw new GatewayError(ErrorCode.RECORD_TOO_LARGE, tooLarge.message, { errors: [tooLarge] });
+
+    const request: AppendRequest = { topic, records: toAppend };
+    if (options.idempotencyKey !== undefined) {
+      request.idempotency = {
+        key: options.idempotencyKey,
+        fingerprint: fingerprint(records),
+        expiresAt: now + this.#settings.idempotencyWindowMs,
+      };
+    }
+    const outcome = await this.#commits.submit(request);
+    switch (outcome.status) {
+      case 'appended':
+        return { positions: outcome.positions, replayed: false };
+      case 'replayed':
+        return { positions: outcome.positions, replayed: true };
+      case 'key-reused':
+        throw new GatewayError(
+          ErrorCode.IDEMPOTENCY_KEY_REUSED,
+          'this Idempotency-Key was already used for a different request to this topic',
+          { idempotencyKey: options.idempotencyKey },
+        );
+      case 'rejected':
+        // The topic was deleted or shrank between our check and the commit.
+        if (outcome.reason === 'topic-not-found') throw topicNotFound(topic);
+        throw invalid('a record names a partition that no longer exists');
+    }
+  }
+
+  async #autoCreate(topic: string): Promise<TopicMeta> {
+    if (!this.#settings.autoCreateTopics) throw topicNotFound(topic);
+    try {
+      await this.createTopic(topic, this.#settings.defaultPartitions);
+    } catch (err) {
+      if (!(err instanceof GatewayError && err.code === ErrorCode.TOPIC_ALREADY_EXISTS)) throw err;
+    }
+    return this.#requireTopic(topic);
+  }
+
+  /** One store commit for the whole batch; then one notification per partition touched. */
+  async #appendAndPublish(batch: AppendRequest[]): Promise<AppendOutcome[]> {
+    const outcomes = await this.#store.append(batch);
+    const appended = new Map<string, { topic: string; partition: number; records: StoredRecord[] }>();
+    for (let i = 0; i < batch.length; i++) {
+      const outcome = outcomes[i]!;
+      if (outcome.status !== 'appended') continue;
+      const request = batch[i]!;
+      for (let j = 0; j < request.records.length; j++) {
+        const r = request.records[j]!;
+        const pos = outcome.positions[j]!;
+        const key = `${pos.partition}\u0000${request.topic}`;
+        let group = appended.get(key);
+        if (!group) appended.set(key, (group = { topic: request.topic, partition: pos.partition, records: [] }));
+        group.records.push({ offset: pos.offset, timestamp: pos.timestamp, key: r.key, value: r.value, headers: r.headers });
+      }
+    }
+    for (const group of appended.values()) {
+      // Requests are appended in order, so each partition's records are already in offset order.
+      const last = group.records[group.records.length - 1]!;
+      this.#notifier.publish({ ...group, highWatermark: last.offset + 1 });
+    }
+    return outcomes;
+  }
+
+  // ---------------------------------------------------------------- read
+
+  /**
+   * Records from `offset` on. An offset outside [logStartOffset, highWatermark] is an error
+   * that names the valid range. At the high watermark, waits up to `waitMs` for a record.
+   */
+  async fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
+    let bounds = await this.partitionOffsets(topic, partition);
+    checkOffsetInRange(topic, partition, offset, bounds);
+    if (offset === bounds.highWatermark && options.waitMs > 0) {
+      await this.#notifier.waitForAppend(topic, partition, options.waitMs, options.signal);
+      bounds = await this.partitionOffsets(topic, partition);
+    }
+    const from = Math.max(offset, bounds.logStartOffset);
+    const records =
+      from < bounds.highWatermark
+        ? await this.#store.read(topic, partition, from, { maxRecords: options.maxRecords, maxBytes: options.maxBytes })
+        : [];
+    const last = records[records.length - 1];
+    return {
+      records,
+      nextOffset: last ? last.offset + 1 : from,
+      highWatermark: bounds.highWatermark,
+      logStartOffset: bounds.logStartOffset,
+    };
+  }
+
+  /** Raw range read without waiting or range checks (for subscribers that track their own position). */
+  async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
+    return this.#store.read(topic, partition, offset, { maxRecords, maxBytes });
+  }
+
+  /**
+   * Kafka's ListOffsets: the first offset whose timestamp is at or after `timestamp`,
+   * or the high watermark when every record is older (where a consumer would wait).
+   */
+  async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number> {
+    const bounds = await this.partitionOffsets(topic, partition);
+    const found = await this.#store.offsetForTimestamp(topic, partition, timestamp);
+    return found ?? bounds.highWatermark;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  async #requireTopic(name: string): Promise<TopicMeta> {
+    const meta = await this.#store.getTopic(name);
+    if (!meta) throw topicNotFound(name);
+    return meta;
+  }
+
+  #checkPartitionCount(count: number): void {
+    if (!Number.isInteger(count) || count < 1 || count > this.#settings.maxPartitions) {
+      const message = `must be an integer from 1 to ${this.#settings.maxPartitions}`;
+      throw invalid(`invalid partition count: ${message}`, [{ path: 'partitions', message }]);
+    }
+  }
+}
+
+export function topicNotFound(topic: string): GatewayError {
+  return new GatewayError(ErrorCode.TOPIC_NOT_FOUND, `topic '${topic}' does not exist`, { topic });
+}
+
+export function partitionNotFound(topic: string, partition: number, count: number): GatewayError {
+  return new GatewayError(
+    ErrorCode.PARTITION_NOT_FOUND,
+    `partition ${partition} does not exist; topic '${topic}' has partitions 0-${count - 1}`,
+    { topic, partition, partitions: count },
+  );
+}
+
+export function checkOffsetInRange(topic: string, partition: number, offset: number, bounds: PartitionOffsets): void {
+  if (offset < bounds.logStartOffset || offset > bounds.highWatermark) {
+    throw new GatewayError(
+      ErrorCode.OFFSET_OUT_OF_RANGE,
+      `offset ${offset} is out of range for ${topic}/${partition}: valid offsets are ${bounds.logStartOffset} (logStartOffset) to ${bounds.highWatermark} (highWatermark)`,
+      { topic, partition, offset, logStartOffset: bounds.logStartOffset, highWatermark: bounds.highWatermark },
+    );
+  }
+}
+
+/** What makes two produce requests "the same" for Idempotency-Key: the records as the client sent them. */
+function fingerprint(records: ProduceRecord[]): string {
+  const hash = createHash('sha256');
+  for (const r of records) {
+    hash.update(
+      JSON.stringify([
+        r.key === null ? null : typeof r.key === 'string' ? ['s', r.key] : ['b', Buffer.from(r.key).toString('base64')],
+        typeof r.value === 'string' ? ['j', r.value] : ['b', Buffer.from(r.value).toString('base64')],
+        r.headers,
+        r.partition ?? null,
+        r.timestamp ?? null,
+      ]),
+    );
+    hash.update('\n');
+  }
+  return hash.digest('base64url');
+}

@@ -1,0 +1,85 @@
+/**
+ * "Partition advanced" signals. After each group commit the log publishes, per
+ * partition, the records it just appended; long-poll fetches wait on it, and live
+ * subscribers (WebSocket sessions at the tail) are fed from it without reading
+ * the store again.
+ */
+import type { StoredRecord } from '../storage/log-store.js';
+
+export interface AppendedRecords {
+  topic: string;
+  partition: number;
+  /** Dense, in offset order. */
+  records: StoredRecord[];
+  /** The partition's high watermark after this append. */
+  highWatermark: number;
+}
+
+export type AppendListener = (batch: AppendedRecords) => void;
+export type TopicListener = (event: { topic: string; kind: 'deleted' | 'partitions-added'; partitions: number }) => void;
+
+const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
+
+export class Notifier {
+  readonly #byPartition = new Map<string, Set<AppendListener>>();
+  readonly #topicListeners = new Set<TopicListener>();
+
+  /** Calls `listener` with every batch appended to the partition until the returned function is called. */
+  onAppend(topic: string, partition: number, listener: AppendListener): () => void {
+    const key = keyOf(topic, partition);
+    let set = this.#byPartition.get(key);
+    if (!set) this.#byPartition.set(key, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#byPartition.get(key) === set) this.#byPartition.delete(key);
+    };
+  }
+
+  /** Topic-level changes: deletion, partitions added. */
+  onTopicChange(listener: TopicListener): () => void {
+    this.#topicListeners.add(listener);
+    return () => this.#topicListeners.delete(listener);
+  }
+
+  publish(batch: AppendedRecords): void {
+    const set = this.#byPartition.get(keyOf(batch.topic, batch.partition));
+    if (!set) return;
+    for (const listener of [...set]) listener(batch);
+  }
+
+  publishTopicChange(event: Parameters<TopicListener>[0]): void {
+    for (const listener of [...this.#topicListeners]) listener(event);
+  }
+
+  /**
+   * Resolves true as soon as the partition gets a record, or false after `timeoutMs`,
+   * when the topic is deleted, or when `signal` aborts (a client that went away).
+   */
+  waitForAppend(topic: string, partition: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (signal?.aborted || timeoutMs <= 0) return resolve(false);
+      const done = (result: boolean) => {
+        clearTimeout(timer);
+        offAppend();
+        offTopic();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const offAppend = this.onAppend(topic, partition, () => done(true));
+      const offTopic = this.onTopicChange((e) => {
+        if (e.topic === topic && e.kind === 'deleted') done(false);
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Listeners registered, for tests and metrics. */
+  get listenerCount(): number {
+    let n = this.#topicListeners.size;
+    for (const set of this.#byPartition.values()) n += set.size;
+    return n;
+  }
+}

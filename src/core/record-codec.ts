@@ -1,0 +1,102 @@
+/**
+ * The record wire format shared by REST and WebSocket, and its conversions to
+ * and from what the store keeps.
+ *
+ * Produced record: { key?, keyEncoding?, value?, valueEncoding?, headers?, partition?, timestamp? }
+ * - value: any JSON value (default null), or with valueEncoding "base64" a base64
+ *   string whose bytes are stored as they are and come back byte-exact.
+ * - key: a string (its UTF-8 bytes are what murmur2 hashes, as in Kafka), or with
+ *   keyEncoding "base64" the bytes it encodes; null or absent for no key.
+ * - headers: an object of string values.
+ *
+ * Delivered record: { topic, partition, offset, timestamp, key, value, headers }
+ * plus keyEncoding / valueEncoding "base64" where the key or value is binary.
+ */
+import type { RecordToAppend, StoredRecord } from '../storage/log-store.js';
+
+/** A produced record after validation, before partitioning. */
+export interface ProduceRecord {
+  key: string | Uint8Array | null;
+  /** JSON text of a JSON value, or bytes. */
+  value: string | Uint8Array;
+  headers: Record<string, string> | null;
+  partition?: number;
+  timestamp?: number;
+}
+
+export interface ProduceRecordInput {
+  key?: string | null;
+  keyEncoding?: 'utf8' | 'base64';
+  value?: unknown;
+  valueEncoding?: 'json' | 'base64';
+  headers?: Record<string, string>;
+  partition?: number;
+  timestamp?: number;
+}
+
+export function decodeProduceRecord(input: ProduceRecordInput): ProduceRecord {
+  const key =
+    input.key === undefined || input.key === null
+      ? null
+      : input.keyEncoding === 'base64'
+        ? Buffer.from(input.key, 'base64')
+        : input.key;
+  const value =
+    input.valueEncoding === 'base64'
+      ? Buffer.from(input.value as string, 'base64')
+      : JSON.stringify(input.value === undefined ? null : input.value);
+  const headers = input.headers && Object.keys(input.headers).length > 0 ? input.headers : null;
+  return { key, value, headers, partition: input.partition, timestamp: input.timestamp };
+}
+
+/** Strict base64 (RFC 4648, padding optional), so a typo is an error rather than silently dropped bytes. */
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+
+/** Bytes a record occupies in the store (key + value + headers), for size limits. */
+export function recordBytes(r: Pick<RecordToAppend, 'key' | 'value' | 'headers'>): number {
+  const k = r.key === null ? 0 : typeof r.key === 'string' ? Buffer.byteLength(r.key) : r.key.length;
+  const v = typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length;
+  const h = r.headers === null ? 0 : Buffer.byteLength(r.headers);
+  return k + v + h;
+}
+
+export function keyBytes(key: string | Uint8Array): Uint8Array {
+  return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+}
+
+/**
+ * Serializes records of one partition as a JSON array text, splicing the stored JSON
+ * text of values and headers in without parsing them: one pass, no intermediate objects.
+ */
+export function recordsToJson(topic: string, partition: number, records: readonly StoredRecord[]): string {
+  if (records.length === 0) return '[]';
+  const prefix = `{"topic":${JSON.stringify(topic)},"partition":${partition},"offset":`;
+  const parts: string[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) parts[i] = prefix + recordTail(records[i]!);
+  return '[' + parts.join(',') + ']';
+}
+
+function recordTail(r: StoredRecord): string {
+  let s = `${r.offset},"timestamp":${r.timestamp},"key":`;
+  if (r.key === null) s += 'null';
+  else if (typeof r.key === 'string') s += JSON.stringify(r.key);
+  else s += `"${Buffer.from(r.key.buffer, r.key.byteOffset, r.key.byteLength).toString('base64')}","keyEncoding":"base64"`;
+  s += ',"value":';
+  if (typeof r.value === 'string') s += r.value;
+  else s += `"${Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength).toString('base64')}","valueEncoding":"base64"`;
+  s += ',"headers":' + (r.headers ?? '{}') + '}';
+  return s;
+}
+
+/** The delivered record as an object (for callers that need one; transports use recordsToJson). */
+export interface DeliveredRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: string | null;
+  keyEncoding?: 'base64';
+  value: unknown;
+  valueEncoding?: 'base64';
+  headers: Record<string, string>;
+}

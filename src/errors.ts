@@ -1,0 +1,64 @@
+/**
+ * One error type for the whole gateway, with a closed set of codes.
+ * Clients branch on `code`, never on message text. No HTTP status lives here:
+ * transports map codes to their own vocabulary (http/problem.ts, ws close codes).
+ */
+export const ErrorCode = {
+  /** Input failed validation; `details.errors` lists the fields. */
+  INVALID_REQUEST: 'INVALID_REQUEST',
+  TOPIC_NOT_FOUND: 'TOPIC_NOT_FOUND',
+  TOPIC_ALREADY_EXISTS: 'TOPIC_ALREADY_EXISTS',
+  PARTITION_NOT_FOUND: 'PARTITION_NOT_FOUND',
+  /** Partition counts only grow (Kafka's rule: keys would move otherwise). */
+  INVALID_PARTITIONS: 'INVALID_PARTITIONS',
+  /** Requested offset outside [logStartOffset, highWatermark]. */
+  OFFSET_OUT_OF_RANGE: 'OFFSET_OUT_OF_RANGE',
+  RECORD_TOO_LARGE: 'RECORD_TOO_LARGE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** Same Idempotency-Key, different request body. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  GROUP_NOT_FOUND: 'GROUP_NOT_FOUND',
+  MEMBER_NOT_FOUND: 'MEMBER_NOT_FOUND',
+  /** The member was expelled or left, or names a stale epoch (KIP-848 FENCED_MEMBER_EPOCH). */
+  FENCED_MEMBER: 'FENCED_MEMBER',
+  /** The member commits or reads a partition it does not own. */
+  NOT_PARTITION_OWNER: 'NOT_PARTITION_OWNER',
+  /** The operation needs a group without members. */
+  GROUP_NOT_EMPTY: 'GROUP_NOT_EMPTY',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The gateway is shutting down or the store is closed. */
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A field that failed validation: a JSON-pointer-like path and the reason. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class GatewayError extends Error {
+  override name = 'GatewayError';
+  readonly code: ErrorCode;
+  /** Extra machine-readable members for the problem document (e.g. the valid offset range). */
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function invalid(message: string, errors: FieldError[] = []): GatewayError {
+  return new GatewayError(ErrorCode.INVALID_REQUEST, message, errors.length ? { errors } : {});
+}
+
+export function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof GatewayError;
+}

@@ -1,0 +1,92 @@
+/**
+ * Wires the gateway together: store -> core -> transports -> HTTP server.
+ * The only module (with main.ts) that knows the concrete SQLite store.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { Log } from './core/log.js';
+import { Notifier } from './core/notifier.js';
+import { Retention } from './core/retention.js';
+import { createApp, type App } from './http/app.js';
+import type { LogStore } from './storage/log-store.js';
+import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+
+export interface GatewayOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Another LogStore implementation; defaults to SQLite in config.dataDir. */
+  store?: LogStore;
+}
+
+export interface Gateway {
+  readonly config: Config;
+  readonly app: App;
+  readonly log: Log;
+  readonly store: LogStore;
+  readonly logger: Logger;
+  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** Graceful: stop accepting, end long-polls, finish in-flight requests, close the store. */
+  close(): Promise<void>;
+}
+
+export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
+  const notifier = new Notifier();
+  const log = new Log(store, notifier, config, clock);
+  const retention = new Retention(store, clock);
+  const shutdown = new AbortController();
+
+  const app = createApp({
+    config,
+    log,
+    store,
+    shutdown: shutdown.signal,
+    onUnexpectedError: (err) => logger.error({ err }, 'unexpected error while handling a request'),
+  });
+
+  let server: ServerType | undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    config,
+    app,
+    log,
+    store,
+    logger,
+    listen() {
+      return new Promise((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+          retention.start(config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
+          const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+          resolve({ host: info.address, port: info.port, url: `http://${host}:${info.port}` });
+        });
+        s.once('error', reject);
+        server = s;
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        shutdown.abort();
+        await retention.stop();
+        if (server) {
+          const s = server;
+          const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+          if ('closeIdleConnections' in s) s.closeIdleConnections();
+          const timer = setTimeout(() => {
+            if ('closeAllConnections' in s) s.closeAllConnections();
+          }, config.shutdownTimeoutMs);
+          await closed;
+          clearTimeout(timer);
+        }
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The REST transport: an OpenAPIHono app assembled from one router per resource.
+ * It validates, calls the core, and maps results and errors; it holds no state.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { Config } from '../config.js';
+import type { Log } from '../core/log.js';
+import { ErrorCode, GatewayError } from '../errors.js';
+import type { LogStore } from '../storage/log-store.js';
+import { healthRoutes } from './health.js';
+import { openApiDocument, toYaml } from './openapi.js';
+import { errorHandler, problemResponse } from './problem.js';
+import { recordRoutes } from './records.js';
+import { topicRoutes } from './topics.js';
+
+export interface AppDeps {
+  config: Config;
+  log: Log;
+  store: LogStore;
+  /** Aborted when the gateway starts shutting down: long-polls answer at once. */
+  shutdown: AbortSignal;
+  onUnexpectedError: (err: unknown) => void;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono();
+
+  app.use('*', async (c, next) => {
+    if (deps.shutdown.aborted && c.req.path === '/readyz') {
+      return problemResponse(new GatewayError(ErrorCode.UNAVAILABLE, 'the gateway is shutting down'));
+    }
+    const method = c.req.method;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const type = c.req.header('content-type');
+      const length = c.req.header('content-length');
+      const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+      if (hasBody && (type === undefined || !JSON_TYPE.test(type))) {
+        return problemResponse(
+          new GatewayError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `content-type must be application/json, not ${type ?? 'absent'}`),
+          { accept: 'application/json' },
+        );
+      }
+    }
+    await next();
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () =>
+        problemResponse(
+          new GatewayError(
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            `request body is over the limit of ${deps.config.maxBodyBytes} bytes (setting maxBodyBytes)`,
+            { limit: deps.config.maxBodyBytes },
+          ),
+        ),
+    }),
+  );
+
+  app.route('/', healthRoutes(deps.store));
+  app.route('/', topicRoutes(deps.log));
+  app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
+
+  let yaml: string | undefined;
+  app.get('/openapi.json', (c) => c.json(openApiDocument(app)));
+  app.get('/openapi.yaml', (c) => {
+    yaml ??= toYaml(openApiDocument(app));
+    return c.body(yaml, 200, { 'content-type': 'application/yaml' });
+  });
+
+  app.notFound((c) =>
+    problemResponse(new GatewayError(ErrorCode.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError(errorHandler(deps.onUnexpectedError));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,174 @@
+/** Produce and fetch records; offsets by time. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Log } from '../core/log.js';
+import { decodeProduceRecord, recordsToJson } from '../core/record-codec.js';
+import type { Config } from '../config.js';
+import { invalid } from '../errors.js';
+import { newRouter, jsonText } from './router.js';
+import {
+  Offset,
+  PartitionParam,
+  problem,
+  ProduceRecordSchema,
+  queryInt,
+  RecordSchema,
+  Timestamp,
+  TopicParam,
+} from './schemas.js';
+
+const ProduceRequestSchema = z
+  .strictObject({ records: z.array(ProduceRecordSchema).min(1) })
+  .openapi('ProduceRequest', {
+    example: { records: [{ key: 'customer-7', value: { total: 42 } }, { value: 'plain text works too' }] },
+  });
+
+const ProduceResponseSchema = z
+  .object({
+    topic: z.string(),
+    records: z.array(z.object({ partition: z.number().int(), offset: Offset, timestamp: Timestamp })).openapi({
+      description: 'Where each record landed, in request order.',
+    }),
+  })
+  .openapi('ProduceResponse');
+
+const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({
+      description:
+        'Retrying a request with the same key (same topic, same records) within the idempotency window returns the first response and appends nothing.',
+    }),
+});
+
+const FetchResponseSchema = z
+  .object({
+    records: z.array(RecordSchema),
+    nextOffset: Offset.openapi({ description: 'Offset to ask for next.' }),
+    highWatermark: Offset,
+    logStartOffset: Offset,
+  })
+  .openapi('FetchResponse');
+
+const produce = createRoute({
+  method: 'post',
+  path: '/v1/topics/{topic}/records',
+  tags: ['records'],
+  operationId: 'produceRecords',
+  summary: 'Append records atomically; answered once they are on disk',
+  request: {
+    params: TopicParam,
+    headers: IdempotencyHeader,
+    body: { required: true, content: { 'application/json': { schema: ProduceRequestSchema } } },
+  },
+  responses: {
+    200: {
+      description: 'All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true)',
+      content: { 'application/json': { schema: ProduceResponseSchema } },
+    },
+    400: problem('Invalid records'),
+    404: problem('No such topic (and auto-creation is off)'),
+    413: problem('Body or a record over the configured limits'),
+    415: problem('Body is not JSON'),
+    422: problem('Idempotency-Key reused with a different request'),
+  },
+});
+
+const fetchRecords = createRoute({
+  method: 'get',
+  path: '/v1/topics/{topic}/partitions/{partition}/records',
+  tags: ['records'],
+  operationId: 'fetchRecords',
+  summary: 'Read records in offset order; long-polls with waitMs',
+  request: {
+    params: PartitionParam,
+    query: z.object({
+      offset: queryInt('First offset to read; defaults to the log start offset.').optional(),
+      limit: queryInt('Most records to return.', 1).optional(),
+      maxBytes: queryInt('Soft byte budget (keys, values, headers); the first record is always returned.', 1).optional(),
+      waitMs: queryInt('At the high watermark, wait up to this long for a record.').optional(),
+    }),
+  },
+  responses: {
+    200: { description: 'Records from offset on', content: { 'application/json': { schema: FetchResponseSchema } } },
+    400: problem('Invalid query'),
+    404: problem('No such topic or partition'),
+    416: problem('Offset outside [logStartOffset, highWatermark]; the problem names the valid range'),
+  },
+});
+
+const offsetsByTime = createRoute({
+  method: 'get',
+  path: '/v1/topics/{topic}/partitions/{partition}/offsets',
+  tags: ['records'],
+  operationId: 'getPartitionOffsets',
+  summary: "Kafka's ListOffsets: earliest, latest, and the first offset at or after a timestamp",
+  request: {
+    params: PartitionParam,
+    query: z.object({ timestamp: queryInt('Epoch ms.').optional() }),
+  },
+  responses: {
+    200: {
+      description: 'Offsets',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              partition: z.number().int(),
+              earliest: Offset.openapi({ description: 'The log start offset.' }),
+              latest: Offset.openapi({ description: 'The high watermark.' }),
+              timestamp: Timestamp.optional(),
+              offset: Offset.optional().openapi({
+                description: 'First offset whose timestamp is >= the given one; the high watermark if none is.',
+              }),
+            })
+            .openapi('OffsetsByTime'),
+        },
+      },
+    },
+    400: problem('Invalid query'),
+    404: problem('No such topic or partition'),
+  },
+});
+
+export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal) {
+  return newRouter()
+    .openapi(produce, async (c) => {
+      const { topic } = c.req.valid('param');
+      const { records } = c.req.valid('json');
+      const idempotencyKey = c.req.valid('header')['idempotency-key'];
+      if (records.length > config.maxRecordsPerRequest) {
+        throw invalid(`body/records: at most ${config.maxRecordsPerRequest} records per request`, [
+          { path: 'body/records', message: `at most ${config.maxRecordsPerRequest} records per request` },
+        ]);
+      }
+      const result = await log.produce(topic, records.map(decodeProduceRecord), { idempotencyKey });
+      const headers: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
+      return c.json({ topic, records: result.positions }, 200, headers);
+    })
+    .openapi(fetchRecords, async (c) => {
+      const { topic, partition } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const offset = q.offset ?? (await log.partitionOffsets(topic, partition)).logStartOffset;
+      const result = await log.fetch(topic, partition, offset, {
+        maxRecords: Math.min(q.limit ?? config.fetchDefaultLimit, config.fetchMaxLimit),
+        maxBytes: Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes),
+        waitMs: Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs),
+        signal: AbortSignal.any([c.req.raw.signal, shutdown]),
+      });
+      const body =
+        `{"records":${recordsToJson(topic, partition, result.records)},"nextOffset":${result.nextOffset},` +
+        `"highWatermark":${result.highWatermark},"logStartOffset":${result.logStartOffset}}`;
+      return jsonText<never>(body, 200);
+    })
+    .openapi(offsetsByTime, async (c) => {
+      const { topic, partition } = c.req.valid('param');
+      const { timestamp } = c.req.valid('query');
+      const bounds = await log.partitionOffsets(topic, partition);
+      const body = { partition, earliest: bounds.logStartOffset, latest: bounds.highWatermark };
+      if (timestamp === undefined) return c.json(body, 200);
+      return c.json({ ...body, timestamp, offset: await log.offsetForTimestamp(topic, partition, timestamp) }, 200);
+    });
+}

@@ -1,0 +1,15 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { validationHook } from './problem.js';
+
+/** Every resource router validates the same way: failures become 400 problem details naming the field. */
+export function newRouter() {
+  return new OpenAPIHono({ defaultHook: validationHook });
+}
+
+/**
+ * A JSON response whose body was serialized by the core (records are spliced from
+ * stored JSON text, not re-stringified). Typed as the route's declared body.
+ */
+export function jsonText<T>(text: string, status: number, headers: Record<string, string> = {}): T {
+  return new Response(text, { status, headers: { 'content-type': 'application/json', ...headers } }) as unknown as T;
+}

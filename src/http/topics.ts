@@ -1,0 +1,133 @@
+/** Topic administration: create, list, describe, change, delete. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { newRouter } from './router.js';
+import type { Log, TopicDescription } from '../core/log.js';
+import { PartitionOffsetsSchema, problem, TopicName, TopicParam } from './schemas.js';
+
+const TopicConfigSchema = z
+  .strictObject({
+    retentionMs: z
+      .number()
+      .int()
+      .min(1)
+      .nullable()
+      .optional()
+      .openapi({ description: 'Delete records older than this many ms; null keeps them forever (the default).' }),
+  })
+  .openapi('TopicConfig');
+
+const TopicSchema = z
+  .object({
+    name: z.string(),
+    partitions: z.number().int(),
+    config: TopicConfigSchema,
+    createdAt: z.number().int().openapi({ description: 'Epoch ms.' }),
+    partitionOffsets: z.array(PartitionOffsetsSchema),
+  })
+  .openapi('Topic');
+
+const CreateTopicSchema = z
+  .strictObject({
+    name: TopicName,
+    partitions: z.number().int().min(1).optional().openapi({ description: 'Defaults to the server setting defaultPartitions.', example: 3 }),
+    config: TopicConfigSchema.optional(),
+  })
+  .openapi('CreateTopic');
+
+const UpdateTopicSchema = z
+  .strictObject({
+    partitions: z.number().int().min(1).optional().openapi({ description: 'New partition count; it can only grow.' }),
+    config: TopicConfigSchema.optional().openapi({ description: 'Fields to change; absent fields keep their value.' }),
+  })
+  .openapi('UpdateTopic');
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const createTopic = createRoute({
+  method: 'post',
+  path: '/v1/topics',
+  tags: ['topics'],
+  operationId: 'createTopic',
+  summary: 'Create a topic',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateTopicSchema } } } },
+  responses: {
+    201: json(TopicSchema, 'Created'),
+    400: problem('Invalid name, partition count or config'),
+    409: problem('A topic with this name exists'),
+    415: problem('Body is not JSON'),
+  },
+});
+
+const listTopics = createRoute({
+  method: 'get',
+  path: '/v1/topics',
+  tags: ['topics'],
+  operationId: 'listTopics',
+  summary: 'List topics',
+  responses: { 200: json(z.object({ topics: z.array(TopicSchema) }), 'All topics, by name') },
+});
+
+const getTopic = createRoute({
+  method: 'get',
+  path: '/v1/topics/{topic}',
+  tags: ['topics'],
+  operationId: 'getTopic',
+  summary: 'Describe a topic, with each partition’s log start offset and high watermark',
+  request: { params: TopicParam },
+  responses: { 200: json(TopicSchema, 'The topic'), 400: problem('Invalid topic name'), 404: problem('No such topic') },
+});
+
+const updateTopic = createRoute({
+  method: 'patch',
+  path: '/v1/topics/{topic}',
+  tags: ['topics'],
+  operationId: 'updateTopic',
+  summary: 'Change a topic’s config or raise its partition count',
+  request: { params: TopicParam, body: { required: true, content: { 'application/json': { schema: UpdateTopicSchema } } } },
+  responses: {
+    200: json(TopicSchema, 'The changed topic'),
+    400: problem('Invalid change (e.g. fewer partitions)'),
+    404: problem('No such topic'),
+    415: problem('Body is not JSON'),
+  },
+});
+
+const deleteTopic = createRoute({
+  method: 'delete',
+  path: '/v1/topics/{topic}',
+  tags: ['topics'],
+  operationId: 'deleteTopic',
+  summary: 'Delete a topic, its records and every group’s offsets for it',
+  request: { params: TopicParam },
+  responses: { 204: { description: 'Deleted' }, 404: problem('No such topic') },
+});
+
+const view = (t: TopicDescription) => ({
+  name: t.name,
+  partitions: t.partitions,
+  config: t.config,
+  createdAt: t.createdAt,
+  partitionOffsets: t.partitionOffsets,
+});
+
+export function topicRoutes(log: Log) {
+  return newRouter()
+    .openapi(createTopic, async (c) => {
+      const body = c.req.valid('json');
+      const topic = await log.createTopic(body.name, body.partitions, body.config ?? {});
+      return c.json(view(topic), 201, { location: `/v1/topics/${topic.name}` });
+    })
+    .openapi(listTopics, async (c) => c.json({ topics: (await log.listTopics()).map(view) }, 200))
+    .openapi(getTopic, async (c) => c.json(view(await log.describeTopic(c.req.valid('param').topic)), 200))
+    .openapi(updateTopic, async (c) => {
+      const change = c.req.valid('json');
+      return c.json(view(await log.updateTopic(c.req.valid('param').topic, change)), 200);
+    })
+    .openapi(deleteTopic, async (c) => {
+      await log.deleteTopic(c.req.valid('param').topic);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,163 @@
+/**
+ * The storage contract. The core talks to storage only through this interface,
+ * so a second backend (a NATS JetStream cluster is planned) can replace SQLite
+ * without touching the core or the transports. Every method is asynchronous
+ * because that backend will be reached over the network; nothing here exposes
+ * a database handle, a transaction or an SQL type.
+ *
+ * Offsets and timestamps are JavaScript numbers: exact up to 2^53 - 1, which at
+ * a million records a second lasts 285 years per partition.
+ *
+ * Any implementation must pass test/storage/log-store.conformance.ts.
+ */
+
+/** Per-topic settings a client may set. Absent fields take the gateway's defaults. */
+export interface TopicConfig {
+  /** Records older than this (by timestamp) are deleted by retention. null: keep forever. */
+  retentionMs?: number | null;
+}
+
+export interface TopicMeta {
+  name: string;
+  partitions: number;
+  config: TopicConfig;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+/** Kafka's per-partition bounds. */
+export interface PartitionOffsets {
+  partition: number;
+  /** First offset still stored (moves forward with retention). */
+  logStartOffset: number;
+  /** The next offset to be written; also the count of records ever appended. */
+  highWatermark: number;
+}
+
+/**
+ * A record as stored and read back.
+ * - `key`: a string is a UTF-8 text key; bytes are a binary key; null is no key.
+ * - `value`: a string is the JSON text of a JSON value; bytes are a binary value.
+ * - `headers`: the JSON text of an object of string values, or null when there are none.
+ * Keeping JSON as text lets readers splice it into responses without parsing it again.
+ */
+export interface StoredRecord {
+  offset: number;
+  timestamp: number;
+  key: string | Uint8Array | null;
+  value: string | Uint8Array;
+  headers: string | null;
+}
+
+/** A record ready to append: the partition and timestamp are already chosen. */
+export interface RecordToAppend {
+  partition: number;
+  timestamp: number;
+  key: string | Uint8Array | null;
+  value: string | Uint8Array;
+  headers: string | null;
+}
+
+/** Where one appended record landed. */
+export interface RecordPosition {
+  partition: number;
+  offset: number;
+  timestamp: number;
+}
+
+/** One produce request: all of its records are appended, or none. */
+export interface AppendRequest {
+  topic: string;
+  records: RecordToAppend[];
+  /**
+   * When set, the request is remembered under this key (per topic) in the same
+   * transaction as its records; a later request with the same key and
+   * fingerprint before `expiresAt` is answered from memory and appends nothing.
+   */
+  idempotency?: { key: string; fingerprint: string; expiresAt: number };
+}
+
+export type AppendOutcome =
+  | { status: 'appended'; positions: RecordPosition[] }
+  /** An earlier request with the same Idempotency-Key was appended: its positions. */
+  | { status: 'replayed'; positions: RecordPosition[] }
+  /** Same Idempotency-Key, different content. Nothing appended. */
+  | { status: 'key-reused' }
+  /** The topic vanished or a partition is out of range. Nothing appended. */
+  | { status: 'rejected'; reason: 'topic-not-found' | 'partition-not-found' };
+
+export interface ReadLimits {
+  /** Most records to return. */
+  maxRecords: number;
+  /**
+   * Soft byte budget over keys, values and headers: reading stops before the record
+   * that would pass it, except that the first record is always returned (as Kafka does,
+   * so that one oversized record cannot stall a consumer).
+   */
+  maxBytes: number;
+}
+
+/** A group's committed position in one partition (Kafka: the next offset to read). */
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** Epoch ms of the commit. */
+  committedAt: number;
+}
+
+/** A consumer group's coordinator state, opaque to storage (the coordinator owns its shape). */
+export interface StoredGroup {
+  group: string;
+  state: unknown;
+}
+
+export interface LogStore {
+  // --- topics ---
+  /** Throws GatewayError TOPIC_ALREADY_EXISTS. */
+  createTopic(name: string, partitions: number, config: TopicConfig): Promise<TopicMeta>;
+  listTopics(): Promise<TopicMeta[]>;
+  getTopic(name: string): Promise<TopicMeta | undefined>;
+  /** Raise the partition count and/or replace config fields. Throws TOPIC_NOT_FOUND, INVALID_PARTITIONS. */
+  updateTopic(name: string, change: { partitions?: number; config?: TopicConfig }): Promise<TopicMeta>;
+  /** Deletes the topic, its records, its idempotency keys and every group's offsets for it. Throws TOPIC_NOT_FOUND. */
+  deleteTopic(name: string): Promise<void>;
+
+  // --- the log ---
+  /**
+   * Appends several independent requests in ONE durable commit (group commit).
+   * Each request is atomic on its own; one request's rejection does not affect the
+   * others. Offsets are dense per partition, in request order then record order.
+   * Resolves only once the commit is on disk; rejects (appending nothing) if it cannot be.
+   */
+  append(requests: AppendRequest[]): Promise<AppendOutcome[]>;
+  /** Records at offsets >= `fromOffset`, in offset order, within the limits. */
+  read(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<StoredRecord[]>;
+  /** Bounds of every partition of a topic, indexed by partition. Throws TOPIC_NOT_FOUND. */
+  offsets(topic: string): Promise<PartitionOffsets[]>;
+  /** First offset whose timestamp is >= `timestamp` (Kafka's ListOffsets), or null when none is. */
+  offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null>;
+  /** Deletes records below `offset` and advances the log start offset (retention, DeleteRecords). */
+  truncateBefore(topic: string, partition: number, offset: number): Promise<void>;
+  /** Forgets idempotency keys that expired before `now`. */
+  expireIdempotencyKeys(now: number): Promise<number>;
+
+  // --- consumer groups ---
+  /** Every group that has stored state or committed offsets. */
+  listGroups(): Promise<StoredGroup[]>;
+  /** Replaces a group's coordinator state (durably, like records). */
+  saveGroup(group: string, state: unknown): Promise<void>;
+  /** Forgets a group's state and all its committed offsets. */
+  deleteGroup(group: string): Promise<void>;
+  /**
+   * Stores committed offsets, and optionally the group's new state, in one commit.
+   * Offsets are validated by the caller.
+   */
+  commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, state?: unknown): Promise<void>;
+  committedOffsets(group: string): Promise<CommittedOffset[]>;
+
+  // --- lifecycle ---
+  /** Resolves when the store can read and write (readiness probe). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

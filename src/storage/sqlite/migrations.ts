@@ -1,0 +1,62 @@
+/**
+ * Append-only schema migrations, tracked by `PRAGMA user_version`.
+ * Never edit a shipped entry: add a new one.
+ *
+ * Design notes:
+ * - `records` is WITHOUT ROWID keyed by (topic_id, partition, offset): the log is
+ *   one B-tree ordered exactly as it is read, with no second index to maintain.
+ * - `key` and `value` are declared BLOB, whose affinity never converts: a TEXT
+ *   value stays TEXT (a UTF-8 key, or the JSON text of a JSON value) and a BLOB
+ *   stays BLOB (binary), so the column's storage class records the encoding.
+ * - `partitions.high_watermark` is written in the same transaction as the records,
+ *   so the next offset survives retention deleting every record.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE topics (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL UNIQUE,
+    partitions  INTEGER NOT NULL,
+    config      TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE TABLE partitions (
+    topic_id          INTEGER NOT NULL,
+    partition         INTEGER NOT NULL,
+    log_start_offset  INTEGER NOT NULL,
+    high_watermark    INTEGER NOT NULL,
+    PRIMARY KEY (topic_id, partition)
+  ) WITHOUT ROWID;
+  CREATE TABLE records (
+    topic_id   INTEGER NOT NULL,
+    partition  INTEGER NOT NULL,
+    offset     INTEGER NOT NULL,
+    timestamp  INTEGER NOT NULL,
+    key        BLOB,
+    value      BLOB    NOT NULL,
+    headers    TEXT,
+    PRIMARY KEY (topic_id, partition, offset)
+  ) WITHOUT ROWID;
+  CREATE TABLE idempotency_keys (
+    topic_id     INTEGER NOT NULL,
+    key          TEXT    NOT NULL,
+    fingerprint  TEXT    NOT NULL,
+    positions    TEXT    NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    PRIMARY KEY (topic_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+  CREATE TABLE groups (
+    name   TEXT PRIMARY KEY,
+    state  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE group_offsets (
+    group_name    TEXT    NOT NULL,
+    topic         TEXT    NOT NULL,
+    partition     INTEGER NOT NULL,
+    offset        INTEGER NOT NULL,
+    committed_at  INTEGER NOT NULL,
+    PRIMARY KEY (group_name, topic, partition)
+  ) WITHOUT ROWID;
+  `,
+];

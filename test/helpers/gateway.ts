@@ -1,0 +1,50 @@
+/**
+ * Test helpers: a real gateway on an ephemeral port with a real SQLite file in a
+ * temp dir. Cleanup is owned by the helper (onTestFinished), so tests stay short.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { loadConfig, type ConfigInput } from '../../src/config.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
+
+export function tempDir(prefix = 'logway-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  url: string;
+  port: number;
+  dataDir: string;
+  /** fetch against the gateway: `api('/v1/topics')`. */
+  api: (p: string, init?: RequestInit) => Promise<Response>;
+  /** JSON request helper: sends `body` as JSON, returns status, headers and parsed body. */
+  json: <T = any>(method: string, p: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; headers: Headers; body: T }>;
+}
+
+/** Starts a gateway; it is closed (and its temp dir removed) when the test finishes. */
+export async function startGateway(
+  overrides: ConfigInput = {},
+  options: GatewayOptions & { dataDir?: string; keep?: boolean } = {},
+): Promise<RunningGateway> {
+  const dataDir = options.dataDir ?? tempDir();
+  const config = loadConfig({ overrides: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir, ...overrides } });
+  const gateway = await createGateway(config, options);
+  const { url, port } = await gateway.listen();
+  if (!options.keep) onTestFinished(() => gateway.close());
+  const api = (p: string, init?: RequestInit) => fetch(url + p, init);
+  const json = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await api(p, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  return { gateway, url, port, dataDir, api, json };
+}
