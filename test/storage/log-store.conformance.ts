@@ -1,0 +1,525 @@
+/**
+ * The LogStore conformance suite: the behaviour every storage backend must have.
+ * A backend's test file calls `logStoreConformance(name, factory)`; the factory
+ * makes a fresh, empty storage each call, whose `open()` may be called again after
+ * `close()` to reopen the same data (for persistence checks).
+ */
+import fc from 'fast-check';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ErrorCode, GatewayError } from '../../src/errors.js';
+import type { AppendRequest, LogStore, RecordToAppend, StoredRecord } from '../../src/storage/log-store.js';
+
+export interface StoreHarness {
+  /** Opens the storage (again, after a close: same data). */
+  open(): Promise<LogStore>;
+}
+
+export type StoreFactory = () => StoreHarness;
+
+const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
+
+function rec(partition: number, value: string | Uint8Array, extra: Partial<RecordToAppend> = {}): RecordToAppend {
+  return { partition, timestamp: 1_000, key: null, value, headers: null, ...extra };
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(GatewayError);
+  expect((err as GatewayError).code).toBe(code);
+}
+
+const bytesOf = (v: string | Uint8Array | null) => (v === null ? null : typeof v === 'string' ? v : Buffer.from(v));
+
+export function logStoreConformance(name: string, factory: StoreFactory): void {
+  describe(`LogStore conformance: ${name}`, () => {
+    /** A fresh empty store, closed when the test ends. */
+    async function fresh(): Promise<{ store: LogStore; harness: StoreHarness }> {
+      const harness = factory();
+      const store = await harness.open();
+      onTestFinished(() => store.close());
+      return { store, harness };
+    }
+
+    async function appendOne(store: LogStore, request: AppendRequest) {
+      const [outcome] = await store.append([request]);
+      return outcome!;
+    }
+
+    describe('topics', () => {
+      it('creates, lists (by name), gets, updates and deletes topics', async () => {
+        const { store } = await fresh();
+        const before = Date.now();
+        const created = await store.createTopic('orders', 3, { retentionMs: 60_000 });
+        expect(created).toMatchObject({ name: 'orders', partitions: 3, config: { retentionMs: 60_000 } });
+        expect(created.createdAt).toBeGreaterThanOrEqual(before - 1000);
+        await store.createTopic('audit', 1, {});
+
+        expect((await store.listTopics()).map((t) => t.name)).toEqual(['audit', 'orders']);
+        expect(await store.getTopic('orders')).toEqual(created);
+        expect(await store.getTopic('nope')).toBeUndefined();
+        expect(await store.offsets('orders')).toEqual([0, 1, 2].map((p) => ({ partition: p, logStartOffset: 0, highWatermark: 0 })));
+
+        const grown = await store.updateTopic('orders', { partitions: 5 });
+        expect(grown.partitions).toBe(5);
+        expect(grown.config).toEqual({ retentionMs: 60_000 });
+        expect((await store.offsets('orders')).map((b) => b.partition)).toEqual([0, 1, 2, 3, 4]);
+
+        const reconfigured = await store.updateTopic('orders', { config: { retentionMs: null } });
+        expect(reconfigured).toMatchObject({ partitions: 5, config: { retentionMs: null } });
+        expect((await store.getTopic('orders'))!.config).toEqual({ retentionMs: null });
+
+        await store.deleteTopic('orders');
+        expect(await store.getTopic('orders')).toBeUndefined();
+        expect((await store.listTopics()).map((t) => t.name)).toEqual(['audit']);
+      });
+
+      it('refuses duplicates, shrinking, and unknown topics with their codes', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        await expectCode(store.createTopic('t', 4, {}), ErrorCode.TOPIC_ALREADY_EXISTS);
+        await expectCode(store.updateTopic('t', { partitions: 1 }), ErrorCode.INVALID_PARTITIONS);
+        expect((await store.getTopic('t'))!.partitions).toBe(2);
+        await expectCode(store.updateTopic('missing', { partitions: 3 }), ErrorCode.TOPIC_NOT_FOUND);
+        await expectCode(store.deleteTopic('missing'), ErrorCode.TOPIC_NOT_FOUND);
+        await expectCode(store.offsets('missing'), ErrorCode.TOPIC_NOT_FOUND);
+      });
+
+      it('returns copies: mutating a returned topic does not change the store', async () => {
+        const { store } = await fresh();
+        const t = await store.createTopic('t', 1, { retentionMs: 5 });
+        t.config.retentionMs = 99;
+        t.partitions = 7;
+        const bounds = await store.offsets('t');
+        bounds[0]!.highWatermark = 42;
+        expect(await store.getTopic('t')).toMatchObject({ partitions: 1, config: { retentionMs: 5 } });
+        expect((await store.offsets('t'))[0]!.highWatermark).toBe(0);
+      });
+
+      it('records appended to new partitions start at offset 0', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        await store.append([{ topic: 't', records: [rec(0, '1'), rec(0, '2')] }]);
+        await store.updateTopic('t', { partitions: 2 });
+        const out = await appendOne(store, { topic: 't', records: [rec(1, '3')] });
+        expect(out).toEqual({ status: 'appended', positions: [{ partition: 1, offset: 0, timestamp: 1000 }] });
+      });
+    });
+
+    describe('append', () => {
+      it('assigns dense offsets per partition, in request order then record order, across batches', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        const outcomes = await store.append([
+          { topic: 't', records: [rec(0, '"a"'), rec(1, '"b"'), rec(0, '"c"')] },
+          { topic: 't', records: [rec(1, '"d"'), rec(0, '"e"')] },
+        ]);
+        expect(outcomes).toEqual([
+          {
+            status: 'appended',
+            positions: [
+              { partition: 0, offset: 0, timestamp: 1000 },
+              { partition: 1, offset: 0, timestamp: 1000 },
+              { partition: 0, offset: 1, timestamp: 1000 },
+            ],
+          },
+          {
+            status: 'appended',
+            positions: [
+              { partition: 1, offset: 1, timestamp: 1000 },
+              { partition: 0, offset: 2, timestamp: 1000 },
+            ],
+          },
+        ]);
+        const next = await appendOne(store, { topic: 't', records: [rec(0, '"f"')] });
+        expect(next).toEqual({ status: 'appended', positions: [{ partition: 0, offset: 3, timestamp: 1000 }] });
+        expect((await store.read('t', 0, 0, BIG)).map((r) => r.value)).toEqual(['"a"', '"c"', '"e"', '"f"']);
+        expect((await store.read('t', 1, 0, BIG)).map((r) => r.value)).toEqual(['"b"', '"d"']);
+        expect((await store.offsets('t')).map((b) => b.highWatermark)).toEqual([4, 2]);
+      });
+
+      it('keeps each request of a group commit atomic: a rejected one appends nothing and others are unaffected', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        const outcomes = await store.append([
+          { topic: 't', records: [rec(0, '1')] },
+          // Its first record is fine, its second names a partition that does not exist: none may land.
+          { topic: 't', records: [rec(0, 'bad-1'), rec(2, 'bad-2')] },
+          { topic: 'gone', records: [rec(0, 'bad-3')] },
+          { topic: 't', records: [rec(0, '2'), rec(1, '3')] },
+        ]);
+        expect(outcomes[1]).toEqual({ status: 'rejected', reason: 'partition-not-found' });
+        expect(outcomes[2]).toEqual({ status: 'rejected', reason: 'topic-not-found' });
+        expect(outcomes[0]).toEqual({ status: 'appended', positions: [{ partition: 0, offset: 0, timestamp: 1000 }] });
+        expect(outcomes[3]).toEqual({
+          status: 'appended',
+          positions: [
+            { partition: 0, offset: 1, timestamp: 1000 },
+            { partition: 1, offset: 0, timestamp: 1000 },
+          ],
+        });
+        expect((await store.read('t', 0, 0, BIG)).map((r) => [r.offset, r.value])).toEqual([
+          [0, '1'],
+          [1, '2'],
+        ]);
+        expect(await store.getTopic('gone')).toBeUndefined();
+      });
+
+      it('rejects a negative partition without appending', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        expect(await appendOne(store, { topic: 't', records: [rec(-1, '1')] })).toEqual({
+          status: 'rejected',
+          reason: 'partition-not-found',
+        });
+        expect((await store.offsets('t'))[0]!.highWatermark).toBe(0);
+      });
+
+      it('round-trips text and binary keys and values byte-exact, with headers and timestamps', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+        const records: RecordToAppend[] = [
+          rec(0, json({ a: [1, 2, { b: null }] }), { key: 'customer-7', headers: json({ source: 'x' }), timestamp: 5 }),
+          rec(0, allBytes, { key: new Uint8Array([0x00, 0xff, 0x80, 0x00]) }),
+          rec(0, new Uint8Array([0x00])),
+          rec(0, new Uint8Array(0), { key: new Uint8Array(0) }),
+          rec(0, json('snowman ☃, emoji 🚀, nul \u0000 inside'), { key: 'ключ ☃ 🚀' }),
+          rec(0, '', { key: '' }),
+          rec(0, Buffer.from('{"looks":"like json"}'), { timestamp: 0 }),
+        ];
+        const out = await appendOne(store, { topic: 't', records });
+        expect(out.status).toBe('appended');
+        const back = await store.read('t', 0, 0, BIG);
+        expect(back).toHaveLength(records.length);
+        back.forEach((r: StoredRecord, i) => {
+          const sent = records[i]!;
+          expect(r.offset).toBe(i);
+          expect(r.timestamp).toBe(sent.timestamp);
+          expect(r.headers).toBe(sent.headers);
+          // Text stays text and bytes stay bytes: the type records the encoding.
+          expect(typeof r.key).toBe(typeof sent.key);
+          expect(typeof r.value).toBe(typeof sent.value);
+          if (sent.key instanceof Uint8Array) expect(r.key).toBeInstanceOf(Uint8Array);
+          if (sent.value instanceof Uint8Array) expect(r.value).toBeInstanceOf(Uint8Array);
+          expect(bytesOf(r.key)).toEqual(bytesOf(sent.key));
+          expect(bytesOf(r.value)).toEqual(bytesOf(sent.value));
+        });
+      });
+
+      it('property: random batches keep dense per-partition offsets and read back exactly', async () => {
+        const recordArb = fc.record({
+          partition: fc.integer({ min: 0, max: 2 }),
+          value: fc.oneof(fc.string({ maxLength: 20 }).map(json), fc.uint8Array({ maxLength: 20 })),
+          key: fc.oneof(fc.constant(null), fc.string({ maxLength: 8 }), fc.uint8Array({ maxLength: 8 })),
+          timestamp: fc.integer({ min: 0, max: 2 ** 45 }),
+        });
+        const batchesArb = fc.array(fc.array(fc.array(recordArb, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 4,
+        });
+        let run = 0;
+        const { store } = await fresh();
+        await fc.assert(
+          fc.asyncProperty(batchesArb, async (batches) => {
+            const topic = `p${run++}`;
+            await store.createTopic(topic, 3, {});
+            const expected: RecordToAppend[][] = [[], [], []];
+            for (const batch of batches) {
+              const requests = batch.map((records) => ({ topic, records: records.map((r) => ({ ...r, headers: null })) }));
+              const outcomes = await store.append(requests);
+              outcomes.forEach((o, i) => {
+                expect(o.status).toBe('appended');
+                if (o.status !== 'appended') return;
+                requests[i]!.records.forEach((r, j) => {
+                  expect(o.positions[j]).toEqual({ partition: r.partition, offset: expected[r.partition]!.length, timestamp: r.timestamp });
+                  expected[r.partition]!.push(r);
+                });
+              });
+            }
+            for (let p = 0; p < 3; p++) {
+              const back = await store.read(topic, p, 0, BIG);
+              expect(back.map((r) => r.offset)).toEqual(expected[p]!.map((_, i) => i));
+              expect(back.map((r) => [bytesOf(r.key), bytesOf(r.value), r.timestamp])).toEqual(
+                expected[p]!.map((r) => [bytesOf(r.key), bytesOf(r.value), r.timestamp]),
+              );
+            }
+            expect((await store.offsets(topic)).map((b) => b.highWatermark)).toEqual(expected.map((e) => e.length));
+          }),
+          { numRuns: 40 },
+        );
+      });
+    });
+
+    describe('idempotency keys', () => {
+      const idem = (key: string, fingerprint: string, expiresAt = Date.now() + 60_000) => ({ key, fingerprint, expiresAt });
+
+      it('replays the original positions for the same key and fingerprint, appending nothing', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        const first = await appendOne(store, { topic: 't', records: [rec(0, '1'), rec(1, '2')], idempotency: idem('k1', 'f1') });
+        expect(first.status).toBe('appended');
+        await store.append([{ topic: 't', records: [rec(0, '3')] }]);
+        const again = await appendOne(store, { topic: 't', records: [rec(0, '1'), rec(1, '2')], idempotency: idem('k1', 'f1') });
+        expect(again).toEqual({ status: 'replayed', positions: (first as { positions: unknown }).positions });
+        expect((await store.offsets('t')).map((b) => b.highWatermark)).toEqual([2, 1]);
+      });
+
+      it('answers key-reused for the same key with a different fingerprint, appending nothing', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f1') });
+        expect(await appendOne(store, { topic: 't', records: [rec(0, '2')], idempotency: idem('k', 'f2') })).toEqual({
+          status: 'key-reused',
+        });
+        expect((await store.offsets('t'))[0]!.highWatermark).toBe(1);
+      });
+
+      it('treats a repeat within one group commit as a replay', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        const [a, b, c] = await store.append([
+          { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f') },
+          { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f') },
+          { topic: 't', records: [rec(0, '9')], idempotency: idem('k', 'other') },
+        ]);
+        expect(a).toEqual({ status: 'appended', positions: [{ partition: 0, offset: 0, timestamp: 1000 }] });
+        expect(b).toEqual({ status: 'replayed', positions: [{ partition: 0, offset: 0, timestamp: 1000 }] });
+        expect(c).toEqual({ status: 'key-reused' });
+        expect((await store.offsets('t'))[0]!.highWatermark).toBe(1);
+      });
+
+      it('scopes keys per topic', async () => {
+        const { store } = await fresh();
+        await store.createTopic('a', 1, {});
+        await store.createTopic('b', 1, {});
+        await appendOne(store, { topic: 'a', records: [rec(0, '1')], idempotency: idem('k', 'f') });
+        expect((await appendOne(store, { topic: 'b', records: [rec(0, '1')], idempotency: idem('k', 'f') })).status).toBe('appended');
+      });
+
+      it('forgets a key once it has expired: the request appends again', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f', Date.now() - 1) });
+        const again = await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f') });
+        expect(again).toEqual({ status: 'appended', positions: [{ partition: 0, offset: 1, timestamp: 1000 }] });
+      });
+
+      it('expireIdempotencyKeys deletes exactly the expired keys and counts them', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        const now = Date.now();
+        await store.append([
+          { topic: 't', records: [rec(0, '1')], idempotency: idem('old-1', 'f', now + 10_000) },
+          { topic: 't', records: [rec(0, '2')], idempotency: idem('old-2', 'f', now + 20_000) },
+          { topic: 't', records: [rec(0, '3')], idempotency: idem('new', 'f', now + 600_000) },
+        ]);
+        expect(await store.expireIdempotencyKeys(now + 30_000)).toBe(2);
+        expect(await store.expireIdempotencyKeys(now + 30_000)).toBe(0);
+        // 'new' is still remembered.
+        expect((await appendOne(store, { topic: 't', records: [rec(0, '3')], idempotency: idem('new', 'f') })).status).toBe('replayed');
+      });
+    });
+
+    describe('read', () => {
+      async function seeded(values: string[]) {
+        const { store, harness } = await fresh();
+        await store.createTopic('t', 1, {});
+        await store.append([{ topic: 't', records: values.map((v) => rec(0, v)) }]);
+        return { store, harness };
+      }
+
+      it('reads from an offset, in offset order, up to maxRecords', async () => {
+        const { store } = await seeded(['0', '1', '2', '3', '4']);
+        expect((await store.read('t', 0, 2, BIG)).map((r) => r.offset)).toEqual([2, 3, 4]);
+        expect((await store.read('t', 0, 1, { maxRecords: 2, maxBytes: BIG.maxBytes })).map((r) => r.offset)).toEqual([1, 2]);
+        expect(await store.read('t', 0, 5, BIG)).toEqual([]);
+        expect(await store.read('t', 0, 99, BIG)).toEqual([]);
+      });
+
+      it('stops before the record that would pass maxBytes, but always returns the first', async () => {
+        const ten = '"' + 'x'.repeat(8) + '"'; // 10 bytes
+        const { store } = await seeded([ten, ten, ten, ten]);
+        expect(await store.read('t', 0, 0, { maxRecords: 100, maxBytes: 20 })).toHaveLength(2);
+        expect(await store.read('t', 0, 0, { maxRecords: 100, maxBytes: 29 })).toHaveLength(2);
+        expect(await store.read('t', 0, 0, { maxRecords: 100, maxBytes: 30 })).toHaveLength(3);
+        // One oversized record must not stall a consumer.
+        expect((await store.read('t', 0, 1, { maxRecords: 100, maxBytes: 1 })).map((r) => r.offset)).toEqual([1]);
+      });
+
+      it('counts keys and headers in the byte budget', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        await store.append([{ topic: 't', records: [0, 1, 2].map(() => rec(0, '1', { key: 'kkkk', headers: '{"h":"v"}' })) }]);
+        // Each record: 1 (value) + 4 (key) + 9 (headers) = 14 bytes.
+        expect(await store.read('t', 0, 0, { maxRecords: 10, maxBytes: 27 })).toHaveLength(1);
+        expect(await store.read('t', 0, 0, { maxRecords: 10, maxBytes: 28 })).toHaveLength(2);
+      });
+
+      it('answers an unknown topic with TOPIC_NOT_FOUND', async () => {
+        const { store } = await fresh();
+        await expectCode(store.read('missing', 0, 0, BIG), ErrorCode.TOPIC_NOT_FOUND);
+      });
+    });
+
+    describe('offsetForTimestamp', () => {
+      it("returns the first offset whose timestamp is at or after the given one (Kafka's ListOffsets)", async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        await store.append([{ topic: 't', records: [10, 20, 20, 30].map((ts) => rec(0, '1', { timestamp: ts })) }]);
+        expect(await store.offsetForTimestamp('t', 0, 0)).toBe(0);
+        expect(await store.offsetForTimestamp('t', 0, 10)).toBe(0);
+        expect(await store.offsetForTimestamp('t', 0, 11)).toBe(1);
+        expect(await store.offsetForTimestamp('t', 0, 20)).toBe(1);
+        expect(await store.offsetForTimestamp('t', 0, 30)).toBe(3);
+        expect(await store.offsetForTimestamp('t', 0, 31)).toBeNull();
+        expect(await store.offsetForTimestamp('t', 1, 0)).toBeNull();
+      });
+
+      it('is exact for non-monotonic (client-set) timestamps: the first in offset order', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        await store.append([{ topic: 't', records: [50, 10, 60, 20].map((ts) => rec(0, '1', { timestamp: ts })) }]);
+        expect(await store.offsetForTimestamp('t', 0, 15)).toBe(0);
+        expect(await store.offsetForTimestamp('t', 0, 55)).toBe(2);
+      });
+    });
+
+    describe('truncateBefore', () => {
+      it('deletes records below the offset and advances logStartOffset; the high watermark stays', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        await store.append([{ topic: 't', records: [0, 1, 2, 3, 4].map((i) => rec(0, String(i))) }]);
+        await store.truncateBefore('t', 0, 3);
+        expect((await store.offsets('t'))[0]).toEqual({ partition: 0, logStartOffset: 3, highWatermark: 5 });
+        expect((await store.read('t', 0, 0, BIG)).map((r) => r.offset)).toEqual([3, 4]);
+        expect(await store.offsetForTimestamp('t', 0, 0)).toBe(3);
+        // Never backwards.
+        await store.truncateBefore('t', 0, 1);
+        expect((await store.offsets('t'))[0]!.logStartOffset).toBe(3);
+        // Past the end: clamps to the high watermark; the next offset is unchanged.
+        await store.truncateBefore('t', 0, 100);
+        expect((await store.offsets('t'))[0]).toEqual({ partition: 0, logStartOffset: 5, highWatermark: 5 });
+        expect(await store.read('t', 0, 0, BIG)).toEqual([]);
+        const next = await appendOne(store, { topic: 't', records: [rec(0, '5')] });
+        expect(next).toEqual({ status: 'appended', positions: [{ partition: 0, offset: 5, timestamp: 1000 }] });
+        // The other partition is untouched.
+        expect((await store.offsets('t'))[1]).toEqual({ partition: 1, logStartOffset: 0, highWatermark: 0 });
+      });
+    });
+
+    describe('consumer group state', () => {
+      it('saves, lists, replaces and deletes group state and committed offsets', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        expect(await store.listGroups()).toEqual([]);
+        await store.saveGroup('g1', { epoch: 1, members: ['a'] });
+        await store.saveGroup('g1', { epoch: 2, members: ['a', 'b'] });
+        await store.commitOffsets('g2', [{ topic: 't', partition: 1, offset: 7 }], 1234);
+        await store.commitOffsets('g1', [{ topic: 't', partition: 0, offset: 3 }, { topic: 't', partition: 1, offset: 4 }], 99, {
+          epoch: 3,
+        });
+        await store.commitOffsets('g1', [{ topic: 't', partition: 0, offset: 5 }], 100);
+
+        const groups = (await store.listGroups()).sort((a, b) => a.group.localeCompare(b.group));
+        // A group with only offsets is listed too, with null state.
+        expect(groups).toEqual([
+          { group: 'g1', state: { epoch: 3 } },
+          { group: 'g2', state: null },
+        ]);
+        expect(await store.committedOffsets('g1')).toEqual([
+          { topic: 't', partition: 0, offset: 5, committedAt: 100 },
+          { topic: 't', partition: 1, offset: 4, committedAt: 99 },
+        ]);
+        expect(await store.committedOffsets('nobody')).toEqual([]);
+
+        await store.deleteGroup('g1');
+        expect(await store.committedOffsets('g1')).toEqual([]);
+        expect((await store.listGroups()).map((g) => g.group)).toEqual(['g2']);
+      });
+    });
+
+    describe('deleteTopic', () => {
+      it('removes the records, idempotency keys and every group offset for the topic; a new topic of that name starts empty', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        await store.createTopic('other', 1, {});
+        const key = { key: 'k', fingerprint: 'f', expiresAt: Date.now() + 60_000 };
+        await store.append([
+          { topic: 't', records: [rec(0, '1'), rec(1, '2')], idempotency: key },
+          { topic: 'other', records: [rec(0, '3')] },
+        ]);
+        await store.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }, { topic: 'other', partition: 0, offset: 1 }], 1);
+
+        await store.deleteTopic('t');
+        await expectCode(store.offsets('t'), ErrorCode.TOPIC_NOT_FOUND);
+        expect((await store.committedOffsets('g')).map((o) => o.topic)).toEqual(['other']);
+        expect((await appendOne(store, { topic: 't', records: [rec(0, '1')] })).status).toBe('rejected');
+
+        await store.createTopic('t', 1, {});
+        expect(await store.offsets('t')).toEqual([{ partition: 0, logStartOffset: 0, highWatermark: 0 }]);
+        expect(await store.read('t', 0, 0, BIG)).toEqual([]);
+        // The old Idempotency-Key is gone with its topic.
+        expect(await appendOne(store, { topic: 't', records: [rec(0, '1'), rec(0, '2')], idempotency: key })).toMatchObject({
+          status: 'appended',
+        });
+        // The other topic is untouched.
+        expect((await store.read('other', 0, 0, BIG)).map((r) => r.value)).toEqual(['3']);
+      });
+    });
+
+    describe('durability and lifecycle', () => {
+      it('keeps topics, records, bounds, idempotency keys and group state across close and reopen', async () => {
+        const harness = factory();
+        const first = await harness.open();
+        await first.createTopic('t', 2, { retentionMs: 1000 });
+        const key = { key: 'k', fingerprint: 'f', expiresAt: Date.now() + 60_000 };
+        const [appended] = await first.append([
+          { topic: 't', records: [rec(0, '1'), rec(0, new Uint8Array([0, 255])), rec(1, '3', { key: 'key' })], idempotency: key },
+        ]);
+        await first.truncateBefore('t', 0, 1);
+        await first.updateTopic('t', { partitions: 3 });
+        await first.commitOffsets('g', [{ topic: 't', partition: 1, offset: 1 }], 5, { epoch: 9 });
+        await first.close();
+
+        const second = await harness.open();
+        onTestFinished(() => second.close());
+        expect(await second.getTopic('t')).toMatchObject({ name: 't', partitions: 3, config: { retentionMs: 1000 } });
+        expect(await second.offsets('t')).toEqual([
+          { partition: 0, logStartOffset: 1, highWatermark: 2 },
+          { partition: 1, logStartOffset: 0, highWatermark: 1 },
+          { partition: 2, logStartOffset: 0, highWatermark: 0 },
+        ]);
+        const p0 = await second.read('t', 0, 0, BIG);
+        expect(p0.map((r) => [r.offset, bytesOf(r.value)])).toEqual([[1, Buffer.from([0, 255])]]);
+        expect((await second.read('t', 1, 0, BIG)).map((r) => [r.key, r.value])).toEqual([['key', '3']]);
+        expect(await second.append([{ topic: 't', records: [rec(0, '1')], idempotency: key }])).toEqual([
+          { status: 'replayed', positions: (appended as { positions: unknown }).positions },
+        ]);
+        expect(await second.listGroups()).toEqual([{ group: 'g', state: { epoch: 9 } }]);
+        expect(await second.committedOffsets('g')).toEqual([{ topic: 't', partition: 1, offset: 1, committedAt: 5 }]);
+        // Offsets continue where they were.
+        expect(await second.append([{ topic: 't', records: [rec(0, 'x')] }])).toEqual([
+          { status: 'appended', positions: [{ partition: 0, offset: 2, timestamp: 1000 }] },
+        ]);
+      });
+
+      it('pings while open; after close every call fails with UNAVAILABLE and close is idempotent', async () => {
+        const harness = factory();
+        const store = await harness.open();
+        await store.createTopic('t', 1, {});
+        await expect(store.ping()).resolves.toBeUndefined();
+        await store.close();
+        await store.close();
+        await expectCode(store.ping(), ErrorCode.UNAVAILABLE);
+        await expectCode(store.append([{ topic: 't', records: [rec(0, '1')] }]), ErrorCode.UNAVAILABLE);
+        await expectCode(store.read('t', 0, 0, BIG), ErrorCode.UNAVAILABLE);
+        await expectCode(store.listTopics(), ErrorCode.UNAVAILABLE);
+      });
+    });
+  });
+}
