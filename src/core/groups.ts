@@ -1,0 +1,47 @@
+/**
+ * The consumer group coordinator (transport-free: REST and WebSocket members use the same code).
+ *
+ * Model (after Kafka's KIP-848 consumer protocol): the server computes each group's target
+ * assignment (assignor.ts); members learn their part by heartbeat; rebalancing is incremental:
+ * a partition leaves its old owner first (the old owner's heartbeat stops listing it, or the old
+ * owner is expelled) and only then is granted to its new owner, so no partition ever has two
+ * owners, and members that keep partitions are never interrupted.
+ *
+ * API (all methods are async unless noted; errors are GatewayError with these codes):
+ *   start()                 load every group from the store, start the session timer. Call before serving.
+ *   stop()                  stop the timer and topic subscription; pending operations finish.
+ *   join(group, {topics, sessionTimeoutMs?, autoOffsetReset?})
+ *                           -> {memberId, memberEpoch, assignment, heartbeatIntervalMs}.  TOPIC_NOT_FOUND, INVALID_REQUEST
+ *   heartbeat(group, memberId, {memberEpoch, ownedPartitions})
+ *                           -> {memberEpoch, assignment, heartbeatIntervalMs}. `ownedPartitions` is what the member
+ *                           still holds; a partition it stops listing is released (and may go to its new owner).
+ *                           `assignment` is what it may hold now: partitions missing from it are revoked (stop
+ *                           reading them, commit, then heartbeat without them); new ones are granted.
+ *                           GROUP_NOT_FOUND, MEMBER_NOT_FOUND (never joined), FENCED_MEMBER (expelled, left, stale epoch)
+ *   touch(group, memberId)  (sync) a sign of life without reconciling, e.g. a socket's pong. Returns false if unknown.
+ *   leave(group, memberId)  its partitions are free at once.
+ *   poll(group, memberId, {maxRecords, maxBytes, waitMs, signal?})
+ *                           -> {memberEpoch, assignment, records (JSON array text, the wire format of record-codec.ts),
+ *                           nextOffsets: [{topic, partition, offset}]}. Reads the member's granted partitions from its
+ *                           position (first: the committed offset, else autoOffsetReset), advances the position,
+ *                           long-polls up to waitMs. A sign of life.
+ *   position(group, memberId, topic, partition) -> where the member reads that granted partition next (a socket member
+ *                           streams from there, then reports progress with advance()).
+ *   advance(group, memberId, topic, partition, nextOffset)  (sync) record what a member has been sent.
+ *   commit(group, {memberId?, memberEpoch?, offsets: [{topic, partition, offset}]}) -> the stored offsets.
+ *                           With a member: epoch must be current and each partition granted to it or being revoked
+ *                           from it (FENCED_MEMBER, NOT_PARTITION_OWNER). Without one (an administrator): only while
+ *                           the group has no members (GROUP_NOT_EMPTY). Offsets must be integers 0..highWatermark.
+ *   onMemberChange(group, memberId, listener) -> unsubscribe. (sync) listener({type:'reconcile'}) when the member should
+ *                           heartbeat now (a partition is revoked from it, or one it is due became free);
+ *                           listener({type:'fenced', reason}) when it is expelled or leaves. Never throws into the caller.
+ *   list(), describe(group), offsets(group), resetOffsets(group, {to, timestamp?, offset?, topics?}), deleteGroup(group)
+ *
+ * Durability: membership (members, subscriptions, epochs, targets, grants, revocations) is saved in the store on every
+ * change, and committed offsets in the same commit path, so a gateway restart keeps members' ids, epochs and partitions.
+ * Session deadlines are NOT saved: a heartbeat that changes nothing costs no write (no fsync per heartbeat). On load,
+ * every member gets a fresh full session timeout, so downtime of the gateway never expels members; a member that died
+ * meanwhile is expelled one session timeout after start. Poll positions are in memory: after a restart a member
+ * reads again from the committed offset (at-least-once, as after any consumer failover).
+ */
+export {};
