@@ -360,6 +360,15 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         expect(await store.read('t', 0, 0, { maxRecords: 10, maxBytes: 28 })).toHaveLength(2);
       });
 
+      it('counts the budget in UTF-8 bytes, not characters', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        // '"☃☃☃☃"' is 6 characters but 14 bytes; the key '☃' is 3 bytes: 17 bytes a record.
+        await store.append([{ topic: 't', records: [0, 1, 2].map(() => rec(0, '"☃☃☃☃"', { key: '☃' })) }]);
+        expect(await store.read('t', 0, 0, { maxRecords: 10, maxBytes: 33 })).toHaveLength(1);
+        expect(await store.read('t', 0, 0, { maxRecords: 10, maxBytes: 34 })).toHaveLength(2);
+      });
+
       it('answers an unknown topic with TOPIC_NOT_FOUND', async () => {
         const { store } = await fresh();
         await expectCode(store.read('missing', 0, 0, BIG), ErrorCode.TOPIC_NOT_FOUND);

@@ -293,7 +293,8 @@ class SqliteStore implements LogStore {
     const out: StoredRecord[] = [];
     let bytes = 0;
     for (const [offset, timestamp, key, value, headers] of rows) {
-      bytes += (key?.length ?? 0) + value.length + (headers?.length ?? 0);
+      // In UTF-8 bytes, as recordBytes counts them: `.length` of a string counts UTF-16 units.
+      bytes += byteLength(key) + byteLength(value) + byteLength(headers);
       if (bytes > limits.maxBytes && out.length > 0) break;
       out.push({ offset, timestamp, key, value, headers });
     }
@@ -397,6 +398,10 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }
+}
+
+function byteLength(v: string | Buffer | null): number {
+  return v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 }
 
 function cloneMeta(meta: TopicMeta): TopicMeta {
