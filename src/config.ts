@@ -62,6 +62,10 @@ export const ConfigSchema = z.object({
   groupMinSessionTimeoutMs: int(10).default(1_000),
   groupMaxSessionTimeoutMs: int(100).default(300_000),
   groupHeartbeatIntervalMs: int(10).default(3_000),
+  /** Most members one group may have (each holds state in memory and in the store). */
+  groupMaxMembers: int(1).default(1_000),
+  /** How often expired sessions are looked for; a member is expelled at most this long after its deadline. */
+  groupSessionCheckIntervalMs: int(10).default(100),
 
   /** WebSocket: records a socket may be sent before the client grants more credit. */
   wsDefaultCreditRecords: int(1).default(1_000),
