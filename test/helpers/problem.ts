@@ -35,7 +35,7 @@ export function expectProblem(res: ProblemResponse, status: number, code: string
 export async function rawRequest(
   url: string,
   method: string,
-  body: string | Uint8Array | undefined,
+  body: BodyInit | undefined,
   headers: Record<string, string> = {},
 ): Promise<ProblemResponse> {
   const res = await fetch(url, { method, headers, body });
