@@ -45,6 +45,8 @@ export function createApp(deps: AppDeps) {
       }
     }
     await next();
+    // Shutting down: ask keep-alive clients to reconnect, so their idle sockets do not hold the exit open.
+    if (deps.shutdown.aborted) c.header('connection', 'close');
   });
 
   app.use(
