@@ -7,6 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { GroupCoordinator } from './core/groups.js';
 import { Log } from './core/log.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
@@ -25,6 +26,8 @@ export interface Gateway {
   readonly config: Config;
   readonly app: App;
   readonly log: Log;
+  /** Consumer group coordinator (shared by REST and WebSocket members). */
+  readonly groups: GroupCoordinator;
   readonly store: LogStore;
   readonly logger: Logger;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
@@ -40,11 +43,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const notifier = new Notifier();
   const log = new Log(store, notifier, config, clock);
   const retention = new Retention(store, clock);
+  const groups = new GroupCoordinator({ store, log, notifier, clock, settings: config });
+  // Members and offsets are loaded before the first request, so heartbeats across a restart find their member.
+  await groups.start();
   const shutdown = new AbortController();
 
   const app = createApp({
     config,
     log,
+    groups,
     store,
     shutdown: shutdown.signal,
     onUnexpectedError: (err) => logger.error({ err }, 'unexpected error while handling a request'),
@@ -57,6 +64,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     config,
     app,
     log,
+    groups,
     store,
     logger,
     listen() {
@@ -84,6 +92,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           await closed;
           clearTimeout(timer);
         }
+        await groups.stop();
         await store.close();
       })();
       return closing;

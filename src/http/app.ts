@@ -5,11 +5,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from '../config.js';
+import type { GroupCoordinator } from '../core/groups.js';
 import type { Log } from '../core/log.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { LogStore } from '../storage/log-store.js';
 import { healthRoutes } from './health.js';
 import { openApiDocument, toYaml } from './openapi.js';
+import { groupRoutes } from './groups.js';
 import { errorHandler, problemResponse } from './problem.js';
 import { recordRoutes } from './records.js';
 import { topicRoutes } from './topics.js';
@@ -17,6 +19,7 @@ import { topicRoutes } from './topics.js';
 export interface AppDeps {
   config: Config;
   log: Log;
+  groups: GroupCoordinator;
   store: LogStore;
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps.store));
   app.route('/', topicRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
+  app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
 
   let yaml: string | undefined;
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)));

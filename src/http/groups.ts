@@ -1,0 +1,337 @@
+/** Consumer groups over REST: join, heartbeat, poll, commit, leave, inspect, reset, delete. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Config } from '../config.js';
+import { AutoOffsetReset, checkGroupName, ResetTarget, type GroupCoordinator } from '../core/groups.js';
+import { jsonText, newRouter } from './router.js';
+import { Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from './schemas.js';
+
+const GroupName = z
+  .string()
+  .superRefine((name, ctx) => {
+    const reason = checkGroupName(name);
+    if (reason) ctx.addIssue({ code: 'custom', message: reason });
+  })
+  .openapi({ description: '1-249 characters of [a-zA-Z0-9._-].', example: 'billing' });
+
+const GroupParam = z.object({ group: GroupName.openapi({ param: { name: 'group', in: 'path' } }) });
+const MemberParam = GroupParam.extend({
+  memberId: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'memberId', in: 'path' }, description: 'As returned by join.' }),
+});
+
+const PartitionNumber = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const MemberEpoch = z.number().int().min(0).openapi({ description: 'The epoch of the member’s current assignment.' });
+
+const TopicPartitionSchema = z.strictObject({ topic: TopicName, partition: PartitionNumber }).openapi('TopicPartition');
+
+const MembershipSchema = z
+  .object({
+    memberId: z.string(),
+    memberEpoch: MemberEpoch,
+    assignment: z.array(TopicPartitionSchema).openapi({ description: 'The partitions the member may read now.' }),
+    heartbeatIntervalMs: z.number().int().openapi({ description: 'Heartbeat at least this often.' }),
+  })
+  .openapi('Membership');
+
+const JoinSchema = z
+  .strictObject({
+    topics: z.array(TopicName).min(1).openapi({ description: 'Topics to consume.' }),
+    sessionTimeoutMs: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'Expelled after this long without a heartbeat, poll or commit. Default: the server setting.' }),
+    autoOffsetReset: z
+      .enum([AutoOffsetReset.earliest, AutoOffsetReset.latest])
+      .optional()
+      .openapi({ description: 'Where to start a partition the group never committed. Default latest.' }),
+  })
+  .openapi('JoinGroup', { example: { topics: ['orders'], autoOffsetReset: 'earliest' } });
+
+const HeartbeatSchema = z
+  .strictObject({
+    memberEpoch: MemberEpoch,
+    ownedPartitions: z
+      .array(TopicPartitionSchema)
+      .openapi({ description: 'What the member still holds. A revoked partition is released by leaving it out.' }),
+  })
+  .openapi('Heartbeat');
+
+const CommitOffsetSchema = z
+  .strictObject({
+    topic: TopicName,
+    partition: PartitionNumber,
+    offset: Offset.openapi({ description: 'The next offset to read (Kafka’s convention), at most the high watermark.' }),
+  })
+  .openapi('CommitOffset');
+
+const CommitSchema = z
+  .strictObject({
+    memberId: z.string().min(1).max(100).optional().openapi({ description: 'Omit only to set offsets of a group without members.' }),
+    memberEpoch: MemberEpoch.optional(),
+    offsets: z.array(CommitOffsetSchema).min(1),
+  })
+  .openapi('CommitOffsets');
+
+const CommittedSchema = z
+  .object({ offsets: z.array(CommitOffsetSchema.extend({ committedAt: Timestamp })) })
+  .openapi('CommittedOffsets');
+
+const ResetSchema = z
+  .strictObject({
+    to: z.enum([ResetTarget.earliest, ResetTarget.latest, ResetTarget.timestamp, ResetTarget.offset]),
+    timestamp: Timestamp.optional().openapi({ description: 'With to=timestamp: first offset at or after it, per partition.' }),
+    offset: Offset.optional().openapi({ description: 'With to=offset: this offset in every partition.' }),
+    topics: z.array(TopicName).min(1).optional().openapi({ description: 'Default: the topics the group has offsets for.' }),
+  })
+  .openapi('ResetOffsets', { example: { to: 'earliest' } });
+
+const PartitionLagSchema = z
+  .object({
+    topic: z.string(),
+    partition: z.number().int(),
+    committedOffset: Offset.nullable(),
+    committedAt: Timestamp.nullable(),
+    logStartOffset: Offset,
+    highWatermark: Offset,
+    lag: z.number().int().nullable().openapi({ description: 'highWatermark - committedOffset; null if never committed.' }),
+  })
+  .openapi('PartitionLag');
+
+const GroupOffsetsSchema = z
+  .object({ group: z.string(), offsets: z.array(PartitionLagSchema), totalLag: z.number().int() })
+  .openapi('GroupOffsets');
+
+const GroupStateSchema = z.enum(['empty', 'reconciling', 'stable']).openapi({
+  description: 'empty: no members; reconciling: some partitions are moving; stable: every member has its target.',
+});
+
+const GroupSchema = GroupOffsetsSchema.extend({
+  state: GroupStateSchema,
+  groupEpoch: z.number().int().openapi({ description: 'Bumps whenever the target assignment changes.' }),
+  members: z.array(
+    z
+      .object({
+        memberId: z.string(),
+        memberEpoch: MemberEpoch,
+        topics: z.array(z.string()),
+        sessionTimeoutMs: z.number().int(),
+        autoOffsetReset: z.enum([AutoOffsetReset.earliest, AutoOffsetReset.latest]),
+        joinedAt: Timestamp,
+        sessionExpiresAt: Timestamp,
+        assignment: z.array(TopicPartitionSchema),
+        revoking: z.array(TopicPartitionSchema).openapi({ description: 'Taken away; not yet released by the member.' }),
+        target: z.array(TopicPartitionSchema).openapi({ description: 'What it will have once revocations are done.' }),
+      })
+      .openapi('GroupMember'),
+  ),
+}).openapi('Group');
+
+const GroupSummarySchema = z
+  .object({ group: z.string(), state: GroupStateSchema, groupEpoch: z.number().int(), members: z.number().int() })
+  .openapi('GroupSummary');
+
+const PollSchema = z
+  .object({
+    records: z.array(RecordSchema),
+    memberEpoch: MemberEpoch,
+    assignment: z.array(TopicPartitionSchema),
+    nextOffsets: z.array(CommitOffsetSchema).openapi({
+      description: 'The member’s position per assigned partition after this poll: commit these once the records are processed.',
+    }),
+  })
+  .openapi('GroupPoll');
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+const tags = ['groups'];
+
+const listGroups = createRoute({
+  method: 'get',
+  path: '/v1/groups',
+  tags,
+  operationId: 'listGroups',
+  summary: 'List consumer groups',
+  responses: { 200: json(z.object({ groups: z.array(GroupSummarySchema) }), 'Every group, by name') },
+});
+
+const getGroup = createRoute({
+  method: 'get',
+  path: '/v1/groups/{group}',
+  tags,
+  operationId: 'getGroup',
+  summary: 'Describe a group: state, members with assignments and epochs, committed offsets and lag',
+  request: { params: GroupParam },
+  responses: { 200: json(GroupSchema, 'The group'), 400: problem('Invalid group name'), 404: problem('No such group') },
+});
+
+const deleteGroup = createRoute({
+  method: 'delete',
+  path: '/v1/groups/{group}',
+  tags,
+  operationId: 'deleteGroup',
+  summary: 'Delete a group without members, with its committed offsets',
+  request: { params: GroupParam },
+  responses: { 204: { description: 'Deleted' }, 404: problem('No such group'), 409: problem('The group has members') },
+});
+
+const joinGroup = createRoute({
+  method: 'post',
+  path: '/v1/groups/{group}/members',
+  tags,
+  operationId: 'joinGroup',
+  summary: 'Join a group (creating it); the server assigns partitions',
+  request: { params: GroupParam, body: body(JoinSchema) },
+  responses: {
+    201: json(MembershipSchema, 'Joined'),
+    400: problem('Invalid request (e.g. session timeout out of bounds)'),
+    404: problem('A topic does not exist'),
+    415: problem('Body is not JSON'),
+  },
+});
+
+const heartbeat = createRoute({
+  method: 'post',
+  path: '/v1/groups/{group}/members/{memberId}/heartbeat',
+  tags,
+  operationId: 'heartbeat',
+  summary: 'Report owned partitions; learn the current assignment and epoch',
+  request: { params: MemberParam, body: body(HeartbeatSchema) },
+  responses: {
+    200: json(MembershipSchema, 'The member’s assignment now'),
+    400: problem('Invalid request'),
+    404: problem('No such group or member'),
+    409: problem('Fenced: expelled, left, or a stale epoch; join again'),
+  },
+});
+
+const leaveGroup = createRoute({
+  method: 'delete',
+  path: '/v1/groups/{group}/members/{memberId}',
+  tags,
+  operationId: 'leaveGroup',
+  summary: 'Leave the group; its partitions move to the others at once',
+  request: { params: MemberParam },
+  responses: {
+    204: { description: 'Left' },
+    404: problem('No such group or member'),
+    409: problem('Already expelled or left'),
+  },
+});
+
+const poll = createRoute({
+  method: 'get',
+  path: '/v1/groups/{group}/members/{memberId}/records',
+  tags,
+  operationId: 'pollGroup',
+  summary: 'Read records from the member’s partitions from its position; long-polls with waitMs',
+  request: {
+    params: MemberParam,
+    query: z.object({
+      limit: queryInt('Most records to return.', 1).optional(),
+      maxBytes: queryInt('Soft byte budget (keys, values, headers); the first record is always returned.', 1).optional(),
+      waitMs: queryInt('With no record ready, wait up to this long for one.').optional(),
+    }),
+  },
+  responses: {
+    200: json(PollSchema, 'Records, interleaved across partitions, in offset order within each'),
+    400: problem('Invalid query'),
+    404: problem('No such group or member'),
+    409: problem('Fenced: expelled or left; join again'),
+  },
+});
+
+const commitOffsets = createRoute({
+  method: 'post',
+  path: '/v1/groups/{group}/offsets',
+  tags,
+  operationId: 'commitOffsets',
+  summary: 'Commit offsets (next offset to read) as a member, or as an administrator while the group is empty',
+  request: { params: GroupParam, body: body(CommitSchema) },
+  responses: {
+    200: json(CommittedSchema, 'Stored'),
+    400: problem('Invalid offsets (negative, not integers, past the high watermark)'),
+    404: problem('No such group, member, topic or partition'),
+    409: problem('Fenced member, stale epoch, partition not owned, or (without memberId) a group with members'),
+  },
+});
+
+const getOffsets = createRoute({
+  method: 'get',
+  path: '/v1/groups/{group}/offsets',
+  tags,
+  operationId: 'getGroupOffsets',
+  summary: 'Committed offsets, high watermarks and lag',
+  request: { params: GroupParam },
+  responses: { 200: json(GroupOffsetsSchema, 'Offsets and lag'), 404: problem('No such group') },
+});
+
+const resetOffsets = createRoute({
+  method: 'post',
+  path: '/v1/groups/{group}/offsets/reset',
+  tags,
+  operationId: 'resetGroupOffsets',
+  summary: 'Move a group without members to earliest, latest, a time or an offset',
+  request: { params: GroupParam, body: body(ResetSchema) },
+  responses: {
+    200: json(GroupOffsetsSchema, 'The new offsets'),
+    400: problem('Invalid request'),
+    404: problem('No such group or topic'),
+    409: problem('The group has members'),
+  },
+});
+
+export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: AbortSignal) {
+  return newRouter()
+    .openapi(listGroups, (c) => c.json({ groups: groups.list() }, 200))
+    .openapi(getGroup, async (c) => c.json(await groups.describe(c.req.valid('param').group), 200))
+    .openapi(deleteGroup, async (c) => {
+      await groups.deleteGroup(c.req.valid('param').group);
+      return c.body(null, 204);
+    })
+    .openapi(joinGroup, async (c) => {
+      const { group } = c.req.valid('param');
+      const membership = await groups.join(group, c.req.valid('json'));
+      return c.json(membership, 201, { location: `/v1/groups/${group}/members/${membership.memberId}` });
+    })
+    .openapi(heartbeat, async (c) => {
+      const { group, memberId } = c.req.valid('param');
+      return c.json(await groups.heartbeat(group, memberId, c.req.valid('json')), 200);
+    })
+    .openapi(leaveGroup, async (c) => {
+      const { group, memberId } = c.req.valid('param');
+      await groups.leave(group, memberId);
+      return c.body(null, 204);
+    })
+    .openapi(poll, async (c) => {
+      const { group, memberId } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const result = await groups.poll(group, memberId, {
+        maxRecords: Math.min(q.limit ?? config.fetchDefaultLimit, config.fetchMaxLimit),
+        maxBytes: Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes),
+        waitMs: Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs),
+        signal: AbortSignal.any([c.req.raw.signal, shutdown]),
+      });
+      // Records are spliced in as serialized by the core (stored JSON text is not parsed again).
+      const text =
+        `{"records":${result.recordsJson},"memberEpoch":${result.memberEpoch},` +
+        `"assignment":${JSON.stringify(result.assignment)},"nextOffsets":${JSON.stringify(result.nextOffsets)}}`;
+      return jsonText<never>(text, 200);
+    })
+    .openapi(commitOffsets, async (c) => {
+      const { group } = c.req.valid('param');
+      const offsets = await groups.commit(group, c.req.valid('json'));
+      return c.json({ offsets }, 200);
+    })
+    .openapi(getOffsets, async (c) => c.json(await groups.offsets(c.req.valid('param').group), 200))
+    .openapi(resetOffsets, async (c) => {
+      const { group } = c.req.valid('param');
+      return c.json(await groups.resetOffsets(group, c.req.valid('json')), 200);
+    });
+}
