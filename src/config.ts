@@ -8,80 +8,96 @@
  */
 import { z } from 'zod';
 
+/** Booleans, from JSON or from text: true/false, 1/0, yes/no. */
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+/**
+ * Integers: numbers, or text of plain decimal digits. Stricter than z.coerce.number(),
+ * which would read '0x50' as 80, '1e3' as 1000 and ' ' as 0.
+ */
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)])
+    .pipe(z.number().int().min(min).max(max));
 
-/** Units are in the names: *Ms milliseconds, *Bytes bytes. */
+/**
+ * Every setting: its type, limits, default, and a description (used by --help, error
+ * messages and the README's configuration table, `npm run docs:config`).
+ * Units are in the names: *Ms milliseconds, *Bytes bytes.
+ */
 export const ConfigSchema = z.object({
-  host: z.string().min(1).default('0.0.0.0'),
-  port: int(0, 65535).default(8080),
-  /** Folder holding the SQLite database (created if missing). */
-  dataDir: z.string().min(1).default('./data'),
-  /**
-   * SQLite `synchronous`: FULL fsyncs the WAL on every commit, so an acknowledged
-   * produce survives power loss. NORMAL fsyncs only at checkpoints: it survives a
-   * process crash (SIGKILL) but may lose the last commits on power loss or OS crash.
-   */
-  synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  host: z.string().trim().min(1).default('0.0.0.0').describe('Interface to listen on (0.0.0.0: all IPv4 interfaces).'),
+  port: int(0, 65535).default(8080).describe('TCP port to listen on (0 picks a free one). `PORT` is honoured too.'),
+  dataDir: z.string().trim().min(1).default('./data').describe('Folder holding the SQLite database (created if missing).'),
+  synchronous: z
+    .enum(['FULL', 'NORMAL'])
+    .default('FULL')
+    .describe(
+      'SQLite `synchronous`. FULL fsyncs the WAL at every commit: an acknowledged produce survives power loss. ' +
+        'NORMAL fsyncs only at checkpoints: it survives a process crash but may lose the last commits on power loss or OS crash.',
+    ),
+  logLevel: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level (JSON lines on stdout).'),
 
-  /** Largest HTTP request body accepted (413 above it). */
-  maxBodyBytes: int(1024).default(8 * 1024 * 1024),
-  /** Largest single record (key + value + headers, as stored) accepted (413 above it). */
-  maxRecordBytes: int(16).default(1024 * 1024),
-  /** Most records in one produce request. */
-  maxRecordsPerRequest: int(1).default(10_000),
+  maxBodyBytes: int(1024).default(8 * 1024 * 1024).describe('Largest HTTP request body accepted (413 above it).'),
+  maxRecordBytes: int(16)
+    .default(1024 * 1024)
+    .describe('Largest single record (key + value + headers, as stored) accepted (413 above it).'),
+  maxRecordsPerRequest: int(1).default(10_000).describe('Most records in one produce request.'),
 
-  /** Create a topic on first produce instead of answering 404. Off by default. */
-  autoCreateTopics: bool.default(false),
-  /** Partition count of auto-created topics and of topics created without one. */
-  defaultPartitions: int(1, 10_000).default(1),
-  /** Most partitions a topic may have. */
-  maxPartitions: int(1, 100_000).default(10_000),
+  autoCreateTopics: bool.default(false).describe('Create a topic on first produce instead of answering 404.'),
+  defaultPartitions: int(1, 10_000)
+    .default(1)
+    .describe('Partition count of auto-created topics and of topics created without one.'),
+  maxPartitions: int(1, 100_000).default(10_000).describe('Most partitions a topic may have.'),
 
-  /** How long an Idempotency-Key is remembered (Kafka's producer ids expire too). */
-  idempotencyWindowMs: int(1000).default(24 * 60 * 60 * 1000),
+  idempotencyWindowMs: int(1000)
+    .default(24 * 60 * 60 * 1000)
+    .describe("How long an Idempotency-Key is remembered (Kafka's producer ids expire too)."),
 
-  /** Fetch: records per response when `limit` is not given, and the most allowed. */
-  fetchDefaultLimit: int(1).default(500),
-  fetchMaxLimit: int(1).default(10_000),
-  /** Fetch: bytes per response when `maxBytes` is not given, and the most allowed. */
-  fetchDefaultMaxBytes: int(1).default(1024 * 1024),
-  fetchMaxBytes: int(1).default(16 * 1024 * 1024),
-  /** Longest long-poll a client may ask for with `waitMs`. */
-  fetchMaxWaitMs: int(0).default(30_000),
+  fetchDefaultLimit: int(1).default(500).describe('Fetch: records per response when `limit` is not given.'),
+  fetchMaxLimit: int(1).default(10_000).describe('Fetch: most records per response (`limit` is capped to it).'),
+  fetchDefaultMaxBytes: int(1).default(1024 * 1024).describe('Fetch: bytes per response when `maxBytes` is not given.'),
+  fetchMaxBytes: int(1).default(16 * 1024 * 1024).describe('Fetch: most bytes per response (`maxBytes` is capped to it).'),
+  fetchMaxWaitMs: int(0).default(30_000).describe('Longest long-poll a client may ask for with `waitMs`.'),
 
-  /** How often retention runs (topics with `retentionMs` lose records older than it). */
-  retentionCheckIntervalMs: int(100).default(60_000),
+  retentionCheckIntervalMs: int(100)
+    .default(60_000)
+    .describe('How often retention runs (topics with `retentionMs` lose records older than it).'),
 
-  /** Consumer groups: session timeout bounds and default, heartbeat interval suggested to members. */
-  groupSessionTimeoutMs: int(100).default(30_000),
-  groupMinSessionTimeoutMs: int(10).default(1_000),
-  groupMaxSessionTimeoutMs: int(100).default(300_000),
-  groupHeartbeatIntervalMs: int(10).default(3_000),
-  /** Most members one group may have (each holds state in memory and in the store). */
-  groupMaxMembers: int(1).default(1_000),
-  /** How often expired sessions are looked for; a member is expelled at most this long after its deadline. */
-  groupSessionCheckIntervalMs: int(10).default(100),
+  groupSessionTimeoutMs: int(100).default(30_000).describe('Consumer groups: session timeout when a member asks for none.'),
+  groupMinSessionTimeoutMs: int(10).default(1_000).describe('Consumer groups: shortest session timeout a member may ask for.'),
+  groupMaxSessionTimeoutMs: int(100).default(300_000).describe('Consumer groups: longest session timeout a member may ask for.'),
+  groupHeartbeatIntervalMs: int(10).default(3_000).describe('Consumer groups: heartbeat interval suggested to members.'),
+  groupMaxMembers: int(1)
+    .default(1_000)
+    .describe('Most members one group may have (each holds state in memory and in the store).'),
+  groupSessionCheckIntervalMs: int(10)
+    .default(100)
+    .describe('How often expired sessions are looked for; a member is expelled at most this long after its deadline.'),
 
-  /** WebSocket: records a socket may be sent before the client grants more credit. */
-  wsDefaultCreditRecords: int(1).default(1_000),
-  /** WebSocket: bytes queued in a socket's send buffer above which the server stops reading for it. */
-  wsHighWaterBytes: int(1024).default(1024 * 1024),
-  /** WebSocket: a socket whose send buffer stays above this is closed (1008) as too slow. */
-  wsMaxBufferedBytes: int(1024).default(16 * 1024 * 1024),
-  /** WebSocket: ping interval; a socket that misses a pong by the next ping is closed. */
-  wsPingIntervalMs: int(100).default(30_000),
-  /** WebSocket: largest inbound frame. */
-  wsMaxMessageBytes: int(1024).default(8 * 1024 * 1024),
-  /** Most concurrent sockets. */
-  wsMaxConnections: int(1).default(10_000),
+  wsDefaultCreditRecords: int(1)
+    .default(1_000)
+    .describe('WebSocket: records a socket may be sent before the client grants more credit.'),
+  wsHighWaterBytes: int(1024)
+    .default(1024 * 1024)
+    .describe("WebSocket: bytes queued in a socket's send buffer above which the server stops reading for it."),
+  wsMaxBufferedBytes: int(1024)
+    .default(16 * 1024 * 1024)
+    .describe('WebSocket: a socket whose send buffer stays above this is closed (1008) as too slow.'),
+  wsPingIntervalMs: int(100)
+    .default(30_000)
+    .describe('WebSocket: ping interval; a socket that misses a pong by the next ping is closed.'),
+  wsMaxMessageBytes: int(1024).default(8 * 1024 * 1024).describe('WebSocket: largest inbound frame.'),
+  wsMaxConnections: int(1).default(10_000).describe('WebSocket: most concurrent sockets.'),
 
-  /** Graceful shutdown: how long in-flight requests may take before the process exits anyway. */
-  shutdownTimeoutMs: int(0).default(10_000),
+  shutdownTimeoutMs: int(0)
+    .default(10_000)
+    .describe('Graceful shutdown: how long in-flight requests may take before the process exits anyway.'),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -99,6 +115,13 @@ export function flagName(key: string): string {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** True when --help asked for the usage text: print it and exit 0, it is not a failure. */
+  readonly help: boolean;
+
+  constructor(message: string, options: { help?: boolean } = {}) {
+    super(message);
+    this.help = options.help ?? false;
+  }
 }
 
 /**
@@ -128,13 +151,17 @@ export function loadConfig(
   const byFlag = new Map(keys.map((k) => [flagName(k), k]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') throw new ConfigError(usage());
+    if (arg === '--help' || arg === '-h') throw new ConfigError(usage(), { help: true });
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     const key = byFlag.get(flag);
     if (!key) throw new ConfigError(`unknown option ${arg}\n\n${usage()}`);
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    // A boolean flag on its own means true: `--auto-create-topics`.
+    else if (accepts(key) === BOOLEAN && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'true';
+    else value = argv[++i];
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value: ${accepts(key)}`);
     raw[key] = value;
     source[key] = flag;
   }
@@ -145,41 +172,71 @@ export function loadConfig(
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');
       const where = source[key] ?? `${envName(key)} / ${flagName(key)}`;
-      return `${where}=${JSON.stringify(raw[key])}: ${describe(key)}; ${issue.message}`;
+      return `${where}=${JSON.stringify(raw[key])} is invalid: expected ${accepts(key)}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const config = parsed.data;
   if (config.groupMinSessionTimeoutMs > config.groupMaxSessionTimeoutMs) {
-    throw new ConfigError('LOGWAY_GROUP_MIN_SESSION_TIMEOUT_MS must not exceed LOGWAY_GROUP_MAX_SESSION_TIMEOUT_MS');
+    throw new ConfigError(
+      `invalid configuration:\n  LOGWAY_GROUP_MIN_SESSION_TIMEOUT_MS (${config.groupMinSessionTimeoutMs}) must not exceed ` +
+        `LOGWAY_GROUP_MAX_SESSION_TIMEOUT_MS (${config.groupMaxSessionTimeoutMs})`,
+    );
   }
   return Object.freeze(config);
 }
 
-/** What a setting accepts, for error messages and --help. */
-function describe(key: string): string {
+const BOOLEAN = 'true or false (also 1/0, yes/no)';
+
+/** What a setting accepts, in words, for error messages, --help and the README. */
+export function accepts(key: string): string {
   const schema = (ConfigSchema.shape as Record<string, z.ZodType>)[key];
-  if (!schema) return 'unknown setting';
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  if (Array.isArray(json.enum)) return `accepts one of ${json.enum.join(', ')}`;
-  if (json.type === 'integer' || json.type === 'number') {
-    const min = json.minimum;
-    const max = json.maximum;
-    return `accepts an integer${min !== undefined ? ` >= ${min}` : ''}${max !== undefined && Number(max) < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}`;
+  if (!schema) return 'nothing: there is no such setting';
+  const output = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  if (Array.isArray(output.enum)) return `one of ${output.enum.join(', ')}`;
+  if (output.type === 'integer') {
+    const min = output.minimum as number | undefined;
+    const max = output.maximum as number | undefined;
+    const bounded = max !== undefined && max < Number.MAX_SAFE_INTEGER;
+    if (min !== undefined && bounded) return `an integer from ${min} to ${max}`;
+    if (min !== undefined) return `an integer >= ${min}`;
+    return 'an integer';
   }
-  if (key === 'autoCreateTopics') return 'accepts true or false';
-  return 'accepts a non-empty string';
+  const input = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { anyOf?: { type?: string }[] };
+  if (input.anyOf?.some((s) => s.type === 'boolean')) return BOOLEAN;
+  return 'a non-empty string';
+}
+
+/** One row per setting: what the README's configuration table and --help show. */
+export interface SettingDoc {
+  key: keyof Config;
+  env: string;
+  flag: string;
+  default: unknown;
+  accepts: string;
+  description: string;
+}
+
+export function settingDocs(): SettingDoc[] {
+  const defaults = ConfigSchema.parse({}) as Record<string, unknown>;
+  return (Object.keys(ConfigSchema.shape) as (keyof Config)[]).map((key) => ({
+    key,
+    env: envName(key),
+    flag: flagName(key),
+    default: defaults[key],
+    accepts: accepts(key),
+    description: (ConfigSchema.shape as Record<string, z.ZodType>)[key]!.description ?? '',
+  }));
 }
 
 export function usage(): string {
-  const keys = Object.keys(ConfigSchema.shape);
-  const defaults = ConfigSchema.parse({});
   return [
-    'Usage: logway [options]   (every option is also an environment variable)',
+    'Usage: logway [--setting value | --setting=value]...',
+    'Every setting is also an environment variable; flags win over the environment.',
     '',
-    ...keys.map(
-      (k) =>
-        `  ${flagName(k).padEnd(32)} ${envName(k).padEnd(40)} default ${JSON.stringify((defaults as Record<string, unknown>)[k])}`,
-    ),
+    ...settingDocs().flatMap((s) => [
+      `  ${s.flag} (${s.env}, default ${JSON.stringify(s.default)})`,
+      `      ${s.description} Accepts ${s.accepts}.`,
+    ]),
   ].join('\n');
 }

@@ -10,6 +10,10 @@ async function main(): Promise<void> {
   try {
     config = loadConfig({ env: process.env, argv: process.argv.slice(2) });
   } catch (err) {
+    if (err instanceof ConfigError && err.help) {
+      process.stdout.write(`${err.message}\n`);
+      process.exit(0);
+    }
     if (err instanceof ConfigError) {
       process.stderr.write(`logway: ${err.message}\n`);
       process.exit(2);

@@ -1,0 +1,163 @@
+/**
+ * Configuration (src/config.ts): environment, flags, defaults, validation messages,
+ * and the real entry point refusing to start on a bad value.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accepts, ConfigError, ConfigSchema, envName, flagName, loadConfig, settingDocs, usage } from '../src/config.js';
+import { tempDir } from './helpers/gateway.js';
+import { spawnMain, watch } from './helpers/process.js';
+
+function configError(options: Parameters<typeof loadConfig>[0]): string {
+  try {
+    loadConfig(options);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has defaults for every setting', () => {
+    const config = loadConfig();
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 8080, dataDir: './data', synchronous: 'FULL', autoCreateTopics: false });
+    expect(Object.keys(config).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
+  });
+
+  it('reads LOGWAY_HOST, LOGWAY_PORT and LOGWAY_DATA_DIR', () => {
+    const config = loadConfig({ env: { LOGWAY_HOST: '127.0.0.1', LOGWAY_PORT: '9090', LOGWAY_DATA_DIR: '/var/lib/logway' } });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 9090, dataDir: '/var/lib/logway' });
+  });
+
+  it('derives every env var and flag from the setting name', () => {
+    expect(envName('maxBodyBytes')).toBe('LOGWAY_MAX_BODY_BYTES');
+    expect(flagName('maxBodyBytes')).toBe('--max-body-bytes');
+    const config = loadConfig({
+      env: { LOGWAY_MAX_BODY_BYTES: '2048', LOGWAY_SYNCHRONOUS: 'NORMAL', LOGWAY_AUTO_CREATE_TOPICS: 'yes' },
+    });
+    expect(config).toMatchObject({ maxBodyBytes: 2048, synchronous: 'NORMAL', autoCreateTopics: true });
+  });
+
+  it('honours PORT, and LOGWAY_PORT wins over it', () => {
+    expect(loadConfig({ env: { PORT: '3000' } }).port).toBe(3000);
+    expect(loadConfig({ env: { PORT: '3000', LOGWAY_PORT: '4000' } }).port).toBe(4000);
+  });
+
+  it('ignores empty variables (an unset-by-blank variable keeps the default)', () => {
+    expect(loadConfig({ env: { LOGWAY_PORT: '', PORT: '' } }).port).toBe(8080);
+  });
+
+  it('lets flags override the environment, as --flag value and --flag=value', () => {
+    const env = { LOGWAY_PORT: '4000', LOGWAY_HOST: 'a.example', PORT: '3000' };
+    const config = loadConfig({ env, argv: ['--port', '5000', '--host=b.example', '--data-dir', '/tmp/x'] });
+    expect(config).toMatchObject({ port: 5000, host: 'b.example', dataDir: '/tmp/x' });
+  });
+
+  it('takes a boolean flag on its own as true', () => {
+    expect(loadConfig({ argv: ['--auto-create-topics'] }).autoCreateTopics).toBe(true);
+    expect(loadConfig({ argv: ['--auto-create-topics', '--port', '1'] })).toMatchObject({ autoCreateTopics: true, port: 1 });
+    expect(loadConfig({ argv: ['--auto-create-topics', 'false'] }).autoCreateTopics).toBe(false);
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({ env: { LOGWAY_PORT: '1234' } });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(config.port).toBe(1234);
+  });
+
+  it.each([
+    [{ LOGWAY_PORT: 'abc' }, 'LOGWAY_PORT="abc" is invalid: expected an integer from 0 to 65535'],
+    [{ LOGWAY_PORT: '70000' }, 'LOGWAY_PORT="70000" is invalid: expected an integer from 0 to 65535'],
+    [{ LOGWAY_PORT: '-1' }, 'LOGWAY_PORT="-1" is invalid: expected an integer from 0 to 65535'],
+    [{ PORT: '80.5' }, 'PORT="80.5" is invalid: expected an integer from 0 to 65535'],
+    // z.coerce.number() would have read these as 80 and 1000: only plain decimal digits count.
+    [{ LOGWAY_PORT: '0x50' }, 'LOGWAY_PORT="0x50" is invalid'],
+    [{ LOGWAY_MAX_BODY_BYTES: '1e3' }, 'LOGWAY_MAX_BODY_BYTES="1e3" is invalid: expected an integer >= 1024'],
+    [{ LOGWAY_SYNCHRONOUS: 'OFF' }, 'LOGWAY_SYNCHRONOUS="OFF" is invalid: expected one of FULL, NORMAL'],
+    [{ LOGWAY_LOG_LEVEL: 'loud' }, 'LOGWAY_LOG_LEVEL="loud" is invalid: expected one of fatal, error, warn, info'],
+    [{ LOGWAY_AUTO_CREATE_TOPICS: 'maybe' }, 'LOGWAY_AUTO_CREATE_TOPICS="maybe" is invalid: expected true or false'],
+    [{ LOGWAY_HOST: '   ' }, 'LOGWAY_HOST="   " is invalid: expected a non-empty string'],
+  ])('rejects %o, naming the variable and what it accepts', (env, message) => {
+    expect(configError({ env })).toContain(message);
+  });
+
+  it('names the flag when the bad value came from a flag', () => {
+    expect(configError({ env: { LOGWAY_PORT: '1' }, argv: ['--port=x'] })).toContain(
+      '--port="x" is invalid: expected an integer from 0 to 65535',
+    );
+  });
+
+  it('lists every bad setting at once', () => {
+    const message = configError({ env: { LOGWAY_PORT: 'x', LOGWAY_SYNCHRONOUS: 'y' } });
+    expect(message).toContain('LOGWAY_PORT="x"');
+    expect(message).toContain('LOGWAY_SYNCHRONOUS="y"');
+  });
+
+  it('rejects unknown flags and flags without a value', () => {
+    expect(configError({ argv: ['--prot', '1'] })).toContain('unknown option --prot');
+    expect(configError({ argv: ['--port'] })).toContain('option --port needs a value: an integer from 0 to 65535');
+  });
+
+  it('rejects a minimum session timeout above the maximum, naming both', () => {
+    const message = configError({
+      env: { LOGWAY_GROUP_MIN_SESSION_TIMEOUT_MS: '5000', LOGWAY_GROUP_MAX_SESSION_TIMEOUT_MS: '4000' },
+    });
+    expect(message).toContain('LOGWAY_GROUP_MIN_SESSION_TIMEOUT_MS (5000)');
+    expect(message).toContain('LOGWAY_GROUP_MAX_SESSION_TIMEOUT_MS (4000)');
+  });
+
+  it('answers --help with the usage text as a help request, not an error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ argv: ['--help'] });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).help).toBe(true);
+    expect((error as ConfigError).message).toBe(usage());
+  });
+});
+
+describe('settingDocs', () => {
+  it('describes every setting with its env var, flag, default and what it accepts', () => {
+    const docs = settingDocs();
+    expect(docs.map((d) => d.key)).toEqual(Object.keys(ConfigSchema.shape));
+    for (const doc of docs) {
+      expect(doc.description, `${doc.key} needs a .describe() in src/config.ts`).not.toBe('');
+      expect(doc.accepts).toBe(accepts(doc.key));
+      expect(usage()).toContain(doc.flag);
+      expect(usage()).toContain(doc.env);
+    }
+    expect(docs.find((d) => d.key === 'port')).toMatchObject({
+      env: 'LOGWAY_PORT',
+      flag: '--port',
+      default: 8080,
+      accepts: 'an integer from 0 to 65535',
+    });
+  });
+});
+
+describe('the entry point', () => {
+  it('exits non-zero on a bad value, naming the variable on stderr, before opening anything', async () => {
+    const dataDir = path.join(tempDir(), 'never-created');
+    const child = spawnMain({ LOGWAY_PORT: 'abc', LOGWAY_DATA_DIR: dataDir });
+    const { output, exited } = watch(child);
+    const { code } = await exited;
+    expect(code).not.toBe(0);
+    expect(output().stderr).toContain('LOGWAY_PORT="abc" is invalid: expected an integer from 0 to 65535');
+    expect(fs.existsSync(dataDir)).toBe(false);
+  });
+
+  it('prints the usage on --help and exits 0', async () => {
+    const child = spawnMain({}, ['--help']);
+    const { output, exited } = watch(child);
+    expect((await exited).code).toBe(0);
+    expect(output().stdout).toContain('--data-dir (LOGWAY_DATA_DIR, default "./data")');
+  });
+});
