@@ -1,0 +1,138 @@
+/**
+ * Servers under test run as separate Node processes, so the load generator in
+ * this process never shares an event loop with them. Node is started directly
+ * (not through npm, whose shell does not pass signals on) and each child prints
+ * a line naming its URL once it listens.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PeakRss } from './rss.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface ChildServer {
+  readonly url: string;
+  readonly pid: number;
+  readonly rss: PeakRss;
+  /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  /** Script path relative to the repo root, run through tsx. */
+  script: string;
+  args?: string[];
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+  /** Picks the listening URL out of one line of the child's stdout. */
+  urlFrom: (line: string) => string | undefined;
+  startTimeoutMs?: number;
+}
+
+export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
+  // The child must not pick up settings meant for another gateway.
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LOGWAY_')) env[k] = v;
+  Object.assign(env, options.env);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script, ...(options.args ?? [])], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${options.script} did not start in time\n${stderr}`)), options.startTimeoutMs ?? 30_000);
+    let buffered = '';
+    const onData = (d: Buffer) => {
+      buffered += d.toString();
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) !== -1) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const found = options.urlFrom(line);
+        if (found) {
+          clearTimeout(timer);
+          child.stdout!.off('data', onData);
+          child.stdout!.resume(); // keep draining so the child never blocks on a full pipe
+          resolve(found);
+          return;
+        }
+      }
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.script} exited with ${code} before listening\n${stderr}`));
+    });
+  });
+
+  const rss = new PeakRss(child.pid!);
+  return {
+    url,
+    pid: child.pid!,
+    rss,
+    async stop() {
+      rss.stop();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The real gateway (src/main.ts) on loopback, port 0, with its own temp data dir. */
+export interface GatewayProcess extends ChildServer {
+  readonly dataDir: string;
+  /** Stops the gateway and removes its data dir. */
+  dispose(): Promise<void>;
+}
+
+export async function startGateway(options: {
+  synchronous: 'FULL' | 'NORMAL';
+  settings?: Record<string, string | number | boolean>;
+  /** Directory for --cpu-prof output; profiling is off when undefined. */
+  cpuProfDir?: string;
+  label?: string;
+}): Promise<GatewayProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logway-bench-'));
+  const args = ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--synchronous', options.synchronous, '--log-level', 'info'];
+  for (const [k, v] of Object.entries(options.settings ?? {})) {
+    args.push('--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), String(v));
+  }
+  // One folder per run: Node names each thread's profile itself (tsx's loader runs in a second thread).
+  const nodeArgs = options.cpuProfDir
+    ? ['--cpu-prof', '--cpu-prof-dir', path.join(options.cpuProfDir, `${options.label ?? 'gateway'}-${Date.now()}`)]
+    : [];
+  const server = await spawnServer({
+    script: 'src/main.ts',
+    args,
+    nodeArgs,
+    urlFrom: (line) => {
+      if (!line.includes('logway listening')) return undefined;
+      try {
+        return (JSON.parse(line) as { url?: string }).url;
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  return {
+    ...server,
+    dataDir,
+    async dispose() {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * `npx tsx bench/profile-top.ts <file.cpuprofile> [n]`: the functions with the most
+ * self time in a `node --cpu-prof` profile (as written by `npm run bench -- --profile`),
+ * and the same grouped by file, to find where a scenario's CPU goes.
+ */
+import fs from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+const [file, n = '25'] = process.argv.slice(2);
+if (!file) {
+  process.stderr.write('usage: tsx bench/profile-top.ts <file.cpuprofile> [n]\n');
+  process.exit(2);
+}
+const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
+const hits = new Map<number, number>();
+for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+const total = profile.samples.length;
+const byFunction = new Map<string, number>();
+const byFile = new Map<string, number>();
+for (const node of profile.nodes) {
+  const count = hits.get(node.id) ?? 0;
+  if (!count) continue;
+  const where = node.callFrame.url.replace(/^.*\/(node_modules\/)/, '$1').replace(/^file:\/\/.*\/(src|bench)\//, '$1/');
+  const fn = `${node.callFrame.functionName || '(anonymous)'} ${where}:${node.callFrame.lineNumber + 1}`;
+  byFunction.set(fn, (byFunction.get(fn) ?? 0) + count);
+  const pkg = where.startsWith('node_modules/') ? where.split('/').slice(0, where.split('/')[1]!.startsWith('@') ? 3 : 2).join('/') : where || node.callFrame.functionName;
+  byFile.set(pkg, (byFile.get(pkg) ?? 0) + count);
+}
+const show = (title: string, map: Map<string, number>) => {
+  process.stdout.write(`\n${title} (of ${total} samples)\n`);
+  for (const [name, count] of [...map].sort((a, b) => b[1] - a[1]).slice(0, Number(n))) {
+    process.stdout.write(`${((count / total) * 100).toFixed(1).padStart(5)}%  ${name}\n`);
+  }
+};
+show('self time by function', byFunction);
+show('self time by file or package', byFile);
