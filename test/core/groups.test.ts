@@ -1,0 +1,315 @@
+/**
+ * The coordinator against a real SQLite store in a temp dir, with an injected clock so that
+ * session timeouts are tested without sleeping (expireSessions() is what the timer calls).
+ */
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { tpKey, type TopicPartition } from '../../src/core/assignor.js';
+import type { Clock } from '../../src/core/clock.js';
+import { GroupCoordinator, type MemberEvent } from '../../src/core/groups.js';
+import { Log } from '../../src/core/log.js';
+import { Notifier } from '../../src/core/notifier.js';
+import type { LogStore } from '../../src/storage/log-store.js';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { tempDir } from '../helpers/gateway.js';
+
+class ManualClock implements Clock {
+  t = 1_700_000_000_000;
+  now() {
+    return this.t;
+  }
+}
+
+const SESSION_MS = 1_000;
+
+async function open(dataDir: string, clock: ManualClock) {
+  const raw = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+  // Counts group state writes, to check that a heartbeat that changes nothing writes nothing.
+  const writes = { saveGroup: 0 };
+  const store = new Proxy(raw, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === 'saveGroup') {
+        return (...args: Parameters<LogStore['saveGroup']>) => {
+          writes.saveGroup++;
+          return target.saveGroup(...args);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const notifier = new Notifier();
+  const log = new Log(
+    store,
+    notifier,
+    { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1_000_000, idempotencyWindowMs: 60_000 },
+    clock,
+  );
+  const groups = new GroupCoordinator({
+    store,
+    log,
+    notifier,
+    clock,
+    settings: {
+      groupSessionTimeoutMs: SESSION_MS,
+      groupMinSessionTimeoutMs: 100,
+      groupMaxSessionTimeoutMs: 60_000,
+      groupHeartbeatIntervalMs: 100,
+      groupMaxMembers: 3,
+      // The test drives expiry itself.
+      groupSessionCheckIntervalMs: 3_600_000,
+    },
+  });
+  await groups.start();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await groups.stop();
+    await raw.close();
+  };
+  onTestFinished(close);
+  return { store: raw, log, groups, notifier, writes, close };
+}
+
+async function setup(partitions = 6) {
+  const clock = new ManualClock();
+  const dataDir = tempDir();
+  const env = await open(dataDir, clock);
+  await env.log.createTopic('t', partitions);
+  return { ...env, clock, dataDir };
+}
+
+const keys = (list: TopicPartition[]) => list.map(tpKey).sort();
+
+/** No partition is granted to, or being revoked from, two members at once. */
+async function expectSingleOwners(groups: GroupCoordinator, group: string) {
+  const d = await groups.describe(group);
+  const held = d.members.flatMap((m) => [...m.assignment, ...m.revoking].map(tpKey));
+  expect(new Set(held).size).toBe(held.length);
+  return d;
+}
+
+describe('GroupCoordinator', () => {
+  test('a partition reaches its new owner only after the old owner released it', async () => {
+    const { groups } = await setup();
+    const a = await groups.join('g', { topics: ['t'] });
+    expect(keys(a.assignment)).toHaveLength(6);
+    const eventsA: MemberEvent[] = [];
+    groups.onMemberChange('g', a.memberId, (e) => eventsA.push(e));
+
+    const b = await groups.join('g', { topics: ['t'] });
+    const eventsB: MemberEvent[] = [];
+    groups.onMemberChange('g', b.memberId, (e) => eventsB.push(e));
+    expect(b.assignment).toEqual([]); // all six are still A's
+    expect(eventsA).toEqual([{ type: 'reconcile' }]); // A is told to heartbeat
+    let d = await expectSingleOwners(groups, 'g');
+    expect(d.state).toBe('reconciling');
+    const revoked = d.members.find((m) => m.memberId === a.memberId)!.revoking;
+    expect(revoked).toHaveLength(3);
+
+    // A learns its smaller assignment but still lists the revoked ones: B gets nothing yet.
+    const a2 = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    expect(a2.assignment).toHaveLength(3);
+    expect(a2.memberEpoch).toBe(a.memberEpoch + 1);
+    expect((await groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] })).assignment).toEqual([]);
+    await expectSingleOwners(groups, 'g');
+
+    // A may still commit what it processed of a partition being revoked.
+    await groups.commit('g', { memberId: a.memberId, memberEpoch: a2.memberEpoch, offsets: [{ ...revoked[0]!, offset: 0 }] });
+
+    // A releases them; B is told, and gets them at its heartbeat.
+    expect(eventsB).toEqual([]);
+    await groups.heartbeat('g', a.memberId, { memberEpoch: a2.memberEpoch, ownedPartitions: a2.assignment });
+    expect(eventsB).toEqual([{ type: 'reconcile' }]);
+    const b2 = await groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] });
+    expect(keys(b2.assignment)).toEqual(keys(revoked));
+    expect(b2.memberEpoch).toBe(b.memberEpoch + 1);
+    d = await expectSingleOwners(groups, 'g');
+    expect(d.state).toBe('stable');
+    expect([...keys(a2.assignment), ...keys(b2.assignment)].sort()).toEqual(keys(a.assignment));
+  });
+
+  test('commits are fenced: stale epoch, foreign partition, departed member; nothing is stored', async () => {
+    const { groups, log } = await setup(2);
+    await log.produce('t', [{ key: null, value: '1', headers: null, partition: 0 }]);
+    const a = await groups.join('g', { topics: ['t'] });
+    const b = await groups.join('g', { topics: ['t'] });
+    const a2 = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    const a3 = await groups.heartbeat('g', a.memberId, { memberEpoch: a2.memberEpoch, ownedPartitions: a2.assignment });
+    const b2 = await groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] });
+    const mine = a3.assignment[0]!;
+    const theirs = b2.assignment[0]!;
+
+    await expect(
+      groups.commit('g', { memberId: a.memberId, memberEpoch: a3.memberEpoch - 1, offsets: [{ ...mine, offset: 0 }] }),
+    ).rejects.toMatchObject({ code: 'FENCED_MEMBER' });
+    await expect(
+      groups.commit('g', { memberId: a.memberId, memberEpoch: a3.memberEpoch, offsets: [{ ...theirs, offset: 0 }] }),
+    ).rejects.toMatchObject({ code: 'NOT_PARTITION_OWNER' });
+    await expect(groups.commit('g', { offsets: [{ ...mine, offset: 0 }] })).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
+    await expect(
+      groups.commit('g', { memberId: 'nobody', memberEpoch: 1, offsets: [{ ...mine, offset: 0 }] }),
+    ).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND' });
+    await expect(
+      groups.commit('nogroup', { memberId: a.memberId, memberEpoch: 1, offsets: [{ ...mine, offset: 0 }] }),
+    ).rejects.toMatchObject({ code: 'GROUP_NOT_FOUND' });
+    expect((await groups.offsets('g')).offsets.every((o) => o.committedOffset === null)).toBe(true);
+
+    await groups.leave('g', a.memberId);
+    await expect(
+      groups.commit('g', { memberId: a.memberId, memberEpoch: a3.memberEpoch, offsets: [{ ...mine, offset: 0 }] }),
+    ).rejects.toMatchObject({ code: 'FENCED_MEMBER' });
+    await expect(groups.heartbeat('g', a.memberId, { memberEpoch: a3.memberEpoch, ownedPartitions: [] })).rejects.toMatchObject({
+      code: 'FENCED_MEMBER',
+    });
+    expect((await groups.offsets('g')).offsets.every((o) => o.committedOffset === null)).toBe(true);
+  });
+
+  test('a heartbeat that changes nothing writes nothing; a lost answer may be retried with the previous epoch', async () => {
+    const { groups, writes } = await setup(2);
+    const a = await groups.join('g', { topics: ['t'] });
+    const before = writes.saveGroup;
+    for (let i = 0; i < 5; i++) await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    expect(writes.saveGroup).toBe(before);
+
+    const b = await groups.join('g', { topics: ['t'] });
+    const a2 = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    // Say that answer was lost: the member retries with what it knew.
+    const retry = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    expect(retry).toEqual(a2);
+    // But an epoch older than that, or claiming partitions it never had, is fenced.
+    await expect(groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch - 1, ownedPartitions: [] })).rejects.toMatchObject({
+      code: 'FENCED_MEMBER',
+    });
+    await expect(
+      groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch + 5, ownedPartitions: [] }),
+    ).rejects.toMatchObject({ code: 'FENCED_MEMBER' });
+  });
+
+  test('a silent member is expelled after its session timeout and its partitions move', async () => {
+    const { groups, clock } = await setup(4);
+    const a = await groups.join('g', { topics: ['t'] });
+    const b = await groups.join('g', { topics: ['t'] });
+    const fenced: MemberEvent[] = [];
+    groups.onMemberChange('g', a.memberId, (e) => fenced.push(e));
+    const a2 = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    await groups.heartbeat('g', a.memberId, { memberEpoch: a2.memberEpoch, ownedPartitions: a2.assignment });
+    let bm = await groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] });
+    expect(bm.assignment).toHaveLength(2);
+
+    // B keeps heartbeating, A goes silent.
+    clock.t += SESSION_MS - 1;
+    bm = await groups.heartbeat('g', b.memberId, { memberEpoch: bm.memberEpoch, ownedPartitions: bm.assignment });
+    expect(await groups.expireSessions()).toEqual([]);
+    clock.t += 2;
+    expect(await groups.expireSessions()).toEqual([a.memberId]);
+    expect(fenced).toEqual([{ type: 'fenced', reason: 'its session timed out' }]);
+    bm = await groups.heartbeat('g', b.memberId, { memberEpoch: bm.memberEpoch, ownedPartitions: bm.assignment });
+    expect(bm.assignment).toHaveLength(4);
+    await expect(groups.poll('g', a.memberId, { maxRecords: 10, maxBytes: 1000, waitMs: 0 })).rejects.toMatchObject({
+      code: 'FENCED_MEMBER',
+    });
+  });
+
+  test('poll starts at the committed offset, else autoOffsetReset, advances, and long-polls', async () => {
+    const { groups, log } = await setup(1);
+    const produce = (v: number) => log.produce('t', [{ key: null, value: String(v), headers: null }]);
+    for (let i = 0; i < 5; i++) await produce(i);
+    const late = await groups.join('latest', { topics: ['t'] });
+    expect((await groups.poll('latest', late.memberId, { maxRecords: 10, maxBytes: 1e6, waitMs: 0 })).recordCount).toBe(0);
+
+    const m = await groups.join('g', { topics: ['t'], autoOffsetReset: 'earliest' });
+    const p1 = await groups.poll('g', m.memberId, { maxRecords: 2, maxBytes: 1e6, waitMs: 0 });
+    expect(JSON.parse(p1.recordsJson).map((r: { value: number }) => r.value)).toEqual([0, 1]);
+    expect(p1.nextOffsets).toEqual([{ topic: 't', partition: 0, offset: 2 }]);
+    const p2 = await groups.poll('g', m.memberId, { maxRecords: 2, maxBytes: 1e6, waitMs: 0 });
+    expect(JSON.parse(p2.recordsJson).map((r: { value: number }) => r.value)).toEqual([2, 3]);
+    await groups.commit('g', { memberId: m.memberId, memberEpoch: m.memberEpoch, offsets: p1.nextOffsets });
+    await groups.leave('g', m.memberId);
+
+    // A new member resumes at the commit (2), not where the old one had read to (4).
+    const n = await groups.join('g', { topics: ['t'], autoOffsetReset: 'latest' });
+    const p3 = await groups.poll('g', n.memberId, { maxRecords: 100, maxBytes: 1e6, waitMs: 0 });
+    expect(JSON.parse(p3.recordsJson).map((r: { value: number }) => r.value)).toEqual([2, 3, 4]);
+
+    const waiting = groups.poll('g', n.memberId, { maxRecords: 100, maxBytes: 1e6, waitMs: 30_000 });
+    await produce(5);
+    const p4 = await waiting;
+    expect(JSON.parse(p4.recordsJson).map((r: { value: number }) => r.value)).toEqual([5]);
+  });
+
+  test('membership, epochs, assignments and offsets survive a restart; sessions restart in full', async () => {
+    const { groups, clock, dataDir, close, log } = await setup(4);
+    await log.produce('t', [{ key: null, value: '1', headers: null, partition: 0 }]);
+    const a = await groups.join('g', { topics: ['t'] });
+    const b = await groups.join('g', { topics: ['t'] });
+    const a2 = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    await groups.commit('g', { memberId: a.memberId, memberEpoch: a2.memberEpoch, offsets: [{ topic: 't', partition: 0, offset: 1 }] });
+    const before = await groups.describe('g');
+    await close();
+
+    clock.t += 10 * SESSION_MS; // the gateway was down for longer than any session
+    const reopened = await open(dataDir, clock);
+    const after = await reopened.groups.describe('g');
+    expect(after.members.map(({ sessionExpiresAt: _, ...m }) => m)).toEqual(before.members.map(({ sessionExpiresAt: _, ...m }) => m));
+    expect(after.offsets).toEqual(before.offsets);
+    expect(after.members.every((m) => m.sessionExpiresAt === clock.t + SESSION_MS)).toBe(true);
+    expect(await reopened.groups.expireSessions()).toEqual([]);
+
+    // A keeps going as if nothing happened: same id, epoch, partitions.
+    const a3 = await reopened.groups.heartbeat('g', a.memberId, { memberEpoch: a2.memberEpoch, ownedPartitions: a2.assignment });
+    expect(a3.memberEpoch).toBe(a2.memberEpoch);
+    expect(a3.assignment).toEqual(a2.assignment);
+    // B was silent since the restart: expelled one full session later.
+    clock.t += SESSION_MS + 1;
+    await reopened.groups.heartbeat('g', a.memberId, { memberEpoch: a3.memberEpoch, ownedPartitions: a3.assignment });
+    expect(await reopened.groups.expireSessions()).toEqual([b.memberId]);
+  });
+
+  test('new partitions of a subscribed topic are assigned; a deleted topic’s are dropped', async () => {
+    const { groups, log } = await setup(2);
+    const a = await groups.join('g', { topics: ['t'] });
+    const b = await groups.join('g', { topics: ['t'] });
+    let am = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    am = await groups.heartbeat('g', a.memberId, { memberEpoch: am.memberEpoch, ownedPartitions: am.assignment });
+    let bm = await groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] });
+    await log.updateTopic('t', { partitions: 6 });
+    await expect.poll(async () => (await groups.describe('g')).groupEpoch).toBeGreaterThan(2);
+    am = await groups.heartbeat('g', a.memberId, { memberEpoch: am.memberEpoch, ownedPartitions: am.assignment });
+    bm = await groups.heartbeat('g', b.memberId, { memberEpoch: bm.memberEpoch, ownedPartitions: bm.assignment });
+    expect(am.assignment).toHaveLength(3);
+    expect(bm.assignment).toHaveLength(3);
+    await expectSingleOwners(groups, 'g');
+
+    await log.deleteTopic('t');
+    await expect.poll(async () => (await groups.describe('g')).members.every((m) => m.assignment.length === 0)).toBe(true);
+  });
+
+  test('bad input changes nothing', async () => {
+    const { groups, log } = await setup(1);
+    await expect(groups.join('g', { topics: ['missing'] })).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+    await expect(groups.join('g', { topics: ['t'], sessionTimeoutMs: 5 })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(groups.commit('g', { offsets: [{ topic: 't', partition: 0, offset: 1 }] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST', // past the high watermark (0)
+    });
+    await expect(groups.commit('g', { offsets: [{ topic: 't', partition: 3, offset: 0 }] })).rejects.toMatchObject({
+      code: 'PARTITION_NOT_FOUND',
+    });
+    await expect(groups.commit('g', { offsets: [{ topic: 't', partition: 0, offset: -1 }] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
+    await expect(groups.commit('g', { offsets: [{ topic: 't', partition: 0, offset: 0.5 }] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
+    expect(groups.list()).toEqual([]);
+    await expect(groups.describe('g')).rejects.toMatchObject({ code: 'GROUP_NOT_FOUND' });
+
+    // Members limit (3 in this setup).
+    for (let i = 0; i < 3; i++) await groups.join('full', { topics: ['t'] });
+    await expect(groups.join('full', { topics: ['t'] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect((await groups.describe('full')).members).toHaveLength(3);
+    await log.produce('t', [{ key: null, value: '1', headers: null }]);
+    await expect(groups.resetOffsets('full', { to: 'earliest', topics: ['t'] })).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
+    await expect(groups.deleteGroup('full')).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
+  });
+});
