@@ -14,6 +14,7 @@ import { Retention } from './core/retention.js';
 import { createApp, type App } from './http/app.js';
 import type { LogStore } from './storage/log-store.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+import { SocketHub } from './ws/hub.js';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -28,6 +29,8 @@ export interface Gateway {
   readonly log: Log;
   /** Consumer group coordinator (shared by REST and WebSocket members). */
   readonly groups: GroupCoordinator;
+  /** Open WebSocket sessions. */
+  readonly sockets: SocketHub;
   readonly store: LogStore;
   readonly logger: Logger;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
@@ -47,6 +50,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   // Members and offsets are loaded before the first request, so heartbeats across a restart find their member.
   await groups.start();
   const shutdown = new AbortController();
+  const onUnexpectedError = (err: unknown) => logger.error({ err }, 'unexpected error while handling a request');
+  const sockets = new SocketHub({ config, log, groups, onUnexpectedError });
 
   const app = createApp({
     config,
@@ -54,7 +59,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     groups,
     store,
     shutdown: shutdown.signal,
-    onUnexpectedError: (err) => logger.error({ err }, 'unexpected error while handling a request'),
+    onUnexpectedError,
+    sockets,
   });
 
   let server: ServerType | undefined;
@@ -65,11 +71,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     app,
     log,
     groups,
+    sockets,
     store,
     logger,
     listen() {
       return new Promise((resolve, reject) => {
-        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+        // Upgrades go through app.fetch (middleware runs on the handshake), then to this `ws` server.
+        const options = { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: sockets.server } };
+        const s = serve(options, (info: AddressInfo) => {
+          sockets.start();
           retention.start(config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
           const host = info.address.includes(':') ? `[${info.address}]` : info.address;
           resolve({ host: info.address, port: info.port, url: `http://${host}:${info.port}` });
@@ -82,6 +92,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       closing ??= (async () => {
         shutdown.abort();
         await retention.stop();
+        // Sockets first, with 1001 "going away": they are not HTTP requests server.close() would wait for.
+        await sockets.close(Math.min(config.shutdownTimeoutMs, 2_000));
         if (server) {
           const s = server;
           const closed = new Promise<void>((resolve) => s.close(() => resolve()));

@@ -15,6 +15,8 @@ import { groupRoutes } from './groups.js';
 import { errorHandler, problemResponse } from './problem.js';
 import { recordRoutes } from './records.js';
 import { topicRoutes } from './topics.js';
+import type { SocketHub } from '../ws/hub.js';
+import { websocketRoutes } from '../ws/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +26,8 @@ export interface AppDeps {
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
   onUnexpectedError: (err: unknown) => void;
+  /** WebSocket sessions; without it the upgrade endpoints are documented but not served. */
+  sockets?: SocketHub;
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -70,6 +74,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps.store));
   app.route('/', topicRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
+  app.route('/', websocketRoutes(deps.sockets));
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
 
   let yaml: string | undefined;

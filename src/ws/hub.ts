@@ -1,0 +1,166 @@
+/**
+ * Every open socket of the gateway: the `ws` server that @hono/node-server hands
+ * upgrades to, the connection limit, liveness pings, and closing everything on shutdown.
+ */
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config.js';
+import type { Log } from '../core/log.js';
+import { isGatewayError, type GatewayError } from '../errors.js';
+import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
+import type { GroupPort } from './group-port.js';
+import { SharedFrames } from './records-frame.js';
+import { Session, type SubscribeRequest } from './session.js';
+
+/** The subprotocol this server speaks; offered alongside a token later (see README). */
+export const SUBPROTOCOL = 'logway.v1';
+
+/** What the handshake asked for, parsed before the upgrade. */
+export interface SocketRequest {
+  /** The subscription named by a topic URL. */
+  subscribe?: SubscribeRequest;
+  /** Explicit initial credit (`?credit=`). */
+  credit?: number;
+  /** A bad query on a topic URL: reported on the socket, which then closes with its code. */
+  error?: GatewayError;
+}
+
+export interface SocketHubDeps {
+  config: Config;
+  log: Log;
+  groups?: GroupPort;
+  onUnexpectedError: (err: unknown) => void;
+}
+
+interface Connection {
+  session: Session;
+  /** Answered the last ping. */
+  alive: boolean;
+}
+
+export class SocketHub {
+  readonly server: WebSocketServer;
+  readonly #deps: SocketHubDeps;
+  readonly #connections = new Map<WebSocket, Connection>();
+  readonly #frames = new SharedFrames();
+  #pingTimer: NodeJS.Timeout | undefined;
+  #closing = false;
+
+  constructor(deps: SocketHubDeps) {
+    this.#deps = deps;
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: deps.config.wsMaxMessageBytes,
+      // Browsers fail the handshake unless the server picks one of the subprotocols they
+      // offer. Prefer ours; otherwise echo the first (e.g. a token-carrying value later).
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
+    });
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Frames serialized for live batches (shared by every socket at one position). */
+  get frames(): SharedFrames {
+    return this.#frames;
+  }
+
+  /** Starts liveness pings: a socket that has not answered the previous ping is terminated. */
+  start(): void {
+    this.#pingTimer ??= setInterval(() => this.#ping(), this.#deps.config.wsPingIntervalMs);
+    this.#pingTimer.unref();
+  }
+
+  /** A socket just opened: give it a session, or close it with the reason it cannot have one. */
+  attach(ws: WebSocket, request: SocketRequest): Session | undefined {
+    if (this.#closing) {
+      ws.close(CloseCode.GOING_AWAY, 'the gateway is shutting down');
+      return undefined;
+    }
+    const max = this.#deps.config.wsMaxConnections;
+    if (this.#connections.size >= max) {
+      ws.close(CloseCode.TRY_AGAIN_LATER, closeReason(`too many sockets: the gateway allows ${max} (wsMaxConnections)`));
+      return undefined;
+    }
+    const session = new Session(
+      {
+        log: this.#deps.log,
+        settings: this.#deps.config,
+        frames: this.#frames,
+        groups: this.#deps.groups,
+        onUnexpectedError: this.#deps.onUnexpectedError,
+      },
+      {
+        send: (frame, onFlushed) => ws.send(frame, { binary: false }, () => onFlushed()),
+        get bufferedAmount() {
+          return ws.bufferedAmount;
+        },
+        close: (code, reason) => ws.close(code, reason),
+      },
+      { credit: request.credit, closeOnSubscriptionError: request.subscribe !== undefined || request.error !== undefined },
+    );
+    const connection: Connection = { session, alive: true };
+    this.#connections.set(ws, connection);
+    ws.on('pong', () => {
+      connection.alive = true;
+      session.touch();
+    });
+    ws.once('close', () => this.detach(ws));
+
+    if (request.error) {
+      this.#rejectOnSocket(session, request.error);
+    } else if (request.subscribe) {
+      session.subscribe(request.subscribe).catch((err: unknown) => this.#rejectOnSocket(session, err));
+    }
+    return session;
+  }
+
+  /** The socket closed: free its session (a group member leaves at once). */
+  detach(ws: WebSocket): void {
+    const connection = this.#connections.get(ws);
+    if (!connection) return;
+    this.#connections.delete(ws);
+    connection.session.dispose();
+  }
+
+  /** Closes every socket with 1001 and waits (up to `timeoutMs`) for them to go, then terminates the rest. */
+  async close(timeoutMs: number): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#pingTimer);
+    const sockets = [...this.#connections.keys()];
+    const closed = sockets.map((ws) => new Promise<void>((resolve) => {
+      if (ws.readyState === ws.CLOSED) return resolve();
+      ws.once('close', () => resolve());
+    }));
+    for (const ws of sockets) this.#connections.get(ws)?.session.close(CloseCode.GOING_AWAY, 'the gateway is shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  #rejectOnSocket(session: Session, err: unknown): void {
+    if (session.closed) return;
+    if (!isGatewayError(err)) {
+      this.#deps.onUnexpectedError(err);
+      session.close(CloseCode.INTERNAL_ERROR, 'internal error');
+      return;
+    }
+    session.sendError(err);
+    session.close(closeCodeFor(err), err.message);
+  }
+
+  #ping(): void {
+    for (const [ws, connection] of this.#connections) {
+      if (!connection.alive) {
+        // No pong since the last ping: the peer is gone or stuck; free it now.
+        ws.terminate();
+        this.detach(ws);
+        continue;
+      }
+      connection.alive = false;
+      ws.ping();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * One partition streamed to one socket: where it is, and whether it is caught up.
+ *
+ * Two modes, and the invariant that makes switching between them safe: `position`
+ * is the next offset to send, and records leave only in offset order from it, so a
+ * socket never sees a gap or a duplicate whichever way a record reached it.
+ * - catching up: the session reads the log from `position` in bounded chunks;
+ *   appended batches are ignored (the reads will find them) but raise `knownHighWatermark`,
+ *   so the feed goes live only once a read finds nothing AND no append it has been
+ *   told of lies beyond it (an append can land between a read and its result).
+ * - live: appended batches are queued by reference (shared with every other socket)
+ *   and sent from there; the session drops the queue and goes back to catching up
+ *   when it grows past its bound, so a stalled socket holds no records in memory.
+ */
+import { recordBytes } from '../core/record-codec.js';
+import type { AppendedRecords } from '../core/notifier.js';
+import type { StoredRecord } from '../storage/log-store.js';
+
+interface QueuedBatch {
+  records: readonly StoredRecord[];
+  /** Index of the first record not yet sent. */
+  start: number;
+  bytes: number;
+}
+
+export class PartitionFeed {
+  readonly topic: string;
+  readonly partition: number;
+  /** Next offset to send. */
+  position: number;
+  /** Highest high watermark seen in appends or reads. */
+  knownHighWatermark: number;
+  /** Set once the feed is removed; an in-flight read for it is then discarded. */
+  stopped = false;
+  #live = false;
+  readonly #queue: QueuedBatch[] = [];
+  #queuedBytes = 0;
+  /** Offset after the last queued record. */
+  #queueEnd: number;
+  #unlisten: () => void = () => {};
+
+  constructor(topic: string, partition: number, position: number, highWatermark: number) {
+    this.topic = topic;
+    this.partition = partition;
+    this.position = position;
+    this.#queueEnd = position;
+    this.knownHighWatermark = highWatermark;
+  }
+
+  get live(): boolean {
+    return this.#live;
+  }
+
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  get hasQueued(): boolean {
+    return this.#queue.length > 0;
+  }
+
+  /** The notifier subscription, removed by stop(). */
+  listenWith(unlisten: () => void): void {
+    this.#unlisten = unlisten;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.#unlisten();
+    this.catchUp();
+  }
+
+  /** A catch-up read found nothing: go live if no known append lies beyond `position`. */
+  tryGoLive(): boolean {
+    if (this.position < this.knownHighWatermark) return false;
+    this.#live = true;
+    this.#queueEnd = this.position;
+    return true;
+  }
+
+  /** Forget queued batches and read from the log again from `position`. */
+  catchUp(): void {
+    this.#live = false;
+    this.#queue.length = 0;
+    this.#queuedBytes = 0;
+    this.#queueEnd = this.position;
+  }
+
+  /**
+   * An appended batch. Returns the bytes it added to the queue (0 when ignored).
+   * A batch that starts beyond what this feed has seen means something was missed:
+   * the feed falls back to reading the log (never a gap).
+   */
+  offer(batch: AppendedRecords): number {
+    if (batch.highWatermark > this.knownHighWatermark) this.knownHighWatermark = batch.highWatermark;
+    if (!this.#live || batch.records.length === 0) return 0;
+    const first = batch.records[0]!.offset;
+    if (batch.highWatermark <= this.#queueEnd) return 0; // already sent or queued
+    if (first > this.#queueEnd) {
+      this.catchUp();
+      return 0;
+    }
+    const start = this.#queueEnd - first;
+    let bytes = 0;
+    for (let i = start; i < batch.records.length; i++) bytes += recordBytes(batch.records[i]!);
+    this.#queue.push({ records: batch.records, start, bytes });
+    this.#queuedBytes += bytes;
+    this.#queueEnd = batch.highWatermark;
+    return bytes;
+  }
+
+  /**
+   * Up to `max` queued records, in order. `whole` is the batch array itself when all of
+   * it is taken (its frame can then be shared with other sockets).
+   */
+  take(max: number): { records: readonly StoredRecord[]; whole: boolean } | undefined {
+    const head = this.#queue[0];
+    if (!head || max <= 0) return undefined;
+    const available = head.records.length - head.start;
+    if (head.start === 0 && available <= max) {
+      this.#queue.shift();
+      this.#queuedBytes -= head.bytes;
+      return { records: head.records, whole: true };
+    }
+    const n = Math.min(available, max);
+    const records = head.records.slice(head.start, head.start + n);
+    let bytes = 0;
+    for (const r of records) bytes += recordBytes(r);
+    head.start += n;
+    head.bytes -= bytes;
+    this.#queuedBytes -= bytes;
+    if (head.start === head.records.length) this.#queue.shift();
+    return { records, whole: false };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The upgrade endpoints, mounted by http/app.ts. WebSocket has no OpenAPI operation
+ * type, so the handshakes are registered as GET paths answering 101, and the frame
+ * shapes as named schemas (WsCommand, WsServerMessage and their parts).
+ */
+import { upgradeWebSocket } from '@hono/node-server';
+
+import type { Context } from 'hono';
+import { ErrorCode, GatewayError } from '../errors.js';
+import { problemResponse } from '../http/problem.js';
+import { newRouter } from '../http/router.js';
+import { problem, TopicParam } from '../http/schemas.js';
+import { socketEvents, parseSocketRequest } from './handler.js';
+import type { SocketHub } from './hub.js';
+import { CommandSchema, MultiplexQuery, ServerMessageSchema, TopicSocketQuery } from './protocol.js';
+
+const FRAMES =
+  'Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. ' +
+  'Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, ' +
+  '4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member). ' +
+  'Subprotocol `logway.v1` is selected when offered.';
+
+const switching = {
+  101: {
+    description: 'Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client.',
+    content: { 'application/json': { schema: ServerMessageSchema } },
+  },
+  426: problem('Not a WebSocket handshake (send Upgrade: websocket)'),
+};
+
+function upgradeRequired(c: Context): Response {
+  return problemResponse(
+    new GatewayError(ErrorCode.INVALID_REQUEST, `${c.req.path} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)`),
+    { upgrade: 'websocket' },
+  );
+}
+
+export function websocketRoutes(hub: SocketHub | undefined) {
+  const router = newRouter();
+  router.openAPIRegistry.register('WsCommand', CommandSchema);
+  router.openAPIRegistry.register('WsServerMessage', ServerMessageSchema);
+  router.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/topics/{topic}/ws',
+    tags: ['websocket'],
+    operationId: 'streamTopic',
+    summary: 'WebSocket: stream one topic from a position, or as a consumer group member',
+    description: `\`new WebSocket("ws://host:8080/v1/topics/orders/ws?from=earliest")\`. ${FRAMES}`,
+    request: { params: TopicParam, query: TopicSocketQuery },
+    responses: switching,
+  });
+  router.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/ws',
+    tags: ['websocket'],
+    operationId: 'multiplexSocket',
+    summary: 'WebSocket: subscribe, unsubscribe, commit, produce and grant credit with commands on one socket',
+    description: `Commands (WsCommand) may carry an \`id\`; the reply (subscribed, unsubscribed, committed, ack, or error) echoes it. ${FRAMES}`,
+    request: { query: MultiplexQuery },
+    responses: switching,
+  });
+  if (!hub) return router;
+
+  router.get(
+    '/v1/topics/:topic/ws',
+    upgradeWebSocket((c) => socketEvents(hub, parseSocketRequest(c.req.param('topic'), c.req.query()))),
+    upgradeRequired,
+  );
+  router.get(
+    '/v1/ws',
+    upgradeWebSocket((c) => socketEvents(hub, parseSocketRequest(undefined, c.req.query()))),
+    upgradeRequired,
+  );
+  return router;
+}
+

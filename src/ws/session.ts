@@ -1,0 +1,668 @@
+/**
+ * One WebSocket client's state, free of any transport: its subscriptions, each
+ * partition's position, its credit, and backpressure from the socket's send buffer.
+ * handler.ts binds it to a `ws` socket; tests can bind it to anything with a
+ * SocketSink's three members.
+ *
+ * Flow control (all bounded by config):
+ * - Credit, in records. Until the client sends a `credit` command (or opens with
+ *   `?credit=`), credit is automatic: at most wsDefaultCreditRecords records may sit in
+ *   the process's send buffer, and credit comes back as frames reach the network. The
+ *   first explicit grant turns that off: from then on the server sends only what the
+ *   client has granted (grants add up).
+ * - Bytes. Above wsHighWaterBytes buffered, the session stops reading the log and
+ *   queueing appended batches for this socket; it resumes when the buffer drains.
+ *   Above wsMaxBufferedBytes the socket is closed with 1008 (possible only when a single
+ *   frame or reply crosses it, or when an operator sets it below wsHighWaterBytes to
+ *   drop slow sockets rather than pause them).
+ * - Appended batches waiting for credit or a drain are held by reference up to
+ *   wsHighWaterBytes per socket; past that they are dropped and the partitions read
+ *   from the log again at their position, so a stalled socket costs no memory.
+ */
+import type { Config } from '../config.js';
+import type { Log } from '../core/log.js';
+import { checkOffsetInRange } from '../core/log.js';
+import type { AppendedRecords } from '../core/notifier.js';
+import { decodeProduceRecord } from '../core/record-codec.js';
+import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
+import { validationError } from '../http/problem.js';
+import type { StoredRecord } from '../storage/log-store.js';
+import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
+import type { GroupPort, TopicPartition } from './group-port.js';
+import { PartitionFeed } from './partition-feed.js';
+import {
+  CommandSchema,
+  MessageType,
+  startPositionOf,
+  type CommitCommand,
+  type ProduceCommand,
+  type StartPosition,
+} from './protocol.js';
+import { recordsFrame, type SharedFrames } from './records-frame.js';
+
+/** What a session needs from a socket. */
+export interface SocketSink {
+  /** Sends one text frame; `onFlushed` runs once it has left the process (or the socket is gone). */
+  send(frame: string | Buffer, onFlushed: () => void): void;
+  /** Bytes accepted by send() and not yet handed to the network. */
+  readonly bufferedAmount: number;
+  close(code: number, reason: string): void;
+}
+
+export type SessionSettings = Pick<
+  Config,
+  | 'wsDefaultCreditRecords'
+  | 'wsHighWaterBytes'
+  | 'wsMaxBufferedBytes'
+  | 'fetchDefaultLimit'
+  | 'fetchDefaultMaxBytes'
+  | 'maxRecordsPerRequest'
+>;
+
+export interface SessionDeps {
+  log: Log;
+  settings: SessionSettings;
+  frames: SharedFrames;
+  /** Absent: subscribing with a group is refused. */
+  groups?: GroupPort;
+  onUnexpectedError: (err: unknown) => void;
+}
+
+export interface SessionOptions {
+  /** Explicit initial credit (`?credit=`); absent: automatic credit. */
+  credit?: number;
+  /**
+   * For a socket opened on one topic's URL: when that subscription ends with an error
+   * (topic deleted, member fenced), close the socket with the error's code.
+   */
+  closeOnSubscriptionError?: boolean;
+}
+
+export interface SubscribeRequest {
+  id?: string | number;
+  topic: string;
+  start: StartPosition;
+  partitions?: number[];
+  group?: string;
+}
+
+type Id = string | number | undefined;
+
+interface Membership {
+  group: string;
+  memberId: string;
+  memberEpoch: number;
+  timer: NodeJS.Timeout;
+  unlisten: () => void;
+  /** Heartbeats run one at a time; a request during one runs once more after it. */
+  beating: boolean;
+  beatAgain: boolean;
+}
+
+interface Subscription {
+  topic: string;
+  /** Follow partitions added to the topic (not for explicit partitions or a group). */
+  followNewPartitions: boolean;
+  feeds: Map<number, PartitionFeed>;
+  membership?: Membership;
+}
+
+export class Session {
+  readonly #deps: SessionDeps;
+  readonly #sink: SocketSink;
+  readonly #options: SessionOptions;
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #unlistenTopics: () => void;
+  #credit: number;
+  #autoCredit: boolean;
+  #paused = false;
+  #closed = false;
+  #pumping = false;
+  #pumpAgain = false;
+  #queuedBytes = 0;
+  #sentSeq = 0;
+
+  constructor(deps: SessionDeps, sink: SocketSink, options: SessionOptions = {}) {
+    this.#deps = deps;
+    this.#sink = sink;
+    this.#options = options;
+    this.#autoCredit = options.credit === undefined;
+    this.#credit = options.credit ?? deps.settings.wsDefaultCreditRecords;
+    this.#unlistenTopics = deps.log.notifier.onTopicChange((e) => this.#onTopicChange(e));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Records the server may still send before it needs more credit. */
+  get credit(): number {
+    return this.#credit;
+  }
+
+  /** True while the socket's buffer is over the high-water mark. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Bytes of appended batches held for this socket. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /** Handles one inbound text frame. Bad commands get an error reply; the socket stays open. */
+  async handleText(text: string): Promise<void> {
+    let id: Id;
+    try {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw invalid('message is not valid JSON', [{ path: 'message', message: 'is not valid JSON' }]);
+      }
+      if (json && typeof json === 'object' && 'id' in json) {
+        const raw = (json as { id: unknown }).id;
+        if (typeof raw === 'string' || typeof raw === 'number') id = raw;
+      }
+      const parsed = CommandSchema.safeParse(json);
+      if (!parsed.success) throw validationError('message', parsed.error);
+      const command = parsed.data;
+      switch (command.type) {
+        case 'subscribe':
+          if (command.group !== undefined && (command.from !== undefined || command.partitions !== undefined)) {
+            throw invalid('a group member is assigned its partitions: from and partitions are not allowed with group', [
+              { path: 'message/group', message: 'not allowed with from or partitions' },
+            ]);
+          }
+          await this.subscribe({
+            id,
+            topic: command.topic,
+            start: startPositionOf(command.from),
+            partitions: command.partitions,
+            group: command.group,
+          });
+          return;
+        case 'unsubscribe':
+          this.#unsubscribe(command.topic, id);
+          return;
+        case 'commit':
+          await this.#commit(command, id);
+          return;
+        case 'produce':
+          await this.#produce(command, id);
+          return;
+        case 'credit':
+          this.grant(command.records);
+          return;
+      }
+    } catch (err) {
+      this.#sendError(err, id);
+    }
+  }
+
+  /** A client's credit grant (adds up). The first one turns automatic credit off. */
+  grant(records: number): void {
+    if (this.#autoCredit) {
+      this.#autoCredit = false;
+      this.#credit = 0;
+    }
+    this.#credit = Math.min(this.#credit + records, Number.MAX_SAFE_INTEGER);
+    this.#schedulePump();
+  }
+
+  /**
+   * Starts streaming a topic. Throws GatewayError (unknown topic or partition, offset
+   * out of range, bad combination) and changes nothing in that case.
+   */
+  async subscribe(request: SubscribeRequest): Promise<void> {
+    const { topic } = request;
+    if (this.#subscriptions.has(topic)) {
+      throw invalid(`already subscribed to '${topic}'; unsubscribe first`, [
+        { path: 'message/topic', message: 'already subscribed' },
+      ]);
+    }
+    if (request.group !== undefined) return this.#subscribeAsMember(request, request.group);
+
+    const bounds = await this.#deps.log.topicOffsets(topic);
+    let partitions = request.partitions ?? bounds.map((b) => b.partition);
+    const start = request.start;
+    if (start.kind === 'offsets') {
+      const named = [...start.offsets.keys()];
+      if (request.partitions && (named.length !== partitions.length || !named.every((p) => partitions.includes(p)))) {
+        throw invalid('from names partitions other than those in partitions', [
+          { path: 'from', message: 'must name exactly the partitions in partitions' },
+        ]);
+      }
+      partitions = named;
+    }
+    const starts: { partition: number; offset: number; highWatermark: number }[] = [];
+    for (const partition of partitions) {
+      const b = bounds[partition];
+      if (!b) {
+        throw new GatewayError(
+          ErrorCode.PARTITION_NOT_FOUND,
+          `partition ${partition} does not exist; topic '${topic}' has partitions 0-${bounds.length - 1}`,
+          { topic, partition, partitions: bounds.length },
+        );
+      }
+      let offset: number;
+      switch (start.kind) {
+        case 'earliest':
+          offset = b.logStartOffset;
+          break;
+        case 'latest':
+          offset = b.highWatermark;
+          break;
+        case 'time':
+          offset = await this.#deps.log.offsetForTimestamp(topic, partition, start.timestamp);
+          break;
+        case 'offset':
+        case 'offsets':
+          offset = start.kind === 'offset' ? start.offset : start.offsets.get(partition)!;
+          checkOffsetInRange(topic, partition, offset, b);
+          break;
+      }
+      starts.push({ partition, offset, highWatermark: b.highWatermark });
+    }
+    if (this.#closed) return;
+    if (this.#subscriptions.has(topic)) throw invalid(`already subscribed to '${topic}'`);
+
+    const subscription: Subscription = {
+      topic,
+      followNewPartitions: request.partitions === undefined && start.kind !== 'offsets',
+      feeds: new Map(),
+    };
+    this.#subscriptions.set(topic, subscription);
+    for (const s of starts) this.#addFeed(subscription, s.partition, s.offset, s.highWatermark);
+    this.#send({
+      type: MessageType.subscribed,
+      id: request.id,
+      topic,
+      partitions: starts.map((s) => ({ partition: s.partition, offset: s.offset })),
+    });
+    this.#schedulePump();
+  }
+
+  /** Ends the session: stops feeds, leaves groups at once, closes the socket if still open. */
+  close(code: number = CloseCode.NORMAL, reason = ''): void {
+    if (this.#closed) return;
+    this.dispose();
+    this.#sink.close(code, closeReason(reason));
+  }
+
+  /** Frees everything without touching the socket (it is already closed). */
+  dispose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unlistenTopics();
+    for (const subscription of [...this.#subscriptions.values()]) this.#removeSubscription(subscription);
+  }
+
+  /** A sign of life from the client (a pong): keeps group memberships alive between heartbeats. */
+  touch(): void {
+    const groups = this.#deps.groups;
+    if (!groups) return;
+    for (const s of this.#subscriptions.values()) {
+      if (s.membership) groups.touch(s.membership.group, s.membership.memberId);
+    }
+  }
+
+  /** Tells the client about an error (an `error` message with the GatewayError code). */
+  sendError(err: unknown, id?: string | number): void {
+    this.#sendError(err, id);
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  #unsubscribe(topic: string, id: Id): void {
+    const subscription = this.#subscriptions.get(topic);
+    if (!subscription) {
+      throw invalid(`not subscribed to '${topic}'`, [{ path: 'message/topic', message: 'not subscribed' }]);
+    }
+    this.#removeSubscription(subscription);
+    this.#send({ type: MessageType.unsubscribed, id, topic });
+  }
+
+  async #produce(command: ProduceCommand, id: Id): Promise<void> {
+    const max = this.#deps.settings.maxRecordsPerRequest;
+    if (command.records.length > max) {
+      throw invalid(`message/records: at most ${max} records per produce`, [
+        { path: 'message/records', message: `at most ${max} records per produce` },
+      ]);
+    }
+    const result = await this.#deps.log.produce(command.topic, command.records.map(decodeProduceRecord), {
+      idempotencyKey: command.idempotencyKey,
+    });
+    this.#send({ type: MessageType.ack, id, topic: command.topic, records: result.positions });
+  }
+
+  async #commit(command: CommitCommand, id: Id): Promise<void> {
+    const groups = this.#deps.groups;
+    // Each offset goes to the membership of its topic (one member per subscribed topic).
+    const byMember = new Map<Membership, (TopicPartition & { offset: number })[]>();
+    for (const [i, o] of command.offsets.entries()) {
+      const membership = this.#subscriptions.get(o.topic)?.membership;
+      if (!membership || (command.group !== undefined && membership.group !== command.group)) {
+        const where = command.group === undefined ? 'a group' : `group '${command.group}'`;
+        throw invalid(`this socket is not a member of ${where} for topic '${o.topic}'`, [
+          { path: `message/offsets/${i}/topic`, message: `not subscribed to it as a member of ${where}` },
+        ]);
+      }
+      let list = byMember.get(membership);
+      if (!list) byMember.set(membership, (list = []));
+      list.push(o);
+    }
+    if (!groups) return;
+    let group = '';
+    const committed: { topic: string; partition: number; offset: number }[] = [];
+    for (const [m, offsets] of byMember) {
+      group = m.group;
+      await groups.commit(m.group, { memberId: m.memberId, memberEpoch: m.memberEpoch, offsets });
+      committed.push(...offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
+    }
+    this.#send({ type: MessageType.committed, id, group, offsets: committed });
+  }
+
+  // ---------------------------------------------------------------- group membership
+
+  async #subscribeAsMember(request: SubscribeRequest, group: string): Promise<void> {
+    const groups = this.#deps.groups;
+    if (!groups) throw new GatewayError(ErrorCode.UNAVAILABLE, 'consumer groups are not available on this gateway');
+    const { topic } = request;
+    const joined = await groups.join(group, { topics: [topic] });
+    if (this.#closed || this.#subscriptions.has(topic)) {
+      await groups.leave(group, joined.memberId).catch(() => {});
+      if (this.#closed) return;
+      throw invalid(`already subscribed to '${topic}'`);
+    }
+    const membership: Membership = {
+      group,
+      memberId: joined.memberId,
+      memberEpoch: joined.memberEpoch,
+      timer: setInterval(() => void this.#heartbeat(subscription), joined.heartbeatIntervalMs),
+      unlisten: () => {},
+      beating: false,
+      beatAgain: false,
+    };
+    membership.timer.unref();
+    const subscription: Subscription = { topic, followNewPartitions: false, feeds: new Map(), membership };
+    this.#subscriptions.set(topic, subscription);
+    membership.unlisten = groups.onMemberChange(group, joined.memberId, (event) => {
+      if (event.type === 'reconcile') void this.#heartbeat(subscription);
+      else this.#endSubscription(subscription, new GatewayError(ErrorCode.FENCED_MEMBER, `member left group '${group}': ${event.reason}`, { group, memberId: joined.memberId }));
+    });
+    this.#send({ type: MessageType.subscribed, id: request.id, topic, group, memberId: joined.memberId, partitions: [] });
+    await this.#reconcile(subscription, joined.assignment);
+  }
+
+  /** Applies an assignment: stream newly granted partitions, stop revoked ones (and release them). */
+  async #reconcile(subscription: Subscription, assignment: readonly TopicPartition[]): Promise<void> {
+    const m = subscription.membership!;
+    const groups = this.#deps.groups!;
+    const target = new Set(assignment.filter((tp) => tp.topic === subscription.topic).map((tp) => tp.partition));
+    const revoked: TopicPartition[] = [];
+    for (const [partition, feed] of subscription.feeds) {
+      if (target.has(partition)) continue;
+      feed.stop();
+      this.#queuedBytes -= feed.queuedBytes;
+      subscription.feeds.delete(partition);
+      revoked.push({ topic: subscription.topic, partition });
+    }
+    if (revoked.length) {
+      this.#send({ type: MessageType.revoked, group: m.group, memberId: m.memberId, partitions: revoked });
+    }
+    const assigned: { topic: string; partition: number; offset: number }[] = [];
+    for (const partition of target) {
+      if (subscription.feeds.has(partition)) continue;
+      const offset = await groups.position(m.group, m.memberId, subscription.topic, partition);
+      if (this.#closed || this.#subscriptions.get(subscription.topic) !== subscription) return;
+      if (subscription.feeds.has(partition)) continue;
+      const bounds = await this.#deps.log.partitionOffsets(subscription.topic, partition);
+      this.#addFeed(subscription, partition, offset, bounds.highWatermark);
+      assigned.push({ topic: subscription.topic, partition, offset });
+    }
+    if (assigned.length) {
+      this.#send({
+        type: MessageType.assigned,
+        group: m.group,
+        memberId: m.memberId,
+        memberEpoch: m.memberEpoch,
+        partitions: assigned,
+      });
+      this.#schedulePump();
+    }
+    // Released partitions go to their new owners only once a heartbeat stops listing them.
+    if (revoked.length) void this.#heartbeat(subscription);
+  }
+
+  async #heartbeat(subscription: Subscription): Promise<void> {
+    const m = subscription.membership;
+    const groups = this.#deps.groups;
+    if (!m || !groups || this.#closed) return;
+    if (m.beating) {
+      m.beatAgain = true;
+      return;
+    }
+    m.beating = true;
+    try {
+      do {
+        m.beatAgain = false;
+        const owned = [...subscription.feeds.keys()].map((partition) => ({ topic: subscription.topic, partition }));
+        const result = await groups.heartbeat(m.group, m.memberId, { memberEpoch: m.memberEpoch, ownedPartitions: owned });
+        if (this.#closed || this.#subscriptions.get(subscription.topic) !== subscription) return;
+        m.memberEpoch = result.memberEpoch;
+        await this.#reconcile(subscription, result.assignment);
+      } while (m.beatAgain && !this.#closed);
+    } catch (err) {
+      if (this.#subscriptions.get(subscription.topic) === subscription) this.#endSubscription(subscription, err);
+    } finally {
+      m.beating = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- feeds and delivery
+
+  #addFeed(subscription: Subscription, partition: number, offset: number, highWatermark: number): void {
+    const feed = new PartitionFeed(subscription.topic, partition, offset, highWatermark);
+    feed.listenWith(this.#deps.log.notifier.onAppend(subscription.topic, partition, (batch) => this.#onAppend(feed, batch)));
+    subscription.feeds.set(partition, feed);
+  }
+
+  #removeSubscription(subscription: Subscription): void {
+    this.#subscriptions.delete(subscription.topic);
+    for (const feed of subscription.feeds.values()) {
+      this.#queuedBytes -= feed.queuedBytes;
+      feed.stop();
+    }
+    subscription.feeds.clear();
+    const m = subscription.membership;
+    if (m) {
+      clearInterval(m.timer);
+      m.unlisten();
+      // Leave at once so the partitions move now, not after the session timeout.
+      this.#deps.groups?.leave(m.group, m.memberId).catch((err: unknown) => {
+        if (!isGatewayError(err)) this.#deps.onUnexpectedError(err);
+      });
+    }
+  }
+
+  /** A subscription that cannot go on: tell the client why; a one-topic socket closes. */
+  #endSubscription(subscription: Subscription, err: unknown): void {
+    if (this.#closed || this.#subscriptions.get(subscription.topic) !== subscription) return;
+    this.#removeSubscription(subscription);
+    this.#sendError(err, undefined, { topic: subscription.topic });
+    if (this.#options.closeOnSubscriptionError) {
+      const e = isGatewayError(err) ? err : new GatewayError(ErrorCode.INTERNAL, 'internal error');
+      this.close(closeCodeFor(e), e.message);
+    }
+  }
+
+  #onTopicChange(event: { topic: string; kind: 'deleted' | 'partitions-added'; partitions: number }): void {
+    const subscription = this.#subscriptions.get(event.topic);
+    if (!subscription || subscription.membership) return;
+    if (event.kind === 'deleted') {
+      this.#endSubscription(subscription, new GatewayError(ErrorCode.TOPIC_NOT_FOUND, `topic '${event.topic}' was deleted`, { topic: event.topic }));
+    } else if (subscription.followNewPartitions) {
+      // New partitions are empty when created: everything in them is news, from offset 0.
+      for (let p = 0; p < event.partitions; p++) {
+        if (!subscription.feeds.has(p)) this.#addFeed(subscription, p, 0, 0);
+      }
+      this.#schedulePump();
+    }
+  }
+
+  #onAppend(feed: PartitionFeed, batch: AppendedRecords): void {
+    if (this.#closed || feed.stopped) return;
+    const added = feed.offer(batch);
+    if (added === 0) {
+      if (!feed.live) this.#schedulePump(); // a gap was detected, or a catch-up can go on
+      return;
+    }
+    this.#queuedBytes += added;
+    if (this.#queuedBytes > this.#deps.settings.wsHighWaterBytes) {
+      // Too much held for a socket that is not taking it: read from the log later instead.
+      for (const s of this.#subscriptions.values()) {
+        for (const f of s.feeds.values()) {
+          if (f.hasQueued) {
+            this.#queuedBytes -= f.queuedBytes;
+            f.catchUp();
+          }
+        }
+      }
+      this.#queuedBytes = 0;
+      return;
+    }
+    this.#drainQueue(feed);
+  }
+
+  #canSend(): boolean {
+    return !this.#closed && !this.#paused && this.#credit > 0;
+  }
+
+  #drainQueue(feed: PartitionFeed): boolean {
+    let sent = false;
+    while (this.#canSend() && feed.hasQueued) {
+      const before = feed.queuedBytes;
+      const taken = feed.take(this.#credit)!;
+      this.#queuedBytes -= before - feed.queuedBytes;
+      this.#sendRecords(feed, taken.records, taken.whole);
+      sent = true;
+    }
+    return sent;
+  }
+
+  #schedulePump(): void {
+    if (this.#closed) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    this.#pump()
+      .catch((err: unknown) => {
+        this.#deps.onUnexpectedError(err);
+        this.close(CloseCode.INTERNAL_ERROR, 'internal error while streaming');
+      })
+      .finally(() => {
+        this.#pumping = false;
+      });
+  }
+
+  /** Sends queued batches and reads the log for feeds catching up, round-robin, while allowed. */
+  async #pump(): Promise<void> {
+    for (;;) {
+      this.#pumpAgain = false;
+      let progressed = false;
+      for (const subscription of [...this.#subscriptions.values()]) {
+        for (const feed of [...subscription.feeds.values()]) {
+          if (!this.#canSend()) return;
+          if (feed.stopped) continue;
+          if (feed.hasQueued) progressed = this.#drainQueue(feed) || progressed;
+          else if (!feed.live) progressed = (await this.#catchUpOnce(subscription, feed)) || progressed;
+        }
+      }
+      if (!progressed && !this.#pumpAgain) return;
+    }
+  }
+
+  /** One bounded read at the feed's position. Returns true if it sent or should read again. */
+  async #catchUpOnce(subscription: Subscription, feed: PartitionFeed): Promise<boolean> {
+    const settings = this.#deps.settings;
+    const position = feed.position;
+    let records: StoredRecord[];
+    try {
+      records = await this.#deps.log.read(
+        feed.topic,
+        feed.partition,
+        position,
+        Math.min(this.#credit, settings.fetchDefaultLimit),
+        Math.min(settings.fetchDefaultMaxBytes, settings.wsHighWaterBytes),
+      );
+    } catch (err) {
+      if (isGatewayError(err)) {
+        this.#endSubscription(subscription, err);
+        return false;
+      }
+      throw err;
+    }
+    // The feed may have been removed, or moved on, while the read was in flight.
+    if (feed.stopped || this.#closed || feed.live || feed.position !== position) return false;
+    if (records.length === 0) return !feed.tryGoLive();
+    const last = records[records.length - 1]!;
+    if (last.offset + 1 > feed.knownHighWatermark) feed.knownHighWatermark = last.offset + 1;
+    this.#sendRecords(feed, records, false);
+    return true;
+  }
+
+  #sendRecords(feed: PartitionFeed, records: readonly StoredRecord[], whole: boolean): void {
+    const frame = whole
+      ? this.#deps.frames.forBatch(feed.topic, feed.partition, records)
+      : recordsFrame(feed.topic, feed.partition, records);
+    const next = records[records.length - 1]!.offset + 1;
+    feed.position = next;
+    this.#credit -= records.length;
+    const m = this.#subscriptions.get(feed.topic)?.membership;
+    if (m) this.#deps.groups?.advance(m.group, m.memberId, feed.topic, feed.partition, next);
+    this.#write(frame, records.length);
+  }
+
+  #send(message: Record<string, unknown>): void {
+    if (this.#closed) return;
+    this.#write(JSON.stringify(message), 0);
+  }
+
+  #sendError(err: unknown, id: Id, extra: Record<string, unknown> = {}): void {
+    let e: GatewayError;
+    if (isGatewayError(err)) e = err;
+    else {
+      this.#deps.onUnexpectedError(err);
+      e = new GatewayError(ErrorCode.INTERNAL, 'the gateway failed to handle this message; it has been logged');
+    }
+    this.#send({ type: MessageType.error, id, code: e.code, message: e.message, ...e.details, ...extra });
+  }
+
+  #write(frame: string | Buffer, records: number): void {
+    const seq = ++this.#sentSeq;
+    this.#sink.send(frame, () => this.#onFlushed(seq, records));
+    const buffered = this.#sink.bufferedAmount;
+    const { wsMaxBufferedBytes, wsHighWaterBytes } = this.#deps.settings;
+    if (buffered > wsMaxBufferedBytes) {
+      this.close(
+        CloseCode.POLICY_VIOLATION,
+        `too slow: ${buffered} bytes waiting to be sent, over wsMaxBufferedBytes (${wsMaxBufferedBytes})`,
+      );
+    } else if (buffered > wsHighWaterBytes) {
+      this.#paused = true;
+    }
+  }
+
+  #onFlushed(seq: number, records: number): void {
+    if (this.#closed) return;
+    if (this.#autoCredit) this.#credit += records;
+    // Resume once the buffer is half drained, or everything sent so far has left.
+    if (this.#paused && (seq === this.#sentSeq || this.#sink.bufferedAmount <= this.#deps.settings.wsHighWaterBytes / 2)) {
+      this.#paused = false;
+    }
+    if (this.#canSend()) this.#schedulePump();
+  }
+}
