@@ -25,7 +25,7 @@ const switching = {
     description: 'Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client.',
     content: { 'application/json': { schema: ServerMessageSchema } },
   },
-  426: problem('Not a WebSocket handshake (send Upgrade: websocket)'),
+  400: problem('Not a WebSocket handshake (send Upgrade: websocket)'),
 };
 
 function upgradeRequired(c: Context): Response {
