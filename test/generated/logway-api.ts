@@ -1,0 +1,1771 @@
+/**
+ * Generated from openapi.yaml by openapi-typescript (`npm run openapi:gen`). Do not edit:
+ * test/http/openapi-client.test.ts fails when this file differs from what openapi.yaml generates.
+ */
+
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alive: the process answers */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ready: the database is open and writable, and the gateway is not shutting down */
+        get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List topics */
+        get: operations["listTopics"];
+        put?: never;
+        /** Create a topic */
+        post: operations["createTopic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Describe a topic, with each partition’s log start offset and high watermark */
+        get: operations["getTopic"];
+        put?: never;
+        post?: never;
+        /** Delete a topic, its records and every group’s offsets for it */
+        delete: operations["deleteTopic"];
+        options?: never;
+        head?: never;
+        /** Change a topic’s config or raise its partition count */
+        patch: operations["updateTopic"];
+        trace?: never;
+    };
+    "/v1/topics/{topic}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Append records atomically; answered once they are on disk */
+        post: operations["produceRecords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/partitions/{partition}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read records in offset order; long-polls with waitMs */
+        get: operations["fetchRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/partitions/{partition}/offsets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kafka's ListOffsets: earliest, latest, and the first offset at or after a timestamp */
+        get: operations["getPartitionOffsets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WebSocket: stream one topic from a position, or as a consumer group member
+         * @description `new WebSocket("ws://host:8080/v1/topics/orders/ws?from=earliest")`. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member). Subprotocol `logway.v1` is selected when offered.
+         */
+        get: operations["streamTopic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WebSocket: subscribe, unsubscribe, commit, produce and grant credit with commands on one socket
+         * @description Commands (WsCommand) may carry an `id`; the reply (subscribed, unsubscribed, committed, ack, or error) echoes it. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member). Subprotocol `logway.v1` is selected when offered.
+         */
+        get: operations["multiplexSocket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List consumer groups */
+        get: operations["listGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{group}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Describe a group: state, members with assignments and epochs, committed offsets and lag */
+        get: operations["getGroup"];
+        put?: never;
+        post?: never;
+        /** Delete a group without members, with its committed offsets */
+        delete: operations["deleteGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{group}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join a group (creating it); the server assigns partitions */
+        post: operations["joinGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{group}/members/{memberId}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report owned partitions; learn the current assignment and epoch */
+        post: operations["heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{group}/members/{memberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Leave the group; its partitions move to the others at once */
+        delete: operations["leaveGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{group}/members/{memberId}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read records from the member’s partitions from its position; long-polls with waitMs */
+        get: operations["pollGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{group}/offsets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Committed offsets, high watermarks and lag */
+        get: operations["getGroupOffsets"];
+        put?: never;
+        /** Commit offsets (next offset to read) as a member, or as an administrator while the group is empty */
+        post: operations["commitOffsets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{group}/offsets/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a group without members to earliest, latest, a time or an offset */
+        post: operations["resetGroupOffsets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description A command a client sends over /v1/ws (also accepted on /v1/topics/{topic}/ws). */
+        WsCommand: components["schemas"]["WsSubscribe"] | components["schemas"]["WsUnsubscribe"] | components["schemas"]["WsCommit"] | components["schemas"]["WsProduce"] | components["schemas"]["WsCredit"];
+        WsSubscribe: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "subscribe";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+            from?: components["schemas"]["WsFrom"];
+            /** @description Default: every partition. */
+            partitions?: number[];
+            /**
+             * @description Join this consumer group: the server assigns partitions (from/partitions are then not allowed).
+             * @example billing
+             */
+            group?: string;
+        };
+        /**
+         * @description Start position: 'earliest', 'latest' (default), an offset, 'time:<epoch-ms>', or per partition {"0": 42, "1": 17} (resume: only these partitions).
+         * @example earliest
+         */
+        WsFrom: number | string | {
+            [key: string]: number;
+        };
+        WsUnsubscribe: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "unsubscribe";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+        };
+        WsCommit: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "commit";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            /**
+             * @description Needed only when the socket is in more than one group.
+             * @example billing
+             */
+            group?: string;
+            offsets: {
+                topic: string;
+                partition: number;
+                /** @description The next offset to read (Kafka convention). */
+                offset: number;
+            }[];
+        };
+        WsProduce: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "produce";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+            records: components["schemas"]["ProduceRecord"][];
+            idempotencyKey?: string;
+        };
+        ProduceRecord: {
+            /**
+             * @description Partitioning key: its UTF-8 bytes are hashed with Kafka's murmur2. With keyEncoding base64, the bytes it encodes.
+             * @example customer-7
+             */
+            key?: string | null;
+            /** @enum {string} */
+            keyEncoding?: "utf8" | "base64";
+            /**
+             * @description Any JSON value (default null). With valueEncoding base64: a base64 string of binary bytes.
+             * @example {
+             *       "total": 42
+             *     }
+             */
+            value?: unknown;
+            /** @enum {string} */
+            valueEncoding?: "json" | "base64";
+            headers?: components["schemas"]["RecordHeaders"];
+            /** @description Explicit partition; overrides the key. */
+            partition?: number;
+            /** @description Record time (epoch ms); defaults to the append time. */
+            timestamp?: number;
+        };
+        /**
+         * @description String headers.
+         * @example {
+         *       "source": "checkout"
+         *     }
+         */
+        RecordHeaders: {
+            [key: string]: string;
+        };
+        WsCredit: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "credit";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            /** @description Records the server may send on top of those already granted. The first credit switches the socket to explicit credit. */
+            records: number;
+        };
+        /** @description A message the server sends. */
+        WsServerMessage: components["schemas"]["WsRecords"] | components["schemas"]["WsSubscribed"] | components["schemas"]["WsUnsubscribed"] | components["schemas"]["WsAssigned"] | components["schemas"]["WsRevoked"] | components["schemas"]["WsCommitted"] | components["schemas"]["WsAck"] | components["schemas"]["WsError"];
+        /** @description Records of one partition, in offset order; no gap and no duplicate within a socket. */
+        WsRecords: {
+            /** @enum {string} */
+            type: "records";
+            records: components["schemas"]["Record"][];
+        };
+        Record: {
+            topic: string;
+            partition: number;
+            /** @description Offset in a partition: dense, from 0. */
+            offset: number;
+            /** @description Epoch milliseconds. */
+            timestamp: number;
+            key: string | null;
+            /** @enum {string} */
+            keyEncoding?: "base64";
+            /** @description The JSON value, or base64 text when valueEncoding is base64. */
+            value?: unknown;
+            /** @enum {string} */
+            valueEncoding?: "base64";
+            headers: components["schemas"]["RecordHeaders"];
+        };
+        WsSubscribed: {
+            /** @enum {string} */
+            type: "subscribed";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            topic: string;
+            /** @description Where each partition starts (empty in group mode). */
+            partitions: {
+                partition: number;
+                offset: number;
+            }[];
+            group?: string;
+            memberId?: string;
+        };
+        WsUnsubscribed: {
+            /** @enum {string} */
+            type: "unsubscribed";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            topic: string;
+        };
+        WsAssigned: {
+            /** @enum {string} */
+            type: "assigned";
+            group: string;
+            memberId: string;
+            memberEpoch: number;
+            /** @description Newly granted partitions and where streaming starts. */
+            partitions: {
+                topic: string;
+                partition: number;
+                /** @description The next offset to read (Kafka convention). */
+                offset: number;
+            }[];
+        };
+        /** @description No more records of these partitions will be sent on this socket. */
+        WsRevoked: {
+            /** @enum {string} */
+            type: "revoked";
+            group: string;
+            memberId: string;
+            partitions: {
+                topic: string;
+                partition: number;
+            }[];
+        };
+        WsCommitted: {
+            /** @enum {string} */
+            type: "committed";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            group: string;
+            offsets: {
+                topic: string;
+                partition: number;
+                /** @description The next offset to read (Kafka convention). */
+                offset: number;
+            }[];
+        };
+        /** @description The produced records are on disk; where each landed, in command order. */
+        WsAck: {
+            /** @enum {string} */
+            type: "ack";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            topic: string;
+            records: {
+                partition: number;
+                offset: number;
+                timestamp: number;
+            }[];
+        };
+        WsError: {
+            /** @enum {string} */
+            type: "error";
+            /** @description Any id the client chooses; the reply to this command echoes it. */
+            id?: string | number;
+            /**
+             * @description The GatewayError code, as in REST problem details.
+             * @example TOPIC_NOT_FOUND
+             */
+            code: string;
+            message: string;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** @description RFC 9457 problem details. */
+        Problem: {
+            /** @example urn:logway:problem:topic-not-found */
+            type: string;
+            /** @example Topic not found */
+            title: string;
+            /** @example 404 */
+            status: number;
+            /** @example topic 'orders' does not exist */
+            detail: string;
+            /** @enum {string} */
+            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHORIZED" | "UNAVAILABLE" | "INTERNAL";
+            /** @description For validation errors: each failing field and why. */
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        Topic: {
+            name: string;
+            partitions: number;
+            config: components["schemas"]["TopicConfig"];
+            /** @description Epoch ms. */
+            createdAt: number;
+            partitionOffsets: components["schemas"]["PartitionOffsets"][];
+        };
+        TopicConfig: {
+            /** @description Delete records older than this many ms; null keeps them forever (the default). */
+            retentionMs?: number | null;
+        };
+        PartitionOffsets: {
+            partition: number;
+            /** @description First offset still stored. */
+            logStartOffset: number;
+            /** @description The next offset to be written. */
+            highWatermark: number;
+        };
+        CreateTopic: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            name: string;
+            /**
+             * @description Defaults to the server setting defaultPartitions.
+             * @example 3
+             */
+            partitions?: number;
+            config?: components["schemas"]["TopicConfig"];
+        };
+        UpdateTopic: {
+            /** @description New partition count; it can only grow. */
+            partitions?: number;
+            config?: components["schemas"]["TopicConfig"] & unknown;
+        };
+        ProduceResponse: {
+            topic: string;
+            /** @description Where each record landed, in request order. */
+            records: {
+                partition: number;
+                /** @description Offset in a partition: dense, from 0. */
+                offset: number;
+                /** @description Epoch milliseconds. */
+                timestamp: number;
+            }[];
+        };
+        /**
+         * @example {
+         *       "records": [
+         *         {
+         *           "key": "customer-7",
+         *           "value": {
+         *             "total": 42
+         *           }
+         *         },
+         *         {
+         *           "value": "plain text works too"
+         *         }
+         *       ]
+         *     }
+         */
+        ProduceRequest: {
+            records: components["schemas"]["ProduceRecord"][];
+        };
+        FetchResponse: {
+            records: components["schemas"]["Record"][];
+            /** @description Offset to ask for next. */
+            nextOffset: number;
+            /** @description Offset in a partition: dense, from 0. */
+            highWatermark: number;
+            /** @description Offset in a partition: dense, from 0. */
+            logStartOffset: number;
+        };
+        OffsetsByTime: {
+            partition: number;
+            /** @description The log start offset. */
+            earliest: number;
+            /** @description The high watermark. */
+            latest: number;
+            /** @description Epoch milliseconds. */
+            timestamp?: number;
+            /** @description First offset whose timestamp is >= the given one; the high watermark if none is. */
+            offset?: number;
+        };
+        GroupSummary: {
+            group: string;
+            /**
+             * @description empty: no members; reconciling: some partitions are moving; stable: every member has its target.
+             * @enum {string}
+             */
+            state: "empty" | "reconciling" | "stable";
+            groupEpoch: number;
+            members: number;
+        };
+        Group: components["schemas"]["GroupOffsets"] & {
+            /**
+             * @description empty: no members; reconciling: some partitions are moving; stable: every member has its target.
+             * @enum {string}
+             */
+            state: "empty" | "reconciling" | "stable";
+            /** @description Bumps whenever the target assignment changes. */
+            groupEpoch: number;
+            members: components["schemas"]["GroupMember"][];
+        };
+        PartitionLag: {
+            topic: string;
+            partition: number;
+            /** @description Offset in a partition: dense, from 0. */
+            committedOffset: number | null;
+            /** @description Epoch milliseconds. */
+            committedAt: number | null;
+            /** @description Offset in a partition: dense, from 0. */
+            logStartOffset: number;
+            /** @description Offset in a partition: dense, from 0. */
+            highWatermark: number;
+            /** @description highWatermark - committedOffset; null if never committed. */
+            lag: number | null;
+        };
+        GroupMember: {
+            memberId: string;
+            /** @description The epoch of the member’s current assignment. */
+            memberEpoch: number;
+            topics: string[];
+            sessionTimeoutMs: number;
+            /** @enum {string} */
+            autoOffsetReset: "earliest" | "latest";
+            /** @description Epoch milliseconds. */
+            joinedAt: number;
+            /** @description Epoch milliseconds. */
+            sessionExpiresAt: number;
+            assignment: components["schemas"]["TopicPartition"][];
+            /** @description Taken away; not yet released by the member. */
+            revoking: components["schemas"]["TopicPartition"][];
+            /** @description What it will have once revocations are done. */
+            target: components["schemas"]["TopicPartition"][];
+        };
+        TopicPartition: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+            partition: number;
+        };
+        GroupOffsets: {
+            group: string;
+            offsets: components["schemas"]["PartitionLag"][];
+            totalLag: number;
+        };
+        Membership: {
+            memberId: string;
+            /** @description The epoch of the member’s current assignment. */
+            memberEpoch: number;
+            /** @description The partitions the member may read now. */
+            assignment: components["schemas"]["TopicPartition"][];
+            /** @description Heartbeat at least this often. */
+            heartbeatIntervalMs: number;
+        };
+        /**
+         * @example {
+         *       "topics": [
+         *         "orders"
+         *       ],
+         *       "autoOffsetReset": "earliest"
+         *     }
+         */
+        JoinGroup: {
+            /** @description Topics to consume. */
+            topics: string[];
+            /** @description Expelled after this long without a heartbeat, poll or commit. Default: the server setting. */
+            sessionTimeoutMs?: number;
+            /**
+             * @description Where to start a partition the group never committed. Default latest.
+             * @enum {string}
+             */
+            autoOffsetReset?: "earliest" | "latest";
+        };
+        Heartbeat: {
+            /** @description The epoch of the member’s current assignment. */
+            memberEpoch: number;
+            /** @description What the member still holds. A revoked partition is released by leaving it out. */
+            ownedPartitions: components["schemas"]["TopicPartition"][];
+        };
+        GroupPoll: {
+            records: components["schemas"]["Record"][];
+            /** @description The epoch of the member’s current assignment. */
+            memberEpoch: number;
+            assignment: components["schemas"]["TopicPartition"][];
+            /** @description The member’s position per assigned partition after this poll: commit these once the records are processed. */
+            nextOffsets: components["schemas"]["CommitOffset"][];
+        };
+        CommitOffset: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+            partition: number;
+            /** @description The next offset to read (Kafka’s convention), at most the high watermark. */
+            offset: number;
+        };
+        CommittedOffsets: {
+            offsets: (components["schemas"]["CommitOffset"] & {
+                /** @description Epoch milliseconds. */
+                committedAt: number;
+            })[];
+        };
+        CommitOffsets: {
+            /** @description Omit only to set offsets of a group without members. */
+            memberId?: string;
+            /** @description The epoch of the member’s current assignment. */
+            memberEpoch?: number;
+            offsets: components["schemas"]["CommitOffset"][];
+        };
+        /**
+         * @example {
+         *       "to": "earliest"
+         *     }
+         */
+        ResetOffsets: {
+            /** @enum {string} */
+            to: "earliest" | "latest" | "timestamp" | "offset";
+            /** @description With to=timestamp: first offset at or after it, per partition. */
+            timestamp?: number;
+            /** @description With to=offset: this offset in every partition. */
+            offset?: number;
+            /** @description Default: the topics the group has offsets for. */
+            topics?: string[];
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Not ready */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All topics, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        topics: components["schemas"]["Topic"][];
+                    };
+                };
+            };
+        };
+    };
+    createTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTopic"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            /** @description Invalid name, partition count or config */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A topic with this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The topic */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            /** @description Invalid topic name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such topic */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTopic"];
+            };
+        };
+        responses: {
+            /** @description The changed topic */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            /** @description Invalid change (e.g. fewer partitions) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    produceRecords: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying a request with the same key (same topic, same records) within the idempotency window returns the first response and appends nothing. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProduceRequest"];
+            };
+        };
+        responses: {
+            /** @description All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProduceResponse"];
+                };
+            };
+            /** @description Invalid records */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic (and auto-creation is off) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body or a record over the configured limits */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fetchRecords: {
+        parameters: {
+            query?: {
+                /** @description First offset to read; defaults to the log start offset. */
+                offset?: number;
+                /** @description Most records to return. */
+                limit?: number;
+                /** @description Soft byte budget (keys, values, headers); the first record is always returned. */
+                maxBytes?: number;
+                /** @description At the high watermark, wait up to this long for a record. */
+                waitMs?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+                /** @description Partition number. */
+                partition: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Records from offset on */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FetchResponse"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic or partition */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Offset outside [logStartOffset, highWatermark]; the problem names the valid range */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartitionOffsets: {
+        parameters: {
+            query?: {
+                /** @description Epoch ms. */
+                timestamp?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+                /** @description Partition number. */
+                partition: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offsets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OffsetsByTime"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic or partition */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamTopic: {
+        parameters: {
+            query?: {
+                /** @description Explicit credit: the server sends this many records, then only what `credit` commands grant. Absent: automatic credit (wsDefaultCreditRecords records in flight). */
+                credit?: number;
+                /** @description Reserved for authentication (browsers cannot set headers on a WebSocket); ignored today. */
+                access_token?: string;
+                /** @description 'earliest', 'latest' (default), an offset (every selected partition), 'time:<epoch-ms>', or '<partition>:<offset>,...' to resume exactly those partitions. */
+                from?: string;
+                /** @description Comma-separated partitions to read (default: all, including partitions added later). */
+                partitions?: string;
+                /** @description Join this consumer group as a member: the server assigns partitions (not with from or partitions). */
+                group?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WsServerMessage"];
+                };
+            };
+            /** @description Not a WebSocket handshake (send Upgrade: websocket) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    multiplexSocket: {
+        parameters: {
+            query?: {
+                /** @description Explicit credit: the server sends this many records, then only what `credit` commands grant. Absent: automatic credit (wsDefaultCreditRecords records in flight). */
+                credit?: number;
+                /** @description Reserved for authentication (browsers cannot set headers on a WebSocket); ignored today. */
+                access_token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WsServerMessage"];
+                };
+            };
+            /** @description Not a WebSocket handshake (send Upgrade: websocket) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every group, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        groups: components["schemas"]["GroupSummary"][];
+                    };
+                };
+            };
+        };
+    };
+    getGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Invalid group name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The group has members */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    joinGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinGroup"];
+            };
+        };
+        responses: {
+            /** @description Joined */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Membership"];
+                };
+            };
+            /** @description Invalid request (e.g. session timeout out of bounds) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A topic does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    heartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+                /** @description As returned by join. */
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Heartbeat"];
+            };
+        };
+        responses: {
+            /** @description The member’s assignment now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Membership"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fenced: expelled, left, or a stale epoch; join again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leaveGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+                /** @description As returned by join. */
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Left */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such group or member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already expelled or left */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pollGroup: {
+        parameters: {
+            query?: {
+                /** @description Most records to return. */
+                limit?: number;
+                /** @description Soft byte budget (keys, values, headers); the first record is always returned. */
+                maxBytes?: number;
+                /** @description With no record ready, wait up to this long for one. */
+                waitMs?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+                /** @description As returned by join. */
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Records, interleaved across partitions, in offset order within each */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupPoll"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fenced: expelled or left; join again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGroupOffsets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offsets and lag */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOffsets"];
+                };
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    commitOffsets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitOffsets"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommittedOffsets"];
+                };
+            };
+            /** @description Invalid offsets (negative, not integers, past the high watermark) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group, member, topic or partition */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fenced member, stale epoch, partition not owned, or (without memberId) a group with members */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resetGroupOffsets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetOffsets"];
+            };
+        };
+        responses: {
+            /** @description The new offsets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOffsets"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or topic */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The group has members */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,120 @@
+/**
+ * A client generated from openapi.yaml works: types from openapi-typescript, calls through
+ * openapi-fetch, against a real gateway. The generated types are committed
+ * (test/generated/logway-api.ts), kept in sync by this test, and compiled by it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { startGatewayWithClient, type Schema } from '../helpers/api-client.js';
+import { CLIENT_TYPES_FILE, generateClientTypes, OPENAPI_YAML } from '../helpers/client-types.js';
+import { REPO_ROOT } from '../helpers/process.js';
+
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+/** Type errors of `files` under the project's tsconfig, as readable lines. */
+function typeErrors(files: string[]): string[] {
+  const configFile = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), (p) => ts.sys.readFile(p));
+  const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, REPO_ROOT);
+  // rootDir only matters for emitting; a probe file outside the repo must not trip it.
+  const program = ts.createProgram(files, { ...parsed.options, noEmit: true, rootDir: undefined });
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file ? `${path.relative(REPO_ROOT, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : '';
+    return where + ts.flattenDiagnosticMessageText(d.messageText, '\n');
+  });
+}
+
+describe('generated client types', () => {
+  it('match what openapi.yaml generates (run `npm run openapi:gen` when this fails)', async () => {
+    const generated = await generateClientTypes(fs.readFileSync(OPENAPI_YAML, 'utf8'));
+    expect(fs.readFileSync(CLIENT_TYPES_FILE, 'utf8') === generated, 'test/generated/logway-api.ts is stale').toBe(true);
+  });
+
+  // One program for both (a type-check costs seconds): the probe must fail, everything else must pass.
+  it('compile, type-check the calls in this file, and reject a call that does not match the document', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logway-client-probe-'));
+    try {
+      const probe = path.join(dir, 'probe.ts');
+      const helper = path.join(REPO_ROOT, 'test/helpers/api-client.js');
+      fs.writeFileSync(
+        probe,
+        `import { createLogwayClient } from ${JSON.stringify(helper)};\n` +
+          `const client = createLogwayClient('http://127.0.0.1:1');\n` +
+          `void client.POST('/v1/topics', { body: { nmae: 'orders' } });\n` +
+          `void client.GET('/v1/topics/{topic}/partitions/{partition}/records', { params: { path: { topic: 'orders', partition: 'zero' } } });\n`,
+      );
+      const errors = typeErrors([CLIENT_TYPES_FILE, THIS_FILE, probe]);
+      expect(errors.filter((e) => !e.includes('probe.ts'))).toEqual([]);
+      const probeErrors = errors.join('\n');
+      expect(probeErrors).toContain("'nmae'");
+      expect(probeErrors).toContain("Type 'string' is not assignable to type 'number'");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('generated client against a real gateway', () => {
+  it('creates a topic, produces (keyed, binary, idempotent) and fetches', async () => {
+    const { client } = await startGatewayWithClient();
+
+    const created = await client.POST('/v1/topics', { body: { name: 'orders', partitions: 3 } });
+    expect(created.response.status).toBe(201);
+    const topic: Schema<'Topic'> | undefined = created.data;
+    expect(topic?.name).toBe('orders');
+    expect(topic?.partitionOffsets).toEqual([0, 1, 2].map((partition) => ({ partition, logStartOffset: 0, highWatermark: 0 })));
+
+    // Errors come back typed as problem details.
+    const again = await client.POST('/v1/topics', { body: { name: 'orders', partitions: 3 } });
+    expect(again.response.status).toBe(409);
+    expect(again.error?.code).toBe('TOPIC_ALREADY_EXISTS');
+
+    const bytes = Buffer.from([0, 1, 2, 253, 254, 255]);
+    const produceRequest: Schema<'ProduceRequest'> = {
+      records: [
+        { key: 'customer-7', value: { total: 42 }, headers: { source: 'checkout' }, partition: 1 },
+        { value: bytes.toString('base64'), valueEncoding: 'base64', partition: 1 },
+      ],
+    };
+    const produced = await client.POST('/v1/topics/{topic}/records', {
+      params: { path: { topic: 'orders' }, header: { 'idempotency-key': 'order-7' } },
+      body: produceRequest,
+    });
+    expect(produced.response.status).toBe(200);
+    expect(produced.data?.records.map((r) => [r.partition, r.offset])).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
+
+    const replayed = await client.POST('/v1/topics/{topic}/records', {
+      params: { path: { topic: 'orders' }, header: { 'idempotency-key': 'order-7' } },
+      body: produceRequest,
+    });
+    expect(replayed.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.data).toEqual(produced.data);
+
+    const fetched = await client.GET('/v1/topics/{topic}/partitions/{partition}/records', {
+      params: { path: { topic: 'orders', partition: 1 }, query: { offset: 0, limit: 100 } },
+    });
+    expect(fetched.response.status).toBe(200);
+    const records: Schema<'Record'>[] = fetched.data?.records ?? [];
+    expect(records).toMatchObject([
+      { topic: 'orders', partition: 1, offset: 0, key: 'customer-7', value: { total: 42 }, headers: { source: 'checkout' } },
+      { topic: 'orders', partition: 1, offset: 1, key: null, valueEncoding: 'base64', headers: {} },
+    ]);
+    expect(Buffer.from(records[1]!.value as string, 'base64').equals(bytes)).toBe(true);
+    expect(fetched.data).toMatchObject({ nextOffset: 2, highWatermark: 2, logStartOffset: 0 });
+
+    const outOfRange = await client.GET('/v1/topics/{topic}/partitions/{partition}/records', {
+      params: { path: { topic: 'orders', partition: 1 }, query: { offset: 99 } },
+    });
+    expect(outOfRange.response.status).toBe(416);
+    expect(outOfRange.error?.code).toBe('OFFSET_OUT_OF_RANGE');
+
+    const described = await client.GET('/v1/topics/{topic}', { params: { path: { topic: 'orders' } } });
+    expect(described.data?.partitionOffsets[1]).toEqual({ partition: 1, logStartOffset: 0, highWatermark: 2 });
+  });
+});
