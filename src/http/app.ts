@@ -3,12 +3,12 @@
  * It validates, calls the core, and maps results and errors; it holds no state.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { Config } from '../config.js';
 import type { GroupCoordinator } from '../core/groups.js';
 import type { Log } from '../core/log.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { LogStore } from '../storage/log-store.js';
+import { bodyLimit } from './body-limit.js';
 import { healthRoutes } from './health.js';
 import { openApiDocument, toYaml } from './openapi.js';
 import { groupRoutes } from './groups.js';
@@ -58,17 +58,15 @@ export function createApp(deps: AppDeps) {
 
   app.use(
     '*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () =>
-        problemResponse(
-          new GatewayError(
-            ErrorCode.PAYLOAD_TOO_LARGE,
-            `request body is over the limit of ${deps.config.maxBodyBytes} bytes (setting maxBodyBytes)`,
-            { limit: deps.config.maxBodyBytes },
-          ),
+    bodyLimit(deps.config.maxBodyBytes, () =>
+      problemResponse(
+        new GatewayError(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          `request body is over the limit of ${deps.config.maxBodyBytes} bytes (setting maxBodyBytes)`,
+          { limit: deps.config.maxBodyBytes },
         ),
-    }),
+      ),
+    ),
   );
 
   app.route('/', healthRoutes(deps.store));
