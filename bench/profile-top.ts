@@ -7,6 +7,7 @@ import fs from 'node:fs';
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
@@ -37,5 +38,22 @@ const show = (title: string, map: Map<string, number>) => {
     process.stdout.write(`${((count / total) * 100).toFixed(1).padStart(5)}%  ${name}\n`);
   }
 };
+// Inclusive time: a function's samples plus its callees', counted once per stack.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const nodeById = new Map(profile.nodes.map((node) => [node.id, node]));
+const inclusive = new Map<string, number>();
+for (const [id, count] of hits) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const frame = nodeById.get(at)!.callFrame;
+    const where = frame.url.replace(/^.*\/(node_modules\/)/, '$1').replace(/^file:\/\/.*\/(src|bench)\//, '$1/');
+    const fn = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber + 1}`;
+    if (seen.has(fn)) continue;
+    seen.add(fn);
+    inclusive.set(fn, (inclusive.get(fn) ?? 0) + count);
+  }
+}
 show('self time by function', byFunction);
+show('inclusive time by function', inclusive);
 show('self time by file or package', byFile);
