@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { startGateway } from '../helpers/gateway.js';
+import { expectProblem } from '../helpers/problem.js';
+
+describe('health probes', () => {
+  it('/healthz and /readyz answer 200 while the gateway runs', async () => {
+    const { json } = await startGateway();
+    expect(await json('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await json('GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('/readyz answers 503 as soon as close starts, while /healthz stays 200 until the server stops', async () => {
+    const { gateway } = await startGateway({}, { keep: true });
+    const closing = gateway.close();
+    // Through the app directly: the listening socket is already refusing new connections.
+    const ready = await gateway.app.request('/readyz');
+    const body = await ready.json();
+    expectProblem({ status: ready.status, headers: ready.headers, body }, 503, 'UNAVAILABLE', /shutting down/);
+    expect((await gateway.app.request('/healthz')).status).toBe(200);
+    await closing;
+  });
+
+  it('/readyz answers 503 when the store is closed (database not usable)', async () => {
+    const { gateway, json } = await startGateway();
+    await gateway.store.close();
+    expectProblem(await json('GET', '/readyz'), 503, 'UNAVAILABLE');
+    expect((await json('GET', '/healthz')).status).toBe(200);
+  });
+
+  it('a long-poll in flight answers promptly when the gateway closes', async () => {
+    const { gateway, json } = await startGateway({}, { keep: true });
+    await json('POST', '/v1/topics', { name: 't', partitions: 1 });
+    const waitMs = 20_000;
+    const listenersBefore = gateway.log.notifier.listenerCount;
+    const started = Date.now();
+    const pending = json('GET', `/v1/topics/t/partitions/0/records?offset=0&waitMs=${waitMs}`);
+    const deadline = Date.now() + 10_000;
+    while (gateway.log.notifier.listenerCount === listenersBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(gateway.log.notifier.listenerCount).toBeGreaterThan(listenersBefore);
+    await gateway.close();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.body.records).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(waitMs / 2);
+  });
+});
