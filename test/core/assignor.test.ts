@@ -28,7 +28,7 @@ function checkInvariants(members: AssignorMember[], partitionCounts: Map<string,
 }
 
 describe('assign', () => {
-  test.each([
+  test.each<{ name: string; members: AssignorMember[]; counts: Record<string, number>; expected: Record<string, TopicPartition[]> }>([
     {
       name: 'one member takes everything',
       members: [member('a', ['t'])],
