@@ -189,6 +189,7 @@ export class Log {
         key: options.idempotencyKey,
         fingerprint: fingerprint(records),
         expiresAt: now + this.#settings.idempotencyWindowMs,
+        now,
       };
     }
     const outcome = await this.#commits.submit(request);

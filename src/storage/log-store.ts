@@ -73,8 +73,11 @@ export interface AppendRequest {
    * When set, the request is remembered under this key (per topic) in the same
    * transaction as its records; a later request with the same key and
    * fingerprint before `expiresAt` is answered from memory and appends nothing.
+   * `now` is this request's time by the core's clock: a remembered key counts while
+   * `now < expiresAt` (the store must not use its own clock, or the window would be
+   * measured by two clocks).
    */
-  idempotency?: { key: string; fingerprint: string; expiresAt: number };
+  idempotency?: { key: string; fingerprint: string; expiresAt: number; now: number };
 }
 
 export type AppendOutcome =

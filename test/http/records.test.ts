@@ -422,6 +422,27 @@ describe('Idempotency-Key', () => {
     expect(await second.bounds('t')).toEqual([[0, 1]]);
   });
 
+  it('is remembered for idempotencyWindowMs by the gateway clock, then the same request appends again', async () => {
+    // A clock far from the wall clock shows which clock the window is measured by.
+    let now = Date.UTC(2020, 0, 1);
+    const gw = await setup({ idempotencyWindowMs: 60_000 }, { clock: { now: () => now } });
+    await gw.createTopic('t', 1);
+    await gw.produceOk('t', [{ value: 'x' }], { 'idempotency-key': 'k' });
+    now += 59_000;
+    const within = await gw.produce('t', [{ value: 'x' }], { 'idempotency-key': 'k' });
+    expect(within.headers.get('idempotent-replayed')).toBe('true');
+    expect(await gw.bounds('t')).toEqual([[0, 1]]);
+    now += 2_000;
+    const after = await gw.produce('t', [{ value: 'x' }], { 'idempotency-key': 'k' });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('idempotent-replayed')).toBeNull();
+    expect(after.body.records[0].offset).toBe(1);
+    // And the new answer is remembered in turn.
+    const retry = await gw.produce('t', [{ value: 'x' }], { 'idempotency-key': 'k' });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(after.body);
+  });
+
   it('validates the header', async () => {
     const gw = await setup();
     await gw.createTopic('t', 1);

@@ -256,7 +256,8 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
     });
 
     describe('idempotency keys', () => {
-      const idem = (key: string, fingerprint: string, expiresAt = Date.now() + 60_000) => ({ key, fingerprint, expiresAt });
+      const NOW = 1_000_000;
+      const idem = (key: string, fingerprint: string, expiresAt = NOW + 60_000, now = NOW) => ({ key, fingerprint, expiresAt, now });
 
       it('replays the original positions for the same key and fingerprint, appending nothing', async () => {
         const { store } = await fresh();
@@ -301,18 +302,25 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         expect((await appendOne(store, { topic: 'b', records: [rec(0, '1')], idempotency: idem('k', 'f') })).status).toBe('appended');
       });
 
-      it('forgets a key once it has expired: the request appends again', async () => {
+      it('measures expiry by the request’s `now`, not a clock of its own: at expiresAt the request appends again', async () => {
         const { store } = await fresh();
         await store.createTopic('t', 1, {});
-        await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f', Date.now() - 1) });
-        const again = await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f') });
+        await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f', NOW + 100) });
+        expect((await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f', NOW + 200, NOW + 99) })).status).toBe(
+          'replayed',
+        );
+        const again = await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f', NOW + 300, NOW + 100) });
         expect(again).toEqual({ status: 'appended', positions: [{ partition: 0, offset: 1, timestamp: 1000 }] });
+        // The new answer replaces the expired one.
+        expect((await appendOne(store, { topic: 't', records: [rec(0, '1')], idempotency: idem('k', 'f', NOW + 400, NOW + 150) })).status).toBe(
+          'replayed',
+        );
       });
 
       it('expireIdempotencyKeys deletes exactly the expired keys and counts them', async () => {
         const { store } = await fresh();
         await store.createTopic('t', 1, {});
-        const now = Date.now();
+        const now = NOW;
         await store.append([
           { topic: 't', records: [rec(0, '1')], idempotency: idem('old-1', 'f', now + 10_000) },
           { topic: 't', records: [rec(0, '2')], idempotency: idem('old-2', 'f', now + 20_000) },
@@ -457,7 +465,7 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         const { store } = await fresh();
         await store.createTopic('t', 2, {});
         await store.createTopic('other', 1, {});
-        const key = { key: 'k', fingerprint: 'f', expiresAt: Date.now() + 60_000 };
+        const key = { key: 'k', fingerprint: 'f', expiresAt: Date.now() + 60_000, now: Date.now() };
         await store.append([
           { topic: 't', records: [rec(0, '1'), rec(1, '2')], idempotency: key },
           { topic: 'other', records: [rec(0, '3')] },
@@ -486,7 +494,7 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         const harness = factory();
         const first = await harness.open();
         await first.createTopic('t', 2, { retentionMs: 1000 });
-        const key = { key: 'k', fingerprint: 'f', expiresAt: Date.now() + 60_000 };
+        const key = { key: 'k', fingerprint: 'f', expiresAt: Date.now() + 60_000, now: Date.now() };
         const [appended] = await first.append([
           { topic: 't', records: [rec(0, '1'), rec(0, new Uint8Array([0, 255])), rec(1, '3', { key: 'key' })], idempotency: key },
         ]);

@@ -229,7 +229,6 @@ class SqliteStore implements LogStore {
 
   async append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
     const db = this.#open();
-    const now = Date.now();
     // High watermarks as this transaction moves them; applied to the cache after commit.
     const moved = new Map<PartitionOffsets, { topicId: number; hw: number }>();
     const s = this.#stmt;
@@ -250,7 +249,7 @@ class SqliteStore implements LogStore {
           const seen = s.getIdempotencyKey.get(topic.id, idem.key) as
             | { fingerprint: string; positions: string; expiresAt: number }
             | undefined;
-          if (seen && seen.expiresAt > now) {
+          if (seen && seen.expiresAt > idem.now) {
             out.push(
               seen.fingerprint === idem.fingerprint
                 ? { status: 'replayed', positions: JSON.parse(seen.positions) as RecordPosition[] }
