@@ -1,0 +1,155 @@
+/**
+ * The README tells the truth: its curl walk-through runs, in order, with the system curl
+ * against a real gateway and answers what it shows; its problem-details examples are what
+ * the server answers; its API table lists every operation in openapi.yaml; and its
+ * configuration table is what src/config.ts generates.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readmeWithConfigTable } from '../src/tools/gen-config-docs.js';
+import type { Gateway } from '../src/gateway.js';
+import { startGateway } from './helpers/gateway.js';
+import { REPO_ROOT } from './helpers/process.js';
+
+const run = promisify(execFile);
+const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+
+/** The text from a `## heading` up to the next `## ` heading. */
+function section(heading: string): string {
+  const start = README.indexOf(`\n## ${heading}\n`);
+  expect(start, `README section "## ${heading}"`).toBeGreaterThan(-1);
+  const end = README.indexOf('\n## ', start + 1);
+  return README.slice(start, end === -1 ? undefined : end);
+}
+
+function fencedBlocks(text: string): { lang: string; body: string }[] {
+  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, body: m[2]!.trim() }));
+}
+
+/** Timestamps are the server's clock: compare everything else exactly. */
+function normalize(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value), (key, v) =>
+    (key === 'timestamp' || key === 'createdAt') && typeof v === 'number' ? '<epoch ms>' : v,
+  );
+}
+
+interface CurlResult {
+  command: string;
+  status: number;
+  headers: string;
+  body: string;
+}
+
+/** Runs one README command with the system curl, pointed at `port`. */
+async function curl(command: string, port: number): Promise<CurlResult> {
+  expect(command, 'one curl command per block').toMatch(/^curl /);
+  const local = command.replaceAll('localhost:8080', `127.0.0.1:${port}`);
+  const instrumented = local.replace(/^curl /, `curl -sS -w '\\n%{http_code}' `);
+  const { stdout } = await run('bash', ['-c', instrumented], { timeout: 40_000 });
+  const newline = stdout.lastIndexOf('\n');
+  const status = Number(stdout.slice(newline + 1));
+  let output = stdout.slice(0, newline);
+  let headers = '';
+  if (/^curl (.* )?-i /.test(command)) {
+    const split = output.indexOf('\r\n\r\n');
+    headers = output.slice(0, split);
+    output = output.slice(split + 4);
+  }
+  return { command, status, headers, body: output };
+}
+
+describe('README', () => {
+  it('curl walk-through: every command succeeds and answers what the README shows', async () => {
+    const { gateway, port, json } = await startGateway();
+    const blocks = fencedBlocks(section('Try it with curl'));
+    const commands = blocks.filter((b) => b.lang === 'sh');
+    const outputs = blocks.filter((b) => b.lang === 'json');
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    expect(outputs.length).toBeGreaterThanOrEqual(5);
+
+    let last: CurlResult | undefined;
+    let longPoll: Promise<CurlResult> | undefined;
+    let checked = 0;
+    for (const block of blocks) {
+      if (block.lang === 'json') {
+        // A shown answer belongs to the command before it (for a long-poll, the one waiting).
+        expect(last, `an answer shown before any command:\n${block.body}`).toBeDefined();
+        expect(normalize(JSON.parse(last!.body)), `answer of:\n${last!.command}`).toEqual(normalize(JSON.parse(block.body)));
+        checked++;
+        continue;
+      }
+      expect(block.lang, 'code blocks in the curl section are sh or json').toBe('sh');
+      if (block.body.includes('waitMs=')) {
+        // A long-poll waits for the next command's record: start it, finish it after that command.
+        const before = gateway.log.notifier.listenerCount;
+        longPoll = curl(block.body, port);
+        await untilLongPollWaits(gateway, before);
+        continue;
+      }
+      const result = await curl(block.body, port);
+      expect(result.status, `${result.command}\n${result.body}`).toBeGreaterThanOrEqual(200);
+      expect(result.status, `${result.command}\n${result.body}`).toBeLessThan(300);
+      last = result;
+
+      if (/idempotency-key/i.test(block.body)) {
+        // "Run this twice": the same answer, marked as replayed, and nothing appended.
+        const again = await curl(block.body, port);
+        expect(again.status).toBe(result.status);
+        expect(again.body).toBe(result.body);
+        expect(again.headers).toMatch(/^idempotent-replayed: true$/im);
+        expect(result.headers).not.toMatch(/^idempotent-replayed:/im);
+      }
+      if (longPoll) {
+        last = await longPoll;
+        longPoll = undefined;
+        expect(last.status, `${last.command}\n${last.body}`).toBe(200);
+        expect(JSON.parse(last.body).records.length, 'the long-poll answered with the record').toBe(1);
+      }
+    }
+    expect(longPoll, 'a long-poll with no command after it').toBeUndefined();
+    expect(checked).toBe(outputs.length);
+
+    // The API section's problem-details examples are what this server, after the walk-through, answers.
+    const [outOfRange, badPartition] = fencedBlocks(section('API overview')).filter((b) => b.lang === 'json');
+    const fetched = await json('GET', '/v1/topics/orders/partitions/0/records?offset=99');
+    expect(fetched.status).toBe(416);
+    expect(fetched.headers.get('content-type')).toBe('application/problem+json');
+    expect(fetched.body).toEqual(JSON.parse(outOfRange!.body));
+    const produced = await json('POST', '/v1/topics/orders/records', { records: [{ partition: 7, value: 1 }] });
+    expect(produced.status).toBe(400);
+    expect(produced.body).toEqual(JSON.parse(badPartition!.body));
+  });
+
+  it('API table lists every operation in openapi.yaml', () => {
+    const document = parse(fs.readFileSync(path.join(REPO_ROOT, 'openapi.yaml'), 'utf8')) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const listed = new Set(
+      [...section('API overview').matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE)` \| `([^`]+)` \|/gm)].map((m) => `${m[1]} ${m[2]}`),
+    );
+    const operations = Object.entries(document.paths).flatMap(([p, item]) =>
+      Object.keys(item)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(operations.filter((op) => !listed.has(op)), 'operations missing from the README API table').toEqual([]);
+    expect([...listed].filter((op) => !operations.includes(op)), 'README API rows with no operation').toEqual([]);
+  });
+
+  it('configuration table is what src/config.ts generates (run `npm run docs:config` when this fails)', () => {
+    expect(readmeWithConfigTable(README) === README, 'README configuration table is stale').toBe(true);
+  });
+});
+
+/** Waits (bounded) until a long-poll is parked on the gateway's notifier. */
+async function untilLongPollWaits(gateway: Gateway, before: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (gateway.log.notifier.listenerCount <= before) {
+    if (Date.now() > deadline) throw new Error('the long-poll never reached the server');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
