@@ -390,6 +390,11 @@ export class GroupCoordinator {
         if (!lostAnswer) throw staleEpoch(group, memberId, request.memberEpoch, m.memberEpoch);
       }
       this.#touch(rt, memberId);
+      // The common case, a settled member: nothing to release, grant or tell, so no copy of the state and no write.
+      const settled = !m.revoking.length && m.granted.length === m.target.length && sameList(m.granted, m.delivered);
+      if (settled) {
+        return { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) };
+      }
       const ownedKeys = new Set(owned.map(tpKey));
       await this.#mutate(rt, (draft) => {
         const d = draft.members.find((x) => x.memberId === memberId)!;
