@@ -212,10 +212,10 @@ describe('consumer groups over REST', () => {
     const produced = new Set<string>();
     const seen: Seen = new Map();
     await produce(g, 'jobs', 40, produced);
-    const join = { topics: ['jobs'], autoOffsetReset: 'earliest', sessionTimeoutMs: 400 };
+    const join = { topics: ['jobs'], autoOffsetReset: 'earliest', sessionTimeoutMs: 500 };
     const a = new Consumer(g, 'crash', 'a', seen);
     const b = new Consumer(g, 'crash', 'b', seen);
-    expect((await a.join(join)).heartbeatIntervalMs).toBeLessThanOrEqual(400 / 3);
+    expect((await a.join(join)).heartbeatIntervalMs).toBeLessThanOrEqual(500 / 3);
     await b.join(join);
     await settle(g, 'crash', [a, b]);
     await produce(g, 'jobs', 40, produced);
@@ -258,7 +258,7 @@ describe('consumer groups over REST', () => {
     const g = await startGateway(FAST_GROUPS);
     await g.json('POST', '/v1/topics', { name: 'f', partitions: 2 });
     await g.json('POST', '/v1/topics/f/records', { records: Array.from({ length: 10 }, (_, i) => ({ value: i, partition: i % 2 })) });
-    const join = { topics: ['f'], autoOffsetReset: 'earliest', sessionTimeoutMs: 300 };
+    const join = { topics: ['f'], autoOffsetReset: 'earliest', sessionTimeoutMs: 500 };
     const seen: Seen = new Map();
     const a = new Consumer(g, 'fence', 'a', seen);
     const b = new Consumer(g, 'fence', 'b', seen);
