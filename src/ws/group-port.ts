@@ -13,7 +13,7 @@ export type MemberEvent = { type: 'reconcile' } | { type: 'fenced'; reason: stri
 export interface GroupPort {
   join(
     group: string,
-    request: { topics: string[] },
+    request: { topics: string[]; autoOffsetReset?: 'earliest' | 'latest' },
   ): Promise<{ memberId: string; memberEpoch: number; assignment: TopicPartition[]; heartbeatIntervalMs: number }>;
   heartbeat(
     group: string,

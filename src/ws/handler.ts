@@ -14,7 +14,7 @@ import { validationError } from '../http/problem.js';
 import { CloseCode } from './close-codes.js';
 import type { SocketHub, SocketRequest } from './hub.js';
 import { MultiplexQuery, parseFrom, parsePartitions, TopicSocketQuery, type StartPosition } from './protocol.js';
-import type { Session } from './session.js';
+import { GROUP_FROM_MESSAGE, groupFromAllowed, type Session } from './session.js';
 
 /** Parses a handshake: `topic` for `/v1/topics/{topic}/ws`, absent for `/v1/ws`. */
 export function parseSocketRequest(topic: string | undefined, query: Record<string, string>): SocketRequest {
@@ -27,12 +27,8 @@ export function parseSocketRequest(topic: string | undefined, query: Record<stri
   const reason = checkTopicName(topic);
   if (reason) return { error: invalid(`path/topic: ${reason}`, [{ path: 'path/topic', message: reason }]) };
   const q = parsed.data as { from?: string; partitions?: string; group?: string };
-  if (q.group !== undefined && (q.from !== undefined || q.partitions !== undefined)) {
-    return {
-      error: invalid('a group member is assigned its partitions: from and partitions are not allowed with group', [
-        { path: 'query/group', message: 'not allowed with from or partitions' },
-      ]),
-    };
+  if (q.group !== undefined && !groupFromAllowed(q.from, q.partitions)) {
+    return { error: invalid(GROUP_FROM_MESSAGE, [{ path: 'query/group', message: 'allows only from=earliest|latest' }]) };
   }
   const start = q.from === undefined ? { kind: 'latest' as const } : (parseFrom(q.from) as StartPosition);
   const partitions = q.partitions === undefined ? undefined : (parsePartitions(q.partitions) as number[]);

@@ -130,7 +130,8 @@ export const SubscribeCommand = z
     from: FromSchema.optional(),
     partitions: z.array(z.number().int().min(0)).min(1).optional().openapi({ description: 'Default: every partition.' }),
     group: GroupName.optional().openapi({
-      description: 'Join this consumer group: the server assigns partitions (from/partitions are then not allowed).',
+      description:
+        'Join this consumer group: the server assigns partitions (partitions is then not allowed, and from may only be earliest or latest: where to start partitions the group never committed).',
     }),
   })
   .openapi('WsSubscribe');
@@ -300,6 +301,7 @@ export const TopicSocketQuery = MultiplexQuery.extend({
     })
     .openapi({ description: 'Comma-separated partitions to read (default: all, including partitions added later).', example: '0,2' }),
   group: GroupName.optional().openapi({
-    description: 'Join this consumer group as a member: the server assigns partitions (not with from or partitions).',
+    description:
+      'Join this consumer group as a member: the server assigns partitions, streaming each from the committed offset (not with partitions; from may only be earliest or latest, for partitions never committed).',
   }),
 });

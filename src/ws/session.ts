@@ -107,6 +107,14 @@ interface Subscription {
   membership?: Membership;
 }
 
+export const GROUP_FROM_MESSAGE =
+  'a group member is assigned its partitions: with group, from may only be earliest or latest (where the group has no committed offset), and partitions is not allowed';
+
+/** With a group, `from` may only choose the reset policy, and partitions are assigned. */
+export function groupFromAllowed(from: unknown, partitions: unknown): boolean {
+  return partitions === undefined && (from === undefined || from === 'earliest' || from === 'latest');
+}
+
 export class Session {
   readonly #deps: SessionDeps;
   readonly #sink: SocketSink;
@@ -169,10 +177,8 @@ export class Session {
       const command = parsed.data;
       switch (command.type) {
         case 'subscribe':
-          if (command.group !== undefined && (command.from !== undefined || command.partitions !== undefined)) {
-            throw invalid('a group member is assigned its partitions: from and partitions are not allowed with group', [
-              { path: 'message/group', message: 'not allowed with from or partitions' },
-            ]);
+          if (command.group !== undefined && !groupFromAllowed(command.from, command.partitions)) {
+            throw invalid(GROUP_FROM_MESSAGE, [{ path: 'message/group', message: 'allows only from=earliest|latest' }]);
           }
           await this.subscribe({
             id,
@@ -369,7 +375,9 @@ export class Session {
     const groups = this.#deps.groups;
     if (!groups) throw new GatewayError(ErrorCode.UNAVAILABLE, 'consumer groups are not available on this gateway');
     const { topic } = request;
-    const joined = await groups.join(group, { topics: [topic] });
+    // For a member, `from` only says where to start partitions the group never committed.
+    const autoOffsetReset = request.start.kind === 'earliest' ? 'earliest' : 'latest';
+    const joined = await groups.join(group, { topics: [topic], autoOffsetReset });
     if (this.#closed || this.#subscriptions.has(topic)) {
       await groups.leave(group, joined.memberId).catch(() => {});
       if (this.#closed) return;
@@ -392,7 +400,7 @@ export class Session {
       else this.#endSubscription(subscription, new GatewayError(ErrorCode.FENCED_MEMBER, `member left group '${group}': ${event.reason}`, { group, memberId: joined.memberId }));
     });
     this.#send({ type: MessageType.subscribed, id: request.id, topic, group, memberId: joined.memberId, partitions: [] });
-    await this.#reconcile(subscription, joined.assignment);
+    await this.#heartbeat(subscription, joined.assignment);
   }
 
   /** Applies an assignment: stream newly granted partitions, stop revoked ones (and release them). */
@@ -414,9 +422,18 @@ export class Session {
     const assigned: { topic: string; partition: number; offset: number }[] = [];
     for (const partition of target) {
       if (subscription.feeds.has(partition)) continue;
-      const offset = await groups.position(m.group, m.memberId, subscription.topic, partition);
+      let offset: number;
+      try {
+        offset = await groups.position(m.group, m.memberId, subscription.topic, partition);
+      } catch (err) {
+        // Taken away again meanwhile: the next heartbeat brings the current assignment.
+        if (isGatewayError(err) && err.code === ErrorCode.NOT_PARTITION_OWNER) {
+          m.beatAgain = true;
+          continue;
+        }
+        throw err;
+      }
       if (this.#closed || this.#subscriptions.get(subscription.topic) !== subscription) return;
-      if (subscription.feeds.has(partition)) continue;
       const bounds = await this.#deps.log.partitionOffsets(subscription.topic, partition);
       this.#addFeed(subscription, partition, offset, bounds.highWatermark);
       assigned.push({ topic: subscription.topic, partition, offset });
@@ -432,10 +449,14 @@ export class Session {
       this.#schedulePump();
     }
     // Released partitions go to their new owners only once a heartbeat stops listing them.
-    if (revoked.length) void this.#heartbeat(subscription);
+    if (revoked.length) m.beatAgain = true;
   }
 
-  async #heartbeat(subscription: Subscription): Promise<void> {
+  /**
+   * Heartbeats and reconciles, one at a time per membership (a request meanwhile runs
+   * once more after). With `joined`, first applies the assignment the join returned.
+   */
+  async #heartbeat(subscription: Subscription, joined?: TopicPartition[]): Promise<void> {
     const m = subscription.membership;
     const groups = this.#deps.groups;
     if (!m || !groups || this.#closed) return;
@@ -445,6 +466,11 @@ export class Session {
     }
     m.beating = true;
     try {
+      if (joined) {
+        m.beatAgain = false;
+        await this.#reconcile(subscription, joined);
+        if (!m.beatAgain) return;
+      }
       do {
         m.beatAgain = false;
         const owned = [...subscription.feeds.keys()].map((partition) => ({ topic: subscription.topic, partition }));

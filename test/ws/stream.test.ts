@@ -176,8 +176,11 @@ describe('errors and close codes', () => {
     expect((await partition.closed).code).toBe(4404);
     expect(partition.messages[0]).toMatchObject({ code: 'PARTITION_NOT_FOUND' });
 
-    const both = await openSocket(gw.url, '/v1/topics/t/ws?group=g&from=earliest');
-    expect((await both.closed).code).toBe(4400);
+    const groupOffset = await openSocket(gw.url, '/v1/topics/t/ws?group=g&from=5');
+    expect((await groupOffset.closed).code).toBe(4400);
+    expect(groupOffset.messages[0]).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ path: 'query/group' }] });
+    const groupPartitions = await openSocket(gw.url, '/v1/topics/t/ws?group=g&partitions=0');
+    expect((await groupPartitions.closed).code).toBe(4400);
   });
 
   it('a plain GET on a socket endpoint is a problem, not a hang', async () => {

@@ -16,6 +16,8 @@ export interface TestSocket {
   send(message: unknown): void;
   /** Polls `condition` until it holds; fails naming `what` after `timeoutMs`. */
   until(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Calls `handler` with every message received so far, then with each new one. */
+  each(handler: (message: any) => void): void;
   /** The first message of `type` (optionally matching `match`), waiting for it. */
   next(type: string, match?: (m: any) => boolean, timeoutMs?: number): Promise<any>;
 }
@@ -33,6 +35,7 @@ export async function openSocket(baseUrl: string, path: string, protocols?: stri
   const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, protocols);
   const messages: any[] = [];
   const records: any[] = [];
+  const handlers: ((message: any) => void)[] = [];
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
   });
@@ -41,6 +44,7 @@ export async function openSocket(baseUrl: string, path: string, protocols?: stri
     const message = JSON.parse(data.toString());
     messages.push(message);
     if (message.type === 'records') records.push(...message.records);
+    for (const handler of handlers) handler(message);
   });
   ws.on('error', () => {});
   onTestFinished(() => {
@@ -58,6 +62,10 @@ export async function openSocket(baseUrl: string, path: string, protocols?: stri
     closed,
     send: (m) => ws.send(JSON.stringify(m)),
     until: (condition, what, timeoutMs) => until(condition, what, timeoutMs),
+    each(handler) {
+      for (const m of messages) handler(m);
+      handlers.push(handler);
+    },
     async next(type, match = () => true, timeoutMs) {
       let found: any;
       await until(() => (found = messages.find((m) => m.type === type && match(m))) !== undefined, `a '${type}' message`, timeoutMs);
