@@ -12,6 +12,7 @@
  * Delivered record: { topic, partition, offset, timestamp, key, value, headers }
  * plus keyEncoding / valueEncoding "base64" where the key or value is binary.
  */
+import { invalid } from '../errors.js';
 import type { RecordToAppend, StoredRecord } from '../storage/log-store.js';
 
 /** A produced record after validation, before partitioning. */
@@ -34,7 +35,8 @@ export interface ProduceRecordInput {
   timestamp?: number;
 }
 
-export function decodeProduceRecord(input: ProduceRecordInput): ProduceRecord {
+/** `index` (the record's place in its request, as Array.map passes it) names the field in errors. */
+export function decodeProduceRecord(input: ProduceRecordInput, index = 0): ProduceRecord {
   const key =
     input.key === undefined || input.key === null
       ? null
@@ -44,9 +46,24 @@ export function decodeProduceRecord(input: ProduceRecordInput): ProduceRecord {
   const value =
     input.valueEncoding === 'base64'
       ? Buffer.from(input.value as string, 'base64')
-      : JSON.stringify(input.value === undefined ? null : input.value);
+      : jsonText(input.value === undefined ? null : input.value, index);
   const headers = input.headers && Object.keys(input.headers).length > 0 ? input.headers : null;
   return { key, value, headers, partition: input.partition, timestamp: input.timestamp };
+}
+
+/**
+ * JSON.stringify recurses, so a value nested deeper than the stack allows (JSON.parse
+ * does not recurse and accepts it) throws RangeError: that is the client's error, not a 500.
+ */
+function jsonText(value: unknown, index: number): string {
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const path = `records/${index}/value`;
+    const message = 'is nested too deeply to store';
+    throw invalid(`${path}: ${message}`, [{ path, message }]);
+  }
 }
 
 /** Strict base64 (RFC 4648, padding optional), so a typo is an error rather than silently dropped bytes. */

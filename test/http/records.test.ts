@@ -547,6 +547,15 @@ describe('bad input changes nothing and the server keeps serving', () => {
     await gw.expectUnchangedAndServing();
   });
 
+  it('400 (not 500) for a value nested deeper than can be stored, naming the record', async () => {
+    const gw = await guarded({ maxBodyBytes: 1024 * 1024 });
+    const depth = 200_000;
+    const body = `{"records":[{"value":1},{"value":${'['.repeat(depth)}${']'.repeat(depth)}}]}`;
+    const res = await rawRequest(`${gw.url}/v1/topics/t/records`, 'POST', body, { 'content-type': 'application/json' });
+    expectProblem(res, 400, 'INVALID_REQUEST', 'records/1/value');
+    await gw.expectUnchangedAndServing();
+  });
+
   it('400 for more records than maxRecordsPerRequest', async () => {
     const gw = await guarded();
     const res = await gw.produce('t', Array.from({ length: 6 }, (_, i) => ({ value: i })));
