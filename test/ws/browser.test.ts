@@ -1,0 +1,132 @@
+/**
+ * A real browser: Debian's headless Chromium (driven by playwright-core, no browser
+ * download) loads a page served by this test, which subscribes with the browser's own
+ * WebSocket exactly as the README shows. Records produced over REST must reach the page.
+ * If /usr/bin/chromium is missing this fails loudly (.ci/run installs it), it never skips.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startGateway } from '../helpers/gateway.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>logway browser test</title>
+<script>
+  window.received = [];
+  window.messages = [];
+  window.opened = new Promise((resolve) => {
+    const params = new URLSearchParams(location.search);
+    const ws = new WebSocket(params.get('ws'));
+    window.socket = ws;
+    ws.onopen = () => resolve(ws.protocol);
+    ws.onmessage = (e) => {
+      const msg = JSON.parse(e.data);
+      window.messages.push(msg);
+      if (msg.type === "records") window.received.push(...msg.records);
+    };
+    ws.onclose = (e) => { window.closeEvent = { code: e.code, reason: e.reason }; };
+  });
+</script>`;
+
+async function launch(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does: apt-get install -y chromium)`);
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  onTestFinished(() => browser.close());
+  return browser;
+}
+
+/** Serves the test page from its own origin (a page from another origin is what browsers really do). */
+async function servePage(): Promise<string> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(PAGE);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+describe('browser', () => {
+  it("a page's own WebSocket receives records produced over REST, and produces over the socket", async () => {
+    const gw = await startGateway();
+    expect((await gw.json('POST', '/v1/topics', { name: 'orders', partitions: 2 })).status).toBe(201);
+    const before = [
+      { key: 'customer-1', value: { total: 42 }, headers: { source: 'checkout' } },
+      { value: 'plain text', partition: 1 },
+    ];
+    expect((await gw.json('POST', '/v1/topics/orders/records', { records: before })).status).toBe(200);
+
+    const browser = await launch();
+    const page = await browser.newPage();
+    const wsUrl = `${gw.url.replace('http', 'ws')}/v1/topics/orders/ws?from=earliest`;
+    await page.goto(`${await servePage()}?ws=${encodeURIComponent(wsUrl)}`);
+    await page.evaluate(() => (window as any).opened);
+    await page.waitForFunction(() => (window as any).received.length === 2);
+
+    // Live: produced over REST after the page subscribed.
+    const live = Array.from({ length: 25 }, (_, i) => ({ key: `k${i}`, value: { i } }));
+    expect((await gw.json('POST', '/v1/topics/orders/records', { records: live })).status).toBe(200);
+    await page.waitForFunction(() => (window as any).received.length === 27);
+
+    // The same socket produces, and its ack carries the offsets.
+    await page.evaluate(() =>
+      (window as any).socket.send(JSON.stringify({ type: 'produce', id: 'from-browser', topic: 'orders', records: [{ value: { hello: 'from chromium' }, partition: 0 }] })),
+    );
+    await page.waitForFunction(() => (window as any).received.length === 28);
+
+    const messages: any[] = await page.evaluate(() => (window as any).messages);
+    const received: any[] = await page.evaluate(() => (window as any).received);
+    expect(messages[0]).toEqual({
+      type: 'subscribed',
+      topic: 'orders',
+      partitions: [
+        { partition: 0, offset: 0 },
+        { partition: 1, offset: 0 },
+      ],
+    });
+    const ack = messages.find((m) => m.type === 'ack');
+    expect(ack).toMatchObject({ id: 'from-browser', topic: 'orders', records: [{ partition: 0, offset: expect.any(Number) }] });
+    expect(received.find((r) => r.key === 'customer-1')).toEqual({
+      topic: 'orders',
+      partition: expect.any(Number),
+      offset: expect.any(Number),
+      timestamp: expect.any(Number),
+      key: 'customer-1',
+      value: { total: 42 },
+      headers: { source: 'checkout' },
+    });
+    expect(received.find((r) => r.value === 'plain text')).toMatchObject({ partition: 1, key: null, headers: {} });
+    expect(received.map((r) => r.value.i).filter((i) => i !== undefined).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i),
+    );
+    expect(received.at(-1)).toMatchObject({ partition: 0, offset: ack.records[0].offset, value: { hello: 'from chromium' } });
+    // Per partition: offsets in order, no gap, no duplicate.
+    for (const p of [0, 1]) {
+      const offsets = received.filter((r) => r.partition === p).map((r) => r.offset);
+      expect(offsets).toEqual(offsets.map((_, i) => i));
+    }
+  });
+
+  it('an unknown topic reaches the page as an error message and close code 4404', async () => {
+    const gw = await startGateway();
+    const browser = await launch();
+    const page = await browser.newPage();
+    const wsUrl = `${gw.url.replace('http', 'ws')}/v1/topics/missing/ws`;
+    await page.goto(`${await servePage()}?ws=${encodeURIComponent(wsUrl)}`);
+    await page.waitForFunction(() => (window as any).closeEvent !== undefined);
+    expect(await page.evaluate(() => (window as any).closeEvent)).toEqual({ code: 4404, reason: "topic 'missing' does not exist" });
+    expect(await page.evaluate(() => (window as any).messages)).toEqual([
+      { type: 'error', code: 'TOPIC_NOT_FOUND', message: "topic 'missing' does not exist", topic: 'missing' },
+    ]);
+  });
+});
