@@ -209,10 +209,7 @@ describe('fetch', () => {
   async function seeded(n = 10, overrides: ConfigInput = {}) {
     const gw = await setup(overrides);
     await gw.createTopic('t', 2);
-    await gw.produceOk(
-      't',
-      Array.from({ length: n }, (_, i) => ({ value: `v${i}`, partition: 0 })),
-    );
+    if (n > 0) await gw.produceOk('t', Array.from({ length: n }, (_, i) => ({ value: `v${i}`, partition: 0 })));
     return gw;
   }
 
@@ -322,6 +319,32 @@ describe('fetch', () => {
     expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
   });
 
+  it('long-poll: deleting the topic ends the wait at once with 404', async () => {
+    const gw = await seeded(1);
+    const waitMs = 20_000;
+    const listenersBefore = gw.gateway.log.notifier.listenerCount;
+    const started = Date.now();
+    const pending = gw.fetchRecords('t', 0, `offset=1&waitMs=${waitMs}`);
+    await until(() => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    expect((await gw.json('DELETE', '/v1/topics/t')).status).toBe(204);
+    expectProblem(await pending, 404, 'TOPIC_NOT_FOUND');
+    expect(Date.now() - started).toBeLessThan(waitMs / 2);
+    expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
+  });
+
+  it('long-poll: many waiters on one partition all wake on one produce', async () => {
+    const gw = await seeded(0);
+    const waitMs = 20_000;
+    const listenersBefore = gw.gateway.log.notifier.listenerCount;
+    const started = Date.now();
+    const waiters = Array.from({ length: 20 }, () => gw.fetchRecords('t', 0, `offset=0&waitMs=${waitMs}`));
+    await until(() => gw.gateway.log.notifier.listenerCount >= listenersBefore + 20);
+    await gw.produceOk('t', [{ value: 'x', partition: 0 }]);
+    const results = await Promise.all(waiters);
+    expect(results.every((r) => r.status === 200 && r.body.records.length === 1 && r.body.records[0].value === 'x')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(waitMs / 2);
+  });
+
   it('long-poll: with records already there, answers at once whatever waitMs', async () => {
     const gw = await seeded(3, { fetchMaxWaitMs: 60_000 });
     const res = await gw.fetchRecords('t', 0, 'offset=1&waitMs=60000');
@@ -408,6 +431,17 @@ describe('Idempotency-Key', () => {
     expect(new Set(results.map((r) => JSON.stringify(r.body))).size).toBe(1);
     expect(results.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(9);
     expect(await gw.bounds('a')).toEqual([[0, 2]]);
+  });
+
+  it('concurrent requests with one key and different bodies: exactly one is appended, the rest are 422', async () => {
+    const gw = await setup();
+    await gw.createTopic('t', 1);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => gw.produce('t', [{ value: i }], { 'idempotency-key': 'contested' })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 200)) expectProblem(r, 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await gw.bounds('t')).toEqual([[0, 1]]);
   });
 
   it('is remembered across a restart on the same data directory', async () => {
