@@ -518,6 +518,34 @@ describe('concurrency', () => {
   });
 });
 
+describe('produce racing topic deletion', () => {
+  it('answers 200 or 404, never an error of its own, and each new topic starts dense from 0', async () => {
+    const gw = await setup();
+    await gw.createTopic('t', 2);
+    const statuses = new Map<number, number>();
+    const producers = Array.from({ length: 6 }, async () => {
+      for (let i = 0; i < 20; i++) {
+        const r = await gw.produce('t', [{ value: i }, { value: i, key: `k${i}` }]);
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      }
+    });
+    const admin = (async () => {
+      for (let i = 0; i < 5; i++) {
+        expect((await gw.json('DELETE', '/v1/topics/t')).status).toBe(204);
+        await gw.createTopic('t', 2);
+      }
+    })();
+    await Promise.all([...producers, admin]);
+    expect([...statuses.keys()].every((s) => s === 200 || s === 404)).toBe(true);
+    expect(statuses.get(200)).toBeGreaterThan(0);
+    for (const [p, [start, hw]] of (await gw.bounds('t')).entries()) {
+      expect(start).toBe(0);
+      const res = await gw.fetchRecords('t', p, 'offset=0&limit=10000');
+      expect(res.body.records.map((r: any) => r.offset)).toEqual(Array.from({ length: hw }, (_, i) => i));
+    }
+  });
+});
+
 describe('bad input changes nothing and the server keeps serving', () => {
   async function guarded(overrides: ConfigInput = {}) {
     const gw = await setup({ maxBodyBytes: 4096, maxRecordBytes: 256, maxRecordsPerRequest: 5, ...overrides });
