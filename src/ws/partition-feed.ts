@@ -16,6 +16,20 @@ import { recordBytes } from '../core/record-codec.js';
 import type { AppendedRecords } from '../core/notifier.js';
 import type { StoredRecord } from '../storage/log-store.js';
 
+/** Byte sizes of appended batches, computed once however many sockets queue them. */
+const batchBytes = new WeakMap<readonly StoredRecord[], number>();
+
+function bytesOf(records: readonly StoredRecord[], start: number): number {
+  if (start === 0) {
+    const known = batchBytes.get(records);
+    if (known !== undefined) return known;
+  }
+  let bytes = 0;
+  for (let i = start; i < records.length; i++) bytes += recordBytes(records[i]!);
+  if (start === 0) batchBytes.set(records, bytes);
+  return bytes;
+}
+
 interface QueuedBatch {
   records: readonly StoredRecord[];
   /** Index of the first record not yet sent. */
@@ -101,8 +115,7 @@ export class PartitionFeed {
       return 0;
     }
     const start = this.#queueEnd - first;
-    let bytes = 0;
-    for (let i = start; i < batch.records.length; i++) bytes += recordBytes(batch.records[i]!);
+    const bytes = bytesOf(batch.records, start);
     this.#queue.push({ records: batch.records, start, bytes });
     this.#queuedBytes += bytes;
     this.#queueEnd = batch.highWatermark;

@@ -221,6 +221,13 @@ describe('errors and close codes', () => {
     expect(first.ws.readyState).toBe(first.ws.OPEN);
   });
 
+  it('closes with 1009 on an inbound frame over wsMaxMessageBytes', async () => {
+    const gw = await startGateway({ wsMaxMessageBytes: 1024 });
+    const s = await openSocket(gw.url, '/v1/ws');
+    s.send({ type: 'credit', records: 1, padding: 'x'.repeat(2000) });
+    expect((await s.closed).code).toBe(1009);
+  });
+
   it('terminates a socket that stops answering pings, and frees it', async () => {
     const gw = await startGateway({ wsPingIntervalMs: 100 });
     await createTopic(gw, 't', 1);

@@ -1,0 +1,150 @@
+/**
+ * The transport-free session over a real log (real SQLite in a temp dir), driven through
+ * a sink whose buffer the test drains by hand: backpressure, the bound on held batches,
+ * credit, and one frame shared by every session at the same position.
+ */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { loadConfig, type ConfigInput } from '../../src/config.js';
+import { systemClock } from '../../src/core/clock.js';
+import { Log } from '../../src/core/log.js';
+import { Notifier } from '../../src/core/notifier.js';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { SharedFrames } from '../../src/ws/records-frame.js';
+import { Session, type SocketSink } from '../../src/ws/session.js';
+import { tempDir } from '../helpers/gateway.js';
+import { expectDense, until } from './ws-client.js';
+
+/** A socket stand-in whose send buffer only drains when the test says so. */
+class ManualSink implements SocketSink {
+  frames: (string | Buffer)[] = [];
+  bufferedAmount = 0;
+  closedWith: { code: number; reason: string } | undefined;
+  #pending: { bytes: number; onFlushed: () => void }[] = [];
+
+  send(frame: string | Buffer, onFlushed: () => void): void {
+    const bytes = Buffer.byteLength(frame);
+    this.frames.push(frame);
+    this.bufferedAmount += bytes;
+    this.#pending.push({ bytes, onFlushed });
+  }
+
+  close(code: number, reason: string): void {
+    this.closedWith = { code, reason };
+  }
+
+  /** Everything sent so far reaches the network. */
+  flush(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const p of pending) {
+      this.bufferedAmount -= p.bytes;
+      p.onFlushed();
+    }
+  }
+
+  messages(): any[] {
+    return this.frames.map((f) => JSON.parse(f.toString()));
+  }
+
+  records(): any[] {
+    return this.messages().flatMap((m) => (m.type === 'records' ? m.records : []));
+  }
+}
+
+async function setup(overrides: ConfigInput = {}) {
+  const config = loadConfig({ overrides: { dataDir: tempDir(), synchronous: 'NORMAL', ...overrides } });
+  const store = openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
+  onTestFinished(() => store.close());
+  const log = new Log(store, new Notifier(), config, systemClock);
+  const frames = new SharedFrames();
+  const open = (sink: SocketSink, credit?: number) =>
+    new Session({ log, settings: config, frames, onUnexpectedError: (err) => { throw err; } }, sink, { credit });
+  return { log, frames, open };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('Session', () => {
+  it('pauses above wsHighWaterBytes, holds at most that much for the socket, and then delivers everything in order', async () => {
+    const { log, open } = await setup({ wsHighWaterBytes: 4096 });
+    await log.createTopic('t', 1);
+    const sink = new ManualSink();
+    const session = open(sink);
+    await session.subscribe({ topic: 't', start: { kind: 'latest' } });
+    await log.produce('t', [{ key: null, value: '"first"', headers: null }]);
+    await until(() => sink.records().length === 1, 'the session to be live');
+
+    const filler = JSON.stringify('x'.repeat(100));
+    let maxQueued = 0;
+    for (let b = 0; b < 100; b++) {
+      await log.produce('t', Array.from({ length: 10 }, () => ({ key: null, value: filler, headers: null })));
+      await tick();
+      maxQueued = Math.max(maxQueued, session.queuedBytes);
+      expect(session.queuedBytes).toBeLessThanOrEqual(4096);
+    }
+    // Batches were held while paused, then dropped at the bound (the log has them).
+    expect(maxQueued).toBeGreaterThan(0);
+    expect(session.queuedBytes).toBe(0);
+    expect(session.paused).toBe(true);
+    const sentWhilePaused = sink.records().length;
+    expect(sentWhilePaused).toBeLessThan(1001);
+    expect(sink.bufferedAmount).toBeLessThan(4096 + 2048); // one frame past the mark at most
+
+    // The client reads again: every record arrives, in order, no gap, no duplicate.
+    await until(() => {
+      sink.flush();
+      return sink.records().length === 1001;
+    }, 'every record after draining');
+    expectDense(sink.records(), { 0: 0 });
+    expect(sink.closedWith).toBeUndefined();
+  });
+
+  it('closes with 1008 once the buffer passes wsMaxBufferedBytes', async () => {
+    const { log, open } = await setup({ wsHighWaterBytes: 1 << 30, wsMaxBufferedBytes: 4096 });
+    await log.createTopic('t', 1);
+    await log.produce('t', Array.from({ length: 100 }, () => ({ key: null, value: JSON.stringify('y'.repeat(100)), headers: null })));
+    const sink = new ManualSink();
+    const session = open(sink);
+    await session.subscribe({ topic: 't', start: { kind: 'earliest' } });
+    await until(() => sink.closedWith !== undefined, 'the close');
+    expect(sink.closedWith!.code).toBe(1008);
+    expect(sink.closedWith!.reason).toMatch(/over wsMaxBufferedBytes \(4096\)/);
+    expect(session.closed).toBe(true);
+  });
+
+  it('with explicit credit sends exactly what is granted', async () => {
+    const { log, open } = await setup();
+    await log.createTopic('t', 1);
+    await log.produce('t', Array.from({ length: 10 }, (_, i) => ({ key: null, value: String(i), headers: null })));
+    const sink = new ManualSink();
+    const session = open(sink, 0);
+    await session.subscribe({ topic: 't', start: { kind: 'earliest' } });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(sink.records()).toHaveLength(0);
+    session.grant(3);
+    await until(() => sink.records().length === 3, '3 records');
+    for (let i = 0; i < 5; i++) await tick();
+    sink.flush(); // flushing returns no credit once credit is explicit
+    for (let i = 0; i < 5; i++) await tick();
+    expect(sink.records().map((r) => r.value)).toEqual([0, 1, 2]);
+    session.grant(100);
+    await until(() => sink.records().length === 10, 'the rest');
+    expect(session.credit).toBe(93);
+  });
+
+  it('sessions at the same position send the very same frame for an appended batch', async () => {
+    const { log, frames, open } = await setup();
+    await log.createTopic('t', 1);
+    const sinks = [new ManualSink(), new ManualSink(), new ManualSink()];
+    for (const sink of sinks) await open(sink).subscribe({ topic: 't', start: { kind: 'latest' } });
+    await log.produce('t', [{ key: null, value: '0', headers: null }]);
+    await until(() => sinks.every((s) => s.records().length === 1), 'every session live');
+    await log.produce('t', Array.from({ length: 20 }, (_, i) => ({ key: null, value: String(i), headers: null })));
+    await until(() => sinks.every((s) => s.records().length === 21), 'the batch everywhere');
+    const last = sinks.map((s) => s.frames.at(-1));
+    expect(last[0]).toBeInstanceOf(Buffer);
+    expect(last[1]).toBe(last[0]);
+    expect(last[2]).toBe(last[0]);
+    expect(frames.built).toBe(2);
+  });
+});
