@@ -7,18 +7,40 @@
 import WebSocket from 'ws';
 
 const OFFSET = Buffer.from('"offset":');
+const RECORDS_FRAME = Buffer.from('{"type":"records"');
 
-/** The last offset named in a records frame, or -1. */
-export function lastOffsetIn(frame: Buffer): number {
-  const at = frame.lastIndexOf(OFFSET);
-  if (at < 0) return -1;
+function digitsAt(frame: Buffer, at: number): number {
   let n = 0;
-  for (let i = at + OFFSET.length; i < frame.length; i++) {
+  for (let i = at; i < frame.length; i++) {
     const c = frame[i]!;
     if (c < 48 || c > 57) break;
     n = n * 10 + (c - 48);
   }
   return n;
+}
+
+export function isRecordsFrame(frame: Buffer): boolean {
+  return frame.subarray(0, RECORDS_FRAME.length).equals(RECORDS_FRAME);
+}
+
+/** The last offset in a records frame, or -1 for any other message. */
+export function lastOffsetIn(frame: Buffer): number {
+  if (!isRecordsFrame(frame)) return -1;
+  const at = frame.lastIndexOf(OFFSET);
+  return at < 0 ? -1 : digitsAt(frame, at + OFFSET.length);
+}
+
+/** The first offset in a records frame, or -1 for any other message. */
+export function firstOffsetIn(frame: Buffer): number {
+  if (!isRecordsFrame(frame)) return -1;
+  const at = frame.indexOf(OFFSET);
+  return at < 0 ? -1 : digitsAt(frame, at + OFFSET.length);
+}
+
+const SUBSCRIBED = Buffer.from('{"type":"subscribed"');
+
+export function isSubscribedFrame(frame: Buffer): boolean {
+  return frame.subarray(0, SUBSCRIBED.length).equals(SUBSCRIBED);
 }
 
 export function toBuffer(data: WebSocket.RawData): Buffer {
