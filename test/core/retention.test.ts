@@ -1,0 +1,102 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Clock } from '../../src/core/clock.js';
+import { Log } from '../../src/core/log.js';
+import { Notifier } from '../../src/core/notifier.js';
+import { Retention } from '../../src/core/retention.js';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { tempDir } from '../helpers/gateway.js';
+
+/** A real SQLite store and core Log, driven by a clock the test moves. */
+function setup(start = Date.UTC(2024, 0, 1)) {
+  const clock = { t: start, now() { return this.t; } } satisfies Clock & { t: number };
+  const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
+  onTestFinished(() => store.close());
+  const log = new Log(store, new Notifier(), { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1 << 20, idempotencyWindowMs: 10_000 }, clock);
+  const retention = new Retention(store, clock);
+  const produce = (topic: string, values: unknown[], extra: { partition?: number; timestamp?: number } = {}) =>
+    log.produce(
+      topic,
+      values.map((v) => ({ key: null, value: JSON.stringify(v), headers: null, partition: extra.partition ?? 0, timestamp: extra.timestamp })),
+    );
+  const bounds = async (topic: string) => (await store.offsets(topic)).map((b) => [b.logStartOffset, b.highWatermark]);
+  return { clock, store, log, retention, produce, bounds };
+}
+
+describe('Retention', () => {
+  it('deletes exactly the records older than retentionMs by the clock, per partition, and leaves other topics alone', async () => {
+    const { clock, log, retention, produce, bounds } = setup();
+    await log.createTopic('short', 2, { retentionMs: 1_000 });
+    await log.createTopic('kept', 1, {});
+    await produce('short', [1, 2]);
+    await produce('short', [3], { partition: 1 });
+    await produce('kept', [1]);
+    clock.t += 600;
+    await produce('short', [4]);
+    clock.t += 600; // the first three are 1200 ms old, the fourth 600 ms
+
+    expect(await retention.runOnce()).toEqual({ truncated: 3, expiredKeys: 0 });
+    expect(await bounds('short')).toEqual([
+      [2, 3],
+      [1, 1],
+    ]);
+    expect(await bounds('kept')).toEqual([[0, 1]]);
+    // Running again with nothing newly expired changes nothing.
+    expect((await retention.runOnce()).truncated).toBe(0);
+    const fetched = await log.fetch('short', 0, 2, { maxRecords: 10, maxBytes: 1 << 20, waitMs: 0 });
+    expect(fetched.records.map((r) => r.value)).toEqual(['4']);
+  });
+
+  it('is exact at the boundary: a record exactly retentionMs old is kept', async () => {
+    const { clock, log, retention, produce, bounds } = setup();
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    await produce('t', [1]);
+    clock.t += 1_000;
+    await retention.runOnce();
+    expect(await bounds('t')).toEqual([[0, 1]]);
+    clock.t += 1;
+    await retention.runOnce();
+    expect(await bounds('t')).toEqual([[1, 1]]);
+  });
+
+  it('applies a retention set later with PATCH-like updateTopic, and stops when it is removed', async () => {
+    const { clock, log, retention, produce, bounds } = setup();
+    await log.createTopic('t', 1);
+    await produce('t', [1, 2]);
+    clock.t += 5_000;
+    await retention.runOnce();
+    expect(await bounds('t')).toEqual([[0, 2]]);
+    await log.updateTopic('t', { config: { retentionMs: 1_000 } });
+    await retention.runOnce();
+    expect(await bounds('t')).toEqual([[2, 2]]);
+    await produce('t', [3]);
+    await log.updateTopic('t', { config: { retentionMs: null } });
+    clock.t += 5_000;
+    await retention.runOnce();
+    expect(await bounds('t')).toEqual([[2, 3]]);
+  });
+
+  it('keeps everything from the first record at or after the cutoff when client timestamps are out of order', async () => {
+    const { clock, log, retention, produce, bounds } = setup();
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    const now = clock.t;
+    await produce('t', [0], { timestamp: now - 5_000 });
+    await produce('t', [1], { timestamp: now }); // recent
+    await produce('t', [2], { timestamp: now - 5_000 }); // old, but after a recent one
+    await retention.runOnce();
+    expect(await bounds('t')).toEqual([[1, 3]]);
+  });
+
+  it('forgets Idempotency-Keys once their window has passed by the clock', async () => {
+    const { clock, log, retention, bounds } = setup();
+    await log.createTopic('t', 1);
+    const record = { key: null, value: '1', headers: null, partition: 0 };
+    await log.produce('t', [record], { idempotencyKey: 'a' });
+    clock.t += 5_000;
+    await log.produce('t', [record], { idempotencyKey: 'b' });
+    clock.t += 6_000; // 'a' is 11 s old (window 10 s), 'b' 6 s
+    expect((await retention.runOnce()).expiredKeys).toBe(1);
+    expect((await log.produce('t', [record], { idempotencyKey: 'b' })).replayed).toBe(true);
+    expect((await log.produce('t', [record], { idempotencyKey: 'a' })).replayed).toBe(false);
+    expect(await bounds('t')).toEqual([[0, 3]]);
+  });
+});
