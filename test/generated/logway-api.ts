@@ -327,7 +327,7 @@ export interface components {
             /** @description Default: every partition. */
             partitions?: number[];
             /**
-             * @description Join this consumer group: the server assigns partitions (from/partitions are then not allowed).
+             * @description Join this consumer group: the server assigns partitions (partitions is then not allowed, and from may only be earliest or latest: where to start partitions the group never committed).
              * @example billing
              */
             group?: string;
@@ -1250,7 +1250,7 @@ export interface operations {
                 from?: string;
                 /** @description Comma-separated partitions to read (default: all, including partitions added later). */
                 partitions?: string;
-                /** @description Join this consumer group as a member: the server assigns partitions (not with from or partitions). */
+                /** @description Join this consumer group as a member: the server assigns partitions, streaming each from the committed offset (not with partitions; from may only be earliest or latest, for partitions never committed). */
                 group?: string;
             };
             header?: never;
