@@ -23,6 +23,16 @@ const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`
 export class Notifier {
   readonly #byPartition = new Map<string, Set<AppendListener>>();
   readonly #topicListeners = new Set<TopicListener>();
+  readonly #onListenerError: (err: unknown) => void;
+
+  /**
+   * @param onListenerError told of a listener that threw. Publishing happens after a durable
+   * commit, so one listener's bug must neither fail the producers' requests (they would retry
+   * and duplicate records) nor keep the other listeners from hearing of the append.
+   */
+  constructor(onListenerError: (err: unknown) => void = () => undefined) {
+    this.#onListenerError = onListenerError;
+  }
 
   /** Calls `listener` with every batch appended to the partition until the returned function is called. */
   onAppend(topic: string, partition: number, listener: AppendListener): () => void {
@@ -45,11 +55,19 @@ export class Notifier {
   publish(batch: AppendedRecords): void {
     const set = this.#byPartition.get(keyOf(batch.topic, batch.partition));
     if (!set) return;
-    for (const listener of [...set]) listener(batch);
+    for (const listener of [...set]) this.#call(listener, batch);
   }
 
   publishTopicChange(event: Parameters<TopicListener>[0]): void {
-    for (const listener of [...this.#topicListeners]) listener(event);
+    for (const listener of [...this.#topicListeners]) this.#call(listener, event);
+  }
+
+  #call<T>(listener: (arg: T) => void, arg: T): void {
+    try {
+      listener(arg);
+    } catch (err) {
+      this.#onListenerError(err);
+    }
   }
 
   /**

@@ -518,6 +518,26 @@ describe('concurrency', () => {
   });
 });
 
+describe('a failing subscriber', () => {
+  it('cannot turn a durable append into an error, nor starve the other waiters', async () => {
+    const gw = await setup();
+    await gw.createTopic('t', 1);
+    // A subscriber (e.g. a socket session) with a bug: it throws when told of an append.
+    const off = gw.gateway.log.notifier.onAppend('t', 0, () => {
+      throw new Error('subscriber bug');
+    });
+    const listenersBefore = gw.gateway.log.notifier.listenerCount;
+    const waiter = gw.fetchRecords('t', 0, 'offset=0&waitMs=20000');
+    await until(() => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    // The records are committed, so the producer must hear 200: a 500 would make it retry and duplicate them.
+    const res = await gw.produce('t', [{ value: 'a' }]);
+    expect(res.status).toBe(200);
+    expect((await waiter).body.records.map((r: any) => r.value)).toEqual(['a']);
+    expect(await gw.bounds('t')).toEqual([[0, 1]]);
+    off();
+  });
+});
+
 describe('produce racing topic deletion', () => {
   it('answers 200 or 404, never an error of its own, and each new topic starts dense from 0', async () => {
     const gw = await setup();
