@@ -200,29 +200,43 @@ function checkLog(log: Awaited<ReturnType<typeof readLog>>, sent: SentBatch[]) {
   }
 }
 
-/** POST with a body sent in two parts, so the request is in flight between them. */
-function slowProduce(url: string, body: string) {
-  const u = new URL(`${url}/v1/topics/${TOPIC}/records`);
+/**
+ * A request on its own connection that is known to be in the server's hands: it asks
+ * `Expect: 100-continue`, and node's HTTP server answers 100 only once it has parsed the
+ * headers and handed the request on. `body` is sent in two parts, the second on `finish()`.
+ */
+function inFlightRequest(url: string, method: string, path: string, body?: string, keepAlive = false) {
+  const u = new URL(url);
+  const agent = keepAlive ? new http.Agent({ keepAlive: true }) : false;
   const req = http.request({
     host: u.hostname,
     port: u.port,
-    path: u.pathname,
-    method: 'POST',
-    agent: false,
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    path,
+    method,
+    agent,
+    headers: {
+      expect: '100-continue',
+      ...(body === undefined ? { 'content-length': 0 } : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+    },
   });
-  const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
+  const accepted = new Promise<void>((resolve) => req.once('continue', () => resolve()));
+  const response = new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }>((resolve, reject) => {
     req.once('response', (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (s: string) => (text += s));
-      res.once('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.once('end', () => {
+        if (agent) agent.destroy();
+        resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) });
+      });
       res.once('error', reject);
     });
     req.once('error', reject);
   });
-  const half = Math.floor(body.length / 2);
-  req.write(body.slice(0, half));
-  return { response, finish: () => req.end(body.slice(half)) };
+  req.flushHeaders();
+  const half = body === undefined ? 0 : Math.floor(body.length / 2);
+  void accepted.then(() => body !== undefined && req.write(body.slice(0, half)));
+  if (body === undefined) req.end();
+  return { accepted, response, finish: () => req.end(body?.slice(half)) };
 }
 
 describe('SIGTERM', () => {
@@ -236,22 +250,22 @@ describe('SIGTERM', () => {
     expect(seeded.status).toBe(200);
 
     // In flight at the signal: a long-poll at the tail of partition 1, and a produce whose body is half sent.
-    const longPoll = json(`${server.url}/v1/topics/${TOPIC}/partitions/1/records?offset=0&waitMs=25000`, 'GET');
+    // The long-poll's client keeps connections alive, as fetch and most clients do.
+    const longPoll = inFlightRequest(server.url, 'GET', `/v1/topics/${TOPIC}/partitions/1/records?offset=0&waitMs=25000`, undefined, true);
     const produceBody = JSON.stringify({ records: [{ partition: 2, value: 'during shutdown' }, { partition: 3, value: 'too' }] });
-    const produce = slowProduce(server.url, produceBody);
-    // Both requests reached the server before this answer (their bytes were sent first, on loopback).
-    expect((await json(server.url + '/healthz', 'GET')).status).toBe(200);
+    const produce = inFlightRequest(server.url, 'POST', `/v1/topics/${TOPIC}/records`, produceBody);
+    await Promise.all([longPoll.accepted, produce.accepted]);
 
     server.kill('SIGTERM');
     // Stop accepting: new connections are refused once the listener closes.
     await eventually(async () => expect(await connectError(server.url)).toBe('ECONNREFUSED'));
 
     // The long-poll answers (empty, at once) instead of being cut off.
-    const polled = await longPoll;
+    const polled = await longPoll.response;
     expect(polled.status).toBe(200);
     expect(polled.body).toMatchObject({ records: [], nextOffset: 0, highWatermark: 0 });
     // ...and tells its keep-alive client to go away, so an idle socket does not hold the exit open.
-    expect(polled.headers.get('connection')).toBe('close');
+    expect(polled.headers.connection).toBe('close');
 
     // The produce still in flight completes normally.
     produce.finish();
