@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { Notifier, type AppendedRecords } from '../../src/core/notifier.js';
+
+const batch = (topic: string, partition: number, offset = 0): AppendedRecords => ({
+  topic,
+  partition,
+  records: [{ offset, timestamp: 1, key: null, value: '1', headers: null }],
+  highWatermark: offset + 1,
+});
+
+describe('Notifier', () => {
+  it('tells only the listeners of the partition, until they unsubscribe', () => {
+    const n = new Notifier();
+    const seen: string[] = [];
+    const off = n.onAppend('t', 0, (b) => seen.push(`a:${b.topic}/${b.partition}`));
+    n.onAppend('t', 1, (b) => seen.push(`b:${b.topic}/${b.partition}`));
+    n.onAppend('u', 0, (b) => seen.push(`c:${b.topic}/${b.partition}`));
+    n.publish(batch('t', 0));
+    off();
+    n.publish(batch('t', 0));
+    n.publish(batch('t', 1));
+    expect(seen).toEqual(['a:t/0', 'b:t/1']);
+    expect(n.listenerCount).toBe(2);
+  });
+
+  it('isolates a listener that throws: the others still hear, and the error is reported', () => {
+    const errors: unknown[] = [];
+    const n = new Notifier((err) => errors.push(err));
+    const heard: number[] = [];
+    n.onAppend('t', 0, () => heard.push(1));
+    n.onAppend('t', 0, () => {
+      throw new Error('bug');
+    });
+    n.onAppend('t', 0, () => heard.push(3));
+    n.onTopicChange(() => {
+      throw new Error('topic bug');
+    });
+    n.onTopicChange(() => heard.push(4));
+    expect(() => n.publish(batch('t', 0))).not.toThrow();
+    expect(() => n.publishTopicChange({ topic: 't', kind: 'deleted', partitions: 0 })).not.toThrow();
+    expect(heard).toEqual([1, 3, 4]);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['bug', 'topic bug']);
+  });
+
+  it('a listener may unsubscribe itself or others while being told', () => {
+    const n = new Notifier();
+    const heard: string[] = [];
+    let offB = () => {};
+    const offA = n.onAppend('t', 0, () => {
+      heard.push('a');
+      offA();
+      offB();
+    });
+    offB = n.onAppend('t', 0, () => heard.push('b'));
+    n.publish(batch('t', 0));
+    n.publish(batch('t', 0));
+    // Both were registered when the first publish began, so both hear it once.
+    expect(heard).toEqual(['a', 'b']);
+    expect(n.listenerCount).toBe(0);
+  });
+
+  describe('waitForAppend', () => {
+    it('resolves true on an append to the partition and cleans up', async () => {
+      const n = new Notifier();
+      const p = n.waitForAppend('t', 0, 60_000);
+      n.publish(batch('t', 1));
+      n.publish(batch('t', 0));
+      expect(await p).toBe(true);
+      expect(n.listenerCount).toBe(0);
+    });
+
+    it('resolves false when the time is up, when the topic is deleted, or when aborted', async () => {
+      const n = new Notifier();
+      expect(await n.waitForAppend('t', 0, 20)).toBe(false);
+      expect(await n.waitForAppend('t', 0, 0)).toBe(false);
+
+      const deleted = n.waitForAppend('t', 0, 60_000);
+      n.publishTopicChange({ topic: 'other', kind: 'deleted', partitions: 0 });
+      n.publishTopicChange({ topic: 't', kind: 'partitions-added', partitions: 3 });
+      n.publishTopicChange({ topic: 't', kind: 'deleted', partitions: 0 });
+      expect(await deleted).toBe(false);
+
+      const ac = new AbortController();
+      const aborted = n.waitForAppend('t', 0, 60_000, ac.signal);
+      ac.abort();
+      expect(await aborted).toBe(false);
+      expect(await n.waitForAppend('t', 0, 60_000, ac.signal)).toBe(false);
+      expect(n.listenerCount).toBe(0);
+    });
+  });
+});
