@@ -64,6 +64,9 @@ async function curl(command: string, port: number): Promise<CurlResult> {
 
 describe('README', () => {
   it('curl walk-through: every command succeeds and answers what the README shows', async () => {
+    await run('curl', ['--version']).catch(() => {
+      throw new Error('this test runs the README examples with the system curl: install curl (.ci/run does)');
+    });
     const { gateway, port, json } = await startGateway();
     const blocks = fencedBlocks(section('Try it with curl'));
     const commands = blocks.filter((b) => b.lang === 'sh');
