@@ -101,25 +101,24 @@ export class PartitionFeed {
   }
 
   /**
-   * An appended batch. Returns the bytes it added to the queue (0 when ignored).
+   * An appended batch: queued (by reference) from the first record not yet sent or queued.
    * A batch that starts beyond what this feed has seen means something was missed:
    * the feed falls back to reading the log (never a gap).
    */
-  offer(batch: AppendedRecords): number {
+  offer(batch: AppendedRecords): void {
     if (batch.highWatermark > this.knownHighWatermark) this.knownHighWatermark = batch.highWatermark;
-    if (!this.#live || batch.records.length === 0) return 0;
+    if (!this.#live || batch.records.length === 0) return;
     const first = batch.records[0]!.offset;
-    if (batch.highWatermark <= this.#queueEnd) return 0; // already sent or queued
+    if (batch.highWatermark <= this.#queueEnd) return; // already sent or queued
     if (first > this.#queueEnd) {
       this.catchUp();
-      return 0;
+      return;
     }
     const start = this.#queueEnd - first;
     const bytes = bytesOf(batch.records, start);
     this.#queue.push({ records: batch.records, start, bytes });
     this.#queuedBytes += bytes;
     this.#queueEnd = batch.highWatermark;
-    return bytes;
   }
 
   /**

@@ -411,8 +411,8 @@ export class Session {
     const revoked: TopicPartition[] = [];
     for (const [partition, feed] of subscription.feeds) {
       if (target.has(partition)) continue;
-      feed.stop();
       this.#queuedBytes -= feed.queuedBytes;
+      feed.stop();
       subscription.feeds.delete(partition);
       revoked.push({ topic: subscription.topic, partition });
     }
@@ -539,12 +539,14 @@ export class Session {
 
   #onAppend(feed: PartitionFeed, batch: AppendedRecords): void {
     if (this.#closed || feed.stopped) return;
-    const added = feed.offer(batch);
-    if (added === 0) {
-      if (!feed.live) this.#schedulePump(); // a gap was detected, or a catch-up can go on
+    const before = feed.queuedBytes;
+    feed.offer(batch);
+    this.#queuedBytes += feed.queuedBytes - before; // a detected gap drops the feed's queue
+    if (!feed.live) {
+      this.#schedulePump(); // catching up (or just fell back to it): the reads will find the batch
       return;
     }
-    this.#queuedBytes += added;
+    if (!feed.hasQueued) return;
     if (this.#queuedBytes > this.#deps.settings.wsHighWaterBytes) {
       // Too much held for a socket that is not taking it: read from the log later instead.
       for (const s of this.#subscriptions.values()) {
