@@ -148,6 +148,13 @@ export function loadConfig(
       source[key] = envName(key);
     }
   }
+  // A misspelt variable would otherwise leave its setting at the default without a word.
+  const known = new Set(keys.map(envName));
+  const unknown = Object.keys(env).filter((name) => name.startsWith('LOGWAY_') && !known.has(name));
+  if (unknown.length > 0) {
+    const lines = unknown.map((name) => `${name} is not a setting${didYouMean(name, [...known])}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}\n(--help lists every setting)`);
+  }
   const byFlag = new Map(keys.map((k) => [flagName(k), k]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -155,7 +162,7 @@ export function loadConfig(
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     const key = byFlag.get(flag);
-    if (!key) throw new ConfigError(`unknown option ${arg}\n\n${usage()}`);
+    if (!key) throw new ConfigError(`unknown option ${arg}${didYouMean(flag, [...byFlag.keys()])}\n\n${usage()}`);
     let value: string | undefined;
     if (eq !== -1) value = arg.slice(eq + 1);
     // A boolean flag on its own means true: `--auto-create-topics`.
@@ -184,6 +191,30 @@ export function loadConfig(
     );
   }
   return Object.freeze(config);
+}
+
+/** `; did you mean LOGWAY_PORT?` when a known name is within two edits of `name`. */
+function didYouMean(name: string, candidates: string[]): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best ? `; did you mean ${best}?` : '';
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 const BOOLEAN = 'true or false (also 1/0, yes/no)';

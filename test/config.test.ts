@@ -98,8 +98,15 @@ describe('loadConfig', () => {
     expect(message).toContain('LOGWAY_SYNCHRONOUS="y"');
   });
 
+  it('rejects unknown LOGWAY_* variables, so a misspelt one does not silently leave the default', () => {
+    expect(configError({ env: { LOGWAY_PROT: '9000' } })).toContain('LOGWAY_PROT is not a setting; did you mean LOGWAY_PORT?');
+    expect(configError({ env: { LOGWAY_SOMETHING_ELSE: '1' } })).toMatch(/LOGWAY_SOMETHING_ELSE is not a setting\n/);
+    // Other variables are none of Logway's business.
+    expect(loadConfig({ env: { HOME: '/root', NODE_ENV: 'production' } }).port).toBe(8080);
+  });
+
   it('rejects unknown flags and flags without a value', () => {
-    expect(configError({ argv: ['--prot', '1'] })).toContain('unknown option --prot');
+    expect(configError({ argv: ['--prot', '1'] })).toContain('unknown option --prot; did you mean --port?');
     expect(configError({ argv: ['--port'] })).toContain('option --port needs a value: an integer from 0 to 65535');
   });
 
