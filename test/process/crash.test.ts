@@ -200,6 +200,18 @@ function checkLog(log: Awaited<ReturnType<typeof readLog>>, sent: SentBatch[]) {
   }
 }
 
+describe('SIGINT', () => {
+  it('(Ctrl-C) shuts down as gracefully as SIGTERM', async () => {
+    const dataDir = tempDir('logway-sigint-');
+    const server = await startServerProcess(dataDir);
+    expect((await json(server.url + '/v1/topics', 'POST', { name: TOPIC, partitions: 1 })).status).toBe(201);
+    server.kill('SIGINT');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    const walFile = path.join(dataDir, 'logway.db-wal');
+    expect(fs.existsSync(walFile) ? fs.statSync(walFile).size : 0).toBe(0);
+  });
+});
+
 /**
  * A request on its own connection that is known to be in the server's hands: it asks
  * `Expect: 100-continue`, and node's HTTP server answers 100 only once it has parsed the
