@@ -61,6 +61,8 @@ export const Headers = z.record(z.string(), z.string()).openapi('RecordHeaders',
   example: { source: 'checkout' },
 });
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const ProduceRecordSchema = z
   .strictObject({
     key: z.string().nullable().optional().openapi({
@@ -83,6 +85,14 @@ export const ProduceRecordSchema = z
     }
     if (r.keyEncoding === 'base64' && typeof r.key === 'string' && !BASE64.test(r.key)) {
       ctx.addIssue({ code: 'custom', path: ['key'], message: 'must be a base64 string when keyEncoding is base64' });
+    }
+    // A lone surrogate (legal in a JSON string) has no UTF-8 form: stored, the key would come back altered.
+    if (r.keyEncoding !== 'base64' && typeof r.key === 'string' && LONE_SURROGATE.test(r.key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: 'must be well-formed Unicode (no lone surrogates); send arbitrary bytes with keyEncoding base64',
+      });
     }
   })
   .openapi('ProduceRecord');

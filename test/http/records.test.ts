@@ -591,6 +591,8 @@ describe('bad input changes nothing and the server keeps serving', () => {
     ['unknown top-level field', { records: [{ value: 1 }], extra: 1 }, 'extra'],
     ['unknown record field', { records: [{ value: 1, vaule: 2 }] }, 'vaule'],
     ['key of the wrong type', { records: [{ key: 7, value: 1 }] }, 'records/0/key'],
+    // A lone surrogate has no UTF-8 form: stored, it would come back as U+FFFD, not as sent.
+    ['text key that is not well-formed Unicode', { records: [{ key: 'a\ud800b', value: 1 }] }, 'records/0/key'],
     ['header value not a string', { records: [{ value: 1, headers: { h: 1 } }] }, 'records/0/headers'],
     ['headers not an object', { records: [{ value: 1, headers: 'h' }] }, 'records/0/headers'],
     ['timestamp a string', { records: [{ value: 1, timestamp: '2024-01-01' }] }, 'records/0/timestamp'],
