@@ -41,13 +41,21 @@ export function socketEvents(hub: SocketHub, request: SocketRequest): WSEvents<W
     onOpen(_event, ctx) {
       session = hub.attach(ctx.raw as unknown as WebSocket, request);
     },
-    onMessage(event) {
+    onMessage(event, ctx) {
       if (!session || session.closed) return;
       if (typeof event.data !== 'string') {
         session.close(CloseCode.UNSUPPORTED_DATA, 'send commands as JSON text frames, not binary');
         return;
       }
-      void session.handleText(event.data);
+      const raw = ctx.raw as unknown as WebSocket;
+      const s = session;
+      const done = s.handleText(event.data);
+      // Inbound backpressure: while a command waits behind another, stop reading the socket,
+      // so a client flooding commands queues them in its own TCP buffers, not in ours.
+      if (s.pendingCommands > 1 && !raw.isPaused) raw.pause();
+      void done.then(() => {
+        if (s.pendingCommands === 0 && raw.isPaused) raw.resume();
+      });
     },
     onClose(_event, ctx) {
       hub.detach(ctx.raw as unknown as WebSocket);

@@ -129,6 +129,9 @@ export class Session {
   #pumpAgain = false;
   #queuedBytes = 0;
   #sentSeq = 0;
+  /** Commands run one at a time, in arrival order, so replies come in command order. */
+  #inbound: Promise<void> = Promise.resolve();
+  #pendingCommands = 0;
 
   constructor(deps: SessionDeps, sink: SocketSink, options: SessionOptions = {}) {
     this.#deps = deps;
@@ -158,8 +161,24 @@ export class Session {
     return this.#queuedBytes;
   }
 
-  /** Handles one inbound text frame. Bad commands get an error reply; the socket stays open. */
-  async handleText(text: string): Promise<void> {
+  /** Commands received and not yet answered (the handler stops reading the socket while some wait). */
+  get pendingCommands(): number {
+    return this.#pendingCommands;
+  }
+
+  /**
+   * Handles one inbound text frame after those before it. Bad commands get an error
+   * reply; the socket stays open. Never rejects.
+   */
+  handleText(text: string): Promise<void> {
+    this.#pendingCommands++;
+    const run = this.#inbound.then(() => this.#handleCommand(text)).finally(() => this.#pendingCommands--);
+    this.#inbound = run;
+    return run;
+  }
+
+  async #handleCommand(text: string): Promise<void> {
+    if (this.#closed) return;
     let id: Id;
     try {
       let json: unknown;

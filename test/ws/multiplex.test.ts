@@ -71,6 +71,23 @@ describe('multiplexed socket', () => {
     expect(s.ws.readyState).toBe(s.ws.OPEN);
   });
 
+  it('handles commands in order: replies come in command order, even when sent all at once', async () => {
+    const gw = await startGateway();
+    await createTopic(gw, 'a', 3);
+    const s = await openSocket(gw.url, '/v1/ws');
+    s.send({ type: 'subscribe', id: 'sub', topic: 'a' });
+    s.send({ type: 'unsubscribe', id: 'unsub', topic: 'a' });
+    for (let i = 0; i < 200; i++) s.send({ type: 'produce', id: i, topic: 'a', records: [{ key: `k${i}`, value: i }] });
+    await s.until(() => s.messages.filter((m) => m.type === 'ack').length === 200, '200 acks');
+    const replies = s.messages.filter((m) => m.type !== 'records');
+    expect(replies.slice(0, 2).map((m) => [m.type, m.id])).toEqual([
+      ['subscribed', 'sub'],
+      ['unsubscribed', 'unsub'],
+    ]);
+    expect(replies.slice(2).map((m) => m.id)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(s.records).toEqual([]);
+  });
+
   it('a binary frame closes the socket with 1003', async () => {
     const gw = await startGateway();
     const s = await openSocket(gw.url, '/v1/ws');
