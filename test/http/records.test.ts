@@ -518,6 +518,97 @@ describe('concurrency', () => {
   });
 });
 
+describe('model check', () => {
+  it('property: random produces and fetches agree with a simple model of per-partition logs', async () => {
+    const gw = await setup();
+    const recordArb = fc.record(
+      {
+        key: fc.oneof(fc.constant(undefined), fc.string({ maxLength: 6 }), fc.uint8Array({ maxLength: 6 }).map((b) => ({ b64: Buffer.from(b).toString('base64') }))),
+        value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.uint8Array({ maxLength: 40 }).map((b) => ({ b64: Buffer.from(b).toString('base64') }))),
+        partition: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+        headers: fc.option(fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), fc.string({ maxLength: 4 }), { maxKeys: 2 }), { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    );
+    const opArb = fc.oneof(
+      fc.record({ kind: fc.constant('produce' as const), records: fc.array(recordArb, { minLength: 1, maxLength: 6 }) }),
+      fc.record({
+        kind: fc.constant('fetch' as const),
+        partition: fc.integer({ min: 0, max: 2 }),
+        offsetFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+        limit: fc.integer({ min: 1, max: 8 }),
+        maxBytes: fc.integer({ min: 1, max: 200 }),
+      }),
+    );
+    type Stored = { key: unknown; keyEncoding?: string; value: unknown; valueEncoding?: string; headers: Record<string, string>; bytes: number };
+    const utf8 = (s: string) => Buffer.byteLength(s);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 12 }), async (ops) => {
+        const topic = `m${run++}`;
+        await gw.createTopic(topic, 3);
+        const model: Stored[][] = [[], [], []];
+        for (const op of ops) {
+          if (op.kind === 'produce') {
+            const wire = op.records.map((r) => {
+              const w: Record<string, unknown> = {};
+              if (typeof r.key === 'string') w.key = r.key;
+              else if (r.key) Object.assign(w, { key: r.key.b64, keyEncoding: 'base64' });
+              const v = r.value as unknown;
+              if (v && typeof v === 'object' && 'b64' in v && Object.keys(v).length === 1) Object.assign(w, { value: (v as { b64: string }).b64, valueEncoding: 'base64' });
+              else w.value = v;
+              if (r.partition !== undefined) w.partition = r.partition;
+              if (r.headers !== undefined) w.headers = r.headers;
+              return w;
+            });
+            const positions = await gw.produceOk(topic, wire);
+            positions.forEach((p, i) => {
+              const w = wire[i]!;
+              expect(p.offset).toBe(model[p.partition]!.length);
+              if (w.partition !== undefined) expect(p.partition).toBe(w.partition);
+              else if (w.key !== undefined) {
+                const bytes = w.keyEncoding ? Buffer.from(w.key as string, 'base64') : Buffer.from(w.key as string, 'utf8');
+                expect(p.partition).toBe(partitionForKey(bytes, 3));
+              }
+              const keyBytes = w.key === undefined ? 0 : w.keyEncoding ? Buffer.from(w.key as string, 'base64').length : utf8(w.key as string);
+              const valueBytes = w.valueEncoding ? Buffer.from(w.value as string, 'base64').length : utf8(JSON.stringify(w.value ?? null));
+              const headers = (w.headers as Record<string, string> | undefined) ?? {};
+              const headerBytes = Object.keys(headers).length ? utf8(JSON.stringify(headers)) : 0;
+              model[p.partition]!.push({
+                key: w.key ?? null,
+                ...(w.keyEncoding ? { keyEncoding: 'base64' } : {}),
+                value: w.valueEncoding ? w.value : JSON.parse(JSON.stringify(w.value ?? null)),
+                ...(w.valueEncoding ? { valueEncoding: 'base64' } : {}),
+                headers: JSON.parse(JSON.stringify(headers)),
+                bytes: keyBytes + valueBytes + headerBytes,
+              });
+            });
+          } else {
+            const log = model[op.partition]!;
+            const offset = Math.floor(op.offsetFraction * log.length);
+            const res = await gw.fetchRecords(topic, op.partition, `offset=${offset}&limit=${op.limit}&maxBytes=${op.maxBytes}`);
+            expect(res.status).toBe(200);
+            // The model's answer: up to `limit`, stopping before the record that passes maxBytes, the first always.
+            const expected: (Stored & { offset: number })[] = [];
+            let bytes = 0;
+            for (let o = offset; o < log.length && expected.length < op.limit; o++) {
+              bytes += log[o]!.bytes;
+              if (bytes > op.maxBytes && expected.length > 0) break;
+              expected.push({ ...log[o]!, offset: o });
+            }
+            expect(res.body.records).toEqual(
+              expected.map(({ bytes: _bytes, ...r }) => ({ topic, partition: op.partition, timestamp: expect.any(Number), ...r })),
+            );
+            expect(res.body.nextOffset).toBe(offset + expected.length);
+            expect(res.body.highWatermark).toBe(log.length);
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
 describe('a failing subscriber', () => {
   it('cannot turn a durable append into an error, nor starve the other waiters', async () => {
     const gw = await setup();
