@@ -48,6 +48,7 @@ async function main(): Promise<number> {
       synchronous: { type: 'string', default: 'FULL' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      set: { type: 'string', multiple: true },
     },
   });
   const synchronous = values.synchronous?.toUpperCase();
@@ -57,6 +58,13 @@ async function main(): Promise<number> {
   const selected = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
   if (only && selected.length !== only.length) {
     throw new Error(`--only takes scenario names: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  }
+  // --set key=value: a gateway setting (config.ts name) for every gateway started, to compare tunings.
+  const gatewaySettings: Record<string, string> = {};
+  for (const pair of values.set ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`--set takes key=value, not ${pair}`);
+    gatewaySettings[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const resultsDir = path.join(REPO_ROOT, 'bench', 'results');
   const started = performance.now();
@@ -69,9 +77,10 @@ async function main(): Promise<number> {
     sizes,
     floors,
     cpuProfDir: values.profile ? path.join(resultsDir, 'profiles') : undefined,
+    gatewaySettings,
     progress: (message) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${message}\n`),
   };
-  const machine = machineInfo(synchronous, quick);
+  const machine = machineInfo(synchronous, quick, gatewaySettings);
 
   const measureFloor: Record<FloorName, () => Promise<void>> = {
     storageBatch: async () => {

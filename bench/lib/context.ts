@@ -69,5 +69,7 @@ export interface BenchContext {
   floors: Floors;
   /** Directory for the gateway's --cpu-prof output, when profiling. */
   cpuProfDir?: string;
+  /** Extra gateway settings from --set (defaults otherwise). */
+  gatewaySettings: Record<string, string>;
   progress(message: string): void;
 }

@@ -12,10 +12,12 @@ export interface MachineInfo {
   loadAverageAtStart: number;
   synchronous: 'FULL' | 'NORMAL';
   quick: boolean;
+  /** Gateway settings changed from their defaults with --set. */
+  gatewaySettings: Record<string, string>;
   startedAt: string;
 }
 
-export function machineInfo(synchronous: 'FULL' | 'NORMAL', quick: boolean): MachineInfo {
+export function machineInfo(synchronous: 'FULL' | 'NORMAL', quick: boolean, gatewaySettings: Record<string, string> = {}): MachineInfo {
   const cpus = os.cpus();
   return {
     cores: cpus.length,
@@ -27,6 +29,7 @@ export function machineInfo(synchronous: 'FULL' | 'NORMAL', quick: boolean): Mac
     loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
     synchronous,
     quick,
+    gatewaySettings,
     startedAt: new Date().toISOString(),
   };
 }

@@ -56,7 +56,8 @@ export function formatReport(report: BenchReport): string {
   const out: string[] = [];
   out.push(
     `Machine: ${m.cores} cores, ${m.cpuModel}, ${m.totalMemoryMiB} MiB RAM, Node ${m.node}, ${m.platform} ${m.kernel}; ` +
-      `synchronous=${m.synchronous}; load average at start ${m.loadAverageAtStart}${m.quick ? '; QUICK run (small counts, not for comparison)' : ''}`,
+      `synchronous=${m.synchronous}; load average at start ${m.loadAverageAtStart}${m.quick ? '; QUICK run (small counts, not for comparison)' : ''}` +
+      (Object.keys(m.gatewaySettings).length ? `; gateway settings ${JSON.stringify(m.gatewaySettings)}` : ''),
   );
   out.push(`Command: ${report.command}   (${Math.round(report.durationSec)} s)`);
   out.push('');

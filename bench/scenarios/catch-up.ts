@@ -17,7 +17,7 @@ const TARGET_WS = 0.7;
 export async function catchUp(ctx: BenchContext): Promise<ScenarioRow[]> {
   const total = ctx.sizes.catchUpRecords;
   const floor = ctx.floors.read!.rowsPerSec;
-  const gateway = await startGateway({ synchronous: ctx.synchronous, cpuProfDir: ctx.cpuProfDir, label: 'catch-up' });
+  const gateway = await startGateway({ synchronous: ctx.synchronous, settings: ctx.gatewaySettings, cpuProfDir: ctx.cpuProfDir, label: 'catch-up' });
   const rows: ScenarioRow[] = [];
   try {
     await createTopic(gateway.url, 'bench', 1);

@@ -25,7 +25,7 @@ const POLL_LIMIT = 1000;
 export async function consumerGroup(ctx: BenchContext): Promise<ScenarioRow[]> {
   const { groupPartitions: partitions, groupMembers: members, groupRecords: total } = ctx.sizes;
   const name = `consumer group: ${members} REST members, ${partitions} partitions`;
-  const gateway = await startGateway({ synchronous: ctx.synchronous, cpuProfDir: ctx.cpuProfDir, label: 'consumer-group' });
+  const gateway = await startGateway({ synchronous: ctx.synchronous, settings: ctx.gatewaySettings, cpuProfDir: ctx.cpuProfDir, label: 'consumer-group' });
   const agent = new http.Agent({ keepAlive: true, maxSockets: members * 2 });
   try {
     if (!(await hasConsumerGroups(gateway.url))) {

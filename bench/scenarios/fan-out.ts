@@ -23,7 +23,7 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioRow[]> {
   const { fanOutSockets: count, fanOutRecords: total, recordsPerBatch: batch } = ctx.sizes;
   const name = `fan-out to ${count.toLocaleString('en-US')} sockets`;
   const floor = ctx.floors.broadcast!.deliveriesPerSec;
-  const gateway = await startGateway({ synchronous: ctx.synchronous, cpuProfDir: ctx.cpuProfDir, label: 'fan-out' });
+  const gateway = await startGateway({ synchronous: ctx.synchronous, settings: ctx.gatewaySettings, cpuProfDir: ctx.cpuProfDir, label: 'fan-out' });
   let sockets: WebSocket[] = [];
   const times = newProducedTimes(total);
   const producer = new Producer(gateway.url, 'bench', times, IN_FLIGHT);

@@ -10,7 +10,7 @@ import type { ScenarioRow } from '../lib/report.js';
 import { createTopic, highWatermarks } from '../lib/rest.js';
 
 async function produceLoad(ctx: BenchContext, label: string, recordsPerRequest: number) {
-  const gateway = await startGateway({ synchronous: ctx.synchronous, cpuProfDir: ctx.cpuProfDir, label });
+  const gateway = await startGateway({ synchronous: ctx.synchronous, settings: ctx.gatewaySettings, cpuProfDir: ctx.cpuProfDir, label });
   try {
     await createTopic(gateway.url, 'bench', 1);
     const url = `${gateway.url}/v1/topics/bench/records`;

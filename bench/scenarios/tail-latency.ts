@@ -23,7 +23,7 @@ export async function tailLatency(ctx: BenchContext): Promise<ScenarioRow[]> {
   const rate = ctx.sizes.tailRatePerSec;
   const total = rate * ctx.sizes.tailSec;
   const name = `live tail at ${rate.toLocaleString('en-US')} records/s, 1 socket`;
-  const gateway = await startGateway({ synchronous: ctx.synchronous, cpuProfDir: ctx.cpuProfDir, label: 'tail-latency' });
+  const gateway = await startGateway({ synchronous: ctx.synchronous, settings: ctx.gatewaySettings, cpuProfDir: ctx.cpuProfDir, label: 'tail-latency' });
   let sockets: WebSocket[] = [];
   const times = newProducedTimes(total);
   const producer = new Producer(gateway.url, 'bench', times, 50);
