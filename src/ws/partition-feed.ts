@@ -19,14 +19,15 @@ import type { StoredRecord } from '../storage/log-store.js';
 /** Byte sizes of appended batches, computed once however many sockets queue them. */
 const batchBytes = new WeakMap<readonly StoredRecord[], number>();
 
-function bytesOf(records: readonly StoredRecord[], start: number): number {
-  if (start === 0) {
+function bytesOf(records: readonly StoredRecord[], start: number, remember = true): number {
+  const cacheable = start === 0 && remember;
+  if (cacheable) {
     const known = batchBytes.get(records);
     if (known !== undefined) return known;
   }
   let bytes = 0;
   for (let i = start; i < records.length; i++) bytes += recordBytes(records[i]!);
-  if (start === 0) batchBytes.set(records, bytes);
+  if (cacheable) batchBytes.set(records, bytes);
   return bytes;
 }
 
@@ -122,26 +123,19 @@ export class PartitionFeed {
   }
 
   /**
-   * Up to `max` queued records, in order. `whole` is the batch array itself when all of
-   * it is taken (its frame can then be shared with other sockets).
+   * Up to `max` queued records, in order, as a slice [start, end) of an appended batch
+   * array (shared with every other socket, so equal slices can share one frame).
    */
-  take(max: number): { records: readonly StoredRecord[]; whole: boolean } | undefined {
+  take(max: number): { batch: readonly StoredRecord[]; start: number; end: number } | undefined {
     const head = this.#queue[0];
     if (!head || max <= 0) return undefined;
-    const available = head.records.length - head.start;
-    if (head.start === 0 && available <= max) {
-      this.#queue.shift();
-      this.#queuedBytes -= head.bytes;
-      return { records: head.records, whole: true };
-    }
-    const n = Math.min(available, max);
-    const records = head.records.slice(head.start, head.start + n);
-    let bytes = 0;
-    for (const r of records) bytes += recordBytes(r);
-    head.start += n;
+    const start = head.start;
+    const end = Math.min(head.records.length, start + max);
+    const bytes = end === head.records.length ? head.bytes : bytesOf(head.records.slice(start, end), 0, false);
+    head.start = end;
     head.bytes -= bytes;
     this.#queuedBytes -= bytes;
-    if (head.start === head.records.length) this.#queue.shift();
-    return { records, whole: false };
+    if (end === head.records.length) this.#queue.shift();
+    return { batch: head.records, start, end };
   }
 }

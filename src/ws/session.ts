@@ -590,9 +590,10 @@ export class Session {
     let sent = false;
     while (this.#canSend() && feed.hasQueued) {
       const before = feed.queuedBytes;
-      const taken = feed.take(this.#credit)!;
+      const { batch, start, end } = feed.take(this.#credit)!;
       this.#queuedBytes -= before - feed.queuedBytes;
-      this.#sendRecords(feed, taken.records, taken.whole);
+      const frame = this.#deps.frames.forSlice(feed.topic, feed.partition, batch, start, end);
+      this.#sendRecords(feed, frame, batch[end - 1]!.offset + 1, end - start);
       sent = true;
     }
     return sent;
@@ -657,20 +658,17 @@ export class Session {
     if (records.length === 0) return !feed.tryGoLive();
     const last = records[records.length - 1]!;
     if (last.offset + 1 > feed.knownHighWatermark) feed.knownHighWatermark = last.offset + 1;
-    this.#sendRecords(feed, records, false);
+    this.#sendRecords(feed, recordsFrame(feed.topic, feed.partition, records), last.offset + 1, records.length);
     return true;
   }
 
-  #sendRecords(feed: PartitionFeed, records: readonly StoredRecord[], whole: boolean): void {
-    const frame = whole
-      ? this.#deps.frames.forBatch(feed.topic, feed.partition, records)
-      : recordsFrame(feed.topic, feed.partition, records);
-    const next = records[records.length - 1]!.offset + 1;
+  /** Sends a records frame; `next` is the offset after its last record. */
+  #sendRecords(feed: PartitionFeed, frame: string | Buffer, next: number, count: number): void {
     feed.position = next;
-    this.#credit -= records.length;
+    this.#credit -= count;
     const m = this.#subscriptions.get(feed.topic)?.membership;
     if (m) this.#deps.groups?.advance(m.group, m.memberId, feed.topic, feed.partition, next);
-    this.#write(frame, records.length);
+    this.#write(frame, count);
   }
 
   #send(message: Record<string, unknown>): void {

@@ -30,8 +30,8 @@ describe('PartitionFeed', () => {
     feed.offer(b);
     expect(feed.queuedBytes).toBe(3);
     const taken = feed.take(10)!;
-    expect(taken.whole).toBe(true);
-    expect(taken.records).toBe(b.records);
+    expect(taken).toEqual({ batch: b.records, start: 0, end: 3 });
+    expect(taken.batch).toBe(b.records);
     expect(feed.hasQueued).toBe(false);
   });
 
@@ -41,8 +41,7 @@ describe('PartitionFeed', () => {
     expect(feed.hasQueued).toBe(false);
     feed.offer(batch(3, 4)); // 3..6: only 5 and 6 are new
     const taken = feed.take(10)!;
-    expect(taken.whole).toBe(false);
-    expect(taken.records.map((r) => r.offset)).toEqual([5, 6]);
+    expect(taken.batch.slice(taken.start, taken.end).map((r) => r.offset)).toEqual([5, 6]);
     feed.offer(batch(5, 2)); // a repeat of what is sent
     expect(feed.hasQueued).toBe(false);
   });
@@ -63,8 +62,8 @@ describe('PartitionFeed', () => {
     feed.offer(batch(3, 3));
     const offsets: number[] = [];
     for (let t = feed.take(2); t; t = feed.take(2)) {
-      expect(t.records.length).toBeLessThanOrEqual(2);
-      offsets.push(...t.records.map((r) => r.offset));
+      expect(t.end - t.start).toBeLessThanOrEqual(2);
+      offsets.push(...t.batch.slice(t.start, t.end).map((r) => r.offset));
     }
     expect(offsets).toEqual([0, 1, 2, 3, 4, 5]);
     expect(feed.queuedBytes).toBe(0);

@@ -147,4 +147,27 @@ describe('Session', () => {
     expect(last[2]).toBe(last[0]);
     expect(frames.built).toBe(2);
   });
+
+  it('a batch larger than the credit is sent in slices, each serialized once for all sessions', async () => {
+    const { log, frames, open } = await setup({ wsDefaultCreditRecords: 1000 });
+    await log.createTopic('t', 1);
+    const sinks = [new ManualSink(), new ManualSink(), new ManualSink()];
+    for (const sink of sinks) await open(sink).subscribe({ topic: 't', start: { kind: 'latest' } });
+    await log.produce('t', [{ key: null, value: '0', headers: null }]);
+    await until(() => sinks.every((s) => s.records().length === 1), 'every session live');
+    for (const sink of sinks) sink.flush();
+    const before = frames.built;
+    await log.produce('t', Array.from({ length: 2500 }, (_, i) => ({ key: null, value: String(i), headers: null })));
+    // Automatic credit: 1000 records in flight per socket; each flush lets the next slice go.
+    await until(() => {
+      for (const sink of sinks) sink.flush();
+      return sinks.every((s) => s.records().length === 2501);
+    }, 'the whole batch everywhere');
+    expect(frames.built - before).toBe(3);
+    for (let i = 1; i <= 3; i++) {
+      expect(sinks[1]!.frames.at(-i)).toBe(sinks[0]!.frames.at(-i));
+      expect(sinks[2]!.frames.at(-i)).toBe(sinks[0]!.frames.at(-i));
+    }
+    for (const sink of sinks) expectDense(sink.records(), { 0: 0 });
+  });
 });
