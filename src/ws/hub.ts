@@ -110,7 +110,7 @@ export class SocketHub {
     if (request.error) {
       this.#rejectOnSocket(session, request.error);
     } else if (request.subscribe) {
-      session.subscribe(request.subscribe).catch((err: unknown) => this.#rejectOnSocket(session, err));
+      session.subscribeFirst(request.subscribe).catch((err: unknown) => this.#rejectOnSocket(session, err));
     }
     return session;
   }

@@ -225,6 +225,16 @@ export class Session {
     }
   }
 
+  /**
+   * The subscription a topic URL asks for, queued before any command the client sends,
+   * so commands see it. Rejects with its GatewayError (the caller closes the socket).
+   */
+  subscribeFirst(request: SubscribeRequest): Promise<void> {
+    const run = this.#inbound.then(() => this.subscribe(request));
+    this.#inbound = run.catch(() => {});
+    return run;
+  }
+
   /** A client's credit grant (adds up). The first one turns automatic credit off. */
   grant(records: number): void {
     if (this.#autoCredit) {

@@ -141,6 +141,15 @@ describe('live tail', () => {
     expect(all.map((r) => r.value).sort((a, b) => a - b)).toEqual(Array.from({ length: 61 }, (_, i) => i));
   });
 
+  it("a topic URL's subscription comes before the client's first command", async () => {
+    const gw = await startGateway();
+    await createTopic(gw, 'first', 1);
+    const s = await openSocket(gw.url, '/v1/topics/first/ws');
+    s.send({ type: 'unsubscribe', id: 'u', topic: 'first' });
+    await s.next('unsubscribed');
+    expect(s.messages.map((m) => m.type)).toEqual(['subscribed', 'unsubscribed']);
+  });
+
   it('follows partitions added to the topic', async () => {
     const gw = await startGateway();
     await createTopic(gw, 'grow', 1);
