@@ -197,4 +197,15 @@ describe('group mode', () => {
     await s.closed;
     await until(() => gw.gateway.groups.list().find((g) => g.group === GROUP)?.members === 0, 'the member to leave', 10_000);
   });
+
+  it('a member socket that stops answering pings is terminated and leaves the group', async () => {
+    const gw = await startGateway({ wsPingIntervalMs: 100, groupSessionTimeoutMs: 60_000 });
+    expect((await gw.json('POST', '/v1/topics', { name: TOPIC, partitions: 2 })).status).toBe(201);
+    const s = await openSocket(gw.url, `/v1/topics/${TOPIC}/ws?group=${GROUP}`);
+    await s.next('assigned');
+    expect(gw.gateway.groups.list().find((g) => g.group === GROUP)?.members).toBe(1);
+    (s.ws as any)._socket.pause();
+    await until(() => gw.gateway.groups.list().find((g) => g.group === GROUP)?.members === 0, 'the silent member to leave', 10_000);
+    expect(gw.gateway.sockets.size).toBe(0);
+  });
 });
