@@ -183,7 +183,9 @@ describe('group mode', () => {
     await s.until(() => s.records.length === 10, 'the 10 records');
     const last = new Map<number, number>();
     for (const r of s.records) last.set(r.partition, r.offset + 1);
-    const offsets = [...last].map(([partition, offset]) => ({ topic: TOPIC, partition, offset }));
+    const offsets = [...last]
+      .sort(([x], [y]) => x - y)
+      .map(([partition, offset]) => ({ topic: TOPIC, partition, offset }));
     s.send({ type: 'commit', id: 'c1', offsets });
     expect(await s.next('committed')).toEqual({ type: 'committed', id: 'c1', group: GROUP, offsets });
     const lag = await gw.json('GET', `/v1/groups/${GROUP}/offsets`);
@@ -196,6 +198,14 @@ describe('group mode', () => {
     s.ws.close();
     await s.closed;
     await until(() => gw.gateway.groups.list().find((g) => g.group === GROUP)?.members === 0, 'the member to leave', 10_000);
+
+    // Reconnecting as a member resumes from the committed offsets: only what came after.
+    await produce(gw, 10, 4);
+    const again = await openSocket(gw.url, `/v1/topics/${TOPIC}/ws?group=${GROUP}&from=earliest`);
+    const reassigned = await again.next('assigned');
+    expect(reassigned.partitions.sort((x: any, y: any) => x.partition - y.partition)).toEqual(offsets);
+    await again.until(() => again.records.length === 4, 'the 4 new records');
+    expect(again.records.map((r) => r.value.n).sort((x, y) => x - y)).toEqual([10, 11, 12, 13]);
   });
 
   it('a member socket that stops answering pings is terminated and leaves the group', async () => {
