@@ -41,14 +41,31 @@ export function openFloorDatabase(synchronous: 'FULL' | 'NORMAL'): { db: Databas
 export function measureStorageFloor(options: { synchronous: 'FULL' | 'NORMAL'; batchSize: number; durationSec: number }): StorageFloor {
   const { db, dispose } = openFloorDatabase(options.synchronous);
   try {
-    const insert = db.prepare(
-      'INSERT INTO records (topic_id, partition, offset, timestamp, key, value, headers) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    // The fastest way better-sqlite3 offers: multi-row INSERTs of up to 64 rows, as the store does.
+    const statements = new Map<number, Database.Statement>();
+    const insertRows = (rows: unknown[]) => {
+      const count = rows.length / 7;
+      let statement = statements.get(count);
+      if (!statement) {
+        statement = db.prepare(
+          'INSERT INTO records (topic_id, partition, offset, timestamp, key, value, headers) VALUES ' +
+            new Array(count).fill('(?, ?, ?, ?, ?, ?, ?)').join(', '),
+        );
+        statements.set(count, statement);
+      }
+      statement.run(rows);
+      rows.length = 0;
+    };
     const values = Array.from({ length: 1000 }, (_, i) => valueText(i));
     let offset = 0;
+    const rows: unknown[] = [];
     const insertBatch = db.transaction((n: number) => {
       const now = Date.now();
-      for (let i = 0; i < n; i++, offset++) insert.run(1, 0, offset, now, null, values[offset % 1000]!, null);
+      for (let i = 0; i < n; i++, offset++) {
+        rows.push(1, 0, offset, now, null, values[offset % 1000]!, null);
+        if (rows.length === 64 * 7) insertRows(rows);
+      }
+      if (rows.length > 0) insertRows(rows);
     });
     const histogram = newHistogram();
     const started = performance.now();
