@@ -128,6 +128,7 @@ export class SocketHub {
     this.#closing = true;
     clearInterval(this.#pingTimer);
     const sockets = [...this.#connections.keys()];
+    const sessions = [...this.#connections.values()].map((c) => c.session);
     const closed = sockets.map((ws) => new Promise<void>((resolve) => {
       if (ws.readyState === ws.CLOSED) return resolve();
       ws.once('close', () => resolve());
@@ -137,6 +138,8 @@ export class SocketHub {
     await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
     for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
+    // Members leave their groups before the coordinator and the store close.
+    await Promise.all(sessions.map((s) => s.settled()));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 

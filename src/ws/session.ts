@@ -132,6 +132,8 @@ export class Session {
   /** Commands run one at a time, in arrival order, so replies come in command order. */
   #inbound: Promise<void> = Promise.resolve();
   #pendingCommands = 0;
+  /** Group leaves in flight (shutdown waits for them before the store closes). */
+  readonly #leaving = new Set<Promise<unknown>>();
 
   constructor(deps: SessionDeps, sink: SocketSink, options: SessionOptions = {}) {
     this.#deps = deps;
@@ -331,6 +333,11 @@ export class Session {
     this.#closed = true;
     this.#unlistenTopics();
     for (const subscription of [...this.#subscriptions.values()]) this.#removeSubscription(subscription);
+  }
+
+  /** Resolves once the group leaves started by closing have finished. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#leaving]);
   }
 
   /** A sign of life from the client (a pong): keeps group memberships alive between heartbeats. */
@@ -535,9 +542,13 @@ export class Session {
       clearInterval(m.timer);
       m.unlisten();
       // Leave at once so the partitions move now, not after the session timeout.
-      this.#deps.groups?.leave(m.group, m.memberId).catch((err: unknown) => {
+      const leaving = this.#deps.groups?.leave(m.group, m.memberId).catch((err: unknown) => {
         if (!isGatewayError(err)) this.#deps.onUnexpectedError(err);
       });
+      if (leaving) {
+        this.#leaving.add(leaving);
+        void leaving.finally(() => this.#leaving.delete(leaving));
+      }
     }
   }
 

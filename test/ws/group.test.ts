@@ -218,4 +218,15 @@ describe('group mode', () => {
     await until(() => gw.gateway.groups.list().find((g) => g.group === GROUP)?.members === 0, 'the silent member to leave', 10_000);
     expect(gw.gateway.sockets.size).toBe(0);
   });
+
+  it('on gateway shutdown a member socket gets 1001 and its membership is gone after a restart', async () => {
+    const first = await startGateway({}, { keep: true });
+    expect((await first.json('POST', '/v1/topics', { name: TOPIC, partitions: 2 })).status).toBe(201);
+    const s = await openSocket(first.url, `/v1/topics/${TOPIC}/ws?group=${GROUP}`);
+    await s.next('assigned');
+    await first.gateway.close();
+    expect((await s.closed).code).toBe(1001);
+    const second = await startGateway({}, { dataDir: first.dataDir });
+    expect(second.gateway.groups.list().find((g) => g.group === GROUP)?.members ?? 0).toBe(0);
+  });
 });
