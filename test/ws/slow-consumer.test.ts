@@ -93,10 +93,11 @@ describe('slow consumer', () => {
         `retained heap+external growth peak ${(peak / MB).toFixed(1)} MB, RSS growth peak ${(peakRss / MB).toFixed(1)} MB`,
     );
     // Buffering the stream for the socket retains ~110 MB here (measured with pausing disabled);
-    // pausing keeps it to a few MB. RSS also counts SQLite's cache and freed-but-kept
-    // allocator pages, so its bound is only a generous sanity check.
+    // pausing keeps it to a few MB. RSS also counts the heap the REST producer's request
+    // bodies grew and SQLite's cache (~110 MB here either way), so its bound is only a
+    // loose sanity check against something pathological.
     expect(peak).toBeLessThan(64 * MB);
-    expect(peakRss).toBeLessThan(200 * MB);
+    expect(peakRss).toBeLessThan(300 * MB);
 
     client.resume();
     await until(() => client.state.received === total + 10, 'every record after resuming', 120_000);
