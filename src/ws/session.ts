@@ -21,7 +21,6 @@
  */
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
-import { checkOffsetInRange } from '../core/log.js';
 import type { AppendedRecords } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
@@ -30,6 +29,7 @@ import type { StoredRecord } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import type { GroupPort, TopicPartition } from './group-port.js';
 import { PartitionFeed } from './partition-feed.js';
+import { resolveStarts } from './start-positions.js';
 import {
   CommandSchema,
   MessageType,
@@ -260,47 +260,8 @@ export class Session {
     }
     if (request.group !== undefined) return this.#subscribeAsMember(request, request.group);
 
-    const bounds = await this.#deps.log.topicOffsets(topic);
-    let partitions = request.partitions ?? bounds.map((b) => b.partition);
     const start = request.start;
-    if (start.kind === 'offsets') {
-      const named = [...start.offsets.keys()];
-      if (request.partitions && (named.length !== partitions.length || !named.every((p) => partitions.includes(p)))) {
-        throw invalid('from names partitions other than those in partitions', [
-          { path: 'from', message: 'must name exactly the partitions in partitions' },
-        ]);
-      }
-      partitions = named;
-    }
-    const starts: { partition: number; offset: number; highWatermark: number }[] = [];
-    for (const partition of partitions) {
-      const b = bounds[partition];
-      if (!b) {
-        throw new GatewayError(
-          ErrorCode.PARTITION_NOT_FOUND,
-          `partition ${partition} does not exist; topic '${topic}' has partitions 0-${bounds.length - 1}`,
-          { topic, partition, partitions: bounds.length },
-        );
-      }
-      let offset: number;
-      switch (start.kind) {
-        case 'earliest':
-          offset = b.logStartOffset;
-          break;
-        case 'latest':
-          offset = b.highWatermark;
-          break;
-        case 'time':
-          offset = await this.#deps.log.offsetForTimestamp(topic, partition, start.timestamp);
-          break;
-        case 'offset':
-        case 'offsets':
-          offset = start.kind === 'offset' ? start.offset : start.offsets.get(partition)!;
-          checkOffsetInRange(topic, partition, offset, b);
-          break;
-      }
-      starts.push({ partition, offset, highWatermark: b.highWatermark });
-    }
+    const starts = await resolveStarts(this.#deps.log, topic, start, request.partitions);
     if (this.#closed) return;
     if (this.#subscriptions.has(topic)) throw invalid(`already subscribed to '${topic}'`);
 
