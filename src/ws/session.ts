@@ -27,7 +27,8 @@ import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
 import { validationError } from '../http/problem.js';
 import type { StoredRecord } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
-import type { GroupPort, TopicPartition } from './group-port.js';
+import { GroupMember, type MemberStreams } from './group-member.js';
+import type { GroupPort } from './group-port.js';
 import { PartitionFeed } from './partition-feed.js';
 import { resolveStarts } from './start-positions.js';
 import {
@@ -88,23 +89,13 @@ export interface SubscribeRequest {
 
 type Id = string | number | undefined;
 
-interface Membership {
-  group: string;
-  memberId: string;
-  memberEpoch: number;
-  timer: NodeJS.Timeout;
-  unlisten: () => void;
-  /** Heartbeats run one at a time; a request during one runs once more after it. */
-  beating: boolean;
-  beatAgain: boolean;
-}
-
 interface Subscription {
   topic: string;
   /** Follow partitions added to the topic (not for explicit partitions or a group). */
   followNewPartitions: boolean;
   feeds: Map<number, PartitionFeed>;
-  membership?: Membership;
+  /** Set when the socket reads this topic as a consumer group member. */
+  member?: GroupMember;
 }
 
 export const GROUP_FROM_MESSAGE =
@@ -303,11 +294,7 @@ export class Session {
 
   /** A sign of life from the client (a pong): keeps group memberships alive between heartbeats. */
   touch(): void {
-    const groups = this.#deps.groups;
-    if (!groups) return;
-    for (const s of this.#subscriptions.values()) {
-      if (s.membership) groups.touch(s.membership.group, s.membership.memberId);
-    }
+    for (const s of this.#subscriptions.values()) s.member?.touch();
   }
 
   /** Tells the client about an error (an `error` message with the GatewayError code). */
@@ -340,28 +327,26 @@ export class Session {
   }
 
   async #commit(command: CommitCommand, id: Id): Promise<void> {
-    const groups = this.#deps.groups;
-    // Each offset goes to the membership of its topic (one member per subscribed topic).
-    const byMember = new Map<Membership, (TopicPartition & { offset: number })[]>();
+    // Each offset goes to the member of its topic (one member per subscribed topic).
+    const byMember = new Map<GroupMember, { topic: string; partition: number; offset: number }[]>();
     for (const [i, o] of command.offsets.entries()) {
-      const membership = this.#subscriptions.get(o.topic)?.membership;
-      if (!membership || (command.group !== undefined && membership.group !== command.group)) {
+      const member = this.#subscriptions.get(o.topic)?.member;
+      if (!member || (command.group !== undefined && member.group !== command.group)) {
         const where = command.group === undefined ? 'a group' : `group '${command.group}'`;
         throw invalid(`this socket is not a member of ${where} for topic '${o.topic}'`, [
           { path: `message/offsets/${i}/topic`, message: `not subscribed to it as a member of ${where}` },
         ]);
       }
-      let list = byMember.get(membership);
-      if (!list) byMember.set(membership, (list = []));
-      list.push(o);
+      let list = byMember.get(member);
+      if (!list) byMember.set(member, (list = []));
+      list.push({ topic: o.topic, partition: o.partition, offset: o.offset });
     }
-    if (!groups) return;
     let group = '';
     const committed: { topic: string; partition: number; offset: number }[] = [];
-    for (const [m, offsets] of byMember) {
-      group = m.group;
-      await groups.commit(m.group, { memberId: m.memberId, memberEpoch: m.memberEpoch, offsets });
-      committed.push(...offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
+    for (const [member, offsets] of byMember) {
+      group = member.group;
+      await member.commit(offsets);
+      committed.push(...offsets);
     }
     this.#send({ type: MessageType.committed, id, group, offsets: committed });
   }
@@ -372,115 +357,34 @@ export class Session {
     const groups = this.#deps.groups;
     if (!groups) throw new GatewayError(ErrorCode.UNAVAILABLE, 'consumer groups are not available on this gateway');
     const { topic } = request;
+    const subscription: Subscription = { topic, followNewPartitions: false, feeds: new Map() };
+    const streams: MemberStreams = {
+      streaming: () => [...subscription.feeds.keys()],
+      start: (partition, offset, highWatermark) => this.#addFeed(subscription, partition, offset, highWatermark),
+      stop: (partition) => {
+        const feed = subscription.feeds.get(partition);
+        if (!feed) return;
+        this.#queuedBytes -= feed.queuedBytes;
+        feed.stop();
+        subscription.feeds.delete(partition);
+      },
+      resume: () => this.#schedulePump(),
+      send: (message) => this.#send(message),
+      fail: (err) => this.#endSubscription(subscription, err),
+      active: () => !this.#closed && this.#subscriptions.get(topic) === subscription,
+    };
     // For a member, `from` only says where to start partitions the group never committed.
     const autoOffsetReset = request.start.kind === 'earliest' ? 'earliest' : 'latest';
-    const joined = await groups.join(group, { topics: [topic], autoOffsetReset });
+    const joined = await GroupMember.join({ groups, log: this.#deps.log, streams }, group, topic, autoOffsetReset);
     if (this.#closed || this.#subscriptions.has(topic)) {
-      await groups.leave(group, joined.memberId).catch(() => {});
+      await joined.member.leave().catch(() => {});
       if (this.#closed) return;
       throw invalid(`already subscribed to '${topic}'`);
     }
-    const membership: Membership = {
-      group,
-      memberId: joined.memberId,
-      memberEpoch: joined.memberEpoch,
-      timer: setInterval(() => void this.#heartbeat(subscription), joined.heartbeatIntervalMs),
-      unlisten: () => {},
-      beating: false,
-      beatAgain: false,
-    };
-    membership.timer.unref();
-    const subscription: Subscription = { topic, followNewPartitions: false, feeds: new Map(), membership };
+    subscription.member = joined.member;
     this.#subscriptions.set(topic, subscription);
-    membership.unlisten = groups.onMemberChange(group, joined.memberId, (event) => {
-      if (event.type === 'reconcile') void this.#heartbeat(subscription);
-      else this.#endSubscription(subscription, new GatewayError(ErrorCode.FENCED_MEMBER, `member left group '${group}': ${event.reason}`, { group, memberId: joined.memberId }));
-    });
-    this.#send({ type: MessageType.subscribed, id: request.id, topic, group, memberId: joined.memberId, partitions: [] });
-    await this.#heartbeat(subscription, joined.assignment);
-  }
-
-  /** Applies an assignment: stream newly granted partitions, stop revoked ones (and release them). */
-  async #reconcile(subscription: Subscription, assignment: readonly TopicPartition[]): Promise<void> {
-    const m = subscription.membership!;
-    const groups = this.#deps.groups!;
-    const target = new Set(assignment.filter((tp) => tp.topic === subscription.topic).map((tp) => tp.partition));
-    const revoked: TopicPartition[] = [];
-    for (const [partition, feed] of subscription.feeds) {
-      if (target.has(partition)) continue;
-      this.#queuedBytes -= feed.queuedBytes;
-      feed.stop();
-      subscription.feeds.delete(partition);
-      revoked.push({ topic: subscription.topic, partition });
-    }
-    if (revoked.length) {
-      this.#send({ type: MessageType.revoked, group: m.group, memberId: m.memberId, partitions: revoked });
-    }
-    const assigned: { topic: string; partition: number; offset: number }[] = [];
-    for (const partition of target) {
-      if (subscription.feeds.has(partition)) continue;
-      let offset: number;
-      try {
-        offset = await groups.position(m.group, m.memberId, subscription.topic, partition);
-      } catch (err) {
-        // Taken away again meanwhile: the next heartbeat brings the current assignment.
-        if (isGatewayError(err) && err.code === ErrorCode.NOT_PARTITION_OWNER) {
-          m.beatAgain = true;
-          continue;
-        }
-        throw err;
-      }
-      if (this.#closed || this.#subscriptions.get(subscription.topic) !== subscription) return;
-      const bounds = await this.#deps.log.partitionOffsets(subscription.topic, partition);
-      this.#addFeed(subscription, partition, offset, bounds.highWatermark);
-      assigned.push({ topic: subscription.topic, partition, offset });
-    }
-    if (assigned.length) {
-      this.#send({
-        type: MessageType.assigned,
-        group: m.group,
-        memberId: m.memberId,
-        memberEpoch: m.memberEpoch,
-        partitions: assigned,
-      });
-      this.#schedulePump();
-    }
-    // Released partitions go to their new owners only once a heartbeat stops listing them.
-    if (revoked.length) m.beatAgain = true;
-  }
-
-  /**
-   * Heartbeats and reconciles, one at a time per membership (a request meanwhile runs
-   * once more after). With `joined`, first applies the assignment the join returned.
-   */
-  async #heartbeat(subscription: Subscription, joined?: TopicPartition[]): Promise<void> {
-    const m = subscription.membership;
-    const groups = this.#deps.groups;
-    if (!m || !groups || this.#closed) return;
-    if (m.beating) {
-      m.beatAgain = true;
-      return;
-    }
-    m.beating = true;
-    try {
-      if (joined) {
-        m.beatAgain = false;
-        await this.#reconcile(subscription, joined);
-        if (!m.beatAgain) return;
-      }
-      do {
-        m.beatAgain = false;
-        const owned = [...subscription.feeds.keys()].map((partition) => ({ topic: subscription.topic, partition }));
-        const result = await groups.heartbeat(m.group, m.memberId, { memberEpoch: m.memberEpoch, ownedPartitions: owned });
-        if (this.#closed || this.#subscriptions.get(subscription.topic) !== subscription) return;
-        m.memberEpoch = result.memberEpoch;
-        await this.#reconcile(subscription, result.assignment);
-      } while (m.beatAgain && !this.#closed);
-    } catch (err) {
-      if (this.#subscriptions.get(subscription.topic) === subscription) this.#endSubscription(subscription, err);
-    } finally {
-      m.beating = false;
-    }
+    this.#send({ type: MessageType.subscribed, id: request.id, topic, group, memberId: joined.member.memberId, partitions: [] });
+    await joined.member.start(joined.assignment, joined.heartbeatIntervalMs);
   }
 
   // ---------------------------------------------------------------- feeds and delivery
@@ -498,18 +402,13 @@ export class Session {
       feed.stop();
     }
     subscription.feeds.clear();
-    const m = subscription.membership;
-    if (m) {
-      clearInterval(m.timer);
-      m.unlisten();
+    if (subscription.member) {
       // Leave at once so the partitions move now, not after the session timeout.
-      const leaving = this.#deps.groups?.leave(m.group, m.memberId).catch((err: unknown) => {
+      const leaving = subscription.member.leave().catch((err: unknown) => {
         if (!isGatewayError(err)) this.#deps.onUnexpectedError(err);
       });
-      if (leaving) {
-        this.#leaving.add(leaving);
-        void leaving.finally(() => this.#leaving.delete(leaving));
-      }
+      this.#leaving.add(leaving);
+      void leaving.finally(() => this.#leaving.delete(leaving));
     }
   }
 
@@ -526,7 +425,7 @@ export class Session {
 
   #onTopicChange(event: { topic: string; kind: 'deleted' | 'partitions-added'; partitions: number }): void {
     const subscription = this.#subscriptions.get(event.topic);
-    if (!subscription || subscription.membership) return;
+    if (!subscription || subscription.member) return;
     if (event.kind === 'deleted') {
       this.#endSubscription(subscription, new GatewayError(ErrorCode.TOPIC_NOT_FOUND, `topic '${event.topic}' was deleted`, { topic: event.topic }));
     } else if (subscription.followNewPartitions) {
@@ -648,8 +547,7 @@ export class Session {
   #sendRecords(feed: PartitionFeed, frame: string | Buffer, next: number, count: number): void {
     feed.position = next;
     this.#credit -= count;
-    const m = this.#subscriptions.get(feed.topic)?.membership;
-    if (m) this.#deps.groups?.advance(m.group, m.memberId, feed.topic, feed.partition, next);
+    this.#subscriptions.get(feed.topic)?.member?.advance(feed.partition, next);
     this.#write(frame, count);
   }
 
