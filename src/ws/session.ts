@@ -2,7 +2,8 @@
  * One WebSocket client's state, free of any transport: its subscriptions, each
  * partition's position, its credit, and backpressure from the socket's send buffer.
  * handler.ts binds it to a `ws` socket; tests can bind it to anything with a
- * SocketSink's three members.
+ * SocketSink's three members. A topic read as a group member is driven by a
+ * GroupMember (group-member.ts); each partition's position by a PartitionFeed.
  *
  * Flow control (all bounded by config):
  * - Credit, in records. Until the client sends a `credit` command (or opens with
