@@ -512,6 +512,9 @@ export class Session {
         }
       }
       if (!progressed && !this.#pumpAgain) return;
+      // Store reads may resolve at once and a socket's writes may never block, so without
+      // this a socket with ample credit could hold the event loop for its whole catch-up.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
@@ -537,7 +540,15 @@ export class Session {
     }
     // The feed may have been removed, or moved on, while the read was in flight.
     if (feed.stopped || this.#closed || feed.live || feed.position !== position) return false;
-    if (records.length === 0) return !feed.tryGoLive();
+    if (records.length === 0) {
+      if (feed.tryGoLive()) return false;
+      // Appends reached past `position` yet nothing is stored there: either an append landed
+      // after the read (read again), or retention deleted the records (skip to the log start).
+      const bounds = await this.#deps.log.partitionOffsets(feed.topic, feed.partition);
+      if (feed.stopped || this.#closed || feed.live || feed.position !== position) return false;
+      if (position < bounds.logStartOffset) feed.position = bounds.logStartOffset;
+      return true;
+    }
     const last = records[records.length - 1]!;
     if (last.offset + 1 > feed.knownHighWatermark) feed.knownHighWatermark = last.offset + 1;
     this.#sendRecords(feed, recordsFrame(feed.topic, feed.partition, records), last.offset + 1, records.length);

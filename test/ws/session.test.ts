@@ -59,7 +59,7 @@ async function setup(overrides: ConfigInput = {}) {
   const frames = new SharedFrames();
   const open = (sink: SocketSink, credit?: number) =>
     new Session({ log, settings: config, frames, onUnexpectedError: (err) => { throw err; } }, sink, { credit });
-  return { log, frames, open };
+  return { log, store, frames, open };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -169,5 +169,33 @@ describe('Session', () => {
       expect(sinks[2]!.frames.at(-i)).toBe(sinks[0]!.frames.at(-i));
     }
     for (const sink of sinks) expectDense(sink.records(), { 0: 0 });
+  });
+
+  it('skips to the log start when retention deleted the records at its position', async () => {
+    const { log, store, open } = await setup();
+    await log.createTopic('t', 1);
+    await log.produce('t', Array.from({ length: 10 }, (_, i) => ({ key: null, value: String(i), headers: null })));
+    const sink = new ManualSink();
+    const session = open(sink, 0); // no credit yet: nothing is read
+    await session.subscribe({ topic: 't', start: { kind: 'earliest' } });
+    await store.truncateBefore('t', 0, 10); // retention removes all ten
+    session.grant(100);
+    await log.produce('t', [{ key: null, value: '"after"', headers: null }]);
+    await until(() => sink.records().length === 1, 'the record after the deleted ones');
+    expect(sink.records()[0]).toMatchObject({ offset: 10, value: 'after' });
+  });
+
+  it('a long catch-up yields to the event loop between chunks', async () => {
+    const { log, open } = await setup({ wsHighWaterBytes: 1 << 30, wsMaxBufferedBytes: 1 << 30 });
+    await log.createTopic('t', 1);
+    for (let b = 0; b < 10; b++) {
+      await log.produce('t', Array.from({ length: 2000 }, (_, i) => ({ key: null, value: String(i), headers: null })));
+    }
+    const sink = new ManualSink(); // its buffer never blocks: only yielding lets others run
+    const session = open(sink, 1_000_000_000);
+    await session.subscribe({ topic: 't', start: { kind: 'earliest' } });
+    const seenByTimer = await new Promise<number>((resolve) => setTimeout(() => resolve(sink.records().length), 0));
+    expect(seenByTimer).toBeLessThan(20_000);
+    await until(() => sink.records().length === 20_000, 'the whole backlog');
   });
 });
