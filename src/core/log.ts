@@ -94,6 +94,8 @@ export class Log {
     const count = partitions ?? this.#settings.defaultPartitions;
     this.#checkPartitionCount(count);
     const meta = await this.#store.createTopic(name, count, config);
+    // Groups subscribed to a name that did not exist (or was deleted and is back) get its partitions now.
+    this.#notifier.publishTopicChange({ topic: name, kind: 'created', partitions: count });
     return { ...meta, partitionOffsets: await this.#store.offsets(name) };
   }
 

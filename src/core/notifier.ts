@@ -16,7 +16,13 @@ export interface AppendedRecords {
 }
 
 export type AppendListener = (batch: AppendedRecords) => void;
-export type TopicListener = (event: { topic: string; kind: 'deleted' | 'partitions-added'; partitions: number }) => void;
+/** A topic was created, deleted, or given more partitions (`partitions`: its count now). */
+export interface TopicChange {
+  topic: string;
+  kind: 'created' | 'deleted' | 'partitions-added';
+  partitions: number;
+}
+export type TopicListener = (event: TopicChange) => void;
 
 const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
 

@@ -22,7 +22,7 @@
  */
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
-import type { AppendedRecords } from '../core/notifier.js';
+import type { AppendedRecords, TopicChange } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
 import { validationError } from '../http/problem.js';
@@ -424,12 +424,12 @@ export class Session {
     }
   }
 
-  #onTopicChange(event: { topic: string; kind: 'deleted' | 'partitions-added'; partitions: number }): void {
+  #onTopicChange(event: TopicChange): void {
     const subscription = this.#subscriptions.get(event.topic);
     if (!subscription || subscription.member) return;
     if (event.kind === 'deleted') {
       this.#endSubscription(subscription, new GatewayError(ErrorCode.TOPIC_NOT_FOUND, `topic '${event.topic}' was deleted`, { topic: event.topic }));
-    } else if (subscription.followNewPartitions) {
+    } else if (event.kind === 'partitions-added' && subscription.followNewPartitions) {
       // New partitions are empty when created: everything in them is news, from offset 0.
       for (let p = 0; p < event.partitions; p++) {
         if (!subscription.feeds.has(p)) this.#addFeed(subscription, p, 0, 0);

@@ -283,6 +283,17 @@ describe('GroupCoordinator', () => {
 
     await log.deleteTopic('t');
     await expect.poll(async () => (await groups.describe('g')).members.every((m) => m.assignment.length === 0)).toBe(true);
+
+    // The topic comes back: its partitions are assigned again without any member rejoining.
+    const epoch = (await groups.describe('g')).groupEpoch;
+    await log.createTopic('t', 4);
+    await expect.poll(async () => (await groups.describe('g')).groupEpoch).toBeGreaterThan(epoch);
+    for (let i = 0; i < 2; i++) {
+      am = await groups.heartbeat('g', a.memberId, { memberEpoch: am.memberEpoch, ownedPartitions: am.assignment });
+      bm = await groups.heartbeat('g', b.memberId, { memberEpoch: bm.memberEpoch, ownedPartitions: bm.assignment });
+    }
+    expect([am.assignment.length, bm.assignment.length]).toEqual([2, 2]);
+    await expectSingleOwners(groups, 'g');
   });
 
   test('bad input changes nothing', async () => {
