@@ -22,6 +22,7 @@ import { catchUp } from './scenarios/catch-up.js';
 import { consumerGroup } from './scenarios/consumer-group.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { produceBatched, produceSingle } from './scenarios/produce.js';
+import { slowConsumers } from './scenarios/slow-consumers.js';
 import { tailLatency } from './scenarios/tail-latency.js';
 
 type FloorName = keyof Floors;
@@ -38,6 +39,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'catch-up', needs: ['read'], run: catchUp },
   { name: 'tail-latency', needs: [], run: tailLatency },
   { name: 'fan-out', needs: ['broadcast'], run: fanOut },
+  { name: 'slow-consumers', needs: [], run: slowConsumers },
   { name: 'consumer-group', needs: ['read'], run: consumerGroup },
 ];
 

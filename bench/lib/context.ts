@@ -16,6 +16,8 @@ export interface Sizes {
   tailSec: number;
   fanOutSockets: number;
   fanOutRecords: number;
+  slowSockets: number;
+  slowRecords: number;
   groupPartitions: number;
   groupMembers: number;
   groupRecords: number;
@@ -33,6 +35,8 @@ export function sizesFor(quick: boolean): Sizes {
         tailSec: 2,
         fanOutSockets: 50,
         fanOutRecords: 5_000,
+        slowSockets: 10,
+        slowRecords: 20_000,
         groupPartitions: 12,
         groupMembers: 4,
         groupRecords: 20_000,
@@ -47,6 +51,8 @@ export function sizesFor(quick: boolean): Sizes {
         tailSec: 10,
         fanOutSockets: 1_000,
         fanOutRecords: 10_000,
+        slowSockets: 100,
+        slowRecords: 200_000,
         groupPartitions: 12,
         groupMembers: 4,
         groupRecords: 200_000,

@@ -60,6 +60,11 @@ export class PeakRss {
     this.#timer.unref();
   }
 
+  /** RSS now, in MiB. */
+  currentMiB(): number {
+    return Math.round((readStatusKiB(this.#pid, 'VmRSS') ?? 0) / 102.4) / 10;
+  }
+
   /** Peak RSS in MiB since the last reset. */
   peakMiB(): number {
     const hwm = readStatusKiB(this.#pid, 'VmHWM') ?? 0;
