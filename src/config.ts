@@ -48,6 +48,14 @@ export const ConfigSchema = z.object({
     .default(1024 * 1024)
     .describe('Largest single record (key + value + headers, as stored) accepted (413 above it).'),
   maxRecordsPerRequest: int(1).default(10_000).describe('Most records in one produce request.'),
+  maxPendingProduceBytes: int(1024)
+    .default(256 * 1024 * 1024)
+    .describe(
+      'Most record bytes waiting for the next group commit; a produce that would pass it gets 503 with Retry-After (back-pressure, not unbounded memory).',
+    ),
+  maxConnections: int(1)
+    .default(20_000)
+    .describe('Most concurrent TCP connections, HTTP and WebSocket together; further ones are refused at accept.'),
 
   autoCreateTopics: bool.default(false).describe('Create a topic on first produce instead of answering 404.'),
   defaultPartitions: int(1, 10_000)

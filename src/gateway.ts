@@ -85,6 +85,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           resolve({ host: info.address, port: info.port, url: `http://${host}:${info.port}` });
         });
         s.once('error', reject);
+        // Bounds every per-connection buffer (long-polls, sockets, request bodies) by a setting.
+        if ('maxConnections' in s) s.maxConnections = config.maxConnections;
         server = s;
       });
     },

@@ -27,6 +27,8 @@ export interface LogSettings {
   maxPartitions: number;
   maxRecordBytes: number;
   idempotencyWindowMs: number;
+  /** Back-pressure: most record bytes queued for the next group commit (default: no limit). */
+  maxPendingProduceBytes?: number;
 }
 
 export interface TopicDescription extends TopicMeta {
@@ -73,6 +75,8 @@ export class Log {
   readonly #clock: Clock;
   readonly #roundRobin = new RoundRobin();
   readonly #commits: GroupCommit<AppendRequest, AppendOutcome>;
+  /** Record bytes submitted and not yet committed (bounded by maxPendingProduceBytes). */
+  #pendingBytes = 0;
 
   constructor(store: LogStore, notifier: Notifier, settings: LogSettings, clock: Clock) {
     this.#store = store;
@@ -150,6 +154,7 @@ export class Log {
     const toAppend: RecordToAppend[] = new Array(records.length);
     const errors: FieldError[] = [];
     let tooLarge: FieldError | undefined;
+    let requestBytes = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       let partition: number;
@@ -174,6 +179,7 @@ export class Log {
         headers: r.headers === null ? null : JSON.stringify(r.headers),
       };
       const bytes = recordBytes(record);
+      requestBytes += bytes;
       if (bytes > this.#settings.maxRecordBytes && !tooLarge) {
         tooLarge = {
           path: `records/${i}`,
@@ -194,7 +200,22 @@ export class Log {
         now,
       };
     }
-    const outcome = await this.#commits.submit(request);
+    // A lone request always goes (it is already bounded by the body limit); others wait their turn.
+    const limit = this.#settings.maxPendingProduceBytes ?? Infinity;
+    if (this.#pendingBytes > 0 && this.#pendingBytes + requestBytes > limit) {
+      throw new GatewayError(
+        ErrorCode.UNAVAILABLE,
+        `too many records are waiting to be written (over ${limit} bytes, setting maxPendingProduceBytes); retry shortly`,
+        { retryAfterSeconds: 1 },
+      );
+    }
+    this.#pendingBytes += requestBytes;
+    let outcome: AppendOutcome;
+    try {
+      outcome = await this.#commits.submit(request);
+    } finally {
+      this.#pendingBytes -= requestBytes;
+    }
     switch (outcome.status) {
       case 'appended':
         return { positions: outcome.positions, replayed: false };

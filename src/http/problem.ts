@@ -117,7 +117,10 @@ export function validationHook(
 /** app.onError: known errors keep their code; anything else is a 500 without internals. */
 export function errorHandler(onUnexpected: (err: unknown) => void) {
   return (err: Error, _c: Context): Response => {
-    if (err instanceof GatewayError) return problemResponse(err);
+    if (err instanceof GatewayError) {
+      const retryAfter = err.details.retryAfterSeconds;
+      return problemResponse(err, typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {});
+    }
     if (err instanceof HTTPException) {
       // hono's own validators throw these, e.g. for a body that is not JSON.
       const status = err.status;

@@ -73,6 +73,7 @@ const produce = createRoute({
     413: problem('Body or a record over the configured limits'),
     415: problem('Body is not JSON'),
     422: problem('Idempotency-Key reused with a different request'),
+    503: problem('Too many records waiting to be written (maxPendingProduceBytes): retry after Retry-After seconds'),
   },
 });
 
