@@ -28,6 +28,8 @@ export const ErrorCode = {
   GROUP_NOT_EMPTY: 'GROUP_NOT_EMPTY',
   NOT_FOUND: 'NOT_FOUND',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** A plain request reached a WebSocket endpoint. */
+  UPGRADE_REQUIRED: 'UPGRADE_REQUIRED',
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The gateway is shutting down or the store is closed. */
   UNAVAILABLE: 'UNAVAILABLE',

@@ -25,13 +25,14 @@ const switching = {
     description: 'Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client.',
     content: { 'application/json': { schema: ServerMessageSchema } },
   },
-  400: problem('Not a WebSocket handshake (send Upgrade: websocket)'),
+  426: problem('Not a WebSocket handshake (send Upgrade: websocket)'),
 };
 
 function upgradeRequired(c: Context): Response {
   return problemResponse(
-    new GatewayError(ErrorCode.INVALID_REQUEST, `${c.req.path} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)`),
-    { upgrade: 'websocket' },
+    new GatewayError(ErrorCode.UPGRADE_REQUIRED, `${c.req.path} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)`),
+    // RFC 9110 15.5.22: a 426 names the protocol to switch to in Upgrade.
+    { upgrade: 'websocket', connection: 'Upgrade' },
   );
 }
 

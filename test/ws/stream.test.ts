@@ -195,7 +195,8 @@ describe('errors and close codes', () => {
   it('a plain GET on a socket endpoint is a problem, not a hang', async () => {
     const gw = await startGateway();
     const res = await gw.api('/v1/topics/t/ws');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(426);
+    expect(res.headers.get('upgrade')).toBe('websocket');
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect((await res.json()).detail).toMatch(/WebSocket endpoint/);
   });
