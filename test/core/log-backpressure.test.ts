@@ -32,24 +32,24 @@ function gatedStore() {
   return { store, gated, open };
 }
 
+function logWithLimit(store: LogStore, maxPendingProduceBytes: number): Log {
+  const settings = {
+    autoCreateTopics: false,
+    defaultPartitions: 1,
+    maxPartitions: 10,
+    maxRecordBytes: 100_000,
+    idempotencyWindowMs: 60_000,
+    maxPendingProduceBytes,
+  };
+  return new Log(store, new Notifier(), settings, systemClock);
+}
+
 const record = (bytes: number) => decodeProduceRecord({ value: 'x'.repeat(bytes - 2) }); // JSON quotes count
 
 describe('produce back-pressure', () => {
   test('a produce that would pass maxPendingProduceBytes is refused with UNAVAILABLE and appends nothing', async () => {
     const { store, gated, open } = gatedStore();
-    const log = new Log(
-      gated,
-      new Notifier(),
-      {
-        autoCreateTopics: false,
-        defaultPartitions: 1,
-        maxPartitions: 10,
-        maxRecordBytes: 100_000,
-        idempotencyWindowMs: 60_000,
-        maxPendingProduceBytes: 10_000,
-      },
-      systemClock,
-    );
+    const log = logWithLimit(gated, 10_000);
     await log.createTopic('t', 1);
 
     // 6,000 bytes wait behind the gate; 3,000 more still fit; 2,000 more do not.
@@ -72,19 +72,7 @@ describe('produce back-pressure', () => {
   test('a lone request larger than the limit still goes (the body limit bounds it)', async () => {
     const { open, gated } = gatedStore();
     open();
-    const log = new Log(
-      gated,
-      new Notifier(),
-      {
-        autoCreateTopics: false,
-        defaultPartitions: 1,
-        maxPartitions: 10,
-        maxRecordBytes: 100_000,
-        idempotencyWindowMs: 60_000,
-        maxPendingProduceBytes: 1_024,
-      },
-      systemClock,
-    );
+    const log = logWithLimit(gated, 1_024);
     await log.createTopic('t', 1);
     expect((await log.produce('t', [record(5_000)])).positions).toHaveLength(1);
   });
