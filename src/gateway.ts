@@ -92,20 +92,19 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     close() {
       closing ??= (async () => {
+        // Readiness fails and long-polls answer at once.
         shutdown.abort();
-        await retention.stop();
-        // Sockets first, with 1001 "going away": they are not HTTP requests server.close() would wait for.
-        await sockets.close(Math.min(config.shutdownTimeoutMs, 2_000));
-        if (server) {
-          const s = server;
-          const closed = new Promise<void>((resolve) => s.close(() => resolve()));
-          if ('closeIdleConnections' in s) s.closeIdleConnections();
-          const timer = setTimeout(() => {
-            if ('closeAllConnections' in s) s.closeAllConnections();
-          }, config.shutdownTimeoutMs);
-          await closed;
-          clearTimeout(timer);
-        }
+        // Stop accepting first; in-flight requests finish; stragglers are cut at the deadline.
+        const s = server;
+        const httpClosed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
+        if (s && 'closeIdleConnections' in s) s.closeIdleConnections();
+        const timer = setTimeout(() => {
+          if (s && 'closeAllConnections' in s) s.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        // Meanwhile sockets get 1001 "going away" (server.close() does not end upgraded connections).
+        await Promise.all([sockets.close(Math.min(config.shutdownTimeoutMs, 2_000)), retention.stop()]);
+        await httpClosed;
+        clearTimeout(timer);
         await groups.stop();
         await store.close();
       })();

@@ -29,6 +29,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     gateway.logger.info({ signal }, 'shutting down');
+    // A shutdown that hangs must not outlive the deadline (Docker SIGKILLs 10 s after SIGTERM).
+    setTimeout(() => {
+      gateway.logger.error('graceful shutdown overran its deadline; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 1_000).unref();
     gateway.close().then(
       () => process.exit(0),
       (err: unknown) => {
