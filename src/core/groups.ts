@@ -47,6 +47,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, GatewayError, invalid, type FieldError } from '../errors.js';
 import type { CommittedOffset, LogStore, PartitionOffsets } from '../storage/log-store.js';
+import { anyAborted, onAnyAbort } from './abort.js';
 import { assign, compareTopicPartition, tpKey, type TopicPartition } from './assignor.js';
 import type { Clock } from './clock.js';
 import { checkTopicName, type Log } from './log.js';
@@ -98,7 +99,8 @@ export interface PollOptions {
   maxRecords: number;
   maxBytes: number;
   waitMs: number;
-  signal?: AbortSignal;
+  /** Any of them ends the wait (the client went away, the gateway is shutting down). */
+  signals?: readonly AbortSignal[];
 }
 
 export interface PollResult {
@@ -344,7 +346,7 @@ export class GroupCoordinator {
     for (const t of topics) await this.#log.topicOffsets(t); // TOPIC_NOT_FOUND names the topic
 
     const rt = this.#groups.get(group) ?? this.#runtime(group, emptyState());
-    const result = await this.#exclusive(rt, async () => {
+    const result = await this.#exclusiveOnNew(rt, async () => {
       if (rt.deleted) return undefined;
       if (rt.state.members.length >= this.#settings.groupMaxMembers) {
         throw invalid(`group '${group}' has the maximum of ${this.#settings.groupMaxMembers} members (setting groupMaxMembers)`);
@@ -473,7 +475,7 @@ export class GroupCoordinator {
     try {
       let result = await this.#readOnce(rt, memberId, options);
       if (result.recordCount === 0 && options.waitMs > 0 && this.#member(rt.state, memberId)) {
-        await this.#waitForRecords(rt, memberId, result.assignment, options.waitMs, options.signal);
+        await this.#waitForRecords(rt, memberId, result.assignment, options.waitMs, options.signals);
         if (this.#member(rt.state, memberId)) result = await this.#readOnce(rt, memberId, options);
       }
       return result;
@@ -546,14 +548,13 @@ export class GroupCoordinator {
     return pos;
   }
 
-  #waitForRecords(rt: Runtime, memberId: string, partitions: TopicPartition[], waitMs: number, signal?: AbortSignal): Promise<void> {
+  #waitForRecords(rt: Runtime, memberId: string, partitions: TopicPartition[], waitMs: number, signals: readonly AbortSignal[] = []): Promise<void> {
     return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
+      if (anyAborted(signals)) return resolve();
       const offs: (() => void)[] = [];
       const done = () => {
         clearTimeout(timer);
         for (const off of offs) off();
-        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, waitMs);
@@ -567,7 +568,7 @@ export class GroupCoordinator {
         listeners.delete(done);
         if (!listeners.size && rt.listeners.get(memberId) === listeners) rt.listeners.delete(memberId);
       });
-      signal?.addEventListener('abort', done, { once: true });
+      offs.push(onAnyAbort(signals, done));
     });
   }
 
@@ -594,7 +595,7 @@ export class GroupCoordinator {
     if (errors.length) throw invalid(errors[0]!.message, errors);
 
     const rt = request.memberId !== undefined ? this.#requireGroup(group) : (this.#groups.get(group) ?? this.#runtime(group, emptyState()));
-    const result = await this.#exclusive(rt, async () => {
+    const result = await this.#exclusiveOnNew(rt, async () => {
       if (rt.deleted) return undefined;
       if (request.memberId !== undefined) {
         const m = this.#requireMember(rt, request.memberId);
@@ -667,6 +668,11 @@ export class GroupCoordinator {
   }
 
   // ---------------------------------------------------------------- inspection
+
+  /** Groups held in memory, including any not (yet) stored: a failed request must leave none behind. */
+  get loadedGroups(): number {
+    return this.#groups.size;
+  }
 
   list(): GroupSummary[] {
     return [...this.#groups.values()]
@@ -749,6 +755,24 @@ export class GroupCoordinator {
     const run = rt.lock.then(fn, fn);
     rt.lock = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * #exclusive for the operations that may create a group (join, commit): if `fn` fails before anything is stored,
+   * the runtime made for it is dropped, so requests naming random groups cannot pile up runtimes. An operation
+   * queued behind it sees `deleted` and starts over on a fresh runtime, as after deleteGroup.
+   */
+  #exclusiveOnNew<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
+    return this.#exclusive(rt, async () => {
+      try {
+        return await fn();
+      } finally {
+        if (!rt.deleted && !exists(rt)) {
+          rt.deleted = true;
+          if (this.#groups.get(rt.name) === rt) this.#groups.delete(rt.name);
+        }
+      }
+    });
   }
 
   /**

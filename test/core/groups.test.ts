@@ -313,7 +313,17 @@ describe('GroupCoordinator', () => {
       code: 'INVALID_REQUEST',
     });
     expect(groups.list()).toEqual([]);
+    expect(groups.loadedGroups).toBe(0);
     await expect(groups.describe('g')).rejects.toMatchObject({ code: 'GROUP_NOT_FOUND' });
+
+    // A commit queued behind a failing one on the same new group still creates it (the dropped runtime is not reused).
+    const failing = groups.commit('q', { offsets: [{ topic: 'missing', partition: 0, offset: 0 }] });
+    const good = groups.commit('q', { offsets: [{ topic: 't', partition: 0, offset: 0 }] });
+    await expect(failing).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+    await expect(good).resolves.toHaveLength(1);
+    expect((await groups.offsets('q')).offsets.map((o) => o.committedOffset)).toEqual([0]);
+    await groups.deleteGroup('q');
+    expect(groups.loadedGroups).toBe(0);
 
     // Members limit (3 in this setup).
     for (let i = 0; i < 3; i++) await groups.join('full', { topics: ['t'] });

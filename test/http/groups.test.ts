@@ -415,6 +415,32 @@ describe('consumer groups over REST', () => {
     expect((await g.json('GET', '/v1/groups')).body.groups.map((x: { group: string }) => x.group)).toEqual(['bad']);
   });
 
+  test('failed commits and joins naming new groups leave nothing behind in memory (no runtime per random name)', async () => {
+    const g = await startGateway();
+    await g.json('POST', '/v1/topics', { name: 'leak', partitions: 1 });
+    const loaded = g.gateway.groups.loadedGroups;
+    for (let i = 0; i < 50; i++) {
+      const group = `random-${i}-${Math.random().toString(36).slice(2)}`;
+      expectProblem(
+        await g.json('POST', `/v1/groups/${group}/offsets`, { offsets: [{ topic: 'ghost', partition: 0, offset: 0 }] }),
+        404,
+        'TOPIC_NOT_FOUND',
+      );
+      expectProblem(
+        await g.json('POST', `/v1/groups/${group}/offsets`, { offsets: [{ topic: 'leak', partition: 0, offset: 5 }] }),
+        400,
+        'INVALID_REQUEST',
+        'offsets/0/offset',
+      );
+      expectProblem(await g.json('POST', `/v1/groups/${group}/members`, { topics: ['ghost'] }), 404, 'TOPIC_NOT_FOUND');
+    }
+    expect(g.gateway.groups.loadedGroups).toBe(loaded);
+    expect((await g.json('GET', '/v1/groups')).body.groups).toEqual([]);
+    // A good commit still creates the group.
+    expect((await g.json('POST', '/v1/groups/kept/offsets', { offsets: [{ topic: 'leak', partition: 0, offset: 0 }] })).status).toBe(200);
+    expect(g.gateway.groups.loadedGroups).toBe(loaded + 1);
+  });
+
   test('empty group administration: admin commit, reset to earliest/latest/timestamp/offset, delete', async () => {
     const g = await startGateway();
     await g.json('POST', '/v1/topics', { name: 'adm', partitions: 2 });
