@@ -26,6 +26,8 @@ export const ErrorCode = {
   NOT_PARTITION_OWNER: 'NOT_PARTITION_OWNER',
   /** The operation needs a group without members. */
   GROUP_NOT_EMPTY: 'GROUP_NOT_EMPTY',
+  /** The group has `groupMaxMembers` members already. */
+  GROUP_FULL: 'GROUP_FULL',
   NOT_FOUND: 'NOT_FOUND',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** A plain request reached a WebSocket endpoint. */
