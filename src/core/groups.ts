@@ -349,7 +349,11 @@ export class GroupCoordinator {
     const result = await this.#exclusiveOnNew(rt, async () => {
       if (rt.deleted) return undefined;
       if (rt.state.members.length >= this.#settings.groupMaxMembers) {
-        throw invalid(`group '${group}' has the maximum of ${this.#settings.groupMaxMembers} members (setting groupMaxMembers)`);
+        throw new GatewayError(
+          ErrorCode.GROUP_FULL,
+          `group '${group}' has the maximum of ${this.#settings.groupMaxMembers} members (setting groupMaxMembers)`,
+          { group, maxMembers: this.#settings.groupMaxMembers },
+        );
       }
       const memberId = randomUUID();
       const now = this.#clock.now();

@@ -192,6 +192,7 @@ const joinGroup = createRoute({
     201: json(MembershipSchema, 'Joined'),
     400: problem('Invalid request (e.g. session timeout out of bounds)'),
     404: problem('A topic does not exist'),
+    409: problem('The group has groupMaxMembers members already'),
     415: problem('Body is not JSON'),
   },
 });

@@ -327,7 +327,7 @@ describe('GroupCoordinator', () => {
 
     // Members limit (3 in this setup).
     for (let i = 0; i < 3; i++) await groups.join('full', { topics: ['t'] });
-    await expect(groups.join('full', { topics: ['t'] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(groups.join('full', { topics: ['t'] })).rejects.toMatchObject({ code: 'GROUP_FULL', details: { maxMembers: 3 } });
     expect((await groups.describe('full')).members).toHaveLength(3);
     await log.produce('t', [{ key: null, value: '1', headers: null }]);
     await expect(groups.resetOffsets('full', { to: 'earliest', topics: ['t'] })).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });

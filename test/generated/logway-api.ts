@@ -561,7 +561,7 @@ export interface components {
             /** @example topic 'orders' does not exist */
             detail: string;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "UNAVAILABLE" | "INTERNAL";
+            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "UNAVAILABLE" | "INTERNAL";
             /** @description For validation errors: each failing field and why. */
             errors?: {
                 path: string;
@@ -1463,6 +1463,15 @@ export interface operations {
             };
             /** @description A topic does not exist */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The group has groupMaxMembers members already */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

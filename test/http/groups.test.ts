@@ -415,6 +415,16 @@ describe('consumer groups over REST', () => {
     expect((await g.json('GET', '/v1/groups')).body.groups.map((x: { group: string }) => x.group)).toEqual(['bad']);
   });
 
+  test('a full group answers 409 GROUP_FULL and keeps its members', async () => {
+    const g = await startGateway({ groupMaxMembers: 2 });
+    await g.json('POST', '/v1/topics', { name: 'cap', partitions: 2 });
+    for (const name of ['a', 'b']) await new Consumer(g, 'cap', name, new Map()).join({ topics: ['cap'] });
+    const res = await g.json('POST', '/v1/groups/cap/members', { topics: ['cap'] });
+    expectProblem(res, 409, 'GROUP_FULL', 'groupMaxMembers');
+    expect(res.body).toMatchObject({ group: 'cap', maxMembers: 2 });
+    expect((await g.json('GET', '/v1/groups/cap')).body.members).toHaveLength(2);
+  });
+
   test('failed commits and joins naming new groups leave nothing behind in memory (no runtime per random name)', async () => {
     const g = await startGateway();
     await g.json('POST', '/v1/topics', { name: 'leak', partitions: 1 });
