@@ -52,7 +52,7 @@ import { assign, compareTopicPartition, tpKey, type TopicPartition } from './ass
 import type { Clock } from './clock.js';
 import { checkTopicName, type Log } from './log.js';
 import type { Notifier } from './notifier.js';
-import { recordsToJson } from './record-codec.js';
+import { recordBytes, recordsToJson } from './record-codec.js';
 
 export type { TopicPartition } from './assignor.js';
 
@@ -518,7 +518,7 @@ export class GroupCoordinator {
       // A partition revoked while we read is not delivered (its position is not advanced either).
       if (!this.#member(rt.state, memberId)?.granted.some((g) => g.topic === tp.topic && g.partition === tp.partition)) continue;
       count += records.length;
-      for (const r of records) bytes += recordSize(r);
+      for (const r of records) bytes += recordBytes(r); // UTF-8, as the store and fetch count
       parts.push(recordsToJson(tp.topic, tp.partition, records).slice(1, -1));
       const next = records[records.length - 1]!.offset + 1;
       read.set(tpKey(tp), next);
@@ -1028,10 +1028,6 @@ function notOwner(group: string, memberId: string, tp: TopicPartition): GatewayE
     `member ${memberId} of group '${group}' does not own ${tp.topic}/${tp.partition}`,
     { group, memberId, topic: tp.topic, partition: tp.partition },
   );
-}
-
-function recordSize(r: { key: string | Uint8Array | null; value: string | Uint8Array; headers: string | null }): number {
-  return (r.key?.length ?? 0) + r.value.length + (r.headers?.length ?? 0);
 }
 
 function dedupe(list: TopicPartition[]): TopicPartition[] {

@@ -296,6 +296,22 @@ describe('GroupCoordinator', () => {
     await expectSingleOwners(groups, 'g');
   });
 
+  test('poll counts maxBytes in UTF-8 bytes, as fetch does', async () => {
+    const { groups, log } = await setup(2);
+    // 100 two-byte characters: 102 UTF-16 units of JSON text, 202 UTF-8 bytes.
+    const value = JSON.stringify('é'.repeat(100));
+    for (const partition of [0, 1]) await log.produce('t', [{ key: null, value, headers: null, partition }]);
+    expect((await log.read('t', 0, 0, 10, 150)).length).toBe(1);
+    const m = await groups.join('g', { topics: ['t'], autoOffsetReset: 'earliest' });
+    expect(m.assignment).toHaveLength(2);
+    // The first partition's record (202 bytes) uses up the 150-byte budget: the other partition waits for the next poll.
+    const first = await groups.poll('g', m.memberId, { maxRecords: 10, maxBytes: 150, waitMs: 0 });
+    expect(first.recordCount).toBe(1);
+    const second = await groups.poll('g', m.memberId, { maxRecords: 10, maxBytes: 150, waitMs: 0 });
+    expect(second.recordCount).toBe(1);
+    expect(new Set([...JSON.parse(first.recordsJson), ...JSON.parse(second.recordsJson)].map((r) => r.partition))).toEqual(new Set([0, 1]));
+  });
+
   test('bad input changes nothing', async () => {
     const { groups, log } = await setup(1);
     await expect(groups.join('g', { topics: ['missing'] })).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
