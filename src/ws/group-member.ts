@@ -41,6 +41,8 @@ export class GroupMember {
   #beating = false;
   #beatAgain = false;
   #left = false;
+  /** Counts deletions of the topic, so a reconcile that began before one starts nothing from before it. */
+  #topicGeneration = 0;
 
   private constructor(
     deps: { groups: GroupPort; log: Log; streams: MemberStreams },
@@ -104,6 +106,20 @@ export class GroupMember {
     return this.#groups.commit(this.group, { memberId: this.memberId, memberEpoch: this.#epoch, offsets });
   }
 
+  /**
+   * The topic was deleted. The coordinator drops its partitions without asking members to
+   * reconcile, and a feed left running would go on at its old offset if the topic came back
+   * (skipping the new topic's first records, perhaps while another member owns the partition).
+   * So stop them all now, say so, and heartbeat: if the topic is created again, the
+   * coordinator grants its partitions afresh, from offset 0 (its old commits are gone).
+   */
+  topicDeleted(): void {
+    if (this.#left || !this.#streams.active()) return;
+    this.#topicGeneration++;
+    this.#revoke(this.#streams.streaming());
+    void this.heartbeat();
+  }
+
   /** Leaves at once, so the partitions move now rather than after the session timeout. */
   leave(): Promise<unknown> {
     this.#left = true;
@@ -144,39 +160,50 @@ export class GroupMember {
     }
   }
 
+  /** Stops streaming `partitions` and tells the client; the next heartbeat releases them. */
+  #revoke(partitions: number[]): void {
+    if (!partitions.length) return;
+    for (const partition of partitions) this.#streams.stop(partition);
+    this.#streams.send({
+      type: MessageType.revoked,
+      group: this.group,
+      memberId: this.memberId,
+      partitions: partitions.map((partition) => ({ topic: this.topic, partition })),
+    });
+    // Released partitions go to their new owners only once a heartbeat stops listing them.
+    this.#beatAgain = true;
+  }
+
   /** Applies an assignment: stop revoked partitions (and release them), start granted ones. */
   async #reconcile(assignment: readonly TopicPartition[]): Promise<void> {
+    const generation = this.#topicGeneration;
     const target = new Set(assignment.filter((tp) => tp.topic === this.topic).map((tp) => tp.partition));
-    const revoked: TopicPartition[] = [];
-    for (const partition of this.#streams.streaming()) {
-      if (target.has(partition)) continue;
-      this.#streams.stop(partition);
-      revoked.push({ topic: this.topic, partition });
-    }
-    if (revoked.length) {
-      this.#streams.send({ type: MessageType.revoked, group: this.group, memberId: this.memberId, partitions: revoked });
-      // Released partitions go to their new owners only once a heartbeat stops listing them.
-      this.#beatAgain = true;
-    }
+    this.#revoke(this.#streams.streaming().filter((partition) => !target.has(partition)));
     const streaming = new Set(this.#streams.streaming());
     const granted: { partition: number; offset: number; highWatermark: number }[] = [];
     for (const partition of target) {
       if (streaming.has(partition)) continue;
       let offset: number;
+      let highWatermark: number;
       try {
         offset = await this.#groups.position(this.group, this.memberId, this.topic, partition);
+        highWatermark = (await this.#log.partitionOffsets(this.topic, partition)).highWatermark;
       } catch (err) {
-        // Taken away again meanwhile: the next heartbeat brings the current assignment.
-        if (isGatewayError(err) && err.code === ErrorCode.NOT_PARTITION_OWNER) {
+        // Taken away again, or its topic deleted, meanwhile: the next heartbeat brings the current assignment.
+        if (isGatewayError(err) && GONE_MEANWHILE.has(err.code)) {
           this.#beatAgain = true;
           continue;
         }
         throw err;
       }
-      const bounds = await this.#log.partitionOffsets(this.topic, partition);
-      granted.push({ partition, offset, highWatermark: bounds.highWatermark });
+      granted.push({ partition, offset, highWatermark });
     }
     if (!granted.length || this.#left || !this.#streams.active()) return;
+    if (generation !== this.#topicGeneration) {
+      // The topic was deleted while this assignment was read: it speaks of partitions that are gone.
+      this.#beatAgain = true;
+      return;
+    }
     for (const g of granted) this.#streams.start(g.partition, g.offset, g.highWatermark);
     this.#streams.send({
       type: MessageType.assigned,
@@ -188,6 +215,13 @@ export class GroupMember {
     this.#streams.resume();
   }
 }
+
+/** Codes that mean a granted partition went away between the heartbeat and reading where it starts. */
+const GONE_MEANWHILE: ReadonlySet<string> = new Set([
+  ErrorCode.NOT_PARTITION_OWNER,
+  ErrorCode.TOPIC_NOT_FOUND,
+  ErrorCode.PARTITION_NOT_FOUND,
+]);
 
 function fenced(group: string, memberId: string, reason: string): GatewayError {
   return new GatewayError(ErrorCode.FENCED_MEMBER, `member left group '${group}': ${reason}`, { group, memberId });

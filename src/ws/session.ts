@@ -426,7 +426,13 @@ export class Session {
 
   #onTopicChange(event: TopicChange): void {
     const subscription = this.#subscriptions.get(event.topic);
-    if (!subscription || subscription.member) return;
+    if (!subscription) return;
+    if (subscription.member) {
+      // A member stays in its group (as a REST member does) but streams nothing of a deleted topic;
+      // partitions of a re-created one come from the coordinator, so 'created' needs nothing here.
+      if (event.kind === 'deleted') subscription.member.topicDeleted();
+      return;
+    }
     if (event.kind === 'deleted') {
       this.#endSubscription(subscription, new GatewayError(ErrorCode.TOPIC_NOT_FOUND, `topic '${event.topic}' was deleted`, { topic: event.topic }));
     } else if (event.kind === 'partitions-added' && subscription.followNewPartitions) {

@@ -208,6 +208,39 @@ describe('group mode', () => {
     expect(again.records.map((r) => r.value.n).sort((x, y) => x - y)).toEqual([10, 11, 12, 13]);
   });
 
+  it('a deleted topic stops a member socket\'s partitions at once; re-created, it streams the new topic from offset 0', async () => {
+    // Regression: the coordinator drops a deleted topic's partitions without asking members to reconcile,
+    // so the socket's feed stayed live at its old offset; when the topic came back it skipped the new
+    // topic's records up to that offset (and the partition could be granted to another member meanwhile).
+    // Heartbeats every 20 s: what happens within the test happens because of the deletion, not a periodic heartbeat.
+    const gw = await startGateway({ groupSessionTimeoutMs: 60_000, groupHeartbeatIntervalMs: 20_000 });
+    expect((await gw.json('POST', '/v1/topics', { name: TOPIC, partitions: 1 })).status).toBe(201);
+    await produce(gw, 0, 5);
+    const s = await openSocket(gw.url, `/v1/topics/${TOPIC}/ws?group=${GROUP}&from=earliest`);
+    const first = await s.next('assigned');
+    expect(first.partitions).toEqual([{ topic: TOPIC, partition: 0, offset: 0 }]);
+    await s.until(() => s.records.length === 5, 'the first topic\'s 5 records');
+
+    // Deleted and created again before any heartbeat.
+    expect((await gw.api(`/v1/topics/${TOPIC}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await gw.json('POST', '/v1/topics', { name: TOPIC, partitions: 1 })).status).toBe(201);
+    await produce(gw, 100, 3);
+    const revoked = await s.next('revoked', undefined, 5_000);
+    expect(revoked).toMatchObject({ group: GROUP, partitions: [{ topic: TOPIC, partition: 0 }] });
+    const again = await s.next('assigned', (m) => m !== first, 5_000);
+    expect(again.partitions).toEqual([{ topic: TOPIC, partition: 0, offset: 0 }]);
+    await s.until(() => s.records.length === 8, 'the new topic\'s 3 records', 5_000);
+    expect(s.records.slice(5).map((r) => [r.offset, r.value.n])).toEqual([[0, 100], [1, 101], [2, 102]]);
+    // The socket stayed a member throughout; records never preceded their assignment.
+    const types = s.messages.map((m) => m.type);
+    expect(types.indexOf('revoked')).toBeLessThan(types.lastIndexOf('assigned'));
+    expect(s.messages.findIndex((m) => m.type === 'records' && m.records[0].value.n === 100)).toBeGreaterThan(
+      s.messages.lastIndexOf(again),
+    );
+    expect(s.messages.some((m) => m.type === 'error')).toBe(false);
+    expect(gw.gateway.groups.list().find((g) => g.group === GROUP)?.members).toBe(1);
+  });
+
   it('a member socket that stops answering pings is terminated and leaves the group', async () => {
     const gw = await startGateway({ wsPingIntervalMs: 100, groupSessionTimeoutMs: 60_000 });
     expect((await gw.json('POST', '/v1/topics', { name: TOPIC, partitions: 2 })).status).toBe(201);
