@@ -47,8 +47,8 @@ export interface FetchOptions {
   maxBytes: number;
   /** Long-poll: wait up to this long for a record at `offset` when there is none yet. */
   waitMs: number;
-  /** Aborts the wait (the client went away). */
-  signal?: AbortSignal;
+  /** Any of them aborts the wait (the client went away, the gateway is shutting down). */
+  signals?: readonly AbortSignal[];
 }
 
 export interface FetchResult {
@@ -279,7 +279,7 @@ export class Log {
     let bounds = await this.partitionOffsets(topic, partition);
     checkOffsetInRange(topic, partition, offset, bounds);
     if (offset === bounds.highWatermark && options.waitMs > 0) {
-      await this.#notifier.waitForAppend(topic, partition, options.waitMs, options.signal);
+      await this.#notifier.waitForAppend(topic, partition, options.waitMs, options.signals);
       bounds = await this.partitionOffsets(topic, partition);
     }
     const from = Math.max(offset, bounds.logStartOffset);

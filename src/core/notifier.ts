@@ -5,6 +5,7 @@
  * the store again.
  */
 import type { StoredRecord } from '../storage/log-store.js';
+import { anyAborted, onAnyAbort } from './abort.js';
 
 export interface AppendedRecords {
   topic: string;
@@ -78,25 +79,25 @@ export class Notifier {
 
   /**
    * Resolves true as soon as the partition gets a record, or false after `timeoutMs`,
-   * when the topic is deleted, or when `signal` aborts (a client that went away).
+   * when the topic is deleted, or when one of `signals` aborts (a client that went away,
+   * the gateway shutting down). Every listener is removed when it resolves.
    */
-  waitForAppend(topic: string, partition: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  waitForAppend(topic: string, partition: number, timeoutMs: number, signals: readonly AbortSignal[] = []): Promise<boolean> {
     return new Promise((resolve) => {
-      if (signal?.aborted || timeoutMs <= 0) return resolve(false);
+      if (anyAborted(signals) || timeoutMs <= 0) return resolve(false);
       const done = (result: boolean) => {
         clearTimeout(timer);
         offAppend();
         offTopic();
-        signal?.removeEventListener('abort', onAbort);
+        offAbort();
         resolve(result);
       };
-      const onAbort = () => done(false);
       const timer = setTimeout(() => done(false), timeoutMs);
       const offAppend = this.onAppend(topic, partition, () => done(true));
       const offTopic = this.onTopicChange((e) => {
         if (e.topic === topic && e.kind === 'deleted') done(false);
       });
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const offAbort = onAnyAbort(signals, () => done(false));
     });
   }
 

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import { AutoOffsetReset, checkGroupName, ResetTarget, type GroupCoordinator } from '../core/groups.js';
+import { readOptions } from './read-options.js';
 import { jsonText, newRouter } from './router.js';
 import { Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from './schemas.js';
 
@@ -312,13 +313,7 @@ export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: 
     })
     .openapi(poll, async (c) => {
       const { group, memberId } = c.req.valid('param');
-      const q = c.req.valid('query');
-      const result = await groups.poll(group, memberId, {
-        maxRecords: Math.min(q.limit ?? config.fetchDefaultLimit, config.fetchMaxLimit),
-        maxBytes: Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes),
-        waitMs: Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs),
-        signal: AbortSignal.any([c.req.raw.signal, shutdown]),
-      });
+      const result = await groups.poll(group, memberId, readOptions(c.req.valid('query'), config, c.req.raw, shutdown));
       // Records are spliced in as serialized by the core (stored JSON text is not parsed again).
       const text =
         `{"records":${result.recordsJson},"memberEpoch":${result.memberEpoch},` +

@@ -4,6 +4,7 @@ import type { Log, ProduceResult } from '../core/log.js';
 import { decodeProduceRecord, recordsToJson } from '../core/record-codec.js';
 import type { Config } from '../config.js';
 import { invalid } from '../errors.js';
+import { readOptions } from './read-options.js';
 import { newRouter, jsonText } from './router.js';
 import {
   Offset,
@@ -153,12 +154,7 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal) {
       const { topic, partition } = c.req.valid('param');
       const q = c.req.valid('query');
       const offset = q.offset ?? (await log.partitionOffsets(topic, partition)).logStartOffset;
-      const result = await log.fetch(topic, partition, offset, {
-        maxRecords: Math.min(q.limit ?? config.fetchDefaultLimit, config.fetchMaxLimit),
-        maxBytes: Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes),
-        waitMs: Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs),
-        signal: AbortSignal.any([c.req.raw.signal, shutdown]),
-      });
+      const result = await log.fetch(topic, partition, offset, readOptions(q, config, c.req.raw, shutdown));
       const body =
         `{"records":${recordsToJson(topic, partition, result.records)},"nextOffset":${result.nextOffset},` +
         `"highWatermark":${result.highWatermark},"logStartOffset":${result.logStartOffset}}`;

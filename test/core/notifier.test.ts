@@ -81,10 +81,34 @@ describe('Notifier', () => {
       expect(await deleted).toBe(false);
 
       const ac = new AbortController();
-      const aborted = n.waitForAppend('t', 0, 60_000, ac.signal);
+      const aborted = n.waitForAppend('t', 0, 60_000, [ac.signal]);
       ac.abort();
       expect(await aborted).toBe(false);
-      expect(await n.waitForAppend('t', 0, 60_000, ac.signal)).toBe(false);
+      expect(await n.waitForAppend('t', 0, 60_000, [ac.signal])).toBe(false);
+      expect(n.listenerCount).toBe(0);
+    });
+
+    it('ends when any of several signals aborts, and leaves no listener on the others', async () => {
+      const n = new Notifier();
+      const shutdown = new AbortController();
+      const request = new AbortController();
+      const listeners = new Set<unknown>();
+      const add = shutdown.signal.addEventListener.bind(shutdown.signal);
+      const remove = shutdown.signal.removeEventListener.bind(shutdown.signal);
+      shutdown.signal.addEventListener = (...args: Parameters<typeof add>) => (listeners.add(args[1]), add(...args));
+      shutdown.signal.removeEventListener = (...args: Parameters<typeof remove>) => (listeners.delete(args[1]), remove(...args));
+
+      const appended = n.waitForAppend('t', 0, 60_000, [request.signal, shutdown.signal]);
+      expect(listeners.size).toBe(1);
+      n.publish(batch('t', 0));
+      expect(await appended).toBe(true);
+      expect(listeners.size).toBe(0);
+
+      const gone = n.waitForAppend('t', 0, 60_000, [request.signal, shutdown.signal]);
+      request.abort();
+      expect(await gone).toBe(false);
+      expect(listeners.size).toBe(0);
+      expect(shutdown.signal.aborted).toBe(false);
       expect(n.listenerCount).toBe(0);
     });
   });
