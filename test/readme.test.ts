@@ -11,9 +11,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readmeWithConfigTable } from '../src/tools/gen-config-docs.js';
-import type { Gateway } from '../src/gateway.js';
 import { startGateway } from './helpers/gateway.js';
 import { REPO_ROOT } from './helpers/process.js';
+import { until } from './helpers/until.js';
 
 const run = promisify(execFile);
 const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
@@ -90,7 +90,7 @@ describe('README', () => {
         // A long-poll waits for the next command's record: start it, finish it after that command.
         const before = gateway.log.notifier.listenerCount;
         longPoll = curl(block.body, port);
-        await untilLongPollWaits(gateway, before);
+        await until('the long-poll to reach the server', () => gateway.log.notifier.listenerCount > before);
         continue;
       }
       const result = await curl(block.body, port);
@@ -147,12 +147,3 @@ describe('README', () => {
     expect(readmeWithConfigTable(README) === README, 'README configuration table is stale').toBe(true);
   });
 });
-
-/** Waits (bounded) until a long-poll is parked on the gateway's notifier. */
-async function untilLongPollWaits(gateway: Gateway, before: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (gateway.log.notifier.listenerCount <= before) {
-    if (Date.now() > deadline) throw new Error('the long-poll never reached the server');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

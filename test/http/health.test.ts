@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startGateway } from '../helpers/gateway.js';
 import { expectProblem } from '../helpers/problem.js';
+import { until } from '../helpers/until.js';
 
 describe('health probes', () => {
   it('/healthz and /readyz answer 200 while the gateway runs', async () => {
@@ -32,9 +33,7 @@ describe('health probes', () => {
     await json('POST', '/v1/topics', { name: 't', partitions: 1 });
     const listenersBefore = gateway.log.notifier.listenerCount;
     const pending = json('GET', '/v1/topics/t/partitions/0/records?offset=0&waitMs=30000');
-    const deadline = Date.now() + 10_000;
-    while (gateway.log.notifier.listenerCount === listenersBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(gateway.log.notifier.listenerCount).toBeGreaterThan(listenersBefore);
+    await until('the long-poll to wait on the notifier', () => gateway.log.notifier.listenerCount > listenersBefore);
     const closing = gateway.close();
     // Shutdown itself ended the wait (not waitMs running out): the waiter is gone as close starts.
     expect(gateway.log.notifier.listenerCount).toBe(listenersBefore);

@@ -8,6 +8,7 @@ import { partitionForKey } from '../../src/core/partitioner.js';
 import { Retention } from '../../src/core/retention.js';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
 import { expectProblem, rawRequest } from '../helpers/problem.js';
+import { until } from '../helpers/until.js';
 
 interface Position {
   partition: number;
@@ -295,7 +296,7 @@ describe('fetch', () => {
     let answered = false;
     const pending = gw.fetchRecords('t', 0, 'offset=2&waitMs=30000').finally(() => (answered = true));
     // Produce only once the fetch is actually waiting, so the test shows a wake-up, not a lucky read.
-    await until(() => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
     expect(answered, 'the fetch answered before any record was produced').toBe(false);
     await gw.produceOk('t', [{ value: 'late', partition: 0 }]);
     // The produce woke the waiter: its listener was gone by the time the produce was answered.
@@ -311,7 +312,7 @@ describe('fetch', () => {
     const listenersBefore = gw.gateway.log.notifier.listenerCount;
     let answered = false;
     const pending = gw.fetchRecords('t', 0, 'offset=2&waitMs=30000').finally(() => (answered = true));
-    await until(() => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
     const waiting = gw.gateway.log.notifier.listenerCount;
     await gw.produceOk('t', [{ value: 'elsewhere', partition: 1 }]);
     // Still waiting after the other partition's produce was answered (and published).
@@ -341,7 +342,7 @@ describe('fetch', () => {
     const gw = await seeded(1);
     const listenersBefore = gw.gateway.log.notifier.listenerCount;
     const pending = gw.fetchRecords('t', 0, 'offset=1&waitMs=30000');
-    await until(() => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
     expect((await gw.json('DELETE', '/v1/topics/t')).status).toBe(204);
     // The deletion released the waiter before it was answered.
     expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
@@ -353,7 +354,7 @@ describe('fetch', () => {
     const listenersBefore = gw.gateway.log.notifier.listenerCount;
     const waiters = Array.from({ length: 20 }, () => gw.fetchRecords('t', 0, 'offset=0&waitMs=30000'));
     // Each waiter listens for appends and for the topic's deletion.
-    await until(() => gw.gateway.log.notifier.listenerCount >= listenersBefore + 40);
+    await until('all 20 long-polls to wait', () => gw.gateway.log.notifier.listenerCount >= listenersBefore + 40);
     await gw.produceOk('t', [{ value: 'x', partition: 0 }]);
     // One produce released all twenty.
     expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
@@ -373,9 +374,9 @@ describe('fetch', () => {
     // node:http, whose destroy() closes the socket at once (the server can only see a closed socket).
     const req = http.get(`${gw.url}/v1/topics/t/partitions/0/records?offset=1&waitMs=30000`);
     req.on('error', () => undefined);
-    await until(() => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
     req.destroy();
-    await until(() => gw.gateway.log.notifier.listenerCount === listenersBefore);
+    await until('the waiter to be released', () => gw.gateway.log.notifier.listenerCount === listenersBefore);
     // And the server still answers.
     expect((await gw.fetchRecords('t', 0, 'offset=0')).body.records).toHaveLength(1);
   });
@@ -635,7 +636,7 @@ describe('a failing subscriber', () => {
     });
     const listenersBefore = gw.gateway.log.notifier.listenerCount;
     const waiter = gw.fetchRecords('t', 0, 'offset=0&waitMs=20000');
-    await until(() => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
     // The records are committed, so the producer must hear 200: a 500 would make it retry and duplicate them.
     const res = await gw.produce('t', [{ value: 'a' }]);
     expect(res.status).toBe(200);
@@ -885,15 +886,6 @@ describe('retention', () => {
     expect((await gw.fetchRecords('t', 0)).body).toEqual({ records: [], nextOffset: 6, highWatermark: 6, logStartOffset: 6 });
   });
 });
-
-/** Polls a condition each macrotask turn with a bounded deadline (no fixed sleeps). */
-async function until(cond: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached before the deadline');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** POSTs a stream: sent with transfer-encoding chunked, so the server cannot trust a content-length. */
 async function streamRequest(url: string, body: ReadableStream) {

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/gateway.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
+import { until } from '../helpers/until.js';
 
 const TOPIC = 'crash';
 const PARTITIONS = 4;
@@ -270,7 +271,7 @@ describe('SIGTERM', () => {
 
     server.kill('SIGTERM');
     // Stop accepting: new connections are refused once the listener closes.
-    await eventually(async () => expect(await connectError(server.url)).toBe('ECONNREFUSED'));
+    await until('the listener to refuse connections', async () => (await connectError(server.url)) === 'ECONNREFUSED');
 
     // The long-poll answers (empty, at once) instead of being cut off.
     const polled = await longPoll.response;
@@ -320,17 +321,4 @@ function connectError(url: string): Promise<string | undefined> {
     });
     req.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
   });
-}
-
-/** Retries `check` until it passes or the deadline ends (then throws its last error). */
-async function eventually(check: () => Promise<void>, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 }
