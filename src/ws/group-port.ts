@@ -3,12 +3,9 @@
  * interface, so a session can be driven by the real coordinator or nothing at all.
  * The coordinator satisfies it structurally.
  */
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
+import type { MemberEvent, TopicPartition } from '../core/groups.js';
 
-export type MemberEvent = { type: 'reconcile' } | { type: 'fenced'; reason: string };
+export type { MemberEvent, TopicPartition };
 
 export interface GroupPort {
   join(

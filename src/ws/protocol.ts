@@ -6,6 +6,7 @@
  * here exist to document them, not to validate what the server sends.
  */
 import { z } from '@hono/zod-openapi';
+import { checkGroupName } from '../core/groups.js';
 import { ProduceRecordSchema, RecordSchema, TopicName } from '../http/schemas.js';
 
 /** Wire values of `type`, written once (ARCHITECTURE.md convention 11). */
@@ -86,7 +87,10 @@ const Id = z
 
 export const GroupName = z
   .string()
-  .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be 1-249 characters of [a-zA-Z0-9._-]')
+  .superRefine((name, ctx) => {
+    const reason = checkGroupName(name);
+    if (reason) ctx.addIssue({ code: 'custom', message: reason });
+  })
   .openapi({ description: 'Consumer group name.', example: 'billing' });
 
 const FromText = z.string().superRefine((text, ctx) => {
