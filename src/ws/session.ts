@@ -26,7 +26,7 @@ import type { AppendedRecords, TopicChange } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
 import { validationError } from '../http/problem.js';
-import type { StoredRecord } from '../storage/log-store.js';
+import type { PartitionOffsets, StoredRecord } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import { GroupMember, type MemberStreams } from './group-member.js';
 import type { GroupPort } from './group-port.js';
@@ -538,11 +538,7 @@ export class Session {
         Math.min(settings.fetchDefaultMaxBytes, settings.wsHighWaterBytes),
       );
     } catch (err) {
-      if (isGatewayError(err)) {
-        this.#endSubscription(subscription, err);
-        return false;
-      }
-      throw err;
+      return this.#catchUpFailed(subscription, feed, err);
     }
     // The feed may have been removed, or moved on, while the read was in flight.
     if (feed.stopped || this.#closed || feed.live || feed.position !== position) return false;
@@ -550,7 +546,12 @@ export class Session {
       if (feed.tryGoLive()) return false;
       // Appends reached past `position` yet nothing is stored there: either an append landed
       // after the read (read again), or retention deleted the records (skip to the log start).
-      const bounds = await this.#deps.log.partitionOffsets(feed.topic, feed.partition);
+      let bounds: PartitionOffsets;
+      try {
+        bounds = await this.#deps.log.partitionOffsets(feed.topic, feed.partition);
+      } catch (err) {
+        return this.#catchUpFailed(subscription, feed, err);
+      }
       if (feed.stopped || this.#closed || feed.live || feed.position !== position) return false;
       if (position < bounds.logStartOffset) feed.position = bounds.logStartOffset;
       return true;
@@ -559,6 +560,17 @@ export class Session {
     if (last.offset + 1 > feed.knownHighWatermark) feed.knownHighWatermark = last.offset + 1;
     this.#sendRecords(feed, recordsFrame(feed.topic, feed.partition, records), last.offset + 1, records.length);
     return true;
+  }
+
+  /**
+   * A catch-up query refused (the topic was deleted meanwhile, say): that subscription ends
+   * with the error's code, the socket's others go on. Anything else is a bug (the pump closes).
+   */
+  #catchUpFailed(subscription: Subscription, feed: PartitionFeed, err: unknown): false {
+    if (!isGatewayError(err)) throw err;
+    // A feed stopped meanwhile (unsubscribed, revoked, its topic's deletion already handled) has nothing to end.
+    if (!feed.stopped) this.#endSubscription(subscription, err);
+    return false;
   }
 
   /** Sends a records frame; `next` is the offset after its last record. */

@@ -57,8 +57,8 @@ async function setup(overrides: ConfigInput = {}) {
   onTestFinished(() => store.close());
   const log = new Log(store, new Notifier(), config, systemClock);
   const frames = new SharedFrames();
-  const open = (sink: SocketSink, credit?: number) =>
-    new Session({ log, settings: config, frames, onUnexpectedError: (err) => { throw err; } }, sink, { credit });
+  const open = (sink: SocketSink, credit?: number, onUnexpectedError: (err: unknown) => void = (err) => { throw err; }) =>
+    new Session({ log, settings: config, frames, onUnexpectedError }, sink, { credit });
   return { log, store, frames, open };
 }
 
@@ -183,6 +183,40 @@ describe('Session', () => {
     await log.produce('t', [{ key: null, value: '"after"', headers: null }]);
     await until(() => sink.records().length === 1, 'the record after the deleted ones');
     expect(sink.records()[0]).toMatchObject({ offset: 10, value: 'after' });
+  });
+
+  it('a topic deleted during a catch-up ends only its subscription, with TOPIC_NOT_FOUND (not 1011 for the socket)', async () => {
+    // Regression: after a read found nothing, the catch-up asked for the partition's bounds; a deletion
+    // landing between the two made that throw TOPIC_NOT_FOUND, which reached the pump as "unexpected"
+    // and closed the whole multiplexed socket with 1011.
+    const { log, store, open } = await setup();
+    await log.createTopic('gone', 1);
+    await log.createTopic('kept', 1);
+    await log.produce('gone', Array.from({ length: 10 }, (_, i) => ({ key: null, value: String(i), headers: null })));
+    const sink = new ManualSink();
+    const unexpected: unknown[] = [];
+    const session = open(sink, 0, (err) => unexpected.push(err)); // no credit yet: nothing is read
+    await session.subscribe({ topic: 'gone', start: { kind: 'earliest' } });
+    await session.subscribe({ topic: 'kept', start: { kind: 'latest' } });
+    await store.truncateBefore('gone', 0, 10); // the read at offset 0 finds nothing: the session asks for the bounds
+    const partitionOffsets = log.partitionOffsets.bind(log);
+    log.partitionOffsets = async (topic, partition) => {
+      // Deleted in the store between the read and this query; the notifier has not told the session yet.
+      if (topic === 'gone') await store.deleteTopic('gone');
+      return partitionOffsets(topic, partition);
+    };
+    session.grant(100);
+    await until(() => sink.messages().some((m) => m.type === 'error') || sink.closedWith !== undefined, 'the subscription to end');
+    expect(sink.closedWith).toBeUndefined();
+    expect(unexpected).toEqual([]);
+    expect(sink.messages().filter((m) => m.type === 'error')).toEqual([
+      expect.objectContaining({ code: 'TOPIC_NOT_FOUND', topic: 'gone' }),
+    ]);
+    // The socket's other subscription goes on.
+    await log.produce('kept', [{ key: null, value: '"still here"', headers: null }]);
+    await until(() => sink.records().length === 1, 'the other topic\'s record');
+    expect(sink.records()[0]).toMatchObject({ topic: 'kept', value: 'still here' });
+    expect(session.closed).toBe(false);
   });
 
   it('a long catch-up yields to the event loop between chunks', async () => {
