@@ -22,8 +22,31 @@ export interface RunningGateway {
   dataDir: string;
   /** fetch against the gateway: `api('/v1/topics')`. */
   api: (p: string, init?: RequestInit) => Promise<Response>;
-  /** JSON request helper: sends `body` as JSON, returns status, headers and parsed body. */
-  json: <T = any>(method: string, p: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; headers: Headers; body: T }>;
+  /** requestJson against the gateway: `json('POST', '/v1/topics', { name: 't' })`. */
+  json: <T = any>(method: string, p: string, body?: unknown, headers?: Record<string, string>) => Promise<JsonResponse<T>>;
+}
+
+export interface JsonResponse<T = any> {
+  status: number;
+  headers: Headers;
+  /** The parsed body; undefined when the answer has none (204). */
+  body: T;
+}
+
+/** Sends `body` (if any) as JSON to `url`; answers status, headers and the parsed body. */
+export async function requestJson<T = any>(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse<T>> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
 /** Starts a gateway; it is closed (and its temp dir removed) when the test finishes. */
@@ -37,14 +60,6 @@ export async function startGateway(
   const { url, port } = await gateway.listen();
   if (!options.keep) onTestFinished(() => gateway.close());
   const api = (p: string, init?: RequestInit) => fetch(url + p, init);
-  const json = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await api(p, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-  };
+  const json = (method: string, p: string, body?: unknown, headers?: Record<string, string>) => requestJson(url + p, method, body, headers);
   return { gateway, url, port, dataDir, api, json };
 }

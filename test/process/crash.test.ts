@@ -10,7 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/gateway.js';
+import { requestJson, tempDir } from '../helpers/gateway.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
 import { until } from '../helpers/until.js';
 
@@ -30,21 +30,6 @@ interface SentBatch {
   idempotencyKey?: string;
   /** Set when the server answered 200: where each record landed, in request order. */
   acked?: Position[];
-}
-
-async function json(
-  url: string,
-  method: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
 /** A batch of 1-12 records spread over partitions three ways: explicit, keyed, and round-robin. */
@@ -70,7 +55,7 @@ async function readPartition(url: string, partition: number) {
   const records: { offset: number; value: { batch: string; i: number; n: number } }[] = [];
   let offset = 0;
   for (;;) {
-    const res = await json(`${url}/v1/topics/${TOPIC}/partitions/${partition}/records?offset=${offset}&limit=1000`, 'GET');
+    const res = await requestJson(`${url}/v1/topics/${TOPIC}/partitions/${partition}/records?offset=${offset}&limit=1000`, 'GET');
     expect(res.status).toBe(200);
     expect(res.body.logStartOffset).toBe(0);
     records.push(...res.body.records);
@@ -86,7 +71,7 @@ describe('SIGKILL under concurrent produce load', () => {
   it.each(['FULL', 'NORMAL'])('synchronous=%s: keeps every acknowledged record exactly once at its offset, dense, no torn batch', async (synchronous) => {
     const dataDir = tempDir('logway-crash-');
     const first = await startServerProcess(dataDir, { LOGWAY_SYNCHRONOUS: synchronous });
-    expect((await json(first.url + '/v1/topics', 'POST', { name: TOPIC, partitions: PARTITIONS })).status).toBe(201);
+    expect((await requestJson(first.url + '/v1/topics', 'POST', { name: TOPIC, partitions: PARTITIONS })).status).toBe(201);
 
     const CLIENTS = 8;
     const KILL_AFTER_ACKS = 400;
@@ -104,7 +89,7 @@ describe('SIGKILL under concurrent produce load', () => {
         const headers: Record<string, string> = batch.idempotencyKey ? { 'idempotency-key': batch.idempotencyKey } : {};
         let res;
         try {
-          res = await json(`${first.url}/v1/topics/${TOPIC}/records`, 'POST', batch.body, headers);
+          res = await requestJson(`${first.url}/v1/topics/${TOPIC}/records`, 'POST', batch.body, headers);
         } catch {
           if (!killed) throw new Error(`request failed before the kill:\n${first.output().stderr}`);
           return; // killed mid-request: outcome unknown, checked below as all-or-nothing
@@ -133,7 +118,7 @@ describe('SIGKILL under concurrent produce load', () => {
     // Idempotent requests whose answer the crash swallowed: a retry either replays the
     // committed answer or appends now; either way the batch ends up in the log exactly once.
     for (const batch of unknown.filter((b) => b.idempotencyKey)) {
-      const res = await json(`${second.url}/v1/topics/${TOPIC}/records`, 'POST', batch.body, {
+      const res = await requestJson(`${second.url}/v1/topics/${TOPIC}/records`, 'POST', batch.body, {
         'idempotency-key': batch.idempotencyKey!,
       });
       expect(res.status).toBe(200);
@@ -148,7 +133,7 @@ describe('SIGKILL under concurrent produce load', () => {
     const idempotentAcked = acked.filter((b) => b.idempotencyKey);
     expect(idempotentAcked.length).toBeGreaterThan(0);
     for (const batch of idempotentAcked.slice(0, 20)) {
-      const res = await json(`${second.url}/v1/topics/${TOPIC}/records`, 'POST', batch.body, {
+      const res = await requestJson(`${second.url}/v1/topics/${TOPIC}/records`, 'POST', batch.body, {
         'idempotency-key': batch.idempotencyKey!,
       });
       expect(res.status).toBe(200);
@@ -205,7 +190,7 @@ describe('SIGINT', () => {
   it('(Ctrl-C) shuts down as gracefully as SIGTERM', async () => {
     const dataDir = tempDir('logway-sigint-');
     const server = await startServerProcess(dataDir);
-    expect((await json(server.url + '/v1/topics', 'POST', { name: TOPIC, partitions: 1 })).status).toBe(201);
+    expect((await requestJson(server.url + '/v1/topics', 'POST', { name: TOPIC, partitions: 1 })).status).toBe(201);
     server.kill('SIGINT');
     expect(await server.exited).toEqual({ code: 0, signal: null });
     const walFile = path.join(dataDir, 'logway.db-wal');
@@ -256,8 +241,8 @@ describe('SIGTERM', () => {
   it('finishes in-flight requests, refuses new ones, closes the database cleanly and exits 0', async () => {
     const dataDir = tempDir('logway-sigterm-');
     const server = await startServerProcess(dataDir);
-    expect((await json(server.url + '/v1/topics', 'POST', { name: TOPIC, partitions: PARTITIONS })).status).toBe(201);
-    const seeded = await json(`${server.url}/v1/topics/${TOPIC}/records`, 'POST', {
+    expect((await requestJson(server.url + '/v1/topics', 'POST', { name: TOPIC, partitions: PARTITIONS })).status).toBe(201);
+    const seeded = await requestJson(`${server.url}/v1/topics/${TOPIC}/records`, 'POST', {
       records: [{ partition: 0, value: 'before' }],
     });
     expect(seeded.status).toBe(200);
@@ -303,9 +288,9 @@ describe('SIGTERM', () => {
 
     // And everything acknowledged is there after a restart.
     const again = await startServerProcess(dataDir);
-    const p0 = await json(`${again.url}/v1/topics/${TOPIC}/partitions/0/records?offset=0`, 'GET');
+    const p0 = await requestJson(`${again.url}/v1/topics/${TOPIC}/partitions/0/records?offset=0`, 'GET');
     expect(p0.body.records.map((r: any) => r.value)).toEqual(['before']);
-    const p2 = await json(`${again.url}/v1/topics/${TOPIC}/partitions/2/records?offset=0`, 'GET');
+    const p2 = await requestJson(`${again.url}/v1/topics/${TOPIC}/partitions/2/records?offset=0`, 'GET');
     expect(p2.body.records.map((r: any) => r.value)).toEqual(['during shutdown']);
     again.kill('SIGTERM');
     expect(await again.exited).toEqual({ code: 0, signal: null });
