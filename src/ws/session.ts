@@ -56,7 +56,7 @@ export type SessionSettings = Pick<
   | 'wsDefaultCreditRecords'
   | 'wsHighWaterBytes'
   | 'wsMaxBufferedBytes'
-  | 'fetchDefaultLimit'
+  | 'fetchMaxLimit'
   | 'fetchDefaultMaxBytes'
   | 'maxRecordsPerRequest'
 >;
@@ -534,7 +534,10 @@ export class Session {
         feed.topic,
         feed.partition,
         position,
-        Math.min(this.#credit, settings.fetchDefaultLimit),
+        // Chunks as large as credit and bytes allow: each chunk costs a read, a frame and a
+        // turn of the event loop, so 500-record chunks held catch-up to ~40% of the raw read
+        // rate where 2,000-4,000 reach ~60% (npm run bench, catch-up scenario).
+        Math.min(this.#credit, settings.fetchMaxLimit),
         Math.min(settings.fetchDefaultMaxBytes, settings.wsHighWaterBytes),
       );
     } catch (err) {
