@@ -2,7 +2,8 @@
  * A real browser: Debian's headless Chromium (driven by playwright-core, no browser
  * download) loads a page served by this test, which subscribes with the browser's own
  * WebSocket exactly as the README shows. Records produced over REST must reach the page.
- * If /usr/bin/chromium is missing this fails loudly (.ci/run installs it), it never skips.
+ * The browser is CHROMIUM_PATH, else /usr/bin/chromium; if it is missing this fails loudly
+ * (.ci/run installs it), it never skips.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,7 +12,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startGateway } from '../helpers/gateway.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -35,11 +36,14 @@ const PAGE = `<!doctype html>
 
 async function launch(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does: apt-get install -y chromium)`);
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium package (.ci/run does: apt-get install -y chromium), or set CHROMIUM_PATH`,
+    );
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    // --disable-dev-shm-usage: containers often give /dev/shm only 64 MB, where Chromium's renderer crashes.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
   });
   onTestFinished(() => browser.close());
   return browser;

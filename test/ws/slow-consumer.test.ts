@@ -94,8 +94,9 @@ describe('slow consumer', () => {
     );
     // Buffering the stream for the socket retains ~110 MB here (measured with pausing disabled);
     // pausing keeps it to a few MB. RSS also counts the heap the REST producer's request
-    // bodies grew and SQLite's cache (~110 MB here with pausing, ~200 MB without), so its
-    // bound is only a loose sanity check against something pathological.
+    // bodies grew and SQLite's cache (~110 MB here with pausing, ~200 MB without), and how much
+    // of freed memory goes back to the OS depends on the allocator, so its bound is only a loose
+    // sanity check against something pathological: retained memory is what this test asserts.
     expect(peak).toBeLessThan(64 * MB);
     expect(peakRss).toBeLessThan(300 * MB);
 
