@@ -1,6 +1,7 @@
 /**
  * The README tells the truth: its curl walk-through runs, in order, with the system curl
- * against a real gateway and answers what it shows; its problem-details examples are what
+ * against a real gateway and answers what it shows; its consumer-group walk-through (curl
+ * and jq in one shell) does what each step says; its problem-details examples are what
  * the server answers; its API table lists every operation in openapi.yaml; and its
  * configuration table is what src/config.ts generates.
  */
@@ -11,7 +12,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readmeWithConfigTable } from '../src/tools/gen-config-docs.js';
-import { startGateway } from './helpers/gateway.js';
+import { startGateway, tempDir } from './helpers/gateway.js';
 import { REPO_ROOT } from './helpers/process.js';
 import { until } from './helpers/until.js';
 
@@ -127,6 +128,73 @@ describe('README', () => {
     expect(produced.body).toEqual(JSON.parse(badPartition!.body));
   });
 
+  it('consumer-group walk-through: runs as one shell session (curl + jq) and each step does what it says', async () => {
+    for (const tool of ['curl', 'jq']) {
+      await run(tool, ['--version']).catch(() => {
+        throw new Error(`the README's consumer-group walk-through needs ${tool}: install it (.ci/run does)`);
+      });
+    }
+    const { port } = await startGateway();
+    const [script, ...others] = fencedBlocks(section('Consumer groups')).filter((b) => b.lang === 'sh');
+    expect(script, 'a sh block in "## Consumer groups"').toBeDefined();
+    expect(others).toEqual([]);
+    const steps = await runSession(shellCommands(script!.body), port);
+    const step = (pattern: RegExp): SessionStep => {
+      const found = steps.filter((s) => pattern.test(s.command));
+      expect(found.map((s) => s.command), `one walk-through command matching ${pattern}`).toHaveLength(1);
+      return found[0]!;
+    };
+    for (const s of steps) {
+      expect(s.exitCode, `${s.command}\n${s.stderr}`).toBe(0);
+      if (s.status !== undefined) expect(s.status, `${s.command}\n${s.stdout}`).toBeLessThan(300);
+    }
+
+    expect(step(/POST \$G\/v1\/topics -H/).status).toBe(201);
+    const produced = JSON.parse(step(/\/v1\/topics\/invoices\/records/).stdout);
+    expect(produced.records).toHaveLength(2);
+
+    const joined = JSON.parse(step(/\/members -H/).stdout);
+    expect(joined).toMatchObject({ memberId: expect.any(String), memberEpoch: 1, heartbeatIntervalMs: 3000 });
+    expect(joined.assignment).toEqual(
+      expect.arrayContaining([
+        { topic: 'invoices', partition: 0 },
+        { topic: 'invoices', partition: 1 },
+      ]),
+    );
+    const heartbeat = JSON.parse(step(/\/heartbeat /).stdout);
+    expect(heartbeat).toMatchObject({ memberEpoch: joined.memberEpoch });
+    expect(heartbeat.assignment).toHaveLength(2);
+
+    // The poll returns the two produced records, and nextOffsets points past them.
+    const polled = JSON.parse(step(/\/records\?/).stdout);
+    expect(polled.records.map((r: { value: unknown }) => r.value)).toEqual(
+      expect.arrayContaining([{ total: 1 }, { total: 2 }]),
+    );
+    expect(polled.records).toHaveLength(2);
+    const expectedNext = [0, 1].map((partition) => ({
+      topic: 'invoices',
+      partition,
+      offset: Math.max(-1, ...produced.records.filter((r: Position) => r.partition === partition).map((r: Position) => r.offset)) + 1,
+    }));
+    expect(polled.nextOffsets).toEqual(expect.arrayContaining(expectedNext));
+    expect(polled.nextOffsets).toHaveLength(2);
+
+    // The commit stores exactly the poll's nextOffsets, and the lag is then 0.
+    const committed = JSON.parse(step(/\/offsets -H/).stdout);
+    expect(committed.offsets.map(({ topic, partition, offset }: Position & { topic: string }) => ({ topic, partition, offset }))).toEqual(
+      expect.arrayContaining(expectedNext),
+    );
+    const group = JSON.parse(step(/^curl -s \$G\/v1\/groups\/billing$/).stdout);
+    expect(group.members).toHaveLength(1);
+    const lag = JSON.parse(step(/^curl -s \$G\/v1\/groups\/billing\/offsets(\s|$)/).stdout);
+    expect(lag.totalLag, 'lag after the commit').toBe(0);
+    expect(JSON.parse(step(/^curl -s \$G\/v1\/groups(\s|$)/).stdout).groups.map((g: { group: string }) => g.group)).toContain('billing');
+    expect(step(/-X DELETE \$G\/v1\/groups\/billing\/members\//).status).toBe(204);
+    const reset = JSON.parse(step(/\/offsets\/reset/).stdout);
+    expect(reset.offsets.map((o: { committedOffset: number }) => o.committedOffset)).toEqual([0, 0]);
+    expect(step(/-X DELETE \$G\/v1\/groups\/billing$/).status).toBe(204);
+  });
+
   it('API table lists every operation in openapi.yaml', () => {
     const document = parse(fs.readFileSync(path.join(REPO_ROOT, 'openapi.yaml'), 'utf8')) as {
       paths: Record<string, Record<string, unknown>>;
@@ -147,3 +215,58 @@ describe('README', () => {
     expect(readmeWithConfigTable(README) === README, 'README configuration table is stale').toBe(true);
   });
 });
+
+/** A shell block's commands: comments and blank lines dropped, `\` continuations joined. */
+function shellCommands(block: string): string[] {
+  const commands: string[] = [];
+  let pending = '';
+  for (const line of block.split('\n')) {
+    if (!pending && (line.trim() === '' || line.trimStart().startsWith('#'))) continue;
+    if (line.endsWith('\\')) {
+      pending += line.slice(0, -1);
+      continue;
+    }
+    commands.push((pending + line).trim());
+    pending = '';
+  }
+  expect(pending, 'a command continued past the end of the block').toBe('');
+  return commands;
+}
+
+interface Position {
+  partition: number;
+  offset: number;
+}
+
+interface SessionStep {
+  command: string;
+  exitCode: number;
+  /** The HTTP status of the command's curl, if it ran one. */
+  status?: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `commands` in order in ONE bash session (so variables such as $M carry over, as in a
+ * terminal), in a fresh temp directory (files such as member.json land there), with
+ * localhost:8080 pointed at `port`. curl also reports each status on stderr, leaving stdout
+ * as the reader sees it.
+ */
+async function runSession(commands: string[], port: number): Promise<SessionStep[]> {
+  const cwd = tempDir('logway-readme-');
+  const lines = [
+    'set -o pipefail',
+    `curl() { command curl -S -w '%{stderr}\\nHTTP %{http_code}\\n' "$@"; }`,
+    ...commands.map(
+      (command, i) => `{ ${command.replaceAll('localhost:8080', `127.0.0.1:${port}`)}\n} >.step${i}.out 2>.step${i}.err; echo $? >.step${i}.rc`,
+    ),
+  ];
+  await run('bash', ['-c', lines.join('\n')], { cwd, timeout: 60_000 });
+  return commands.map((command, i) => {
+    const read = (ext: string) => fs.readFileSync(path.join(cwd, `.step${i}.${ext}`), 'utf8');
+    const stderr = read('err');
+    const status = /^HTTP (\d{3})$/m.exec(stderr)?.[1];
+    return { command, exitCode: Number(read('rc')), status: status ? Number(status) : undefined, stdout: read('out'), stderr };
+  });
+}
