@@ -52,7 +52,7 @@ import { assign, compareTopicPartition, tpKey, type TopicPartition } from './ass
 import type { Clock } from './clock.js';
 import { checkTopicName, type Log } from './log.js';
 import type { Notifier } from './notifier.js';
-import { recordBytes, recordsToJson } from './record-codec.js';
+import { recordBytes, recordsJsonItems } from './record-codec.js';
 
 export type { TopicPartition } from './assignor.js';
 
@@ -494,7 +494,7 @@ export class GroupCoordinator {
   async #readOnce(rt: Runtime, memberId: string, options: PollOptions): Promise<PollResult> {
     const m = this.#requireMember(rt, memberId);
     const granted = clone(m.granted);
-    const parts: string[] = [];
+    let items = '';
     let count = 0;
     let bytes = 0;
     const read = new Map<string, number>();
@@ -519,7 +519,8 @@ export class GroupCoordinator {
       if (!this.#member(rt.state, memberId)?.granted.some((g) => g.topic === tp.topic && g.partition === tp.partition)) continue;
       count += records.length;
       for (const r of records) bytes += recordBytes(r); // UTF-8, as the store and fetch count
-      parts.push(recordsToJson(tp.topic, tp.partition, records).slice(1, -1));
+      // Appended, not joined at the end: each partition's text is added to the rope once, never copied.
+      items += (items ? ',' : '') + recordsJsonItems(tp.topic, tp.partition, records);
       const next = records[records.length - 1]!.offset + 1;
       read.set(tpKey(tp), next);
       this.advance(rt.name, memberId, tp.topic, tp.partition, next);
@@ -529,7 +530,7 @@ export class GroupCoordinator {
     return {
       memberEpoch: now?.memberEpoch ?? m.memberEpoch,
       assignment: clone(now?.granted ?? []),
-      recordsJson: '[' + parts.join(',') + ']',
+      recordsJson: '[' + items + ']',
       recordCount: count,
       nextOffsets: granted
         .filter((tp) => still.has(tpKey(tp)) && read.has(tpKey(tp)))

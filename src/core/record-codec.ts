@@ -86,19 +86,27 @@ export function keyBytes(key: string | Uint8Array): Uint8Array {
  * text of values and headers in without parsing them: one pass, no intermediate objects.
  */
 export function recordsToJson(topic: string, partition: number, records: readonly StoredRecord[]): string {
-  if (records.length === 0) return '[]';
+  return '[' + recordsJsonItems(topic, partition, records) + ']';
+}
+
+/**
+ * The elements of recordsToJson's array without the brackets ('' for no records), for callers
+ * that join several partitions into one array: cutting the brackets off with slice() would copy
+ * the whole text.
+ */
+export function recordsJsonItems(topic: string, partition: number, records: readonly StoredRecord[]): string {
   const prefix = `{"topic":${JSON.stringify(topic)},"partition":${partition},"offset":`;
   // One template per record appended to one string: about 20% cheaper per record than
   // building each record in steps and joining (0.70-0.93 vs 0.91-1.15 us per 200-byte
   // record, including the UTF-8 encoding of the frame; measured).
-  let json = '[';
+  let json = '';
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     json +=
       `${i === 0 ? '' : ','}${prefix}${r.offset},"timestamp":${r.timestamp},"key":${keyJson(r.key)},` +
       `"value":${valueJson(r.value)},"headers":${r.headers ?? '{}'}}`;
   }
-  return json + ']';
+  return json;
 }
 
 function keyJson(key: StoredRecord['key']): string {
