@@ -25,4 +25,33 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Transports depend on core and src/api, never on each other: gateway.ts composes them.
+    files: ['src/ws/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/http/**', '../http', './http'], message: 'src/ws may import core and src/api, not src/http' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/http/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/ws/**', '../ws', './ws'], message: 'src/http may import core and src/api, not src/ws' }] },
+      ],
+    },
+  },
+  {
+    // Shared by both transports, so it knows neither.
+    files: ['src/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/http/**', '**/ws/**', '../http', '../ws'], message: 'src/api is shared by the transports and imports neither' }] },
+      ],
+    },
+  },
 );

@@ -1,7 +1,7 @@
 /**
  * One error type for the whole gateway, with a closed set of codes.
  * Clients branch on `code`, never on message text. No HTTP status lives here:
- * transports map codes to their own vocabulary (http/problem.ts, ws close codes).
+ * transports map codes to their own vocabulary (api/problem-codes.ts: HTTP statuses, from which the ws close codes derive).
  */
 export const ErrorCode = {
   /** Input failed validation; `details.errors` lists the fields. */

@@ -15,6 +15,7 @@ import { createApp, type App } from './http/app.js';
 import type { LogStore } from './storage/log-store.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SocketHub } from './ws/hub.js';
+import { websocketRoutes } from './ws/routes.js';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -60,7 +61,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     store,
     shutdown: shutdown.signal,
     onUnexpectedError,
-    sockets,
+    // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
+    routes: [websocketRoutes(sockets)],
   });
 
   let server: ServerType | undefined;

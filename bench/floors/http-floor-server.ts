@@ -6,7 +6,7 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ProduceRecordSchema } from '../../src/http/schemas.js';
+import { ProduceRecordSchema } from '../../src/api/schemas.js';
 
 const ProduceRequestSchema = z.strictObject({ records: z.array(ProduceRecordSchema).min(1) });
 

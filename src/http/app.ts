@@ -12,11 +12,10 @@ import { bodyLimit } from './body-limit.js';
 import { healthRoutes } from './health.js';
 import { openApiDocument, toYaml } from './openapi.js';
 import { groupRoutes } from './groups.js';
-import { errorHandler, problemResponse } from './problem.js';
+import { errorHandler } from './problem.js';
 import { recordRoutes } from './records.js';
 import { topicRoutes } from './topics.js';
-import type { SocketHub } from '../ws/hub.js';
-import { websocketRoutes } from '../ws/routes.js';
+import { problemResponse } from '../api/problem-details.js';
 
 export interface AppDeps {
   config: Config;
@@ -26,8 +25,12 @@ export interface AppDeps {
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
   onUnexpectedError: (err: unknown) => void;
-  /** WebSocket sessions; without it the upgrade endpoints are documented but not served. */
-  sockets?: SocketHub;
+  /**
+   * Routers of other transports served by this app and listed in its OpenAPI document
+   * (gateway.ts passes the WebSocket upgrade endpoints), so the REST app imports none of them.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  routes?: readonly OpenAPIHono<any, any, any>[];
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -72,7 +75,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps.store));
   app.route('/', topicRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
-  app.route('/', websocketRoutes(deps.sockets));
+  // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.
+  for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
 
   let yaml: string | undefined;

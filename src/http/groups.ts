@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { AutoOffsetReset, checkGroupName, ResetTarget, type GroupCoordinator } from '../core/groups.js';
 import { readOptions } from './read-options.js';
 import { jsonText, newRouter } from './router.js';
-import { Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from './schemas.js';
+import { Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from '../api/schemas.js';
 
 const GroupName = z
   .string()

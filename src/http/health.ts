@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { LogStore } from '../storage/log-store.js';
 import { newRouter } from './router.js';
-import { problem } from './schemas.js';
+import { problem } from '../api/schemas.js';
 
 const Status = z.object({ status: z.literal('ok') }).openapi('Health');
 

@@ -15,7 +15,7 @@ import {
   RecordSchema,
   Timestamp,
   TopicParam,
-} from './schemas.js';
+} from '../api/schemas.js';
 
 const ProduceRequestSchema = z
   .strictObject({ records: z.array(ProduceRecordSchema).min(1) })

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
 import type { Log, TopicDescription } from '../core/log.js';
-import { PartitionOffsetsSchema, problem, TopicName, TopicParam } from './schemas.js';
+import { PartitionOffsetsSchema, problem, TopicName, TopicParam } from '../api/schemas.js';
 
 const TopicConfigSchema = z
   .strictObject({

@@ -2,10 +2,10 @@
  * Close codes. RFC 6455 7.4.1 codes where one fits; for errors that end a socket's
  * subscription (e.g. the topic in its URL does not exist) 4000 + the HTTP status the
  * same GatewayError code has in REST (4404, 4400, 4416, 4409, 4401...), so one table
- * (http/problem.ts) defines both. The close reason always says why, in words.
+ * (api/problem-codes.ts) defines both. The close reason always says why, in words.
  */
 import type { GatewayError } from '../errors.js';
-import { statusOf } from '../http/problem.js';
+import { statusOf } from '../api/problem-codes.js';
 
 export const CloseCode = {
   /** The client closed, or the server ended a socket with nothing wrong. */

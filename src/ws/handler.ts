@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import type { WebSocketLike } from '@hono/node-server';
 import { checkTopicName } from '../core/log.js';
 import { invalid } from '../errors.js';
-import { validationError } from '../http/problem.js';
+import { validationError } from '../api/validation-error.js';
 import { CloseCode } from './close-codes.js';
 import type { SocketHub, SocketRequest } from './hub.js';
 import { MultiplexQuery, parseFrom, parsePartitions, TopicSocketQuery, type StartPosition } from './protocol.js';

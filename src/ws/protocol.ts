@@ -7,7 +7,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { checkGroupName } from '../core/groups.js';
-import { ProduceRecordSchema, RecordSchema, TopicName } from '../http/schemas.js';
+import { ProduceRecordSchema, RecordSchema, TopicName } from '../api/schemas.js';
 
 /** Wire values of `type`, written once (ARCHITECTURE.md convention 11). */
 export const MessageType = {

@@ -1,15 +1,15 @@
 /**
- * The upgrade endpoints, mounted by http/app.ts. WebSocket has no OpenAPI operation
- * type, so the handshakes are registered as GET paths answering 101, and the frame
- * shapes as named schemas (WsCommand, WsServerMessage and their parts).
+ * The upgrade endpoints, a router that gateway.ts mounts beside the REST resources
+ * (the REST app does not know this transport, nor this one the REST app). WebSocket has
+ * no OpenAPI operation type, so the handshakes are registered as GET paths answering 101,
+ * and the frame shapes as named schemas (WsCommand, WsServerMessage and their parts).
  */
 import { upgradeWebSocket } from '@hono/node-server';
-
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { problemResponse } from '../api/problem-details.js';
+import { problem, TopicParam } from '../api/schemas.js';
 import { ErrorCode, GatewayError } from '../errors.js';
-import { problemResponse } from '../http/problem.js';
-import { newRouter } from '../http/router.js';
-import { problem, TopicParam } from '../http/schemas.js';
 import { socketEvents, parseSocketRequest } from './handler.js';
 import type { SocketHub } from './hub.js';
 import { CommandSchema, MultiplexQuery, ServerMessageSchema, TopicSocketQuery } from './protocol.js';
@@ -37,7 +37,8 @@ function upgradeRequired(c: Context): Response {
 }
 
 export function websocketRoutes(hub: SocketHub | undefined) {
-  const router = newRouter();
+  // No validation hook: nothing here is an `openapi()` route; handshakes are parsed in handler.ts.
+  const router = new OpenAPIHono();
   router.openAPIRegistry.register('WsCommand', CommandSchema);
   router.openAPIRegistry.register('WsServerMessage', ServerMessageSchema);
   router.openAPIRegistry.registerPath({

@@ -25,7 +25,7 @@ import type { Log } from '../core/log.js';
 import type { AppendedRecords, TopicChange } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
-import { validationError } from '../http/problem.js';
+import { validationError } from '../api/validation-error.js';
 import type { PartitionOffsets, StoredRecord } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import { GroupMember, type MemberStreams } from './group-member.js';

@@ -1,6 +1,7 @@
 /**
- * zod schemas shared by several resources. The same schemas validate requests
- * and generate openapi.yaml, so the document cannot drift from the code.
+ * zod schemas shared by several resources and by both transports (REST and WebSocket).
+ * The same schemas validate requests and generate openapi.yaml, so the document cannot
+ * drift from the code.
  */
 import { z } from '@hono/zod-openapi';
 import { ErrorCode } from '../errors.js';
