@@ -4,6 +4,7 @@
  * the poll's nextOffsets, then heartbeat with the partitions still held.
  */
 import { describe, expect, test } from 'vitest';
+import type { Clock } from '../../src/core/clock.js';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
 import { expectProblem, rawRequest } from '../helpers/problem.js';
 
@@ -14,8 +15,25 @@ interface TP {
 const key = (tp: TP) => `${tp.topic}/${tp.partition}`;
 const keys = (list: TP[]) => list.map(key).sort();
 
-/** Small sessions, checked often, so that expiry tests take a fraction of a second. */
-const FAST_GROUPS = { groupMinSessionTimeoutMs: 100, groupSessionCheckIntervalMs: 20 };
+/** Small sessions may be asked for. Expiry tests run on a ManualClock and expire sessions explicitly. */
+const SMALL_SESSIONS = { groupMinSessionTimeoutMs: 100 };
+
+/**
+ * Time moves only when a test says so: a GC or CI pause can never expel a member,
+ * and an expiry happens exactly when the test calls expireSessions().
+ */
+class ManualClock implements Clock {
+  t = 1_700_000_000_000;
+  now() {
+    return this.t;
+  }
+}
+
+async function startWithClock() {
+  const clock = new ManualClock();
+  const g = await startGateway(SMALL_SESSIONS, { clock });
+  return { g, clock };
+}
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
 async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -207,7 +225,7 @@ describe('consumer groups over REST', () => {
   });
 
   test('a member that stops heartbeating is expelled; the new owner resumes at its last commit (at-least-once)', async () => {
-    const g = await startGateway(FAST_GROUPS);
+    const { g, clock } = await startWithClock();
     await g.json('POST', '/v1/topics', { name: 'jobs', partitions: 4 });
     const produced = new Set<string>();
     const seen: Seen = new Map();
@@ -216,7 +234,7 @@ describe('consumer groups over REST', () => {
     const a = new Consumer(g, 'crash', 'a', seen);
     const b = new Consumer(g, 'crash', 'b', seen);
     expect((await a.join(join)).heartbeatIntervalMs).toBeLessThanOrEqual(500 / 3);
-    await b.join(join);
+    await b.join({ ...join, sessionTimeoutMs: 60_000 });
     await settle(g, 'crash', [a, b]);
     await produce(g, 'jobs', 40, produced);
 
@@ -228,8 +246,11 @@ describe('consumer groups over REST', () => {
     const aPartitions = keys(a.assignment);
     const committedOffsets = (await g.json('GET', '/v1/groups/crash/offsets')).body.offsets;
 
-    // B keeps heartbeating; after A's session times out, B gets A's partitions.
-    await until('A expelled and B owning everything', async () => {
+    // A's session times out (B's is longer); B's next heartbeats get A's partitions.
+    expect(await g.gateway.groups.expireSessions()).toEqual([]);
+    clock.t += 501;
+    expect(await g.gateway.groups.expireSessions()).toEqual([a.memberId]);
+    await until('B owning everything', async () => {
       await b.heartbeat();
       return b.assignment.length === 4;
     });
@@ -255,7 +276,7 @@ describe('consumer groups over REST', () => {
   });
 
   test('fencing: an expelled member, a stale epoch or a foreign partition gets 409 and the committed offset stays', async () => {
-    const g = await startGateway(FAST_GROUPS);
+    const { g, clock } = await startWithClock();
     await g.json('POST', '/v1/topics', { name: 'f', partitions: 2 });
     await g.json('POST', '/v1/topics/f/records', { records: Array.from({ length: 10 }, (_, i) => ({ value: i, partition: i % 2 })) });
     const join = { topics: ['f'], autoOffsetReset: 'earliest', sessionTimeoutMs: 500 };
@@ -281,12 +302,10 @@ describe('consumer groups over REST', () => {
       'GROUP_NOT_EMPTY',
     );
 
-    // B goes silent and is expelled; its commits and heartbeats are fenced from then on.
-    await until('B expelled', async () => {
-      await a.heartbeat();
-      const d = (await g.json('GET', '/v1/groups/fence')).body;
-      return d.members.length === 1;
-    });
+    // B goes silent and is expelled (A's session is longer); its commits and heartbeats are fenced from then on.
+    clock.t += 501;
+    expect(await g.gateway.groups.expireSessions()).toEqual([b.memberId]);
+    expect((await g.json('GET', '/v1/groups/fence')).body.members).toHaveLength(1);
     expectProblem(await commit(b, b.epoch, theirs, 5), 409, 'FENCED_MEMBER', /expelled/);
     expectProblem(
       await g.json('POST', `/v1/groups/fence/members/${b.memberId}/heartbeat`, { memberEpoch: b.epoch, ownedPartitions: [] }),
@@ -500,16 +519,25 @@ describe('consumer groups over REST', () => {
   });
 
   test('a long poll is answered by a new record, and a poll keeps a member alive', async () => {
-    const g = await startGateway(FAST_GROUPS);
+    const { g, clock } = await startWithClock();
     await g.json('POST', '/v1/topics', { name: 'lp', partitions: 1 });
     const a = new Consumer(g, 'lp', 'a', new Map());
     await a.join({ topics: ['lp'], sessionTimeoutMs: 200 });
+    const expiresAt = async () => (await g.json('GET', '/v1/groups/lp')).body.members[0]?.sessionExpiresAt;
+    // The poll's start is a sign of life: it moves the deadline, which tells the test the poll is in flight.
+    clock.t += 100;
+    const waiting = a.poll(20_000);
+    await until('the poll in flight', async () => (await expiresAt()) === clock.t + 200);
     // A poll waiting longer than the session does not get its member expelled.
-    const waiting = a.poll(600);
-    await new Promise((r) => setTimeout(r, 400));
+    clock.t += 1_000;
+    expect(await g.gateway.groups.expireSessions()).toEqual([]);
     await produce(g, 'lp', 1, new Set());
     const polled = await waiting;
     expect(polled.records.map((r) => r.offset)).toEqual([0]);
-    expect((await g.json('GET', '/v1/groups/lp')).body.members).toHaveLength(1);
+    // Its end is a sign of life too; a full session later without one, the member is expelled.
+    expect(await expiresAt()).toBe(clock.t + 200);
+    expect(await g.gateway.groups.expireSessions()).toEqual([]);
+    clock.t += 201;
+    expect(await g.gateway.groups.expireSessions()).toEqual([a.memberId]);
   });
 });
