@@ -47,7 +47,14 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
   child.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // A server dying mid-scenario would otherwise show only as a timeout: say why at once.
+      if (!stopping) process.stderr.write(`[bench] ${options.script} exited unexpectedly (${signal ?? code})\n${stderr}\n`);
+      resolve(code);
+    }),
+  );
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${options.script} did not start in time\n${stderr}`)), options.startTimeoutMs ?? 30_000);
@@ -82,6 +89,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
     rss,
     async stop() {
       rss.stop();
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
