@@ -55,7 +55,7 @@ export const ConfigSchema = z.object({
     ),
   maxConnections: int(1)
     .default(20_000)
-    .describe('Most concurrent TCP connections, HTTP and WebSocket together; further ones are refused at accept.'),
+    .describe('Most concurrent TCP connections, HTTP and WebSocket together; one past it is closed as soon as it is accepted.'),
 
   autoCreateTopics: bool.default(false).describe('Create a topic on first produce instead of answering 404.'),
   defaultPartitions: int(1, 10_000)

@@ -88,7 +88,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         });
         s.once('error', reject);
         // Bounds every per-connection buffer (long-polls, sockets, request bodies) by a setting.
-        if ('maxConnections' in s) s.maxConnections = config.maxConnections;
+        // (Every ServerType is a net.Server. Not `'maxConnections' in s`: node leaves the field unset, so that was false.)
+        s.maxConnections = config.maxConnections;
         server = s;
       });
     },

@@ -1,0 +1,48 @@
+/**
+ * maxConnections bounds the gateway's open TCP connections (and with them every
+ * per-connection buffer): one over the limit is closed as soon as it is accepted, and
+ * a slot frees when a connection closes.
+ */
+import http from 'node:http';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startGateway } from '../helpers/gateway.js';
+import { until } from '../helpers/until.js';
+
+/** GET /healthz on a connection of `agent`'s (undefined agent: a fresh connection); the status, or the error code. */
+function healthz(url: string, agent: http.Agent | false): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = http.get(`${url}/healthz`, { agent }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode!));
+    });
+    req.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}
+
+/** An agent holding one keep-alive connection, open until the test ends. */
+function keepAliveAgent(): http.Agent {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  onTestFinished(() => agent.destroy());
+  return agent;
+}
+
+describe('maxConnections', () => {
+  it('closes a connection over the limit at once, and accepts again when one closes', async () => {
+    const { url } = await startGateway({ maxConnections: 2 });
+    const first = keepAliveAgent();
+    const second = keepAliveAgent();
+    // Answered, so the server holds both connections (kept alive by the agents).
+    expect(await healthz(url, first)).toBe(200);
+    expect(await healthz(url, second)).toBe(200);
+
+    const refused = await healthz(url, false);
+    expect(refused, 'a third connection while two are open').not.toBe(200);
+    expect(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'socket hang up']).toContain(refused);
+    // The open connections still work.
+    expect(await healthz(url, first)).toBe(200);
+
+    // Once the server has seen one close, a new connection is served.
+    first.destroy();
+    await until('a new connection to be served after one closed', async () => (await healthz(url, false)) === 200);
+  });
+});
