@@ -377,6 +377,59 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         expect(await store.read('t', 0, 0, { maxRecords: 10, maxBytes: 34 })).toHaveLength(2);
       });
 
+      it('keeps to maxBytes over records of mixed sizes, up to megabytes, from any offset', async () => {
+        const { store, harness } = await fresh();
+        await store.createTopic('t', 1, {});
+        // Small records around a few large ones, so a read crosses from small to large and back.
+        const sizes = [...Array(150).fill(40), 300_000, 20, 1_048_576, ...Array(100).fill(1_000), 250_000, ...Array(200).fill(12)];
+        const value = (n: number) => '"' + 'v'.repeat(n - 2) + '"';
+        await store.append([{ topic: 't', records: sizes.map((n) => rec(0, value(n))) }]);
+        const expected = (from: number, maxRecords: number, maxBytes: number) => {
+          const offsets: number[] = [];
+          let bytes = 0;
+          for (let o = from; o < sizes.length && offsets.length < maxRecords; o++) {
+            bytes += sizes[o]!;
+            if (bytes > maxBytes && offsets.length > 0) break;
+            offsets.push(o);
+          }
+          return offsets;
+        };
+        const check = async (s: LogStore, from: number, maxRecords: number, maxBytes: number) => {
+          const got = await s.read('t', 0, from, { maxRecords, maxBytes });
+          expect(got.map((r) => r.offset)).toEqual(expected(from, maxRecords, maxBytes));
+          for (const r of got) expect(r.value).toBe(value(sizes[r.offset]!));
+        };
+        for (const [from, maxRecords, maxBytes] of [
+          [0, 10_000, 1_048_576],
+          [0, 10_000, 6_000],
+          [100, 10_000, 1_000_000],
+          [150, 10_000, 1],
+          [152, 10_000, 1_048_575],
+          [152, 2, 4_000_000],
+          [153, 10_000, 50_000],
+          [153, 10_000, 400_000],
+          [200, 60, 64_000],
+          [0, 600, Number.MAX_SAFE_INTEGER],
+        ] as const) {
+          await check(store, from, maxRecords, maxBytes);
+        }
+        await fc.assert(
+          fc.asyncProperty(
+            fc.integer({ min: 0, max: sizes.length }),
+            fc.integer({ min: 1, max: 700 }),
+            fc.integer({ min: 1, max: 3_000_000 }),
+            (from, maxRecords, maxBytes) => check(store, from, maxRecords, maxBytes),
+          ),
+          { numRuns: 60 },
+        );
+        // The same after reopening.
+        await store.close();
+        const reopened = await harness.open();
+        onTestFinished(() => reopened.close());
+        await check(reopened, 0, 10_000, 1_048_576);
+        await check(reopened, 140, 10_000, 2_000_000);
+      });
+
       it('answers an unknown topic with TOPIC_NOT_FOUND', async () => {
         const { store } = await fresh();
         await expectCode(store.read('missing', 0, 0, BIG), ErrorCode.TOPIC_NOT_FOUND);

@@ -48,4 +48,40 @@ describe('sqlite store specifics', () => {
       db.close();
     }
   });
+
+  it('a read over large records loads about its byte budget, not every row up to its limit (also after an upgrade from schema 1)', async () => {
+    const dataDir = tempDir();
+    const MiB = 1024 * 1024;
+    const count = 48;
+    const first = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+    await first.createTopic('t', 1, {});
+    const records = Array.from({ length: count }, (_, i) => ({
+      partition: 0,
+      timestamp: 1,
+      key: null,
+      value: new Uint8Array(MiB).fill(i),
+      headers: null,
+    }));
+    await first.append([{ topic: 't', records }]);
+    await first.close();
+
+    // The database as schema 1 left it: no per-partition record size. The upgrade computes it.
+    const raw = new Database(path.join(dataDir, DATABASE_FILE));
+    raw.exec('ALTER TABLE partitions DROP COLUMN max_record_bytes');
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+    onTestFinished(() => store.close());
+    // Binary values come back as Buffers, counted in arrayBuffers: reading all 48 rows to keep one is 48 MiB.
+    const before = process.memoryUsage().arrayBuffers;
+    const got = await store.read('t', 0, 0, { maxRecords: 10_000, maxBytes: MiB });
+    const loaded = process.memoryUsage().arrayBuffers - before;
+    expect(got.map((r) => r.offset)).toEqual([0]);
+    expect(loaded).toBeLessThan(8 * MiB);
+
+    const more = await store.read('t', 0, 10, { maxRecords: 10_000, maxBytes: 3 * MiB });
+    expect(more.map((r) => r.offset)).toEqual([10, 11, 12]);
+    expect(Buffer.from(more[2]!.value as Uint8Array).every((b) => b === 12)).toBe(true);
+  });
 });

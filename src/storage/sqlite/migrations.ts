@@ -59,4 +59,14 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (group_name, topic, partition)
   ) WITHOUT ROWID;
   `,
+  // The largest record (key + value + headers, in bytes) ever appended to each partition, so a
+  // read can take as many rows at once as fit its byte budget even if each were that large.
+  // octet_length reads a value's size from the row header without loading the value.
+  `
+  ALTER TABLE partitions ADD COLUMN max_record_bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE partitions SET max_record_bytes = coalesce((
+    SELECT max(coalesce(octet_length(key), 0) + octet_length(value) + coalesce(octet_length(headers), 0))
+    FROM records WHERE records.topic_id = partitions.topic_id AND records.partition = partitions.partition
+  ), 0);
+  `,
 ];

@@ -40,6 +40,8 @@ interface TopicState {
   meta: TopicMeta;
   /** Indexed by partition. Mutated only after a commit. */
   bounds: PartitionOffsets[];
+  /** Indexed by partition: the largest record ever appended to it, in bytes (key + value + headers). */
+  largest: number[];
 }
 
 export const DATABASE_FILE = 'logway.db';
@@ -51,6 +53,11 @@ export function openSqliteStore(options: SqliteStoreOptions): LogStore {
 /** Columns of one records row, and rows per multi-row INSERT (64 x 7 parameters, far below SQLite's limit). */
 const RECORD_COLUMNS = 7;
 const INSERT_CHUNK_ROWS = 64;
+/**
+ * Below this many rows a read steps through rows one at a time instead of taking a chunk:
+ * stepping costs ~25% more per small row (measured), but many tiny chunks cost more still.
+ */
+const MIN_CHUNK_ROWS = 64;
 
 class SqliteStore implements LogStore {
   readonly #db: Database.Database;
@@ -80,7 +87,9 @@ class SqliteStore implements LogStore {
       insertPartition: db.prepare(
         'INSERT INTO partitions (topic_id, partition, log_start_offset, high_watermark) VALUES (?, ?, 0, 0)',
       ),
-      setHighWatermark: db.prepare('UPDATE partitions SET high_watermark = ? WHERE topic_id = ? AND partition = ?'),
+      setHighWatermark: db.prepare(
+        'UPDATE partitions SET high_watermark = ?, max_record_bytes = ? WHERE topic_id = ? AND partition = ?',
+      ),
       setLogStart: db.prepare('UPDATE partitions SET log_start_offset = ? WHERE topic_id = ? AND partition = ?'),
       deletePartitions: db.prepare('DELETE FROM partitions WHERE topic_id = ?'),
       readRecords: db
@@ -135,23 +144,22 @@ class SqliteStore implements LogStore {
     }[];
     const bounds = this.#db
       .prepare(
-        'SELECT topic_id AS topicId, partition, log_start_offset AS logStartOffset, high_watermark AS highWatermark FROM partitions ORDER BY topic_id, partition',
+        'SELECT topic_id AS topicId, partition, log_start_offset AS logStartOffset, high_watermark AS highWatermark, max_record_bytes AS largest FROM partitions ORDER BY topic_id, partition',
       )
-      .all() as { topicId: number; partition: number; logStartOffset: number; highWatermark: number }[];
+      .all() as { topicId: number; partition: number; logStartOffset: number; highWatermark: number; largest: number }[];
     for (const t of topics) {
       this.#topics.set(t.name, {
         id: t.id,
         meta: { name: t.name, partitions: t.partitions, config: JSON.parse(t.config) as TopicConfig, createdAt: t.createdAt },
         bounds: [],
+        largest: [],
       });
     }
     const byId = new Map([...this.#topics.values()].map((t) => [t.id, t]));
     for (const b of bounds) {
-      byId.get(b.topicId)?.bounds.push({
-        partition: b.partition,
-        logStartOffset: b.logStartOffset,
-        highWatermark: b.highWatermark,
-      });
+      const topic = byId.get(b.topicId);
+      topic?.bounds.push({ partition: b.partition, logStartOffset: b.logStartOffset, highWatermark: b.highWatermark });
+      topic?.largest.push(b.largest);
     }
   }
 
@@ -179,7 +187,7 @@ class SqliteStore implements LogStore {
     }).immediate();
     const meta: TopicMeta = { name, partitions, config: { ...config }, createdAt };
     const bounds = Array.from({ length: partitions }, (_, partition) => ({ partition, logStartOffset: 0, highWatermark: 0 }));
-    this.#topics.set(name, { id, meta, bounds });
+    this.#topics.set(name, { id, meta, bounds, largest: new Array<number>(partitions).fill(0) });
     return cloneMeta(meta);
   }
 
@@ -212,6 +220,7 @@ class SqliteStore implements LogStore {
     }).immediate();
     for (let p = topic.meta.partitions; p < partitions; p++) {
       topic.bounds.push({ partition: p, logStartOffset: 0, highWatermark: 0 });
+      topic.largest.push(0);
     }
     topic.meta = { ...topic.meta, partitions, config };
     return cloneMeta(topic.meta);
@@ -232,8 +241,8 @@ class SqliteStore implements LogStore {
 
   async append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
     const db = this.#open();
-    // High watermarks as this transaction moves them; applied to the cache after commit.
-    const moved = new Map<PartitionOffsets, { topicId: number; hw: number }>();
+    // High watermarks (and largest records) as this transaction moves them; applied to the cache after commit.
+    const moved = new Map<PartitionOffsets, { topic: TopicState; hw: number; largest: number }>();
     const s = this.#stmt;
     // Record rows of the whole batch, inserted a chunk at a time (see #insertRows).
     const rows: unknown[] = [];
@@ -268,8 +277,10 @@ class SqliteStore implements LogStore {
           const r = request.records[i]!;
           const bounds = topic.bounds[r.partition]!;
           let move = moved.get(bounds);
-          if (!move) moved.set(bounds, (move = { topicId: topic.id, hw: bounds.highWatermark }));
+          if (!move) moved.set(bounds, (move = { topic, hw: bounds.highWatermark, largest: topic.largest[r.partition]! }));
           const offset = move.hw++;
+          const bytes = byteLength(r.key) + byteLength(r.value) + byteLength(r.headers);
+          if (bytes > move.largest) move.largest = bytes;
           rows.push(topic.id, r.partition, offset, r.timestamp, r.key, r.value, r.headers);
           if (rows.length === INSERT_CHUNK_ROWS * RECORD_COLUMNS) this.#insertRows(rows);
           positions[i] = { partition: r.partition, offset, timestamp: r.timestamp };
@@ -278,10 +289,13 @@ class SqliteStore implements LogStore {
         out.push({ status: 'appended', positions });
       }
       if (rows.length > 0) this.#insertRows(rows);
-      for (const [bounds, move] of moved) s.setHighWatermark.run(move.hw, move.topicId, bounds.partition);
+      for (const [bounds, move] of moved) s.setHighWatermark.run(move.hw, move.largest, move.topic.id, bounds.partition);
       return out;
     }).immediate();
-    for (const [bounds, move] of moved) bounds.highWatermark = move.hw;
+    for (const [bounds, move] of moved) {
+      bounds.highWatermark = move.hw;
+      move.topic.largest[bounds.partition] = move.largest;
+    }
     return outcomes;
   }
 
@@ -304,24 +318,41 @@ class SqliteStore implements LogStore {
     rows.length = 0;
   }
 
+  /**
+   * Never loads much more than the byte budget (a limit of 10,000 over 1 MiB records must not
+   * load 10 GB to return one): rows are taken in chunks no larger than what fits the remaining
+   * budget if every row were the partition's largest record, and one row at a time when that
+   * is only a few rows. For small records that is one chunk, as fast as reading all at once.
+   */
   async read(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<StoredRecord[]> {
     this.#open();
     const t = this.#topic(topic);
     if (partition < 0 || partition >= t.bounds.length) return [];
-    const rows = this.#stmt.readRecords.all(t.id, partition, fromOffset, limits.maxRecords) as [
-      number,
-      number,
-      string | Buffer | null,
-      string | Buffer,
-      string | null,
-    ][];
+    const largest = Math.max(t.largest[partition]!, 1);
     const out: StoredRecord[] = [];
     let bytes = 0;
-    for (const [offset, timestamp, key, value, headers] of rows) {
-      // In UTF-8 bytes, as recordBytes counts them: `.length` of a string counts UTF-16 units.
-      bytes += byteLength(key) + byteLength(value) + byteLength(headers);
-      if (bytes > limits.maxBytes && out.length > 0) break;
-      out.push({ offset, timestamp, key, value, headers });
+    let next = fromOffset;
+    while (out.length < limits.maxRecords) {
+      const wanted = limits.maxRecords - out.length;
+      // Rows that fit what is left of the budget (plus the one that passes it) even at the largest size.
+      const safe = Math.floor((limits.maxBytes - bytes) / largest) + 1;
+      const chunk = safe >= wanted ? wanted : safe >= MIN_CHUNK_ROWS ? safe : 0;
+      const rows = (
+        chunk > 0
+          ? this.#stmt.readRecords.all(t.id, partition, next, chunk)
+          : this.#stmt.readRecords.iterate(t.id, partition, next, wanted)
+      ) as Iterable<RecordRow>;
+      let seen = 0;
+      for (const [offset, timestamp, key, value, headers] of rows) {
+        seen++;
+        // In UTF-8 bytes, as recordBytes counts them: `.length` of a string counts UTF-16 units.
+        bytes += byteLength(key) + byteLength(value) + byteLength(headers);
+        // Leaving the loop ends an iterate() early: the rest of the range is never loaded.
+        if (bytes > limits.maxBytes && out.length > 0) return out;
+        out.push({ offset, timestamp, key, value, headers });
+      }
+      if (chunk === 0 || seen < chunk) break; // stepped to the end, or the partition has no more
+      next = out[out.length - 1]!.offset + 1;
     }
     return out;
   }
@@ -425,7 +456,9 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function byteLength(v: string | Buffer | null): number {
+type RecordRow = [offset: number, timestamp: number, key: string | Buffer | null, value: string | Buffer, headers: string | null];
+
+function byteLength(v: string | Uint8Array | null): number {
   return v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 }
 
