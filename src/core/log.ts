@@ -279,7 +279,11 @@ export class Log {
     let bounds = await this.partitionOffsets(topic, partition);
     checkOffsetInRange(topic, partition, offset, bounds);
     if (offset === bounds.highWatermark && options.waitMs > 0) {
-      await this.#notifier.waitForAppend(topic, partition, options.waitMs, options.signals);
+      await this.#notifier.waitForAppend(topic, partition, {
+        highWatermark: bounds.highWatermark,
+        timeoutMs: options.waitMs,
+        signals: options.signals,
+      });
       bounds = await this.partitionOffsets(topic, partition);
     }
     const from = Math.max(offset, bounds.logStartOffset);

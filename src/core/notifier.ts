@@ -16,6 +16,13 @@ export interface AppendedRecords {
   highWatermark: number;
 }
 
+export interface WaitForAppend {
+  /** The partition's high watermark as the caller last read it: wait for it to pass. */
+  highWatermark: number;
+  timeoutMs: number;
+  signals?: readonly AbortSignal[];
+}
+
 export type AppendListener = (batch: AppendedRecords) => void;
 /** A topic was created, deleted, or given more partitions (`partitions`: its count now). */
 export interface TopicChange {
@@ -30,6 +37,8 @@ const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`
 export class Notifier {
   readonly #byPartition = new Map<string, Set<AppendListener>>();
   readonly #topicListeners = new Set<TopicListener>();
+  /** Per topic, each partition's high watermark as last published: one number per partition appended to. */
+  readonly #published = new Map<string, number[]>();
   readonly #onListenerError: (err: unknown) => void;
 
   /**
@@ -60,12 +69,16 @@ export class Notifier {
   }
 
   publish(batch: AppendedRecords): void {
+    let published = this.#published.get(batch.topic);
+    if (!published) this.#published.set(batch.topic, (published = []));
+    if (!(published[batch.partition]! >= batch.highWatermark)) published[batch.partition] = batch.highWatermark;
     const set = this.#byPartition.get(keyOf(batch.topic, batch.partition));
     if (!set) return;
     for (const listener of [...set]) this.#call(listener, batch);
   }
 
   publishTopicChange(event: Parameters<TopicListener>[0]): void {
+    if (event.kind === 'deleted') this.#published.delete(event.topic);
     for (const listener of [...this.#topicListeners]) this.#call(listener, event);
   }
 
@@ -78,12 +91,20 @@ export class Notifier {
   }
 
   /**
-   * Resolves true as soon as the partition gets a record, or false after `timeoutMs`,
-   * when the topic is deleted, or when one of `signals` aborts (a client that went away,
-   * the gateway shutting down). Every listener is removed when it resolves.
+   * Resolves true as soon as the partition's high watermark passes `highWatermark` (the one
+   * the caller read from the store), or false after `timeoutMs`, when the topic is deleted,
+   * or when one of `signals` aborts (a client that went away, the gateway shutting down).
+   * Every listener is removed when it resolves.
+   *
+   * An append published between the caller's read of the store and this call resolves it at
+   * once: the caller's await of the store gives other requests' commits (or, with a networked
+   * store, another node's appends) the chance to land first, and a listener registered after
+   * their publish would otherwise wait for the next record.
    */
-  waitForAppend(topic: string, partition: number, timeoutMs: number, signals: readonly AbortSignal[] = []): Promise<boolean> {
+  waitForAppend(topic: string, partition: number, wait: WaitForAppend): Promise<boolean> {
+    const { highWatermark, timeoutMs, signals = [] } = wait;
     return new Promise((resolve) => {
+      if ((this.#published.get(topic)?.[partition] ?? -1) > highWatermark) return resolve(true);
       if (anyAborted(signals) || timeoutMs <= 0) return resolve(false);
       const done = (result: boolean) => {
         clearTimeout(timer);
@@ -93,7 +114,9 @@ export class Notifier {
         resolve(result);
       };
       const timer = setTimeout(() => done(false), timeoutMs);
-      const offAppend = this.onAppend(topic, partition, () => done(true));
+      const offAppend = this.onAppend(topic, partition, (batch) => {
+        if (batch.highWatermark > highWatermark) done(true);
+      });
       const offTopic = this.onTopicChange((e) => {
         if (e.topic === topic && e.kind === 'deleted') done(false);
       });

@@ -60,9 +60,11 @@ describe('Notifier', () => {
   });
 
   describe('waitForAppend', () => {
+    const wait = (timeoutMs: number, signals: AbortSignal[] = [], highWatermark = 0) => ({ highWatermark, timeoutMs, signals });
+
     it('resolves true on an append to the partition and cleans up', async () => {
       const n = new Notifier();
-      const p = n.waitForAppend('t', 0, 60_000);
+      const p = n.waitForAppend('t', 0, wait(60_000));
       n.publish(batch('t', 1));
       n.publish(batch('t', 0));
       expect(await p).toBe(true);
@@ -71,20 +73,20 @@ describe('Notifier', () => {
 
     it('resolves false when the time is up, when the topic is deleted, or when aborted', async () => {
       const n = new Notifier();
-      expect(await n.waitForAppend('t', 0, 20)).toBe(false);
-      expect(await n.waitForAppend('t', 0, 0)).toBe(false);
+      expect(await n.waitForAppend('t', 0, wait(20))).toBe(false);
+      expect(await n.waitForAppend('t', 0, wait(0))).toBe(false);
 
-      const deleted = n.waitForAppend('t', 0, 60_000);
+      const deleted = n.waitForAppend('t', 0, wait(60_000));
       n.publishTopicChange({ topic: 'other', kind: 'deleted', partitions: 0 });
       n.publishTopicChange({ topic: 't', kind: 'partitions-added', partitions: 3 });
       n.publishTopicChange({ topic: 't', kind: 'deleted', partitions: 0 });
       expect(await deleted).toBe(false);
 
       const ac = new AbortController();
-      const aborted = n.waitForAppend('t', 0, 60_000, [ac.signal]);
+      const aborted = n.waitForAppend('t', 0, wait(60_000, [ac.signal]));
       ac.abort();
       expect(await aborted).toBe(false);
-      expect(await n.waitForAppend('t', 0, 60_000, [ac.signal])).toBe(false);
+      expect(await n.waitForAppend('t', 0, wait(60_000, [ac.signal]))).toBe(false);
       expect(n.listenerCount).toBe(0);
     });
 
@@ -98,18 +100,39 @@ describe('Notifier', () => {
       shutdown.signal.addEventListener = (...args: Parameters<typeof add>) => (listeners.add(args[1]), add(...args));
       shutdown.signal.removeEventListener = (...args: Parameters<typeof remove>) => (listeners.delete(args[1]), remove(...args));
 
-      const appended = n.waitForAppend('t', 0, 60_000, [request.signal, shutdown.signal]);
+      const appended = n.waitForAppend('t', 0, wait(60_000, [request.signal, shutdown.signal]));
       expect(listeners.size).toBe(1);
       n.publish(batch('t', 0));
       expect(await appended).toBe(true);
       expect(listeners.size).toBe(0);
 
-      const gone = n.waitForAppend('t', 0, 60_000, [request.signal, shutdown.signal]);
+      const gone = n.waitForAppend('t', 0, wait(60_000, [request.signal, shutdown.signal], 1));
       request.abort();
       expect(await gone).toBe(false);
       expect(listeners.size).toBe(0);
       expect(shutdown.signal.aborted).toBe(false);
       expect(n.listenerCount).toBe(0);
+    });
+
+    it('resolves at once for an append published before the call that the caller had not seen', async () => {
+      const n = new Notifier();
+      n.publish(batch('t', 0, 4)); // high watermark 5
+      expect(await n.waitForAppend('t', 0, wait(60_000, [], 4))).toBe(true);
+      expect(n.listenerCount).toBe(0);
+
+      // Already seen (or a stale publish behind what the caller read): it waits for the next one.
+      const seen = n.waitForAppend('t', 0, wait(60_000, [], 5));
+      n.publish(batch('t', 0, 3));
+      expect(n.listenerCount).toBe(2);
+      n.publish(batch('t', 0, 5));
+      expect(await seen).toBe(true);
+
+      // A deleted topic starts over.
+      n.publishTopicChange({ topic: 't', kind: 'deleted', partitions: 0 });
+      const recreated = n.waitForAppend('t', 0, wait(60_000, [], 0));
+      expect(n.listenerCount).toBe(2);
+      n.publish(batch('t', 0, 0));
+      expect(await recreated).toBe(true);
     });
   });
 });
