@@ -1,0 +1,404 @@
+/**
+ * The group coordinator: the registry of groups, their lifecycle (load, session expiry, topic
+ * changes), and membership (join, heartbeat, leave). Reading and offsets are delegated to
+ * GroupReader and GroupOffsetBook. The public API and its contract are described in core/groups.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, GatewayError, invalid, type FieldError } from '../../errors.js';
+import type { CommittedOffset, LogStore } from '../../storage/log-store.js';
+import { tpKey } from '../assignor.js';
+import type { Clock } from '../clock.js';
+import { checkTopicName, type Log } from '../log.js';
+import type { Notifier } from '../notifier.js';
+import { checkGroup, staleEpoch } from './checks.js';
+import { Group } from './group.js';
+import { checkCommitRequest, GroupOffsetBook } from './offsets.js';
+import { GroupReader } from './reading.js';
+import {
+  clone,
+  dedupe,
+  emptyState,
+  grantDraft,
+  parseState,
+  rebalanceDraft,
+  sameList,
+  sameSet,
+  stateName,
+  type GroupState,
+  type MemberState,
+} from './state.js';
+import {
+  AutoOffsetReset,
+  type CommitRequest,
+  type GroupDescription,
+  type GroupOffsets,
+  type GroupSettings,
+  type GroupSummary,
+  type HeartbeatRequest,
+  type JoinRequest,
+  type MemberListener,
+  type Membership,
+  type PollOptions,
+  type PollResult,
+  type ResetRequest,
+} from './types.js';
+
+export class GroupCoordinator {
+  readonly #store: LogStore;
+  readonly #log: Log;
+  readonly #notifier: Notifier;
+  readonly #clock: Clock;
+  readonly #settings: GroupSettings;
+  readonly #reader: GroupReader;
+  readonly #offsets: GroupOffsetBook;
+  readonly #groups = new Map<string, Group>();
+  #timer: NodeJS.Timeout | undefined;
+  #offTopicChange: (() => void) | undefined;
+  #expiring: Promise<unknown> | undefined;
+
+  constructor(deps: { store: LogStore; log: Log; notifier: Notifier; clock: Clock; settings: GroupSettings }) {
+    this.#store = deps.store;
+    this.#log = deps.log;
+    this.#notifier = deps.notifier;
+    this.#clock = deps.clock;
+    this.#settings = deps.settings;
+    this.#reader = new GroupReader(deps);
+    this.#offsets = new GroupOffsetBook(deps);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async start(): Promise<void> {
+    const now = this.#clock.now();
+    for (const stored of await this.#store.listGroups()) {
+      const g = this.#newGroup(stored.group, parseState(stored.state));
+      g.saved = stored.state !== null && stored.state !== undefined;
+      for (const c of await this.#store.committedOffsets(stored.group)) g.committed.set(tpKey(c), c);
+      // Deadlines are not stored: everyone gets a fresh full session (see the durability note in core/groups.ts).
+      for (const m of g.state.members) g.deadlines.set(m.memberId, now + m.sessionTimeoutMs);
+      // Topics may have changed while the gateway was down; sticky and deterministic, so usually a no-op.
+      if (g.state.members.length) await g.exclusive(() => this.#rebalance(g));
+    }
+    this.#offTopicChange = this.#notifier.onTopicChange((event) => {
+      for (const g of this.#groups.values()) {
+        if (event.kind === 'deleted') {
+          for (const [key, c] of g.committed) if (c.topic === event.topic) g.committed.delete(key);
+        }
+        if (g.state.members.some((m) => m.topics.includes(event.topic))) {
+          void g.exclusive(() => this.#rebalance(g)).catch(() => undefined);
+        }
+      }
+    });
+    this.#timer = setInterval(() => {
+      this.#expiring ??= this.expireSessions()
+        .catch(() => undefined)
+        .finally(() => (this.#expiring = undefined));
+    }, this.#settings.groupSessionCheckIntervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#offTopicChange?.();
+    await this.#expiring;
+    await Promise.all([...this.#groups.values()].map((g) => g.idle()));
+  }
+
+  /** Expels every member past its session deadline (the timer calls this; public for tests). Returns their ids. */
+  async expireSessions(): Promise<string[]> {
+    const now = this.#clock.now();
+    const expelled: string[] = [];
+    for (const g of [...this.#groups.values()]) {
+      const late = g.state.members.filter((m) => (g.deadlines.get(m.memberId) ?? 0) < now && !(g.polling.get(m.memberId) ?? 0));
+      if (!late.length) continue;
+      await g.exclusive(async () => {
+        const t = this.#clock.now();
+        const still = late.filter((m) => g.member(m.memberId) && (g.deadlines.get(m.memberId) ?? 0) < t);
+        if (!still.length) return;
+        await this.#removeMembers(g, still.map((m) => m.memberId), 'its session timed out');
+        expelled.push(...still.map((m) => m.memberId));
+      });
+    }
+    return expelled;
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  async join(group: string, request: JoinRequest): Promise<Membership> {
+    checkGroup(group);
+    const { topics, sessionTimeoutMs, autoOffsetReset } = this.#checkJoin(request);
+    for (const t of topics) await this.#log.topicOffsets(t); // TOPIC_NOT_FOUND names the topic
+
+    const g = this.#groups.get(group) ?? this.#newGroup(group, emptyState());
+    const result = await this.#exclusiveOnNew(g, async () => {
+      if (g.deleted) return undefined;
+      if (g.state.members.length >= this.#settings.groupMaxMembers) {
+        throw new GatewayError(
+          ErrorCode.GROUP_FULL,
+          `group '${group}' has the maximum of ${this.#settings.groupMaxMembers} members (setting groupMaxMembers)`,
+          { group, maxMembers: this.#settings.groupMaxMembers },
+        );
+      }
+      const memberId = randomUUID();
+      const now = this.#clock.now();
+      const counts = await this.#partitionCounts(g.state, topics);
+      await g.mutate((draft) => {
+        draft.members.push({
+          memberId,
+          topics,
+          sessionTimeoutMs,
+          autoOffsetReset,
+          joinedAt: now,
+          memberEpoch: 1,
+          previousEpoch: 0,
+          target: [],
+          granted: [],
+          revoking: [],
+          delivered: [],
+        });
+        rebalanceDraft(draft, counts);
+        const m = draft.members.find((x) => x.memberId === memberId)!;
+        grantDraft(draft, m);
+        m.delivered = m.granted;
+      });
+      g.deadlines.set(memberId, now + sessionTimeoutMs);
+      const m = g.member(memberId)!;
+      return { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) };
+    });
+    return result ?? this.join(group, request);
+  }
+
+  async heartbeat(group: string, memberId: string, request: HeartbeatRequest): Promise<Membership> {
+    const g = this.#requireGroup(group);
+    const owned = dedupe(request.ownedPartitions);
+    return g.exclusive(async () => {
+      const m = g.requireMember(memberId);
+      if (request.memberEpoch !== m.memberEpoch) {
+        // A heartbeat whose answer was lost names the previous epoch; accept it if it claims nothing it may not hold.
+        const held = new Set([...m.granted, ...m.revoking].map(tpKey));
+        const lostAnswer = request.memberEpoch === m.previousEpoch && owned.every((tp) => held.has(tpKey(tp)));
+        if (!lostAnswer) throw staleEpoch(group, memberId, request.memberEpoch, m.memberEpoch);
+      }
+      g.touch(memberId);
+      // The common case, a settled member: nothing to release, grant or tell, so no copy of the state and no write.
+      const settled = !m.revoking.length && m.granted.length === m.target.length && sameList(m.granted, m.delivered);
+      if (settled) {
+        return { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) };
+      }
+      const ownedKeys = new Set(owned.map(tpKey));
+      await g.mutate((draft) => {
+        const d = draft.members.find((x) => x.memberId === memberId)!;
+        // Revoked partitions it no longer lists are released: from now on they may go to their new owner.
+        d.revoking = d.revoking.filter((tp) => ownedKeys.has(tpKey(tp)));
+        grantDraft(draft, d);
+        if (!sameSet(d.granted, d.delivered)) {
+          d.previousEpoch = d.memberEpoch;
+          d.memberEpoch++;
+          d.delivered = d.granted;
+        }
+      });
+      const after = g.member(memberId)!;
+      return {
+        memberId,
+        memberEpoch: after.memberEpoch,
+        assignment: clone(after.granted),
+        heartbeatIntervalMs: this.#heartbeatMs(after),
+      };
+    });
+  }
+
+  touch(group: string, memberId: string): boolean {
+    const g = this.#groups.get(group);
+    if (!g || !g.member(memberId)) return false;
+    g.touch(memberId);
+    return true;
+  }
+
+  async leave(group: string, memberId: string): Promise<void> {
+    const g = this.#requireGroup(group);
+    await g.exclusive(async () => {
+      g.requireMember(memberId);
+      await this.#removeMembers(g, [memberId], 'it left the group');
+    });
+  }
+
+  onMemberChange(group: string, memberId: string, listener: MemberListener): () => void {
+    const g = this.#requireGroup(group);
+    g.requireMember(memberId);
+    return g.listen(memberId, listener);
+  }
+
+  // ---------------------------------------------------------------- reading (reading.ts)
+
+  position(group: string, memberId: string, topic: string, partition: number): Promise<number> {
+    return this.#reader.position(this.#requireGroup(group), memberId, topic, partition);
+  }
+
+  advance(group: string, memberId: string, topic: string, partition: number, nextOffset: number): void {
+    const g = this.#groups.get(group);
+    if (g) this.#reader.advance(g, memberId, topic, partition, nextOffset);
+  }
+
+  poll(group: string, memberId: string, options: PollOptions): Promise<PollResult> {
+    return this.#reader.poll(this.#requireGroup(group), memberId, options);
+  }
+
+  // ---------------------------------------------------------------- offsets (offsets.ts)
+
+  async commit(group: string, request: CommitRequest): Promise<CommittedOffset[]> {
+    checkGroup(group);
+    checkCommitRequest(request);
+    // A member commits to its existing group; an administrator's commit may create one.
+    const g = request.memberId !== undefined ? this.#requireGroup(group) : (this.#groups.get(group) ?? this.#newGroup(group, emptyState()));
+    const result = await this.#exclusiveOnNew(g, async () => (g.deleted ? undefined : this.#offsets.commit(g, request)));
+    return result ?? this.commit(group, request);
+  }
+
+  async offsets(group: string): Promise<GroupOffsets> {
+    return this.#offsets.lag(this.#requireGroup(group));
+  }
+
+  async resetOffsets(group: string, request: ResetRequest): Promise<GroupOffsets> {
+    const g = this.#requireGroup(group);
+    return g.exclusive(() => this.#offsets.reset(g, request));
+  }
+
+  async deleteGroup(group: string): Promise<void> {
+    const g = this.#requireGroup(group);
+    await g.exclusive(async () => {
+      g.requireEmpty('be deleted');
+      await this.#store.deleteGroup(group);
+      g.deleted = true;
+      this.#groups.delete(group);
+    });
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /** Groups held in memory, including any not (yet) stored: a failed request must leave none behind. */
+  get loadedGroups(): number {
+    return this.#groups.size;
+  }
+
+  list(): GroupSummary[] {
+    return [...this.#groups.values()]
+      .filter((g) => g.exists)
+      .map((g) => ({ group: g.name, state: stateName(g.state), groupEpoch: g.state.groupEpoch, members: g.state.members.length }))
+      .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  }
+
+  async describe(group: string): Promise<GroupDescription> {
+    const g = this.#requireGroup(group);
+    const lag = await this.#offsets.lag(g);
+    return {
+      ...lag,
+      state: stateName(g.state),
+      groupEpoch: g.state.groupEpoch,
+      members: g.state.members.map((m) => ({
+        memberId: m.memberId,
+        memberEpoch: m.memberEpoch,
+        topics: [...m.topics],
+        sessionTimeoutMs: m.sessionTimeoutMs,
+        autoOffsetReset: m.autoOffsetReset,
+        joinedAt: m.joinedAt,
+        sessionExpiresAt: g.deadlines.get(m.memberId) ?? 0,
+        assignment: clone(m.granted),
+        revoking: clone(m.revoking),
+        target: clone(m.target),
+      })),
+    };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #newGroup(name: string, state: GroupState): Group {
+    const g = new Group(name, state, { store: this.#store, clock: this.#clock });
+    this.#groups.set(name, g);
+    return g;
+  }
+
+  /**
+   * g.exclusive for the operations that may create a group (join, commit): if `fn` fails before anything is stored,
+   * the group made for it is dropped, so requests naming random groups cannot pile up groups in memory. An operation
+   * queued behind it sees `deleted` and starts over on a fresh group, as after deleteGroup.
+   */
+  #exclusiveOnNew<T>(g: Group, fn: () => Promise<T>): Promise<T> {
+    return g.exclusive(async () => {
+      try {
+        return await fn();
+      } finally {
+        if (!g.deleted && !g.exists) {
+          g.deleted = true;
+          if (this.#groups.get(g.name) === g) this.#groups.delete(g.name);
+        }
+      }
+    });
+  }
+
+  #requireGroup(group: string): Group {
+    checkGroup(group);
+    const g = this.#groups.get(group);
+    if (!g || !g.exists) throw new GatewayError(ErrorCode.GROUP_NOT_FOUND, `group '${group}' does not exist`, { group });
+    return g;
+  }
+
+  /** Validates a join request (every bad field named) and fills in the defaults. */
+  #checkJoin(request: JoinRequest): { topics: string[]; sessionTimeoutMs: number; autoOffsetReset: AutoOffsetReset } {
+    const errors: FieldError[] = [];
+    const topics = [...new Set(request.topics)];
+    if (!topics.length) errors.push({ path: 'topics', message: 'must name at least one topic' });
+    topics.forEach((t, i) => {
+      const reason = checkTopicName(t);
+      if (reason) errors.push({ path: `topics/${i}`, message: reason });
+    });
+    const { groupMinSessionTimeoutMs: min, groupMaxSessionTimeoutMs: max } = this.#settings;
+    const sessionTimeoutMs = request.sessionTimeoutMs ?? this.#settings.groupSessionTimeoutMs;
+    if (!Number.isInteger(sessionTimeoutMs) || sessionTimeoutMs < min || sessionTimeoutMs > max) {
+      errors.push({
+        path: 'sessionTimeoutMs',
+        message: `must be an integer from ${min} to ${max} (settings groupMinSessionTimeoutMs, groupMaxSessionTimeoutMs)`,
+      });
+    }
+    const autoOffsetReset = request.autoOffsetReset ?? AutoOffsetReset.latest;
+    if (!Object.values(AutoOffsetReset).includes(autoOffsetReset)) {
+      errors.push({ path: 'autoOffsetReset', message: 'must be earliest or latest' });
+    }
+    if (errors.length) throw invalid(errors[0]!.message, errors);
+    return { topics, sessionTimeoutMs, autoOffsetReset };
+  }
+
+  async #removeMembers(g: Group, memberIds: string[], reason: string): Promise<void> {
+    const gone = new Set(memberIds);
+    const counts = await this.#partitionCounts(g.state, []);
+    await g.mutate((draft) => {
+      draft.members = draft.members.filter((m) => !gone.has(m.memberId));
+      draft.fenced = [...draft.fenced.filter((id) => !gone.has(id)), ...memberIds].slice(-this.#settings.groupMaxMembers);
+      rebalanceDraft(draft, counts);
+    });
+    for (const id of memberIds) g.forget(id, reason);
+  }
+
+  /** Recomputes the target assignment (members or partition counts changed). Call inside g.exclusive(). */
+  async #rebalance(g: Group): Promise<void> {
+    const counts = await this.#partitionCounts(g.state, []);
+    await g.mutate((draft) => rebalanceDraft(draft, counts));
+  }
+
+  async #partitionCounts(state: GroupState, extra: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const topics = new Set([...extra, ...state.members.flatMap((m) => m.topics)]);
+    for (const t of topics) {
+      const bounds = await this.#log.topicOffsets(t).catch((err: unknown) => {
+        if (err instanceof GatewayError && err.code === ErrorCode.TOPIC_NOT_FOUND) return [];
+        throw err;
+      });
+      counts.set(t, bounds.length);
+    }
+    return counts;
+  }
+
+  /** The configured interval, but never so long that a member would miss its own session. */
+  #heartbeatMs(m: MemberState): number {
+    return Math.max(1, Math.min(this.#settings.groupHeartbeatIntervalMs, Math.floor(m.sessionTimeoutMs / 3)));
+  }
+}
