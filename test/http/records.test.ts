@@ -314,15 +314,16 @@ describe('fetch', () => {
     const pending = gw.fetchRecords('t', 0, 'offset=2&waitMs=30000').finally(() => (answered = true));
     await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
     const waiting = gw.gateway.log.notifier.listenerCount;
-    await gw.produceOk('t', [{ value: 'elsewhere', partition: 1 }]);
+    // More records than partition 0 holds: partition 1's high watermark passes the waiting offset.
+    await gw.produceOk('t', ['x', 'y', 'z'].map((value) => ({ value, partition: 1 })));
     // Still waiting after the other partition's produce was answered (and published).
     expect(gw.gateway.log.notifier.listenerCount).toBe(waiting);
     expect(answered, 'a record on partition 1 ended a wait on partition 0').toBe(false);
     // A record on its own partition then ends it, with that record only.
     await gw.produceOk('t', [{ value: 'here', partition: 0 }]);
+    expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
     const res = await pending;
     expect(res.body.records.map((r: any) => [r.partition, r.offset, r.value])).toEqual([[0, 2, 'here']]);
-    expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
   });
 
   it('long-poll: answers empty when waitMs ends without a record', async () => {
