@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--synchronous NORMAL] [--only a,b] [--profile]`
+ * `npm run bench [-- --quick] [--synchronous NORMAL] [--only a,b] [--profile] [--set key=value]...`
  *
  * Starts the real gateway as a child process per scenario (fresh temp data dir),
  * drives it over loopback from this process, and measures the floors that bound
