@@ -18,14 +18,15 @@ export interface ProblemDocument {
   [extension: string]: unknown;
 }
 
+/** Details extend the document; they never replace its standard members (a detail named `status` stays out). */
 export function toProblem(err: GatewayError): ProblemDocument {
   return {
+    ...err.details,
     type: problemType(err.code),
     title: titleOf[err.code],
     status: statusOf[err.code],
     detail: err.message,
     code: err.code,
-    ...err.details,
   };
 }
 

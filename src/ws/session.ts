@@ -596,7 +596,8 @@ export class Session {
       this.#deps.onUnexpectedError(err);
       e = new GatewayError(ErrorCode.INTERNAL, 'the gateway failed to handle this message; it has been logged');
     }
-    this.#send({ type: MessageType.error, id, code: e.code, message: e.message, ...e.details, ...extra });
+    // Details extend the frame; they never replace its type, id, code or message.
+    this.#send({ ...e.details, ...extra, type: MessageType.error, id, code: e.code, message: e.message });
   }
 
   #write(frame: string | Buffer, records: number): void {

@@ -8,6 +8,7 @@ import { loadConfig, type ConfigInput } from '../../src/config.js';
 import { systemClock } from '../../src/core/clock.js';
 import { Log } from '../../src/core/log.js';
 import { Notifier } from '../../src/core/notifier.js';
+import { ErrorCode, GatewayError } from '../../src/errors.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { SharedFrames } from '../../src/ws/records-frame.js';
 import { Session, type SocketSink } from '../../src/ws/session.js';
@@ -242,5 +243,22 @@ describe('Session', () => {
     const seenByTimer = await new Promise<number>((resolve) => setTimeout(() => resolve(sink.records().length), 0));
     expect(seenByTimer).toBeLessThan(20_000);
     await until(() => sink.records().length === 20_000, 'the whole backlog');
+  });
+
+  it('an error frame keeps its type, id, code and message when the error details carry members of the same names', async () => {
+    const { open } = await setup();
+    const sink = new ManualSink();
+    const session = open(sink);
+    const err = new GatewayError(ErrorCode.TOPIC_NOT_FOUND, "topic 'a' does not exist", {
+      topic: 'a',
+      type: 'records',
+      id: 'forged',
+      code: 'NOT_AN_ERROR',
+      message: 'fine',
+    });
+    session.sendError(err, 7);
+    expect(sink.messages()).toEqual([
+      { type: 'error', id: 7, code: 'TOPIC_NOT_FOUND', message: "topic 'a' does not exist", topic: 'a' },
+    ]);
   });
 });
