@@ -35,6 +35,8 @@ export const ErrorCode = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The gateway is shutting down or the store is closed. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** Back-pressure: too much is already waiting (e.g. maxPendingProduceBytes); retry after `retryAfterSeconds`. */
+  OVERLOADED: 'OVERLOADED',
   INTERNAL: 'INTERNAL',
 } as const;
 

@@ -27,6 +27,7 @@ export const statusOf: Record<ErrorCode, number> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   UNAUTHORIZED: 401,
   UNAVAILABLE: 503,
+  OVERLOADED: 503,
   INTERNAL: 500,
 };
 
@@ -52,6 +53,7 @@ export const titleOf: Record<ErrorCode, string> = {
   IDEMPOTENCY_KEY_REUSED: 'Idempotency-Key reused',
   UNAUTHORIZED: 'Unauthorized',
   UNAVAILABLE: 'Service unavailable',
+  OVERLOADED: 'Overloaded',
   INTERNAL: 'Internal server error',
 };
 

@@ -204,7 +204,7 @@ export class Log {
     const limit = this.#settings.maxPendingProduceBytes ?? Infinity;
     if (this.#pendingBytes > 0 && this.#pendingBytes + requestBytes > limit) {
       throw new GatewayError(
-        ErrorCode.UNAVAILABLE,
+        ErrorCode.OVERLOADED,
         `too many records are waiting to be written (over ${limit} bytes, setting maxPendingProduceBytes); retry shortly`,
         { retryAfterSeconds: 1 },
       );

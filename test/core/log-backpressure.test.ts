@@ -47,7 +47,7 @@ function logWithLimit(store: LogStore, maxPendingProduceBytes: number): Log {
 const record = (bytes: number) => decodeProduceRecord({ value: 'x'.repeat(bytes - 2) }); // JSON quotes count
 
 describe('produce back-pressure', () => {
-  test('a produce that would pass maxPendingProduceBytes is refused with UNAVAILABLE and appends nothing', async () => {
+  test('a produce that would pass maxPendingProduceBytes is refused with OVERLOADED and appends nothing', async () => {
     const { store, gated, open } = gatedStore();
     const log = logWithLimit(gated, 10_000);
     await log.createTopic('t', 1);
@@ -56,7 +56,7 @@ describe('produce back-pressure', () => {
     const first = log.produce('t', [record(6_000)]);
     const second = log.produce('t', [record(3_000)]);
     await expect(log.produce('t', [record(2_000)])).rejects.toMatchObject({
-      code: 'UNAVAILABLE',
+      code: 'OVERLOADED',
       details: { retryAfterSeconds: 1 },
     });
 
