@@ -120,16 +120,3 @@ function valueJson(value: StoredRecord['value']): string {
   if (typeof value === 'string') return value;
   return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}","valueEncoding":"base64"`;
 }
-
-/** The delivered record as an object (for callers that need one; transports use recordsToJson). */
-export interface DeliveredRecord {
-  topic: string;
-  partition: number;
-  offset: number;
-  timestamp: number;
-  key: string | null;
-  keyEncoding?: 'base64';
-  value: unknown;
-  valueEncoding?: 'base64';
-  headers: Record<string, string>;
-}

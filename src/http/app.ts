@@ -8,6 +8,7 @@ import type { GroupCoordinator } from '../core/groups.js';
 import type { Log } from '../core/log.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { LogStore } from '../storage/log-store.js';
+import { allowedMethods } from './allowed-methods.js';
 import { bodyLimit } from './body-limit.js';
 import { healthRoutes } from './health.js';
 import { openApiDocument, toYaml } from './openapi.js';
@@ -86,9 +87,21 @@ export function createApp(deps: AppDeps) {
     return c.body(yaml, 200, { 'content-type': 'application/yaml' });
   });
 
-  app.notFound((c) =>
-    problemResponse(new GatewayError(ErrorCode.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`)),
-  );
+  let allowed: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    // Routes are all registered by now; the table is built on the first miss.
+    allowed ??= allowedMethods(app.routes);
+    const allow = allowed(c.req.path);
+    if (allow.length > 0) {
+      return problemResponse(
+        new GatewayError(ErrorCode.METHOD_NOT_ALLOWED, `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow.join(', ')}`, {
+          allow,
+        }),
+        { allow: allow.join(', ') },
+      );
+    }
+    return problemResponse(new GatewayError(ErrorCode.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`));
+  });
   app.onError(errorHandler(deps.onUnexpectedError));
   return app;
 }
