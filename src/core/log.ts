@@ -252,12 +252,16 @@ export class Log {
       const outcome = outcomes[i]!;
       if (outcome.status !== 'appended') continue;
       const request = batch[i]!;
+      // Records to one partition usually come in runs (a key, an explicit partition): look the group up once per run.
+      let group: { topic: string; partition: number; records: StoredRecord[] } | undefined;
       for (let j = 0; j < request.records.length; j++) {
         const r = request.records[j]!;
         const pos = outcome.positions[j]!;
-        const key = `${pos.partition}\u0000${request.topic}`;
-        let group = appended.get(key);
-        if (!group) appended.set(key, (group = { topic: request.topic, partition: pos.partition, records: [] }));
+        if (group?.partition !== pos.partition) {
+          const key = `${pos.partition}\u0000${request.topic}`;
+          group = appended.get(key);
+          if (!group) appended.set(key, (group = { topic: request.topic, partition: pos.partition, records: [] }));
+        }
         group.records.push({ offset: pos.offset, timestamp: pos.timestamp, key: r.key, value: r.value, headers: r.headers });
       }
     }
