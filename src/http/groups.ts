@@ -5,6 +5,7 @@ import { AutoOffsetReset, checkGroupName, ResetTarget, type GroupCoordinator } f
 import { readOptions } from './read-options.js';
 import { jsonText, newRouter } from './router.js';
 import { Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from '../api/schemas.js';
+import { withFieldPrefix } from '../api/field-paths.js';
 
 const GroupName = z
   .string()
@@ -299,7 +300,7 @@ export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: 
     })
     .openapi(joinGroup, async (c) => {
       const { group } = c.req.valid('param');
-      const membership = await groups.join(group, c.req.valid('json'));
+      const membership = await withFieldPrefix('body', () => groups.join(group, c.req.valid('json')));
       return c.json(membership, 201, { location: `/v1/groups/${group}/members/${membership.memberId}` });
     })
     .openapi(heartbeat, async (c) => {
@@ -322,12 +323,13 @@ export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: 
     })
     .openapi(commitOffsets, async (c) => {
       const { group } = c.req.valid('param');
-      const offsets = await groups.commit(group, c.req.valid('json'));
+      const offsets = await withFieldPrefix('body', () => groups.commit(group, c.req.valid('json')));
       return c.json({ offsets }, 200);
     })
     .openapi(getOffsets, async (c) => c.json(await groups.offsets(c.req.valid('param').group), 200))
     .openapi(resetOffsets, async (c) => {
       const { group } = c.req.valid('param');
-      return c.json(await groups.resetOffsets(group, c.req.valid('json')), 200);
+      const offsets = await withFieldPrefix('body', () => groups.resetOffsets(group, c.req.valid('json')));
+      return c.json(offsets, 200);
     });
 }

@@ -4,6 +4,7 @@ import type { Log, ProduceResult } from '../core/log.js';
 import { decodeProduceRecord, recordsToJson } from '../core/record-codec.js';
 import type { Config } from '../config.js';
 import { invalid } from '../errors.js';
+import { withFieldPrefix } from '../api/field-paths.js';
 import { readOptions } from './read-options.js';
 import { newRouter, jsonText } from './router.js';
 import {
@@ -146,7 +147,7 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal) {
           { path: 'body/records', message: `at most ${config.maxRecordsPerRequest} records per request` },
         ]);
       }
-      const result = await log.produce(topic, records.map(decodeProduceRecord), { idempotencyKey });
+      const result = await withFieldPrefix('body', () => log.produce(topic, records.map(decodeProduceRecord), { idempotencyKey }));
       const headers: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
       return jsonText<never>(produceResponseJson(topic, result.positions), 200, headers);
     })

@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
 import type { Log, TopicDescription } from '../core/log.js';
 import { PartitionOffsetsSchema, problem, TopicName, TopicParam } from '../api/schemas.js';
+import { withFieldPrefix } from '../api/field-paths.js';
 
 const TopicConfigSchema = z
   .strictObject({
@@ -117,14 +118,15 @@ export function topicRoutes(log: Log) {
   return newRouter()
     .openapi(createTopic, async (c) => {
       const body = c.req.valid('json');
-      const topic = await log.createTopic(body.name, body.partitions, body.config ?? {});
+      const topic = await withFieldPrefix('body', () => log.createTopic(body.name, body.partitions, body.config ?? {}));
       return c.json(view(topic), 201, { location: `/v1/topics/${topic.name}` });
     })
     .openapi(listTopics, async (c) => c.json({ topics: (await log.listTopics()).map(view) }, 200))
     .openapi(getTopic, async (c) => c.json(view(await log.describeTopic(c.req.valid('param').topic)), 200))
     .openapi(updateTopic, async (c) => {
       const change = c.req.valid('json');
-      return c.json(view(await log.updateTopic(c.req.valid('param').topic, change)), 200);
+      const topic = await withFieldPrefix('body', () => log.updateTopic(c.req.valid('param').topic, change));
+      return c.json(view(topic), 200);
     })
     .openapi(deleteTopic, async (c) => {
       await log.deleteTopic(c.req.valid('param').topic);

@@ -26,6 +26,7 @@ import type { AppendedRecords, TopicChange } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
 import { validationError } from '../api/validation-error.js';
+import { withFieldPrefix } from '../api/field-paths.js';
 import type { PartitionOffsets, StoredRecord } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import { GroupMember, type MemberStreams } from './group-member.js';
@@ -321,9 +322,9 @@ export class Session {
         { path: 'message/records', message: `at most ${max} records per produce` },
       ]);
     }
-    const result = await this.#deps.log.produce(command.topic, command.records.map(decodeProduceRecord), {
-      idempotencyKey: command.idempotencyKey,
-    });
+    const result = await withFieldPrefix('message', () =>
+      this.#deps.log.produce(command.topic, command.records.map(decodeProduceRecord), { idempotencyKey: command.idempotencyKey }),
+    );
     this.#send({ type: MessageType.ack, id, topic: command.topic, records: result.positions });
   }
 

@@ -60,7 +60,7 @@ describe('multiplexed socket', () => {
     s.send({ type: 'dance', id: 9 });
     expect(await s.next('error', (m) => m.id === 9)).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ path: 'message/type' }] });
     s.send({ type: 'produce', id: 10, topic: 'a', records: [{ value: 1, partition: 5 }] });
-    expect(await s.next('error', (m) => m.id === 10)).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ path: 'records/0/partition' }] });
+    expect(await s.next('error', (m) => m.id === 10)).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ path: 'message/records/0/partition' }] });
     s.send({ type: 'commit', id: 11, offsets: [{ topic: 'a', partition: 0, offset: 0 }] });
     expect(await s.next('error', (m) => m.id === 11)).toMatchObject({ code: 'INVALID_REQUEST' });
     s.send({ type: 'unsubscribe', id: 12, topic: 'a' });
