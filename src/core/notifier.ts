@@ -104,7 +104,7 @@ export class Notifier {
   waitForAppend(topic: string, partition: number, wait: WaitForAppend): Promise<boolean> {
     const { highWatermark, timeoutMs, signals = [] } = wait;
     return new Promise((resolve) => {
-      if ((this.#published.get(topic)?.[partition] ?? -1) > highWatermark) return resolve(true);
+      if ((this.publishedHighWatermark(topic, partition) ?? -1) > highWatermark) return resolve(true);
       if (anyAborted(signals) || timeoutMs <= 0) return resolve(false);
       const done = (result: boolean) => {
         clearTimeout(timer);
@@ -122,6 +122,11 @@ export class Notifier {
       });
       const offAbort = onAnyAbort(signals, () => done(false));
     });
+  }
+
+  /** The partition's high watermark as last published by this process, if it has published one. */
+  publishedHighWatermark(topic: string, partition: number): number | undefined {
+    return this.#published.get(topic)?.[partition];
   }
 
   /** Listeners registered, for tests and metrics. */

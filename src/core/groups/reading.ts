@@ -48,7 +48,7 @@ export class GroupReader {
     try {
       let result = await this.#readOnce(g, memberId, options);
       if (result.recordCount === 0 && options.waitMs > 0 && g.member(memberId)) {
-        await this.#waitForRecords(g, memberId, result.assignment, options.waitMs, options.signals);
+        await this.#waitForRecords(g, memberId, result.nextOffsets, options.waitMs, options.signals);
         if (g.member(memberId)) result = await this.#readOnce(g, memberId, options);
       }
       return result;
@@ -121,9 +121,21 @@ export class GroupReader {
     return pos;
   }
 
-  #waitForRecords(g: Group, memberId: string, partitions: TopicPartition[], waitMs: number, signals: readonly AbortSignal[] = []): Promise<void> {
+  /**
+   * Waits until one of the member's partitions passes the position it was just read to. An append
+   * published between that read and this call answers at once (the read awaited the store, so other
+   * commits could land meanwhile), as in Notifier.waitForAppend.
+   */
+  #waitForRecords(
+    g: Group,
+    memberId: string,
+    positions: { topic: string; partition: number; offset: number }[],
+    waitMs: number,
+    signals: readonly AbortSignal[] = [],
+  ): Promise<void> {
     return new Promise((resolve) => {
       if (anyAborted(signals)) return resolve();
+      if (positions.some((p) => (this.#notifier.publishedHighWatermark(p.topic, p.partition) ?? -1) > p.offset)) return resolve();
       const offs: (() => void)[] = [];
       const done = () => {
         clearTimeout(timer);
@@ -131,7 +143,7 @@ export class GroupReader {
         resolve();
       };
       const timer = setTimeout(done, waitMs);
-      for (const tp of partitions) offs.push(this.#notifier.onAppend(tp.topic, tp.partition, done));
+      for (const tp of positions) offs.push(this.#notifier.onAppend(tp.topic, tp.partition, done));
       // A grant or a revocation answers the poll early, so the member learns it promptly.
       offs.push(g.listen(memberId, done));
       offs.push(onAnyAbort(signals, done));
