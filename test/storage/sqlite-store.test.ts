@@ -49,6 +49,35 @@ describe('sqlite store specifics', () => {
     }
   });
 
+  it('an upgrade from schema 2 indexes existing records by time, so offsets by time stay exact', async () => {
+    const dataDir = tempDir();
+    const first = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+    await first.createTopic('t', 2, {});
+    // 2,500 records with out-of-order timestamps on partition 0: several 1000-offset spans.
+    const timestamps = Array.from({ length: 2_500 }, (_, i) => (i * 7919) % 5_000);
+    const rec = (partition: number, timestamp: number) => ({ partition, timestamp, key: null, value: '1', headers: null });
+    await first.append([{ topic: 't', records: timestamps.map((ts) => rec(0, ts)) }]);
+    await first.append([{ topic: 't', records: [rec(1, 10), rec(1, 5)] }]);
+    await first.close();
+
+    const raw = new Database(path.join(dataDir, DATABASE_FILE));
+    raw.exec('DROP TABLE time_index');
+    raw.pragma('user_version = 2');
+    raw.close();
+
+    const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+    onTestFinished(() => store.close());
+    for (const t of [0, 1, 2_500, 4_998, 4_999, 5_000]) {
+      const expected = timestamps.findIndex((ts) => ts >= t);
+      expect(await store.offsetForTimestamp('t', 0, t)).toBe(expected === -1 ? null : expected);
+    }
+    expect(await store.offsetForTimestamp('t', 1, 6)).toBe(0);
+    expect(await store.offsetForTimestamp('t', 1, 11)).toBeNull();
+    // New appends extend the rebuilt index.
+    await store.append([{ topic: 't', records: [rec(0, 9_000)] }]);
+    expect(await store.offsetForTimestamp('t', 0, 6_000)).toBe(2_500);
+  });
+
   it('a read over large records loads about its byte budget, not every row up to its limit (also after an upgrade from schema 1)', async () => {
     const dataDir = tempDir();
     const MiB = 1024 * 1024;
@@ -67,7 +96,8 @@ describe('sqlite store specifics', () => {
 
     // The database as schema 1 left it: no per-partition record size. The upgrade computes it.
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
-    raw.exec('ALTER TABLE partitions DROP COLUMN max_record_bytes');
+    raw.exec('DROP TABLE time_index'); // schema 3
+    raw.exec('ALTER TABLE partitions DROP COLUMN max_record_bytes'); // schema 2
     raw.pragma('user_version = 1');
     raw.close();
 

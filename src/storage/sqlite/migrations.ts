@@ -69,4 +69,25 @@ export const migrations: readonly string[] = [
     FROM records WHERE records.topic_id = partitions.topic_id AND records.partition = partitions.partition
   ), 0);
   `,
+  // A sparse time index, as Kafka keeps one per segment: one row per partition per commit with
+  // the largest timestamp appended so far. That running maximum only grows with the offset, so
+  // the first row whose maximum reaches a time T starts the span holding the first record at or
+  // after T, and offsetForTimestamp scans one commit's records instead of the whole partition.
+  // Existing records are indexed in spans of 1000 offsets.
+  `
+  CREATE TABLE time_index (
+    topic_id       INTEGER NOT NULL,
+    partition      INTEGER NOT NULL,
+    start_offset   INTEGER NOT NULL,
+    max_timestamp  INTEGER NOT NULL,
+    PRIMARY KEY (topic_id, partition, start_offset)
+  ) WITHOUT ROWID;
+  CREATE INDEX time_index_by_time ON time_index (topic_id, partition, max_timestamp);
+  INSERT INTO time_index (topic_id, partition, start_offset, max_timestamp)
+    SELECT topic_id, partition, min(offset), max(running)
+    FROM (SELECT topic_id, partition, offset,
+                 max(timestamp) OVER (PARTITION BY topic_id, partition ORDER BY offset) AS running
+          FROM records)
+    GROUP BY topic_id, partition, offset / 1000;
+  `,
 ];

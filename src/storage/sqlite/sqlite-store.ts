@@ -42,6 +42,8 @@ interface TopicState {
   bounds: PartitionOffsets[];
   /** Indexed by partition: the largest record ever appended to it, in bytes (key + value + headers). */
   largest: number[];
+  /** Indexed by partition: the largest timestamp ever appended to it (-1 when none), for the time index. */
+  maxTimestamp: number[];
 }
 
 export const DATABASE_FILE = 'logway.db';
@@ -101,11 +103,26 @@ class SqliteStore implements LogStore {
       deleteTopicRecords: db.prepare('DELETE FROM records WHERE topic_id = ?'),
       // Scans the partition in offset order and stops at the first match: exact for any
       // timestamps (client-set ones need not be monotonic), at the cost of a scan.
-      offsetForTimestamp: db
+      // The time index finds the span where the running maximum first reaches the time (see
+      // migrations.ts); records before it are all older, so the scan starts there.
+      timeIndexSpan: db
         .prepare(
-          'SELECT offset FROM records WHERE topic_id = ? AND partition = ? AND timestamp >= ? ORDER BY offset LIMIT 1',
+          'SELECT start_offset FROM time_index WHERE topic_id = ? AND partition = ? AND max_timestamp >= ? ORDER BY max_timestamp, start_offset LIMIT 1',
         )
         .pluck(),
+      offsetForTimestamp: db
+        .prepare(
+          'SELECT offset FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? AND timestamp >= ? ORDER BY offset LIMIT 1',
+        )
+        .pluck(),
+      insertTimeIndex: db.prepare(
+        'INSERT OR REPLACE INTO time_index (topic_id, partition, start_offset, max_timestamp) VALUES (?, ?, ?, ?)',
+      ),
+      deleteTimeIndexBefore: db.prepare(
+        `DELETE FROM time_index WHERE topic_id = @topic AND partition = @partition AND start_offset <
+           (SELECT max(start_offset) FROM time_index WHERE topic_id = @topic AND partition = @partition AND start_offset <= @offset)`,
+      ),
+      deleteTopicTimeIndex: db.prepare('DELETE FROM time_index WHERE topic_id = ?'),
       getIdempotencyKey: db.prepare(
         'SELECT fingerprint, positions, expires_at AS expiresAt FROM idempotency_keys WHERE topic_id = ? AND key = ?',
       ),
@@ -153,6 +170,7 @@ class SqliteStore implements LogStore {
         meta: { name: t.name, partitions: t.partitions, config: JSON.parse(t.config) as TopicConfig, createdAt: t.createdAt },
         bounds: [],
         largest: [],
+        maxTimestamp: [],
       });
     }
     const byId = new Map([...this.#topics.values()].map((t) => [t.id, t]));
@@ -160,6 +178,14 @@ class SqliteStore implements LogStore {
       const topic = byId.get(b.topicId);
       topic?.bounds.push({ partition: b.partition, logStartOffset: b.logStartOffset, highWatermark: b.highWatermark });
       topic?.largest.push(b.largest);
+      topic?.maxTimestamp.push(-1);
+    }
+    const maxima = this.#db
+      .prepare('SELECT topic_id AS topicId, partition, max(max_timestamp) AS maxTimestamp FROM time_index GROUP BY topic_id, partition')
+      .all() as { topicId: number; partition: number; maxTimestamp: number }[];
+    for (const m of maxima) {
+      const topic = byId.get(m.topicId);
+      if (topic && m.partition < topic.maxTimestamp.length) topic.maxTimestamp[m.partition] = m.maxTimestamp;
     }
   }
 
@@ -187,7 +213,8 @@ class SqliteStore implements LogStore {
     }).immediate();
     const meta: TopicMeta = { name, partitions, config: { ...config }, createdAt };
     const bounds = Array.from({ length: partitions }, (_, partition) => ({ partition, logStartOffset: 0, highWatermark: 0 }));
-    this.#topics.set(name, { id, meta, bounds, largest: new Array<number>(partitions).fill(0) });
+    const fill = (v: number) => new Array<number>(partitions).fill(v);
+    this.#topics.set(name, { id, meta, bounds, largest: fill(0), maxTimestamp: fill(-1) });
     return cloneMeta(meta);
   }
 
@@ -221,6 +248,7 @@ class SqliteStore implements LogStore {
     for (let p = topic.meta.partitions; p < partitions; p++) {
       topic.bounds.push({ partition: p, logStartOffset: 0, highWatermark: 0 });
       topic.largest.push(0);
+      topic.maxTimestamp.push(-1);
     }
     topic.meta = { ...topic.meta, partitions, config };
     return cloneMeta(topic.meta);
@@ -231,6 +259,7 @@ class SqliteStore implements LogStore {
     const topic = this.#topic(name);
     db.transaction(() => {
       this.#stmt.deleteTopicRecords.run(topic.id);
+      this.#stmt.deleteTopicTimeIndex.run(topic.id);
       this.#stmt.deletePartitions.run(topic.id);
       this.#stmt.deleteTopicIdempotencyKeys.run(topic.id);
       this.#stmt.deleteTopicGroupOffsets.run(name);
@@ -242,7 +271,10 @@ class SqliteStore implements LogStore {
   async append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
     const db = this.#open();
     // High watermarks (and largest records) as this transaction moves them; applied to the cache after commit.
-    const moved = new Map<PartitionOffsets, { topic: TopicState; hw: number; largest: number }>();
+    const moved = new Map<
+      PartitionOffsets,
+      { topic: TopicState; start: number; hw: number; largest: number; maxTimestamp: number }
+    >();
     const s = this.#stmt;
     // Record rows of the whole batch, inserted a chunk at a time (see #insertRows).
     const rows: unknown[] = [];
@@ -277,7 +309,12 @@ class SqliteStore implements LogStore {
           const r = request.records[i]!;
           const bounds = topic.bounds[r.partition]!;
           let move = moved.get(bounds);
-          if (!move) moved.set(bounds, (move = { topic, hw: bounds.highWatermark, largest: topic.largest[r.partition]! }));
+          if (!move) {
+            const p = r.partition;
+            move = { topic, start: bounds.highWatermark, hw: bounds.highWatermark, largest: topic.largest[p]!, maxTimestamp: topic.maxTimestamp[p]! };
+            moved.set(bounds, move);
+          }
+          if (r.timestamp > move.maxTimestamp) move.maxTimestamp = r.timestamp;
           const offset = move.hw++;
           const bytes = byteLength(r.key) + byteLength(r.value) + byteLength(r.headers);
           if (bytes > move.largest) move.largest = bytes;
@@ -289,12 +326,16 @@ class SqliteStore implements LogStore {
         out.push({ status: 'appended', positions });
       }
       if (rows.length > 0) this.#insertRows(rows);
-      for (const [bounds, move] of moved) s.setHighWatermark.run(move.hw, move.largest, move.topic.id, bounds.partition);
+      for (const [bounds, move] of moved) {
+        s.setHighWatermark.run(move.hw, move.largest, move.topic.id, bounds.partition);
+        s.insertTimeIndex.run(move.topic.id, bounds.partition, move.start, move.maxTimestamp);
+      }
       return out;
     }).immediate();
     for (const [bounds, move] of moved) {
       bounds.highWatermark = move.hw;
       move.topic.largest[bounds.partition] = move.largest;
+      move.topic.maxTimestamp[bounds.partition] = move.maxTimestamp;
     }
     return outcomes;
   }
@@ -365,7 +406,9 @@ class SqliteStore implements LogStore {
   async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
     this.#open();
     const t = this.#topic(topic);
-    const offset = this.#stmt.offsetForTimestamp.get(t.id, partition, timestamp) as number | undefined;
+    const start = this.#stmt.timeIndexSpan.get(t.id, partition, timestamp) as number | undefined;
+    if (start === undefined) return null;
+    const offset = this.#stmt.offsetForTimestamp.get(t.id, partition, start, timestamp) as number | undefined;
     return offset ?? null;
   }
 
@@ -378,6 +421,7 @@ class SqliteStore implements LogStore {
     if (target <= bounds.logStartOffset) return;
     db.transaction(() => {
       this.#stmt.deleteRecordsBefore.run(t.id, partition, target);
+      this.#stmt.deleteTimeIndexBefore.run({ topic: t.id, partition, offset: target });
       this.#stmt.setLogStart.run(target, t.id, partition);
     }).immediate();
     bounds.logStartOffset = target;
