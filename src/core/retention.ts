@@ -7,6 +7,9 @@
 import type { LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
 
+/** Records deleted per step (one transaction each). */
+const TRUNCATE_STEP = 10_000;
+
 export class Retention {
   readonly #store: LogStore;
   readonly #clock: Clock;
@@ -41,9 +44,14 @@ export class Retention {
         if (bounds.logStartOffset === bounds.highWatermark) continue;
         const first = await this.#store.offsetForTimestamp(topic.name, bounds.partition, cutoff);
         const keepFrom = first ?? bounds.highWatermark;
-        if (keepFrom > bounds.logStartOffset) {
-          await this.#store.truncateBefore(topic.name, bounds.partition, keepFrom);
-          truncated += keepFrom - bounds.logStartOffset;
+        // In steps, yielding between them: one huge delete would hold the event loop (and,
+        // with SQLite, the write lock) for as long as it takes, stalling produce and fetch.
+        for (let from = bounds.logStartOffset; from < keepFrom; ) {
+          const to = Math.min(from + TRUNCATE_STEP, keepFrom);
+          await this.#store.truncateBefore(topic.name, bounds.partition, to);
+          truncated += to - from;
+          from = to;
+          if (from < keepFrom) await new Promise((resolve) => setImmediate(resolve));
         }
       }
     }

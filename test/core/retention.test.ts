@@ -46,6 +46,32 @@ describe('Retention', () => {
     expect(fetched.records.map((r) => r.value)).toEqual(['4']);
   });
 
+  it('deletes a large expired range in steps of 10,000 records, so no single transaction holds the writer long', async () => {
+    const { clock, log, store, produce, bounds } = setup();
+    const steps: number[] = [];
+    const counting = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'truncateBefore') {
+          return (topic: string, partition: number, offset: number) => {
+            steps.push(offset);
+            return target.truncateBefore(topic, partition, offset);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const retention = new Retention(counting, clock);
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    for (let i = 0; i < 5; i++) await produce('t', Array.from({ length: 5_000 }, (_, j) => i * 5_000 + j));
+    clock.t += 2_000;
+    await produce('t', ['fresh']);
+
+    expect(await retention.runOnce()).toEqual({ truncated: 25_000, expiredKeys: 0 });
+    expect(steps).toEqual([10_000, 20_000, 25_000]);
+    expect(await bounds('t')).toEqual([[25_000, 25_001]]);
+  });
+
   it('is exact at the boundary: a record exactly retentionMs old is kept', async () => {
     const { clock, log, retention, produce, bounds } = setup();
     await log.createTopic('t', 1, { retentionMs: 1_000 });
