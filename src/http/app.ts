@@ -80,8 +80,13 @@ export function createApp(deps: AppDeps) {
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
 
+  // Generated once, on first request: the routes are fixed by then.
+  let json: string | undefined;
   let yaml: string | undefined;
-  app.get('/openapi.json', (c) => c.json(openApiDocument(app)));
+  app.get('/openapi.json', (c) => {
+    json ??= JSON.stringify(openApiDocument(app));
+    return c.body(json, 200, { 'content-type': 'application/json' });
+  });
   app.get('/openapi.yaml', (c) => {
     yaml ??= toYaml(openApiDocument(app));
     return c.body(yaml, 200, { 'content-type': 'application/yaml' });
