@@ -274,7 +274,7 @@ describe('GroupCoordinator', () => {
     am = await groups.heartbeat('g', a.memberId, { memberEpoch: am.memberEpoch, ownedPartitions: am.assignment });
     let bm = await groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] });
     await log.updateTopic('t', { partitions: 6 });
-    await expect.poll(async () => (await groups.describe('g')).groupEpoch).toBeGreaterThan(2);
+    await expect.poll(async () => (await groups.describe('g')).groupEpoch, { timeout: 15_000 }).toBeGreaterThan(2);
     am = await groups.heartbeat('g', a.memberId, { memberEpoch: am.memberEpoch, ownedPartitions: am.assignment });
     bm = await groups.heartbeat('g', b.memberId, { memberEpoch: bm.memberEpoch, ownedPartitions: bm.assignment });
     expect(am.assignment).toHaveLength(3);
@@ -282,12 +282,12 @@ describe('GroupCoordinator', () => {
     await expectSingleOwners(groups, 'g');
 
     await log.deleteTopic('t');
-    await expect.poll(async () => (await groups.describe('g')).members.every((m) => m.assignment.length === 0)).toBe(true);
+    await expect.poll(async () => (await groups.describe('g')).members.every((m) => m.assignment.length === 0), { timeout: 15_000 }).toBe(true);
 
     // The topic comes back: its partitions are assigned again without any member rejoining.
     const epoch = (await groups.describe('g')).groupEpoch;
     await log.createTopic('t', 4);
-    await expect.poll(async () => (await groups.describe('g')).groupEpoch).toBeGreaterThan(epoch);
+    await expect.poll(async () => (await groups.describe('g')).groupEpoch, { timeout: 15_000 }).toBeGreaterThan(epoch);
     for (let i = 0; i < 2; i++) {
       am = await groups.heartbeat('g', a.memberId, { memberEpoch: am.memberEpoch, ownedPartitions: am.assignment });
       bm = await groups.heartbeat('g', b.memberId, { memberEpoch: bm.memberEpoch, ownedPartitions: bm.assignment });

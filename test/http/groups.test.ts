@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
 import { expectProblem, rawRequest } from '../helpers/problem.js';
+import { until } from '../helpers/until.js';
 
 interface TP {
   topic: string;
@@ -36,15 +37,6 @@ async function startWithClock() {
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** What the consumers processed, by topic/partition/offset: each must be seen exactly once. */
 type Seen = Map<string, number>;

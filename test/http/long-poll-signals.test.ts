@@ -18,6 +18,7 @@ import { Notifier } from '../../src/core/notifier.js';
 import { createApp } from '../../src/http/app.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
+import { until as waitFor } from '../helpers/until.js';
 
 /** Node's internal set of signals made by AbortSignal.any from this one (0 where Node has none). */
 function dependants(signal: AbortSignal): number {
@@ -44,13 +45,6 @@ function countListeners(signal: AbortSignal): () => number {
   return () => attached.size;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function gatewayWithShutdown() {
   const config = loadConfig({ overrides: { logLevel: 'silent', dataDir: tempDir() } });
@@ -106,7 +100,7 @@ test('fetches and polls with waitMs leave nothing attached to the shutdown signa
 
   // The waits still listen to the shutdown signal: shutting down answers a pending long-poll at once.
   const pending = fetch(`${url}/v1/topics/t/partitions/0/records?offset=0&waitMs=60000`);
-  await until('the long-poll to wait on the shutdown signal', () => listeners() === 1);
+  await waitFor('the long-poll to wait on the shutdown signal', () => listeners() === 1);
   shutdown.abort();
   const res = await pending;
   expect(res.status).toBe(200);

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
 import { openSocket, until, type TestSocket } from './ws-client.js';
+import { until as waitFor } from '../helpers/until.js';
 
 const GROUP = 'workers';
 const TOPIC = 'jobs';
@@ -147,13 +148,9 @@ describe('group mode', () => {
     producing = false;
     await producer;
     // Everything is processed when the committed offsets reach the end of every partition.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const offsets = await gw.json('GET', `/v1/groups/${GROUP}/offsets`);
-      if (offsets.body.totalLag === 0) break;
-      if (Date.now() > deadline) throw new Error(`lag stayed ${offsets.body.totalLag}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor('the group to commit every record (total lag 0)', async () => (await gw.json('GET', `/v1/groups/${GROUP}/offsets`)).body.totalLag === 0, {
+      timeoutMs: 30_000,
+    });
     rest.stop = true;
     await rest.done;
 

@@ -4,6 +4,7 @@
  */
 import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
+import { until as waitFor } from '../helpers/until.js';
 
 export interface TestSocket {
   ws: WebSocket;
@@ -23,11 +24,7 @@ export interface TestSocket {
 }
 
 export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitFor(what, condition, { timeoutMs });
 }
 
 /** Opens a socket to `http(s)://...` base + path; closes it when the test finishes. */
