@@ -8,9 +8,9 @@ import type { Clock } from '../../src/core/clock.js';
 import { GroupCoordinator, type MemberEvent } from '../../src/core/groups.js';
 import { Log } from '../../src/core/log.js';
 import { Notifier } from '../../src/core/notifier.js';
-import type { LogStore } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
+import { intercept } from '../helpers/intercept.js';
 
 class ManualClock implements Clock {
   t = 1_700_000_000_000;
@@ -25,16 +25,10 @@ async function open(dataDir: string, clock: ManualClock) {
   const raw = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
   // Counts group state writes, to check that a heartbeat that changes nothing writes nothing.
   const writes = { saveGroup: 0 };
-  const store = new Proxy(raw, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (prop === 'saveGroup') {
-        return (...args: Parameters<LogStore['saveGroup']>) => {
-          writes.saveGroup++;
-          return target.saveGroup(...args);
-        };
-      }
-      return typeof value === 'function' ? value.bind(target) : value;
+  const store = intercept(raw, {
+    saveGroup: (saveGroup) => (group, state) => {
+      writes.saveGroup++;
+      return saveGroup(group, state);
     },
   });
   const notifier = new Notifier();

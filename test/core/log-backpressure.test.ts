@@ -11,22 +11,17 @@ import { decodeProduceRecord } from '../../src/core/record-codec.js';
 import type { LogStore } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
+import { intercept } from '../helpers/intercept.js';
 
 function gatedStore() {
   const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
   onTestFinished(() => store.close());
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
-  const gated = new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'append') {
-        return async (requests: Parameters<LogStore['append']>[0]) => {
-          await gate;
-          return target.append(requests);
-        };
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+  const gated = intercept(store, {
+    append: (append) => async (requests) => {
+      await gate;
+      return append(requests);
     },
   });
   return { store, gated, open };

@@ -5,6 +5,7 @@ import { Notifier } from '../../src/core/notifier.js';
 import { Retention } from '../../src/core/retention.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
+import { intercept } from '../helpers/intercept.js';
 
 /** A real SQLite store and core Log, driven by a clock the test moves. */
 function setup(start = Date.UTC(2024, 0, 1)) {
@@ -49,16 +50,10 @@ describe('Retention', () => {
   it('deletes a large expired range in steps of 10,000 records, so no single transaction holds the writer long', async () => {
     const { clock, log, store, produce, bounds } = setup();
     const steps: number[] = [];
-    const counting = new Proxy(store, {
-      get(target, prop) {
-        if (prop === 'truncateBefore') {
-          return (topic: string, partition: number, offset: number) => {
-            steps.push(offset);
-            return target.truncateBefore(topic, partition, offset);
-          };
-        }
-        const value = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
+    const counting = intercept(store, {
+      truncateBefore: (truncateBefore) => (topic, partition, offset) => {
+        steps.push(offset);
+        return truncateBefore(topic, partition, offset);
       },
     });
     const retention = new Retention(counting, clock);

@@ -5,28 +5,22 @@
  * commit is in flight for as long as the test needs: no timing involved.
  */
 import { expect, test } from 'vitest';
-import type { LogStore } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { startGateway, tempDir } from '../helpers/gateway.js';
 import { expectProblem } from '../helpers/problem.js';
 import { until } from '../helpers/until.js';
+import { intercept } from '../helpers/intercept.js';
 
 function gatedStore() {
   const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
   let appends = 0;
-  const gated = new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'append') {
-        return async (requests: Parameters<LogStore['append']>[0]) => {
-          appends++;
-          await gate;
-          return target.append(requests);
-        };
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+  const gated = intercept(store, {
+    append: (append) => async (requests) => {
+      appends++;
+      await gate;
+      return append(requests);
     },
   });
   return { store: gated, open, appends: () => appends };

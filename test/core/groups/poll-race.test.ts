@@ -10,31 +10,25 @@ import { GroupCoordinator } from '../../../src/core/groups.js';
 import { Log } from '../../../src/core/log.js';
 import { Notifier } from '../../../src/core/notifier.js';
 import { decodeProduceRecord } from '../../../src/core/record-codec.js';
-import type { LogStore } from '../../../src/storage/log-store.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../../helpers/gateway.js';
+import { intercept } from '../../helpers/intercept.js';
 
 test('a record appended between the poll’s read of the bounds and its wait answers the poll at once', async () => {
   const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
   onTestFinished(() => store.close());
   // When armed, offsets() answers with the bounds as they were, after a produce has landed.
   let interleave = false;
-  const racing = new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'offsets') {
-        return async (topic: string) => {
-          const bounds = await target.offsets(topic);
-          if (interleave) {
-            interleave = false;
-            await log.produce('t', [decodeProduceRecord({ value: 'raced' })]);
-          }
-          return bounds;
-        };
+  const racing = intercept(store, {
+    offsets: (offsets) => async (topic) => {
+      const bounds = await offsets(topic);
+      if (interleave) {
+        interleave = false;
+        await log.produce('t', [decodeProduceRecord({ value: 'raced' })]);
       }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return bounds;
     },
-  }) as LogStore;
+  });
   const notifier = new Notifier();
   const settings = { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 4, maxRecordBytes: 1_000, idempotencyWindowMs: 1_000 };
   const log = new Log(racing, notifier, settings, systemClock);
