@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import { AutoOffsetReset, checkGroupName, ResetTarget, type GroupCoordinator } from '../core/groups.js';
 import { readOptions } from './read-options.js';
-import { jsonText, newRouter } from './router.js';
+import { jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
 import { Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
 
@@ -147,11 +147,6 @@ const PollSchema = z
   })
   .openapi('GroupPoll');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const tags = ['groups'];
 
 const listGroups = createRoute({
@@ -160,7 +155,7 @@ const listGroups = createRoute({
   tags,
   operationId: 'listGroups',
   summary: 'List consumer groups',
-  responses: { 200: json(z.object({ groups: z.array(GroupSummarySchema) }), 'Every group, by name') },
+  responses: { 200: jsonResponse(z.object({ groups: z.array(GroupSummarySchema) }), 'Every group, by name') },
 });
 
 const getGroup = createRoute({
@@ -170,7 +165,7 @@ const getGroup = createRoute({
   operationId: 'getGroup',
   summary: 'Describe a group: state, members with assignments and epochs, committed offsets and lag',
   request: { params: GroupParam },
-  responses: { 200: json(GroupSchema, 'The group'), 400: problem('Invalid group name'), 404: problem('No such group') },
+  responses: { 200: jsonResponse(GroupSchema, 'The group'), 400: problem('Invalid group name'), 404: problem('No such group') },
 });
 
 const deleteGroup = createRoute({
@@ -189,9 +184,9 @@ const joinGroup = createRoute({
   tags,
   operationId: 'joinGroup',
   summary: 'Join a group (creating it); the server assigns partitions',
-  request: { params: GroupParam, body: body(JoinSchema) },
+  request: { params: GroupParam, body: jsonBody(JoinSchema) },
   responses: {
-    201: json(MembershipSchema, 'Joined'),
+    201: jsonResponse(MembershipSchema, 'Joined'),
     400: problem('Invalid request (e.g. session timeout out of bounds)'),
     404: problem('A topic does not exist'),
     409: problem('The group has groupMaxMembers members already'),
@@ -205,9 +200,9 @@ const heartbeat = createRoute({
   tags,
   operationId: 'heartbeat',
   summary: 'Report owned partitions; learn the current assignment and epoch',
-  request: { params: MemberParam, body: body(HeartbeatSchema) },
+  request: { params: MemberParam, body: jsonBody(HeartbeatSchema) },
   responses: {
-    200: json(MembershipSchema, 'The member’s assignment now'),
+    200: jsonResponse(MembershipSchema, 'The member’s assignment now'),
     400: problem('Invalid request'),
     404: problem('No such group or member'),
     409: problem('Fenced: expelled, left, or a stale epoch; join again'),
@@ -243,7 +238,7 @@ const poll = createRoute({
     }),
   },
   responses: {
-    200: json(PollSchema, 'Records, interleaved across partitions, in offset order within each'),
+    200: jsonResponse(PollSchema, 'Records, interleaved across partitions, in offset order within each'),
     400: problem('Invalid query'),
     404: problem('No such group or member'),
     409: problem('Fenced: expelled or left; join again'),
@@ -256,9 +251,9 @@ const commitOffsets = createRoute({
   tags,
   operationId: 'commitOffsets',
   summary: 'Commit offsets (next offset to read) as a member, or as an administrator while the group is empty',
-  request: { params: GroupParam, body: body(CommitSchema) },
+  request: { params: GroupParam, body: jsonBody(CommitSchema) },
   responses: {
-    200: json(CommittedSchema, 'Stored'),
+    200: jsonResponse(CommittedSchema, 'Stored'),
     400: problem('Invalid offsets (negative, not integers, past the high watermark)'),
     404: problem('No such group, member, topic or partition'),
     409: problem('Fenced member, stale epoch, partition not owned, or (without memberId) a group with members'),
@@ -272,7 +267,7 @@ const getOffsets = createRoute({
   operationId: 'getGroupOffsets',
   summary: 'Committed offsets, high watermarks and lag',
   request: { params: GroupParam },
-  responses: { 200: json(GroupOffsetsSchema, 'Offsets and lag'), 404: problem('No such group') },
+  responses: { 200: jsonResponse(GroupOffsetsSchema, 'Offsets and lag'), 404: problem('No such group') },
 });
 
 const resetOffsets = createRoute({
@@ -281,9 +276,9 @@ const resetOffsets = createRoute({
   tags,
   operationId: 'resetGroupOffsets',
   summary: 'Move a group without members to earliest, latest, a time or an offset',
-  request: { params: GroupParam, body: body(ResetSchema) },
+  request: { params: GroupParam, body: jsonBody(ResetSchema) },
   responses: {
-    200: json(GroupOffsetsSchema, 'The new offsets'),
+    200: jsonResponse(GroupOffsetsSchema, 'The new offsets'),
     400: problem('Invalid request'),
     404: problem('No such group or topic'),
     409: problem('The group has members'),

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { invalid } from '../errors.js';
 import { withFieldPrefix } from '../api/field-paths.js';
 import { readOptions } from './read-options.js';
-import { newRouter, jsonText } from './router.js';
+import { jsonBody, jsonText, newRouter } from './router.js';
 import {
   Offset,
   PartitionParam,
@@ -63,7 +63,7 @@ const produce = createRoute({
   request: {
     params: TopicParam,
     headers: IdempotencyHeader,
-    body: { required: true, content: { 'application/json': { schema: ProduceRequestSchema } } },
+    body: jsonBody(ProduceRequestSchema),
   },
   responses: {
     200: {

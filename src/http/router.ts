@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import { validationHook } from './problem.js';
 
 /** Every resource router validates the same way: failures become 400 problem details naming the field. */
@@ -12,4 +12,14 @@ export function newRouter() {
  */
 export function jsonText<T>(text: string, status: number, headers: Record<string, string> = {}): T {
   return new Response(text, { status, headers: { 'content-type': 'application/json', ...headers } }) as unknown as T;
+}
+
+/** A route's JSON response, for `responses`. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** A route's required JSON body, for `request.body`. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { 'application/json': { schema } } };
 }

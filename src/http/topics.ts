@@ -1,6 +1,6 @@
 /** Topic administration: create, list, describe, change, delete. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { newRouter } from './router.js';
+import { jsonBody, jsonResponse, newRouter } from './router.js';
 import type { Log, TopicDescription } from '../core/log.js';
 import { PartitionOffsetsSchema, problem, TopicName, TopicParam } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
@@ -42,10 +42,6 @@ const UpdateTopicSchema = z
   })
   .openapi('UpdateTopic');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const createTopic = createRoute({
   method: 'post',
@@ -53,9 +49,9 @@ const createTopic = createRoute({
   tags: ['topics'],
   operationId: 'createTopic',
   summary: 'Create a topic',
-  request: { body: { required: true, content: { 'application/json': { schema: CreateTopicSchema } } } },
+  request: { body: jsonBody(CreateTopicSchema) },
   responses: {
-    201: json(TopicSchema, 'Created'),
+    201: jsonResponse(TopicSchema, 'Created'),
     400: problem('Invalid name, partition count or config'),
     409: problem('A topic with this name exists'),
     415: problem('Body is not JSON'),
@@ -68,7 +64,7 @@ const listTopics = createRoute({
   tags: ['topics'],
   operationId: 'listTopics',
   summary: 'List topics',
-  responses: { 200: json(z.object({ topics: z.array(TopicSchema) }), 'All topics, by name') },
+  responses: { 200: jsonResponse(z.object({ topics: z.array(TopicSchema) }), 'All topics, by name') },
 });
 
 const getTopic = createRoute({
@@ -78,7 +74,7 @@ const getTopic = createRoute({
   operationId: 'getTopic',
   summary: 'Describe a topic, with each partition’s log start offset and high watermark',
   request: { params: TopicParam },
-  responses: { 200: json(TopicSchema, 'The topic'), 400: problem('Invalid topic name'), 404: problem('No such topic') },
+  responses: { 200: jsonResponse(TopicSchema, 'The topic'), 400: problem('Invalid topic name'), 404: problem('No such topic') },
 });
 
 const updateTopic = createRoute({
@@ -87,9 +83,9 @@ const updateTopic = createRoute({
   tags: ['topics'],
   operationId: 'updateTopic',
   summary: 'Change a topic’s config or raise its partition count',
-  request: { params: TopicParam, body: { required: true, content: { 'application/json': { schema: UpdateTopicSchema } } } },
+  request: { params: TopicParam, body: jsonBody(UpdateTopicSchema) },
   responses: {
-    200: json(TopicSchema, 'The changed topic'),
+    200: jsonResponse(TopicSchema, 'The changed topic'),
     400: problem('Invalid change (e.g. fewer partitions)'),
     404: problem('No such topic'),
     415: problem('Body is not JSON'),
