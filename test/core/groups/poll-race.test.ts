@@ -7,35 +7,14 @@
 import { expect, onTestFinished, test } from 'vitest';
 import { systemClock } from '../../../src/core/clock.js';
 import { GroupCoordinator } from '../../../src/core/groups.js';
-import { Log } from '../../../src/core/log.js';
-import { Notifier } from '../../../src/core/notifier.js';
-import { decodeProduceRecord } from '../../../src/core/record-codec.js';
-import { openSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
-import { tempDir } from '../../helpers/gateway.js';
-import { intercept } from '../../helpers/intercept.js';
+import { racingLog } from '../../helpers/race.js';
 
 test('a record appended between the poll’s read of the bounds and its wait answers the poll at once', async () => {
-  const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
-  onTestFinished(() => store.close());
-  // When armed, offsets() answers with the bounds as they were, after a produce has landed.
-  let interleave = false;
-  const racing = intercept(store, {
-    offsets: (offsets) => async (topic) => {
-      const bounds = await offsets(topic);
-      if (interleave) {
-        interleave = false;
-        await log.produce('t', [decodeProduceRecord({ value: 'raced' })]);
-      }
-      return bounds;
-    },
-  });
-  const notifier = new Notifier();
-  const settings = { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 4, maxRecordBytes: 1_000, idempotencyWindowMs: 1_000 };
-  const log = new Log(racing, notifier, settings, systemClock);
+  const race = await racingLog();
   const groups = new GroupCoordinator({
-    store: racing,
-    log,
-    notifier,
+    store: race.store,
+    log: race.log,
+    notifier: race.notifier,
     clock: systemClock,
     settings: {
       groupSessionTimeoutMs: 60_000,
@@ -48,23 +27,12 @@ test('a record appended between the poll’s read of the bounds and its wait ans
   });
   await groups.start();
   onTestFinished(() => groups.stop());
-  await log.createTopic('t', 1);
   const member = await groups.join('g', { topics: ['t'], autoOffsetReset: 'earliest' });
 
-  const baseline = notifier.listenerCount; // the coordinator's own topic listener
-  interleave = true;
-  let settled = false;
-  const ac = new AbortController();
-  onTestFinished(() => ac.abort());
-  const polled = groups
-    .poll('g', member.memberId, { maxRecords: 10, maxBytes: 1_000, waitMs: 60_000, signals: [ac.signal] })
-    .finally(() => (settled = true));
-  // Either the poll answers, or it is stuck waiting for a record that is already there.
-  const deadline = Date.now() + 10_000;
-  while (!settled && notifier.listenerCount === baseline && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  const stuck = !settled;
-  ac.abort();
-  expect(stuck).toBe(false);
+  const baseline = race.notifier.listenerCount; // the coordinator's own topic listener
+  race.arm();
+  const polled = groups.poll('g', member.memberId, { maxRecords: 10, maxBytes: 1_000, waitMs: 60_000, signals: [race.signal] });
+  expect(await race.answeredAtOnce(polled, baseline)).toBe(true);
   const result = await polled;
   expect(result.recordCount).toBe(1);
   expect(JSON.parse(result.recordsJson)[0].value).toBe('raced');
