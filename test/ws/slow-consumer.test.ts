@@ -67,16 +67,21 @@ async function produceMany(gw: RunningGateway, topic: string, total: number, bat
   }
 }
 
+/** A gateway with topic 'firehose', and a socket on it that received 10 live records and then stopped reading. */
+async function pausedLiveSocket(overrides: Parameters<typeof startGateway>[0] = {}) {
+  const gw = await startGateway(overrides);
+  expect((await gw.json('POST', '/v1/topics', { name: 'firehose', partitions: 1 })).status).toBe(201);
+  const client = streamingClient(gw.url.replace('http', 'ws') + '/v1/topics/firehose/ws');
+  await client.opened;
+  await produceMany(gw, 'firehose', 10, 10, 10);
+  await until(() => client.state.received === 10, 'the socket to be live');
+  client.pause();
+  return { gw, client };
+}
+
 describe('slow consumer', () => {
   it('pauses a socket that stops reading: memory stays bounded and it gets every record when it reads again', async () => {
-    const gw = await startGateway();
-    expect((await gw.json('POST', '/v1/topics', { name: 'firehose', partitions: 1 })).status).toBe(201);
-    const client = streamingClient(gw.url.replace('http', 'ws') + '/v1/topics/firehose/ws');
-    await client.opened;
-    await produceMany(gw, 'firehose', 10, 10, 10);
-    await until(() => client.state.received === 10, 'the socket to be live');
-
-    client.pause();
+    const { gw, client } = await pausedLiveSocket();
     const baseline = retainedBytes();
     const baselineRss = process.memoryUsage().rss;
     let peak = 0;
@@ -108,14 +113,7 @@ describe('slow consumer', () => {
   });
 
   it('closes a socket with 1008 and a reason when its buffer passes wsMaxBufferedBytes (set below the high-water mark)', async () => {
-    const gw = await startGateway({ wsHighWaterBytes: 256 * MB, wsMaxBufferedBytes: 2 * MB });
-    expect((await gw.json('POST', '/v1/topics', { name: 'firehose', partitions: 1 })).status).toBe(201);
-    const client = streamingClient(gw.url.replace('http', 'ws') + '/v1/topics/firehose/ws');
-    await client.opened;
-    await produceMany(gw, 'firehose', 10, 10, 10);
-    await until(() => client.state.received === 10, 'the socket to be live');
-
-    client.pause();
+    const { gw, client } = await pausedLiveSocket({ wsHighWaterBytes: 256 * MB, wsMaxBufferedBytes: 2 * MB });
     const baseline = retainedBytes();
     const total = 15_000;
     await produceMany(gw, 'firehose', total, 500, 4000);
