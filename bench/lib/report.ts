@@ -68,10 +68,7 @@ export function formatReport(report: BenchReport): string {
         f.floor,
         num(f.value),
         f.unit,
-        f.latencyOf ?? '-',
-        ms(f.latency?.p50Ms),
-        ms(f.latency?.p99Ms),
-        ms(f.latency?.p999Ms),
+        ...latencyCells(f),
         num(f.peakRssMiB),
         num(f.cpuCores),
       ]),
@@ -88,10 +85,7 @@ export function formatReport(report: BenchReport): string {
               s.scenario,
               num(s.throughput),
               s.unit ?? '',
-              s.latencyOf ?? '-',
-              ms(s.latency?.p50Ms),
-              ms(s.latency?.p99Ms),
-              ms(s.latency?.p999Ms),
+              ...latencyCells(s),
               num(s.peakRssMiB),
               num(s.cpuCores),
               s.floor ? `${s.floor.name} ${num(s.floor.value)}` : '-',
@@ -117,4 +111,9 @@ export function writeReport(dir: string, report: BenchReport): string {
   fs.writeFileSync(file, json);
   fs.writeFileSync(path.join(dir, report.machine.quick ? 'latest-quick.json' : 'latest.json'), json);
   return file;
+}
+
+/** The "Latency of", p50, p99 and p99.9 cells of a floor or scenario row. */
+function latencyCells(row: { latencyOf?: string; latency?: { p50Ms?: number; p99Ms?: number; p999Ms?: number } }): string[] {
+  return [row.latencyOf ?? '-', ms(row.latency?.p50Ms), ms(row.latency?.p99Ms), ms(row.latency?.p999Ms)];
 }
