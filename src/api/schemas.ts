@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { ErrorCode } from '../errors.js';
 import { BASE64 } from '../core/record-codec.js';
 import { checkTopicName } from '../core/log.js';
+import { checkGroupName } from '../core/groups.js';
 
 export const ProblemSchema = z
   .object({
@@ -28,13 +29,23 @@ export function problem(description: string) {
   return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
 }
 
-export const TopicName = z
-  .string()
-  .superRefine((name, ctx) => {
-    const reason = checkTopicName(name);
+/** A string that is valid when `check` gives no reason (the reason becomes the field's error). */
+export function checkedString(check: (text: string) => string | undefined) {
+  return z.string().superRefine((text, ctx) => {
+    const reason = check(text);
     if (reason) ctx.addIssue({ code: 'custom', message: reason });
-  })
-  .openapi({ description: "Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.", example: 'orders' });
+  });
+}
+
+export const TopicName = checkedString(checkTopicName).openapi({
+  description: "Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.",
+  example: 'orders',
+});
+
+export const GroupName = checkedString(checkGroupName).openapi({
+  description: 'Consumer group name: 1-249 characters of [a-zA-Z0-9._-].',
+  example: 'billing',
+});
 
 export const TopicParam = z.object({
   topic: TopicName.openapi({ param: { name: 'topic', in: 'path' } }),

@@ -1,19 +1,11 @@
 /** Consumer groups over REST: join, heartbeat, poll, commit, leave, inspect, reset, delete. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
-import { AutoOffsetReset, checkGroupName, ResetTarget, type GroupCoordinator } from '../core/groups.js';
+import { AutoOffsetReset, ResetTarget, type GroupCoordinator } from '../core/groups.js';
 import { readOptions } from './read-options.js';
 import { jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
-import { Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from '../api/schemas.js';
+import { GroupName, Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
-
-const GroupName = z
-  .string()
-  .superRefine((name, ctx) => {
-    const reason = checkGroupName(name);
-    if (reason) ctx.addIssue({ code: 'custom', message: reason });
-  })
-  .openapi({ description: '1-249 characters of [a-zA-Z0-9._-].', example: 'billing' });
 
 const GroupParam = z.object({ group: GroupName.openapi({ param: { name: 'group', in: 'path' } }) });
 const MemberParam = GroupParam.extend({

@@ -6,8 +6,7 @@
  * here exist to document them, not to validate what the server sends.
  */
 import { z } from '@hono/zod-openapi';
-import { checkGroupName } from '../core/groups.js';
-import { ProduceRecordSchema, RecordSchema, TopicName } from '../api/schemas.js';
+import { checkedString, GroupName, ProduceRecordSchema, RecordSchema, TopicName } from '../api/schemas.js';
 
 /** Wire values of `type`, written once (ARCHITECTURE.md convention 11). */
 export const MessageType = {
@@ -85,18 +84,9 @@ const Id = z
   .optional()
   .openapi({ description: 'Any id the client chooses; the reply to this command echoes it.' });
 
-export const GroupName = z
-  .string()
-  .superRefine((name, ctx) => {
-    const reason = checkGroupName(name);
-    if (reason) ctx.addIssue({ code: 'custom', message: reason });
-  })
-  .openapi({ description: 'Consumer group name.', example: 'billing' });
-
-const FromText = z.string().superRefine((text, ctx) => {
-  const parsed = parseFrom(text);
-  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-});
+/** parseFrom and parsePartitions answer a string when the text is invalid: that is the reason. */
+const reasonOf = (parsed: unknown) => (typeof parsed === 'string' ? parsed : undefined);
+const FromText = checkedString((text) => reasonOf(parseFrom(text)));
 
 export const FromSchema = z
   .union([
@@ -282,27 +272,13 @@ export const MultiplexQuery = z.object({ credit: CreditParam, access_token: Acce
 
 /** Query of `GET /v1/topics/{topic}/ws`. */
 export const TopicSocketQuery = MultiplexQuery.extend({
-  from: z
-    .string()
-    .optional()
-    .superRefine((text, ctx) => {
-      if (text === undefined) return;
-      const parsed = parseFrom(text);
-      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-    })
-    .openapi({
+  from: FromText.optional().openapi({
       description:
         "'earliest', 'latest' (default), an offset (every selected partition), 'time:<epoch-ms>', or '<partition>:<offset>,...' to resume exactly those partitions.",
       example: 'earliest',
     }),
-  partitions: z
-    .string()
+  partitions: checkedString((text) => reasonOf(parsePartitions(text)))
     .optional()
-    .superRefine((text, ctx) => {
-      if (text === undefined) return;
-      const parsed = parsePartitions(text);
-      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-    })
     .openapi({ description: 'Comma-separated partitions to read (default: all, including partitions added later).', example: '0,2' }),
   group: GroupName.optional().openapi({
     description:

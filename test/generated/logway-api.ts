@@ -1352,7 +1352,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
             };
             cookie?: never;
@@ -1393,7 +1393,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
             };
             cookie?: never;
@@ -1432,7 +1432,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
             };
             cookie?: never;
@@ -1495,7 +1495,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -1551,7 +1551,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -1599,7 +1599,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -1651,7 +1651,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
             };
             cookie?: never;
@@ -1683,7 +1683,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
             };
             cookie?: never;
@@ -1737,7 +1737,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
                 group: string;
             };
             cookie?: never;
