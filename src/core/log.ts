@@ -7,6 +7,7 @@ import { ErrorCode, GatewayError, invalid, type FieldError } from '../errors.js'
 import type {
   AppendOutcome,
   AppendRequest,
+  EncodedRecords,
   LogStore,
   PartitionOffsets,
   RecordPosition,
@@ -19,7 +20,7 @@ import type { Clock } from './clock.js';
 import { GroupCommit } from './group-commit.js';
 import type { Notifier } from './notifier.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
-import { keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
+import { encodeRecords, keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
 
 export interface LogSettings {
   autoCreateTopics: boolean;
@@ -49,6 +50,12 @@ export interface FetchOptions {
   waitMs: number;
   /** Any of them aborts the wait (the client went away, the gateway is shutting down). */
   signals?: readonly AbortSignal[];
+}
+
+/** A fetch's records as delivered-record JSON (see EncodedRecords), with the partition's bounds. */
+export interface EncodedFetchResult extends EncodedRecords {
+  highWatermark: number;
+  logStartOffset: number;
 }
 
 export interface FetchResult {
@@ -280,6 +287,30 @@ export class Log {
    * that names the valid range. At the high watermark, waits up to `waitMs` for a record.
    */
   async fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
+    const { from, bounds } = await this.#fetchPosition(topic, partition, offset, options);
+    const limits = { maxRecords: options.maxRecords, maxBytes: options.maxBytes };
+    const records = from < bounds.highWatermark ? await this.#store.read(topic, partition, from, limits) : [];
+    const last = records[records.length - 1];
+    return { records, nextOffset: last ? last.offset + 1 : from, ...bounds };
+  }
+
+  /** fetch(), with the records already encoded as delivered-record JSON (what REST answers with). */
+  async fetchEncoded(topic: string, partition: number, offset: number, options: FetchOptions): Promise<EncodedFetchResult> {
+    const { from, bounds } = await this.#fetchPosition(topic, partition, offset, options);
+    const encoded =
+      from < bounds.highWatermark
+        ? await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)
+        : encodeRecords(topic, partition, from, []);
+    return { ...encoded, ...bounds };
+  }
+
+  /** Checks the offset and does fetch's long-poll: where to read from, and the partition's bounds. */
+  async #fetchPosition(
+    topic: string,
+    partition: number,
+    offset: number,
+    options: FetchOptions,
+  ): Promise<{ from: number; bounds: { highWatermark: number; logStartOffset: number } }> {
     let bounds = await this.partitionOffsets(topic, partition);
     checkOffsetInRange(topic, partition, offset, bounds);
     if (offset === bounds.highWatermark && options.waitMs > 0) {
@@ -290,23 +321,25 @@ export class Log {
       });
       bounds = await this.partitionOffsets(topic, partition);
     }
-    const from = Math.max(offset, bounds.logStartOffset);
-    const records =
-      from < bounds.highWatermark
-        ? await this.#store.read(topic, partition, from, { maxRecords: options.maxRecords, maxBytes: options.maxBytes })
-        : [];
-    const last = records[records.length - 1];
     return {
-      records,
-      nextOffset: last ? last.offset + 1 : from,
-      highWatermark: bounds.highWatermark,
-      logStartOffset: bounds.logStartOffset,
+      from: Math.max(offset, bounds.logStartOffset),
+      bounds: { highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset },
     };
   }
 
   /** Raw range read without waiting or range checks (for subscribers that track their own position). */
   async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
     return this.#store.read(topic, partition, offset, { maxRecords, maxBytes });
+  }
+
+  /**
+   * read(), already encoded: by the store itself where it can (SQLite builds the JSON in C,
+   * far cheaper than a JS object and string per record), else here from read()'s records.
+   */
+  async readEncoded(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<EncodedRecords> {
+    const limits = { maxRecords, maxBytes };
+    const encoded = await this.#store.readEncoded?.(topic, partition, offset, limits);
+    return encoded ?? encodeRecords(topic, partition, offset, await this.#store.read(topic, partition, offset, limits));
   }
 
   /**

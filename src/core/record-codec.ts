@@ -13,7 +13,7 @@
  * plus keyEncoding / valueEncoding "base64" where the key or value is binary.
  */
 import { invalid } from '../errors.js';
-import type { RecordToAppend, StoredRecord } from '../storage/log-store.js';
+import type { EncodedRecords, RecordToAppend, StoredRecord } from '../storage/log-store.js';
 
 /** A produced record after validation, before partitioning. */
 export interface ProduceRecord {
@@ -107,6 +107,16 @@ export function recordsJsonItems(topic: string, partition: number, records: read
       `"value":${valueJson(r.value)},"headers":${r.headers ?? '{}'}}`;
   }
   return json;
+}
+
+/** Records read from `fromOffset`, encoded as a store's readEncoded would return them. */
+export function encodeRecords(topic: string, partition: number, fromOffset: number, records: readonly StoredRecord[]): EncodedRecords {
+  const last = records[records.length - 1];
+  return {
+    json: Buffer.from(recordsJsonItems(topic, partition, records)),
+    count: records.length,
+    nextOffset: last ? last.offset + 1 : fromOffset,
+  };
 }
 
 function keyJson(key: StoredRecord['key']): string {

@@ -10,7 +10,7 @@ export function newRouter() {
  * A JSON response whose body was serialized by the core (records are spliced from
  * stored JSON text, not re-stringified). Typed as the route's declared body.
  */
-export function jsonText<T>(text: string, status: number, headers: Record<string, string> = {}): T {
+export function jsonText<T>(text: string | Uint8Array<ArrayBuffer>, status: number, headers: Record<string, string> = {}): T {
   return new Response(text, { status, headers: { 'content-type': 'application/json', ...headers } }) as unknown as T;
 }
 

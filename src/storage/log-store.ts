@@ -100,6 +100,18 @@ export interface ReadLimits {
   maxBytes: number;
 }
 
+/**
+ * Records of one partition already encoded as delivered records (the JSON wire format
+ * defined in core/record-codec.ts): the elements of a JSON array, without the brackets.
+ */
+export interface EncodedRecords {
+  /** UTF-8 JSON of the records, comma-separated; empty when `count` is 0. */
+  json: Uint8Array;
+  count: number;
+  /** The offset after the last record; the offset read from when there is none. */
+  nextOffset: number;
+}
+
 /** A group's committed position in one partition (Kafka: the next offset to read). */
 export interface CommittedOffset {
   topic: string;
@@ -136,6 +148,14 @@ export interface LogStore {
   append(requests: AppendRequest[]): Promise<AppendOutcome[]>;
   /** Records at offsets >= `fromOffset`, in offset order, within the limits. */
   read(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<StoredRecord[]>;
+  /**
+   * Optional: the records `read` would return, already encoded, for a backend that can
+   * build the JSON without a JS object and string per record (SQLite builds it in C,
+   * which is what lets catch-up reads keep pace with the raw read rate). Resolves
+   * undefined when it cannot for these limits; the core then encodes `read`'s records.
+   * Must parse to exactly what core/record-codec.ts makes of `read`'s records.
+   */
+  readEncoded?(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<EncodedRecords | undefined>;
   /** Bounds of every partition of a topic, indexed by partition. Throws TOPIC_NOT_FOUND. */
   offsets(topic: string): Promise<PartitionOffsets[]>;
   /** First offset whose timestamp is >= `timestamp` (Kafka's ListOffsets), or null when none is. */

@@ -14,6 +14,14 @@ export function recordsFrame(topic: string, partition: number, records: readonly
   return `{"type":"records","records":${recordsToJson(topic, partition, records)}}`;
 }
 
+const FRAME_HEAD = Buffer.from('{"type":"records","records":[');
+const FRAME_TAIL = Buffer.from(']}');
+
+/** The same frame around records a store already encoded (UTF-8 array elements, see EncodedRecords). */
+export function encodedRecordsFrame(json: Uint8Array): Buffer {
+  return Buffer.concat([FRAME_HEAD, json, FRAME_TAIL]);
+}
+
 export class SharedFrames {
   /** Per appended batch: its frames by slice (`start:end`); whole batches are `0:length`. */
   readonly #frames = new WeakMap<readonly StoredRecord[], Map<string, Buffer>>();

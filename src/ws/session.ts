@@ -27,7 +27,7 @@ import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
 import { validationError } from '../api/validation-error.js';
 import { withFieldPrefix } from '../api/field-paths.js';
-import type { PartitionOffsets, StoredRecord } from '../storage/log-store.js';
+import type { EncodedRecords, PartitionOffsets } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import { GroupMember, type MemberStreams } from './group-member.js';
 import type { GroupPort } from './group-port.js';
@@ -41,7 +41,7 @@ import {
   type ProduceCommand,
   type StartPosition,
 } from './protocol.js';
-import { recordsFrame, type SharedFrames } from './records-frame.js';
+import { encodedRecordsFrame, type SharedFrames } from './records-frame.js';
 
 /** What a session needs from a socket. */
 export interface SocketSink {
@@ -529,9 +529,9 @@ export class Session {
   async #catchUpOnce(subscription: Subscription, feed: PartitionFeed): Promise<boolean> {
     const settings = this.#deps.settings;
     const position = feed.position;
-    let records: StoredRecord[];
+    let encoded: EncodedRecords;
     try {
-      records = await this.#deps.log.read(
+      encoded = await this.#deps.log.readEncoded(
         feed.topic,
         feed.partition,
         position,
@@ -546,7 +546,7 @@ export class Session {
     }
     // The feed may have been removed, or moved on, while the read was in flight.
     if (feed.stopped || this.#closed || feed.live || feed.position !== position) return false;
-    if (records.length === 0) {
+    if (encoded.count === 0) {
       if (feed.tryGoLive()) return false;
       // Appends reached past `position` yet nothing is stored there: either an append landed
       // after the read (read again), or retention deleted the records (skip to the log start).
@@ -560,9 +560,8 @@ export class Session {
       if (position < bounds.logStartOffset) feed.position = bounds.logStartOffset;
       return true;
     }
-    const last = records[records.length - 1]!;
-    if (last.offset + 1 > feed.knownHighWatermark) feed.knownHighWatermark = last.offset + 1;
-    this.#sendRecords(feed, recordsFrame(feed.topic, feed.partition, records), last.offset + 1, records.length);
+    if (encoded.nextOffset > feed.knownHighWatermark) feed.knownHighWatermark = encoded.nextOffset;
+    this.#sendRecords(feed, encodedRecordsFrame(encoded.json), encoded.nextOffset, encoded.count);
     return true;
   }
 

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorCode, GatewayError } from '../../src/errors.js';
+import { recordsToJson } from '../../src/core/record-codec.js';
 import type { AppendRequest, LogStore, RecordToAppend, StoredRecord } from '../../src/storage/log-store.js';
 
 export interface StoreHarness {
@@ -433,6 +434,59 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
       it('answers an unknown topic with TOPIC_NOT_FOUND', async () => {
         const { store } = await fresh();
         await expectCode(store.read('missing', 0, 0, BIG), ErrorCode.TOPIC_NOT_FOUND);
+      });
+    });
+
+    describe('readEncoded (optional)', () => {
+      // Characters JSON must escape or that encode to several UTF-8 bytes, mixed with plain ones.
+      const text = fc.string({
+        unit: fc.constantFrom('a', 'Z', ' ', '"', '\\', '/', '\u0000', '\u0008', '\n', '\u001f', '\u007f', 'é', '\u2028', '☃', '😀'),
+        maxLength: 12,
+      });
+      const recordArb = fc.record({
+        key: fc.oneof(fc.constant(null), text, fc.uint8Array({ maxLength: 8 })),
+        value: fc.oneof(fc.jsonValue({ maxDepth: 2 }).map(json), text.map(json), fc.uint8Array({ maxLength: 24 })),
+        headers: fc.option(fc.dictionary(text, text, { maxKeys: 3 }).map(json), { nil: null }),
+        timestamp: fc.integer({ min: 0, max: 2 ** 45 }),
+      });
+
+      it('property: parses to exactly what encoding read()’s records gives, for any records and limits', async () => {
+        const { store } = await fresh();
+        if (!store.readEncoded) return; // optional: the core encodes read()'s records instead
+        await store.createTopic('t.x-1', 2, {});
+        let written = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(recordArb, { maxLength: 30 }),
+            fc.integer({ min: 0, max: 40 }),
+            fc.integer({ min: 1, max: 50 }),
+            fc.integer({ min: 1, max: 5_000 }),
+            async (records, from, maxRecords, maxBytes) => {
+              if (records.length > 0) await store.append([{ topic: 't.x-1', records: records.map((r) => ({ ...r, partition: 1 })) }]);
+              written += records.length;
+              const at = Math.min(from, written);
+              const limits = { maxRecords, maxBytes };
+              const encoded = await store.readEncoded!('t.x-1', 1, at, limits);
+              if (encoded === undefined) return; // allowed: the core falls back to read()
+              const expected = await store.read('t.x-1', 1, at, limits);
+              expect(encoded.count).toBe(expected.length);
+              expect(encoded.nextOffset).toBe(expected.length > 0 ? expected[expected.length - 1]!.offset + 1 : at);
+              expect(JSON.parse('[' + Buffer.from(encoded.json).toString('utf8') + ']')).toEqual(
+                JSON.parse(recordsToJson('t.x-1', 1, expected)),
+              );
+            },
+          ),
+          { numRuns: 80 },
+        );
+      });
+
+      it('answers an empty range with no records and the offset it was asked for', async () => {
+        const { store } = await fresh();
+        if (!store.readEncoded) return;
+        await store.createTopic('t', 1, {});
+        const encoded = await store.readEncoded('t', 0, 0, BIG);
+        if (encoded) expect({ count: encoded.count, nextOffset: encoded.nextOffset, bytes: encoded.json.length }).toEqual({ count: 0, nextOffset: 0, bytes: 0 });
+        await expectCode(store.readEncoded('missing', 0, 0, BIG), ErrorCode.TOPIC_NOT_FOUND);
       });
     });
 

@@ -19,6 +19,7 @@ import type {
   CommittedOffset,
   LogStore,
   PartitionOffsets,
+  EncodedRecords,
   ReadLimits,
   RecordPosition,
   StoredGroup,
@@ -27,6 +28,7 @@ import type {
   TopicMeta,
 } from '../log-store.js';
 import { migrations } from './migrations.js';
+import { READ_ENCODED_SQL, recordPrefix, registerBase64 } from './encoded-read.js';
 
 export interface SqliteStoreOptions {
   /** Folder for the database file; created if missing. */
@@ -81,6 +83,7 @@ class SqliteStore implements LogStore {
     db.pragma('cache_size = -65536'); // 64 MiB page cache
     db.pragma('temp_store = MEMORY');
     migrate(db);
+    registerBase64(db);
 
     this.#stmt = {
       insertTopic: db.prepare('INSERT INTO topics (name, partitions, config, created_at) VALUES (?, ?, ?, ?)'),
@@ -99,6 +102,7 @@ class SqliteStore implements LogStore {
           'SELECT offset, timestamp, key, value, headers FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
         )
         .raw(true),
+      readEncoded: db.prepare(READ_ENCODED_SQL).raw(true),
       deleteRecordsBefore: db.prepare('DELETE FROM records WHERE topic_id = ? AND partition = ? AND offset < ?'),
       deleteTopicRecords: db.prepare('DELETE FROM records WHERE topic_id = ?'),
       // Scans the partition in offset order and stops at the first match: exact for any
@@ -398,6 +402,26 @@ class SqliteStore implements LogStore {
     return out;
   }
 
+  /**
+   * Only when no record in the range can pass the byte budget (the partition's largest record
+   * times maxRecords fits it), which is every catch-up chunk of small records: then the budget
+   * needs no counting and SQLite can build the whole range's JSON (see encoded-read.ts).
+   */
+  async readEncoded(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<EncodedRecords | undefined> {
+    this.#open();
+    const t = this.#topic(topic);
+    if (partition < 0 || partition >= t.bounds.length) return { json: EMPTY, count: 0, nextOffset: fromOffset };
+    if (limits.maxRecords * Math.max(t.largest[partition]!, 1) > limits.maxBytes) return undefined;
+    const [count, last, json] = this.#stmt.readEncoded.get({
+      prefix: recordPrefix(topic, partition),
+      topic: t.id,
+      partition,
+      from: fromOffset,
+      limit: limits.maxRecords,
+    }) as [number, number | null, Buffer | null];
+    return count === 0 ? { json: EMPTY, count: 0, nextOffset: fromOffset } : { json: json!, count, nextOffset: last! + 1 };
+  }
+
   async offsets(topic: string): Promise<PartitionOffsets[]> {
     this.#open();
     return this.#topic(topic).bounds.map((b) => ({ ...b }));
@@ -499,6 +523,8 @@ function migrate(db: Database.Database): void {
     }).immediate();
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 type RecordRow = [offset: number, timestamp: number, key: string | Buffer | null, value: string | Buffer, headers: string | null];
 
