@@ -53,18 +53,11 @@ export interface FetchOptions {
 }
 
 /** A fetch's records as delivered-record JSON (see EncodedRecords), with the partition's bounds. */
-export interface EncodedFetchResult extends EncodedRecords {
+export interface FetchResult extends EncodedRecords {
   highWatermark: number;
   logStartOffset: number;
 }
 
-export interface FetchResult {
-  records: StoredRecord[];
-  /** Offset to ask for next. */
-  nextOffset: number;
-  highWatermark: number;
-  logStartOffset: number;
-}
 
 /** Kafka's topic name rule. */
 export const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -283,34 +276,11 @@ export class Log {
   // ---------------------------------------------------------------- read
 
   /**
-   * Records from `offset` on. An offset outside [logStartOffset, highWatermark] is an error
-   * that names the valid range. At the high watermark, waits up to `waitMs` for a record.
+   * Records from `offset` on, as delivered-record JSON (what REST answers with). An offset outside
+   * [logStartOffset, highWatermark] is an error that names the valid range. At the high watermark,
+   * waits up to `waitMs` for a record.
    */
   async fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
-    const { from, bounds } = await this.#fetchPosition(topic, partition, offset, options);
-    const limits = { maxRecords: options.maxRecords, maxBytes: options.maxBytes };
-    const records = from < bounds.highWatermark ? await this.#store.read(topic, partition, from, limits) : [];
-    const last = records[records.length - 1];
-    return { records, nextOffset: last ? last.offset + 1 : from, ...bounds };
-  }
-
-  /** fetch(), with the records already encoded as delivered-record JSON (what REST answers with). */
-  async fetchEncoded(topic: string, partition: number, offset: number, options: FetchOptions): Promise<EncodedFetchResult> {
-    const { from, bounds } = await this.#fetchPosition(topic, partition, offset, options);
-    const encoded =
-      from < bounds.highWatermark
-        ? await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)
-        : encodeRecords(topic, partition, from, []);
-    return { ...encoded, ...bounds };
-  }
-
-  /** Checks the offset and does fetch's long-poll: where to read from, and the partition's bounds. */
-  async #fetchPosition(
-    topic: string,
-    partition: number,
-    offset: number,
-    options: FetchOptions,
-  ): Promise<{ from: number; bounds: { highWatermark: number; logStartOffset: number } }> {
     let bounds = await this.partitionOffsets(topic, partition);
     checkOffsetInRange(topic, partition, offset, bounds);
     if (offset === bounds.highWatermark && options.waitMs > 0) {
@@ -321,10 +291,12 @@ export class Log {
       });
       bounds = await this.partitionOffsets(topic, partition);
     }
-    return {
-      from: Math.max(offset, bounds.logStartOffset),
-      bounds: { highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset },
-    };
+    const from = Math.max(offset, bounds.logStartOffset);
+    const encoded =
+      from < bounds.highWatermark
+        ? await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)
+        : encodeRecords(topic, partition, from, []);
+    return { ...encoded, highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
   }
 
   /** Raw range read without waiting or range checks (for subscribers that track their own position). */

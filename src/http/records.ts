@@ -162,7 +162,7 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal) {
       const { topic, partition } = c.req.valid('param');
       const q = c.req.valid('query');
       const offset = q.offset ?? (await log.partitionOffsets(topic, partition)).logStartOffset;
-      const result = await log.fetchEncoded(topic, partition, offset, readOptions(q, config, c.req.raw, shutdown));
+      const result = await log.fetch(topic, partition, offset, readOptions(q, config, c.req.raw, shutdown));
       const tail = `],"nextOffset":${result.nextOffset},"highWatermark":${result.highWatermark},"logStartOffset":${result.logStartOffset}}`;
       return jsonText<never>(Buffer.concat([RECORDS_HEAD, result.json, Buffer.from(tail)]), 200);
     })

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorCode, GatewayError } from '../../src/errors.js';
 import { recordsToJson } from '../../src/core/record-codec.js';
+import { parseEncoded } from '../helpers/encoded.js';
 import type { AppendRequest, LogStore, RecordToAppend, StoredRecord } from '../../src/storage/log-store.js';
 
 export interface StoreHarness {
@@ -471,7 +472,7 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
               const expected = await store.read('t.x-1', 1, at, limits);
               expect(encoded.count).toBe(expected.length);
               expect(encoded.nextOffset).toBe(expected.length > 0 ? expected[expected.length - 1]!.offset + 1 : at);
-              expect(JSON.parse('[' + Buffer.from(encoded.json).toString('utf8') + ']')).toEqual(
+              expect(parseEncoded(encoded.json)).toEqual(
                 JSON.parse(recordsToJson('t.x-1', 1, expected)),
               );
             },

@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { READ_ENCODED_SQL, registerBase64 } from '../../src/storage/sqlite/encoded-read.js';
 import { migrations } from '../../src/storage/sqlite/migrations.js';
 import { DATABASE_FILE, openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { parseEncoded } from '../helpers/encoded.js';
 import { tempDir } from '../helpers/gateway.js';
 import { logStoreConformance } from './log-store.conformance.js';
 
@@ -118,8 +119,7 @@ describe('sqlite store specifics', () => {
   });
 
   describe('readEncoded: records as JSON built by SQLite', () => {
-    const offsetsIn = (json: Uint8Array) =>
-      (JSON.parse('[' + Buffer.from(json).toString() + ']') as { offset: number }[]).map((r) => r.offset);
+    const offsetsIn = (json: Uint8Array) => parseEncoded<{ offset: number }>(json).map((r) => r.offset);
 
     it('is used whenever no record in range can pass the byte budget, and declined (undefined) otherwise', async () => {
       const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
