@@ -432,6 +432,43 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         await check(reopened, 140, 10_000, 2_000_000);
       });
 
+      it('property: keeps to maxBytes when large records sit in some commits only, also after retention', async () => {
+        const { store } = await fresh();
+        const value = (n: number) => '"' + 'v'.repeat(n - 2) + '"';
+        let run = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            // Commits of small records, some holding one large record.
+            fc.array(fc.array(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 2, max: 60 }) }, { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 90_000 }) }), { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 8 }),
+            fc.nat(),
+            fc.nat(),
+            fc.integer({ min: 1, max: 300 }),
+            fc.integer({ min: 1, max: 200_000 }),
+            async (commits, cut, at, maxRecords, maxBytes) => {
+              const topic = `m${run++}`;
+              await store.createTopic(topic, 1, {});
+              for (const sizes of commits) await store.append([{ topic, records: sizes.map((n) => rec(0, value(n))) }]);
+              const sizes = commits.flat();
+              const logStart = cut % (sizes.length + 1);
+              await store.truncateBefore(topic, 0, logStart);
+              const from = logStart + (at % (sizes.length - logStart + 1));
+              const expected: number[] = [];
+              let bytes = 0;
+              for (let o = from; o < sizes.length && expected.length < maxRecords; o++) {
+                bytes += sizes[o]!;
+                if (bytes > maxBytes && expected.length > 0) break;
+                expected.push(o);
+              }
+              const got = await store.read(topic, 0, from, { maxRecords, maxBytes });
+              expect(got.map((r) => r.offset)).toEqual(expected);
+              const encoded = await store.readEncoded?.(topic, 0, from, { maxRecords, maxBytes });
+              if (encoded) expect(parseEncoded<{ offset: number }>(encoded.json).map((r) => r.offset)).toEqual(expected);
+            },
+          ),
+          { numRuns: 200 },
+        );
+      });
+
       it('answers an unknown topic with TOPIC_NOT_FOUND', async () => {
         const { store } = await fresh();
         await expectCode(store.read('missing', 0, 0, BIG), ErrorCode.TOPIC_NOT_FOUND);

@@ -166,4 +166,61 @@ describe('sqlite store specifics', () => {
       ]);
     });
   });
+
+  describe('chunk sizes follow the records in range, not the largest the partition ever held', () => {
+    const small = (i: number) => ({ partition: 0, timestamp: 1, key: null, value: `"${'s'.repeat(198)}"`, headers: null, i });
+    const large = { partition: 0, timestamp: 1, key: null, value: `"${'L'.repeat(600_000)}"`, headers: null };
+    const wide = { maxRecords: 4_000, maxBytes: 1 << 20 };
+
+    /** Offsets 0-9 small, 10 large (600 KB, a commit of its own), 11-5010 small. */
+    async function withOneLargeRecord(dataDir = tempDir()) {
+      const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+      await store.createTopic('t', 1, {});
+      await store.append([{ topic: 't', records: Array.from({ length: 10 }, (_, i) => small(i)) }]);
+      await store.append([{ topic: 't', records: [large] }]);
+      await store.append([{ topic: 't', records: Array.from({ length: 5_000 }, (_, i) => small(i)) }]);
+      return store;
+    }
+
+    it('one large record slows only the reads whose range reaches it, and none once retention deleted it', async () => {
+      const store = await withOneLargeRecord();
+      onTestFinished(() => store.close());
+      // 4,000 records of 600 KB could pass 1 MiB: a read reaching offset 10 must count bytes.
+      expect(await store.readEncoded!('t', 0, 5, wide)).toBeUndefined();
+      // Five small ones, the large one, then as many small ones as the rest of the budget holds.
+      const lastThatFits = 10 + Math.floor((wide.maxBytes - 5 * 200 - 600_002) / 200);
+      const counted = (await store.read('t', 0, 5, wide)).map((r) => r.offset);
+      expect(counted).toEqual(Array.from({ length: lastThatFits - 4 }, (_, i) => 5 + i));
+      // After it, 4,000 records of 200 bytes fit: SQLite encodes the whole range.
+      const after = await store.readEncoded!('t', 0, 11, wide);
+      expect(after && { count: after.count, nextOffset: after.nextOffset }).toEqual({ count: 4_000, nextOffset: 4_011 });
+      await store.truncateBefore('t', 0, 11);
+      const fromStart = await store.readEncoded!('t', 0, 0, wide); // below the log start: reads from 11
+      expect(fromStart && { count: fromStart.count, nextOffset: fromStart.nextOffset }).toEqual({ count: 4_000, nextOffset: 4_011 });
+    });
+
+    it('an upgrade from schema 3 measures the largest record of every existing span', async () => {
+      const dataDir = tempDir();
+      await (await withOneLargeRecord(dataDir)).close();
+      const raw = new Database(path.join(dataDir, DATABASE_FILE));
+      raw.exec('ALTER TABLE time_index DROP COLUMN max_record_bytes'); // schema 4
+      raw.pragma('user_version = 3');
+      raw.close();
+
+      const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+      onTestFinished(() => store.close());
+      const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+      try {
+        expect(db.prepare('SELECT start_offset, max_record_bytes FROM time_index ORDER BY start_offset').raw(true).all()).toEqual([
+          [0, 200],
+          [10, 600_002],
+          [11, 200],
+        ]);
+      } finally {
+        db.close();
+      }
+      expect(await store.readEncoded!('t', 0, 5, wide)).toBeUndefined();
+      expect((await store.readEncoded!('t', 0, 11, wide))?.count).toBe(4_000);
+    });
+  });
 });

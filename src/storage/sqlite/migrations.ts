@@ -90,4 +90,20 @@ export const migrations: readonly string[] = [
           FROM records)
     GROUP BY topic_id, partition, offset / 1000;
   `,
+  // The largest record of each time-index span (one commit's records in a partition), so a read
+  // can size its chunks by the records in its own range: one large record used to slow every
+  // later read of its partition, even after retention had deleted it. Existing spans are measured.
+  `
+  ALTER TABLE time_index ADD COLUMN max_record_bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE time_index SET max_record_bytes = coalesce((
+    SELECT max(coalesce(octet_length(r.key), 0) + octet_length(r.value) + coalesce(octet_length(r.headers), 0))
+    FROM records r
+    WHERE r.topic_id = time_index.topic_id AND r.partition = time_index.partition
+      AND r.offset >= time_index.start_offset
+      AND r.offset < coalesce((
+        SELECT min(n.start_offset) FROM time_index n
+        WHERE n.topic_id = time_index.topic_id AND n.partition = time_index.partition AND n.start_offset > time_index.start_offset
+      ), 9223372036854775807)
+  ), 0);
+  `,
 ];

@@ -120,8 +120,15 @@ class SqliteStore implements LogStore {
         )
         .pluck(),
       insertTimeIndex: db.prepare(
-        'INSERT OR REPLACE INTO time_index (topic_id, partition, start_offset, max_timestamp) VALUES (?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO time_index (topic_id, partition, start_offset, max_timestamp, max_record_bytes) VALUES (?, ?, ?, ?, ?)',
       ),
+      // The spans a range [from, last] touches: the one holding `from`, and every one starting up to `last`.
+      largestInRange: db
+        .prepare(
+          `SELECT max(max_record_bytes) FROM time_index WHERE topic_id = @topic AND partition = @partition AND start_offset <= @last
+             AND start_offset >= (SELECT max(start_offset) FROM time_index WHERE topic_id = @topic AND partition = @partition AND start_offset <= @from)`,
+        )
+        .pluck(),
       deleteTimeIndexBefore: db.prepare(
         `DELETE FROM time_index WHERE topic_id = @topic AND partition = @partition AND start_offset <
            (SELECT max(start_offset) FROM time_index WHERE topic_id = @topic AND partition = @partition AND start_offset <= @offset)`,
@@ -277,7 +284,7 @@ class SqliteStore implements LogStore {
     // High watermarks (and largest records) as this transaction moves them; applied to the cache after commit.
     const moved = new Map<
       PartitionOffsets,
-      { topic: TopicState; start: number; hw: number; largest: number; maxTimestamp: number }
+      { topic: TopicState; start: number; hw: number; largest: number; spanLargest: number; maxTimestamp: number }
     >();
     const s = this.#stmt;
     // Record rows of the whole batch, inserted a chunk at a time (see #insertRows).
@@ -315,12 +322,20 @@ class SqliteStore implements LogStore {
           let move = moved.get(bounds);
           if (!move) {
             const p = r.partition;
-            move = { topic, start: bounds.highWatermark, hw: bounds.highWatermark, largest: topic.largest[p]!, maxTimestamp: topic.maxTimestamp[p]! };
+            move = {
+              topic,
+              start: bounds.highWatermark,
+              hw: bounds.highWatermark,
+              largest: topic.largest[p]!,
+              spanLargest: 0,
+              maxTimestamp: topic.maxTimestamp[p]!,
+            };
             moved.set(bounds, move);
           }
           if (r.timestamp > move.maxTimestamp) move.maxTimestamp = r.timestamp;
           const offset = move.hw++;
           const bytes = byteLength(r.key) + byteLength(r.value) + byteLength(r.headers);
+          if (bytes > move.spanLargest) move.spanLargest = bytes;
           if (bytes > move.largest) move.largest = bytes;
           rows.push(topic.id, r.partition, offset, r.timestamp, r.key, r.value, r.headers);
           if (rows.length === INSERT_CHUNK_ROWS * RECORD_COLUMNS) this.#insertRows(rows);
@@ -332,7 +347,7 @@ class SqliteStore implements LogStore {
       if (rows.length > 0) this.#insertRows(rows);
       for (const [bounds, move] of moved) {
         s.setHighWatermark.run(move.hw, move.largest, move.topic.id, bounds.partition);
-        s.insertTimeIndex.run(move.topic.id, bounds.partition, move.start, move.maxTimestamp);
+        s.insertTimeIndex.run(move.topic.id, bounds.partition, move.start, move.maxTimestamp, move.spanLargest);
       }
       return out;
     }).immediate();
@@ -366,14 +381,14 @@ class SqliteStore implements LogStore {
   /**
    * Never loads much more than the byte budget (a limit of 10,000 over 1 MiB records must not
    * load 10 GB to return one): rows are taken in chunks no larger than what fits the remaining
-   * budget if every row were the partition's largest record, and one row at a time when that
+   * budget if every row were the largest in the range (#largestFor), and one row at a time when that
    * is only a few rows. For small records that is one chunk, as fast as reading all at once.
    */
   async read(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<StoredRecord[]> {
     this.#open();
     const t = this.#topic(topic);
     if (partition < 0 || partition >= t.bounds.length) return [];
-    const largest = Math.max(t.largest[partition]!, 1);
+    const largest = this.#largestFor(t, partition, fromOffset, limits);
     const out: StoredRecord[] = [];
     let bytes = 0;
     let next = fromOffset;
@@ -403,15 +418,15 @@ class SqliteStore implements LogStore {
   }
 
   /**
-   * Only when no record in the range can pass the byte budget (the partition's largest record
-   * times maxRecords fits it), which is every catch-up chunk of small records: then the budget
-   * needs no counting and SQLite can build the whole range's JSON (see encoded-read.ts).
+   * Only when no record in the range can pass the byte budget (the largest record the range can
+   * meet, times maxRecords, fits it), which is every catch-up chunk of small records: then the
+   * budget needs no counting and SQLite can build the whole range's JSON (see encoded-read.ts).
    */
   async readEncoded(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<EncodedRecords | undefined> {
     this.#open();
     const t = this.#topic(topic);
     if (partition < 0 || partition >= t.bounds.length) return { json: EMPTY, count: 0, nextOffset: fromOffset };
-    if (limits.maxRecords * Math.max(t.largest[partition]!, 1) > limits.maxBytes) return undefined;
+    if (limits.maxRecords * this.#largestFor(t, partition, fromOffset, limits) > limits.maxBytes) return undefined;
     const [count, last, json] = this.#stmt.readEncoded.get({
       prefix: recordPrefix(topic, partition),
       topic: t.id,
@@ -420,6 +435,23 @@ class SqliteStore implements LogStore {
       limit: limits.maxRecords,
     }) as [number, number | null, Buffer | null];
     return count === 0 ? { json: EMPTY, count: 0, nextOffset: fromOffset } : { json: json!, count, nextOffset: last! + 1 };
+  }
+
+  /**
+   * The largest record a read of up to maxRecords from `from` can meet: the partition's largest
+   * ever when even that lets the whole read fit the budget (no query), else the largest in the
+   * time-index spans the range touches, so one large record slows only the reads that reach it,
+   * and none once retention has deleted it.
+   */
+  #largestFor(t: TopicState, partition: number, from: number, limits: ReadLimits): number {
+    const largest = Math.max(t.largest[partition]!, 1);
+    if (limits.maxRecords * largest <= limits.maxBytes) return largest;
+    const bounds = t.bounds[partition]!;
+    const first = Math.max(from, bounds.logStartOffset); // a read from below the log start begins there
+    const last = Math.min(first + limits.maxRecords, bounds.highWatermark) - 1;
+    if (last < first) return largest;
+    const inRange = this.#stmt.largestInRange.get({ topic: t.id, partition, from: first, last }) as number | null;
+    return inRange === null ? largest : Math.max(inRange, 1);
   }
 
   async offsets(topic: string): Promise<PartitionOffsets[]> {
