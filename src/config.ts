@@ -84,6 +84,14 @@ export const ConfigSchema = z.object({
   groupMaxMembers: int(1)
     .default(1_000)
     .describe('Most members one group may have (each holds state in memory and in the store).'),
+  // Every group is held in memory and loaded at start, and GET /v1/groups lists them all in one answer:
+  // 10,000 is far more groups than a deployment's consumer applications need, yet keeps idle groups to
+  // megabytes of memory and that list to one reasonable response, whatever names clients make up.
+  groupMaxGroups: int(1)
+    .default(10_000)
+    .describe(
+      'Most consumer groups (each is held in memory and in the store); creating one more (a join or an administrator\'s commit naming a new group) gets 409. Groups already stored beyond it still load.',
+    ),
   groupSessionCheckIntervalMs: int(10)
     .default(100)
     .describe('How often expired sessions are looked for; a member is expelled at most this long after its deadline.'),

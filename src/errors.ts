@@ -28,6 +28,8 @@ export const ErrorCode = {
   GROUP_NOT_EMPTY: 'GROUP_NOT_EMPTY',
   /** The group has `groupMaxMembers` members already. */
   GROUP_FULL: 'GROUP_FULL',
+  /** The gateway has `groupMaxGroups` groups already: a new one cannot be created. */
+  TOO_MANY_GROUPS: 'TOO_MANY_GROUPS',
   NOT_FOUND: 'NOT_FOUND',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** A plain request reached a WebSocket endpoint. */

@@ -11,7 +11,9 @@
  *   start()                 load every group from the store, start the session timer. Call before serving.
  *   stop()                  stop the timer and topic subscription; pending operations finish.
  *   join(group, {topics, sessionTimeoutMs?, autoOffsetReset?})
- *                           -> {memberId, memberEpoch, assignment, heartbeatIntervalMs}.  TOPIC_NOT_FOUND, INVALID_REQUEST
+ *                           -> {memberId, memberEpoch, assignment, heartbeatIntervalMs}.  TOPIC_NOT_FOUND, INVALID_REQUEST,
+                           GROUP_FULL (groupMaxMembers), TOO_MANY_GROUPS (a new group beyond groupMaxGroups; an existing
+                           group is never refused by it, and a deleted group frees its slot)
  *   heartbeat(group, memberId, {memberEpoch, ownedPartitions})
  *                           -> {memberEpoch, assignment, heartbeatIntervalMs}. `ownedPartitions` is what the member
  *                           still holds; a partition it stops listing is released (and may go to its new owner).
@@ -31,7 +33,8 @@
  *   commit(group, {memberId?, memberEpoch?, offsets: [{topic, partition, offset}]}) -> the stored offsets.
  *                           With a member: epoch must be current and each partition granted to it or being revoked
  *                           from it (FENCED_MEMBER, NOT_PARTITION_OWNER). Without one (an administrator): only while
- *                           the group has no members (GROUP_NOT_EMPTY). Offsets must be integers 0..highWatermark.
+ *                           the group has no members (GROUP_NOT_EMPTY), and it may create the group (TOO_MANY_GROUPS as
+                           for join). Offsets must be integers 0..highWatermark.
  *   onMemberChange(group, memberId, listener) -> unsubscribe. (sync) listener({type:'reconcile'}) when the member should
  *                           heartbeat now (a partition is revoked from it, or one it is due became free);
  *                           listener({type:'fenced', reason}) when it is expelled or leaves. Never throws into the caller.

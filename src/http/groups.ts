@@ -181,7 +181,7 @@ const joinGroup = createRoute({
     201: jsonResponse(MembershipSchema, 'Joined'),
     400: problem('Invalid request (e.g. session timeout out of bounds)'),
     404: problem('A topic does not exist'),
-    409: problem('The group has groupMaxMembers members already'),
+    409: problem('The group has groupMaxMembers members already, or it is new and there are groupMaxGroups groups already'),
     415: problem('Body is not JSON'),
   },
 });
@@ -248,7 +248,9 @@ const commitOffsets = createRoute({
     200: jsonResponse(CommittedSchema, 'Stored'),
     400: problem('Invalid offsets (negative, not integers, past the high watermark)'),
     404: problem('No such group, member, topic or partition'),
-    409: problem('Fenced member, stale epoch, partition not owned, or (without memberId) a group with members'),
+    409: problem(
+      'Fenced member, stale epoch, partition not owned, or (without memberId) a group with members or, for a new group, groupMaxGroups groups already',
+    ),
   },
 });
 

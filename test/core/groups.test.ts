@@ -11,6 +11,7 @@ import { Notifier } from '../../src/core/notifier.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
 import { intercept } from '../helpers/intercept.js';
+import { until } from '../helpers/until.js';
 
 class ManualClock implements Clock {
   t = 1_700_000_000_000;
@@ -21,7 +22,7 @@ class ManualClock implements Clock {
 
 const SESSION_MS = 1_000;
 
-async function open(dataDir: string, clock: ManualClock) {
+async function open(dataDir: string, clock: ManualClock, maxGroups = 100) {
   const raw = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
   // Counts group state writes, to check that a heartbeat that changes nothing writes nothing.
   const writes = { saveGroup: 0 };
@@ -49,6 +50,7 @@ async function open(dataDir: string, clock: ManualClock) {
       groupMaxSessionTimeoutMs: 60_000,
       groupHeartbeatIntervalMs: 100,
       groupMaxMembers: 3,
+      groupMaxGroups: maxGroups,
       // The test drives expiry itself.
       groupSessionCheckIntervalMs: 3_600_000,
     },
@@ -65,10 +67,10 @@ async function open(dataDir: string, clock: ManualClock) {
   return { store: raw, log, groups, notifier, writes, close };
 }
 
-async function setup(partitions = 6) {
+async function setup(partitions = 6, maxGroups?: number) {
   const clock = new ManualClock();
   const dataDir = tempDir();
-  const env = await open(dataDir, clock);
+  const env = await open(dataDir, clock, maxGroups);
   await env.log.createTopic('t', partitions);
   return { ...env, clock, dataDir };
 }
@@ -342,5 +344,97 @@ describe('GroupCoordinator', () => {
     await log.produce('t', [{ key: null, value: '1', headers: null }]);
     await expect(groups.resetOffsets('full', { to: 'earliest', topics: ['t'] })).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
     await expect(groups.deleteGroup('full')).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
+  });
+
+  describe('groupMaxGroups', () => {
+    const names = (groups: GroupCoordinator) => groups.list().map((x) => x.group);
+
+    test('a new group beyond the cap is refused and changes nothing; existing groups are never refused by it', async () => {
+      const { groups, log, writes } = await setup(2, 2);
+      const a = await groups.join('a', { topics: ['t'] });
+      await groups.commit('b', { offsets: [{ topic: 't', partition: 0, offset: 0 }] });
+      const saves = writes.saveGroup;
+
+      const refused = { code: 'TOO_MANY_GROUPS', details: { group: 'c', maxGroups: 2 } };
+      await expect(groups.join('c', { topics: ['t'] })).rejects.toMatchObject(refused);
+      await expect(groups.join('c', { topics: ['t'] })).rejects.toThrow(/groupMaxGroups/);
+      await expect(groups.commit('c', { offsets: [{ topic: 't', partition: 0, offset: 0 }] })).rejects.toMatchObject(refused);
+      expect(names(groups)).toEqual(['a', 'b']);
+      expect(groups.loadedGroups).toBe(2);
+      expect(writes.saveGroup).toBe(saves);
+      await expect(groups.describe('c')).rejects.toMatchObject({ code: 'GROUP_NOT_FOUND' });
+
+      // Validation still comes first: a bad request is told what is wrong with it, not that the gateway is full.
+      await expect(groups.join('c', { topics: ['missing'] })).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+
+      // At the cap, the existing groups take joins, member and administrator commits.
+      await groups.commit('a', { memberId: a.memberId, memberEpoch: a.memberEpoch, offsets: [{ topic: 't', partition: 0, offset: 0 }] });
+      const a2 = await groups.join('a', { topics: ['t'] });
+      await groups.leave('a', a.memberId);
+      await groups.leave('a', a2.memberId);
+      await groups.commit('a', { offsets: [{ topic: 't', partition: 1, offset: 0 }] });
+      await groups.join('b', { topics: ['t'] });
+
+      // Deleting a group frees its slot.
+      await groups.deleteGroup('a');
+      expect(groups.loadedGroups).toBe(1);
+      await groups.join('c', { topics: ['t'] });
+      expect(names(groups)).toEqual(['b', 'c']);
+      await expect(groups.commit('d', { offsets: [{ topic: 't', partition: 0, offset: 0 }] })).rejects.toMatchObject({
+        code: 'TOO_MANY_GROUPS',
+      });
+
+      // A group holding only offsets of a deleted topic is gone (from the store too), and so is its slot.
+      await groups.leave('b', (await groups.describe('b')).members[0]!.memberId);
+      await groups.deleteGroup('b');
+      await log.createTopic('u', 1);
+      await groups.commit('only-u', { offsets: [{ topic: 'u', partition: 0, offset: 0 }] });
+      expect(names(groups)).toEqual(['c', 'only-u']);
+      await log.deleteTopic('u');
+      expect(names(groups)).toEqual(['c']);
+      await until('the offsets-only group to be dropped', () => groups.loadedGroups === 1);
+      await groups.join('e', { topics: ['t'] });
+      expect(names(groups)).toEqual(['c', 'e']);
+      expect(groups.loadedGroups).toBe(2);
+    });
+
+    test('concurrent creations of N new groups with a cap of K create exactly K; the others change nothing', async () => {
+      const { groups } = await setup(1, 3);
+      const joins = Array.from({ length: 10 }, (_, i) => groups.join(`j${i}`, { topics: ['t'] }));
+      const commits = Array.from({ length: 10 }, (_, i) => groups.commit(`c${i}`, { offsets: [{ topic: 't', partition: 0, offset: 0 }] }));
+      const results = await Promise.allSettled([...joins, ...commits]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'TOO_MANY_GROUPS' });
+      expect(groups.list()).toHaveLength(3);
+      expect(groups.loadedGroups).toBe(3);
+    });
+
+    test('a creation that fails frees its slot; one in flight holds it', async () => {
+      const { groups } = await setup(1, 1);
+      // The first creation is in flight (not yet stored) when the second asks: the second is refused, never both stored.
+      const failing = groups.commit('x', { offsets: [{ topic: 't', partition: 5, offset: 0 }] });
+      const second = groups.commit('y', { offsets: [{ topic: 't', partition: 0, offset: 0 }] });
+      await expect(second).rejects.toMatchObject({ code: 'TOO_MANY_GROUPS' });
+      await expect(failing).rejects.toMatchObject({ code: 'PARTITION_NOT_FOUND' });
+      expect(groups.loadedGroups).toBe(0);
+      await groups.join('y', { topics: ['t'] });
+      expect(names(groups)).toEqual(['y']);
+    });
+
+    test('groups stored beyond a lowered cap still load; only new ones are refused', async () => {
+      const { groups, clock, dataDir, close } = await setup(1, 5);
+      for (const name of ['a', 'b', 'c']) await groups.join(name, { topics: ['t'] });
+      await close();
+      const reopened = await open(dataDir, clock, 2);
+      expect(names(reopened.groups)).toEqual(['a', 'b', 'c']);
+      await reopened.groups.join('a', { topics: ['t'] });
+      await expect(reopened.groups.join('d', { topics: ['t'] })).rejects.toMatchObject({ code: 'TOO_MANY_GROUPS' });
+      const a = await reopened.groups.describe('a');
+      for (const m of a.members) await reopened.groups.leave('a', m.memberId);
+      await reopened.groups.deleteGroup('a');
+      // Still at the cap of 2 (b, c): deleting one group below the old count does not free a slot yet.
+      await expect(reopened.groups.join('d', { topics: ['t'] })).rejects.toMatchObject({ code: 'TOO_MANY_GROUPS' });
+      expect(names(reopened.groups)).toEqual(['b', 'c']);
+    });
   });
 });

@@ -83,6 +83,9 @@ export class GroupCoordinator {
       for (const g of this.#groups.values()) {
         if (event.kind === 'deleted') {
           for (const [key, c] of g.committed) if (c.topic === event.topic) g.committed.delete(key);
+          // A group that had only offsets for this topic is gone from the store too; held on, it would take a
+          // groupMaxGroups slot that no request could free. Dropped in turn, as a failed creation is.
+          if (!g.exists) void this.#exclusiveOnNew(g, async () => undefined).catch(() => undefined);
         }
         if (g.state.members.some((m) => m.topics.includes(event.topic))) {
           void g.exclusive(() => this.#rebalance(g)).catch(() => undefined);
@@ -129,7 +132,7 @@ export class GroupCoordinator {
     const { topics, sessionTimeoutMs, autoOffsetReset } = this.#checkJoin(request);
     for (const t of topics) await this.#log.topicOffsets(t); // TOPIC_NOT_FOUND names the topic
 
-    const g = this.#groups.get(group) ?? this.#newGroup(group, emptyState());
+    const g = this.#groupOrNew(group);
     const result = await this.#exclusiveOnNew(g, async () => {
       if (g.deleted) return undefined;
       if (g.state.members.length >= this.#settings.groupMaxMembers) {
@@ -249,7 +252,7 @@ export class GroupCoordinator {
     checkGroup(group);
     checkCommitRequest(request);
     // A member commits to its existing group; an administrator's commit may create one.
-    const g = request.memberId !== undefined ? this.#requireGroup(group) : (this.#groups.get(group) ?? this.#newGroup(group, emptyState()));
+    const g = request.memberId !== undefined ? this.#requireGroup(group) : this.#groupOrNew(group);
     const result = await this.#exclusiveOnNew(g, async () => (g.deleted ? undefined : this.#offsets.commit(g, request)));
     return result ?? this.commit(group, request);
   }
@@ -315,6 +318,26 @@ export class GroupCoordinator {
     const g = new Group(name, state, { store: this.#store, clock: this.#clock });
     this.#groups.set(name, g);
     return g;
+  }
+
+  /**
+   * The group a join or an administrator's commit names: the one in memory, else a new one unless there are
+   * groupMaxGroups already. The map holds the groups that exist and those being created (dropped again if their
+   * creation fails), and the check and the insertion are one synchronous step, so concurrent creations cannot
+   * overshoot. Groups loaded at start are not checked: lowering the setting refuses only new groups.
+   */
+  #groupOrNew(group: string): Group {
+    const existing = this.#groups.get(group);
+    if (existing) return existing;
+    const max = this.#settings.groupMaxGroups;
+    if (this.#groups.size >= max) {
+      throw new GatewayError(
+        ErrorCode.TOO_MANY_GROUPS,
+        `cannot create group '${group}': the gateway has the maximum of ${max} groups (setting groupMaxGroups); delete a group first`,
+        { group, maxGroups: max },
+      );
+    }
+    return this.#newGroup(group, emptyState());
   }
 
   /**

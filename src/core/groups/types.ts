@@ -20,6 +20,7 @@ export interface GroupSettings {
   groupMaxSessionTimeoutMs: number;
   groupHeartbeatIntervalMs: number;
   groupMaxMembers: number;
+  groupMaxGroups: number;
   groupSessionCheckIntervalMs: number;
 }
 

@@ -22,6 +22,7 @@ test('a record appended between the poll’s read of the bounds and its wait ans
       groupMaxSessionTimeoutMs: 120_000,
       groupHeartbeatIntervalMs: 1_000,
       groupMaxMembers: 4,
+      groupMaxGroups: 10,
       groupSessionCheckIntervalMs: 3_600_000,
     },
   });
