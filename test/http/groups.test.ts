@@ -436,6 +436,48 @@ describe('consumer groups over REST', () => {
     expect((await g.json('GET', '/v1/groups/cap')).body.members).toHaveLength(2);
   });
 
+  test('groupMaxGroups: a new group beyond it gets 409 TOO_MANY_GROUPS and nothing is stored; existing groups carry on', async () => {
+    const g = await startGateway({ groupMaxGroups: 2 });
+    await g.json('POST', '/v1/topics', { name: 'many', partitions: 1 });
+    const a = new Consumer(g, 'a', 'a', new Map());
+    await a.join({ topics: ['many'] });
+    expect((await g.json('POST', '/v1/groups/b/offsets', { offsets: [{ topic: 'many', partition: 0, offset: 0 }] })).status).toBe(200);
+    const listed = async () => (await g.json('GET', '/v1/groups')).body.groups.map((x: { group: string }) => x.group);
+
+    const join = await g.json('POST', '/v1/groups/c/members', { topics: ['many'] });
+    expectProblem(join, 409, 'TOO_MANY_GROUPS', 'groupMaxGroups');
+    expect(join.body).toMatchObject({ title: 'Too many groups', type: 'urn:logway:problem:too-many-groups', group: 'c', maxGroups: 2 });
+    const commit = await g.json('POST', '/v1/groups/c/offsets', { offsets: [{ topic: 'many', partition: 0, offset: 0 }] });
+    expectProblem(commit, 409, 'TOO_MANY_GROUPS', 'groupMaxGroups');
+    expect(await listed()).toEqual(['a', 'b']);
+    expect(g.gateway.groups.loadedGroups).toBe(2);
+    expectProblem(await g.json('GET', '/v1/groups/c'), 404, 'GROUP_NOT_FOUND');
+
+    // The existing groups still take joins and commits.
+    await new Consumer(g, 'a', 'a2', new Map()).join({ topics: ['many'] });
+    expect((await g.json('POST', '/v1/groups/b/offsets', { offsets: [{ topic: 'many', partition: 0, offset: 0 }] })).status).toBe(200);
+    await new Consumer(g, 'b', 'b1', new Map()).join({ topics: ['many'] });
+
+    // Deleting a group frees its slot.
+    await g.json('DELETE', '/v1/groups/b/members/' + (await g.json('GET', '/v1/groups/b')).body.members[0].memberId);
+    expect((await g.json('DELETE', '/v1/groups/b')).status).toBe(204);
+    expect((await g.json('POST', '/v1/groups/c/members', { topics: ['many'] })).status).toBe(201);
+    expect(await listed()).toEqual(['a', 'c']);
+  });
+
+  test('groupMaxGroups: concurrent joins to 12 new groups with a cap of 3 create exactly 3', async () => {
+    const g = await startGateway({ groupMaxGroups: 3 });
+    await g.json('POST', '/v1/topics', { name: 'rush', partitions: 1 });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => g.json('POST', `/v1/groups/rush-${i}/members`, { topics: ['rush'] })),
+    );
+    const created = answers.filter((r) => r.status === 201);
+    expect(created).toHaveLength(3);
+    for (const r of answers.filter((x) => x.status !== 201)) expectProblem(r, 409, 'TOO_MANY_GROUPS', 'groupMaxGroups');
+    expect((await g.json('GET', '/v1/groups')).body.groups).toHaveLength(3);
+    expect(g.gateway.groups.loadedGroups).toBe(3);
+  });
+
   test('failed commits and joins naming new groups leave nothing behind in memory (no runtime per random name)', async () => {
     const g = await startGateway();
     await g.json('POST', '/v1/topics', { name: 'leak', partitions: 1 });

@@ -238,6 +238,28 @@ describe('group mode', () => {
     expect(gw.gateway.groups.list().find((g) => g.group === GROUP)?.members).toBe(1);
   });
 
+  it('beyond groupMaxGroups a group socket gets the error frame and close 4409; a multiplexed subscribe gets the error and the socket stays', async () => {
+    const gw = await startGateway({ groupMaxGroups: 1 });
+    expect((await gw.json('POST', '/v1/topics', { name: TOPIC, partitions: 1 })).status).toBe(201);
+    const first = await openSocket(gw.url, `/v1/topics/${TOPIC}/ws?group=${GROUP}`);
+    await first.next('assigned');
+
+    const over = await openSocket(gw.url, `/v1/topics/${TOPIC}/ws?group=other`);
+    const closed = await over.closed;
+    expect(closed.code).toBe(4409);
+    expect(closed.reason).toMatch(/groupMaxGroups/);
+    expect(over.messages).toEqual([expect.objectContaining({ type: 'error', code: 'TOO_MANY_GROUPS', group: 'other', maxGroups: 1 })]);
+
+    const multi = await openSocket(gw.url, '/v1/ws');
+    multi.send({ type: 'subscribe', id: 's1', topic: TOPIC, group: 'other' });
+    expect(await multi.next('error', (m) => m.id === 's1')).toMatchObject({ code: 'TOO_MANY_GROUPS', maxGroups: 1 });
+    // The socket goes on: joining the existing group is never refused by the limit.
+    multi.send({ type: 'subscribe', id: 's2', topic: TOPIC, group: GROUP });
+    expect(await multi.next('subscribed')).toMatchObject({ id: 's2', group: GROUP });
+    expect(gw.gateway.groups.list().map((g) => [g.group, g.members])).toEqual([[GROUP, 2]]);
+    expect(gw.gateway.groups.loadedGroups).toBe(1);
+  });
+
   it('a member socket that stops answering pings is terminated and leaves the group', async () => {
     const gw = await startGateway({ wsPingIntervalMs: 100, groupSessionTimeoutMs: 60_000 });
     expect((await gw.json('POST', '/v1/topics', { name: TOPIC, partitions: 2 })).status).toBe(201);
