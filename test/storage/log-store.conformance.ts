@@ -35,6 +35,24 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
   expect((err as GatewayError).code).toBe(code);
 }
 
+/** A JSON string value of exactly `n` bytes (n >= 2). */
+const valueOfSize = (n: number) => '"' + 'v'.repeat(n - 2) + '"';
+
+/**
+ * The offsets a read from `from` must return over records of these sizes (record i at offset i):
+ * up to maxRecords, stopping before the record that would pass maxBytes, but never returning none.
+ */
+function offsetsWithinBudget(sizes: readonly number[], from: number, maxRecords: number, maxBytes: number): number[] {
+  const offsets: number[] = [];
+  let bytes = 0;
+  for (let o = from; o < sizes.length && offsets.length < maxRecords; o++) {
+    bytes += sizes[o]!;
+    if (bytes > maxBytes && offsets.length > 0) break;
+    offsets.push(o);
+  }
+  return offsets;
+}
+
 const bytesOf = (v: string | Uint8Array | null) => (v === null ? null : typeof v === 'string' ? v : Buffer.from(v));
 
 export function logStoreConformance(name: string, factory: StoreFactory): void {
@@ -384,22 +402,12 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         await store.createTopic('t', 1, {});
         // Small records around a few large ones, so a read crosses from small to large and back.
         const sizes = [...Array(150).fill(40), 300_000, 20, 1_048_576, ...Array(100).fill(1_000), 250_000, ...Array(200).fill(12)];
-        const value = (n: number) => '"' + 'v'.repeat(n - 2) + '"';
-        await store.append([{ topic: 't', records: sizes.map((n) => rec(0, value(n))) }]);
-        const expected = (from: number, maxRecords: number, maxBytes: number) => {
-          const offsets: number[] = [];
-          let bytes = 0;
-          for (let o = from; o < sizes.length && offsets.length < maxRecords; o++) {
-            bytes += sizes[o]!;
-            if (bytes > maxBytes && offsets.length > 0) break;
-            offsets.push(o);
-          }
-          return offsets;
-        };
+        await store.append([{ topic: 't', records: sizes.map((n) => rec(0, valueOfSize(n))) }]);
+        const expected = (from: number, maxRecords: number, maxBytes: number) => offsetsWithinBudget(sizes, from, maxRecords, maxBytes);
         const check = async (s: LogStore, from: number, maxRecords: number, maxBytes: number) => {
           const got = await s.read('t', 0, from, { maxRecords, maxBytes });
           expect(got.map((r) => r.offset)).toEqual(expected(from, maxRecords, maxBytes));
-          for (const r of got) expect(r.value).toBe(value(sizes[r.offset]!));
+          for (const r of got) expect(r.value).toBe(valueOfSize(sizes[r.offset]!));
         };
         for (const [from, maxRecords, maxBytes] of [
           [0, 10_000, 1_048_576],
@@ -434,7 +442,6 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
 
       it('property: keeps to maxBytes when large records sit in some commits only, also after retention', async () => {
         const { store } = await fresh();
-        const value = (n: number) => '"' + 'v'.repeat(n - 2) + '"';
         let run = 0;
         await fc.assert(
           fc.asyncProperty(
@@ -447,18 +454,12 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
             async (commits, cut, at, maxRecords, maxBytes) => {
               const topic = `m${run++}`;
               await store.createTopic(topic, 1, {});
-              for (const sizes of commits) await store.append([{ topic, records: sizes.map((n) => rec(0, value(n))) }]);
+              for (const sizes of commits) await store.append([{ topic, records: sizes.map((n) => rec(0, valueOfSize(n))) }]);
               const sizes = commits.flat();
               const logStart = cut % (sizes.length + 1);
               await store.truncateBefore(topic, 0, logStart);
               const from = logStart + (at % (sizes.length - logStart + 1));
-              const expected: number[] = [];
-              let bytes = 0;
-              for (let o = from; o < sizes.length && expected.length < maxRecords; o++) {
-                bytes += sizes[o]!;
-                if (bytes > maxBytes && expected.length > 0) break;
-                expected.push(o);
-              }
+              const expected = offsetsWithinBudget(sizes, from, maxRecords, maxBytes);
               const got = await store.read(topic, 0, from, { maxRecords, maxBytes });
               expect(got.map((r) => r.offset)).toEqual(expected);
               const encoded = await store.readEncoded?.(topic, 0, from, { maxRecords, maxBytes });
