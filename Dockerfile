@@ -1,24 +1,42 @@
 # syntax=docker/dockerfile:1
-# Logway: multi-stage image. Build: docker build -t logway .
-# Run:   docker run -p 8080:8080 -v logway-data:/data logway
+# Logway: multi-stage image on Node 24 LTS.
+# Build: docker build -t logway .            (podman build --format docker -t logway . works too)
+# Run:   docker run -d --name logway -p 8080:8080 -v logway-data:/data logway
+# Stop:  docker stop logway                  (SIGTERM through tini to node: a graceful shutdown)
+
+# The base image, pinned to the Node version CI tests (.ci/with-node24). Where no registry is
+# reachable, .ci/image-build builds an equivalent base locally and passes it here.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # ---- build: compile TypeScript and better-sqlite3's native addon --------------------------
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 # better-sqlite3 falls back to compiling its addon with node-gyp when no prebuilt binary
-# matches: that needs python3, make and g++. They stay in this stage.
+# matches: that needs python3, make and g++. They stay in this stage. tini is installed here
+# only to be copied: the runtime stage gets its one binary, not apt. node-gyp compiles against
+# the headers the node image ships in /usr/local/include/node instead of downloading them.
+ENV npm_config_nodedir=/usr/local
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
+ && apt-get install -y --no-install-recommends python3 make g++ tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY docker/prune-native.sh /usr/local/bin/prune-native
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund
+ && npm prune --omit=dev --no-audit --no-fund \
+ && prune-native node_modules
 
-# ---- runtime: no compilers, no dev dependencies, not root ----------------------------------
-FROM node:20-bookworm-slim AS runtime
+# ---- runtime: no compilers, no build leftovers, no dev dependencies, not root --------------
+FROM ${NODE_IMAGE} AS runtime
+ARG NODE_IMAGE
+ARG LOGWAY_VERSION=0.1.0
+LABEL org.opencontainers.image.title="Logway" \
+      org.opencontainers.image.description="HTTP/WebSocket event gateway: topics, partitions and consumer groups over REST and WebSocket, stored in SQLite" \
+      org.opencontainers.image.version="${LOGWAY_VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.base.name="${NODE_IMAGE}"
 ENV NODE_ENV=production \
     LOGWAY_HOST=0.0.0.0 \
     LOGWAY_DATA_DIR=/data \
@@ -28,19 +46,24 @@ ENV NODE_ENV=production \
 # `docker stop` waits by default before SIGKILL. Raising the timeout needs `docker stop -t`
 # (or --stop-timeout) above it plus 1 s. The port is left to the default (8080) or PORT.
 WORKDIR /app
-# node_modules comes from the build stage (already pruned, addon already compiled): an
+# tini is PID 1: it forwards SIGTERM/SIGINT to node and reaps zombies (node as PID 1 would get
+# no default signal handling from the kernel).
+COPY --from=build /usr/bin/tini /usr/bin/tini
+# node_modules comes from the build stage (pruned, addon compiled, build leftovers removed): an
 # `npm ci --omit=dev` here would need the compilers again. Owned by root: the app only reads it.
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # package.json says "type": "module", which dist/*.js need.
 COPY package.json ./
+COPY docker/healthcheck.sh /usr/local/bin/logway-healthcheck
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 # The node image's unprivileged user (uid 1000).
 USER node
 EXPOSE 8080
-# No curl in slim images: node's own fetch probes readiness (database open and writable).
+# GET /readyz (database open and writable) through bash's /dev/tcp: one short bash per probe,
+# not a node process (see docker/healthcheck.sh for the measured costs).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.LOGWAY_PORT || process.env.PORT || 8080) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node directly (not npm): SIGTERM from `docker stop` reaches the gateway, which shuts down gracefully.
+  CMD ["/usr/local/bin/logway-healthcheck"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/main.js"]

@@ -3,7 +3,7 @@
  * download) loads a page served by this test, which subscribes with the browser's own
  * WebSocket exactly as the README shows. Records produced over REST must reach the page.
  * The browser is CHROMIUM_PATH, else /usr/bin/chromium; if it is missing this fails loudly
- * (.ci/run installs it), it never skips.
+ * (npm test installs it first when it can: test/prerequisites.sh), it never skips.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -37,7 +37,7 @@ const PAGE = `<!doctype html>
 async function launch(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium package (.ci/run does: apt-get install -y chromium), or set CHROMIUM_PATH`,
+      `${CHROMIUM} is missing: install Debian's chromium package (npm test's pretest does as root: test/prerequisites.sh), or set CHROMIUM_PATH`,
     );
   }
   const browser = await chromium.launch({

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `npm test` runs this first (pretest): the suite needs programs npm cannot install.
+# - chromium: test/ws/browser.test.ts drives Debian's Chromium (CHROMIUM_PATH overrides);
+# - curl and jq: test/readme.test.ts runs the README's examples with them.
+# Missing ones are installed with apt-get when this runs as root on Debian/Ubuntu; otherwise it
+# stops at once with the one command to run, before vitest spends minutes failing on them.
+set -euo pipefail
+
+missing=()
+for tool in curl jq; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  [ -x "$CHROMIUM_PATH" ] || { echo "pretest: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable" >&2; exit 1; }
+elif [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+command="apt-get install -y ${missing[*]}"
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "pretest: installing ${missing[*]} (Debian packages the tests need)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit 0
+fi
+if command -v apt-get >/dev/null 2>&1; then
+  echo "pretest: the tests need ${missing[*]}; install them with: sudo $command" >&2
+else
+  echo "pretest: the tests need ${missing[*]} (Debian: $command; or set CHROMIUM_PATH to a Chromium)" >&2
+fi
+exit 1
