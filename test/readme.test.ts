@@ -67,7 +67,7 @@ async function curl(command: string, port: number): Promise<CurlResult> {
 describe('README', () => {
   it('curl walk-through: every command succeeds and answers what the README shows', async () => {
     await run('curl', ['--version']).catch(() => {
-      throw new Error('this test runs the README examples with the system curl: install curl (npm test's pretest does as root: test/prerequisites.sh)');
+      throw new Error('this test runs the README examples with the system curl: install curl (as root, npm test does it first: test/prerequisites.sh)');
     });
     const { gateway, port, json } = await startGateway();
     const blocks = fencedBlocks(section('Try it with curl'));
@@ -132,7 +132,7 @@ describe('README', () => {
   it('consumer-group walk-through: runs as one shell session (curl + jq) and each step does what it says', async () => {
     for (const tool of ['curl', 'jq']) {
       await run(tool, ['--version']).catch(() => {
-        throw new Error(`the README's consumer-group walk-through needs ${tool}: install it (npm test's pretest does as root: test/prerequisites.sh)`);
+        throw new Error(`the README's consumer-group walk-through needs ${tool}: install it (as root, npm test does it first: test/prerequisites.sh)`);
       });
     }
     const { port } = await startGateway();

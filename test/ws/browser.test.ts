@@ -37,7 +37,7 @@ const PAGE = `<!doctype html>
 async function launch(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium package (npm test's pretest does as root: test/prerequisites.sh), or set CHROMIUM_PATH`,
+      `${CHROMIUM} is missing: install Debian's chromium package (as root, npm test does it first: test/prerequisites.sh), or set CHROMIUM_PATH`,
     );
   }
   const browser = await chromium.launch({
