@@ -59,7 +59,17 @@ export function observeRequests(onRequest: (request: ObservedRequest) => void): 
     // The response is written after this middleware returns: report once it has been.
     const socket = outgoing.socket;
     const before = socket?.bytesWritten ?? 0;
-    outgoing.once('close', () => report(!outgoing.writableFinished, socket ? socket.bytesWritten - before : undefined));
+    // 'finish': written. 'close' without it: the connection went first. (A kept-alive response need not emit 'close'.)
+    let reported = false;
+    const done = () => {
+      if (reported) return;
+      reported = true;
+      outgoing.off('finish', done);
+      outgoing.off('close', done);
+      report(!outgoing.writableFinished, socket ? socket.bytesWritten - before : undefined);
+    };
+    outgoing.once('finish', done);
+    outgoing.once('close', done);
   };
 }
 
