@@ -19,7 +19,7 @@ export function createLogger(settings: Pick<Config, 'logLevel' | 'logFormat'>, d
   if (settings.logFormat === 'pretty' && !destination) {
     requirePinoPretty();
     // pino-pretty prints the level's name itself, from pino's numbers.
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } });
   }
   options.formatters = { level: (label) => ({ level: label }) };
   return destination ? pino(options, destination) : pino(options);
