@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--synchronous NORMAL] [--only a,b] [--profile] [--set key=value]...`
+ * `npm run bench [-- --quick] [--synchronous NORMAL] [--only a,b] [--profile] [--set key=value]... [--size key=value]...`
  *
  * Starts the real gateway as a child process per scenario (fresh temp data dir),
  * drives it over loopback from this process, and measures the floors that bound
@@ -24,6 +24,11 @@ import { fanOut } from './scenarios/fan-out.js';
 import { produceBatched, produceSingle } from './scenarios/produce.js';
 import { slowConsumers } from './scenarios/slow-consumers.js';
 import { tailLatency } from './scenarios/tail-latency.js';
+import { tailers } from './scenarios/tailers.js';
+import { parked } from './scenarios/parked.js';
+import { retentionStall } from './scenarios/retention-stall.js';
+import { groupJoin } from './scenarios/group-join.js';
+import { spreadProduce } from './scenarios/spread-produce.js';
 
 type FloorName = keyof Floors;
 
@@ -41,6 +46,12 @@ const SCENARIOS: Scenario[] = [
   { name: 'fan-out', needs: ['broadcast'], run: fanOut },
   { name: 'slow-consumers', needs: [], run: slowConsumers },
   { name: 'consumer-group', needs: ['read'], run: consumerGroup },
+  // Scaling: each compares the gateway with itself in the same run, so they need no floor.
+  { name: 'tailers', needs: [], run: tailers },
+  { name: 'parked', needs: [], run: parked },
+  { name: 'retention-stall', needs: [], run: retentionStall },
+  { name: 'group-join', needs: [], run: groupJoin },
+  { name: 'spread-produce', needs: [], run: spreadProduce },
 ];
 
 async function main(): Promise<number> {
@@ -51,6 +62,7 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       set: { type: 'string', multiple: true },
+      size: { type: 'string', multiple: true },
     },
   });
   const synchronous = values.synchronous?.toUpperCase();
@@ -62,15 +74,18 @@ async function main(): Promise<number> {
     throw new Error(`--only takes scenario names: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   }
   // --set key=value: a gateway setting (config.ts name) for every gateway started, to compare tunings.
-  const gatewaySettings: Record<string, string> = {};
-  for (const pair of values.set ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq < 1) throw new Error(`--set takes key=value, not ${pair}`);
-    gatewaySettings[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
+  const gatewaySettings: Record<string, string> = Object.fromEntries(pairs(values.set, '--set'));
   const resultsDir = path.join(REPO_ROOT, 'bench', 'results');
   const started = performance.now();
   const sizes = sizesFor(quick);
+  // --size key=value: a scenario size (context.ts), e.g. --size retentionRecords=1000000.
+  for (const [key, value] of pairs(values.size, '--size')) {
+    const current = (sizes as unknown as Record<string, unknown>)[key];
+    if (current === undefined) throw new Error(`--size takes one of ${Object.keys(sizes).join(', ')}`);
+    const parsed = Array.isArray(current) ? value.split('/').map(Number) : Number(value);
+    if ([parsed].flat().some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`--size ${key} takes a number${Array.isArray(current) ? ' list like 0/100/1000' : ''}`);
+    (sizes as unknown as Record<string, unknown>)[key] = parsed;
+  }
   const floors: Floors = {};
   const floorRows: FloorRow[] = [];
   const ctx: BenchContext = {
@@ -143,6 +158,14 @@ async function main(): Promise<number> {
   const file = writeReport(resultsDir, report);
   process.stdout.write(`\nJSON: ${path.relative(REPO_ROOT, file)}\n`);
   return failed ? 1 : 0;
+}
+
+function pairs(list: string[] | undefined, flag: string): [string, string][] {
+  return (list ?? []).map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`${flag} takes key=value, not ${pair}`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  });
 }
 
 main().then(

@@ -21,6 +21,21 @@ export interface Sizes {
   groupPartitions: number;
   groupMembers: number;
   groupRecords: number;
+  /** Seconds of load (and of warm-up before it) per phase of the scaling scenarios (tailers ... spread-produce). */
+  scalingSec: number;
+  scalingWarmSec: number;
+  /** tailers: single-record producers, and the tailer counts compared with none. */
+  tailerProducers: number;
+  tailerCounts: number[];
+  /** parked: long-polls parked at once, and produce rounds. */
+  parkedPolls: number;
+  parkedRounds: number;
+  /** retention-stall: expired records deleted while producers run. */
+  retentionRecords: number;
+  /** group-join: members joining at once (the topic has as many partitions). */
+  groupJoinMembers: number;
+  /** spread-produce: topics single-record produce is spread over. */
+  spreadTopics: number;
 }
 
 export function sizesFor(quick: boolean): Sizes {
@@ -40,6 +55,15 @@ export function sizesFor(quick: boolean): Sizes {
         groupPartitions: 12,
         groupMembers: 4,
         groupRecords: 20_000,
+        scalingSec: 1,
+        scalingWarmSec: 0.5,
+        tailerProducers: 5,
+        tailerCounts: [0, 100],
+        parkedPolls: 500,
+        parkedRounds: 1,
+        retentionRecords: 20_000,
+        groupJoinMembers: 50,
+        spreadTopics: 50,
       }
     : {
         loadSec: 10,
@@ -56,6 +80,15 @@ export function sizesFor(quick: boolean): Sizes {
         groupPartitions: 12,
         groupMembers: 4,
         groupRecords: 200_000,
+        scalingSec: 10,
+        scalingWarmSec: 1,
+        tailerProducers: 5,
+        tailerCounts: [0, 100, 1_000],
+        parkedPolls: 10_000,
+        parkedRounds: 3,
+        retentionRecords: 3_000_000,
+        groupJoinMembers: 1_000,
+        spreadTopics: 1_000,
       };
 }
 

@@ -14,10 +14,14 @@ export interface ScenarioRow {
   latencyOf?: string;
   latency?: LatencySummary;
   peakRssMiB?: number;
-  /** Cores the gateway kept busy during the measurement. */
+  /** Cores the gateway (or the peer server) kept busy during the measurement. */
   cpuCores?: number;
+  /** Cores the load generators (the bench process and its client workers) kept busy: near 1, the client is the bound. */
+  clientCpuCores?: number;
   floor?: { name: string; value: number };
   ratio?: number;
+  /** Shown instead of the ratio as a percentage, e.g. "3.5x p99". */
+  ratioText?: string;
   target?: string;
   met?: boolean;
   notes?: string;
@@ -31,6 +35,7 @@ export interface FloorRow {
   latency?: LatencySummary;
   peakRssMiB?: number;
   cpuCores?: number;
+  clientCpuCores?: number;
 }
 
 export interface BenchReport {
@@ -63,7 +68,7 @@ export function formatReport(report: BenchReport): string {
   out.push('');
   out.push(
     table(
-      ['Floor (same run)', 'Rate', 'Unit', 'Latency of', 'p50 ms', 'p99 ms', 'p99.9 ms', 'Peak RSS MiB', 'CPU cores'],
+      ['Floor (same run)', 'Rate', 'Unit', 'Latency of', 'p50 ms', 'p99 ms', 'p99.9 ms', 'Peak RSS MiB', 'Server CPU cores', 'Client CPU cores'],
       report.floors.map((f) => [
         f.floor,
         num(f.value),
@@ -71,16 +76,17 @@ export function formatReport(report: BenchReport): string {
         ...latencyCells(f),
         num(f.peakRssMiB),
         num(f.cpuCores),
+        num(f.clientCpuCores),
       ]),
     ),
   );
   out.push('');
   out.push(
     table(
-      ['Scenario', 'Throughput', 'Unit', 'Latency of', 'p50 ms', 'p99 ms', 'p99.9 ms', 'Gateway peak RSS MiB', 'Gateway CPU cores', 'Floor', 'Ratio', 'Target', 'Met'],
+      ['Scenario', 'Throughput', 'Unit', 'Latency of', 'p50 ms', 'p99 ms', 'p99.9 ms', 'Server peak RSS MiB', 'Server CPU cores', 'Client CPU cores', 'Floor', 'Ratio', 'Target', 'Met'],
       report.scenarios.map((s) =>
         s.skipped !== undefined
-          ? [s.scenario, `skipped: ${s.skipped}`, '', '', '', '', '', '', '', '', '', s.target ?? '', '']
+          ? [s.scenario, `skipped: ${s.skipped}`, '', '', '', '', '', '', '', '', '', '', s.target ?? '', '']
           : [
               s.scenario,
               num(s.throughput),
@@ -88,8 +94,9 @@ export function formatReport(report: BenchReport): string {
               ...latencyCells(s),
               num(s.peakRssMiB),
               num(s.cpuCores),
+              num(s.clientCpuCores),
               s.floor ? `${s.floor.name} ${num(s.floor.value)}` : '-',
-              s.ratio === undefined ? '-' : `${(s.ratio * 100).toFixed(0)}%`,
+              s.ratioText ?? (s.ratio === undefined ? '-' : `${(s.ratio * 100).toFixed(0)}%`),
               s.target ?? '-',
               s.met === undefined ? '-' : s.met ? 'yes' : 'NO',
             ],
