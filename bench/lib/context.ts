@@ -21,6 +21,12 @@ export interface Sizes {
   groupPartitions: number;
   groupMembers: number;
   groupRecords: number;
+  /** Commit sizes of the storage floor's sweep (the floor is the best), and seconds per size. */
+  storageSweep: number[];
+  storageSweepSec: number;
+  /** Peers: XADD entries pipelined (in pipelines of 100) and not pipelined. */
+  peerXaddBatched: number;
+  peerXaddSingle: number;
   /** Seconds of load (and of warm-up before it) per phase of the scaling scenarios (tailers ... spread-produce). */
   scalingSec: number;
   scalingWarmSec: number;
@@ -55,6 +61,10 @@ export function sizesFor(quick: boolean): Sizes {
         groupPartitions: 12,
         groupMembers: 4,
         groupRecords: 20_000,
+        peerXaddBatched: 100_000,
+        peerXaddSingle: 10_000,
+        storageSweep: [100, 3_000],
+        storageSweepSec: 1,
         scalingSec: 1,
         scalingWarmSec: 0.5,
         tailerProducers: 5,
@@ -80,6 +90,10 @@ export function sizesFor(quick: boolean): Sizes {
         groupPartitions: 12,
         groupMembers: 4,
         groupRecords: 200_000,
+        peerXaddBatched: 3_000_000,
+        peerXaddSingle: 300_000,
+        storageSweep: [100, 1_000, 3_000, 10_000],
+        storageSweepSec: 3,
         scalingSec: 10,
         scalingWarmSec: 1,
         tailerProducers: 5,
@@ -111,4 +125,6 @@ export interface BenchContext {
   /** Extra gateway settings from --set (defaults otherwise). */
   gatewaySettings: Record<string, string>;
   progress(message: string): void;
+  /** Gateway figures of this run that later rows compare with (the peers). */
+  figures: Partial<Record<'produceBatched' | 'produceSingle' | 'restCatchUp' | 'wsCatchUp', number>>;
 }

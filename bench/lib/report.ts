@@ -47,7 +47,7 @@ export interface BenchReport {
 }
 
 const num = (n: number | undefined) => (n === undefined ? '-' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
-const ms = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(2));
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(2));
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -61,7 +61,7 @@ export function formatReport(report: BenchReport): string {
   const out: string[] = [];
   out.push(
     `Machine: ${m.cores} cores, ${m.cpuModel}, ${m.totalMemoryMiB} MiB RAM, Node ${m.node}, ${m.platform} ${m.kernel}; ` +
-      `synchronous=${m.synchronous}; load average at start ${m.loadAverageAtStart}${m.quick ? '; QUICK run (small counts, not for comparison)' : ''}` +
+      `synchronous=${m.synchronous}; ${m.pinning ?? 'unpinned'}; load average at start ${m.loadAverageAtStart}${m.quick ? '; QUICK run (small counts, not for comparison)' : ''}` +
       (Object.keys(m.gatewaySettings).length ? `; gateway settings ${JSON.stringify(m.gatewaySettings)}` : ''),
   );
   out.push(`Command: ${report.command}   (${Math.round(report.durationSec)} s)`);

@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './child.js';
 import { CpuMeter } from './cpu.js';
+import { pinning } from './pinning.js';
 
 export interface WorkerMessage {
   reply: string;
@@ -40,11 +41,12 @@ export class ClientWorker {
     });
   }
 
-  /** Starts `script` (relative to the repo root, run through tsx), optionally pinned with taskset. */
+  /** Starts `script` (relative to the repo root, run through tsx) on the client core (bench/lib/pinning.ts) unless told otherwise. */
   static start(script: string, options: { cpus?: string } = {}): ClientWorker {
     const file = path.join(REPO_ROOT, script);
-    const child = options.cpus
-      ? fork(file, [], { execPath: 'taskset', execArgv: ['-c', options.cpus, process.execPath, '--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: REPO_ROOT })
+    const cpus = options.cpus ?? pinning().client;
+    const child = cpus
+      ? fork(file, [], { execPath: 'taskset', execArgv: ['-c', cpus, process.execPath, '--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: REPO_ROOT })
       : fork(file, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: REPO_ROOT });
     return new ClientWorker(child);
   }
