@@ -1,0 +1,92 @@
+/**
+ * What a failed SQLite write means to an operator, in one place: the store's writes and its
+ * readiness probe turn SQLite's "cannot commit" codes into UNAVAILABLE (HTTP 503 with
+ * Retry-After: the request was fine, the disk is not), and start-up turns them into a message
+ * naming the path and the fix. Any other error is left alone (a bug stays a 500).
+ *
+ * Codes: https://www.sqlite.org/rescode.html. A read-only file or folder shows as SQLITE_READONLY
+ * (the file could only be opened read-only) or SQLITE_CANTOPEN (a file such as the WAL cannot be
+ * created); a file whose writes the kernel refuses after it was opened (EPERM, EROFS, EIO) as
+ * SQLITE_IOERR_*; a full disk as SQLITE_FULL.
+ */
+import path from 'node:path';
+import { ErrorCode, GatewayError } from '../../errors.js';
+
+export const StoreFailureReason = {
+  READ_ONLY: 'read-only',
+  DISK_FULL: 'disk-full',
+  IO_ERROR: 'io-error',
+  CORRUPT: 'corrupt',
+} as const;
+export type StoreFailureReason = (typeof StoreFailureReason)[keyof typeof StoreFailureReason];
+
+/** Seconds a client should wait before retrying a write the disk refused. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+function sqliteCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+/** The failure's reason when `err` is SQLite saying it cannot commit; otherwise undefined. */
+export function failureReason(err: unknown): StoreFailureReason | undefined {
+  const code = sqliteCode(err);
+  if (!code) return undefined;
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') return StoreFailureReason.READ_ONLY;
+  if (code === 'SQLITE_FULL') return StoreFailureReason.DISK_FULL;
+  if (code.startsWith('SQLITE_IOERR')) return StoreFailureReason.IO_ERROR;
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return StoreFailureReason.CORRUPT;
+  return undefined;
+}
+
+/** What each reason means, after "cannot write <file>: ". */
+const EXPLANATION: Record<StoreFailureReason, string> = {
+  'read-only': 'read-only: the file or its folder is not writable, or the file system is mounted read-only',
+  'disk-full': 'disk full',
+  'io-error': 'I/O error: a failing disk, or a file made immutable or read-only while open',
+  corrupt: 'damaged, or not a SQLite database',
+};
+
+/** UNAVAILABLE, naming the file and why, when `err` is a commit SQLite could not make; else undefined. */
+export function storeUnavailable(err: unknown, file: string): GatewayError | undefined {
+  const reason = failureReason(err);
+  if (!reason) return undefined;
+  return new GatewayError(
+    ErrorCode.UNAVAILABLE,
+    `cannot write ${file}: ${EXPLANATION[reason]} (${sqliteCode(err)})`,
+    { reason, retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
+    { cause: err },
+  );
+}
+
+/** The gateway's user, for the fix: "the gateway runs as uid 1000" (the Docker image's user). */
+function runningAs(): string {
+  const uid = process.getuid?.();
+  return uid === undefined ? '' : ` (the gateway runs as uid ${uid})`;
+}
+
+/**
+ * A start-up failure of the store, as a message naming the path and the fix, e.g.
+ * "cannot open /data/logway.db: read-only ...; make /data and its files writable by uid 1000".
+ * Returns `err` itself when it is nothing this module knows.
+ */
+export function explainOpenFailure(err: unknown, dataDir: string, file: string): Error {
+  const dir = path.resolve(dataDir);
+  const errno = (err as { code?: unknown } | null)?.code;
+  if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS') {
+    return new Error(
+      `cannot create the data directory ${dir}: ${errno === 'EROFS' ? 'read-only file system' : 'permission denied'}; ` +
+        `create it writable by the gateway's user${runningAs()}, or set LOGWAY_DATA_DIR to a writable folder`,
+      { cause: err },
+    );
+  }
+  const reason = failureReason(err);
+  const fix: Record<StoreFailureReason, string> = {
+    'read-only': `make ${dir} and the files in it writable by the gateway's user${runningAs()} (e.g. chown -R), and mount it read-write`,
+    'disk-full': `free space on the disk holding ${dir}`,
+    'io-error': `check the disk and the file's attributes (lsattr), and the kernel log`,
+    corrupt: `restore it from a backup (see "Backups" in the README) or move it away to start empty`,
+  };
+  if (!reason) return err instanceof Error ? err : new Error(String(err));
+  return new Error(`cannot open ${file}: ${EXPLANATION[reason]} (${sqliteCode(err)}); fix: ${fix[reason]}`, { cause: err });
+}
