@@ -47,13 +47,16 @@ const EXPLANATION: Record<StoreFailureReason, string> = {
   corrupt: 'damaged, or not a SQLite database',
 };
 
-/** UNAVAILABLE, naming the file and why, when `err` is a commit SQLite could not make; else undefined. */
-export function storeUnavailable(err: unknown, file: string): GatewayError | undefined {
+/**
+ * UNAVAILABLE saying why, when `err` is a commit SQLite could not make; else undefined.
+ * Clients see the reason, not the server's paths or SQLite's codes (those stay in `cause`).
+ */
+export function storeUnavailable(err: unknown): GatewayError | undefined {
   const reason = failureReason(err);
   if (!reason) return undefined;
   return new GatewayError(
     ErrorCode.UNAVAILABLE,
-    `cannot write ${file}: ${EXPLANATION[reason]} (${sqliteCode(err)})`,
+    `the database cannot commit: ${EXPLANATION[reason]}`,
     { reason, retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
     { cause: err },
   );
