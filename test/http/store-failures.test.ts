@@ -80,6 +80,15 @@ describe('store failures: readiness and writes', () => {
     await expect(createGateway(config)).rejects.toThrow(new RegExp(`^cannot open ${path.join(dataDir, 'logway.lock')}: read-only: .*; fix: make ${dataDir} `));
   });
 
+  it('a file that is not a SQLite database stops start-up with its path and the fix', async () => {
+    const dataDir = tempDir();
+    fs.writeFileSync(path.join(dataDir, 'logway.db'), 'this is not a database, but it is long enough to have a header.'.repeat(20));
+    const config = loadConfig({ overrides: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir } });
+    await expect(createGateway(config)).rejects.toThrow(
+      `cannot open ${path.join(dataDir, 'logway.db')}: damaged, or not a SQLite database (SQLITE_NOTADB); fix: restore it from a backup`,
+    );
+  });
+
   it.each([
     ['SQLITE_FULL', 'disk-full', /disk full/],
     ['SQLITE_IOERR_FSYNC', 'io-error', /I\/O error/],

@@ -9,6 +9,7 @@
  * created); a file whose writes the kernel refuses after it was opened (EPERM, EROFS, EIO) as
  * SQLITE_IOERR_*; a full disk as SQLITE_FULL.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, GatewayError } from '../../errors.js';
 
@@ -92,4 +93,48 @@ export function explainOpenFailure(err: unknown, dataDir: string, file: string):
   };
   if (!reason) return err instanceof Error ? err : new Error(String(err));
   return new Error(`cannot open ${file}: ${EXPLANATION[reason]} (${sqliteCode(err)}); fix: ${fix[reason]}`, { cause: err });
+}
+
+/**
+ * Readiness after a full disk. A commit that failed with SQLITE_FULL rolls back, which can leave
+ * room for a small commit (the WAL file keeps its size): the readiness probe's one-page commit then
+ * succeeds although the disk is still full for real writes. So after SQLITE_FULL the store stays
+ * unready until space on the data directory's file system has grown since the failure (an operator
+ * freed some) or a real write has committed again.
+ */
+export class DiskFullWatch {
+  readonly #dir: string;
+  /** Free bytes when the last commit failed for want of space; undefined: no such failure pending. */
+  #freeAtFailure: number | undefined;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  /** Tells the watch of a write's outcome (`err` undefined: it committed). */
+  observe(err: unknown): void {
+    if (err === undefined) this.#freeAtFailure = undefined;
+    else if (failureReason(err) === StoreFailureReason.DISK_FULL) this.#freeAtFailure = this.#freeBytes();
+  }
+
+  /** True while the disk is still as full as when a commit last failed for want of space. */
+  stillFull(): boolean {
+    if (this.#freeAtFailure === undefined) return false;
+    if (this.#freeBytes() > this.#freeAtFailure) this.#freeAtFailure = undefined;
+    return this.#freeAtFailure !== undefined;
+  }
+
+  #freeBytes(): number {
+    const stats = fs.statfsSync(this.#dir);
+    return stats.bavail * stats.bsize;
+  }
+}
+
+/** The UNAVAILABLE a full disk gives, for readiness while DiskFullWatch says it is still full. */
+export function diskStillFull(): GatewayError {
+  return new GatewayError(
+    ErrorCode.UNAVAILABLE,
+    `the database cannot commit: ${EXPLANATION[StoreFailureReason.DISK_FULL]} (no space has been freed since a write failed)`,
+    { reason: StoreFailureReason.DISK_FULL, retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
+  );
 }

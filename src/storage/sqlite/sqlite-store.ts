@@ -30,7 +30,7 @@ import type {
 import { Appender } from './append.js';
 import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
 import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
-import { explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
+import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
 import { GroupTables } from './groups.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { RecordReader } from './reads.js';
@@ -77,12 +77,14 @@ class SqliteStore implements LogStore {
   readonly #reader: RecordReader;
   readonly #appender: Appender;
   readonly #lock: DataDirLock;
+  readonly #diskFull: DiskFullWatch;
   #closed = false;
 
   constructor(options: SqliteStoreOptions, lock: DataDirLock) {
     const db = openDatabase(options.dataDir, options.synchronous);
     this.#db = db;
     this.#lock = lock;
+    this.#diskFull = new DiskFullWatch(path.resolve(options.dataDir));
     this.#topics = new TopicCatalog(db);
     this.#records = new RecordTable(db);
     this.#timeIndex = new TimeIndex(db);
@@ -109,11 +111,15 @@ class SqliteStore implements LogStore {
    * becomes UNAVAILABLE: 503 with Retry-After, not a 500. Every write goes through here.
    */
   #failsafe<T>(write: () => T): T {
+    let result: T;
     try {
-      return write();
+      result = write();
     } catch (err) {
+      this.#diskFull.observe(err);
       throw storeUnavailable(err) ?? err;
     }
+    this.#diskFull.observe(undefined);
+    return result;
   }
 
   async createTopic(name: string, partitions: number, config: TopicConfig): Promise<TopicMeta> {
@@ -255,11 +261,14 @@ class SqliteStore implements LogStore {
     // Readiness tells the truth only if it commits as a write would (see probeCommit).
     const db = this.#open();
     try {
-      this.#failsafe(() => probeCommit(db));
+      // Not through #failsafe: the probe's one page fitting proves nothing about a full disk.
+      probeCommit(db);
     } catch (err) {
-      if (err instanceof GatewayError) throw err;
+      const unavailable = storeUnavailable(err);
+      if (unavailable) throw unavailable;
       throw new GatewayError(ErrorCode.UNAVAILABLE, 'the database cannot commit', { retryAfterSeconds: 1 }, { cause: err });
     }
+    if (this.#diskFull.stillFull()) throw diskStillFull();
   }
 
   async close(): Promise<void> {
