@@ -3,9 +3,9 @@
  * shut down gracefully on SIGTERM/SIGINT, also when one arrives during start-up.
  * Run node directly (not through npm) where signals matter: npm's `sh` does not pass them on.
  */
-import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
+import { createLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config);
   for (const warning of warnings) logger.warn(warning);
 
   // Handlers before the store opens: as PID 1 in a container a signal without a handler is
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
 
   logger.info({ dataDir: config.dataDir }, 'logway starting');
-  const gateway = await createGateway(config, { logger });
+  const gateway = await createGateway(config, { logger, processMetrics: true });
   // Opening the store is synchronous work: let a signal that arrived meanwhile be handled now.
   // Signals are read in the event loop's poll phase; an immediate set from a timer runs after
   // the poll phase of the timer's loop iteration, so one has passed whatever phase we are in.
