@@ -11,6 +11,8 @@ import { GroupCoordinator } from './core/groups.js';
 import { Log } from './core/log.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
+import { protectedMode } from './auth/protected-mode.js';
+import { openSecurity, type Security } from './auth/security.js';
 import { createApp, type App } from './http/app.js';
 import type { LogStore } from './storage/log-store.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
@@ -33,6 +35,8 @@ export interface Gateway {
   /** Open WebSocket sessions. */
   readonly sockets: SocketHub;
   readonly store: LogStore;
+  /** Authentication, permissions, quotas (src/auth). */
+  readonly security: Security;
   readonly logger: Logger;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   listen(): Promise<{ host: string; port: number; url: string }>;
@@ -42,6 +46,9 @@ export interface Gateway {
 
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? pino({ level: config.logLevel });
+  const mode = protectedMode(config);
+  if (mode.outcome === 'refuse') throw new Error(mode.message);
+  if (mode.outcome === 'warn') logger.warn(mode.message);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'));
@@ -52,13 +59,16 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   await groups.start();
   const shutdown = new AbortController();
   const onUnexpectedError = (err: unknown) => logger.error({ err }, 'unexpected error while handling a request');
-  const sockets = new SocketHub({ config, log, groups, onUnexpectedError });
+  const audit = logger.child({ component: 'audit' });
+  const security = await openSecurity(config, store.credentials, (entry) => audit.info({ audit: entry }, 'audit'), () => clock.now());
+  const sockets = new SocketHub({ config, log, groups, security, onUnexpectedError });
 
   const app = createApp({
     config,
     log,
     groups,
     store,
+    security,
     shutdown: shutdown.signal,
     onUnexpectedError,
     // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
@@ -75,6 +85,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     groups,
     sockets,
     store,
+    security,
     logger,
     listen() {
       return new Promise((resolve, reject) => {

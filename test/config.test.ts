@@ -22,7 +22,7 @@ function configError(options: Parameters<typeof loadConfig>[0]): string {
 describe('loadConfig', () => {
   it('has defaults for every setting', () => {
     const config = loadConfig();
-    expect(config).toMatchObject({ host: '0.0.0.0', port: 8080, dataDir: './data', synchronous: 'FULL', autoCreateTopics: false });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', synchronous: 'FULL', autoCreateTopics: false });
     expect(Object.keys(config).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
   });
 

@@ -17,12 +17,19 @@ import { errorHandler } from './problem.js';
 import { recordRoutes } from './records.js';
 import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
+import type { Security } from '../auth/security.js';
+import { ACCESS_RULES, accessCheck } from './access.js';
+import { authenticate } from './authenticate.js';
+import { corsMiddleware, websocketOrigin } from './cors.js';
+import { keyRoutes } from './keys.js';
 
 export interface AppDeps {
   config: Config;
   log: Log;
   groups: GroupCoordinator;
   store: LogStore;
+  /** Authentication, permissions, quotas and audit (src/auth). */
+  security: Security;
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
   onUnexpectedError: (err: unknown) => void;
@@ -38,6 +45,12 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
+  const { security } = deps;
+
+  // Browsers first (a preflight needs no credential), then who is asking, before anything is read.
+  if (security.settings.corsOrigins.length > 0) app.use('*', corsMiddleware(security.settings.corsOrigins));
+  app.use('*', websocketOrigin(security.settings.corsOrigins));
+  app.use('*', authenticate(security));
 
   app.use('*', async (c, next) => {
     if (deps.shutdown.aborted && c.req.path === '/readyz') {
@@ -73,12 +86,16 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
+  // Each operation's permission check, before its validation (src/http/access.ts).
+  for (const rule of ACCESS_RULES) app.on(rule.method, rule.path, accessCheck(rule, security));
+
   app.route('/', healthRoutes(deps.store));
   app.route('/', topicRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
+  app.route('/', keyRoutes(security));
 
   // Generated once, on first request: the routes are fixed by then.
   let json: string | undefined;

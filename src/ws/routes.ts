@@ -5,6 +5,7 @@
  * and the frame shapes as named schemas (WsCommand, WsServerMessage and their parts).
  */
 import { upgradeWebSocket } from '@hono/node-server';
+import '../auth/hono-context.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { problemResponse } from '../api/problem-details.js';
@@ -65,12 +66,14 @@ export function websocketRoutes(hub: SocketHub | undefined) {
 
   router.get(
     '/v1/topics/:topic/ws',
-    upgradeWebSocket((c) => socketEvents(hub, parseSocketRequest(c.req.param('topic'), c.req.query()))),
+    upgradeWebSocket((c) =>
+      socketEvents(hub, { ...parseSocketRequest(c.req.param('topic'), c.req.query()), principal: c.get('principal') }),
+    ),
     upgradeRequired,
   );
   router.get(
     '/v1/ws',
-    upgradeWebSocket((c) => socketEvents(hub, parseSocketRequest(undefined, c.req.query()))),
+    upgradeWebSocket((c) => socketEvents(hub, { ...parseSocketRequest(undefined, c.req.query()), principal: c.get('principal') })),
     upgradeRequired,
   );
   return router;

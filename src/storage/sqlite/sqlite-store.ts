@@ -28,6 +28,7 @@ import type {
   TopicMeta,
 } from '../log-store.js';
 import { migrations } from './migrations.js';
+import { SqliteCredentials } from './credentials.js';
 import { READ_ENCODED_SQL, recordPrefix, registerBase64 } from './encoded-read.js';
 
 export interface SqliteStoreOptions {
@@ -69,6 +70,7 @@ class SqliteStore implements LogStore {
   readonly #stmt;
   /** Multi-row INSERT statements by row count (1 to INSERT_CHUNK_ROWS), prepared on first use. */
   readonly #insertByRows = new Map<number, Database.Statement>();
+  readonly credentials: SqliteCredentials;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -83,6 +85,7 @@ class SqliteStore implements LogStore {
     db.pragma('cache_size = -65536'); // 64 MiB page cache
     db.pragma('temp_store = MEMORY');
     migrate(db);
+    this.credentials = new SqliteCredentials(db);
     registerBase64(db);
 
     this.#stmt = {
