@@ -37,14 +37,17 @@ export class BrowserTokens {
 
   async mint(creator: Principal, permissions: Permission[], ttlSeconds: number, now: number): Promise<{ token: string; expiresAt: number }> {
     const issuedAt = Math.floor(now / 1000);
-    const expiresAt = (issuedAt + ttlSeconds) * 1000;
+    // A token minted by a token or a JWT dies no later than its creator's credential.
+    const creatorEnd = creator.expiresAt === undefined ? Infinity : Math.floor(creator.expiresAt / 1000);
+    const expiresAtSeconds = Math.min(issuedAt + ttlSeconds, creatorEnd);
+    const expiresAt = expiresAtSeconds * 1000;
     const claims: TokenClaims = { lw_perm: permissions, ...(creator.keyId ? { lw_key: creator.keyId } : {}) };
     const token = await new SignJWT(claims as Record<string, unknown>)
       .setProtectedHeader({ alg: 'HS256', kid: TOKEN_KEY_ID, typ: 'JWT' })
       .setIssuer(ISSUER)
       .setSubject(creator.id)
       .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + ttlSeconds)
+      .setExpirationTime(expiresAtSeconds)
       .sign(this.#secret);
     return { token, expiresAt };
   }
