@@ -154,6 +154,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     needs: 'admin on group:{group}',
     check: one(pathGroup, 'admin'),
   },
+  // Prometheus scrapers send a bearer token too (bearer_token / authorization in scrape configs).
+  { operationId: 'metrics', method: 'GET', path: '/metrics', needs: 'describe on cluster', check: one(() => CLUSTER, 'describe') },
   { operationId: 'createKey', method: 'POST', path: '/v1/keys', needs: 'admin on cluster, and every permission the key is given', check: one(() => CLUSTER, 'admin') },
   { operationId: 'listKeys', method: 'GET', path: '/v1/keys', needs: 'admin on cluster', check: one(() => CLUSTER, 'admin') },
   { operationId: 'deleteKey', method: 'DELETE', path: '/v1/keys/:id', needs: 'admin on cluster', check: one(() => CLUSTER, 'admin') },

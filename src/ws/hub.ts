@@ -13,6 +13,7 @@ import { Session, type SubscribeRequest } from './session.js';
 import { commandAccess } from './command-access.js';
 import type { Principal } from '../auth/principal.js';
 import type { Security } from '../auth/security.js';
+import type { SocketObserver } from './socket-observer.js';
 
 /** 4000 + 401: the socket's credential was revoked or has expired. */
 const UNAUTHORIZED_CLOSE = 4401;
@@ -31,6 +32,9 @@ export interface SocketRequest {
   error?: GatewayError;
   /** Who authenticated the handshake (absent: authentication is off). */
   principal?: Principal;
+  /** The handshake's request id and path, for the socket's log lines. */
+  requestId?: string;
+  path?: string;
 }
 
 export interface SocketHubDeps {
@@ -40,6 +44,7 @@ export interface SocketHubDeps {
   /** Access control: commands checked per principal, sockets per principal bounded, revoked or expired credentials closed. */
   security?: Security;
   onUnexpectedError: (err: unknown) => void;
+  observer?: SocketObserver;
 }
 
 interface Connection {
@@ -60,6 +65,8 @@ export class SocketHub {
   readonly #connections = new Map<WebSocket, Connection>();
   readonly #frames = new SharedFrames();
   readonly #socketsByPrincipal = new Map<string, number>();
+  /** Sockets cut for a missed ping (weak: the entry goes with the socket). */
+  readonly #terminated = new WeakSet<WebSocket>();
   #pingTimer: NodeJS.Timeout | undefined;
   #closing = false;
 
@@ -97,15 +104,27 @@ export class SocketHub {
     this.#pingTimer.unref();
   }
 
+  /** Figures for metrics, gathered when scraped: sockets, their subscriptions, bytes in their send buffers. */
+  stats(): { sockets: number; subscriptions: number; bufferedBytes: number } {
+    let subscriptions = 0;
+    let bufferedBytes = 0;
+    for (const [ws, connection] of this.#connections) {
+      subscriptions += connection.session.subscriptionCount;
+      bufferedBytes += ws.bufferedAmount;
+    }
+    return { sockets: this.#connections.size, subscriptions, bufferedBytes };
+  }
+
   /** A socket just opened: give it a session, or close it with the reason it cannot have one. */
   attach(ws: WebSocket, request: SocketRequest): Session | undefined {
+    const close = this.#observe(ws, request);
     if (this.#closing) {
-      ws.close(CloseCode.GOING_AWAY, 'the gateway is shutting down');
+      close(CloseCode.GOING_AWAY, 'the gateway is shutting down');
       return undefined;
     }
     const max = this.#deps.config.wsMaxConnections;
     if (this.#connections.size >= max) {
-      ws.close(CloseCode.TRY_AGAIN_LATER, closeReason(`too many sockets: the gateway allows ${max} (wsMaxConnections)`));
+      close(CloseCode.TRY_AGAIN_LATER, closeReason(`too many sockets: the gateway allows ${max} (wsMaxConnections)`));
       return undefined;
     }
     const { principal } = request;
@@ -123,13 +142,14 @@ export class SocketHub {
         groups: this.#deps.groups,
         access: principal && security?.enabled ? commandAccess(principal, security) : undefined,
         onUnexpectedError: this.#deps.onUnexpectedError,
+        onDelivered: this.#deps.observer?.delivered.bind(this.#deps.observer),
       },
       {
         send: (frame, onFlushed) => ws.send(frame, { binary: false }, () => onFlushed()),
         get bufferedAmount() {
           return ws.bufferedAmount;
         },
-        close: (code, reason) => ws.close(code, reason),
+        close,
       },
       { credit: request.credit, closeOnSubscriptionError: request.subscribe !== undefined || request.error !== undefined },
     );
@@ -198,6 +218,33 @@ export class SocketHub {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /**
+   * Reports the socket's opening now and its closing later, with the code the server sent if it
+   * ended the socket. Returns how the server closes this socket, so that code is known.
+   */
+  #observe(ws: WebSocket, request: SocketRequest): (code: number, reason: string) => void {
+    const observer = this.#deps.observer;
+    if (!observer) return (code, reason) => ws.close(code, reason);
+    const opened = { requestId: request.requestId, path: request.path ?? '' };
+    const openedAt = performance.now();
+    let sent: { code: number; reason: string } | undefined;
+    observer.opened(opened);
+    ws.once('close', (code: number, reason: Buffer) => {
+      const byServer = sent ?? (this.#terminated.has(ws) ? { code: 1006, reason: 'no answer to ping' } : undefined);
+      observer.closed({
+        ...opened,
+        code: byServer?.code ?? code,
+        reason: byServer?.reason ?? reason.toString(),
+        by: byServer ? 'server' : 'client',
+        durationMs: performance.now() - openedAt,
+      });
+    });
+    return (code, reason) => {
+      sent ??= { code, reason };
+      ws.close(code, reason);
+    };
+  }
+
   #rejectOnSocket(session: Session, err: unknown): void {
     if (session.closed) return;
     if (!isGatewayError(err)) {
@@ -213,6 +260,7 @@ export class SocketHub {
     for (const [ws, connection] of this.#connections) {
       if (!connection.alive) {
         // No pong since the last ping: the peer is gone or stuck; free it now.
+        this.#terminated.add(ws);
         ws.terminate();
         this.detach(ws);
         continue;
