@@ -156,6 +156,13 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   },
   // Prometheus scrapers send a bearer token too (bearer_token / authorization in scrape configs).
   { operationId: 'metrics', method: 'GET', path: '/metrics', needs: 'describe on cluster', check: one(() => CLUSTER, 'describe') },
+  {
+    operationId: 'backup',
+    method: 'GET',
+    path: '/v1/backup',
+    needs: 'admin on cluster (the copy holds every record)',
+    check: one(() => CLUSTER, 'admin'),
+  },
   { operationId: 'createKey', method: 'POST', path: '/v1/keys', needs: 'admin on cluster, and every permission the key is given', check: one(() => CLUSTER, 'admin') },
   { operationId: 'listKeys', method: 'GET', path: '/v1/keys', needs: 'admin on cluster', check: one(() => CLUSTER, 'admin') },
   { operationId: 'deleteKey', method: 'DELETE', path: '/v1/keys/:id', needs: 'admin on cluster', check: one(() => CLUSTER, 'admin') },

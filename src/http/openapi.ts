@@ -24,6 +24,7 @@ export function openApiDocument(app: OpenAPIHono<any, any, any>) {
       { name: 'websocket', description: 'WebSocket streaming (upgrade endpoints)' },
       { name: 'health', description: 'Probes' },
       { name: 'security', description: 'API keys and browser tokens' },
+      { name: 'operations', description: 'Running the gateway: backups' },
     ],
   }));
 }

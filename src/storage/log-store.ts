@@ -183,6 +183,13 @@ export interface LogStore {
   // --- security ---
   /** API keys and secrets, kept beside the log (see credential-store.ts). */
   readonly credentials: CredentialStore;
+  // --- operations ---
+  /**
+   * Optional: writes a consistent copy of everything stored to `destination` (a new file) while
+   * the store keeps serving. The SQLite store writes a SQLite database: to restore, it becomes
+   * logway.db. A store without it cannot be backed up through the gateway.
+   */
+  backup?(destination: string): Promise<void>;
 
   // --- lifecycle ---
   /** Resolves when the store can read and write (readiness probe). */

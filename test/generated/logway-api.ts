@@ -446,6 +446,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A consistent copy of the database, taken online
+         * @description Streams a consistent snapshot of everything stored (SQLite online backup API), taken while the gateway keeps serving. Restore: stop the gateway, replace logway.db in the data directory with this file (removing logway.db-wal and logway.db-shm), start it. One backup runs at a time; another request meanwhile gets 503 OVERLOADED with Retry-After.
+         *
+         *     **Requires:** admin on cluster (the copy holds every record).
+         */
+        get: operations["backup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3036,6 +3058,70 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.sqlite3": string;
+                };
+            };
+            /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the permission named in the problem (`resource`, `action`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's quota: nothing was done */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The quota (IETF RateLimit fields) */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store cannot make a copy now (a backup is already running, or the disk refused it) */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
