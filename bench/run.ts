@@ -21,6 +21,7 @@ import { formatReport, writeReport, type FloorRow, type ScenarioRow } from './li
 import { catchUp } from './scenarios/catch-up.js';
 import { consumerGroup } from './scenarios/consumer-group.js';
 import { metricsCost } from './scenarios/metrics.js';
+import { authCost } from './scenarios/auth.js';
 import { peerRedis } from './scenarios/peer-redis.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { produceBatched, produceSingle } from './scenarios/produce.js';
@@ -50,6 +51,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'slow-consumers', needs: [], run: slowConsumers },
   { name: 'consumer-group', needs: ['read'], run: consumerGroup },
   { name: 'metrics', needs: [], run: metricsCost },
+  { name: 'auth', needs: [], run: authCost },
   // Scaling: each compares the gateway with itself in the same run, so they need no floor.
   { name: 'tailers', needs: [], run: tailers },
   { name: 'parked', needs: [], run: parked },
