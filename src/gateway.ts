@@ -46,7 +46,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'));
   const log = new Log(store, notifier, config, clock);
-  const retention = new Retention(store, clock);
+  const retention = new Retention(store, clock, { stepMs: config.retentionStepMs, afterPendingCommits: () => log.commitsSettled() });
   const groups = new GroupCoordinator({ store, log, notifier, clock, settings: config });
   // Members and offsets are loaded before the first request, so heartbeats across a restart find their member.
   await groups.start();

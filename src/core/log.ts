@@ -90,6 +90,11 @@ export class Log {
     return this.#notifier;
   }
 
+  /** Resolves once the produce requests submitted so far are committed (or failed): background writers go after them. */
+  commitsSettled(): Promise<void> {
+    return this.#commits.settled();
+  }
+
   // ---------------------------------------------------------------- topics
 
   async createTopic(name: string, partitions?: number, config: TopicConfig = {}): Promise<TopicDescription> {
