@@ -71,7 +71,7 @@ class SqliteStore implements LogStore {
     this.#reader = new RecordReader(this.#records, this.#timeIndex);
     this.#appender = new Appender({ topics: this.#topics, records: this.#records, timeIndex: this.#timeIndex, idempotency: this.#idempotency });
     this.#ping = db.prepare('SELECT 1').pluck();
-    this.#timeIndex.loadMaxima(this.#topics.byId());
+    this.#timeIndex.load(this.#topics.byId());
   }
 
   #open(): Database.Database {
