@@ -6,6 +6,7 @@
  */
 import type { LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
+import { noObserver, type CoreObserver } from './observer.js';
 
 export interface RetentionOptions {
   /** Time one delete step may take (its transaction's work, before the commit). */
@@ -15,6 +16,8 @@ export interface RetentionOptions {
    * waits for it, so produce never queues behind more than one step.
    */
   afterPendingCommits?: () => Promise<void>;
+  /** Told of every pass (metrics). */
+  observer?: CoreObserver;
 }
 
 export class Retention {
@@ -22,6 +25,7 @@ export class Retention {
   readonly #clock: Clock;
   readonly #stepMs: number;
   readonly #afterPendingCommits: () => Promise<void>;
+  readonly #observer: CoreObserver;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -30,6 +34,7 @@ export class Retention {
     this.#clock = clock;
     this.#stepMs = options.stepMs ?? 5;
     this.#afterPendingCommits = options.afterPendingCommits ?? (() => Promise.resolve());
+    this.#observer = options.observer ?? noObserver;
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -45,6 +50,20 @@ export class Retention {
   }
 
   async runOnce(): Promise<{ truncated: number; expiredKeys: number }> {
+    const started = performance.now();
+    const counted = { truncated: 0 };
+    try {
+      const result = await this.#run(counted);
+      this.#observer.retentionRan('ok', result.truncated, (performance.now() - started) / 1000);
+      return result;
+    } catch (err) {
+      this.#observer.retentionRan('failed', counted.truncated, (performance.now() - started) / 1000);
+      throw err;
+    }
+  }
+
+  /** `counted.truncated` keeps up as it goes, so a failed pass still reports what it deleted. */
+  async #run(counted: { truncated: number }): Promise<{ truncated: number; expiredKeys: number }> {
     const now = this.#clock.now();
     let truncated = 0;
     for (const topic of await this.#store.listTopics()) {
@@ -63,6 +82,7 @@ export class Retention {
           const reached = await this.#store.truncateBefore(topic.name, bounds.partition, keepFrom, this.#stepMs);
           if (reached <= from) break; // another deleter got there first, or nothing could be deleted
           truncated += reached - from;
+          counted.truncated = truncated;
           from = reached;
         }
       }
