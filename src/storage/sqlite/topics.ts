@@ -7,7 +7,7 @@
  * `partitions.high_watermark` is not written per commit (that was one more row write per partition
  * per commit): it is written when retention moves the log start, so that it survives the deletion of
  * every record, and at open the high watermark is the larger of it and the last record's offset + 1
- * (TimeIndex.load). `partitions.max_record_bytes` is no longer written (schema 5): the largest record
+ * (TimeIndex.load). `partitions.max_record_bytes` is no longer written (schema 6): the largest record
  * comes from the time index's spans.
  */
 import type Database from 'better-sqlite3';
