@@ -44,7 +44,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
-  const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'));
+  const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
+    wakeChunk: config.longPollWakeChunk,
+  });
   const log = new Log(store, notifier, config, clock);
   const retention = new Retention(store, clock);
   const groups = new GroupCoordinator({ store, log, notifier, clock, settings: config });
