@@ -19,6 +19,7 @@ import type {
 import type { Clock } from './clock.js';
 import { GroupCommit } from './group-commit.js';
 import type { AppendedRecords, Notifier } from './notifier.js';
+import { noObserver, type CoreObserver } from './observer.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
 import { encodeRecords, keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
 import { encodedSlice, sliceEnd } from './shared-batch.js';
@@ -80,21 +81,28 @@ export class Log {
   readonly #notifier: Notifier;
   readonly #settings: LogSettings;
   readonly #clock: Clock;
+  readonly #observer: CoreObserver;
   readonly #roundRobin = new RoundRobin();
   readonly #commits: GroupCommit<AppendRequest, AppendOutcome>;
   /** Record bytes submitted and not yet committed (bounded by maxPendingProduceBytes). */
   #pendingBytes = 0;
 
-  constructor(store: LogStore, notifier: Notifier, settings: LogSettings, clock: Clock) {
+  constructor(store: LogStore, notifier: Notifier, settings: LogSettings, clock: Clock, observer: CoreObserver = noObserver) {
     this.#store = store;
     this.#notifier = notifier;
     this.#settings = settings;
     this.#clock = clock;
+    this.#observer = observer;
     this.#commits = new GroupCommit((batch) => this.#appendAndPublish(batch));
   }
 
   get notifier(): Notifier {
     return this.#notifier;
+  }
+
+  /** Record bytes submitted and not yet committed (for metrics). */
+  get pendingProduceBytes(): number {
+    return this.#pendingBytes;
   }
 
   // ---------------------------------------------------------------- topics
@@ -154,6 +162,17 @@ export class Log {
    * Partition: the record's own, else murmur2 of its key (Kafka's default), else round-robin.
    */
   async produce(topic: string, records: ProduceRecord[], options: { idempotencyKey?: string } = {}): Promise<ProduceResult> {
+    try {
+      const result = await this.#produce(topic, records, options);
+      this.#observer.produceOutcome(result.replayed ? 'replayed' : 'ok');
+      return result;
+    } catch (err) {
+      this.#observer.produceOutcome(err instanceof GatewayError ? err.code : ErrorCode.INTERNAL);
+      throw err;
+    }
+  }
+
+  async #produce(topic: string, records: ProduceRecord[], options: { idempotencyKey?: string }): Promise<ProduceResult> {
     let meta = await this.#store.getTopic(topic);
     if (!meta) meta = await this.#autoCreate(topic);
 
@@ -225,6 +244,7 @@ export class Log {
     }
     switch (outcome.status) {
       case 'appended':
+        this.#observer.produced(topic, records.length, requestBytes);
         return { positions: outcome.positions, replayed: false };
       case 'replayed':
         return { positions: outcome.positions, replayed: true };
@@ -253,7 +273,9 @@ export class Log {
 
   /** One store commit for the whole batch; then one notification per partition touched. */
   async #appendAndPublish(batch: AppendRequest[]): Promise<AppendOutcome[]> {
+    const started = performance.now();
     const outcomes = await this.#store.append(batch);
+    this.#observer.committed(batch.length, (performance.now() - started) / 1000);
     const appended = new Map<string, { topic: string; partition: number; records: StoredRecord[] }>();
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i]!;
@@ -289,6 +311,12 @@ export class Log {
    * answered from that batch in memory when it holds exactly what a read would return.
    */
   async fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
+    const result = await this.#fetch(topic, partition, offset, options);
+    if (result.count > 0) this.#observer.fetched(topic, result.count, result.json.byteLength);
+    return result;
+  }
+
+  async #fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
     let bounds = await this.partitionOffsets(topic, partition);
     checkOffsetInRange(topic, partition, offset, bounds);
     const minBytes = Math.max(options.minBytes ?? 1, 1);
@@ -335,7 +363,8 @@ export class Log {
   /** #readFrom() through read(), for its record bytes. */
   async #readCounting(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions) {
     const from = Math.max(offset, bounds.logStartOffset);
-    const records = await this.read(topic, partition, from, options.maxRecords, options.maxBytes);
+    // The store's read, not this.read(): what is fetched is counted once, when answered.
+    const records = await this.#store.read(topic, partition, from, { maxRecords: options.maxRecords, maxBytes: options.maxBytes });
     let bytes = 0;
     for (const r of records) bytes += recordBytes(r);
     const result = { ...encodeRecords(topic, partition, from, records), highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
@@ -363,9 +392,15 @@ export class Log {
     };
   }
 
-  /** Raw range read without waiting or range checks (for subscribers that track their own position). */
+  /** Raw range read without waiting or range checks (for group polls, which track their own position); counted as fetched. */
   async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
-    return this.#store.read(topic, partition, offset, { maxRecords, maxBytes });
+    const records = await this.#store.read(topic, partition, offset, { maxRecords, maxBytes });
+    if (records.length > 0) {
+      let bytes = 0;
+      for (const r of records) bytes += recordBytes(r);
+      this.#observer.fetched(topic, records.length, bytes);
+    }
+    return records;
   }
 
   /**

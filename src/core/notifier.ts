@@ -129,6 +129,11 @@ export class Notifier {
     return this.#published.get(topic)?.[partition];
   }
 
+  /** Long-polls waiting now, parked or queued for their wake-up (the metrics gauge logway_long_polls_waiting). */
+  get waiting(): number {
+    return this.#waiters.size;
+  }
+
   /** Listeners registered (parked long-polls are counted by `waiters.size`), for tests and metrics. */
   get listenerCount(): number {
     let n = this.#topicListeners.size;

@@ -112,7 +112,8 @@ export class WaiterRegistry {
       const signals = request.signals ?? [];
       if (signals.some((s) => s.aborted)) return resolve({ reason: 'aborted' });
       if (this.#missedAppend(request.partitions)) return resolve({ reason: 'appended' });
-      if (request.timeoutMs <= 0 || request.partitions.length === 0) return resolve({ reason: 'timeout' });
+      // No partitions is a wait too: a group member without any yet waits for a grant (end()).
+      if (request.timeoutMs <= 0) return resolve({ reason: 'timeout' });
       const w: Waiter = {
         watches: request.partitions.map((p) => ({ ...p })),
         needBytes: Math.max(request.minBytes ?? 1, 1),

@@ -166,4 +166,12 @@ describe('WaiterRegistry', () => {
     await turn();
     expect(r.size).toBe(0);
   });
+
+  it('a waiter on no partition (a group member without any yet) waits until ended', async () => {
+    const { r } = registry();
+    const parked = r.park({ partitions: [], timeoutMs: 60_000 });
+    expect(r.size).toBe(1);
+    parked.end();
+    expect(await parked.result).toEqual({ reason: 'ended' });
+  });
 });
