@@ -615,23 +615,35 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
     });
 
     describe('consumer group state', () => {
+      /** The listed groups by name, each member list sorted by id (a store keeps no member order). */
+      async function listed(store: LogStore) {
+        const groups = (await store.listGroups()).sort((a, b) => a.group.localeCompare(b.group));
+        return groups.map((g) => ({ ...g, members: [...g.members].sort((a, b) => a.memberId.localeCompare(b.memberId)) }));
+      }
+
       it('saves, lists, replaces and deletes group state and committed offsets', async () => {
         const { store } = await fresh();
         await store.createTopic('t', 2, {});
         expect(await store.listGroups()).toEqual([]);
-        await store.saveGroup('g1', { epoch: 1, members: ['a'] });
-        await store.saveGroup('g1', { epoch: 2, members: ['a', 'b'] });
+        await store.saveGroup('g1', { state: { epoch: 1 }, members: [{ memberId: 'a', state: { n: 1 } }] });
+        await store.saveGroup('g1', { state: { epoch: 2 }, members: [{ memberId: 'b', state: { n: 2 } }] });
         await store.commitOffsets('g2', [{ topic: 't', partition: 1, offset: 7 }], 1234);
         await store.commitOffsets('g1', [{ topic: 't', partition: 0, offset: 3 }, { topic: 't', partition: 1, offset: 4 }], 99, {
-          epoch: 3,
+          state: { epoch: 3 },
         });
         await store.commitOffsets('g1', [{ topic: 't', partition: 0, offset: 5 }], 100);
 
-        const groups = (await store.listGroups()).sort((a, b) => a.group.localeCompare(b.group));
-        // A group with only offsets is listed too, with null state.
-        expect(groups).toEqual([
-          { group: 'g1', state: { epoch: 3 } },
-          { group: 'g2', state: null },
+        // A group with only offsets is listed too, with null state and no members.
+        expect(await listed(store)).toEqual([
+          {
+            group: 'g1',
+            state: { epoch: 3 },
+            members: [
+              { memberId: 'a', state: { n: 1 } },
+              { memberId: 'b', state: { n: 2 } },
+            ],
+          },
+          { group: 'g2', state: null, members: [] },
         ]);
         expect(await store.committedOffsets('g1')).toEqual([
           { topic: 't', partition: 0, offset: 5, committedAt: 100 },
@@ -642,6 +654,49 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         await store.deleteGroup('g1');
         expect(await store.committedOffsets('g1')).toEqual([]);
         expect((await store.listGroups()).map((g) => g.group)).toEqual(['g2']);
+        // A new group of the same name starts with no members.
+        await store.saveGroup('g1', { state: { epoch: 0 } });
+        expect((await listed(store))[0]).toEqual({ group: 'g1', state: { epoch: 0 }, members: [] });
+      });
+
+      it('a change writes only the parts it names: members are replaced, added and removed one by one', async () => {
+        const { store } = await fresh();
+        const member = (id: string, n: number) => ({ memberId: id, state: { id, n } });
+        await store.saveGroup('g', { state: { epoch: 1 }, members: [member('a', 1), member('b', 1), member('c', 1)] });
+        await store.saveGroup('other', { state: { epoch: 7 }, members: [member('a', 9)] });
+
+        // One member replaced: the group-wide part and the other members stay as they were.
+        await store.saveGroup('g', { members: [member('b', 2)] });
+        // One added, one removed, a removal of an id never stored is ignored, the group-wide part replaced.
+        await store.saveGroup('g', { state: { epoch: 2 }, members: [member('d', 1)], removedMembers: ['a', 'nobody'] });
+        // An empty change changes nothing.
+        await store.saveGroup('g', {});
+
+        expect(await listed(store)).toEqual([
+          { group: 'g', state: { epoch: 2 }, members: [member('b', 2), member('c', 1), member('d', 1)] },
+          // Member ids are per group: the other group's 'a' is untouched.
+          { group: 'other', state: { epoch: 7 }, members: [member('a', 9)] },
+        ]);
+
+        // Offsets and a membership change in one commit.
+        await store.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }], 5, { members: [member('c', 2)], removedMembers: ['d'] });
+        expect((await listed(store))[0]!.members).toEqual([member('b', 2), member('c', 2)]);
+        expect(await store.committedOffsets('g')).toEqual([{ topic: 't', partition: 0, offset: 1, committedAt: 5 }]);
+
+        // Every member removed: the group stays, with its group-wide part.
+        await store.saveGroup('g', { removedMembers: ['b', 'c'] });
+        expect((await listed(store))[0]).toEqual({ group: 'g', state: { epoch: 2 }, members: [] });
+      });
+
+      it('keeps a thousand members as a thousand parts: one member\'s change leaves the others intact', async () => {
+        const { store } = await fresh();
+        const members = Array.from({ length: 1000 }, (_, i) => ({ memberId: `m${String(i).padStart(4, '0')}`, state: { i, lists: [i, i + 1] } }));
+        await store.saveGroup('big', { state: { epoch: 1 }, members });
+        for (const i of [0, 499, 999]) await store.saveGroup('big', { members: [{ memberId: members[i]!.memberId, state: { i, changed: true } }] });
+        const [big] = await listed(store);
+        expect(big!.members).toHaveLength(1000);
+        expect(big!.members.filter((m) => (m.state as { changed?: boolean }).changed).map((m) => m.memberId)).toEqual(['m0000', 'm0499', 'm0999']);
+        expect(big!.members[1]).toEqual(members[1]);
       });
     });
 
@@ -685,7 +740,8 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         ]);
         await first.truncateBefore('t', 0, 1);
         await first.updateTopic('t', { partitions: 3 });
-        await first.commitOffsets('g', [{ topic: 't', partition: 1, offset: 1 }], 5, { epoch: 9 });
+        await first.commitOffsets('g', [{ topic: 't', partition: 1, offset: 1 }], 5, { state: { epoch: 9 } });
+        await first.saveGroup('g', { members: [{ memberId: 'a', state: { lists: [1, 2] } }] });
         await first.close();
 
         const second = await harness.open();
@@ -702,7 +758,7 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         expect(await second.append([{ topic: 't', records: [rec(0, '1')], idempotency: key }])).toEqual([
           { status: 'replayed', positions: (appended as { positions: unknown }).positions },
         ]);
-        expect(await second.listGroups()).toEqual([{ group: 'g', state: { epoch: 9 } }]);
+        expect(await second.listGroups()).toEqual([{ group: 'g', state: { epoch: 9 }, members: [{ memberId: 'a', state: { lists: [1, 2] } }] }]);
         expect(await second.committedOffsets('g')).toEqual([{ topic: 't', partition: 1, offset: 1, committedAt: 5 }]);
         // Offsets continue where they were.
         expect(await second.append([{ topic: 't', records: [rec(0, 'x')] }])).toEqual([

@@ -106,4 +106,23 @@ export const migrations: readonly string[] = [
       ), 9223372036854775807)
   ), 0);
   `,
+  // Consumer groups in pieces (issue 9): a member's state in its own row, so a join or a heartbeat
+  // writes the members it changed instead of the whole group as one JSON text (269 KB at 1,000
+  // members, rewritten and fsynced per join). `groups.state` keeps the group-wide part. Existing
+  // groups (the coordinator's version 1: {version, groupEpoch, members, fenced}) are split into
+  // version 2, {version, groupEpoch, fenced}, plus one row per member, in the same transaction.
+  `
+  CREATE TABLE group_members (
+    group_name  TEXT NOT NULL,
+    member_id   TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    PRIMARY KEY (group_name, member_id)
+  ) WITHOUT ROWID;
+  INSERT INTO group_members (group_name, member_id, state)
+    SELECT g.name, json_extract(m.value, '$.memberId'), m.value
+    FROM groups g, json_each(g.state, '$.members') m
+    WHERE json_extract(g.state, '$.version') = 1;
+  UPDATE groups SET state = json_set(json_remove(state, '$.members'), '$.version', 2)
+    WHERE json_extract(state, '$.version') = 1;
+  `,
 ];
