@@ -170,6 +170,7 @@ export class GroupCoordinator {
         sessionTimeoutMs: r.sessionTimeoutMs,
         autoOffsetReset: r.autoOffsetReset,
         joinedAt: now,
+        joinSeq: g.nextJoinSeq(),
         memberEpoch: 1,
         previousEpoch: 0,
         target: [],

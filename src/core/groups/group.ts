@@ -45,6 +45,7 @@ export class Group {
   readonly #listeners = new Map<string, Set<MemberListener>>();
   /** The last 'reconcile' reason signalled per member, to signal only on change. */
   readonly #signalled = new Map<string, string>();
+  #joinSeq = 0;
   /** Requests waiting for their batch's turn, by queue (batched()). */
   readonly #queues = new Map<string, { request: unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }[]>();
   /** Serializes this group's mutations. */
@@ -56,9 +57,17 @@ export class Group {
     this.name = name;
     this.state = state;
     this.#holders = holdersOf(state);
-    for (const m of state.members.values()) for (const tp of m.target) this.#targets.set(tpKey(tp), m.memberId);
+    for (const m of state.members.values()) {
+      for (const tp of m.target) this.#targets.set(tpKey(tp), m.memberId);
+      this.#joinSeq = Math.max(this.#joinSeq, m.joinSeq);
+    }
     this.#store = deps.store;
     this.#clock = deps.clock;
+  }
+
+  /** The next member's joinSeq (one past the highest stored: sequence numbers only grow). */
+  nextJoinSeq(): number {
+    return ++this.#joinSeq;
   }
 
   get memberCount(): number {

@@ -16,6 +16,8 @@ export interface MemberState {
   sessionTimeoutMs: number;
   autoOffsetReset: AutoOffsetReset;
   joinedAt: number;
+  /** Increases with each join in the group: members are listed in join order, also after a restart. */
+  joinSeq: number;
   memberEpoch: number;
   /** The epoch before the last bump: a heartbeat whose answer was lost may name it. */
   previousEpoch: number;
@@ -241,6 +243,7 @@ export function copyMember(m: Readonly<MemberState>): MemberState {
     sessionTimeoutMs: m.sessionTimeoutMs,
     autoOffsetReset: m.autoOffsetReset,
     joinedAt: m.joinedAt,
+    joinSeq: m.joinSeq,
     memberEpoch: m.memberEpoch,
     previousEpoch: m.previousEpoch,
     target: [...m.target],
@@ -260,6 +263,7 @@ const MEMBER_FIELDS: { [K in keyof MemberState]-?: (a: MemberState[K], b: Member
   sessionTimeoutMs: same,
   autoOffsetReset: same,
   joinedAt: same,
+  joinSeq: same,
   memberEpoch: same,
   previousEpoch: same,
   target: sameList,
@@ -280,13 +284,13 @@ export function emptyState(): GroupState {
 
 /**
  * The state from its stored parts. A group with only committed offsets has no stored meta (null).
- * Members are ordered by join time (then id): the store keeps no order of its own.
+ * Members are ordered by joinSeq: the store keeps no order of its own.
  */
 export function parseState(meta: unknown, members: readonly unknown[]): GroupState {
   if (!meta || typeof meta !== 'object' || (meta as GroupMeta).version !== 2) return emptyState();
   const { groupEpoch, fenced } = meta as GroupMeta;
   const list = (members as MemberState[]).filter((m) => m && typeof m.memberId === 'string');
-  list.sort((a, b) => a.joinedAt - b.joinedAt || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+  list.sort((a, b) => a.joinSeq - b.joinSeq);
   return { groupEpoch, fenced: [...fenced], members: new Map(list.map((m) => [m.memberId, m])) };
 }
 

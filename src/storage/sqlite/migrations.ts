@@ -110,7 +110,8 @@ export const migrations: readonly string[] = [
   // writes the members it changed instead of the whole group as one JSON text (269 KB at 1,000
   // members, rewritten and fsynced per join). `groups.state` keeps the group-wide part. Existing
   // groups (the coordinator's version 1: {version, groupEpoch, members, fenced}) are split into
-  // version 2, {version, groupEpoch, fenced}, plus one row per member, in the same transaction.
+  // version 2, {version, groupEpoch, fenced}, plus one row per member with its place in the old
+  // list as `joinSeq` (the list was in join order), in the same transaction.
   `
   CREATE TABLE group_members (
     group_name  TEXT NOT NULL,
@@ -119,7 +120,7 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (group_name, member_id)
   ) WITHOUT ROWID;
   INSERT INTO group_members (group_name, member_id, state)
-    SELECT g.name, json_extract(m.value, '$.memberId'), m.value
+    SELECT g.name, json_extract(m.value, '$.memberId'), json_set(m.value, '$.joinSeq', m.key + 1)
     FROM groups g, json_each(g.state, '$.members') m
     WHERE json_extract(g.state, '$.version') = 1;
   UPDATE groups SET state = json_set(json_remove(state, '$.members'), '$.version', 2)

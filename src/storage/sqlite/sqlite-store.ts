@@ -22,6 +22,7 @@ import type {
   EncodedRecords,
   ReadLimits,
   RecordPosition,
+  GroupChange,
   StoredGroup,
   StoredRecord,
   TopicConfig,
@@ -147,7 +148,11 @@ class SqliteStore implements LogStore {
          UNION ALL
          SELECT DISTINCT group_name, NULL FROM group_offsets WHERE group_name NOT IN (SELECT name FROM groups)`,
       ),
+      listGroupMembers: db.prepare('SELECT group_name AS groupName, member_id AS memberId, state FROM group_members'),
       saveGroup: db.prepare('INSERT OR REPLACE INTO groups (name, state) VALUES (?, ?)'),
+      saveGroupMember: db.prepare('INSERT OR REPLACE INTO group_members (group_name, member_id, state) VALUES (?, ?, ?)'),
+      deleteGroupMember: db.prepare('DELETE FROM group_members WHERE group_name = ? AND member_id = ?'),
+      deleteGroupMembers: db.prepare('DELETE FROM group_members WHERE group_name = ?'),
       deleteGroupState: db.prepare('DELETE FROM groups WHERE name = ?'),
       deleteGroupOffsets: db.prepare('DELETE FROM group_offsets WHERE group_name = ?'),
       deleteTopicGroupOffsets: db.prepare('DELETE FROM group_offsets WHERE topic = ?'),
@@ -490,18 +495,36 @@ class SqliteStore implements LogStore {
   async listGroups(): Promise<StoredGroup[]> {
     this.#open();
     const rows = this.#stmt.listGroups.all() as { name: string; state: string | null }[];
-    return rows.map((r) => ({ group: r.name, state: r.state === null ? null : (JSON.parse(r.state) as unknown) }));
+    const members = new Map<string, StoredGroup['members']>();
+    for (const m of this.#stmt.listGroupMembers.all() as { groupName: string; memberId: string; state: string }[]) {
+      let list = members.get(m.groupName);
+      if (!list) members.set(m.groupName, (list = []));
+      list.push({ memberId: m.memberId, state: JSON.parse(m.state) as unknown });
+    }
+    return rows.map((r) =>
+      r.state === null
+        ? { group: r.name, state: null, members: [] }
+        : { group: r.name, state: JSON.parse(r.state) as unknown, members: members.get(r.name) ?? [] },
+    );
   }
 
-  async saveGroup(group: string, state: unknown): Promise<void> {
-    this.#open();
-    this.#stmt.saveGroup.run(group, JSON.stringify(state));
+  async saveGroup(group: string, change: GroupChange): Promise<void> {
+    const db = this.#open();
+    db.transaction(() => this.#applyGroupChange(group, change)).immediate();
+  }
+
+  /** One row per member named, and the group row if its part is named: the cost of what changed. */
+  #applyGroupChange(group: string, change: GroupChange): void {
+    if (change.state !== undefined) this.#stmt.saveGroup.run(group, JSON.stringify(change.state));
+    for (const id of change.removedMembers ?? []) this.#stmt.deleteGroupMember.run(group, id);
+    for (const m of change.members ?? []) this.#stmt.saveGroupMember.run(group, m.memberId, JSON.stringify(m.state));
   }
 
   async deleteGroup(group: string): Promise<void> {
     const db = this.#open();
     db.transaction(() => {
       this.#stmt.deleteGroupState.run(group);
+      this.#stmt.deleteGroupMembers.run(group);
       this.#stmt.deleteGroupOffsets.run(group);
     }).immediate();
   }
@@ -510,12 +533,12 @@ class SqliteStore implements LogStore {
     group: string,
     offsets: Omit<CommittedOffset, 'committedAt'>[],
     committedAt: number,
-    state?: unknown,
+    change?: GroupChange,
   ): Promise<void> {
     const db = this.#open();
     db.transaction(() => {
       for (const o of offsets) this.#stmt.commitOffset.run(group, o.topic, o.partition, o.offset, committedAt);
-      if (state !== undefined) this.#stmt.saveGroup.run(group, JSON.stringify(state));
+      if (change) this.#applyGroupChange(group, change);
     }).immediate();
   }
 

@@ -31,6 +31,7 @@ function member(id: string, lists: { topics?: string; target?: string; granted?:
     sessionTimeoutMs: 1000,
     autoOffsetReset: 'latest',
     joinedAt: 1,
+    joinSeq: 1,
     memberEpoch: 1,
     previousEpoch: 0,
     target: tps(lists.target ?? ''),
@@ -215,6 +216,7 @@ describe('GroupDraft and sameMember', () => {
     ['sessionTimeoutMs', (m) => (m.sessionTimeoutMs = 2000)],
     ['autoOffsetReset', (m) => (m.autoOffsetReset = 'earliest')],
     ['joinedAt', (m) => (m.joinedAt = 2)],
+    ['joinSeq', (m) => (m.joinSeq = 2)],
     ['memberEpoch', (m) => m.memberEpoch++],
     ['previousEpoch', (m) => m.previousEpoch++],
     ['target', (m) => (m.target = tps('t/0'))],
@@ -236,10 +238,10 @@ describe('parseState', () => {
     ['nothing stored (a group with only offsets)', null, [], emptyState()],
     ['an unknown version', { version: 1, groupEpoch: 3, fenced: [], members: [{}] }, [], emptyState()],
     [
-      'version 2: members in join order, then by id',
-      { version: 2, groupEpoch: 5, fenced: [] },
-      [{ ...member('b'), joinedAt: 2 }, { ...member('c'), joinedAt: 1 }, { ...member('a'), joinedAt: 2 }],
-      state({ ...member('c'), joinedAt: 1 }, { ...member('a'), joinedAt: 2 }, { ...member('b'), joinedAt: 2 }),
+      'version 2: members in join order',
+      { version: 2, groupEpoch: 5, fenced: ['x'] },
+      [{ ...member('a'), joinSeq: 3 }, { ...member('c'), joinSeq: 1 }, { ...member('b'), joinSeq: 2 }],
+      { ...state({ ...member('c'), joinSeq: 1 }, { ...member('b'), joinSeq: 2 }, { ...member('a'), joinSeq: 3 }), fenced: ['x'] },
     ],
   ])('%s', (_name, meta, members, expected) => {
     const parsed = parseState(meta, members);
