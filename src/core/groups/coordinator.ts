@@ -130,7 +130,7 @@ export class GroupCoordinator {
   async join(group: string, request: JoinRequest): Promise<Membership> {
     checkGroup(group);
     const { topics, sessionTimeoutMs, autoOffsetReset } = this.#checkJoin(request);
-    for (const t of topics) await this.#log.topicOffsets(t); // TOPIC_NOT_FOUND names the topic
+    for (const t of topics) await this.#log.partitionCount(t); // TOPIC_NOT_FOUND names the topic
 
     const g = this.#groupOrNew(group);
     // Joins that queue up behind the group's lock are admitted together: one rebalance, one write.
@@ -185,8 +185,11 @@ export class GroupCoordinator {
     await g.mutate((draft) => {
       for (const { member } of admitted) draft.add(member);
       rebalanceDraft(draft, counts);
+      grantDraft(
+        draft,
+        admitted.map((a) => a.member.memberId),
+      );
       for (const { member } of admitted) {
-        grantDraft(draft, member.memberId);
         const m = draft.edit(member.memberId)!;
         m.delivered = m.granted;
       }
@@ -216,6 +219,7 @@ export class GroupCoordinator {
     const results: Settled<Membership>[] = [];
     const accepted: { index: number; memberId: string }[] = [];
     await g.mutate((draft) => {
+      const reconciling = new Set<string>();
       requests.forEach(({ memberId, memberEpoch, owned }, index) => {
         const m = draft.peek(memberId);
         if (!m) {
@@ -235,18 +239,24 @@ export class GroupCoordinator {
         accepted.push({ index, memberId });
         // The common case, a settled member: nothing to release, grant or tell, so no copy and no write.
         if (settled(m)) return;
+        reconciling.add(memberId);
+        // Revoked partitions it no longer lists are released: from now on they may go to their new owner
+        // (also to one whose heartbeat is earlier in this batch: they are granted after every release).
         const ownedKeys = new Set(owned.map(tpKey));
-        const d = draft.edit(memberId)!;
-        // Revoked partitions it no longer lists are released: from now on they may go to their new owner.
-        d.revoking = d.revoking.filter((tp) => ownedKeys.has(tpKey(tp)));
-        grantDraft(draft, memberId);
-        const after = draft.edit(memberId)!;
-        if (!sameSet(after.granted, after.delivered)) {
-          after.previousEpoch = after.memberEpoch;
-          after.memberEpoch++;
-          after.delivered = after.granted;
+        if (m.revoking.some((tp) => !ownedKeys.has(tpKey(tp)))) {
+          const d = draft.edit(memberId)!;
+          d.revoking = d.revoking.filter((tp) => ownedKeys.has(tpKey(tp)));
         }
       });
+      grantDraft(draft, [...reconciling]);
+      for (const memberId of reconciling) {
+        const m = draft.peek(memberId)!;
+        if (sameSet(m.granted, m.delivered)) continue;
+        const d = draft.edit(memberId)!;
+        d.previousEpoch = d.memberEpoch;
+        d.memberEpoch++;
+        d.delivered = d.granted;
+      }
     });
     for (const { index, memberId } of accepted) {
       const m = g.member(memberId)!;
@@ -459,11 +469,11 @@ export class GroupCoordinator {
     const topics = new Set(extra);
     for (const m of state.members.values()) for (const t of m.topics) topics.add(t);
     for (const t of topics) {
-      const bounds = await this.#log.topicOffsets(t).catch((err: unknown) => {
-        if (err instanceof GatewayError && err.code === ErrorCode.TOPIC_NOT_FOUND) return [];
+      const count = await this.#log.partitionCount(t).catch((err: unknown) => {
+        if (err instanceof GatewayError && err.code === ErrorCode.TOPIC_NOT_FOUND) return 0;
         throw err;
       });
-      counts.set(t, bounds.length);
+      counts.set(t, count);
     }
     return counts;
   }

@@ -148,8 +148,13 @@ export class Group {
       members: changed.members.map((m) => ({ memberId: m.memberId, state: m })),
       removedMembers: changed.removed,
     });
-    const before = this.state;
-    this.state = applyChange(before, changed);
+    // The members as they were, for the indexes: only those the change replaces or removes.
+    const before = new Map<string, MemberState>();
+    for (const id of [...changed.removed, ...changed.members.map((m) => m.memberId)]) {
+      const m = this.state.members.get(id);
+      if (m) before.set(id, m);
+    }
+    applyChange(this.state, changed);
     this.saved = true;
     const freed = this.#reindex(before, changed);
     for (const m of changed.members) {
@@ -169,12 +174,10 @@ export class Group {
   }
 
   /** Updates the holder and target indexes for the changed members; returns the keys no one holds any more. */
-  #reindex(before: GroupState, changed: StateChange): Set<string> {
+  #reindex(before: ReadonlyMap<string, MemberState>, changed: StateChange): Set<string> {
     const released = new Set<string>();
-    const ids = [...changed.removed, ...changed.members.map((m) => m.memberId)];
-    for (const id of ids) {
-      const old = before.members.get(id);
-      if (!old) continue;
+    for (const old of before.values()) {
+      const id = old.memberId;
       for (const tp of [...old.granted, ...old.revoking]) {
         const key = tpKey(tp);
         if (this.#holders.get(key) === id) {

@@ -43,8 +43,8 @@ export interface GroupMeta {
 export interface GroupState {
   groupEpoch: number;
   fenced: readonly string[];
-  /** By member id, in join order. Never edited in place: a change makes new member objects (GroupDraft). */
-  members: ReadonlyMap<string, MemberState>;
+  /** By member id, in join order. A member object is never edited: a change replaces it (GroupDraft). */
+  members: Map<string, MemberState>;
 }
 
 /** What a mutation changed, as the store writes it (LogStore.saveGroup). */
@@ -121,18 +121,24 @@ export class GroupDraft {
     if (this.#base.members.has(memberId)) this.#removed.add(memberId);
   }
 
-  /** Whether a member other than `except` holds (granted or revoking) each key: built once per call, O(edited). */
-  heldByOthers(except: string): (key: string) => boolean {
-    const edited = new Set<string>();
+  /**
+   * Who holds each partition (granted or revoking) in the draft as it stands: the base's index for members
+   * not edited, the edited members' own lists for the rest. Built in O(edited members' partitions).
+   */
+  holders(): { get(key: string): string | undefined; set(key: string, memberId: string): void } {
+    const overlay = new Map<string, string>();
     for (const m of this.#edited.values()) {
-      if (m.memberId === except) continue;
-      for (const tp of m.granted) edited.add(tpKey(tp));
-      for (const tp of m.revoking) edited.add(tpKey(tp));
+      for (const tp of m.granted) overlay.set(tpKey(tp), m.memberId);
+      for (const tp of m.revoking) overlay.set(tpKey(tp), m.memberId);
     }
-    return (key) => {
-      if (edited.has(key)) return true;
-      const owner = this.#holders.get(key);
-      return owner !== undefined && owner !== except && !this.#edited.has(owner) && !this.#removed.has(owner);
+    return {
+      get: (key) => {
+        const edited = overlay.get(key);
+        if (edited !== undefined) return edited;
+        const owner = this.#holders.get(key);
+        return owner === undefined || this.#edited.has(owner) || this.#removed.has(owner) ? undefined : owner;
+      },
+      set: (key, memberId) => void overlay.set(key, memberId),
     };
   }
 
@@ -149,12 +155,18 @@ export class GroupDraft {
   }
 }
 
-/** The state after `change` (which came from a draft of `base`). Members not in it are shared with `base`. */
-export function applyChange(base: GroupState, change: StateChange): GroupState {
-  const members = new Map(base.members);
-  for (const id of change.removed) members.delete(id);
-  for (const m of change.members) members.set(m.memberId, m);
-  return { groupEpoch: change.meta?.groupEpoch ?? base.groupEpoch, fenced: change.meta?.fenced ?? base.fenced, members };
+/**
+ * Applies `change` (which came from a draft of `state`) to `state` itself, in O(change): the member map is
+ * updated in place (its owner, Group, does so only once the change is stored; member objects are replaced,
+ * never edited, so a reference to one stays a consistent snapshot).
+ */
+export function applyChange(state: GroupState, change: StateChange): void {
+  for (const id of change.removed) state.members.delete(id);
+  for (const m of change.members) state.members.set(m.memberId, m);
+  if (change.meta) {
+    state.groupEpoch = change.meta.groupEpoch;
+    state.fenced = change.meta.fenced;
+  }
 }
 
 export function isEmptyChange(change: StateChange): boolean {
@@ -178,7 +190,6 @@ export function holdersOf(state: GroupState): Map<string, string> {
  * change are copied.
  */
 export function rebalanceDraft(draft: GroupDraft, counts: ReadonlyMap<string, number>): void {
-  const valid = (tp: TopicPartition) => tp.partition < (counts.get(tp.topic) ?? 0);
   const members = [...draft.all()];
   const target = assign(
     members.map((m) => ({ memberId: m.memberId, topics: m.topics, current: m.target })),
@@ -189,33 +200,58 @@ export function rebalanceDraft(draft: GroupDraft, counts: ReadonlyMap<string, nu
     const next = target.get(m.memberId) ?? [];
     const sameTarget = sameList(next, m.target);
     if (!sameTarget) changed = true;
+    // The common case at scale, checked without allocating: the target stayed, nothing is being revoked, and
+    // every granted partition (a subset of the target) still exists. Such a member is not even copied.
+    else if (!m.revoking.length && allValid(m.granted, counts)) continue;
     const wanted = new Set(next.map(tpKey));
-    const stays = (tp: TopicPartition) => wanted.has(tpKey(tp)) && valid(tp);
-    // Untouched unless its target moved, it holds a partition it should not, or gets one back.
-    if (sameTarget && m.granted.every(stays) && !m.revoking.some((tp) => !valid(tp) || wanted.has(tpKey(tp)))) continue;
     const d = draft.edit(m.memberId)!;
     d.target = next;
-    const keep = d.granted.filter(stays);
-    const taken = d.granted.filter((tp) => !wanted.has(tpKey(tp)) && valid(tp));
+    const keep: TopicPartition[] = [];
+    const taken: TopicPartition[] = [];
+    for (const tp of d.granted) if (valid(tp, counts)) (wanted.has(tpKey(tp)) ? keep : taken).push(tp);
+    const back: TopicPartition[] = [];
+    const still: TopicPartition[] = [];
     // A partition being revoked that the target gives back stays with the member.
-    const back = d.revoking.filter(stays);
-    d.revoking = sorted([...d.revoking.filter((tp) => !wanted.has(tpKey(tp)) && valid(tp)), ...taken]);
+    for (const tp of d.revoking) if (valid(tp, counts)) (wanted.has(tpKey(tp)) ? back : still).push(tp);
+    d.revoking = sorted([...still, ...taken]);
     d.granted = sorted([...keep, ...back]);
   }
   if (changed) draft.groupEpoch++;
 }
 
-/** Grants the member every partition of its target that nobody else holds. */
-export function grantDraft(draft: GroupDraft, memberId: string): void {
-  const member = draft.peek(memberId);
-  if (!member) return;
-  const mine = new Set(member.granted.map(tpKey));
-  if (member.target.every((tp) => mine.has(tpKey(tp)))) return;
-  const held = draft.heldByOthers(memberId);
-  const add = member.target.filter((tp) => !mine.has(tpKey(tp)) && !held(tpKey(tp)));
-  if (add.length) {
-    const d = draft.edit(memberId)!;
+/** The partition exists: its topic is not deleted and has at least that many partitions. */
+function valid(tp: TopicPartition, counts: ReadonlyMap<string, number>): boolean {
+  return tp.partition < (counts.get(tp.topic) ?? 0);
+}
+
+function allValid(list: readonly TopicPartition[], counts: ReadonlyMap<string, number>): boolean {
+  for (const tp of list) if (!valid(tp, counts)) return false;
+  return true;
+}
+
+/**
+ * Grants each member, in order, every partition of its target that nobody else holds. Several members at once
+ * (a batch of joins or heartbeats) share one look-up of who holds what, so the cost is that of their targets.
+ */
+export function grantDraft(draft: GroupDraft, memberIds: readonly string[]): void {
+  const wanting = memberIds.filter((id) => {
+    const m = draft.peek(id);
+    if (!m) return false;
+    const mine = new Set(m.granted.map(tpKey));
+    return !m.target.every((tp) => mine.has(tpKey(tp)));
+  });
+  if (!wanting.length) return;
+  const holders = draft.holders();
+  for (const id of wanting) {
+    const m = draft.peek(id)!;
+    const mine = new Set(m.granted.map(tpKey));
+    // A target partition is never in its own member's `revoking` (rebalanceDraft moves it back), so "held by
+    // someone" is "held by another".
+    const add = m.target.filter((tp) => !mine.has(tpKey(tp)) && holders.get(tpKey(tp)) === undefined);
+    if (!add.length) continue;
+    const d = draft.edit(id)!;
     d.granted = sorted([...d.granted, ...add]);
+    for (const tp of add) holders.set(tpKey(tp), id);
   }
 }
 

@@ -52,7 +52,10 @@ const lists = (s: GroupState) =>
 /** The state a draft describes, and the members it would write. */
 const result = (base: GroupState, draft: GroupDraft) => {
   const change = draft.changes();
-  return { after: applyChange(base, change), written: change.members.map((m) => m.memberId).sort(), meta: change.meta };
+  // applyChange works in place (Group owns its state): apply to a shallow copy, so `base` can be compared after.
+  const after: GroupState = { ...base, members: new Map(base.members) };
+  applyChange(after, change);
+  return { after, written: change.members.map((m) => m.memberId).sort(), meta: change.meta };
 };
 
 describe('rebalanceDraft', () => {
@@ -148,19 +151,18 @@ describe('grantDraft', () => {
     const other = held.startsWith('revoking:') ? member('o', { revoking: held.slice(9) }) : member('o', { granted: held });
     const base = state(member('a', { target, granted }), other);
     const draft = new GroupDraft(base);
-    grantDraft(draft, 'a');
+    grantDraft(draft, ['a']);
     expect(text(draft.peek('a')!.granted)).toBe(expected);
     // Granting edits the member granted to, never another one.
     expect(result(base, draft).written).toEqual(expected === granted ? [] : ['a']);
   });
 
-  test('sees partitions granted earlier in the same draft (two members joining in one batch)', () => {
+  test('several members at once, in order: a later one does not get what an earlier one was just granted', () => {
     const base = state();
     const draft = new GroupDraft(base);
     draft.add(member('a', { target: 't/0' }));
     draft.add(member('b', { target: 't/0 t/1' })); // a stale wish for t/0: a already got it in this draft
-    grantDraft(draft, 'a');
-    grantDraft(draft, 'b');
+    grantDraft(draft, ['a', 'b']);
     expect(text(draft.peek('a')!.granted)).toBe('t/0');
     expect(text(draft.peek('b')!.granted)).toBe('t/1');
   });
@@ -198,7 +200,9 @@ describe('GroupDraft and sameMember', () => {
     expect(change.members.map((m) => m.memberId)).toEqual(['a', 'c']);
     expect(change.removed).toEqual(['b']);
     expect(change.meta).toEqual({ version: 2, groupEpoch: 5, fenced: ['x'] });
-    expect([...applyChange(original, change).members.keys()]).toEqual(['a', 'c']);
+    applyChange(original, change);
+    expect([...original.members.keys()]).toEqual(['a', 'c']);
+    expect(original.fenced).toEqual(['x']);
   });
 
   test('a member edited back to what it was is not written', () => {
