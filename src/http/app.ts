@@ -9,12 +9,15 @@ import type { Log } from '../core/log.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { LogStore } from '../storage/log-store.js';
 import { allowedMethods } from './allowed-methods.js';
+import { backupRoutes } from './backup.js';
 import { bodyLimit } from './body-limit.js';
 import { healthRoutes } from './health.js';
+import { metricsRoutes, type Scrape } from './metrics.js';
 import { openApiDocument, toYaml } from './openapi.js';
 import { groupRoutes } from './groups.js';
 import { errorHandler } from './problem.js';
 import { recordRoutes } from './records.js';
+import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
 
@@ -26,6 +29,10 @@ export interface AppDeps {
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
   onUnexpectedError: (err: unknown) => void;
+  /** Told of every request once answered (request log, request metrics); its id is assigned and echoed either way. */
+  onRequest?: (request: ObservedRequest) => void;
+  /** What GET /metrics serves; absent: an empty exposition. */
+  scrape?: Scrape;
   /**
    * Routers of other transports served by this app and listed in its OpenAPI document
    * (gateway.ts passes the WebSocket upgrade endpoints), so the REST app imports none of them.
@@ -39,6 +46,8 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
 
+  // First, so the request id is set for everything after it and every answer is observed.
+  app.use('*', observeRequests(deps.onRequest ?? (() => {})));
   app.use('*', async (c, next) => {
     if (deps.shutdown.aborted && c.req.path === '/readyz') {
       return problemResponse(new GatewayError(ErrorCode.UNAVAILABLE, 'the gateway is shutting down'));
@@ -74,11 +83,13 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', healthRoutes(deps.store));
+  app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
+  app.route('/', backupRoutes(deps.store, deps.config.dataDir));
 
   // Generated once, on first request: the routes are fixed by then.
   let json: string | undefined;

@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metrics in the Prometheus text format (unauthenticated, like /healthz) */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/topics": {
         parameters: {
             query?: never;
@@ -298,6 +315,26 @@ export interface paths {
         put?: never;
         /** Move a group without members to earliest, latest, a time or an offset */
         post: operations["resetGroupOffsets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A consistent copy of the database, taken online
+         * @description Streams a consistent snapshot of everything stored (SQLite online backup API), taken while the gateway keeps serving. Restore: stop the gateway, replace logway.db in the data directory with this file (removing logway.db-wal and logway.db-shm), start it. One backup runs at a time; another request meanwhile gets 503 OVERLOADED with Retry-After.
+         */
+        get: operations["backup"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -570,6 +607,7 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PrometheusText: string;
         Topic: {
             name: string;
             partitions: number;
@@ -855,6 +893,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["PrometheusText"];
                 };
             };
         };
@@ -1777,6 +1835,35 @@ export interface operations {
             };
             /** @description The group has members */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.sqlite3": string;
+                };
+            };
+            /** @description The store cannot make a copy now (a backup is already running, or the disk refused it) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
