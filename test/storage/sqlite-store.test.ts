@@ -7,6 +7,7 @@ import { migrations } from '../../src/storage/sqlite/migrations.js';
 import { DATABASE_FILE, openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { parseEncoded } from '../helpers/encoded.js';
 import { tempDir } from '../helpers/gateway.js';
+import { credentialStoreConformance } from './credential-store.conformance.js';
 import { logStoreConformance } from './log-store.conformance.js';
 
 logStoreConformance('sqlite', () => {
@@ -20,6 +21,11 @@ logStoreConformance('sqlite', () => {
       return openSqliteStore({ dataDir: restored, synchronous: 'FULL' });
     },
   };
+});
+
+credentialStoreConformance('sqlite', async () => {
+  const dataDir = tempDir();
+  return { open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }) };
 });
 
 describe('sqlite store specifics', () => {
@@ -72,7 +78,7 @@ describe('sqlite store specifics', () => {
     await first.close();
 
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
-    raw.exec('DROP TABLE group_members'); // schema 5
+    raw.exec('DROP TABLE group_members'); // schema 6
     raw.exec('DROP TABLE time_index');
     raw.pragma('user_version = 2');
     raw.close();
@@ -108,7 +114,7 @@ describe('sqlite store specifics', () => {
 
     // The database as schema 1 left it: no per-partition record size. The upgrade computes it.
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
-    raw.exec('DROP TABLE group_members'); // schema 5
+    raw.exec('DROP TABLE group_members'); // schema 6
     raw.exec('DROP TABLE time_index'); // schema 3
     raw.exec('ALTER TABLE partitions DROP COLUMN max_record_bytes'); // schema 2
     raw.pragma('user_version = 1');
@@ -213,7 +219,7 @@ describe('sqlite store specifics', () => {
       const dataDir = tempDir();
       await (await withOneLargeRecord(dataDir)).close();
       const raw = new Database(path.join(dataDir, DATABASE_FILE));
-      raw.exec('DROP TABLE group_members'); // schema 5
+      raw.exec('DROP TABLE group_members'); // schema 6
       raw.exec('ALTER TABLE time_index DROP COLUMN max_record_bytes'); // schema 4
       raw.pragma('user_version = 3');
       raw.close();
@@ -235,7 +241,7 @@ describe('sqlite store specifics', () => {
     });
   });
 
-  it('an upgrade from schema 4 splits each group stored as one JSON row into a group row and one row per member, in join order', async () => {
+  it('an upgrade from schema 5 splits each group stored as one JSON row into a group row and one row per member, in join order', async () => {
     const dataDir = tempDir();
     await openSqliteStore({ dataDir, synchronous: 'NORMAL' }).close();
     const tp = (partition: number) => ({ topic: 't', partition });
@@ -258,7 +264,7 @@ describe('sqlite store specifics', () => {
     const empty = { version: 1, groupEpoch: 2, members: [], fenced: [] };
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
     raw.exec('DROP TABLE group_members');
-    raw.pragma('user_version = 4');
+    raw.pragma('user_version = 5');
     raw.prepare('INSERT INTO groups (name, state) VALUES (?, ?)').run('big', JSON.stringify(big));
     raw.prepare('INSERT INTO groups (name, state) VALUES (?, ?)').run('empty', JSON.stringify(empty));
     raw.prepare('INSERT INTO group_offsets VALUES (?, ?, ?, ?, ?)').run('offsets-only', 't', 0, 4, 9);
@@ -283,7 +289,7 @@ describe('sqlite store specifics', () => {
     await store.saveGroup('big', { members: [{ memberId: 'a', state: { changed: true } }] });
     const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(6);
       expect(JSON.parse(db.prepare("SELECT state FROM groups WHERE name = 'big'").pluck().get() as string)).toEqual({
         version: 2,
         groupEpoch: 7,

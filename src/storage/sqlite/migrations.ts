@@ -106,14 +106,31 @@ export const migrations: readonly string[] = [
       ), 9223372036854775807)
   ), 0);
   `,
+  // Security (src/auth): API keys, of which only the secret's SHA-256 is kept, and named secrets
+  // made once (the key that signs browser tokens, so tokens survive a restart). IF NOT EXISTS:
+  // the upgrade tests roll user_version back on a newer file, and re-running this must be harmless.
+  `
+  CREATE TABLE IF NOT EXISTS api_keys (
+    id           TEXT    PRIMARY KEY,
+    name         TEXT    NOT NULL,
+    secret_hash  TEXT    NOT NULL,
+    grants       TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS secrets (
+    name   TEXT PRIMARY KEY,
+    value  BLOB NOT NULL
+  ) WITHOUT ROWID;
+  `,
   // Consumer groups in pieces (issue 9): a member's state in its own row, so a join or a heartbeat
   // writes the members it changed instead of the whole group as one JSON text (269 KB at 1,000
   // members, rewritten and fsynced per join). `groups.state` keeps the group-wide part. Existing
   // groups (the coordinator's version 1: {version, groupEpoch, members, fenced}) are split into
   // version 2, {version, groupEpoch, fenced}, plus one row per member with its place in the old
-  // list as `joinSeq` (the list was in join order), in the same transaction.
+  // list as `joinSeq` (the list was in join order), in the same transaction. Re-running it is harmless
+  // (IF NOT EXISTS; only version-1 rows are converted), as the upgrade tests that roll user_version back need.
   `
-  CREATE TABLE group_members (
+  CREATE TABLE IF NOT EXISTS group_members (
     group_name  TEXT NOT NULL,
     member_id   TEXT NOT NULL,
     state       TEXT NOT NULL,
