@@ -42,13 +42,17 @@
  *
  * Durability: membership (members, subscriptions, epochs, targets, grants, revocations) is saved in the store on every
  * change, and committed offsets in the same commit path, so a gateway restart keeps members' ids, epochs and partitions.
+ * It is stored in pieces (issue 9): a group-wide part (epoch, fenced ids) and one part per member, and a change writes
+ * only the members it changed (a heartbeat one row, a join the new member plus those it takes partitions from). Joins,
+ * and heartbeats, that queue up while the group is busy are applied together with one rebalance and one write (group
+ * commit for membership), so a thousand members joining at once cost a few writes, not a thousand.
  * Session deadlines are NOT saved: a heartbeat that changes nothing costs no write (no fsync per heartbeat). On load,
  * every member gets a fresh full session timeout, so downtime of the gateway never expels members; a member that died
  * meanwhile is expelled one session timeout after start. Poll positions are in memory: after a restart a member
  * reads again from the committed offset (at-least-once, as after any consumer failover).
  *
- * Layout (src/core/groups/): types.ts the vocabulary above; state.ts the persisted state and its pure transitions;
- * group.ts one group in memory (lock, atomic mutate, deadlines, listeners); coordinator.ts the registry, lifecycle
+ * Layout (src/core/groups/): types.ts the vocabulary above; state.ts the persisted state, its copy-on-write draft and
+ * its pure transitions; group.ts one group in memory (lock, batches, atomic mutate, indexes, deadlines, listeners); coordinator.ts the registry, lifecycle
  * and membership; reading.ts polls and positions; offsets.ts commits, resets and lag; checks.ts names and shared
  * errors. This file is the only entry point: import from here, not from the folder (ESM has no directory index).
  */

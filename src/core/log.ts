@@ -156,6 +156,11 @@ export class Log {
     return bounds;
   }
 
+  /** How many partitions the topic has: unlike topicOffsets, no object per partition. Throws TOPIC_NOT_FOUND. */
+  async partitionCount(topic: string): Promise<number> {
+    return (await this.#requireTopic(topic)).partitions;
+  }
+
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
     return this.#store.offsets(topic);
   }

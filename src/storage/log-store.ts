@@ -122,10 +122,26 @@ export interface CommittedOffset {
   committedAt: number;
 }
 
-/** A consumer group's coordinator state, opaque to storage (the coordinator owns its shape). */
+/**
+ * A consumer group's coordinator state, opaque to storage (the coordinator owns its shape), kept in
+ * pieces so that a change writes only what changed: one group-wide part and one part per member.
+ */
 export interface StoredGroup {
   group: string;
+  /** The group-wide part; null for a group that has only committed offsets. */
   state: unknown;
+  /** Each stored member's part, in no particular order. */
+  members: { memberId: string; state: unknown }[];
+}
+
+/** One durable change to a group's stored state. Parts not named are left as they are. */
+export interface GroupChange {
+  /** Replaces the group-wide part. */
+  state?: unknown;
+  /** Inserts or replaces these members' parts. */
+  members?: { memberId: string; state: unknown }[];
+  /** Deletes these members' parts (an id not stored is ignored). */
+  removedMembers?: string[];
 }
 
 export interface LogStore {
@@ -175,15 +191,19 @@ export interface LogStore {
   // --- consumer groups ---
   /** Every group that has stored state or committed offsets. */
   listGroups(): Promise<StoredGroup[]>;
-  /** Replaces a group's coordinator state (durably, like records). */
-  saveGroup(group: string, state: unknown): Promise<void>;
-  /** Forgets a group's state and all its committed offsets. */
+  /**
+   * Applies one change to a group's state in one durable commit (like records): all of it or none.
+   * The cost is meant to be that of the parts named, not of the group (a heartbeat rewrites one member).
+   * A member's part is only listed for a group that has a group-wide part.
+   */
+  saveGroup(group: string, change: GroupChange): Promise<void>;
+  /** Forgets a group's state (group-wide and every member's) and all its committed offsets. */
   deleteGroup(group: string): Promise<void>;
   /**
-   * Stores committed offsets, and optionally the group's new state, in one commit.
+   * Stores committed offsets, and optionally a change to the group's state, in one commit.
    * Offsets are validated by the caller.
    */
-  commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, state?: unknown): Promise<void>;
+  commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, change?: GroupChange): Promise<void>;
   committedOffsets(group: string): Promise<CommittedOffset[]>;
 
   // --- security ---

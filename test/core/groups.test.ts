@@ -8,6 +8,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { GroupCoordinator, type MemberEvent } from '../../src/core/groups.js';
 import { Log } from '../../src/core/log.js';
 import { Notifier } from '../../src/core/notifier.js';
+import type { GroupChange } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
 import { intercept } from '../helpers/intercept.js';
@@ -24,12 +25,19 @@ const SESSION_MS = 1_000;
 
 async function open(dataDir: string, clock: ManualClock, maxGroups = 100) {
   const raw = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
-  // Counts group state writes, to check that a heartbeat that changes nothing writes nothing.
-  const writes = { saveGroup: 0 };
+  // Records group state writes, to check that a heartbeat that changes nothing writes nothing and that a
+  // change writes only the members it changed. Every write still reaches the real store.
+  // `gate`, when set, holds each write until it resolves (the group stays busy meanwhile).
+  const writes = { saveGroup: 0, changes: [] as GroupChange[], gate: undefined as Promise<void> | undefined, held: 0 };
   const store = intercept(raw, {
-    saveGroup: (saveGroup) => (group, state) => {
+    saveGroup: (saveGroup) => async (group, change) => {
+      if (writes.gate) {
+        writes.held++;
+        await writes.gate;
+      }
       writes.saveGroup++;
-      return saveGroup(group, state);
+      writes.changes.push(change);
+      return saveGroup(group, change);
     },
   });
   const notifier = new Notifier();
@@ -180,6 +188,96 @@ describe('GroupCoordinator', () => {
     await expect(
       groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch + 5, ownedPartitions: [] }),
     ).rejects.toMatchObject({ code: 'FENCED_MEMBER' });
+  });
+
+  test('a join or a heartbeat writes only the members it changed (issue 9: groups in O(change))', async () => {
+    const { groups, writes } = await setup(6);
+    /** What each write since the last call stored: member ids (in write order) and whether the group-wide part was in it. */
+    let seen = 0;
+    const written = () => {
+      const out = writes.changes.slice(seen).map((c) => ({ members: (c.members ?? []).map((m) => m.memberId), meta: c.state !== undefined, removed: c.removedMembers ?? [] }));
+      seen = writes.changes.length;
+      return out;
+    };
+    const a = await groups.join('g', { topics: ['t'] });
+    expect(written()).toEqual([{ members: [a.memberId], meta: true, removed: [] }]);
+
+    // B joins: B is new, A loses three partitions (its row changes), the group epoch moves.
+    const b = await groups.join('g', { topics: ['t'] });
+    expect(written()).toEqual([{ members: expect.arrayContaining([a.memberId, b.memberId]), meta: true, removed: [] }]);
+    expect(writes.changes.at(-1)!.members).toHaveLength(2);
+
+    // A's heartbeat takes note of the revocation: only A's row.
+    const a2 = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    expect(written()).toEqual([{ members: [a.memberId], meta: false, removed: [] }]);
+    // A releases them: only A's row again (B is told, but nothing of B's is stored until it heartbeats).
+    const a3 = await groups.heartbeat('g', a.memberId, { memberEpoch: a2.memberEpoch, ownedPartitions: a2.assignment });
+    expect(written()).toEqual([{ members: [a.memberId], meta: false, removed: [] }]);
+    // B gets them: only B's row.
+    const b2 = await groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] });
+    expect(b2.assignment).toHaveLength(3);
+    expect(written()).toEqual([{ members: [b.memberId], meta: false, removed: [] }]);
+
+    // Settled heartbeats write nothing.
+    await groups.heartbeat('g', a.memberId, { memberEpoch: a3.memberEpoch, ownedPartitions: a3.assignment });
+    await groups.heartbeat('g', b.memberId, { memberEpoch: b2.memberEpoch, ownedPartitions: b2.assignment });
+    expect(written()).toEqual([]);
+
+    // B leaves: its row goes, A's target grows (A's row), the group-wide part (epoch, fenced ids) is rewritten.
+    await groups.leave('g', b.memberId);
+    expect(written()).toEqual([{ members: [a.memberId], meta: true, removed: [b.memberId] }]);
+  });
+
+  test('a member joining a group with more members than partitions writes its own row only', async () => {
+    const { groups, writes } = await setup(2);
+    const a = await groups.join('g', { topics: ['t'] });
+    const b = await groups.join('g', { topics: ['t'] });
+    const a2 = await groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment });
+    await groups.heartbeat('g', a.memberId, { memberEpoch: a2.memberEpoch, ownedPartitions: a2.assignment });
+    await groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] });
+    expect((await groups.describe('g')).state).toBe('stable');
+    const before = writes.changes.length;
+    const c = await groups.join('g', { topics: ['t'] });
+    expect(c.assignment).toEqual([]);
+    expect(writes.changes.slice(before)).toEqual([{ members: [expect.objectContaining({ memberId: c.memberId })], removedMembers: [] }]);
+  });
+
+  test('joins and heartbeats arriving together are stored together, each answered as if alone', async () => {
+    const { groups, writes } = await setup(6);
+    // The first join's write is held open; three more queue up behind it (the setup's groupMaxMembers is 3).
+    let release!: () => void;
+    writes.gate = new Promise((resolve) => (release = resolve));
+    const first = groups.join('g', { topics: ['t'] });
+    await until('the first join to reach the store', () => writes.held === 1);
+    const queued = [1, 2, 3].map(() => groups.join('g', { topics: ['t'] }));
+    // Each queued join validates its topic first (a store call that SQLite answers at once): one turn of the event
+    // loop lets all three reach the queue.
+    await new Promise((resolve) => setImmediate(resolve));
+    writes.gate = undefined;
+    release();
+    const joins = await Promise.allSettled([first, ...queued]);
+    // The queued three are handled in one turn: two admitted, the third refused, one write for the two.
+    expect(joins.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toMatchObject([{ code: 'GROUP_FULL' }]);
+    const members = joins.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(members).toHaveLength(3);
+    expect(writes.saveGroup).toBe(2);
+    expect(writes.changes[1]!.members).toHaveLength(3); // the two new members, and the first losing partitions to them
+    // The first joiner got the free partitions, the others none yet (nobody may hold a partition twice).
+    const d = await expectSingleOwners(groups, 'g');
+    expect(d.members.map((m) => m.memberId)).toEqual(members.map((m) => m.memberId));
+    expect(d.members.map((m) => m.target.length)).toEqual([2, 2, 2]);
+
+    // Everyone reconciles until stable; heartbeats sent together share writes, and a stale one is refused alone.
+    let current = members.map((m) => ({ id: m.memberId, epoch: m.memberEpoch, owned: m.assignment }));
+    for (let round = 0; round < 3; round++) {
+      const stale = groups.heartbeat('g', current[0]!.id, { memberEpoch: current[0]!.epoch + 7, ownedPartitions: [] });
+      const beats = current.map((m) => groups.heartbeat('g', m.id, { memberEpoch: m.epoch, ownedPartitions: m.owned }));
+      await expect(stale).rejects.toMatchObject({ code: 'FENCED_MEMBER' });
+      current = (await Promise.all(beats)).map((r) => ({ id: r.memberId, epoch: r.memberEpoch, owned: r.assignment }));
+      await expectSingleOwners(groups, 'g');
+    }
+    expect((await groups.describe('g')).state).toBe('stable');
+    expect(current.map((m) => m.owned.length)).toEqual([2, 2, 2]);
   });
 
   test('a silent member is expelled after its session timeout and its partitions move', async () => {

@@ -652,23 +652,35 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
     });
 
     describe('consumer group state', () => {
+      /** The listed groups by name, each member list sorted by id (a store keeps no member order). */
+      async function listed(store: LogStore) {
+        const groups = (await store.listGroups()).sort((a, b) => a.group.localeCompare(b.group));
+        return groups.map((g) => ({ ...g, members: [...g.members].sort((a, b) => a.memberId.localeCompare(b.memberId)) }));
+      }
+
       it('saves, lists, replaces and deletes group state and committed offsets', async () => {
         const { store } = await fresh();
         await store.createTopic('t', 2, {});
         expect(await store.listGroups()).toEqual([]);
-        await store.saveGroup('g1', { epoch: 1, members: ['a'] });
-        await store.saveGroup('g1', { epoch: 2, members: ['a', 'b'] });
+        await store.saveGroup('g1', { state: { epoch: 1 }, members: [{ memberId: 'a', state: { n: 1 } }] });
+        await store.saveGroup('g1', { state: { epoch: 2 }, members: [{ memberId: 'b', state: { n: 2 } }] });
         await store.commitOffsets('g2', [{ topic: 't', partition: 1, offset: 7 }], 1234);
         await store.commitOffsets('g1', [{ topic: 't', partition: 0, offset: 3 }, { topic: 't', partition: 1, offset: 4 }], 99, {
-          epoch: 3,
+          state: { epoch: 3 },
         });
         await store.commitOffsets('g1', [{ topic: 't', partition: 0, offset: 5 }], 100);
 
-        const groups = (await store.listGroups()).sort((a, b) => a.group.localeCompare(b.group));
-        // A group with only offsets is listed too, with null state.
-        expect(groups).toEqual([
-          { group: 'g1', state: { epoch: 3 } },
-          { group: 'g2', state: null },
+        // A group with only offsets is listed too, with null state and no members.
+        expect(await listed(store)).toEqual([
+          {
+            group: 'g1',
+            state: { epoch: 3 },
+            members: [
+              { memberId: 'a', state: { n: 1 } },
+              { memberId: 'b', state: { n: 2 } },
+            ],
+          },
+          { group: 'g2', state: null, members: [] },
         ]);
         expect(await store.committedOffsets('g1')).toEqual([
           { topic: 't', partition: 0, offset: 5, committedAt: 100 },
@@ -679,6 +691,49 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         await store.deleteGroup('g1');
         expect(await store.committedOffsets('g1')).toEqual([]);
         expect((await store.listGroups()).map((g) => g.group)).toEqual(['g2']);
+        // A new group of the same name starts with no members.
+        await store.saveGroup('g1', { state: { epoch: 0 } });
+        expect((await listed(store))[0]).toEqual({ group: 'g1', state: { epoch: 0 }, members: [] });
+      });
+
+      it('a change writes only the parts it names: members are replaced, added and removed one by one', async () => {
+        const { store } = await fresh();
+        const member = (id: string, n: number) => ({ memberId: id, state: { id, n } });
+        await store.saveGroup('g', { state: { epoch: 1 }, members: [member('a', 1), member('b', 1), member('c', 1)] });
+        await store.saveGroup('other', { state: { epoch: 7 }, members: [member('a', 9)] });
+
+        // One member replaced: the group-wide part and the other members stay as they were.
+        await store.saveGroup('g', { members: [member('b', 2)] });
+        // One added, one removed, a removal of an id never stored is ignored, the group-wide part replaced.
+        await store.saveGroup('g', { state: { epoch: 2 }, members: [member('d', 1)], removedMembers: ['a', 'nobody'] });
+        // An empty change changes nothing.
+        await store.saveGroup('g', {});
+
+        expect(await listed(store)).toEqual([
+          { group: 'g', state: { epoch: 2 }, members: [member('b', 2), member('c', 1), member('d', 1)] },
+          // Member ids are per group: the other group's 'a' is untouched.
+          { group: 'other', state: { epoch: 7 }, members: [member('a', 9)] },
+        ]);
+
+        // Offsets and a membership change in one commit.
+        await store.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }], 5, { members: [member('c', 2)], removedMembers: ['d'] });
+        expect((await listed(store))[0]!.members).toEqual([member('b', 2), member('c', 2)]);
+        expect(await store.committedOffsets('g')).toEqual([{ topic: 't', partition: 0, offset: 1, committedAt: 5 }]);
+
+        // Every member removed: the group stays, with its group-wide part.
+        await store.saveGroup('g', { removedMembers: ['b', 'c'] });
+        expect((await listed(store))[0]).toEqual({ group: 'g', state: { epoch: 2 }, members: [] });
+      });
+
+      it('keeps a thousand members as a thousand parts: one member\'s change leaves the others intact', async () => {
+        const { store } = await fresh();
+        const members = Array.from({ length: 1000 }, (_, i) => ({ memberId: `m${String(i).padStart(4, '0')}`, state: { i, lists: [i, i + 1] } }));
+        await store.saveGroup('big', { state: { epoch: 1 }, members });
+        for (const i of [0, 499, 999]) await store.saveGroup('big', { members: [{ memberId: members[i]!.memberId, state: { i, changed: true } }] });
+        const [big] = await listed(store);
+        expect(big!.members).toHaveLength(1000);
+        expect(big!.members.filter((m) => (m.state as { changed?: boolean }).changed).map((m) => m.memberId)).toEqual(['m0000', 'm0499', 'm0999']);
+        expect(big!.members[1]).toEqual(members[1]);
       });
     });
 
@@ -722,7 +777,8 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         ]);
         await first.truncateBefore('t', 0, 1);
         await first.updateTopic('t', { partitions: 3 });
-        await first.commitOffsets('g', [{ topic: 't', partition: 1, offset: 1 }], 5, { epoch: 9 });
+        await first.commitOffsets('g', [{ topic: 't', partition: 1, offset: 1 }], 5, { state: { epoch: 9 } });
+        await first.saveGroup('g', { members: [{ memberId: 'a', state: { lists: [1, 2] } }] });
         await first.close();
 
         const second = await harness.open();
@@ -739,7 +795,7 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         expect(await second.append([{ topic: 't', records: [rec(0, '1')], idempotency: key }])).toEqual([
           { status: 'replayed', positions: (appended as { positions: unknown }).positions },
         ]);
-        expect(await second.listGroups()).toEqual([{ group: 'g', state: { epoch: 9 } }]);
+        expect(await second.listGroups()).toEqual([{ group: 'g', state: { epoch: 9 }, members: [{ memberId: 'a', state: { lists: [1, 2] } }] }]);
         expect(await second.committedOffsets('g')).toEqual([{ topic: 't', partition: 1, offset: 1, committedAt: 5 }]);
         // Offsets continue where they were.
         expect(await second.append([{ topic: 't', records: [rec(0, 'x')] }])).toEqual([
@@ -755,7 +811,10 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         expect(harness.openBackup, 'a store with backup needs openBackup in its harness').toBeDefined();
         await store.createTopic('t', 2, { retentionMs: 60_000 });
         await store.append([{ topic: 't', records: [rec(0, json('a')), rec(1, json('b')), rec(0, json('c'))] }]);
-        await store.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }], 7, { epoch: 3 });
+        await store.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }], 7, {
+          state: { epoch: 3 },
+          members: [{ memberId: 'm', state: { n: 1 } }],
+        });
         const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logway-conformance-backup-'));
         onTestFinished(() => fs.rmSync(folder, { recursive: true, force: true }));
         const file = path.join(folder, 'copy');
@@ -768,7 +827,7 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         expect((await copy.read('t', 0, 0, BIG)).map((r) => r.value)).toEqual([json('a'), json('c')]);
         expect((await copy.read('t', 1, 0, BIG)).map((r) => r.value)).toEqual([json('b')]);
         expect(await copy.committedOffsets('g')).toEqual([{ topic: 't', partition: 0, offset: 1, committedAt: 7 }]);
-        expect(await copy.listGroups()).toEqual([{ group: 'g', state: { epoch: 3 } }]);
+        expect(await copy.listGroups()).toEqual([{ group: 'g', state: { epoch: 3 }, members: [{ memberId: 'm', state: { n: 1 } }] }]);
         // The original went on: its later record is there, not in the copy.
         expect((await store.read('t', 1, 0, BIG)).map((r) => r.value)).toEqual([json('b'), json('after')]);
       });

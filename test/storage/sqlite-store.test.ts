@@ -173,6 +173,7 @@ describe('sqlite store specifics', () => {
     await first.close();
 
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
+    raw.exec('DROP TABLE group_members'); // schema 6
     raw.exec('DROP TABLE time_index');
     raw.pragma('user_version = 2');
     raw.close();
@@ -208,6 +209,7 @@ describe('sqlite store specifics', () => {
 
     // The database as schema 1 left it: no per-partition record size. The upgrade computes it.
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
+    raw.exec('DROP TABLE group_members'); // schema 6
     raw.exec('DROP TABLE time_index'); // schema 3
     raw.exec('ALTER TABLE partitions DROP COLUMN max_record_bytes'); // schema 2
     raw.pragma('user_version = 1');
@@ -312,6 +314,7 @@ describe('sqlite store specifics', () => {
       const dataDir = tempDir();
       await (await withOneLargeRecord(dataDir)).close();
       const raw = new Database(path.join(dataDir, DATABASE_FILE));
+      raw.exec('DROP TABLE group_members'); // schema 6
       raw.exec('ALTER TABLE time_index DROP COLUMN max_record_bytes'); // schema 4
       raw.pragma('user_version = 3');
       raw.close();
@@ -331,5 +334,69 @@ describe('sqlite store specifics', () => {
       expect(await store.readEncoded!('t', 0, 5, wide)).toBeUndefined();
       expect((await store.readEncoded!('t', 0, 11, wide))?.count).toBe(4_000);
     });
+  });
+
+  it('an upgrade from schema 5 splits each group stored as one JSON row into a group row and one row per member, in join order', async () => {
+    const dataDir = tempDir();
+    await openSqliteStore({ dataDir, synchronous: 'NORMAL' }).close();
+    const tp = (partition: number) => ({ topic: 't', partition });
+    // The coordinator's version 1 shape, as schema 4 stored it: the whole group in groups.state.
+    const member = (memberId: string, partitions: number[], joinedAt: number) => ({
+      memberId,
+      topics: ['t'],
+      sessionTimeoutMs: 30_000,
+      autoOffsetReset: 'latest',
+      joinedAt,
+      memberEpoch: 3,
+      previousEpoch: 2,
+      target: partitions.map(tp),
+      granted: partitions.map(tp),
+      revoking: [],
+      delivered: partitions.map(tp),
+    });
+    // Join order is the list's order, not the ids' (z joined before a, in the same millisecond).
+    const big = { version: 1, groupEpoch: 7, members: [member('z', [0, 1], 5), member('a', [2], 5)], fenced: ['gone'] };
+    const empty = { version: 1, groupEpoch: 2, members: [], fenced: [] };
+    const raw = new Database(path.join(dataDir, DATABASE_FILE));
+    raw.exec('DROP TABLE group_members');
+    // Back to the version before the group split (the last migration).
+    raw.pragma(`user_version = ${migrations.length - 1}`);
+    raw.prepare('INSERT INTO groups (name, state) VALUES (?, ?)').run('big', JSON.stringify(big));
+    raw.prepare('INSERT INTO groups (name, state) VALUES (?, ?)').run('empty', JSON.stringify(empty));
+    raw.prepare('INSERT INTO group_offsets VALUES (?, ?, ?, ?, ?)').run('offsets-only', 't', 0, 4, 9);
+    raw.close();
+
+    const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+    onTestFinished(() => store.close());
+    const groups = (await store.listGroups()).sort((a, b) => a.group.localeCompare(b.group));
+    expect(groups.map((g) => ({ ...g, members: [...g.members].sort((a, b) => a.memberId.localeCompare(b.memberId)) }))).toEqual([
+      {
+        group: 'big',
+        state: { version: 2, groupEpoch: 7, fenced: ['gone'] },
+        members: [
+          { memberId: 'a', state: { ...member('a', [2], 5), joinSeq: 2 } },
+          { memberId: 'z', state: { ...member('z', [0, 1], 5), joinSeq: 1 } },
+        ],
+      },
+      { group: 'empty', state: { version: 2, groupEpoch: 2, fenced: [] }, members: [] },
+      { group: 'offsets-only', state: null, members: [] },
+    ]);
+    // From now on a member's change is one row: the group row is left alone.
+    await store.saveGroup('big', { members: [{ memberId: 'a', state: { changed: true } }] });
+    const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(JSON.parse(db.prepare("SELECT state FROM groups WHERE name = 'big'").pluck().get() as string)).toEqual({
+        version: 2,
+        groupEpoch: 7,
+        fenced: ['gone'],
+      });
+      expect(db.prepare("SELECT member_id, state FROM group_members WHERE group_name = 'big' ORDER BY member_id").raw(true).all()).toEqual([
+        ['a', '{"changed":true}'],
+        ['z', JSON.stringify({ ...member('z', [0, 1], 5), joinSeq: 1 })],
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, GatewayError, invalid, type FieldError } from '../../errors.js';
 import type { CommittedOffset, LogStore } from '../../storage/log-store.js';
-import { tpKey } from '../assignor.js';
+import { tpKey, type TopicPartition } from '../assignor.js';
 import type { Clock } from '../clock.js';
 import { checkTopicName, type Log } from '../log.js';
 import type { Notifier } from '../notifier.js';
 import { checkGroup, staleEpoch } from './checks.js';
-import { Group } from './group.js';
+import { Group, type Settled } from './group.js';
 import { checkCommitRequest, GroupOffsetBook } from './offsets.js';
 import { GroupReader } from './reading.js';
 import {
@@ -21,8 +21,8 @@ import {
   grantDraft,
   parseState,
   rebalanceDraft,
-  sameList,
   sameSet,
+  settled,
   stateName,
   type GroupState,
   type MemberState,
@@ -71,13 +71,13 @@ export class GroupCoordinator {
   async start(): Promise<void> {
     const now = this.#clock.now();
     for (const stored of await this.#store.listGroups()) {
-      const g = this.#newGroup(stored.group, parseState(stored.state));
+      const g = this.#newGroup(stored.group, parseState(stored.state, stored.members.map((m) => m.state)));
       g.saved = stored.state !== null && stored.state !== undefined;
       for (const c of await this.#store.committedOffsets(stored.group)) g.committed.set(tpKey(c), c);
       // Deadlines are not stored: everyone gets a fresh full session (see the durability note in core/groups.ts).
-      for (const m of g.state.members) g.deadlines.set(m.memberId, now + m.sessionTimeoutMs);
+      for (const m of g.state.members.values()) g.deadlines.set(m.memberId, now + m.sessionTimeoutMs);
       // Topics may have changed while the gateway was down; sticky and deterministic, so usually a no-op.
-      if (g.state.members.length) await g.exclusive(() => this.#rebalance(g));
+      if (g.memberCount) await g.exclusive(() => this.#rebalance(g));
     }
     this.#offTopicChange = this.#notifier.onTopicChange((event) => {
       for (const g of this.#groups.values()) {
@@ -87,7 +87,7 @@ export class GroupCoordinator {
           // groupMaxGroups slot that no request could free. Dropped in turn, as a failed creation is.
           if (!g.exists) void this.#exclusiveOnNew(g, async () => undefined).catch(() => undefined);
         }
-        if (g.state.members.some((m) => m.topics.includes(event.topic))) {
+        if ([...g.state.members.values()].some((m) => m.topics.includes(event.topic))) {
           void g.exclusive(() => this.#rebalance(g)).catch(() => undefined);
         }
       }
@@ -112,7 +112,7 @@ export class GroupCoordinator {
     const now = this.#clock.now();
     const expelled: string[] = [];
     for (const g of [...this.#groups.values()]) {
-      const late = g.state.members.filter((m) => (g.deadlines.get(m.memberId) ?? 0) < now && !(g.polling.get(m.memberId) ?? 0));
+      const late = [...g.state.members.values()].filter((m) => (g.deadlines.get(m.memberId) ?? 0) < now && !(g.polling.get(m.memberId) ?? 0));
       if (!late.length) continue;
       await g.exclusive(async () => {
         const t = this.#clock.now();
@@ -130,84 +130,141 @@ export class GroupCoordinator {
   async join(group: string, request: JoinRequest): Promise<Membership> {
     checkGroup(group);
     const { topics, sessionTimeoutMs, autoOffsetReset } = this.#checkJoin(request);
-    for (const t of topics) await this.#log.topicOffsets(t); // TOPIC_NOT_FOUND names the topic
+    for (const t of topics) await this.#log.partitionCount(t); // TOPIC_NOT_FOUND names the topic
 
     const g = this.#groupOrNew(group);
-    const result = await this.#exclusiveOnNew(g, async () => {
-      if (g.deleted) return undefined;
-      if (g.state.members.length >= this.#settings.groupMaxMembers) {
-        throw new GatewayError(
-          ErrorCode.GROUP_FULL,
-          `group '${group}' has the maximum of ${this.#settings.groupMaxMembers} members (setting groupMaxMembers)`,
-          { group, maxMembers: this.#settings.groupMaxMembers },
-        );
-      }
-      const memberId = randomUUID();
-      const now = this.#clock.now();
-      const counts = await this.#partitionCounts(g.state, topics);
-      await g.mutate((draft) => {
-        draft.members.push({
-          memberId,
-          topics,
-          sessionTimeoutMs,
-          autoOffsetReset,
-          joinedAt: now,
-          memberEpoch: 1,
-          previousEpoch: 0,
-          target: [],
-          granted: [],
-          revoking: [],
-          delivered: [],
-        });
-        rebalanceDraft(draft, counts);
-        const m = draft.members.find((x) => x.memberId === memberId)!;
-        grantDraft(draft, m);
-        m.delivered = m.granted;
-      });
-      g.deadlines.set(memberId, now + sessionTimeoutMs);
-      const m = g.member(memberId)!;
-      return { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) };
-    });
+    // Joins that queue up behind the group's lock are admitted together: one rebalance, one write.
+    const result = await g.batched(
+      'join',
+      { topics, sessionTimeoutMs, autoOffsetReset },
+      (requests) => this.#admit(g, requests),
+      (fn) => this.#exclusiveOnNew(g, fn),
+    );
     return result ?? this.join(group, request);
+  }
+
+  /** One turn of joins (see join): each is admitted in arrival order while the group has room. */
+  async #admit(
+    g: Group,
+    requests: { topics: string[]; sessionTimeoutMs: number; autoOffsetReset: AutoOffsetReset }[],
+  ): Promise<Settled<Membership | undefined>[]> {
+    // The group was deleted (or its creation failed) meanwhile: each join starts over on a fresh group.
+    if (g.deleted) return requests.map(() => ({ value: undefined }));
+    const max = this.#settings.groupMaxMembers;
+    const results: Settled<Membership | undefined>[] = [];
+    const admitted: { index: number; member: MemberState }[] = [];
+    const now = this.#clock.now();
+    requests.forEach((r, index) => {
+      if (g.memberCount + admitted.length >= max) {
+        results[index] = {
+          error: new GatewayError(ErrorCode.GROUP_FULL, `group '${g.name}' has the maximum of ${max} members (setting groupMaxMembers)`, {
+            group: g.name,
+            maxMembers: max,
+          }),
+        };
+        return;
+      }
+      const member: MemberState = {
+        memberId: randomUUID(),
+        topics: r.topics,
+        sessionTimeoutMs: r.sessionTimeoutMs,
+        autoOffsetReset: r.autoOffsetReset,
+        joinedAt: now,
+        joinSeq: g.nextJoinSeq(),
+        memberEpoch: 1,
+        previousEpoch: 0,
+        target: [],
+        granted: [],
+        revoking: [],
+        delivered: [],
+      };
+      admitted.push({ index, member });
+    });
+    if (!admitted.length) return results;
+    const counts = await this.#partitionCounts(g.state, admitted.flatMap((a) => a.member.topics));
+    await g.mutate((draft) => {
+      for (const { member } of admitted) draft.add(member);
+      rebalanceDraft(draft, counts);
+      grantDraft(
+        draft,
+        admitted.map((a) => a.member.memberId),
+      );
+      for (const { member } of admitted) {
+        const m = draft.edit(member.memberId)!;
+        m.delivered = m.granted;
+      }
+    });
+    for (const { index, member } of admitted) {
+      g.deadlines.set(member.memberId, now + member.sessionTimeoutMs);
+      const m = g.member(member.memberId)!;
+      results[index] = {
+        value: { memberId: m.memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) },
+      };
+    }
+    return results;
   }
 
   async heartbeat(group: string, memberId: string, request: HeartbeatRequest): Promise<Membership> {
     const g = this.#requireGroup(group);
     const owned = dedupe(request.ownedPartitions);
-    return g.exclusive(async () => {
-      const m = g.requireMember(memberId);
-      if (request.memberEpoch !== m.memberEpoch) {
-        // A heartbeat whose answer was lost names the previous epoch; accept it if it claims nothing it may not hold.
-        const held = new Set([...m.granted, ...m.revoking].map(tpKey));
-        const lostAnswer = request.memberEpoch === m.previousEpoch && owned.every((tp) => held.has(tpKey(tp)));
-        if (!lostAnswer) throw staleEpoch(group, memberId, request.memberEpoch, m.memberEpoch);
-      }
-      g.touch(memberId);
-      // The common case, a settled member: nothing to release, grant or tell, so no copy of the state and no write.
-      const settled = !m.revoking.length && m.granted.length === m.target.length && sameList(m.granted, m.delivered);
-      if (settled) {
-        return { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) };
-      }
-      const ownedKeys = new Set(owned.map(tpKey));
-      await g.mutate((draft) => {
-        const d = draft.members.find((x) => x.memberId === memberId)!;
-        // Revoked partitions it no longer lists are released: from now on they may go to their new owner.
-        d.revoking = d.revoking.filter((tp) => ownedKeys.has(tpKey(tp)));
-        grantDraft(draft, d);
-        if (!sameSet(d.granted, d.delivered)) {
-          d.previousEpoch = d.memberEpoch;
-          d.memberEpoch++;
-          d.delivered = d.granted;
+    // Heartbeats that queue up behind the group's lock are reconciled together: one draft, one write.
+    return g.batched('heartbeat', { memberId, memberEpoch: request.memberEpoch, owned }, (requests) => this.#reconcile(g, requests));
+  }
+
+  /** One turn of heartbeats (see heartbeat): each checked and applied in arrival order; a refused one changes nothing. */
+  async #reconcile(
+    g: Group,
+    requests: { memberId: string; memberEpoch: number; owned: TopicPartition[] }[],
+  ): Promise<Settled<Membership>[]> {
+    const results: Settled<Membership>[] = [];
+    const accepted: { index: number; memberId: string }[] = [];
+    await g.mutate((draft) => {
+      const reconciling = new Set<string>();
+      requests.forEach(({ memberId, memberEpoch, owned }, index) => {
+        const m = draft.peek(memberId);
+        if (!m) {
+          results[index] = { error: memberError(() => g.requireMember(memberId)) };
+          return;
+        }
+        if (memberEpoch !== m.memberEpoch) {
+          // A heartbeat whose answer was lost names the previous epoch; accept it if it claims nothing it may not hold.
+          const held = new Set([...m.granted, ...m.revoking].map(tpKey));
+          const lostAnswer = memberEpoch === m.previousEpoch && owned.every((tp) => held.has(tpKey(tp)));
+          if (!lostAnswer) {
+            results[index] = { error: staleEpoch(g.name, memberId, memberEpoch, m.memberEpoch) };
+            return;
+          }
+        }
+        g.touch(memberId);
+        accepted.push({ index, memberId });
+        // The common case, a settled member: nothing to release, grant or tell, so no copy and no write.
+        if (settled(m)) return;
+        reconciling.add(memberId);
+        // Revoked partitions it no longer lists are released: from now on they may go to their new owner
+        // (also to one whose heartbeat is earlier in this batch: they are granted after every release).
+        const ownedKeys = new Set(owned.map(tpKey));
+        if (m.revoking.some((tp) => !ownedKeys.has(tpKey(tp)))) {
+          const d = draft.edit(memberId)!;
+          d.revoking = d.revoking.filter((tp) => ownedKeys.has(tpKey(tp)));
         }
       });
-      const after = g.member(memberId)!;
-      return {
-        memberId,
-        memberEpoch: after.memberEpoch,
-        assignment: clone(after.granted),
-        heartbeatIntervalMs: this.#heartbeatMs(after),
-      };
+      grantDraft(draft, [...reconciling]);
+      for (const memberId of reconciling) {
+        const m = draft.peek(memberId)!;
+        if (sameSet(m.granted, m.delivered)) continue;
+        const d = draft.edit(memberId)!;
+        d.previousEpoch = d.memberEpoch;
+        d.memberEpoch++;
+        d.delivered = d.granted;
+      }
     });
+    for (const { index, memberId } of accepted) {
+      const m = g.member(memberId)!;
+      results[index] = {
+        value: { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) },
+      };
+    }
+    return results;
   }
 
   touch(group: string, memberId: string): boolean {
@@ -286,7 +343,7 @@ export class GroupCoordinator {
   list(): GroupSummary[] {
     return [...this.#groups.values()]
       .filter((g) => g.exists)
-      .map((g) => ({ group: g.name, state: stateName(g.state), groupEpoch: g.state.groupEpoch, members: g.state.members.length }))
+      .map((g) => ({ group: g.name, state: stateName(g.state), groupEpoch: g.state.groupEpoch, members: g.memberCount }))
       .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   }
 
@@ -297,7 +354,7 @@ export class GroupCoordinator {
       ...lag,
       state: stateName(g.state),
       groupEpoch: g.state.groupEpoch,
-      members: g.state.members.map((m) => ({
+      members: [...g.state.members.values()].map((m) => ({
         memberId: m.memberId,
         memberEpoch: m.memberEpoch,
         topics: [...m.topics],
@@ -394,7 +451,7 @@ export class GroupCoordinator {
     const gone = new Set(memberIds);
     const counts = await this.#partitionCounts(g.state, []);
     await g.mutate((draft) => {
-      draft.members = draft.members.filter((m) => !gone.has(m.memberId));
+      for (const id of memberIds) draft.remove(id);
       draft.fenced = [...draft.fenced.filter((id) => !gone.has(id)), ...memberIds].slice(-this.#settings.groupMaxMembers);
       rebalanceDraft(draft, counts);
     });
@@ -409,13 +466,14 @@ export class GroupCoordinator {
 
   async #partitionCounts(state: GroupState, extra: string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const topics = new Set([...extra, ...state.members.flatMap((m) => m.topics)]);
+    const topics = new Set(extra);
+    for (const m of state.members.values()) for (const t of m.topics) topics.add(t);
     for (const t of topics) {
-      const bounds = await this.#log.topicOffsets(t).catch((err: unknown) => {
-        if (err instanceof GatewayError && err.code === ErrorCode.TOPIC_NOT_FOUND) return [];
+      const count = await this.#log.partitionCount(t).catch((err: unknown) => {
+        if (err instanceof GatewayError && err.code === ErrorCode.TOPIC_NOT_FOUND) return 0;
         throw err;
       });
-      counts.set(t, bounds.length);
+      counts.set(t, count);
     }
     return counts;
   }
@@ -424,4 +482,14 @@ export class GroupCoordinator {
   #heartbeatMs(m: MemberState): number {
     return Math.max(1, Math.min(this.#settings.groupHeartbeatIntervalMs, Math.floor(m.sessionTimeoutMs / 3)));
   }
+}
+
+/** The error `check` throws (MEMBER_NOT_FOUND or FENCED_MEMBER), as a value for one request of a batch. */
+function memberError(check: () => unknown): unknown {
+  try {
+    check();
+  } catch (err) {
+    return err;
+  }
+  return new Error('member check passed for a member missing from the draft');
 }

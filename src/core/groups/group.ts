@@ -8,12 +8,28 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import type { CommittedOffset, LogStore } from '../../storage/log-store.js';
 import { tpKey } from '../assignor.js';
 import type { Clock } from '../clock.js';
-import { copyState, heldBy, sameState, type GroupState, type MemberState } from './state.js';
+import {
+  applyChange,
+  GroupDraft,
+  holdersOf,
+  isEmptyChange,
+  type GroupMeta,
+  type GroupState,
+  type MemberState,
+  type StateChange,
+} from './state.js';
 import type { MemberEvent, MemberListener } from './types.js';
+
+/** One request's outcome in a batch. */
+export type Settled<T> = { value: T } | { error: unknown };
 
 export class Group {
   readonly name: string;
   state: GroupState;
+  /** tpKey -> the member holding it (granted or revoking) in `state`: what a grant must not take. */
+  readonly #holders: Map<string, string>;
+  /** tpKey -> the member whose target it is in `state`: who to tell when it becomes free. */
+  readonly #targets = new Map<string, string>();
   /** Committed offsets by tpKey, mirroring the store. */
   readonly committed = new Map<string, CommittedOffset>();
   /** Session deadlines (epoch ms) by member id. */
@@ -29,6 +45,9 @@ export class Group {
   readonly #listeners = new Map<string, Set<MemberListener>>();
   /** The last 'reconcile' reason signalled per member, to signal only on change. */
   readonly #signalled = new Map<string, string>();
+  #joinSeq = 0;
+  /** Requests waiting for their batch's turn, by queue (batched()). */
+  readonly #queues = new Map<string, { request: unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }[]>();
   /** Serializes this group's mutations. */
   #lock: Promise<unknown> = Promise.resolve();
   readonly #store: LogStore;
@@ -37,13 +56,27 @@ export class Group {
   constructor(name: string, state: GroupState, deps: { store: LogStore; clock: Clock }) {
     this.name = name;
     this.state = state;
+    this.#holders = holdersOf(state);
+    for (const m of state.members.values()) {
+      for (const tp of m.target) this.#targets.set(tpKey(tp), m.memberId);
+      this.#joinSeq = Math.max(this.#joinSeq, m.joinSeq);
+    }
     this.#store = deps.store;
     this.#clock = deps.clock;
   }
 
+  /** The next member's joinSeq (one past the highest stored: sequence numbers only grow). */
+  nextJoinSeq(): number {
+    return ++this.#joinSeq;
+  }
+
+  get memberCount(): number {
+    return this.state.members.size;
+  }
+
   /** A group made by a join or commit that failed before storing anything is not a group yet. */
   get exists(): boolean {
-    return !this.deleted && (this.saved || this.committed.size > 0 || this.state.members.length > 0);
+    return !this.deleted && (this.saved || this.committed.size > 0 || this.state.members.size > 0);
   }
 
   /** Runs `fn` after every earlier mutation of the group has finished. */
@@ -53,35 +86,118 @@ export class Group {
     return run;
   }
 
+  /**
+   * Requests of one kind (`queue`) that arrive while the group is busy are handled together in one turn of
+   * exclusive(): `run` gets them in arrival order, applies them to one draft with one write, and settles
+   * each (a value, or an error for that request alone); if `run` throws, every request in the turn fails.
+   * This is group commit for membership: a thousand members joining at once cost a few writes, not a thousand.
+   * `schedule` is exclusive() or a wrapper of it.
+   */
+  batched<R, T>(
+    queue: string,
+    request: R,
+    run: (requests: R[]) => Promise<Settled<T>[]>,
+    schedule: (fn: () => Promise<void>) => Promise<void> = (fn) => this.exclusive(fn),
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let pending = this.#queues.get(queue);
+      if (!pending) this.#queues.set(queue, (pending = []));
+      pending.push({ request, resolve: resolve as (value: unknown) => void, reject });
+      if (pending.length > 1) return; // a turn is already scheduled and takes this one too
+      const turn = async () => {
+        const taken = this.#queues.get(queue) ?? [];
+        this.#queues.delete(queue);
+        try {
+          const results = await run(taken.map((p) => p.request as R));
+          taken.forEach((p, i) => {
+            const r = results[i]!;
+            if ('error' in r) p.reject(r.error);
+            else p.resolve(r.value);
+          });
+        } catch (err) {
+          for (const p of taken) p.reject(err);
+        }
+      };
+      schedule(turn).catch((err: unknown) => {
+        for (const p of this.#queues.get(queue) ?? []) p.reject(err);
+        this.#queues.delete(queue);
+      });
+    });
+  }
+
   /** Resolves once every operation queued so far has finished (successfully or not). */
   async idle(): Promise<void> {
     await this.#lock.catch(() => undefined);
   }
 
   /**
-   * Applies `change` to a copy of the state, stores the copy if it differs, and only then makes it current,
-   * so a failed write changes nothing. Then derives the side effects: positions of partitions a member lost
-   * are forgotten, and members with something to reconcile are signalled. Call inside exclusive().
+   * Applies `change` to a copy-on-write draft of the state, stores what differs (only the members it changed),
+   * and only then makes it current, so a failed write changes nothing. Then derives the side effects for the
+   * members concerned: positions of partitions a member lost are forgotten, and members with something to
+   * reconcile are signalled. Returns what changed. Call inside exclusive().
    */
-  async mutate(change: (draft: GroupState) => void): Promise<void> {
-    const draft = copyState(this.state);
+  async mutate(change: (draft: GroupDraft) => void): Promise<StateChange> {
+    const draft = new GroupDraft(this.state, this.#holders);
     change(draft);
-    if (sameState(draft, this.state)) return;
-    await this.#store.saveGroup(this.name, draft);
-    this.state = draft;
+    const changed = draft.changes();
+    if (isEmptyChange(changed)) return changed;
+    // A group's first write stores its group-wide part: the store lists members only of groups that have one.
+    const meta: GroupMeta | undefined = changed.meta ?? (this.saved ? undefined : { version: 2, groupEpoch: draft.groupEpoch, fenced: draft.fenced });
+    await this.#store.saveGroup(this.name, {
+      ...(meta ? { state: meta } : {}),
+      members: changed.members.map((m) => ({ memberId: m.memberId, state: m })),
+      removedMembers: changed.removed,
+    });
+    // The members as they were, for the indexes: only those the change replaces or removes.
+    const before = new Map<string, MemberState>();
+    for (const id of [...changed.removed, ...changed.members.map((m) => m.memberId)]) {
+      const m = this.state.members.get(id);
+      if (m) before.set(id, m);
+    }
+    applyChange(this.state, changed);
     this.saved = true;
-    for (const m of draft.members) {
+    const freed = this.#reindex(before, changed);
+    for (const m of changed.members) {
       const positions = this.positions.get(m.memberId);
       if (positions) {
         const granted = new Set(m.granted.map(tpKey));
         for (const key of positions.keys()) if (!granted.has(key)) positions.delete(key);
       }
     }
-    this.#signalReconcile();
+    const concerned = new Set(changed.members.map((m) => m.memberId));
+    for (const key of freed) {
+      const owner = this.#targets.get(key);
+      if (owner !== undefined) concerned.add(owner);
+    }
+    this.#signalReconcile(concerned);
+    return changed;
+  }
+
+  /** Updates the holder and target indexes for the changed members; returns the keys no one holds any more. */
+  #reindex(before: ReadonlyMap<string, MemberState>, changed: StateChange): Set<string> {
+    const released = new Set<string>();
+    for (const old of before.values()) {
+      const id = old.memberId;
+      for (const tp of [...old.granted, ...old.revoking]) {
+        const key = tpKey(tp);
+        if (this.#holders.get(key) === id) {
+          this.#holders.delete(key);
+          released.add(key);
+        }
+      }
+      for (const tp of old.target) if (this.#targets.get(tpKey(tp)) === id) this.#targets.delete(tpKey(tp));
+    }
+    for (const m of changed.members) {
+      for (const tp of m.granted) this.#holders.set(tpKey(tp), m.memberId);
+      for (const tp of m.revoking) this.#holders.set(tpKey(tp), m.memberId);
+      for (const tp of m.target) this.#targets.set(tpKey(tp), m.memberId);
+    }
+    for (const key of released) if (this.#holders.has(key)) released.delete(key);
+    return released;
   }
 
   member(memberId: string): MemberState | undefined {
-    return this.state.members.find((m) => m.memberId === memberId);
+    return this.state.members.get(memberId);
   }
 
   requireMember(memberId: string): MemberState {
@@ -101,11 +217,11 @@ export class Group {
   }
 
   requireEmpty(what: string): void {
-    if (this.state.members.length) {
+    if (this.state.members.size) {
       throw new GatewayError(
         ErrorCode.GROUP_NOT_EMPTY,
-        `group '${this.name}' has ${this.state.members.length} members; it can ${what} only when it has none`,
-        { group: this.name, members: this.state.members.length },
+        `group '${this.name}' has ${this.state.members.size} members; it can ${what} only when it has none`,
+        { group: this.name, members: this.state.members.size },
       );
     }
   }
@@ -143,13 +259,19 @@ export class Group {
     this.#listeners.delete(memberId);
   }
 
-  /** Tells each member with a revocation pending or a free partition due to it to heartbeat now (once per change). */
-  #signalReconcile(): void {
-    const held = heldBy(this.state);
-    for (const m of this.state.members) {
+  /**
+   * Tells each concerned member with a revocation pending or a free partition due to it to heartbeat now
+   * (once per change). Concerned: the members a change touched, and the target owners of partitions it freed;
+   * no other member's answer can have changed.
+   */
+  #signalReconcile(concerned: Iterable<string>): void {
+    for (const id of concerned) {
+      const m = this.state.members.get(id);
+      if (!m) continue;
       const granted = new Set(m.granted.map(tpKey));
-      const due = m.target.filter((tp) => !granted.has(tpKey(tp)) && !held.has(tpKey(tp)));
-      const revoked = m.revoking.filter((tp) => m.delivered.some((d) => tpKey(d) === tpKey(tp)));
+      const due = m.target.filter((tp) => !granted.has(tpKey(tp)) && !this.#holders.has(tpKey(tp)));
+      const delivered = new Set(m.delivered.map(tpKey));
+      const revoked = m.revoking.filter((tp) => delivered.has(tpKey(tp)));
       const reason = [...revoked.map((tp) => '-' + tpKey(tp)), ...due.map((tp) => '+' + tpKey(tp))].join(',');
       if (reason === (this.#signalled.get(m.memberId) ?? '')) continue;
       this.#signalled.set(m.memberId, reason);

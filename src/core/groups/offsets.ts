@@ -56,11 +56,11 @@ export class GroupOffsetBook {
       const foreign = offsets.find((o) => !held.has(tpKey(o)));
       if (foreign) throw notOwner(g.name, m.memberId, foreign);
       g.touch(m.memberId);
-    } else if (g.state.members.length) {
+    } else if (g.memberCount) {
       throw new GatewayError(
         ErrorCode.GROUP_NOT_EMPTY,
-        `group '${g.name}' has ${g.state.members.length} members: only they may commit (with memberId and memberEpoch)`,
-        { group: g.name, members: g.state.members.length },
+        `group '${g.name}' has ${g.memberCount} members: only they may commit (with memberId and memberEpoch)`,
+        { group: g.name, members: g.memberCount },
       );
     }
     await this.#check(offsets, 'offsets');
@@ -98,7 +98,7 @@ export class GroupOffsetBook {
   /** Committed offsets of the group, plus every partition of its members' topics, with high watermark and lag. */
   async lag(g: Group): Promise<GroupOffsets> {
     const topics = new Set([...g.committed.values()].map((c) => c.topic));
-    for (const m of g.state.members) for (const t of m.topics) topics.add(t);
+    for (const m of g.state.members.values()) for (const t of m.topics) topics.add(t);
     const rows: PartitionLag[] = [];
     let totalLag = 0;
     for (const topic of [...topics].sort()) {

@@ -1,8 +1,10 @@
 /**
  * Consumer group tables: each group's coordinator state (opaque JSON) and its committed offsets.
+ * The state is kept in pieces (migration 5): the group-wide part in `groups`, each member's part in
+ * `group_members`, so a change writes one row per part it names, not the whole group.
  */
 import type Database from 'better-sqlite3';
-import type { CommittedOffset, StoredGroup } from '../log-store.js';
+import type { CommittedOffset, GroupChange, StoredGroup } from '../log-store.js';
 
 export class GroupTables {
   readonly #db: Database.Database;
@@ -16,7 +18,11 @@ export class GroupTables {
          UNION ALL
          SELECT DISTINCT group_name, NULL FROM group_offsets WHERE group_name NOT IN (SELECT name FROM groups)`,
       ),
+      listMembers: db.prepare('SELECT group_name AS groupName, member_id AS memberId, state FROM group_members'),
       save: db.prepare('INSERT OR REPLACE INTO groups (name, state) VALUES (?, ?)'),
+      saveMember: db.prepare('INSERT OR REPLACE INTO group_members (group_name, member_id, state) VALUES (?, ?, ?)'),
+      deleteMember: db.prepare('DELETE FROM group_members WHERE group_name = ? AND member_id = ?'),
+      deleteMembers: db.prepare('DELETE FROM group_members WHERE group_name = ?'),
       deleteState: db.prepare('DELETE FROM groups WHERE name = ?'),
       deleteOffsets: db.prepare('DELETE FROM group_offsets WHERE group_name = ?'),
       deleteTopicOffsets: db.prepare('DELETE FROM group_offsets WHERE topic = ?'),
@@ -31,25 +37,43 @@ export class GroupTables {
 
   list(): StoredGroup[] {
     const rows = this.#stmt.list.all() as { name: string; state: string | null }[];
-    return rows.map((r) => ({ group: r.name, state: r.state === null ? null : (JSON.parse(r.state) as unknown) }));
+    const members = new Map<string, StoredGroup['members']>();
+    for (const m of this.#stmt.listMembers.all() as { groupName: string; memberId: string; state: string }[]) {
+      let list = members.get(m.groupName);
+      if (!list) members.set(m.groupName, (list = []));
+      list.push({ memberId: m.memberId, state: JSON.parse(m.state) as unknown });
+    }
+    return rows.map((r) =>
+      r.state === null
+        ? { group: r.name, state: null, members: [] }
+        : { group: r.name, state: JSON.parse(r.state) as unknown, members: members.get(r.name) ?? [] },
+    );
   }
 
-  save(group: string, state: unknown): void {
-    this.#stmt.save.run(group, JSON.stringify(state));
+  save(group: string, change: GroupChange): void {
+    this.#db.transaction(() => this.#apply(group, change)).immediate();
   }
 
   delete(group: string): void {
     this.#db.transaction(() => {
       this.#stmt.deleteState.run(group);
+      this.#stmt.deleteMembers.run(group);
       this.#stmt.deleteOffsets.run(group);
     }).immediate();
   }
 
-  commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, state?: unknown): void {
+  commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, change?: GroupChange): void {
     this.#db.transaction(() => {
       for (const o of offsets) this.#stmt.commitOffset.run(group, o.topic, o.partition, o.offset, committedAt);
-      if (state !== undefined) this.#stmt.save.run(group, JSON.stringify(state));
+      if (change) this.#apply(group, change);
     }).immediate();
+  }
+
+  /** One row per part the change names: the cost of what changed, not of the group. */
+  #apply(group: string, change: GroupChange): void {
+    if (change.state !== undefined) this.#stmt.save.run(group, JSON.stringify(change.state));
+    for (const id of change.removedMembers ?? []) this.#stmt.deleteMember.run(group, id);
+    for (const m of change.members ?? []) this.#stmt.saveMember.run(group, m.memberId, JSON.stringify(m.state));
   }
 
   committedOffsets(group: string): CommittedOffset[] {

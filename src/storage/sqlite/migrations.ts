@@ -133,4 +133,25 @@ export const migrations: readonly string[] = [
   `
   SELECT 1;
   `,
+  // Consumer groups in pieces (issue 9): a member's state in its own row, so a join or a heartbeat
+  // writes the members it changed instead of the whole group as one JSON text (269 KB at 1,000
+  // members, rewritten and fsynced per join). `groups.state` keeps the group-wide part. Existing
+  // groups (the coordinator's version 1: {version, groupEpoch, members, fenced}) are split into
+  // version 2, {version, groupEpoch, fenced}, plus one row per member with its place in the old
+  // list as `joinSeq` (the list was in join order), in the same transaction. Re-running it is harmless
+  // (IF NOT EXISTS; only version-1 rows are converted), as the upgrade tests that roll user_version back need.
+  `
+  CREATE TABLE IF NOT EXISTS group_members (
+    group_name  TEXT NOT NULL,
+    member_id   TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    PRIMARY KEY (group_name, member_id)
+  ) WITHOUT ROWID;
+  INSERT INTO group_members (group_name, member_id, state)
+    SELECT g.name, json_extract(m.value, '$.memberId'), json_set(m.value, '$.joinSeq', m.key + 1)
+    FROM groups g, json_each(g.state, '$.members') m
+    WHERE json_extract(g.state, '$.version') = 1;
+  UPDATE groups SET state = json_set(json_remove(state, '$.members'), '$.version', 2)
+    WHERE json_extract(state, '$.version') = 1;
+  `,
 ];

@@ -22,6 +22,7 @@ import type {
   LogStore,
   PartitionOffsets,
   ReadLimits,
+  GroupChange,
   StoredGroup,
   StoredRecord,
   TopicConfig,
@@ -223,9 +224,9 @@ class SqliteStore implements LogStore {
     return this.#groups.list();
   }
 
-  async saveGroup(group: string, state: unknown): Promise<void> {
+  async saveGroup(group: string, change: GroupChange): Promise<void> {
     this.#open();
-    this.#failsafe(() => this.#groups.save(group, state));
+    this.#failsafe(() => this.#groups.save(group, change));
   }
 
   async deleteGroup(group: string): Promise<void> {
@@ -237,10 +238,10 @@ class SqliteStore implements LogStore {
     group: string,
     offsets: Omit<CommittedOffset, 'committedAt'>[],
     committedAt: number,
-    state?: unknown,
+    change?: GroupChange,
   ): Promise<void> {
     this.#open();
-    this.#failsafe(() => this.#groups.commitOffsets(group, offsets, committedAt, state));
+    this.#failsafe(() => this.#groups.commitOffsets(group, offsets, committedAt, change));
   }
 
   async committedOffsets(group: string): Promise<CommittedOffset[]> {

@@ -1,12 +1,13 @@
 /** The pure state transitions of a consumer group, table-driven: plain data in, plain data out. */
 import { describe, expect, test } from 'vitest';
 import {
-  copyState,
+  applyChange,
   emptyState,
   grantDraft,
+  GroupDraft,
   parseState,
   rebalanceDraft,
-  sameState,
+  sameMember,
   stateName,
   type GroupState,
   type MemberState,
@@ -30,6 +31,7 @@ function member(id: string, lists: { topics?: string; target?: string; granted?:
     sessionTimeoutMs: 1000,
     autoOffsetReset: 'latest',
     joinedAt: 1,
+    joinSeq: 1,
     memberEpoch: 1,
     previousEpoch: 0,
     target: tps(lists.target ?? ''),
@@ -39,20 +41,40 @@ function member(id: string, lists: { topics?: string; target?: string; granted?:
   };
 }
 
-const state = (...members: MemberState[]): GroupState => ({ version: 1, groupEpoch: 5, members, fenced: [] });
+const state = (...members: MemberState[]): GroupState => ({ groupEpoch: 5, members: new Map(members.map((m) => [m.memberId, m])), fenced: [] });
 
 /** Each member's lists after the transition, as text. */
 const lists = (s: GroupState) =>
-  Object.fromEntries(s.members.map((m) => [m.memberId, { target: text(m.target), granted: text(m.granted), revoking: text(m.revoking) }]));
+  Object.fromEntries(
+    [...s.members.values()].map((m) => [m.memberId, { target: text(m.target), granted: text(m.granted), revoking: text(m.revoking) }]),
+  );
+
+/** The state a draft describes, and the members it would write. */
+const result = (base: GroupState, draft: GroupDraft) => {
+  const change = draft.changes();
+  // applyChange works in place (Group owns its state): apply to a shallow copy, so `base` can be compared after.
+  const after: GroupState = { ...base, members: new Map(base.members) };
+  applyChange(after, change);
+  return { after, written: change.members.map((m) => m.memberId).sort(), meta: change.meta };
+};
 
 describe('rebalanceDraft', () => {
-  const cases: { name: string; before: GroupState; counts: Record<string, number>; after: ReturnType<typeof lists>; epoch: number }[] = [
+  const cases: {
+    name: string;
+    before: GroupState;
+    counts: Record<string, number>;
+    after: ReturnType<typeof lists>;
+    epoch: number;
+    /** Only the members whose stored lists change are written. */
+    written: string[];
+  }[] = [
     {
       name: 'a first member gets every partition as its target (granting is a separate step)',
       before: state(member('a')),
       counts: { t: 2 },
       after: { a: { target: 't/0 t/1', granted: '', revoking: '' } },
       epoch: 6,
+      written: ['a'],
     },
     {
       name: 'a second member: the first keeps half, the other half is revoked from it, not yet granted',
@@ -63,6 +85,7 @@ describe('rebalanceDraft', () => {
         b: { target: 't/2 t/3', granted: '', revoking: '' },
       },
       epoch: 6,
+      written: ['a', 'b'],
     },
     {
       name: 'an unchanged target keeps the group epoch',
@@ -70,6 +93,7 @@ describe('rebalanceDraft', () => {
       counts: { t: 2 },
       after: { a: { target: 't/0 t/1', granted: 't/0 t/1', revoking: '' } },
       epoch: 5,
+      written: [],
     },
     {
       name: 'a deleted topic: its partitions are dropped from granted and revoking alike',
@@ -77,6 +101,7 @@ describe('rebalanceDraft', () => {
       counts: { t: 1 },
       after: { a: { target: 't/0', granted: 't/0', revoking: '' } },
       epoch: 6,
+      written: ['a'],
     },
     {
       name: 'a partition being revoked that the target gives back returns to granted',
@@ -84,13 +109,34 @@ describe('rebalanceDraft', () => {
       counts: { t: 2 },
       after: { a: { target: 't/0 t/1', granted: 't/0 t/1', revoking: '' } },
       epoch: 6,
+      written: ['a'],
     },
   ];
-  test.each(cases)('$name', ({ before, counts, after, epoch }) => {
-    const draft = copyState(before);
+  test.each(cases)('$name', ({ before, counts, after, epoch, written }) => {
+    const draft = new GroupDraft(before);
     rebalanceDraft(draft, new Map(Object.entries(counts)));
-    expect(lists(draft)).toEqual(after);
-    expect(draft.groupEpoch).toBe(epoch);
+    const r = result(before, draft);
+    expect(lists(r.after)).toEqual(after);
+    expect(r.after.groupEpoch).toBe(epoch);
+    expect(r.written).toEqual(written);
+    // The group-wide part is written only when the epoch moved.
+    expect(r.meta !== undefined).toBe(epoch !== before.groupEpoch);
+  });
+
+  test('a member joining a group with more members than partitions moves nothing: only it is written', () => {
+    const before = state(member('a', { target: 't/0', granted: 't/0' }), member('b', { target: 't/1', granted: 't/1' }));
+    const draft = new GroupDraft(before);
+    draft.add(member('c'));
+    rebalanceDraft(draft, new Map([['t', 2]]));
+    const r = result(before, draft);
+    expect(lists(r.after)).toEqual({
+      a: { target: 't/0', granted: 't/0', revoking: '' },
+      b: { target: 't/1', granted: 't/1', revoking: '' },
+      c: { target: '', granted: '', revoking: '' },
+    });
+    expect(r.written).toEqual(['c']);
+    // The base state is untouched: the draft copied what it changed.
+    expect(lists(before)).toEqual({ a: lists(r.after).a, b: lists(r.after).b });
   });
 });
 
@@ -103,9 +149,22 @@ describe('grantDraft', () => {
   ];
   test.each(cases)('$name', ({ held, target, granted, expected }) => {
     const other = held.startsWith('revoking:') ? member('o', { revoking: held.slice(9) }) : member('o', { granted: held });
-    const draft = state(member('a', { target, granted }), other);
-    grantDraft(draft, draft.members[0]!);
-    expect(text(draft.members[0]!.granted)).toBe(expected);
+    const base = state(member('a', { target, granted }), other);
+    const draft = new GroupDraft(base);
+    grantDraft(draft, ['a']);
+    expect(text(draft.peek('a')!.granted)).toBe(expected);
+    // Granting edits the member granted to, never another one.
+    expect(result(base, draft).written).toEqual(expected === granted ? [] : ['a']);
+  });
+
+  test('several members at once, in order: a later one does not get what an earlier one was just granted', () => {
+    const base = state();
+    const draft = new GroupDraft(base);
+    draft.add(member('a', { target: 't/0' }));
+    draft.add(member('b', { target: 't/0 t/1' })); // a stale wish for t/0: a already got it in this draft
+    grantDraft(draft, ['a', 'b']);
+    expect(text(draft.peek('a')!.granted)).toBe('t/0');
+    expect(text(draft.peek('b')!.granted)).toBe('t/1');
   });
 });
 
@@ -124,50 +183,73 @@ describe('stateName', () => {
   test.each(cases)('$name', ({ s, expected }) => expect(stateName(s)).toBe(expected));
 });
 
-describe('copyState and sameState', () => {
+describe('GroupDraft and sameMember', () => {
   const base = () => state(member('a', { target: 't/0 t/1', granted: 't/0', revoking: 't/1' }), member('b', { target: 't/2', granted: 't/2' }));
 
-  test('a copy is the same state and shares no list with the original', () => {
+  test('an edit copies the member: the base shares no list with the draft', () => {
     const original = base();
-    const copy = copyState(original);
-    expect(copy).toEqual(original);
-    expect(sameState(copy, original)).toBe(true);
-    copy.members[0]!.granted.push({ topic: 't', partition: 9 });
-    copy.members[0]!.topics.push('u');
-    copy.fenced.push('x');
-    copy.members.push(member('c'));
+    const draft = new GroupDraft(original);
+    const a = draft.edit('a')!;
+    a.granted.push({ topic: 't', partition: 9 });
+    a.topics.push('u');
+    draft.fenced.push('x');
+    draft.add(member('c'));
+    draft.remove('b');
     expect(original).toEqual(base());
+    const change = draft.changes();
+    expect(change.members.map((m) => m.memberId)).toEqual(['a', 'c']);
+    expect(change.removed).toEqual(['b']);
+    expect(change.meta).toEqual({ version: 2, groupEpoch: 5, fenced: ['x'] });
+    applyChange(original, change);
+    expect([...original.members.keys()]).toEqual(['a', 'c']);
+    expect(original.fenced).toEqual(['x']);
+  });
+
+  test('a member edited back to what it was is not written', () => {
+    const draft = new GroupDraft(base());
+    const a = draft.edit('a')!;
+    a.memberEpoch++;
+    a.memberEpoch--;
+    expect(draft.changes()).toEqual({ members: [], removed: [] });
   });
 
   // Every stored field: a change to any of them must be seen (or it would not be written).
-  const changes: [string, (s: GroupState) => void][] = [
-    ['groupEpoch', (s) => s.groupEpoch++],
-    ['fenced', (s) => s.fenced.push('gone')],
-    ['a member more', (s) => s.members.push(member('c'))],
-    ['member order', (s) => s.members.reverse()],
-    ['memberId', (s) => (s.members[0]!.memberId = 'z')],
-    ['topics', (s) => (s.members[0]!.topics = ['t', 'u'])],
-    ['sessionTimeoutMs', (s) => (s.members[0]!.sessionTimeoutMs = 2000)],
-    ['autoOffsetReset', (s) => (s.members[0]!.autoOffsetReset = 'earliest')],
-    ['joinedAt', (s) => (s.members[0]!.joinedAt = 2)],
-    ['memberEpoch', (s) => s.members[0]!.memberEpoch++],
-    ['previousEpoch', (s) => s.members[0]!.previousEpoch++],
-    ['target', (s) => (s.members[0]!.target = tps('t/0'))],
-    ['granted', (s) => (s.members[0]!.granted = tps('t/1'))],
-    ['revoking', (s) => (s.members[0]!.revoking = [])],
-    ['delivered', (s) => (s.members[1]!.delivered = [])],
+  const changes: [string, (m: MemberState) => void][] = [
+    ['memberId', (m) => (m.memberId = 'z')],
+    ['topics', (m) => (m.topics = ['t', 'u'])],
+    ['sessionTimeoutMs', (m) => (m.sessionTimeoutMs = 2000)],
+    ['autoOffsetReset', (m) => (m.autoOffsetReset = 'earliest')],
+    ['joinedAt', (m) => (m.joinedAt = 2)],
+    ['joinSeq', (m) => (m.joinSeq = 2)],
+    ['memberEpoch', (m) => m.memberEpoch++],
+    ['previousEpoch', (m) => m.previousEpoch++],
+    ['target', (m) => (m.target = tps('t/0'))],
+    ['granted', (m) => (m.granted = tps('t/1'))],
+    ['revoking', (m) => (m.revoking = [])],
+    ['delivered', (m) => (m.delivered = [])],
   ];
-  test.each(changes)('a change to %s is a different state', (_field, change) => {
-    const copy = copyState(base());
-    change(copy);
-    expect(sameState(copy, base())).toBe(false);
+  test.each(changes)('a change to %s is a different member', (_field, change) => {
+    const draft = new GroupDraft(base());
+    const a = draft.edit('a')!;
+    change(a);
+    expect(sameMember(a, base().members.get('a')!)).toBe(false);
+    expect(draft.changes().members).toEqual([a]);
   });
 });
 
 describe('parseState', () => {
   test.each([
-    ['nothing stored (a group with only offsets)', null, emptyState()],
-    ['an unknown version', { version: 2, members: [{}] }, emptyState()],
-    ['version 1', state(member('a')), state(member('a'))],
-  ])('%s', (_name, raw, expected) => expect(parseState(raw)).toEqual(expected));
+    ['nothing stored (a group with only offsets)', null, [], emptyState()],
+    ['an unknown version', { version: 1, groupEpoch: 3, fenced: [], members: [{}] }, [], emptyState()],
+    [
+      'version 2: members in join order',
+      { version: 2, groupEpoch: 5, fenced: ['x'] },
+      [{ ...member('a'), joinSeq: 3 }, { ...member('c'), joinSeq: 1 }, { ...member('b'), joinSeq: 2 }],
+      { ...state({ ...member('c'), joinSeq: 1 }, { ...member('b'), joinSeq: 2 }, { ...member('a'), joinSeq: 3 }), fenced: ['x'] },
+    ],
+  ])('%s', (_name, meta, members, expected) => {
+    const parsed = parseState(meta, members);
+    expect(parsed).toEqual(expected);
+    expect([...parsed.members.keys()]).toEqual([...expected.members.keys()]);
+  });
 });
