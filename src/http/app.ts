@@ -17,6 +17,7 @@ import { errorHandler } from './problem.js';
 import { recordRoutes } from './records.js';
 import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
+import { METHOD_NOT_ALLOWED } from '../api/responses.js';
 
 export interface AppDeps {
   config: Config;
@@ -73,6 +74,8 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
+  // No operation can list 405 (it answers the methods a path does not have): a named response instead.
+  app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', METHOD_NOT_ALLOWED as never);
   app.route('/', healthRoutes(deps.store));
   app.route('/', topicRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));

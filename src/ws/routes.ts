@@ -9,6 +9,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { problemResponse } from '../api/problem-details.js';
 import { problem, TopicParam } from '../api/schemas.js';
+import { sharedResponses } from '../api/responses.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { socketEvents, parseSocketRequest } from './handler.js';
 import type { SocketHub } from './hub.js';
@@ -21,6 +22,8 @@ const FRAMES =
   'Subprotocol `logway.v1` is selected when offered.';
 
 const switching = {
+  // Without a store the gateway cannot open a socket either, but that refusal happens on the socket.
+  ...sharedResponses(undefined, { storage: false }),
   101: {
     description: 'Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client.',
     content: { 'application/json': { schema: ServerMessageSchema } },

@@ -389,6 +389,7 @@ export interface components {
             records: components["schemas"]["ProduceRecord"][];
             idempotencyKey?: string;
         };
+        /** @description A key that is not base64-encoded must be well-formed Unicode (no lone surrogates: they have no UTF-8 form); send arbitrary key bytes with keyEncoding base64. */
         ProduceRecord: {
             /**
              * @description Partitioning key: its UTF-8 bytes are hashed with Kafka's murmur2. With keyEncoding base64, the bytes it encodes.
@@ -411,9 +412,9 @@ export interface components {
             partition?: number;
             /** @description Record time (epoch ms); defaults to the append time. */
             timestamp?: number;
-        };
+        } & (unknown & unknown);
         /**
-         * @description String headers.
+         * @description String headers; any name, `__proto__` included.
          * @example {
          *       "source": "checkout"
          *     }
@@ -441,7 +442,12 @@ export interface components {
             records: components["schemas"]["Record"][];
         };
         Record: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
             topic: string;
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description Offset in a partition: dense, from 0. */
             offset: number;
@@ -571,6 +577,10 @@ export interface components {
             [key: string]: unknown;
         };
         Topic: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
             name: string;
             partitions: number;
             config: components["schemas"]["TopicConfig"];
@@ -583,6 +593,7 @@ export interface components {
             retentionMs?: number | null;
         };
         PartitionOffsets: {
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description First offset still stored. */
             logStartOffset: number;
@@ -608,9 +619,14 @@ export interface components {
             config?: components["schemas"]["TopicConfig"] & unknown;
         };
         ProduceResponse: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
             topic: string;
             /** @description Where each record landed, in request order. */
             records: {
+                /** @description Partition number, from 0. */
                 partition: number;
                 /** @description Offset in a partition: dense, from 0. */
                 offset: number;
@@ -646,6 +662,7 @@ export interface components {
             logStartOffset: number;
         };
         OffsetsByTime: {
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description The log start offset. */
             earliest: number;
@@ -657,6 +674,10 @@ export interface components {
             offset?: number;
         };
         GroupSummary: {
+            /**
+             * @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away).
+             * @example billing
+             */
             group: string;
             /**
              * @description empty: no members; reconciling: some partitions are moving; stable: every member has its target.
@@ -677,7 +698,12 @@ export interface components {
             members: components["schemas"]["GroupMember"][];
         };
         PartitionLag: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
             topic: string;
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description Offset in a partition: dense, from 0. */
             committedOffset: number | null;
@@ -714,9 +740,14 @@ export interface components {
              * @example orders
              */
             topic: string;
+            /** @description Partition number, from 0. */
             partition: number;
         };
         GroupOffsets: {
+            /**
+             * @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away).
+             * @example billing
+             */
             group: string;
             offsets: components["schemas"]["PartitionLag"][];
             totalLag: number;
@@ -741,7 +772,7 @@ export interface components {
         JoinGroup: {
             /** @description Topics to consume. */
             topics: string[];
-            /** @description Expelled after this long without a heartbeat, poll or commit. Default: the server setting. */
+            /** @description Expelled after this long without a heartbeat, poll or commit. Default: the setting groupSessionTimeoutMs; from groupMinSessionTimeoutMs to groupMaxSessionTimeoutMs. */
             sessionTimeoutMs?: number;
             /**
              * @description Where to start a partition the group never committed. Default latest.
@@ -769,21 +800,33 @@ export interface components {
              * @example orders
              */
             topic: string;
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description The next offset to read (Kafka’s convention), at most the high watermark. */
             offset: number;
         };
         CommittedOffsets: {
-            offsets: (components["schemas"]["CommitOffset"] & {
-                /** @description Epoch milliseconds. */
-                committedAt: number;
-            })[];
+            offsets: components["schemas"]["CommittedOffset"][];
+        };
+        CommittedOffset: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+            /** @description Partition number, from 0. */
+            partition: number;
+            /** @description Offset in a partition: dense, from 0. */
+            offset: number;
+            /** @description Epoch milliseconds. */
+            committedAt: number;
         };
         CommitOffsets: {
-            /** @description Omit only to set offsets of a group without members. */
+            /** @description Omit (with memberEpoch) only to set offsets of a group without members. */
             memberId?: string;
-            /** @description The epoch of the member’s current assignment. */
+            /** @description Required with memberId, not allowed without it. */
             memberEpoch?: number;
+            /** @description Each topic and partition at most once. */
             offsets: components["schemas"]["CommitOffset"][];
         };
         /**
@@ -800,9 +843,21 @@ export interface components {
             offset?: number;
             /** @description Default: the topics the group has offsets for. */
             topics?: string[];
+        } & (unknown & unknown);
+    };
+    responses: {
+        /** @description The path exists but not with this method (problem code METHOD_NOT_ALLOWED). */
+        MethodNotAllowed: {
+            headers: {
+                /** @description The methods this path answers, e.g. `GET, HEAD, DELETE`. */
+                Allow: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
         };
     };
-    responses: never;
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -828,6 +883,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     readyz: {
@@ -848,8 +912,19 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Not ready */
+            /** @description Not ready: shutting down, or the database cannot be written */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -879,6 +954,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createTopic: {
@@ -897,6 +992,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description Path of the created resource. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -921,8 +1018,39 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
+                headers: {
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -971,6 +1099,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteTopic: {
@@ -992,8 +1140,37 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid topic name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such topic */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1028,7 +1205,7 @@ export interface operations {
                     "application/json": components["schemas"]["Topic"];
                 };
             };
-            /** @description Invalid change (e.g. fewer partitions) */
+            /** @description Invalid change (e.g. fewer partitions, or no body) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1046,8 +1223,39 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
+                headers: {
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1079,6 +1287,8 @@ export interface operations {
             /** @description All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true) */
             200: {
                 headers: {
+                    /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1112,9 +1322,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1130,8 +1342,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many records waiting to be written (maxPendingProduceBytes): retry after Retry-After seconds */
+            /** @description Too many records waiting to be written (maxPendingProduceBytes; retry after Retry-After seconds), shutting down, or the database cannot be written */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1200,6 +1423,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getPartitionOffsets: {
@@ -1239,6 +1482,26 @@ export interface operations {
             };
             /** @description No such topic or partition */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1289,6 +1552,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     multiplexSocket: {
@@ -1323,6 +1595,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listGroups: {
@@ -1345,6 +1626,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getGroup: {
@@ -1352,7 +1653,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -1386,6 +1687,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteGroup: {
@@ -1393,7 +1714,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -1406,6 +1727,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid group name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No such group */
             404: {
@@ -1425,6 +1755,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     joinGroup: {
@@ -1432,7 +1782,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -1446,6 +1796,8 @@ export interface operations {
             /** @description Joined */
             201: {
                 headers: {
+                    /** @description Path of the created resource. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1479,8 +1831,39 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
+                headers: {
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1495,7 +1878,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -1544,6 +1927,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
+            415: {
+                headers: {
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     leaveGroup: {
@@ -1551,7 +1974,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -1567,6 +1990,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid group name or member id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such group or member */
             404: {
                 headers: {
@@ -1578,6 +2010,26 @@ export interface operations {
             };
             /** @description Already expelled or left */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1599,7 +2051,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -1644,6 +2096,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getGroupOffsets: {
@@ -1651,7 +2123,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -1667,8 +2139,37 @@ export interface operations {
                     "application/json": components["schemas"]["GroupOffsets"];
                 };
             };
+            /** @description Invalid group name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such group */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1683,7 +2184,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -1730,6 +2231,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
+            415: {
+                headers: {
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     resetGroupOffsets: {
@@ -1737,7 +2278,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -1777,6 +2318,46 @@ export interface operations {
             };
             /** @description The group has members */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
+            415: {
+                headers: {
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
