@@ -15,6 +15,7 @@ import { readmeWithConfigTable } from '../src/tools/gen-config-docs.js';
 import { startGateway, tempDir } from './helpers/gateway.js';
 import { REPO_ROOT } from './helpers/process.js';
 import { until } from './helpers/until.js';
+import { openSocket } from './ws/ws-client.js';
 
 const run = promisify(execFile);
 const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
@@ -193,6 +194,60 @@ describe('README', () => {
     const reset = JSON.parse(step(/\/offsets\/reset/).stdout);
     expect(reset.offsets.map((o: { committedOffset: number }) => o.committedOffset)).toEqual([0, 0]);
     expect(step(/-X DELETE \$G\/v1\/groups\/billing$/).status).toBe(204);
+  });
+
+  it('WebSocket commands: each is answered, without an error, on topics the walk-throughs create', async () => {
+    const { url, json } = await startGateway();
+    // The topics of the two walk-throughs above, with a record where the commit example points past it.
+    expect((await json('POST', '/v1/topics', { name: 'orders', partitions: 3 })).status).toBe(201);
+    expect((await json('POST', '/v1/topics', { name: 'invoices', partitions: 2 })).status).toBe(201);
+    expect((await json('POST', '/v1/topics/invoices/records', { records: [{ partition: 0, value: 1 }] })).status).toBe(200);
+    const block = fencedBlocks(section('WebSocket streaming')).find((b) => b.lang === 'json' && b.body.includes('"type":"subscribe"'));
+    expect(block, 'the commands block').toBeDefined();
+    const commands = block!.body.split('\n').map((line) => JSON.parse(line) as { type: string; id?: number; group?: string; topic?: string });
+    expect(commands.map((c) => c.type)).toEqual(['subscribe', 'subscribe', 'unsubscribe', 'commit', 'produce', 'credit']);
+    const socket = await openSocket(url, '/v1/ws');
+    const replyType: Record<string, string> = { subscribe: 'subscribed', unsubscribe: 'unsubscribed', commit: 'committed', produce: 'ack' };
+    for (const command of commands) {
+      // A group member commits the partitions it was assigned: wait for the assignment first.
+      if (command.type === 'commit') await socket.next('assigned', (m) => m.group === 'billing');
+      socket.send(command);
+      if (command.id !== undefined) await socket.next(replyType[command.type]!, (m) => m.id === command.id);
+    }
+    expect(socket.messages.filter((m) => m.type === 'error')).toEqual([]);
+    expect((await json('GET', '/v1/groups/billing/offsets')).body.offsets).toEqual(
+      expect.arrayContaining([expect.objectContaining({ topic: 'invoices', partition: 0, committedOffset: 1 })]),
+    );
+  });
+
+  it('links only to files inside the repository, and every one exists (the README ships without ../)', () => {
+    const documents = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs')).map((f) => `docs/${f}`)];
+    for (const document of documents) {
+      const text = fs.readFileSync(path.join(REPO_ROOT, document), 'utf8');
+      expect(text, `${document} mentions a path outside the repository`).not.toMatch(/\.\.\/|\/work\/|shared\/ARCHITECTURE/);
+      for (const [, target] of text.matchAll(/\]\(([^)#]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        const resolved = path.resolve(REPO_ROOT, path.dirname(document), target!);
+        expect(resolved.startsWith(REPO_ROOT + path.sep), `${document} links outside the repository: ${target}`).toBe(true);
+        expect(fs.existsSync(resolved), `${document} links to a missing file: ${target}`).toBe(true);
+      }
+    }
+  });
+
+  it('LICENSE is the full Apache License 2.0 text that package.json names', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { license: string };
+    expect(pkg.license).toBe('Apache-2.0');
+    const license = fs.readFileSync(path.join(REPO_ROOT, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+    expect(license).toContain('END OF TERMS AND CONDITIONS');
+    expect(license).toContain('9. Accepting Warranty or Additional Liability.');
+  });
+
+  it('table of contents lists every section, in order', () => {
+    const headings = [...README.matchAll(/^## (.+)$/gm)].map((m) => m[1]!).filter((h) => h !== 'Contents');
+    const listed = [...section('Contents').matchAll(/^- \[([^\]]+)\]\(#([^)]+)\)$/gm)];
+    expect(listed.map((m) => m[1])).toEqual(headings);
+    for (const [, title, anchor] of listed) expect(anchor).toBe(title!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replaceAll(' ', '-'));
   });
 
   it('API table lists every operation in openapi.yaml', () => {

@@ -1,0 +1,123 @@
+/**
+ * The `records` table: one row per record, keyed by (topic_id, partition, offset).
+ */
+import type Database from 'better-sqlite3';
+import { READ_ENCODED_SQL, recordPrefix, registerBase64 } from './encoded-read.js';
+import type { TopicState } from './topics.js';
+
+/** Columns of one records row, and rows per multi-row INSERT (64 x 7 parameters, far below SQLite's limit). */
+const RECORD_COLUMNS = 7;
+const INSERT_CHUNK_ROWS = 64;
+
+export type RecordRow = [offset: number, timestamp: number, key: string | Buffer | null, value: string | Buffer, headers: string | null];
+
+export class RecordTable {
+  readonly #db: Database.Database;
+  readonly #stmt;
+  /** Multi-row INSERT statements by row count (1 to INSERT_CHUNK_ROWS), prepared on first use. */
+  readonly #insertByRows = new Map<number, Database.Statement>();
+  /** Rows buffered by `add`, inserted a chunk at a time. */
+  readonly #rows: unknown[] = [];
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    registerBase64(db);
+    this.#stmt = {
+      read: db
+        .prepare(
+          'SELECT offset, timestamp, key, value, headers FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
+        )
+        .raw(true),
+      readEncoded: db.prepare(READ_ENCODED_SQL).raw(true),
+      // Scans the partition in offset order and stops at the first match: exact for any
+      // timestamps (client-set ones need not be monotonic), at the cost of a scan from `from`.
+      firstAtOrAfter: db
+        .prepare(
+          'SELECT offset FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? AND timestamp >= ? ORDER BY offset LIMIT 1',
+        )
+        .pluck(),
+      deleteBefore: db.prepare('DELETE FROM records WHERE topic_id = ? AND partition = ? AND offset < ?'),
+      deleteTopic: db.prepare('DELETE FROM records WHERE topic_id = ?'),
+    };
+  }
+
+  /** Inside a transaction: buffers one record's row; `flush` writes what is left before the commit. */
+  add(
+    topic: TopicState,
+    partition: number,
+    offset: number,
+    timestamp: number,
+    key: string | Uint8Array | null,
+    value: string | Uint8Array,
+    headers: string | null,
+  ): void {
+    this.#rows.push(topic.id, partition, offset, timestamp, key, value, headers);
+    if (this.#rows.length === INSERT_CHUNK_ROWS * RECORD_COLUMNS) this.flush();
+  }
+
+  /**
+   * Inserts the buffered rows with one multi-row INSERT and empties the buffer.
+   * One call into SQLite per chunk instead of per record: measured at about 1.5 us
+   * less CPU per 200-byte record (3.1 -> 1.4-1.8 us) in batches of a few thousand.
+   */
+  flush(): void {
+    const rows = this.#rows;
+    if (rows.length === 0) return;
+    const count = rows.length / RECORD_COLUMNS;
+    let statement = this.#insertByRows.get(count);
+    if (!statement) {
+      statement = this.#db.prepare(
+        'INSERT INTO records (topic_id, partition, offset, timestamp, key, value, headers) VALUES ' +
+          new Array(count).fill('(?, ?, ?, ?, ?, ?, ?)').join(', '),
+      );
+      this.#insertByRows.set(count, statement);
+    }
+    try {
+      statement.run(rows);
+    } finally {
+      rows.length = 0;
+    }
+  }
+
+  /** Forgets buffered rows of a transaction that failed. */
+  discard(): void {
+    this.#rows.length = 0;
+  }
+
+  /** Up to `limit` rows from `from`, all loaded at once. */
+  rows(topic: TopicState, partition: number, from: number, limit: number): RecordRow[] {
+    return this.#stmt.read.all(topic.id, partition, from, limit) as RecordRow[];
+  }
+
+  /** Up to `limit` rows from `from`, loaded as the caller steps through them. */
+  iterate(topic: TopicState, partition: number, from: number, limit: number): IterableIterator<RecordRow> {
+    return this.#stmt.read.iterate(topic.id, partition, from, limit) as IterableIterator<RecordRow>;
+  }
+
+  /** Up to `limit` records from `from` as delivered-record JSON built by SQLite (see encoded-read.ts). */
+  encoded(topic: TopicState, partition: number, from: number, limit: number): { count: number; last: number | null; json: Buffer | null } {
+    const [count, last, json] = this.#stmt.readEncoded.get({
+      prefix: recordPrefix(topic.meta.name, partition),
+      topic: topic.id,
+      partition,
+      from,
+      limit,
+    }) as [number, number | null, Buffer | null];
+    return { count, last, json };
+  }
+
+  /** The first offset at or after `from` whose timestamp is at least `timestamp`. */
+  firstAtOrAfter(topic: TopicState, partition: number, from: number, timestamp: number): number | undefined {
+    return this.#stmt.firstAtOrAfter.get(topic.id, partition, from, timestamp) as number | undefined;
+  }
+
+  /** Inside a transaction. */
+  deleteBefore(topic: TopicState, partition: number, offset: number): void {
+    this.#stmt.deleteBefore.run(topic.id, partition, offset);
+  }
+
+  /** Inside a transaction. */
+  deleteTopic(topic: TopicState): void {
+    this.#stmt.deleteTopic.run(topic.id);
+  }
+}
