@@ -8,8 +8,8 @@ import { upgradeWebSocket } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { problemResponse } from '../api/problem-details.js';
-import { problem, TopicParam } from '../api/schemas.js';
-import { sharedResponses } from '../api/responses.js';
+import { TopicParam } from '../api/schemas.js';
+import { problemWith, sharedResponses } from '../api/responses.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { socketEvents, parseSocketRequest } from './handler.js';
 import type { SocketHub } from './hub.js';
@@ -28,7 +28,9 @@ const switching = {
     description: 'Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client.',
     content: { 'application/json': { schema: ServerMessageSchema } },
   },
-  426: problem('Not a WebSocket handshake (send Upgrade: websocket)'),
+  426: problemWith('Not a WebSocket handshake (send Upgrade: websocket)', {
+    Upgrade: { description: 'The protocol to switch to (RFC 9110 15.5.22).', required: true, schema: { const: 'websocket' } },
+  }),
 };
 
 function upgradeRequired(c: Context): Response {

@@ -1546,6 +1546,8 @@ export interface operations {
             /** @description Not a WebSocket handshake (send Upgrade: websocket) */
             426: {
                 headers: {
+                    /** @description The protocol to switch to (RFC 9110 15.5.22). */
+                    Upgrade: "websocket";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1589,6 +1591,8 @@ export interface operations {
             /** @description Not a WebSocket handshake (send Upgrade: websocket) */
             426: {
                 headers: {
+                    /** @description The protocol to switch to (RFC 9110 15.5.22). */
+                    Upgrade: "websocket";
                     [name: string]: unknown;
                 };
                 content: {
