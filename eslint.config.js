@@ -21,7 +21,23 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['hono', 'hono/*', '@hono/*', 'ws', 'better-sqlite3', '**/http/**', '**/ws/**', '**/sqlite/**'] },
+        {
+          patterns: [
+            'hono',
+            'hono/*',
+            '@hono/*',
+            'ws',
+            'better-sqlite3',
+            // Metrics and logs are the edge's: the core reports through core/observer.ts.
+            'prom-client',
+            'pino',
+            '**/http/**',
+            '**/ws/**',
+            '**/sqlite/**',
+            '**/metrics/**',
+            '**/logging/**',
+          ],
+        },
       ],
     },
   },
@@ -31,7 +47,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/http/**', '../http', './http'], message: 'src/ws may import core and src/api, not src/http' }] },
+        {
+          patterns: [
+            { group: ['**/http/**', '../http', './http'], message: 'src/ws may import core and src/api, not src/http' },
+            { group: ['prom-client', '**/metrics/**', '**/logging/**'], message: 'src/ws reports through ws/socket-observer.ts; gateway.ts wires metrics and logs' },
+          ],
+        },
       ],
     },
   },
@@ -40,7 +61,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/ws/**', '../ws', './ws'], message: 'src/http may import core and src/api, not src/ws' }] },
+        {
+          patterns: [
+            { group: ['**/ws/**', '../ws', './ws'], message: 'src/http may import core and src/api, not src/ws' },
+            { group: ['prom-client', '**/metrics/**', '**/logging/**'], message: 'src/http reports through http/request-observer.ts; gateway.ts wires metrics and logs' },
+          ],
+        },
       ],
     },
   },

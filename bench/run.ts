@@ -20,6 +20,7 @@ import { machineInfo } from './lib/machine.js';
 import { formatReport, writeReport, type FloorRow, type ScenarioRow } from './lib/report.js';
 import { catchUp } from './scenarios/catch-up.js';
 import { consumerGroup } from './scenarios/consumer-group.js';
+import { metricsCost } from './scenarios/metrics.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { produceBatched, produceSingle } from './scenarios/produce.js';
 import { slowConsumers } from './scenarios/slow-consumers.js';
@@ -41,6 +42,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'fan-out', needs: ['broadcast'], run: fanOut },
   { name: 'slow-consumers', needs: [], run: slowConsumers },
   { name: 'consumer-group', needs: ['read'], run: consumerGroup },
+  { name: 'metrics', needs: [], run: metricsCost },
 ];
 
 async function main(): Promise<number> {

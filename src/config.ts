@@ -41,7 +41,15 @@ export const ConfigSchema = z.object({
   logLevel: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
-    .describe('Log level (JSON lines on stdout).'),
+    .describe('Log level (JSON lines on stdout, level names such as "info").'),
+  logFormat: z
+    .enum(['json', 'pretty'])
+    .default('json')
+    .describe('Log format: json (one JSON object a line) or pretty (coloured text for development; needs the devDependency pino-pretty).'),
+  // Every label value is a time series Prometheus keeps; names clients make up must not grow them without end.
+  metricsMaxLabelValues: int(1)
+    .default(100)
+    .describe('GET /metrics: most topics, and most consumer groups, given their own label value; the rest are counted under `_other`.'),
 
   maxBodyBytes: int(1024).default(8 * 1024 * 1024).describe('Largest HTTP request body accepted (413 above it).'),
   maxRecordBytes: int(16)

@@ -4,7 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { pino, type Logger } from 'pino';
+import path from 'node:path';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { GroupCoordinator } from './core/groups.js';
@@ -12,8 +13,11 @@ import { Log } from './core/log.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
 import { createApp, type App } from './http/app.js';
+import { requestLog, socketLog } from './logging/access-log.js';
+import { createLogger } from './logging/logger.js';
+import { createMetrics } from './metrics/metrics.js';
 import type { LogStore } from './storage/log-store.js';
-import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+import { DATABASE_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SocketHub } from './ws/hub.js';
 import { websocketRoutes } from './ws/routes.js';
 
@@ -22,6 +26,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Another LogStore implementation; defaults to SQLite in config.dataDir. */
   store?: LogStore;
+  /** Include Node's process metrics in /metrics (main.ts: one gateway per process). */
+  processMetrics?: boolean;
 }
 
 export interface Gateway {
@@ -41,18 +47,43 @@ export interface Gateway {
 }
 
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
+  const metrics = createMetrics({ maxLabelValues: config.metricsMaxLabelValues, processMetrics: options.processMetrics });
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'));
-  const log = new Log(store, notifier, config, clock);
-  const retention = new Retention(store, clock);
+  const log = new Log(store, notifier, config, clock, metrics.core);
+  const retention = new Retention(store, clock, metrics.core);
   const groups = new GroupCoordinator({ store, log, notifier, clock, settings: config });
   // Members and offsets are loaded before the first request, so heartbeats across a restart find their member.
   await groups.start();
   const shutdown = new AbortController();
   const onUnexpectedError = (err: unknown) => logger.error({ err }, 'unexpected error while handling a request');
-  const sockets = new SocketHub({ config, log, groups, onUnexpectedError });
+  // Each socket is counted and logged: the hub reports to both through one observer.
+  const socketLines = socketLog(logger);
+  const sockets = new SocketHub({
+    config,
+    log,
+    groups,
+    onUnexpectedError,
+    observer: {
+      opened: (s) => (metrics.sockets.opened(s), socketLines.opened(s)),
+      closed: (s) => (metrics.sockets.closed(s), socketLines.closed(s)),
+      delivered: metrics.sockets.delivered,
+    },
+  });
+  const requestLines = requestLog(logger);
+  let server: ServerType | undefined;
+  metrics.watch({
+    log,
+    groups,
+    pendingProduceBytes: () => log.pendingProduceBytes,
+    waitingLongPolls: () => notifier.waiting,
+    connections: () => new Promise((resolve) => (server ? server.getConnections((err, n) => resolve(err ? 0 : n)) : resolve(0))),
+    sockets: () => sockets.stats(),
+    // Only the SQLite store has files here to measure.
+    files: options.store ? undefined : { database: path.join(config.dataDir, DATABASE_FILE), wal: path.join(config.dataDir, `${DATABASE_FILE}-wal`) },
+  });
 
   const app = createApp({
     config,
@@ -61,11 +92,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     store,
     shutdown: shutdown.signal,
     onUnexpectedError,
+    onRequest: (r) => {
+      metrics.requests(r);
+      requestLines(r);
+    },
+    scrape: () => metrics.scrape(),
     // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
     routes: [websocketRoutes(sockets)],
   });
 
-  let server: ServerType | undefined;
   let closing: Promise<void> | undefined;
 
   return {

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const gateway = await createGateway(config);
+  const gateway = await createGateway(config, { processMetrics: true });
   const { url } = await gateway.listen();
   gateway.logger.info({ url, dataDir: config.dataDir, synchronous: config.synchronous }, 'logway listening');
 

@@ -20,6 +20,7 @@ import type { Clock } from './clock.js';
 import { GroupCommit } from './group-commit.js';
 import type { Notifier } from './notifier.js';
 import { checkName } from './names.js';
+import { noObserver, type CoreObserver } from './observer.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
 import { encodeRecords, keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
 
@@ -68,21 +69,28 @@ export class Log {
   readonly #notifier: Notifier;
   readonly #settings: LogSettings;
   readonly #clock: Clock;
+  readonly #observer: CoreObserver;
   readonly #roundRobin = new RoundRobin();
   readonly #commits: GroupCommit<AppendRequest, AppendOutcome>;
   /** Record bytes submitted and not yet committed (bounded by maxPendingProduceBytes). */
   #pendingBytes = 0;
 
-  constructor(store: LogStore, notifier: Notifier, settings: LogSettings, clock: Clock) {
+  constructor(store: LogStore, notifier: Notifier, settings: LogSettings, clock: Clock, observer: CoreObserver = noObserver) {
     this.#store = store;
     this.#notifier = notifier;
     this.#settings = settings;
     this.#clock = clock;
+    this.#observer = observer;
     this.#commits = new GroupCommit((batch) => this.#appendAndPublish(batch));
   }
 
   get notifier(): Notifier {
     return this.#notifier;
+  }
+
+  /** Record bytes submitted and not yet committed (for metrics). */
+  get pendingProduceBytes(): number {
+    return this.#pendingBytes;
   }
 
   // ---------------------------------------------------------------- topics
@@ -142,6 +150,17 @@ export class Log {
    * Partition: the record's own, else murmur2 of its key (Kafka's default), else round-robin.
    */
   async produce(topic: string, records: ProduceRecord[], options: { idempotencyKey?: string } = {}): Promise<ProduceResult> {
+    try {
+      const result = await this.#produce(topic, records, options);
+      this.#observer.produceOutcome(result.replayed ? 'replayed' : 'ok');
+      return result;
+    } catch (err) {
+      this.#observer.produceOutcome(err instanceof GatewayError ? err.code : ErrorCode.INTERNAL);
+      throw err;
+    }
+  }
+
+  async #produce(topic: string, records: ProduceRecord[], options: { idempotencyKey?: string }): Promise<ProduceResult> {
     let meta = await this.#store.getTopic(topic);
     if (!meta) meta = await this.#autoCreate(topic);
 
@@ -213,6 +232,7 @@ export class Log {
     }
     switch (outcome.status) {
       case 'appended':
+        this.#observer.produced(topic, records.length, requestBytes);
         return { positions: outcome.positions, replayed: false };
       case 'replayed':
         return { positions: outcome.positions, replayed: true };
@@ -241,7 +261,9 @@ export class Log {
 
   /** One store commit for the whole batch; then one notification per partition touched. */
   async #appendAndPublish(batch: AppendRequest[]): Promise<AppendOutcome[]> {
+    const started = performance.now();
     const outcomes = await this.#store.append(batch);
+    this.#observer.committed(batch.length, (performance.now() - started) / 1000);
     const appended = new Map<string, { topic: string; partition: number; records: StoredRecord[] }>();
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i]!;
@@ -291,12 +313,19 @@ export class Log {
       from < bounds.highWatermark
         ? await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)
         : encodeRecords(topic, partition, from, []);
+    if (encoded.count > 0) this.#observer.fetched(topic, encoded.count, encoded.json.byteLength);
     return { ...encoded, highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
   }
 
-  /** Raw range read without waiting or range checks (for subscribers that track their own position). */
+  /** Raw range read without waiting or range checks (for group polls, which track their own position); counted as fetched. */
   async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
-    return this.#store.read(topic, partition, offset, { maxRecords, maxBytes });
+    const records = await this.#store.read(topic, partition, offset, { maxRecords, maxBytes });
+    if (records.length > 0) {
+      let bytes = 0;
+      for (const r of records) bytes += recordBytes(r);
+      this.#observer.fetched(topic, records.length, bytes);
+    }
+    return records;
   }
 
   /**

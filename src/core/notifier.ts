@@ -40,6 +40,7 @@ export class Notifier {
   /** Per topic, each partition's high watermark as last published: one number per partition appended to. */
   readonly #published = new Map<string, number[]>();
   readonly #onListenerError: (err: unknown) => void;
+  #waiting = 0;
 
   /**
    * @param onListenerError told of a listener that threw. Publishing happens after a durable
@@ -106,7 +107,9 @@ export class Notifier {
     return new Promise((resolve) => {
       if ((this.publishedHighWatermark(topic, partition) ?? -1) > highWatermark) return resolve(true);
       if (anyAborted(signals) || timeoutMs <= 0) return resolve(false);
+      const endWait = this.beginWait();
       const done = (result: boolean) => {
+        endWait();
         clearTimeout(timer);
         offAppend();
         offTopic();
@@ -127,6 +130,25 @@ export class Notifier {
   /** The partition's high watermark as last published by this process, if it has published one. */
   publishedHighWatermark(topic: string, partition: number): number | undefined {
     return this.#published.get(topic)?.[partition];
+  }
+
+  /**
+   * Counts a long-poll as waiting until the returned function is called (once; later calls do nothing).
+   * waitForAppend counts its own; a caller that waits on onAppend directly (group polls) calls this.
+   */
+  beginWait(): () => void {
+    this.#waiting++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.#waiting--;
+    };
+  }
+
+  /** Long-polls waiting for an append now (for metrics). */
+  get waiting(): number {
+    return this.#waiting;
   }
 
   /** Listeners registered, for tests and metrics. */

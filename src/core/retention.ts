@@ -6,6 +6,7 @@
  */
 import type { LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
+import { noObserver, type CoreObserver } from './observer.js';
 
 /** Records deleted per step (one transaction each). */
 const TRUNCATE_STEP = 10_000;
@@ -13,12 +14,14 @@ const TRUNCATE_STEP = 10_000;
 export class Retention {
   readonly #store: LogStore;
   readonly #clock: Clock;
+  readonly #observer: CoreObserver;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(store: LogStore, clock: Clock) {
+  constructor(store: LogStore, clock: Clock, observer: CoreObserver = noObserver) {
     this.#store = store;
     this.#clock = clock;
+    this.#observer = observer;
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -34,6 +37,20 @@ export class Retention {
   }
 
   async runOnce(): Promise<{ truncated: number; expiredKeys: number }> {
+    const started = performance.now();
+    const counted = { truncated: 0 };
+    try {
+      const result = await this.#run(counted);
+      this.#observer.retentionRan('ok', result.truncated, (performance.now() - started) / 1000);
+      return result;
+    } catch (err) {
+      this.#observer.retentionRan('failed', counted.truncated, (performance.now() - started) / 1000);
+      throw err;
+    }
+  }
+
+  /** `counted.truncated` keeps up as it goes, so a failed pass still reports what it deleted. */
+  async #run(counted: { truncated: number }): Promise<{ truncated: number; expiredKeys: number }> {
     const now = this.#clock.now();
     let truncated = 0;
     for (const topic of await this.#store.listTopics()) {
@@ -50,6 +67,7 @@ export class Retention {
           const to = Math.min(from + TRUNCATE_STEP, keepFrom);
           await this.#store.truncateBefore(topic.name, bounds.partition, to);
           truncated += to - from;
+          counted.truncated = truncated;
           from = to;
           if (from < keepFrom) await new Promise((resolve) => setImmediate(resolve));
         }

@@ -11,10 +11,12 @@ import type { LogStore } from '../storage/log-store.js';
 import { allowedMethods } from './allowed-methods.js';
 import { bodyLimit } from './body-limit.js';
 import { healthRoutes } from './health.js';
+import { metricsRoutes, type Scrape } from './metrics.js';
 import { openApiDocument, toYaml } from './openapi.js';
 import { groupRoutes } from './groups.js';
 import { errorHandler } from './problem.js';
 import { recordRoutes } from './records.js';
+import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
 import { METHOD_NOT_ALLOWED } from '../api/responses.js';
@@ -27,6 +29,10 @@ export interface AppDeps {
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
   onUnexpectedError: (err: unknown) => void;
+  /** Told of every request once answered (request log, request metrics); its id is assigned and echoed either way. */
+  onRequest?: (request: ObservedRequest) => void;
+  /** What GET /metrics serves; absent: an empty exposition. */
+  scrape?: Scrape;
   /**
    * Routers of other transports served by this app and listed in its OpenAPI document
    * (gateway.ts passes the WebSocket upgrade endpoints), so the REST app imports none of them.
@@ -40,6 +46,8 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
 
+  // First, so the request id is set for everything after it and every answer is observed.
+  app.use('*', observeRequests(deps.onRequest ?? (() => {})));
   app.use('*', async (c, next) => {
     if (deps.shutdown.aborted && c.req.path === '/readyz') {
       return problemResponse(new GatewayError(ErrorCode.UNAVAILABLE, 'the gateway is shutting down'));
@@ -77,6 +85,7 @@ export function createApp(deps: AppDeps) {
   // No operation can list 405 (it answers the methods a path does not have): a named response instead.
   app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', METHOD_NOT_ALLOWED as never);
   app.route('/', healthRoutes(deps.store));
+  app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.

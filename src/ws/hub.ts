@@ -10,6 +10,7 @@ import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import type { GroupPort } from './group-port.js';
 import { SharedFrames } from './records-frame.js';
 import { Session, type SubscribeRequest } from './session.js';
+import type { SocketObserver } from './socket-observer.js';
 
 /** The subprotocol this server speaks; offered alongside a token later (see README). */
 export const SUBPROTOCOL = 'logway.v1';
@@ -22,6 +23,9 @@ export interface SocketRequest {
   credit?: number;
   /** A bad query on a topic URL: reported on the socket, which then closes with its code. */
   error?: GatewayError;
+  /** The handshake's request id and path, for the socket's log lines. */
+  requestId?: string;
+  path?: string;
 }
 
 export interface SocketHubDeps {
@@ -29,6 +33,7 @@ export interface SocketHubDeps {
   log: Log;
   groups?: GroupPort;
   onUnexpectedError: (err: unknown) => void;
+  observer?: SocketObserver;
 }
 
 interface Connection {
@@ -42,6 +47,8 @@ export class SocketHub {
   readonly #deps: SocketHubDeps;
   readonly #connections = new Map<WebSocket, Connection>();
   readonly #frames = new SharedFrames();
+  /** Sockets cut for a missed ping (weak: the entry goes with the socket). */
+  readonly #terminated = new WeakSet<WebSocket>();
   #pingTimer: NodeJS.Timeout | undefined;
   #closing = false;
 
@@ -71,15 +78,27 @@ export class SocketHub {
     this.#pingTimer.unref();
   }
 
+  /** Figures for metrics, gathered when scraped: sockets, their subscriptions, bytes in their send buffers. */
+  stats(): { sockets: number; subscriptions: number; bufferedBytes: number } {
+    let subscriptions = 0;
+    let bufferedBytes = 0;
+    for (const [ws, connection] of this.#connections) {
+      subscriptions += connection.session.subscriptionCount;
+      bufferedBytes += ws.bufferedAmount;
+    }
+    return { sockets: this.#connections.size, subscriptions, bufferedBytes };
+  }
+
   /** A socket just opened: give it a session, or close it with the reason it cannot have one. */
   attach(ws: WebSocket, request: SocketRequest): Session | undefined {
+    const close = this.#observe(ws, request);
     if (this.#closing) {
-      ws.close(CloseCode.GOING_AWAY, 'the gateway is shutting down');
+      close(CloseCode.GOING_AWAY, 'the gateway is shutting down');
       return undefined;
     }
     const max = this.#deps.config.wsMaxConnections;
     if (this.#connections.size >= max) {
-      ws.close(CloseCode.TRY_AGAIN_LATER, closeReason(`too many sockets: the gateway allows ${max} (wsMaxConnections)`));
+      close(CloseCode.TRY_AGAIN_LATER, closeReason(`too many sockets: the gateway allows ${max} (wsMaxConnections)`));
       return undefined;
     }
     const session = new Session(
@@ -89,13 +108,14 @@ export class SocketHub {
         frames: this.#frames,
         groups: this.#deps.groups,
         onUnexpectedError: this.#deps.onUnexpectedError,
+        onDelivered: this.#deps.observer?.delivered.bind(this.#deps.observer),
       },
       {
         send: (frame, onFlushed) => ws.send(frame, { binary: false }, () => onFlushed()),
         get bufferedAmount() {
           return ws.bufferedAmount;
         },
-        close: (code, reason) => ws.close(code, reason),
+        close,
       },
       { credit: request.credit, closeOnSubscriptionError: request.subscribe !== undefined || request.error !== undefined },
     );
@@ -143,6 +163,33 @@ export class SocketHub {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /**
+   * Reports the socket's opening now and its closing later, with the code the server sent if it
+   * ended the socket. Returns how the server closes this socket, so that code is known.
+   */
+  #observe(ws: WebSocket, request: SocketRequest): (code: number, reason: string) => void {
+    const observer = this.#deps.observer;
+    if (!observer) return (code, reason) => ws.close(code, reason);
+    const opened = { requestId: request.requestId, path: request.path ?? '' };
+    const openedAt = performance.now();
+    let sent: { code: number; reason: string } | undefined;
+    observer.opened(opened);
+    ws.once('close', (code: number, reason: Buffer) => {
+      const byServer = sent ?? (this.#terminated.has(ws) ? { code: 1006, reason: 'no answer to ping' } : undefined);
+      observer.closed({
+        ...opened,
+        code: byServer?.code ?? code,
+        reason: byServer?.reason ?? reason.toString(),
+        by: byServer ? 'server' : 'client',
+        durationMs: performance.now() - openedAt,
+      });
+    });
+    return (code, reason) => {
+      sent ??= { code, reason };
+      ws.close(code, reason);
+    };
+  }
+
   #rejectOnSocket(session: Session, err: unknown): void {
     if (session.closed) return;
     if (!isGatewayError(err)) {
@@ -158,6 +205,7 @@ export class SocketHub {
     for (const [ws, connection] of this.#connections) {
       if (!connection.alive) {
         // No pong since the last ping: the peer is gone or stuck; free it now.
+        this.#terminated.add(ws);
         ws.terminate();
         this.detach(ws);
         continue;

@@ -12,7 +12,7 @@ import { TopicParam } from '../api/schemas.js';
 import { problemWith, sharedResponses } from '../api/responses.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { socketEvents, parseSocketRequest } from './handler.js';
-import type { SocketHub } from './hub.js';
+import type { SocketHub, SocketRequest } from './hub.js';
 import { CommandSchema, MultiplexQuery, ServerMessageSchema, TopicSocketQuery } from './protocol.js';
 
 const FRAMES =
@@ -39,6 +39,12 @@ function upgradeRequired(c: Context): Response {
     // RFC 9110 15.5.22: a 426 names the protocol to switch to in Upgrade.
     { upgrade: 'websocket', connection: 'Upgrade' },
   );
+}
+
+/** The handshake's path and request id (set by the app's request-id middleware, when it has one), for the socket's log lines. */
+function withOrigin(c: Context, request: SocketRequest): SocketRequest {
+  const requestId: unknown = c.get('requestId' as never);
+  return { ...request, path: c.req.path, requestId: typeof requestId === 'string' ? requestId : undefined };
 }
 
 export function websocketRoutes(hub: SocketHub | undefined) {
@@ -70,12 +76,12 @@ export function websocketRoutes(hub: SocketHub | undefined) {
 
   router.get(
     '/v1/topics/:topic/ws',
-    upgradeWebSocket((c) => socketEvents(hub, parseSocketRequest(c.req.param('topic'), c.req.query()))),
+    upgradeWebSocket((c) => socketEvents(hub, withOrigin(c, parseSocketRequest(c.req.param('topic'), c.req.query())))),
     upgradeRequired,
   );
   router.get(
     '/v1/ws',
-    upgradeWebSocket((c) => socketEvents(hub, parseSocketRequest(undefined, c.req.query()))),
+    upgradeWebSocket((c) => socketEvents(hub, withOrigin(c, parseSocketRequest(undefined, c.req.query())))),
     upgradeRequired,
   );
   return router;

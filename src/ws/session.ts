@@ -69,6 +69,8 @@ export interface SessionDeps {
   /** Absent: subscribing with a group is refused. */
   groups?: GroupPort;
   onUnexpectedError: (err: unknown) => void;
+  /** Told of every records frame sent (for metrics). */
+  onDelivered?: (topic: string, records: number, bytes: number) => void;
 }
 
 export interface SessionOptions {
@@ -154,6 +156,11 @@ export class Session {
   /** Bytes of appended batches held for this socket. */
   get queuedBytes(): number {
     return this.#queuedBytes;
+  }
+
+  /** Topics this socket streams. */
+  get subscriptionCount(): number {
+    return this.#subscriptions.size;
   }
 
   /** Commands received and not yet answered (the handler stops reading the socket while some wait). */
@@ -581,6 +588,7 @@ export class Session {
     feed.position = next;
     this.#credit -= count;
     this.#subscriptions.get(feed.topic)?.member?.advance(feed.partition, next);
+    this.#deps.onDelivered?.(feed.topic, count, typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength);
     this.#write(frame, count);
   }
 

@@ -114,8 +114,10 @@ async function send(op: Operation, sent: ReturnType<typeof materialize>): Promis
 describe('contract: every operation in openapi.yaml answers as the document says', () => {
   const schemas = new SchemaArbitraries(document.doc, FIXTURE_HINTS);
 
-  it('has operations to walk', () => {
+  it('has operations to walk, each declaring the shared answers (route definitions use apiRoute)', () => {
     expect(document.operations.length).toBeGreaterThan(10);
+    const withoutDefault = document.operations.filter((op) => !op.responses.default).map((op) => op.id);
+    expect(withoutDefault, 'operations without a `default` problem response').toEqual([]);
   });
 
   it.each(document.operations.map((op) => [`${op.method} ${op.path} (${op.id})`, op] as const))('%s', async (_name, op) => {

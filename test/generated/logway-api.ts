@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metrics in the Prometheus text format (unauthenticated, like /healthz) */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/topics": {
         parameters: {
             query?: never;
@@ -576,6 +593,7 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PrometheusText: string;
         Topic: {
             /**
              * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
@@ -913,6 +931,46 @@ export interface operations {
                 };
             };
             /** @description Not ready: shutting down, or the database cannot be written */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["PrometheusText"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */

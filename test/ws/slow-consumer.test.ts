@@ -15,6 +15,8 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
+import { scrape } from '../helpers/metrics.js';
+import { until as waitFor } from '../helpers/until.js';
 import { until } from './ws-client.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -125,6 +127,7 @@ describe('slow consumer', () => {
     await until(() => client.state.close !== undefined, 'the close frame', 60_000);
     expect(client.state.close!.code).toBe(1008);
     expect(client.state.close!.reason).toMatch(/^too slow: \d+ bytes waiting to be sent, over wsMaxBufferedBytes \(2097152\)$/);
+    await waitFor('GET /metrics to count the slow close', async () => (await scrape(gw)).value('logway_ws_slow_closes_total') === 1);
     // What it did get is still gapless.
     expect(client.state.error).toBeUndefined();
     expect(client.state.received).toBeLessThan(total + 10);

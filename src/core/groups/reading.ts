@@ -136,7 +136,7 @@ export class GroupReader {
     return new Promise((resolve) => {
       if (anyAborted(signals)) return resolve();
       if (positions.some((p) => (this.#notifier.publishedHighWatermark(p.topic, p.partition) ?? -1) > p.offset)) return resolve();
-      const offs: (() => void)[] = [];
+      const offs: (() => void)[] = [this.#notifier.beginWait()];
       const done = () => {
         clearTimeout(timer);
         for (const off of offs) off();

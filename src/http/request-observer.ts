@@ -1,0 +1,91 @@
+/**
+ * Observes every request for the request log and the request metrics: assigns its request id
+ * (hono's request-id middleware: a valid `X-Request-Id` is kept, else a UUID is made; either
+ * way it is echoed), and reports method, route template, status, duration and bytes once
+ * the response has been written (or the client went away).
+ */
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, MiddlewareHandler } from 'hono';
+import { requestId } from 'hono/request-id';
+import { routePath } from 'hono/route';
+
+export interface ObservedRequest {
+  requestId: string;
+  method: string;
+  /** The route template (`/v1/topics/:topic/records`), or `unmatched`: bounded, so fit for a metric label. */
+  route: string;
+  /** Path and query, with any `access_token` value redacted. */
+  url: string;
+  status: number;
+  /** From the request's arrival to its response's last byte handed to the socket. */
+  durationMs: number;
+  /** Request body bytes (Content-Length), if declared. */
+  bytesIn: number | undefined;
+  /** Response bytes written, headers included; undefined where the server does not say (app.request() in tests). */
+  bytesOut: number | undefined;
+  /** The connection closed before the response was written. */
+  aborted: boolean;
+}
+
+/** 128 characters of [A-Za-z0-9_=-]: room for a UUID or a trace id, not for a log line of its own. */
+const REQUEST_ID_LIMIT = 128;
+
+/** `?a=1&access_token=secret` -> `?a=1&access_token=[REDACTED]` (tokens in query strings are for WebSocket handshakes). */
+export function redactQuery(query: string): string {
+  return query.replace(/([?&]access_token=)[^&#]*/gi, '$1[REDACTED]');
+}
+
+export function observeRequests(onRequest: (request: ObservedRequest) => void): MiddlewareHandler {
+  const assignId = requestId({ limitLength: REQUEST_ID_LIMIT });
+  return async (c, next) => {
+    const started = performance.now();
+    await assignId(c, next);
+    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+    const report = (aborted: boolean, bytesOut: number | undefined) => {
+      onRequest({
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route: routeOf(c),
+        url: urlOf(c),
+        status: c.res.status,
+        durationMs: performance.now() - started,
+        bytesIn: bytesIn(c),
+        bytesOut,
+        aborted,
+      });
+    };
+    // A WebSocket handshake has no response object to wait for: its socket reports its own life.
+    if (!outgoing || c.res.status === 101) return report(false, undefined);
+    // The response is written after this middleware returns: report once it has been.
+    const socket = outgoing.socket;
+    const before = socket?.bytesWritten ?? 0;
+    // 'finish': written. 'close' without it: the connection went first. (A kept-alive response need not emit 'close'.)
+    let reported = false;
+    const done = () => {
+      if (reported) return;
+      reported = true;
+      outgoing.off('finish', done);
+      outgoing.off('close', done);
+      report(!outgoing.writableFinished, socket ? socket.bytesWritten - before : undefined);
+    };
+    outgoing.once('finish', done);
+    outgoing.once('close', done);
+  };
+}
+
+function routeOf(c: Context): string {
+  const path = routePath(c, -1);
+  // Only the app-wide middleware matched: the answer came from notFound (404 or 405).
+  return path === '' || path.endsWith('*') ? 'unmatched' : path;
+}
+
+function urlOf(c: Context): string {
+  const url = c.req.url;
+  const q = url.indexOf('?');
+  return q === -1 ? c.req.path : c.req.path + redactQuery(url.slice(q));
+}
+
+function bytesIn(c: Context): number | undefined {
+  const length = c.req.header('content-length');
+  return length === undefined ? undefined : Number(length);
+}

@@ -1,0 +1,34 @@
+/**
+ * The gateway's pino logger: JSON lines with level names ("info", not 30) and ISO times, or,
+ * for development only, pino-pretty's coloured text (a devDependency: absent from a production
+ * install, so asking for it there stops start-up with the fix). Secrets are redacted by key name
+ * wherever they would appear in a logged object.
+ */
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { Config } from '../config.js';
+
+/** Field names whose values never reach a log line, at the top level or one object down. */
+const SECRET_FIELDS = ['authorization', 'cookie', 'token', 'accessToken', 'access_token', 'password', 'secret', 'apiKey', 'api_key'];
+
+export function createLogger(settings: Pick<Config, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level: settings.logLevel,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]), censor: '[REDACTED]' },
+  };
+  if (settings.logFormat === 'pretty' && !destination) {
+    requirePinoPretty();
+    // pino-pretty prints the level's name itself, from pino's numbers.
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } });
+  }
+  options.formatters = { level: (label) => ({ level: label }) };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+function requirePinoPretty(): void {
+  try {
+    import.meta.resolve('pino-pretty');
+  } catch {
+    throw new Error('logFormat=pretty needs pino-pretty, a development dependency: run `npm install` (not --omit=dev), or set LOGWAY_LOG_FORMAT=json');
+  }
+}
