@@ -27,6 +27,25 @@ export const LOCATION: Headers = {
   Location: { description: 'Path of the created resource.', required: true, schema: { type: 'string' } },
 };
 
+/** Headers on every answer (src/http/request-observer.ts). */
+export const COMMON_HEADERS: Headers = {
+  'X-Request-Id': {
+    description: "The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID.",
+    required: true,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_=-]{1,128}$' },
+  },
+};
+
+/** Every response of an operation with COMMON_HEADERS added to its own headers. */
+export function withCommonHeaders<R extends object>(responses: R): R {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      { ...(response as object), headers: { ...COMMON_HEADERS, ...(response as { headers?: Headers }).headers } },
+    ]),
+  ) as R;
+}
+
 /**
  * RFC 9110 15.5.6: a 405 lists the methods the resource supports. A response component (plain
  * OpenAPI, as components are not converted from zod), since it answers no operation.
@@ -34,6 +53,7 @@ export const LOCATION: Headers = {
 export const METHOD_NOT_ALLOWED = {
   description: 'The path exists but not with this method (problem code METHOD_NOT_ALLOWED).',
   headers: {
+    ...COMMON_HEADERS,
     Allow: { description: 'The methods this path answers, e.g. `GET, HEAD, DELETE`.', required: true, schema: { type: 'string' } },
   },
   content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, type RouteConfig, type z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { sharedResponses } from '../api/responses.js';
+import { sharedResponses, withCommonHeaders } from '../api/responses.js';
 import { invalid } from '../errors.js';
 import { validationHook } from './problem.js';
 
@@ -55,7 +55,7 @@ export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path'> &
   return {
     ...route,
     ...(middleware ? { middleware } : {}),
-    responses: { ...sharedResponses(config.request, options), ...config.responses },
+    responses: withCommonHeaders({ ...sharedResponses(config.request, options), ...config.responses }),
   } as typeof route;
 }
 

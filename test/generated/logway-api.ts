@@ -867,6 +867,8 @@ export interface components {
         /** @description The path exists but not with this method (problem code METHOD_NOT_ALLOWED). */
         MethodNotAllowed: {
             headers: {
+                /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                "X-Request-Id": string;
                 /** @description The methods this path answers, e.g. `GET, HEAD, DELETE`. */
                 Allow: string;
                 [name: string]: unknown;
@@ -895,6 +897,8 @@ export interface operations {
             /** @description Alive */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -904,6 +908,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -924,6 +930,8 @@ export interface operations {
             /** @description Ready */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -933,6 +941,8 @@ export interface operations {
             /** @description Not ready: shutting down, or the database cannot be written */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -944,6 +954,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -964,6 +976,8 @@ export interface operations {
             /** @description Prometheus text exposition format 0.0.4 */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -973,6 +987,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -984,6 +1000,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1004,6 +1022,8 @@ export interface operations {
             /** @description All topics, by name */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1015,6 +1035,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1026,6 +1048,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1050,6 +1074,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Path of the created resource. */
                     Location: string;
                     [name: string]: unknown;
@@ -1061,6 +1087,8 @@ export interface operations {
             /** @description Invalid name, partition count or config */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1070,6 +1098,8 @@ export interface operations {
             /** @description A topic with this name exists */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1079,6 +1109,8 @@ export interface operations {
             /** @description Body over maxBodyBytes (or a record over a record limit) */
             413: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1088,6 +1120,8 @@ export interface operations {
             /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
                     [name: string]: unknown;
@@ -1099,6 +1133,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1110,6 +1146,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1133,6 +1171,8 @@ export interface operations {
             /** @description The topic */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1142,6 +1182,8 @@ export interface operations {
             /** @description Invalid topic name */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1151,6 +1193,8 @@ export interface operations {
             /** @description No such topic */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1160,6 +1204,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1171,6 +1217,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1194,6 +1242,8 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1201,6 +1251,8 @@ export interface operations {
             /** @description Invalid topic name */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1210,6 +1262,8 @@ export interface operations {
             /** @description No such topic */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1219,6 +1273,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1230,6 +1286,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1257,6 +1315,8 @@ export interface operations {
             /** @description The changed topic */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1266,6 +1326,8 @@ export interface operations {
             /** @description Invalid change (e.g. fewer partitions, or no body) */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1275,6 +1337,8 @@ export interface operations {
             /** @description No such topic */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1284,6 +1348,8 @@ export interface operations {
             /** @description Body over maxBodyBytes (or a record over a record limit) */
             413: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1293,6 +1359,8 @@ export interface operations {
             /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
                     [name: string]: unknown;
@@ -1304,6 +1372,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1315,6 +1385,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1345,6 +1417,8 @@ export interface operations {
             /** @description All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true) */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -1356,6 +1430,8 @@ export interface operations {
             /** @description Invalid records */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1365,6 +1441,8 @@ export interface operations {
             /** @description No such topic (and auto-creation is off) */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1374,6 +1452,8 @@ export interface operations {
             /** @description Body or a record over the configured limits */
             413: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1383,6 +1463,8 @@ export interface operations {
             /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
                     [name: string]: unknown;
@@ -1394,6 +1476,8 @@ export interface operations {
             /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1403,6 +1487,8 @@ export interface operations {
             /** @description Too many records waiting to be written (maxPendingProduceBytes; retry after Retry-After seconds), shutting down, or the database cannot be written */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1414,6 +1500,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1448,6 +1536,8 @@ export interface operations {
             /** @description Records from offset on */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1457,6 +1547,8 @@ export interface operations {
             /** @description Invalid query */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1466,6 +1558,8 @@ export interface operations {
             /** @description No such topic or partition */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1475,6 +1569,8 @@ export interface operations {
             /** @description Offset outside [logStartOffset, highWatermark]; the problem names the valid range */
             416: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1484,6 +1580,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1495,6 +1593,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1523,6 +1623,8 @@ export interface operations {
             /** @description Offsets */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1532,6 +1634,8 @@ export interface operations {
             /** @description Invalid query */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1541,6 +1645,8 @@ export interface operations {
             /** @description No such topic or partition */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1550,6 +1656,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1561,6 +1669,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1595,6 +1705,8 @@ export interface operations {
             /** @description Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client. */
             101: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1604,6 +1716,8 @@ export interface operations {
             /** @description Not a WebSocket handshake (send Upgrade: websocket) */
             426: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The protocol to switch to (RFC 9110 15.5.22). */
                     Upgrade: "websocket";
                     [name: string]: unknown;
@@ -1615,6 +1729,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1640,6 +1756,8 @@ export interface operations {
             /** @description Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client. */
             101: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1649,6 +1767,8 @@ export interface operations {
             /** @description Not a WebSocket handshake (send Upgrade: websocket) */
             426: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The protocol to switch to (RFC 9110 15.5.22). */
                     Upgrade: "websocket";
                     [name: string]: unknown;
@@ -1660,6 +1780,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1680,6 +1802,8 @@ export interface operations {
             /** @description Every group, by name */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1691,6 +1815,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1702,6 +1828,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1725,6 +1853,8 @@ export interface operations {
             /** @description The group */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1734,6 +1864,8 @@ export interface operations {
             /** @description Invalid group name */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1743,6 +1875,8 @@ export interface operations {
             /** @description No such group */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1752,6 +1886,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1763,6 +1899,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1786,6 +1924,8 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1793,6 +1933,8 @@ export interface operations {
             /** @description Invalid group name */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1802,6 +1944,8 @@ export interface operations {
             /** @description No such group */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1811,6 +1955,8 @@ export interface operations {
             /** @description The group has members */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1820,6 +1966,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1831,6 +1979,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1858,6 +2008,8 @@ export interface operations {
             /** @description Joined */
             201: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Path of the created resource. */
                     Location: string;
                     [name: string]: unknown;
@@ -1869,6 +2021,8 @@ export interface operations {
             /** @description Invalid request (e.g. session timeout out of bounds) */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1878,6 +2032,8 @@ export interface operations {
             /** @description A topic does not exist */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1887,6 +2043,8 @@ export interface operations {
             /** @description The group has groupMaxMembers members already, or it is new and there are groupMaxGroups groups already */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1896,6 +2054,8 @@ export interface operations {
             /** @description Body over maxBodyBytes (or a record over a record limit) */
             413: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1905,6 +2065,8 @@ export interface operations {
             /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
                     [name: string]: unknown;
@@ -1916,6 +2078,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1927,6 +2091,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1956,6 +2122,8 @@ export interface operations {
             /** @description The member’s assignment now */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1965,6 +2133,8 @@ export interface operations {
             /** @description Invalid request */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1974,6 +2144,8 @@ export interface operations {
             /** @description No such group or member */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1983,6 +2155,8 @@ export interface operations {
             /** @description Fenced: expelled, left, or a stale epoch; join again */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1992,6 +2166,8 @@ export interface operations {
             /** @description Body over maxBodyBytes (or a record over a record limit) */
             413: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2001,6 +2177,8 @@ export interface operations {
             /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
                     [name: string]: unknown;
@@ -2012,6 +2190,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2023,6 +2203,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2048,6 +2230,8 @@ export interface operations {
             /** @description Left */
             204: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2055,6 +2239,8 @@ export interface operations {
             /** @description Invalid group name or member id */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2064,6 +2250,8 @@ export interface operations {
             /** @description No such group or member */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2073,6 +2261,8 @@ export interface operations {
             /** @description Already expelled or left */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2082,6 +2272,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2093,6 +2285,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2125,6 +2319,8 @@ export interface operations {
             /** @description Records, interleaved across partitions, in offset order within each */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2134,6 +2330,8 @@ export interface operations {
             /** @description Invalid query */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2143,6 +2341,8 @@ export interface operations {
             /** @description No such group or member */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2152,6 +2352,8 @@ export interface operations {
             /** @description Fenced: expelled or left; join again */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2161,6 +2363,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2172,6 +2376,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2195,6 +2401,8 @@ export interface operations {
             /** @description Offsets and lag */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2204,6 +2412,8 @@ export interface operations {
             /** @description Invalid group name */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2213,6 +2423,8 @@ export interface operations {
             /** @description No such group */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2222,6 +2434,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2233,6 +2447,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2260,6 +2476,8 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2269,6 +2487,8 @@ export interface operations {
             /** @description Invalid offsets (negative, not integers, past the high watermark) */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2278,6 +2498,8 @@ export interface operations {
             /** @description No such group, member, topic or partition */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2287,6 +2509,8 @@ export interface operations {
             /** @description Fenced member, stale epoch, partition not owned, or (without memberId) a group with members or, for a new group, groupMaxGroups groups already */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2296,6 +2520,8 @@ export interface operations {
             /** @description Body over maxBodyBytes (or a record over a record limit) */
             413: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2305,6 +2531,8 @@ export interface operations {
             /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
                     [name: string]: unknown;
@@ -2316,6 +2544,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2327,6 +2557,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,6 +2586,8 @@ export interface operations {
             /** @description The new offsets */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2363,6 +2597,8 @@ export interface operations {
             /** @description Invalid request */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2372,6 +2608,8 @@ export interface operations {
             /** @description No such group or topic */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2381,6 +2619,8 @@ export interface operations {
             /** @description The group has members */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2390,6 +2630,8 @@ export interface operations {
             /** @description Body over maxBodyBytes (or a record over a record limit) */
             413: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2399,6 +2641,8 @@ export interface operations {
             /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
                     [name: string]: unknown;
@@ -2410,6 +2654,8 @@ export interface operations {
             /** @description Overloaded, shutting down, or the database cannot be written: retry later */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2421,6 +2667,8 @@ export interface operations {
             /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
             default: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
