@@ -28,7 +28,14 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
  * Units are in the names: *Ms milliseconds, *Bytes bytes.
  */
 export const ConfigSchema = z.object({
-  host: z.string().trim().min(1).default('0.0.0.0').describe('Interface to listen on (0.0.0.0: all IPv4 interfaces).'),
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Interface to listen on. The default, loopback, admits only this machine; 0.0.0.0 (all IPv4 interfaces) needs a credential setting or `insecure` (protected mode).',
+    ),
   port: int(0, 65535).default(8080).describe('TCP port to listen on (0 picks a free one). `PORT` is honoured too.'),
   dataDir: z.string().trim().min(1).default('./data').describe('Folder holding the SQLite database (created if missing).'),
   synchronous: z
@@ -121,6 +128,63 @@ export const ConfigSchema = z.object({
   wsMaxMessageBytes: int(1024).default(8 * 1024 * 1024).describe('WebSocket: largest inbound frame.'),
   wsMaxConnections: int(1).default(10_000).describe('WebSocket: most concurrent sockets.'),
 
+  // --- security (src/auth) ---
+  adminKey: z
+    .string()
+    .min(16)
+    .optional()
+    .describe(
+      'Bootstrap administrator key (at least 16 characters; never logged). When set, every route but /healthz, /readyz and /openapi.* needs a credential.',
+    ),
+  jwtSecret: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('Accept HS256 JWTs signed with this shared secret (at least 32 characters). Turns authentication on.'),
+  jwtPublicKeyFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Accept RS256/ES256 JWTs verified by the public key in this PEM file. Turns authentication on.'),
+  jwtJwksUrl: z
+    .url()
+    .optional()
+    .describe("Accept RS256/ES256 JWTs verified by this JWKS URL (the identity provider's key set). Turns authentication on."),
+  jwtIssuer: z.string().min(1).optional().describe('JWTs must carry this `iss`.'),
+  jwtAudience: z.string().min(1).optional().describe('JWTs must carry this `aud`.'),
+  jwtClockToleranceSeconds: int(0, 600).default(30).describe('Clock skew allowed when checking JWT `exp` and `nbf`.'),
+  jwtPermissionsClaim: z
+    .string()
+    .min(1)
+    .default('permissions')
+    .describe('JWT claim holding the permissions (a list of {resource, actions}, as API keys have).'),
+  tokenMaxTtlSeconds: int(1)
+    .default(24 * 60 * 60)
+    .describe('Longest lifetime of a browser token minted with POST /v1/tokens.'),
+  corsOrigins: z
+    .union([z.array(z.string()), z.string()])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin: scheme://host[:port]')))
+    .default([])
+    .describe(
+      'Browser origins allowed to call the API (CORS) and to open WebSockets, comma-separated (e.g. https://app.example.com). Default: none.',
+    ),
+  quotaRequestsPerSecond: int(0)
+    .default(0)
+    .describe('Requests per second each principal may make (token bucket; 429 beyond). 0: no limit. An API key may set its own.'),
+  quotaProduceBytesPerSecond: int(0)
+    .default(0)
+    .describe('Produce bytes per second each principal may send (token bucket; 429 beyond). 0: no limit. An API key may set its own.'),
+  quotaMaxSocketsPerPrincipal: int(0)
+    .default(1_000)
+    .describe('Most WebSockets one principal may hold open. 0: no limit beyond wsMaxConnections.'),
+  quotaMaxPrincipals: int(1)
+    .default(100_000)
+    .describe('Most principals whose quota use is remembered (the least recent are forgotten first).'),
+  insecure: bool
+    .default(false)
+    .describe('Allow listening beyond loopback with no credential configured (protected mode otherwise refuses to start).'),
+
   shutdownTimeoutMs: int(0)
     .default(10_000)
     .describe('Graceful shutdown: how long in-flight requests may take before their connections are cut; the process exits at most 1 s later.'),
@@ -155,9 +219,17 @@ export class ConfigError extends Error {
  * Throws ConfigError naming the variable or flag for any bad or unknown value.
  */
 export function loadConfig(
-  options: { env?: NodeJS.ProcessEnv; argv?: readonly string[]; overrides?: ConfigInput } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    argv?: readonly string[];
+    overrides?: ConfigInput;
+    /** Told of what was ignored (service-link variables), for the caller to log once. */
+    onWarning?: (message: string) => void;
+  } = {},
 ): Config {
-  const env = options.env ?? {};
+  const links = serviceLinkVariables(options.env ?? {});
+  if (links.length > 0) options.onWarning?.(serviceLinkWarning(links, options.env ?? {}));
+  const env = withoutKeys(options.env ?? {}, links);
   const argv = options.argv ?? [];
   const keys = Object.keys(ConfigSchema.shape) as (keyof Config)[];
   const raw: Record<string, unknown> = {};
@@ -217,6 +289,47 @@ export function loadConfig(
     );
   }
   return Object.freeze(config);
+}
+
+/**
+ * Variables that Kubernetes and Docker inject for a Service or a link whose name starts with
+ * "logway" (so they fall in our LOGWAY_ namespace without being settings). Kubernetes, for a
+ * Service `logway` on port 8080: LOGWAY_SERVICE_HOST, LOGWAY_SERVICE_PORT(_<port name>),
+ * LOGWAY_PORT=tcp://10.0.0.7:8080 and LOGWAY_PORT_8080_TCP(_PROTO|_PORT|_ADDR); a Service
+ * `logway-db` gives the same with LOGWAY_DB_. Docker `--link` sets the same PORT family, plus
+ * <ALIAS>_NAME=/container/alias and <ALIAS>_ENV_<var>.
+ * (https://kubernetes.io/docs/concepts/services-networking/service/#environment-variables,
+ * https://docs.docker.com/engine/network/links/#environment-variables)
+ */
+const SERVICE_LINK_NAME = /^LOGWAY(?:_[A-Z0-9_]+?)?_(?:SERVICE_(?:HOST|PORT)(?:_[A-Z0-9_]+)?|PORT_\d+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?|ENV_[A-Za-z0-9_]+)$/;
+/** LOGWAY_PORT and <NAME>_PORT are links only when they hold a URL such as tcp://10.0.0.7:8080. */
+const SERVICE_LINK_URL = /^LOGWAY(?:_[A-Z0-9_]+?)?_PORT$/;
+const LINK_URL_VALUE = /^(?:tcp|udp|sctp):\/\/[^/]+:\d+$/;
+/** Docker's <ALIAS>_NAME: the linking container's name, /name/alias. */
+const LINK_NAME = /^LOGWAY(?:_[A-Z0-9_]+?)?_NAME$/;
+
+function serviceLinkVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env).filter((name) => {
+    const value = env[name] ?? '';
+    if (SERVICE_LINK_NAME.test(name)) return true;
+    if (SERVICE_LINK_URL.test(name)) return LINK_URL_VALUE.test(value);
+    return LINK_NAME.test(name) && value.startsWith('/');
+  });
+}
+
+function serviceLinkWarning(names: string[], env: NodeJS.ProcessEnv): string {
+  const shown = names.map((n) => (n === 'LOGWAY_PORT' ? `LOGWAY_PORT=${env[n]}` : n)).join(', ');
+  return (
+    `ignored ${names.length} service-link variable${names.length === 1 ? '' : 's'} that Kubernetes or Docker set for a Service or link named logway: ${shown}. ` +
+    'They are not settings; set LOGWAY_PORT to a number (or --port) to choose the port, or turn the variables off ' +
+    '(enableServiceLinks: false in the pod spec)'
+  );
+}
+
+function withoutKeys(env: NodeJS.ProcessEnv, drop: string[]): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!drop.includes(k)) kept[k] = v;
+  return kept;
 }
 
 /** `; did you mean LOGWAY_PORT?` when a known name is within two edits of `name`. */

@@ -10,6 +10,7 @@
  *
  * Any implementation must pass test/storage/log-store.conformance.ts.
  */
+import type { CredentialStore } from './credential-store.js';
 
 /** Per-topic settings a client may set. Absent fields take the gateway's defaults. */
 export interface TopicConfig {
@@ -178,6 +179,17 @@ export interface LogStore {
    */
   commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, state?: unknown): Promise<void>;
   committedOffsets(group: string): Promise<CommittedOffset[]>;
+
+  // --- security ---
+  /** API keys and secrets, kept beside the log (see credential-store.ts). */
+  readonly credentials: CredentialStore;
+  // --- operations ---
+  /**
+   * Optional: writes a consistent copy of everything stored to `destination` (a new file) while
+   * the store keeps serving. The SQLite store writes a SQLite database: to restore, it becomes
+   * logway.db. A store without it cannot be backed up through the gateway.
+   */
+  backup?(destination: string): Promise<void>;
 
   // --- lifecycle ---
   /** Resolves when the store can read and write (readiness probe). */

@@ -7,9 +7,23 @@ import { migrations } from '../../src/storage/sqlite/migrations.js';
 import { DATABASE_FILE, openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { parseEncoded } from '../helpers/encoded.js';
 import { tempDir } from '../helpers/gateway.js';
+import { credentialStoreConformance } from './credential-store.conformance.js';
 import { logStoreConformance } from './log-store.conformance.js';
 
 logStoreConformance('sqlite', () => {
+  const dataDir = tempDir();
+  return {
+    open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }),
+    // The restore the README describes: the copy becomes logway.db of a data directory.
+    openBackup: async (file) => {
+      const restored = tempDir('logway-restored-');
+      fs.copyFileSync(file, path.join(restored, DATABASE_FILE));
+      return openSqliteStore({ dataDir: restored, synchronous: 'FULL' });
+    },
+  };
+});
+
+credentialStoreConformance('sqlite', async () => {
   const dataDir = tempDir();
   return { open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }) };
 });
