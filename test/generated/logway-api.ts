@@ -3647,6 +3647,8 @@ export interface operations {
             /** @description Every key, oldest first */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3690,6 +3692,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createKey: {
@@ -3708,6 +3734,8 @@ export interface operations {
             /** @description Created: the answer holds the secret `key`, which is stored only as a hash */
             201: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3717,6 +3745,8 @@ export interface operations {
             /** @description Invalid name, permissions or quota */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3743,9 +3773,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3761,6 +3806,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3783,6 +3852,8 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3790,6 +3861,8 @@ export interface operations {
             /** @description Invalid key id */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3819,6 +3892,8 @@ export interface operations {
             /** @description No such key */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3834,6 +3909,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3858,6 +3957,8 @@ export interface operations {
             /** @description Minted */
             201: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3867,6 +3968,8 @@ export interface operations {
             /** @description Invalid permissions or lifetime */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3893,9 +3996,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3917,6 +4035,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     backup: {
@@ -3931,6 +4073,10 @@ export interface operations {
             /** @description The database file */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description attachment, with a file name */
+                    "Content-Disposition": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3975,6 +4121,19 @@ export interface operations {
             /** @description The store cannot make a copy now (a backup is already running, or the disk refused it) */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
