@@ -8,12 +8,21 @@ import { ErrorCode } from '../errors.js';
 import { BASE64 } from '../core/record-codec.js';
 import { checkTopicName } from '../core/log.js';
 import { checkGroupName } from '../core/groups.js';
+import { DOT_NAMES, NAME_CHARACTERS, NAME_MAX_LENGTH } from '../core/names.js';
+
+/** Offsets, timestamps and counts are JavaScript numbers: exact up to 2^53-1 (Number.MAX_SAFE_INTEGER). */
+export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** An integer from `min` to 2^53-1, bounds stated in the document. */
+export function safeInt(min = 0) {
+  return z.number().int().min(min).max(MAX_SAFE);
+}
 
 export const ProblemSchema = z
   .object({
     type: z.string().openapi({ example: 'urn:logway:problem:topic-not-found' }),
     title: z.string().openapi({ example: 'Topic not found' }),
-    status: z.number().int().openapi({ example: 404 }),
+    status: z.number().int().min(400).max(599).openapi({ example: 404 }),
     detail: z.string().openapi({ example: "topic 'orders' does not exist" }),
     code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
     errors: z
@@ -23,6 +32,15 @@ export const ProblemSchema = z
   })
   .catchall(z.unknown())
   .openapi('Problem', { description: 'RFC 9457 problem details.' });
+
+/**
+ * JSON Schema 2020-12 keywords that tie fields together (if/then, dependentRequired), for
+ * `.openapi()` metadata: the generator copies them as they are, but its metadata type
+ * predates them, hence the loose type.
+ */
+export function jsonSchemaKeywords(keywords: Record<string, unknown>): object {
+  return keywords;
+}
 
 /** A problem response, for the `responses` of a route. */
 export function problem(description: string) {
@@ -37,13 +55,23 @@ export function checkedString(check: (text: string) => string | undefined) {
   });
 }
 
+/** Kafka's name rule (core/names.ts), stated in the document as JSON Schema can say it. */
+const NAME_RULE = {
+  minLength: 1,
+  maxLength: NAME_MAX_LENGTH,
+  pattern: NAME_CHARACTERS,
+  not: { enum: [...DOT_NAMES] },
+};
+
 export const TopicName = checkedString(checkTopicName).openapi({
+  ...NAME_RULE,
   description: "Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.",
   example: 'orders',
 });
 
 export const GroupName = checkedString(checkGroupName).openapi({
-  description: 'Consumer group name: 1-249 characters of [a-zA-Z0-9._-].',
+  ...NAME_RULE,
+  description: "Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away).",
   example: 'billing',
 });
 
@@ -57,21 +85,40 @@ export function queryInt(description: string, min = 0) {
     .string()
     .regex(/^-?\d+$/, 'must be an integer')
     .transform(Number)
-    .pipe(z.number().int().min(min).max(Number.MAX_SAFE_INTEGER))
-    .openapi({ type: 'integer', description });
+    .pipe(z.number().int().min(min).max(MAX_SAFE))
+    .openapi({ type: 'integer', minimum: min, maximum: MAX_SAFE, description });
 }
 
 export const PartitionParam = TopicParam.extend({
   partition: queryInt('Partition number.').openapi({ param: { name: 'partition', in: 'path' } }),
 });
 
-export const Offset = z.number().int().min(0).openapi({ description: 'Offset in a partition: dense, from 0.' });
-export const Timestamp = z.number().int().min(0).openapi({ description: 'Epoch milliseconds.' });
+export const Offset = safeInt().openapi({ description: 'Offset in a partition: dense, from 0.' });
+export const Timestamp = safeInt().openapi({ description: 'Epoch milliseconds.' });
+export const PartitionNumber = safeInt().openapi({ description: 'Partition number, from 0.' });
 
-export const Headers = z.record(z.string(), z.string()).openapi('RecordHeaders', {
-  description: 'String headers.',
-  example: { source: 'checkout' },
-});
+/**
+ * Headers are data, not object keys: zod's record rebuilds the object and drops a key named
+ * `__proto__` (to keep it from replacing the prototype), so the object as JSON.parse made it
+ * (every key an own property) is checked in place and passed on unchanged, `__proto__` included.
+ */
+export const Headers = z
+  .custom<Record<string, string>>()
+  .superRefine((headers, ctx) => {
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an object of string values' });
+      return;
+    }
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value !== 'string') ctx.addIssue({ code: 'custom', path: [name], message: 'must be a string' });
+    }
+  })
+  .openapi('RecordHeaders', {
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'String headers; any name, `__proto__` included.',
+    example: { source: 'checkout' },
+  });
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -88,7 +135,7 @@ export const ProduceRecordSchema = z
     }),
     valueEncoding: z.enum(['json', 'base64']).optional(),
     headers: Headers.optional(),
-    partition: z.number().int().min(0).optional().openapi({ description: 'Explicit partition; overrides the key.' }),
+    partition: PartitionNumber.optional().openapi({ description: 'Explicit partition; overrides the key.' }),
     timestamp: Timestamp.optional().openapi({ description: 'Record time (epoch ms); defaults to the append time.' }),
   })
   .superRefine((r, ctx) => {
@@ -107,12 +154,28 @@ export const ProduceRecordSchema = z
       });
     }
   })
-  .openapi('ProduceRecord');
+  .openapi('ProduceRecord', {
+    description:
+      'A key that is not base64-encoded must be well-formed Unicode (no lone surrogates: they have no UTF-8 form); send arbitrary key bytes with keyEncoding base64.',
+    // The superRefine above, as JSON Schema says it.
+    ...jsonSchemaKeywords({
+      allOf: [
+      {
+        if: { properties: { valueEncoding: { const: 'base64' } }, required: ['valueEncoding'] },
+        then: { required: ['value'], properties: { value: { type: 'string', pattern: BASE64.source } } },
+      },
+      {
+        if: { properties: { keyEncoding: { const: 'base64' } }, required: ['keyEncoding'] },
+        then: { properties: { key: { type: ['string', 'null'], pattern: BASE64.source } } },
+      },
+    ],
+    }),
+  });
 
 export const RecordSchema = z
   .object({
-    topic: z.string(),
-    partition: z.number().int(),
+    topic: TopicName,
+    partition: PartitionNumber,
     offset: Offset,
     timestamp: Timestamp,
     key: z.string().nullable(),
@@ -125,7 +188,7 @@ export const RecordSchema = z
 
 export const PartitionOffsetsSchema = z
   .object({
-    partition: z.number().int(),
+    partition: PartitionNumber,
     logStartOffset: Offset.openapi({ description: 'First offset still stored.' }),
     highWatermark: Offset.openapi({ description: 'The next offset to be written.' }),
   })

@@ -19,6 +19,7 @@ import type {
 import type { Clock } from './clock.js';
 import { GroupCommit } from './group-commit.js';
 import type { AppendedRecords, Notifier } from './notifier.js';
+import { checkName } from './names.js';
 import { noObserver, type CoreObserver } from './observer.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
 import { encodeRecords, keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
@@ -67,14 +68,8 @@ export interface FetchResult extends EncodedRecords {
 }
 
 
-/** Kafka's topic name rule. */
-export const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
-
-export function checkTopicName(name: string): string | undefined {
-  if (!TOPIC_NAME.test(name)) return 'must be 1-249 characters of [a-zA-Z0-9._-]';
-  if (name === '.' || name === '..') return "must not be '.' or '..'";
-  return undefined;
-}
+/** Kafka's topic name rule (core/names.ts). */
+export const checkTopicName = checkName;
 
 export class Log {
   readonly #store: LogStore;

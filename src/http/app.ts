@@ -20,6 +20,7 @@ import { recordRoutes } from './records.js';
 import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
+import { METHOD_NOT_ALLOWED } from '../api/responses.js';
 import type { Security } from '../auth/security.js';
 import { ACCESS_RULES, accessCheck } from './access.js';
 import { authenticate } from './authenticate.js';
@@ -95,6 +96,8 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
+  // No operation can list 405 (it answers the methods a path does not have): a named response instead.
+  app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', METHOD_NOT_ALLOWED as never);
   // Each operation's permission check, before its validation (src/http/access.ts).
   for (const rule of ACCESS_RULES) app.on(rule.method, rule.path, accessCheck(rule, security));
 

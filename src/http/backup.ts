@@ -11,15 +11,15 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { problem } from '../api/schemas.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { LogStore } from '../storage/log-store.js';
-import { newRouter } from './router.js';
+import { apiRoute, newRouter } from './router.js';
 
 const SQLITE_TYPE = 'application/vnd.sqlite3';
 
-const backup = createRoute({
+const backup = apiRoute({
   method: 'get',
   path: '/v1/backup',
   tags: ['operations'],
@@ -32,6 +32,9 @@ const backup = createRoute({
   responses: {
     200: {
       description: 'The database file',
+      headers: {
+        'Content-Disposition': { description: 'attachment, with a file name', required: true, schema: { type: 'string' } },
+      },
       content: { [SQLITE_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } },
     },
     503: problem('The store cannot make a copy now (a backup is already running, or the disk refused it)'),

@@ -1,10 +1,22 @@
 /** Consumer groups over REST: join, heartbeat, poll, commit, leave, inspect, reset, delete. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import { AutoOffsetReset, ResetTarget, type GroupCoordinator } from '../core/groups.js';
 import { MinBytesQuery, readOptions } from './read-options.js';
-import { jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
-import { GroupName, Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from '../api/schemas.js';
+import { apiRoute, jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
+import { LOCATION } from '../api/responses.js';
+import {
+  GroupName,
+  jsonSchemaKeywords,
+  Offset,
+  PartitionNumber,
+  problem,
+  queryInt,
+  RecordSchema,
+  safeInt,
+  Timestamp,
+  TopicName,
+} from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
 import '../auth/hono-context.js';
 
@@ -17,8 +29,7 @@ const MemberParam = GroupParam.extend({
     .openapi({ param: { name: 'memberId', in: 'path' }, description: 'As returned by join.' }),
 });
 
-const PartitionNumber = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const MemberEpoch = z.number().int().min(0).openapi({ description: 'The epoch of the member’s current assignment.' });
+const MemberEpoch = safeInt().openapi({ description: 'The epoch of the member’s current assignment.' });
 
 const TopicPartitionSchema = z.strictObject({ topic: TopicName, partition: PartitionNumber }).openapi('TopicPartition');
 
@@ -27,18 +38,19 @@ const MembershipSchema = z
     memberId: z.string(),
     memberEpoch: MemberEpoch,
     assignment: z.array(TopicPartitionSchema).openapi({ description: 'The partitions the member may read now.' }),
-    heartbeatIntervalMs: z.number().int().openapi({ description: 'Heartbeat at least this often.' }),
+    heartbeatIntervalMs: safeInt(1).openapi({ description: 'Heartbeat at least this often.' }),
   })
   .openapi('Membership');
 
 const JoinSchema = z
   .strictObject({
     topics: z.array(TopicName).min(1).openapi({ description: 'Topics to consume.' }),
-    sessionTimeoutMs: z
-      .number()
-      .int()
+    sessionTimeoutMs: safeInt(1)
       .optional()
-      .openapi({ description: 'Expelled after this long without a heartbeat, poll or commit. Default: the server setting.' }),
+      .openapi({
+        description:
+          'Expelled after this long without a heartbeat, poll or commit. Default: the setting groupSessionTimeoutMs; from groupMinSessionTimeoutMs to groupMaxSessionTimeoutMs.',
+      }),
     autoOffsetReset: z
       .enum([AutoOffsetReset.earliest, AutoOffsetReset.latest])
       .optional()
@@ -65,14 +77,24 @@ const CommitOffsetSchema = z
 
 const CommitSchema = z
   .strictObject({
-    memberId: z.string().min(1).max(100).optional().openapi({ description: 'Omit only to set offsets of a group without members.' }),
-    memberEpoch: MemberEpoch.optional(),
-    offsets: z.array(CommitOffsetSchema).min(1),
+    memberId: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: 'Omit (with memberEpoch) only to set offsets of a group without members.' }),
+    memberEpoch: MemberEpoch.optional().openapi({ description: 'Required with memberId, not allowed without it.' }),
+    offsets: z.array(CommitOffsetSchema).min(1).openapi({ description: 'Each topic and partition at most once.' }),
   })
-  .openapi('CommitOffsets');
+  .openapi('CommitOffsets', { ...jsonSchemaKeywords({ dependentRequired: { memberId: ['memberEpoch'], memberEpoch: ['memberId'] } }) });
 
+/** Its own object, not CommitOffset extended: that one forbids properties it does not list, committedAt among them. */
 const CommittedSchema = z
-  .object({ offsets: z.array(CommitOffsetSchema.extend({ committedAt: Timestamp })) })
+  .object({
+    offsets: z.array(
+      z.object({ topic: TopicName, partition: PartitionNumber, offset: Offset, committedAt: Timestamp }).openapi('CommittedOffset'),
+    ),
+  })
   .openapi('CommittedOffsets');
 
 const ResetSchema = z
@@ -82,22 +104,30 @@ const ResetSchema = z
     offset: Offset.optional().openapi({ description: 'With to=offset: this offset in every partition.' }),
     topics: z.array(TopicName).min(1).optional().openapi({ description: 'Default: the topics the group has offsets for.' }),
   })
-  .openapi('ResetOffsets', { example: { to: 'earliest' } });
+  .openapi('ResetOffsets', {
+    example: { to: 'earliest' },
+    ...jsonSchemaKeywords({
+      allOf: [
+        { if: { properties: { to: { const: ResetTarget.timestamp } } }, then: { properties: { timestamp: true }, required: ['timestamp'] } },
+        { if: { properties: { to: { const: ResetTarget.offset } } }, then: { properties: { offset: true }, required: ['offset'] } },
+      ],
+    }),
+  });
 
 const PartitionLagSchema = z
   .object({
-    topic: z.string(),
-    partition: z.number().int(),
+    topic: TopicName,
+    partition: PartitionNumber,
     committedOffset: Offset.nullable(),
     committedAt: Timestamp.nullable(),
     logStartOffset: Offset,
     highWatermark: Offset,
-    lag: z.number().int().nullable().openapi({ description: 'highWatermark - committedOffset; null if never committed.' }),
+    lag: safeInt().nullable().openapi({ description: 'highWatermark - committedOffset; null if never committed.' }),
   })
   .openapi('PartitionLag');
 
 const GroupOffsetsSchema = z
-  .object({ group: z.string(), offsets: z.array(PartitionLagSchema), totalLag: z.number().int() })
+  .object({ group: GroupName, offsets: z.array(PartitionLagSchema), totalLag: safeInt() })
   .openapi('GroupOffsets');
 
 const GroupStateSchema = z.enum(['empty', 'reconciling', 'stable']).openapi({
@@ -106,14 +136,14 @@ const GroupStateSchema = z.enum(['empty', 'reconciling', 'stable']).openapi({
 
 const GroupSchema = GroupOffsetsSchema.extend({
   state: GroupStateSchema,
-  groupEpoch: z.number().int().openapi({ description: 'Bumps whenever the target assignment changes.' }),
+  groupEpoch: safeInt().openapi({ description: 'Bumps whenever the target assignment changes.' }),
   members: z.array(
     z
       .object({
         memberId: z.string(),
         memberEpoch: MemberEpoch,
-        topics: z.array(z.string()),
-        sessionTimeoutMs: z.number().int(),
+        topics: z.array(TopicName),
+        sessionTimeoutMs: safeInt(1),
         autoOffsetReset: z.enum([AutoOffsetReset.earliest, AutoOffsetReset.latest]),
         joinedAt: Timestamp,
         sessionExpiresAt: Timestamp,
@@ -126,7 +156,7 @@ const GroupSchema = GroupOffsetsSchema.extend({
 }).openapi('Group');
 
 const GroupSummarySchema = z
-  .object({ group: z.string(), state: GroupStateSchema, groupEpoch: z.number().int(), members: z.number().int() })
+  .object({ group: GroupName, state: GroupStateSchema, groupEpoch: safeInt(), members: safeInt() })
   .openapi('GroupSummary');
 
 const PollSchema = z
@@ -142,7 +172,7 @@ const PollSchema = z
 
 const tags = ['groups'];
 
-const listGroups = createRoute({
+const listGroups = apiRoute({
   method: 'get',
   path: '/v1/groups',
   tags,
@@ -151,7 +181,7 @@ const listGroups = createRoute({
   responses: { 200: jsonResponse(z.object({ groups: z.array(GroupSummarySchema) }), 'Every group, by name') },
 });
 
-const getGroup = createRoute({
+const getGroup = apiRoute({
   method: 'get',
   path: '/v1/groups/{group}',
   tags,
@@ -161,17 +191,22 @@ const getGroup = createRoute({
   responses: { 200: jsonResponse(GroupSchema, 'The group'), 400: problem('Invalid group name'), 404: problem('No such group') },
 });
 
-const deleteGroup = createRoute({
+const deleteGroup = apiRoute({
   method: 'delete',
   path: '/v1/groups/{group}',
   tags,
   operationId: 'deleteGroup',
   summary: 'Delete a group without members, with its committed offsets',
   request: { params: GroupParam },
-  responses: { 204: { description: 'Deleted' }, 404: problem('No such group'), 409: problem('The group has members') },
+  responses: {
+    204: { description: 'Deleted' },
+    400: problem('Invalid group name'),
+    404: problem('No such group'),
+    409: problem('The group has members'),
+  },
 });
 
-const joinGroup = createRoute({
+const joinGroup = apiRoute({
   method: 'post',
   path: '/v1/groups/{group}/members',
   tags,
@@ -179,15 +214,14 @@ const joinGroup = createRoute({
   summary: 'Join a group (creating it); the server assigns partitions',
   request: { params: GroupParam, body: jsonBody(JoinSchema) },
   responses: {
-    201: jsonResponse(MembershipSchema, 'Joined'),
+    201: { ...jsonResponse(MembershipSchema, 'Joined'), headers: LOCATION },
     400: problem('Invalid request (e.g. session timeout out of bounds)'),
     404: problem('A topic does not exist'),
     409: problem('The group has groupMaxMembers members already, or it is new and there are groupMaxGroups groups already'),
-    415: problem('Body is not JSON'),
   },
 });
 
-const heartbeat = createRoute({
+const heartbeat = apiRoute({
   method: 'post',
   path: '/v1/groups/{group}/members/{memberId}/heartbeat',
   tags,
@@ -202,7 +236,7 @@ const heartbeat = createRoute({
   },
 });
 
-const leaveGroup = createRoute({
+const leaveGroup = apiRoute({
   method: 'delete',
   path: '/v1/groups/{group}/members/{memberId}',
   tags,
@@ -211,12 +245,13 @@ const leaveGroup = createRoute({
   request: { params: MemberParam },
   responses: {
     204: { description: 'Left' },
+    400: problem('Invalid group name or member id'),
     404: problem('No such group or member'),
     409: problem('Already expelled or left'),
   },
 });
 
-const poll = createRoute({
+const poll = apiRoute({
   method: 'get',
   path: '/v1/groups/{group}/members/{memberId}/records',
   tags,
@@ -239,7 +274,7 @@ const poll = createRoute({
   },
 });
 
-const commitOffsets = createRoute({
+const commitOffsets = apiRoute({
   method: 'post',
   path: '/v1/groups/{group}/offsets',
   tags,
@@ -256,17 +291,17 @@ const commitOffsets = createRoute({
   },
 });
 
-const getOffsets = createRoute({
+const getOffsets = apiRoute({
   method: 'get',
   path: '/v1/groups/{group}/offsets',
   tags,
   operationId: 'getGroupOffsets',
   summary: 'Committed offsets, high watermarks and lag',
   request: { params: GroupParam },
-  responses: { 200: jsonResponse(GroupOffsetsSchema, 'Offsets and lag'), 404: problem('No such group') },
+  responses: { 200: jsonResponse(GroupOffsetsSchema, 'Offsets and lag'), 400: problem('Invalid group name'), 404: problem('No such group') },
 });
 
-const resetOffsets = createRoute({
+const resetOffsets = apiRoute({
   method: 'post',
   path: '/v1/groups/{group}/offsets/reset',
   tags,

@@ -1,21 +1,21 @@
 /** Liveness and readiness probes. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { LogStore } from '../storage/log-store.js';
-import { newRouter } from './router.js';
-import { problem } from '../api/schemas.js';
+import { apiRoute, newRouter } from './router.js';
+import { problemWith, RETRY_AFTER } from '../api/responses.js';
 
 const Status = z.object({ status: z.literal('ok') }).openapi('Health');
 
-const healthz = createRoute({
+const healthz = apiRoute({
   method: 'get',
   path: '/healthz',
   tags: ['health'],
   operationId: 'healthz',
   summary: 'Alive: the process answers',
   responses: { 200: { description: 'Alive', content: { 'application/json': { schema: Status } } } },
-});
+}, { storage: false });
 
-const readyz = createRoute({
+const readyz = apiRoute({
   method: 'get',
   path: '/readyz',
   tags: ['health'],
@@ -23,7 +23,7 @@ const readyz = createRoute({
   summary: 'Ready: the database is open and writable, and the gateway is not shutting down',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: Status } } },
-    503: problem('Not ready'),
+    503: problemWith('Not ready: shutting down, or the database cannot be written', RETRY_AFTER),
   },
 });
 

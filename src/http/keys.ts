@@ -1,18 +1,18 @@
 /** API keys (POST/GET/DELETE /v1/keys) and browser tokens (POST /v1/tokens). */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { CreatedKeySchema, CreateKeySchema, CreateTokenSchema, KeySchema, TokenSchema } from '../api/auth-schemas.js';
 import { problem } from '../api/schemas.js';
 import { missingFrom, type Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { Security } from '../auth/security.js';
 import { ErrorCode, GatewayError, invalid } from '../errors.js';
-import { jsonBody, jsonResponse, newRouter } from './router.js';
+import { apiRoute, jsonBody, jsonResponse, newRouter } from './router.js';
 
 const KeyIdParam = z.object({
   id: z.string().regex(/^[0-9a-f]{16}$/, 'must be a key id: 16 hexadecimal digits').openapi({ param: { name: 'id', in: 'path' } }),
 });
 
-const createKey = createRoute({
+const createKey = apiRoute({
   method: 'post',
   path: '/v1/keys',
   tags: ['security'],
@@ -22,11 +22,10 @@ const createKey = createRoute({
   responses: {
     201: jsonResponse(CreatedKeySchema, 'Created: the answer holds the secret `key`, which is stored only as a hash'),
     400: problem('Invalid name, permissions or quota'),
-    415: problem('Body is not JSON'),
   },
 });
 
-const listKeys = createRoute({
+const listKeys = apiRoute({
   method: 'get',
   path: '/v1/keys',
   tags: ['security'],
@@ -35,7 +34,7 @@ const listKeys = createRoute({
   responses: { 200: jsonResponse(z.object({ keys: z.array(KeySchema) }), 'Every key, oldest first') },
 });
 
-const deleteKey = createRoute({
+const deleteKey = apiRoute({
   method: 'delete',
   path: '/v1/keys/{id}',
   tags: ['security'],
@@ -45,7 +44,7 @@ const deleteKey = createRoute({
   responses: { 204: { description: 'Revoked' }, 400: problem('Invalid key id'), 404: problem('No such key') },
 });
 
-const createToken = createRoute({
+const createToken = apiRoute({
   method: 'post',
   path: '/v1/tokens',
   tags: ['security'],
@@ -55,7 +54,6 @@ const createToken = createRoute({
   responses: {
     201: jsonResponse(TokenSchema, 'Minted'),
     400: problem('Invalid permissions or lifetime'),
-    415: problem('Body is not JSON'),
   },
 });
 

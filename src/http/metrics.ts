@@ -3,14 +3,14 @@
  * and knows no metrics library (src/metrics builds it; gateway.ts passes it in).
  * With authentication on it needs describe on `cluster` (src/http/access.ts).
  */
-import { createRoute, z } from '@hono/zod-openapi';
-import { newRouter } from './router.js';
+import { z } from '@hono/zod-openapi';
+import { apiRoute, newRouter } from './router.js';
 
 export interface Scrape {
   (): Promise<{ contentType: string; text: string }>;
 }
 
-const metrics = createRoute({
+const metrics = apiRoute({
   method: 'get',
   path: '/metrics',
   tags: ['health'],

@@ -36,6 +36,8 @@ export function errorHandler(onUnexpected: (err: unknown) => void) {
       const isInvalid = code === ErrorCode.INVALID_REQUEST;
       return problemResponse(
         new GatewayError(code, isInvalid ? `body: ${message}` : message, isInvalid ? { errors: [{ path: 'body', message }] } : {}),
+        // RFC 9110 15.5.16: a 415 says what to send instead (as the app's content-type check does).
+        code === ErrorCode.UNSUPPORTED_MEDIA_TYPE ? { accept: 'application/json' } : {},
       );
     }
     onUnexpected(err);

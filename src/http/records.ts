@@ -1,5 +1,5 @@
 /** Produce and fetch records; offsets by time. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Log, ProduceResult } from '../core/log.js';
@@ -8,16 +8,19 @@ import type { Config } from '../config.js';
 import { invalid } from '../errors.js';
 import { withFieldPrefix } from '../api/field-paths.js';
 import { MinBytesQuery, readOptions } from './read-options.js';
-import { jsonBody, jsonText, newRouter } from './router.js';
+import { apiRoute, checkBodyPresent, jsonBody, jsonText, newRouter, routeDocument } from './router.js';
+import { problemWith, RETRY_AFTER } from '../api/responses.js';
 import { validationHook } from './problem.js';
 import {
   Offset,
+  PartitionNumber,
   PartitionParam,
   problem,
   ProduceRecordSchema,
   queryInt,
   RecordSchema,
   Timestamp,
+  TopicName,
   TopicParam,
 } from '../api/schemas.js';
 
@@ -29,8 +32,8 @@ const ProduceRequestSchema = z
 
 const ProduceResponseSchema = z
   .object({
-    topic: z.string(),
-    records: z.array(z.object({ partition: z.number().int(), offset: Offset, timestamp: Timestamp })).openapi({
+    topic: TopicName,
+    records: z.array(z.object({ partition: PartitionNumber, offset: Offset, timestamp: Timestamp })).openapi({
       description: 'Where each record landed, in request order.',
     }),
   })
@@ -57,7 +60,7 @@ const FetchResponseSchema = z
   })
   .openapi('FetchResponse');
 
-export const produce = createRoute({
+export const produce = apiRoute({
   method: 'post',
   path: '/v1/topics/{topic}/records',
   tags: ['records'],
@@ -71,18 +74,26 @@ export const produce = createRoute({
   responses: {
     200: {
       description: 'All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true)',
+      headers: {
+        'Idempotent-Replayed': {
+          description: 'Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key.',
+          schema: { const: 'true' },
+        },
+      },
       content: { 'application/json': { schema: ProduceResponseSchema } },
     },
     400: problem('Invalid records'),
     404: problem('No such topic (and auto-creation is off)'),
     413: problem('Body or a record over the configured limits'),
-    415: problem('Body is not JSON'),
     422: problem('Idempotency-Key reused with a different request'),
-    503: problem('Too many records waiting to be written (maxPendingProduceBytes): retry after Retry-After seconds'),
+    503: problemWith(
+      'Too many records waiting to be written (maxPendingProduceBytes; retry after Retry-After seconds), shutting down, or the database cannot be written',
+      RETRY_AFTER,
+    ),
   },
 });
 
-const fetchRecords = createRoute({
+const fetchRecords = apiRoute({
   method: 'get',
   path: '/v1/topics/{topic}/partitions/{partition}/records',
   tags: ['records'],
@@ -106,7 +117,7 @@ const fetchRecords = createRoute({
   },
 });
 
-const offsetsByTime = createRoute({
+const offsetsByTime = apiRoute({
   method: 'get',
   path: '/v1/topics/{topic}/partitions/{partition}/offsets',
   tags: ['records'],
@@ -123,7 +134,7 @@ const offsetsByTime = createRoute({
         'application/json': {
           schema: z
             .object({
-              partition: z.number().int(),
+              partition: PartitionNumber,
               earliest: Offset.openapi({ description: 'The log start offset.' }),
               latest: Offset.openapi({ description: 'The high watermark.' }),
               timestamp: Timestamp.optional(),
@@ -144,7 +155,7 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal) {
   const router = newRouter();
   // Documented from the same route as the others, but served by one synchronous validation
   // (produceInput) instead of .openapi()'s four async validator middlewares: see produceInput.
-  router.openAPIRegistry.registerPath(produce);
+  router.openAPIRegistry.registerPath(routeDocument(produce));
   router.post('/v1/topics/:topic/records', async (c) => {
     const input = await produceInput(c);
     if (input instanceof Response) return input;
@@ -192,13 +203,14 @@ const JSON_REQUEST_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^
  * checks this against the generic validators on a table of bad requests.
  */
 export async function produceInput(c: Context): Promise<ProduceInput | Response> {
+  checkBodyPresent(c); // first, as apiRoute's middleware runs before the validators
   const params = TopicParam.safeParse({ topic: c.req.param('topic') });
   if (!params.success) return validationHook({ ...params, target: 'param' }, c)!;
   // The header schema is a plain object: only this header can fail it.
   const header = IdempotencyHeader.safeParse({ 'idempotency-key': c.req.header('idempotency-key') });
   if (!header.success) return validationHook({ ...header, target: 'header' }, c)!;
-  // No content type: the app's middleware has already refused a body without one, so there is
-  // no body, and the validators would parse `{}` (a problem naming body/records).
+  // No content type: the app's middleware has already refused a body without one (and a missing
+  // body was refused above); like the validators, parse `{}` then.
   let body: unknown = {};
   const type = c.req.header('content-type');
   if (type) {

@@ -40,6 +40,9 @@ export function observeRequests(onRequest: (request: ObservedRequest) => void): 
   return async (c, next) => {
     const started = performance.now();
     await assignId(c, next);
+    // hono sets the header on the context's response; an answer made as a Response of its own (every
+    // problem, a 426) replaces that, so the id is put back: errors are where clients need it most.
+    if (c.res.status !== 101 && !c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', c.get('requestId'));
     const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
     const report = (aborted: boolean, bytesOut: number | undefined) => {
       onRequest({

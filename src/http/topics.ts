@@ -1,17 +1,15 @@
 /** Topic administration: create, list, describe, change, delete. */
-import { createRoute, z } from '@hono/zod-openapi';
-import { jsonBody, jsonResponse, newRouter } from './router.js';
+import { z } from '@hono/zod-openapi';
+import { apiRoute, jsonBody, jsonResponse, newRouter } from './router.js';
 import type { Log, TopicDescription } from '../core/log.js';
-import { PartitionOffsetsSchema, problem, TopicName, TopicParam } from '../api/schemas.js';
+import { LOCATION } from '../api/responses.js';
+import { PartitionOffsetsSchema, problem, safeInt, TopicName, TopicParam } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
 import '../auth/hono-context.js';
 
 const TopicConfigSchema = z
   .strictObject({
-    retentionMs: z
-      .number()
-      .int()
-      .min(1)
+    retentionMs: safeInt(1)
       .nullable()
       .optional()
       .openapi({ description: 'Delete records older than this many ms; null keeps them forever (the default).' }),
@@ -20,31 +18,39 @@ const TopicConfigSchema = z
 
 const TopicSchema = z
   .object({
-    name: z.string(),
-    partitions: z.number().int(),
+    name: TopicName,
+    partitions: safeInt(1),
     config: TopicConfigSchema,
-    createdAt: z.number().int().openapi({ description: 'Epoch ms.' }),
+    createdAt: safeInt().openapi({ description: 'Epoch ms.' }),
     partitionOffsets: z.array(PartitionOffsetsSchema),
   })
   .openapi('Topic');
 
+/** At most the setting maxPartitions, which is itself at most 100000 (src/config.ts). */
+const Partitions = z
+  .number()
+  .int()
+  .min(1)
+  .max(100_000)
+  .openapi({ description: 'Partition count: at most the setting maxPartitions (default 10000, never over 100000).' });
+
 const CreateTopicSchema = z
   .strictObject({
     name: TopicName,
-    partitions: z.number().int().min(1).optional().openapi({ description: 'Defaults to the server setting defaultPartitions.', example: 3 }),
+    partitions: Partitions.optional().openapi({ description: 'Defaults to the server setting defaultPartitions.', example: 3 }),
     config: TopicConfigSchema.optional(),
   })
   .openapi('CreateTopic');
 
 const UpdateTopicSchema = z
   .strictObject({
-    partitions: z.number().int().min(1).optional().openapi({ description: 'New partition count; it can only grow.' }),
+    partitions: Partitions.optional().openapi({ description: 'New partition count; it can only grow.' }),
     config: TopicConfigSchema.optional().openapi({ description: 'Fields to change; absent fields keep their value.' }),
   })
   .openapi('UpdateTopic');
 
 
-const createTopic = createRoute({
+const createTopic = apiRoute({
   method: 'post',
   path: '/v1/topics',
   tags: ['topics'],
@@ -52,14 +58,13 @@ const createTopic = createRoute({
   summary: 'Create a topic',
   request: { body: jsonBody(CreateTopicSchema) },
   responses: {
-    201: jsonResponse(TopicSchema, 'Created'),
+    201: { ...jsonResponse(TopicSchema, 'Created'), headers: LOCATION },
     400: problem('Invalid name, partition count or config'),
     409: problem('A topic with this name exists'),
-    415: problem('Body is not JSON'),
   },
 });
 
-const listTopics = createRoute({
+const listTopics = apiRoute({
   method: 'get',
   path: '/v1/topics',
   tags: ['topics'],
@@ -68,7 +73,7 @@ const listTopics = createRoute({
   responses: { 200: jsonResponse(z.object({ topics: z.array(TopicSchema) }), 'All topics, by name') },
 });
 
-const getTopic = createRoute({
+const getTopic = apiRoute({
   method: 'get',
   path: '/v1/topics/{topic}',
   tags: ['topics'],
@@ -78,7 +83,7 @@ const getTopic = createRoute({
   responses: { 200: jsonResponse(TopicSchema, 'The topic'), 400: problem('Invalid topic name'), 404: problem('No such topic') },
 });
 
-const updateTopic = createRoute({
+const updateTopic = apiRoute({
   method: 'patch',
   path: '/v1/topics/{topic}',
   tags: ['topics'],
@@ -87,20 +92,19 @@ const updateTopic = createRoute({
   request: { params: TopicParam, body: jsonBody(UpdateTopicSchema) },
   responses: {
     200: jsonResponse(TopicSchema, 'The changed topic'),
-    400: problem('Invalid change (e.g. fewer partitions)'),
+    400: problem('Invalid change (e.g. fewer partitions, or no body)'),
     404: problem('No such topic'),
-    415: problem('Body is not JSON'),
   },
 });
 
-const deleteTopic = createRoute({
+const deleteTopic = apiRoute({
   method: 'delete',
   path: '/v1/topics/{topic}',
   tags: ['topics'],
   operationId: 'deleteTopic',
   summary: 'Delete a topic, its records and every group’s offsets for it',
   request: { params: TopicParam },
-  responses: { 204: { description: 'Deleted' }, 404: problem('No such topic') },
+  responses: { 204: { description: 'Deleted' }, 400: problem('Invalid topic name'), 404: problem('No such topic') },
 });
 
 const view = (t: TopicDescription) => ({

@@ -9,7 +9,8 @@ import '../auth/hono-context.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { problemResponse } from '../api/problem-details.js';
-import { problem, TopicParam } from '../api/schemas.js';
+import { TopicParam } from '../api/schemas.js';
+import { problemWith, sharedResponses, withCommonHeaders } from '../api/responses.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { socketEvents, parseSocketRequest } from './handler.js';
 import type { SocketHub, SocketRequest } from './hub.js';
@@ -21,13 +22,17 @@ const FRAMES =
   '4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups). ' +
   'Subprotocol `logway.v1` is selected when offered.';
 
-const switching = {
+const switching = withCommonHeaders({
+  // Without a store the gateway cannot open a socket either, but that refusal happens on the socket.
+  ...sharedResponses(undefined, { storage: false }),
   101: {
     description: 'Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client.',
     content: { 'application/json': { schema: ServerMessageSchema } },
   },
-  426: problem('Not a WebSocket handshake (send Upgrade: websocket)'),
-};
+  426: problemWith('Not a WebSocket handshake (send Upgrade: websocket)', {
+    Upgrade: { description: 'The protocol to switch to (RFC 9110 15.5.22).', required: true, schema: { const: 'websocket' } },
+  }),
+});
 
 function upgradeRequired(c: Context): Response {
   return problemResponse(

@@ -553,6 +553,7 @@ export interface components {
             records: components["schemas"]["ProduceRecord"][];
             idempotencyKey?: string;
         };
+        /** @description A key that is not base64-encoded must be well-formed Unicode (no lone surrogates: they have no UTF-8 form); send arbitrary key bytes with keyEncoding base64. */
         ProduceRecord: {
             /**
              * @description Partitioning key: its UTF-8 bytes are hashed with Kafka's murmur2. With keyEncoding base64, the bytes it encodes.
@@ -575,9 +576,9 @@ export interface components {
             partition?: number;
             /** @description Record time (epoch ms); defaults to the append time. */
             timestamp?: number;
-        };
+        } & (unknown & unknown);
         /**
-         * @description String headers.
+         * @description String headers; any name, `__proto__` included.
          * @example {
          *       "source": "checkout"
          *     }
@@ -605,7 +606,12 @@ export interface components {
             records: components["schemas"]["Record"][];
         };
         Record: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
             topic: string;
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description Offset in a partition: dense, from 0. */
             offset: number;
@@ -736,6 +742,10 @@ export interface components {
         };
         PrometheusText: string;
         Topic: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
             name: string;
             partitions: number;
             config: components["schemas"]["TopicConfig"];
@@ -748,6 +758,7 @@ export interface components {
             retentionMs?: number | null;
         };
         PartitionOffsets: {
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description First offset still stored. */
             logStartOffset: number;
@@ -773,9 +784,14 @@ export interface components {
             config?: components["schemas"]["TopicConfig"] & unknown;
         };
         ProduceResponse: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
             topic: string;
             /** @description Where each record landed, in request order. */
             records: {
+                /** @description Partition number, from 0. */
                 partition: number;
                 /** @description Offset in a partition: dense, from 0. */
                 offset: number;
@@ -811,6 +827,7 @@ export interface components {
             logStartOffset: number;
         };
         OffsetsByTime: {
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description The log start offset. */
             earliest: number;
@@ -822,6 +839,10 @@ export interface components {
             offset?: number;
         };
         GroupSummary: {
+            /**
+             * @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away).
+             * @example billing
+             */
             group: string;
             /**
              * @description empty: no members; reconciling: some partitions are moving; stable: every member has its target.
@@ -842,7 +863,12 @@ export interface components {
             members: components["schemas"]["GroupMember"][];
         };
         PartitionLag: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
             topic: string;
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description Offset in a partition: dense, from 0. */
             committedOffset: number | null;
@@ -879,9 +905,14 @@ export interface components {
              * @example orders
              */
             topic: string;
+            /** @description Partition number, from 0. */
             partition: number;
         };
         GroupOffsets: {
+            /**
+             * @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away).
+             * @example billing
+             */
             group: string;
             offsets: components["schemas"]["PartitionLag"][];
             totalLag: number;
@@ -906,7 +937,7 @@ export interface components {
         JoinGroup: {
             /** @description Topics to consume. */
             topics: string[];
-            /** @description Expelled after this long without a heartbeat, poll or commit. Default: the server setting. */
+            /** @description Expelled after this long without a heartbeat, poll or commit. Default: the setting groupSessionTimeoutMs; from groupMinSessionTimeoutMs to groupMaxSessionTimeoutMs. */
             sessionTimeoutMs?: number;
             /**
              * @description Where to start a partition the group never committed. Default latest.
@@ -934,21 +965,33 @@ export interface components {
              * @example orders
              */
             topic: string;
+            /** @description Partition number, from 0. */
             partition: number;
             /** @description The next offset to read (Kafka’s convention), at most the high watermark. */
             offset: number;
         };
         CommittedOffsets: {
-            offsets: (components["schemas"]["CommitOffset"] & {
-                /** @description Epoch milliseconds. */
-                committedAt: number;
-            })[];
+            offsets: components["schemas"]["CommittedOffset"][];
+        };
+        CommittedOffset: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+            /** @description Partition number, from 0. */
+            partition: number;
+            /** @description Offset in a partition: dense, from 0. */
+            offset: number;
+            /** @description Epoch milliseconds. */
+            committedAt: number;
         };
         CommitOffsets: {
-            /** @description Omit only to set offsets of a group without members. */
+            /** @description Omit (with memberEpoch) only to set offsets of a group without members. */
             memberId?: string;
-            /** @description The epoch of the member’s current assignment. */
+            /** @description Required with memberId, not allowed without it. */
             memberEpoch?: number;
+            /** @description Each topic and partition at most once. */
             offsets: components["schemas"]["CommitOffset"][];
         };
         /**
@@ -965,7 +1008,7 @@ export interface components {
             offset?: number;
             /** @description Default: the topics the group has offsets for. */
             topics?: string[];
-        };
+        } & (unknown & unknown);
         CreatedKey: components["schemas"]["Key"] & {
             /** @description The secret: shown only in this answer, send it as `Authorization: Bearer <key>`. */
             key: string;
@@ -1043,7 +1086,21 @@ export interface components {
             ttlSeconds: number;
         };
     };
-    responses: never;
+    responses: {
+        /** @description The path exists but not with this method (problem code METHOD_NOT_ALLOWED). */
+        MethodNotAllowed: {
+            headers: {
+                /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                "X-Request-Id": string;
+                /** @description The methods this path answers, e.g. `GET, HEAD, DELETE`. */
+                Allow: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1063,10 +1120,23 @@ export interface operations {
             /** @description Alive */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1083,15 +1153,32 @@ export interface operations {
             /** @description Ready */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Not ready */
+            /** @description Not ready: shutting down, or the database cannot be written */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1112,6 +1199,8 @@ export interface operations {
             /** @description Prometheus text exposition format 0.0.4 */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1153,6 +1242,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listTopics: {
@@ -1167,6 +1280,8 @@ export interface operations {
             /** @description All topics, by name */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1210,6 +1325,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createTopic: {
@@ -1228,6 +1367,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Path of the created resource. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1237,6 +1380,8 @@ export interface operations {
             /** @description Invalid name, partition count or config */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1266,15 +1411,32 @@ export interface operations {
             /** @description A topic with this name exists */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1290,6 +1452,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1313,6 +1499,8 @@ export interface operations {
             /** @description The topic */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1322,6 +1510,8 @@ export interface operations {
             /** @description Invalid topic name */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1351,6 +1541,8 @@ export interface operations {
             /** @description No such topic */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1366,6 +1558,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1389,9 +1605,22 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid topic name */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
             401: {
@@ -1416,6 +1645,8 @@ export interface operations {
             /** @description No such topic */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1431,6 +1662,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1458,15 +1713,19 @@ export interface operations {
             /** @description The changed topic */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Topic"];
                 };
             };
-            /** @description Invalid change (e.g. fewer partitions) */
+            /** @description Invalid change (e.g. fewer partitions, or no body) */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1496,15 +1755,32 @@ export interface operations {
             /** @description No such topic */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1520,6 +1796,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1550,6 +1850,10 @@ export interface operations {
             /** @description All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true) */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1559,6 +1863,8 @@ export interface operations {
             /** @description Invalid records */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1588,6 +1894,8 @@ export interface operations {
             /** @description No such topic (and auto-creation is off) */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1597,15 +1905,21 @@ export interface operations {
             /** @description Body or a record over the configured limits */
             413: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1615,6 +1929,8 @@ export interface operations {
             /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1636,9 +1952,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many records waiting to be written (maxPendingProduceBytes): retry after Retry-After seconds */
+            /** @description Too many records waiting to be written (maxPendingProduceBytes; retry after Retry-After seconds), shutting down, or the database cannot be written */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1675,6 +2006,8 @@ export interface operations {
             /** @description Records from offset on */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1684,6 +2017,8 @@ export interface operations {
             /** @description Invalid query */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1713,6 +2048,8 @@ export interface operations {
             /** @description No such topic or partition */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1722,6 +2059,8 @@ export interface operations {
             /** @description Offset outside [logStartOffset, highWatermark]; the problem names the valid range */
             416: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1737,6 +2076,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1765,6 +2128,8 @@ export interface operations {
             /** @description Offsets */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1774,6 +2139,8 @@ export interface operations {
             /** @description Invalid query */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1803,6 +2170,8 @@ export interface operations {
             /** @description No such topic or partition */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1818,6 +2187,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1852,6 +2245,8 @@ export interface operations {
             /** @description Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client. */
             101: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1881,6 +2276,10 @@ export interface operations {
             /** @description Not a WebSocket handshake (send Upgrade: websocket) */
             426: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The protocol to switch to (RFC 9110 15.5.22). */
+                    Upgrade: "websocket";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1896,6 +2295,17 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1921,6 +2331,8 @@ export interface operations {
             /** @description Switching Protocols: the socket is open. Frames: WsServerMessage from the server, WsCommand from the client. */
             101: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1950,6 +2362,10 @@ export interface operations {
             /** @description Not a WebSocket handshake (send Upgrade: websocket) */
             426: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The protocol to switch to (RFC 9110 15.5.22). */
+                    Upgrade: "websocket";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1971,6 +2387,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listGroups: {
@@ -1985,6 +2412,8 @@ export interface operations {
             /** @description Every group, by name */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2028,6 +2457,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getGroup: {
@@ -2035,7 +2488,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -2045,6 +2498,8 @@ export interface operations {
             /** @description The group */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2054,6 +2509,8 @@ export interface operations {
             /** @description Invalid group name */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2083,6 +2540,8 @@ export interface operations {
             /** @description No such group */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2098,6 +2557,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,7 +2594,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -2121,9 +2604,22 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid group name */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
             401: {
@@ -2148,6 +2644,8 @@ export interface operations {
             /** @description No such group */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2157,6 +2655,8 @@ export interface operations {
             /** @description The group has members */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2178,6 +2678,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     joinGroup: {
@@ -2185,7 +2709,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -2199,6 +2723,10 @@ export interface operations {
             /** @description Joined */
             201: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Path of the created resource. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2208,6 +2736,8 @@ export interface operations {
             /** @description Invalid request (e.g. session timeout out of bounds) */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2237,6 +2767,8 @@ export interface operations {
             /** @description A topic does not exist */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2246,15 +2778,32 @@ export interface operations {
             /** @description The group has groupMaxMembers members already, or it is new and there are groupMaxGroups groups already */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2276,6 +2825,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     heartbeat: {
@@ -2283,7 +2856,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -2299,6 +2872,8 @@ export interface operations {
             /** @description The member’s assignment now */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2308,6 +2883,8 @@ export interface operations {
             /** @description Invalid request */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2337,6 +2914,8 @@ export interface operations {
             /** @description No such group or member */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2346,6 +2925,32 @@ export interface operations {
             /** @description Fenced: expelled, left, or a stale epoch; join again */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
+            415: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2361,6 +2966,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2374,7 +3003,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -2386,9 +3015,22 @@ export interface operations {
             /** @description Left */
             204: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid group name or member id */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
             401: {
@@ -2413,6 +3055,8 @@ export interface operations {
             /** @description No such group or member */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2422,6 +3066,8 @@ export interface operations {
             /** @description Already expelled or left */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2437,6 +3083,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2459,7 +3129,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
                 /** @description As returned by join. */
                 memberId: string;
@@ -2471,6 +3141,8 @@ export interface operations {
             /** @description Records, interleaved across partitions, in offset order within each */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2480,6 +3152,8 @@ export interface operations {
             /** @description Invalid query */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2509,6 +3183,8 @@ export interface operations {
             /** @description No such group or member */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2518,6 +3194,8 @@ export interface operations {
             /** @description Fenced: expelled or left; join again */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2539,6 +3217,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getGroupOffsets: {
@@ -2546,7 +3248,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -2556,10 +3258,23 @@ export interface operations {
             /** @description Offsets and lag */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["GroupOffsets"];
+                };
+            };
+            /** @description Invalid group name */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
@@ -2585,6 +3300,8 @@ export interface operations {
             /** @description No such group */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2606,6 +3323,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     commitOffsets: {
@@ -2613,7 +3354,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -2627,6 +3368,8 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2636,6 +3379,8 @@ export interface operations {
             /** @description Invalid offsets (negative, not integers, past the high watermark) */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2665,6 +3410,8 @@ export interface operations {
             /** @description No such group, member, topic or partition */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2674,6 +3421,32 @@ export interface operations {
             /** @description Fenced member, stale epoch, partition not owned, or (without memberId) a group with members or, for a new group, groupMaxGroups groups already */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
+            415: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2695,6 +3468,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     resetGroupOffsets: {
@@ -2702,7 +3499,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Consumer group name: 1-249 characters of [a-zA-Z0-9._-]. */
+                /** @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away). */
                 group: string;
             };
             cookie?: never;
@@ -2716,6 +3513,8 @@ export interface operations {
             /** @description The new offsets */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2725,6 +3524,8 @@ export interface operations {
             /** @description Invalid request */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2754,6 +3555,8 @@ export interface operations {
             /** @description No such group or topic */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2763,6 +3566,32 @@ export interface operations {
             /** @description The group has members */
             409: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
+            415: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2784,6 +3613,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listKeys: {
@@ -2798,6 +3651,8 @@ export interface operations {
             /** @description Every key, oldest first */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2841,6 +3696,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createKey: {
@@ -2859,6 +3738,8 @@ export interface operations {
             /** @description Created: the answer holds the secret `key`, which is stored only as a hash */
             201: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2868,6 +3749,8 @@ export interface operations {
             /** @description Invalid name, permissions or quota */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2894,9 +3777,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2912,6 +3810,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2934,6 +3856,8 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2941,6 +3865,8 @@ export interface operations {
             /** @description Invalid key id */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2970,6 +3896,8 @@ export interface operations {
             /** @description No such key */
             404: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2985,6 +3913,30 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3009,6 +3961,8 @@ export interface operations {
             /** @description Minted */
             201: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3018,6 +3972,8 @@ export interface operations {
             /** @description Invalid permissions or lifetime */
             400: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3044,9 +4000,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body over maxBodyBytes (or a record over a record limit) */
+            413: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (Content-Type must be application/json) */
             415: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description The media type to send instead (RFC 9110 15.5.16). */
+                    Accept: "application/json";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3068,6 +4039,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     backup: {
@@ -3082,6 +4077,10 @@ export interface operations {
             /** @description The database file */
             200: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description attachment, with a file name */
+                    "Content-Disposition": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3126,6 +4125,19 @@ export interface operations {
             /** @description The store cannot make a copy now (a backup is already running, or the disk refused it) */
             503: {
                 headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,14 +1,13 @@
 /** Group names and the errors every group operation shares. */
 import { ErrorCode, GatewayError, invalid } from '../../errors.js';
 import type { TopicPartition } from '../assignor.js';
+import { checkName } from '../names.js';
 
-const GROUP_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
-
-/** The one group-name rule (REST and WebSocket validate with it too). Returns the reason a name is invalid. */
-export function checkGroupName(name: string): string | undefined {
-  if (!GROUP_NAME.test(name)) return 'must be 1-249 characters of [a-zA-Z0-9._-]';
-  return undefined;
-}
+/**
+ * The one group-name rule (REST and WebSocket validate with it too): Kafka's topic-name rule,
+ * so no group is named '.' or '..', which no URL can reach. Returns the reason a name is invalid.
+ */
+export const checkGroupName = checkName;
 
 /** Throws INVALID_REQUEST naming the `group` field. */
 export function checkGroup(group: string): void {
