@@ -91,6 +91,11 @@ export const ConfigSchema = z.object({
   retentionCheckIntervalMs: int(100)
     .default(60_000)
     .describe('How often retention runs (topics with `retentionMs` lose records older than it).'),
+  // A step's own commit comes on top (one fsync with synchronous FULL). A produce commit waits for
+  // at most one step, so this bounds what retention adds to produce latency.
+  retentionStepMs: int(1, 1_000)
+    .default(5)
+    .describe('Retention deletes in steps of about this many milliseconds each, letting pending produce commits go between them.'),
 
   groupSessionTimeoutMs: int(100).default(30_000).describe('Consumer groups: session timeout when a member asks for none.'),
   groupMinSessionTimeoutMs: int(10).default(1_000).describe('Consumer groups: shortest session timeout a member may ask for.'),

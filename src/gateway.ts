@@ -60,7 +60,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const metrics = createMetrics({ maxLabelValues: config.metricsMaxLabelValues, processMetrics: options.processMetrics });
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'));
   const log = new Log(store, notifier, config, clock, metrics.core);
-  const retention = new Retention(store, clock, metrics.core);
+  const retention = new Retention(store, clock, {
+    stepMs: config.retentionStepMs,
+    afterPendingCommits: () => log.commitsSettled(),
+    observer: metrics.core,
+  });
   const groups = new GroupCoordinator({ store, log, notifier, clock, settings: config });
   // Members and offsets are loaded before the first request, so heartbeats across a restart find their member.
   await groups.start();

@@ -13,6 +13,10 @@ export class GroupCommit<Req, Res> {
   #queue: { req: Req; resolve: (r: Res) => void; reject: (e: unknown) => void }[] = [];
   #flushing = false;
   #scheduled = false;
+  /** Requests submitted and requests settled (flushed or failed) so far: `settled()` waits on them. */
+  #submitted = 0;
+  #settled = 0;
+  #settledWaiters: { upTo: number; resolve: () => void }[] = [];
 
   /**
    * @param flush writes a batch durably and returns one result per request, in order.
@@ -26,8 +30,20 @@ export class GroupCommit<Req, Res> {
   submit(req: Req): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       this.#queue.push({ req, resolve, reject });
+      this.#submitted++;
       this.#schedule();
     });
+  }
+
+  /**
+   * Resolves once every request submitted before the call has been flushed (or has failed),
+   * at once when none is waiting. Requests submitted later do not extend the wait, so background
+   * work that goes after pending commits (retention) is never starved by a steady stream of them.
+   */
+  settled(): Promise<void> {
+    const upTo = this.#submitted;
+    if (this.#settled >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push({ upTo, resolve }));
   }
 
   /** Requests waiting for a flush. */
@@ -56,6 +72,9 @@ export class GroupCommit<Req, Res> {
       for (const b of batch) b.reject(err);
     } finally {
       this.#flushing = false;
+      this.#settled += batch.length;
+      // Requests flush in submission order, so the waiters are settled in the order they came.
+      while (this.#settledWaiters.length > 0 && this.#settledWaiters[0]!.upTo <= this.#settled) this.#settledWaiters.shift()!.resolve();
       if (this.#queue.length > 0) this.#schedule();
     }
   }

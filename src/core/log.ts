@@ -93,6 +93,11 @@ export class Log {
     return this.#notifier;
   }
 
+  /** Resolves once the produce requests submitted so far are committed (or failed): background writers go after them. */
+  commitsSettled(): Promise<void> {
+    return this.#commits.settled();
+  }
+
   /** Record bytes submitted and not yet committed (for metrics). */
   get pendingProduceBytes(): number {
     return this.#pendingBytes;

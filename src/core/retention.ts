@@ -8,20 +8,33 @@ import type { LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
 import { noObserver, type CoreObserver } from './observer.js';
 
-/** Records deleted per step (one transaction each). */
-const TRUNCATE_STEP = 10_000;
+export interface RetentionOptions {
+  /** Time one delete step may take (its transaction's work, before the commit). */
+  stepMs?: number;
+  /**
+   * Resolves once the produce commits pending now are done (Log.commitsSettled): each step
+   * waits for it, so produce never queues behind more than one step.
+   */
+  afterPendingCommits?: () => Promise<void>;
+  /** Told of every pass (metrics). */
+  observer?: CoreObserver;
+}
 
 export class Retention {
   readonly #store: LogStore;
   readonly #clock: Clock;
+  readonly #stepMs: number;
+  readonly #afterPendingCommits: () => Promise<void>;
   readonly #observer: CoreObserver;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(store: LogStore, clock: Clock, observer: CoreObserver = noObserver) {
+  constructor(store: LogStore, clock: Clock, options: RetentionOptions = {}) {
     this.#store = store;
     this.#clock = clock;
-    this.#observer = observer;
+    this.#stepMs = options.stepMs ?? 5;
+    this.#afterPendingCommits = options.afterPendingCommits ?? (() => Promise.resolve());
+    this.#observer = options.observer ?? noObserver;
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -61,19 +74,26 @@ export class Retention {
         if (bounds.logStartOffset === bounds.highWatermark) continue;
         const first = await this.#store.offsetForTimestamp(topic.name, bounds.partition, cutoff);
         const keepFrom = first ?? bounds.highWatermark;
-        // In steps, yielding between them: one huge delete would hold the event loop (and,
-        // with SQLite, the write lock) for as long as it takes, stalling produce and fetch.
+        // In steps bounded in time, each after the produce commits pending when it starts: one
+        // huge delete would hold the event loop (and, with SQLite, the write lock) for as long as
+        // it takes, and steps sized by count took tens of milliseconds each, ahead of every commit.
         for (let from = bounds.logStartOffset; from < keepFrom; ) {
-          const to = Math.min(from + TRUNCATE_STEP, keepFrom);
-          await this.#store.truncateBefore(topic.name, bounds.partition, to);
-          truncated += to - from;
+          await this.#yieldToProduce();
+          const reached = await this.#store.truncateBefore(topic.name, bounds.partition, keepFrom, this.#stepMs);
+          if (reached <= from) break; // another deleter got there first, or nothing could be deleted
+          truncated += reached - from;
           counted.truncated = truncated;
-          from = to;
-          if (from < keepFrom) await new Promise((resolve) => setImmediate(resolve));
+          from = reached;
         }
       }
     }
     const expiredKeys = await this.#store.expireIdempotencyKeys(now);
     return { truncated, expiredKeys };
+  }
+
+  /** One event-loop turn (requests that arrived meanwhile reach the group commit), then the commits pending. */
+  async #yieldToProduce(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.#afterPendingCommits();
   }
 }

@@ -177,8 +177,14 @@ export interface LogStore {
   offsets(topic: string): Promise<PartitionOffsets[]>;
   /** First offset whose timestamp is >= `timestamp` (Kafka's ListOffsets), or null when none is. */
   offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null>;
-  /** Deletes records below `offset` and advances the log start offset (retention, DeleteRecords). */
-  truncateBefore(topic: string, partition: number, offset: number): Promise<void>;
+  /**
+   * Deletes records below `offset` (clamped to the high watermark) and advances the log start
+   * offset (retention, DeleteRecords); never moves it backwards. Resolves with the log start offset
+   * reached. With `budgetMs` the store stops once it has spent about that long (after deleting at
+   * least one record), so the offset reached may be below `offset`: the caller calls again to go on,
+   * letting other writes in between. Records at or above `offset` are never deleted.
+   */
+  truncateBefore(topic: string, partition: number, offset: number, budgetMs?: number): Promise<number>;
   /** Forgets idempotency keys that expired before `now`. */
   expireIdempotencyKeys(now: number): Promise<number>;
 

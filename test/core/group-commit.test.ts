@@ -74,6 +74,39 @@ describe('GroupCommit', () => {
     expect(batches).toEqual([[1, 2], [3, 4, 5]]);
   });
 
+  it('settled() waits for the requests submitted before it, not for later ones, and resolves at once when idle', async () => {
+    const holds = [deferred(), deferred(), deferred()];
+    const batches: number[][] = [];
+    const gc = new GroupCommit<number, number>(async (batch) => {
+      const i = batches.push([...batch]) - 1;
+      await holds[i]?.promise;
+      if (batch.includes(2)) throw new Error('flush failed');
+      return batch;
+    });
+    let idle = false;
+    await gc.settled().then(() => (idle = true));
+    expect(idle).toBe(true);
+
+    const first = gc.submit(1);
+    await until(() => batches.length === 1);
+    const second = gc.submit(2).catch((err: Error) => err.message);
+    const events: string[] = [];
+    const settled = gc.settled().then(() => events.push('settled'));
+    holds[0]!.resolve();
+    await first;
+    await until(() => batches.length === 2);
+    const third = gc.submit(3).then(() => events.push('third'));
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    expect(events).toEqual([]); // request 2 is still in flight
+    holds[1]!.resolve(); // its flush fails: settled all the same
+    expect(await second).toBe('flush failed');
+    await settled;
+    expect(events).toEqual(['settled']); // request 3, submitted after the call, was not waited for
+    holds[2]!.resolve();
+    await third;
+    expect(batches).toEqual([[1], [2], [3]]);
+  });
+
   it('rejects only the batch whose flush failed; the next batch still succeeds', async () => {
     const hold = deferred();
     let calls = 0;

@@ -3,16 +3,18 @@ import type { Clock } from '../../src/core/clock.js';
 import { Log } from '../../src/core/log.js';
 import { Notifier } from '../../src/core/notifier.js';
 import { Retention } from '../../src/core/retention.js';
+import type { LogStore } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { parseEncoded } from '../helpers/encoded.js';
 import { tempDir } from '../helpers/gateway.js';
 import { intercept } from '../helpers/intercept.js';
 
 /** A real SQLite store and core Log, driven by a clock the test moves. */
-function setup(start = Date.UTC(2024, 0, 1)) {
+function setup(start = Date.UTC(2024, 0, 1), wrap: (store: LogStore) => LogStore = (store) => store) {
   const clock = { t: start, now() { return this.t; } } satisfies Clock & { t: number };
-  const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
-  onTestFinished(() => store.close());
+  const real = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
+  onTestFinished(() => real.close());
+  const store = wrap(real);
   const log = new Log(store, new Notifier(), { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1 << 20, idempotencyWindowMs: 10_000 }, clock);
   const retention = new Retention(store, clock);
   const produce = (topic: string, values: unknown[], extra: { partition?: number; timestamp?: number } = {}) =>
@@ -48,24 +50,71 @@ describe('Retention', () => {
     expect(parseEncoded(fetched.json).map((r) => r.value)).toEqual([4]);
   });
 
-  it('deletes a large expired range in steps of 10,000 records, so no single transaction holds the writer long', async () => {
+  it('deletes a large expired range in several steps, never past the cutoff, moving logStartOffset with each', async () => {
     const { clock, log, store, produce, bounds } = setup();
-    const steps: number[] = [];
+    const steps: { target: number; reached: number; logStart: number }[] = [];
     const counting = intercept(store, {
-      truncateBefore: (truncateBefore) => (topic, partition, offset) => {
-        steps.push(offset);
-        return truncateBefore(topic, partition, offset);
+      truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
+        const reached = await truncateBefore(topic, partition, offset, budgetMs);
+        steps.push({ target: offset, reached, logStart: (await store.offsets(topic))[partition]!.logStartOffset });
+        return reached;
       },
     });
-    const retention = new Retention(counting, clock);
+    // A budget of 0 ms: every step stops after its first chunk of deletes.
+    const retention = new Retention(counting, clock, { stepMs: 0 });
     await log.createTopic('t', 1, { retentionMs: 1_000 });
     for (let i = 0; i < 5; i++) await produce('t', Array.from({ length: 5_000 }, (_, j) => i * 5_000 + j));
     clock.t += 2_000;
     await produce('t', ['fresh']);
 
     expect(await retention.runOnce()).toEqual({ truncated: 25_000, expiredKeys: 0 });
-    expect(steps).toEqual([10_000, 20_000, 25_000]);
+    expect(steps.length).toBeGreaterThan(1);
+    let previous = 0;
+    for (const step of steps) {
+      expect(step.target).toBe(25_000);
+      expect(step.reached).toBeGreaterThan(previous);
+      expect(step.reached).toBeLessThanOrEqual(25_000);
+      expect(step.logStart).toBe(step.reached);
+      previous = step.reached;
+    }
+    expect(previous).toBe(25_000);
     expect(await bounds('t')).toEqual([[25_000, 25_001]]);
+    const fetched = await log.fetch('t', 0, 25_000, { maxRecords: 10, maxBytes: 1 << 20, waitMs: 0 });
+    expect(parseEncoded(fetched.json).map((r) => r.value)).toEqual(['fresh']);
+  });
+
+  it('yields to produce: a produce arriving while a large delete runs is committed before the next step', async () => {
+    const events: string[] = [];
+    let during: Promise<unknown> | undefined;
+    const { clock, log, store, produce, bounds } = setup(undefined, (real) =>
+      intercept(real, {
+        append: (append) => async (requests) => {
+          const outcomes = await append(requests);
+          if (requests.some((r) => r.topic === 'other')) events.push('produce committed');
+          return outcomes;
+        },
+        truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
+          events.push('step');
+          const reached = await truncateBefore(topic, partition, offset, budgetMs);
+          // A request that arrives from the network once this step is done, on a later event-loop turn.
+          during ??= new Promise((resolve) => setImmediate(resolve)).then(() => produce('other', ['during the delete']));
+          return reached;
+        },
+      }),
+    );
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    await log.createTopic('other', 1);
+    await produce('t', Array.from({ length: 10_000 }, (_, j) => j));
+    clock.t += 2_000;
+    // A budget of 0 ms: every step stops after its first chunk of deletes, so there are many.
+    const retention = new Retention(store, clock, { stepMs: 0, afterPendingCommits: () => log.commitsSettled() });
+
+    expect((await retention.runOnce()).truncated).toBe(10_000);
+    await during;
+    expect(events.filter((e) => e === 'step').length).toBeGreaterThan(2);
+    expect(events.slice(0, 3)).toEqual(['step', 'produce committed', 'step']);
+    expect(await bounds('t')).toEqual([[10_000, 10_000]]);
+    expect(await bounds('other')).toEqual([[0, 1]]);
   });
 
   it('is exact at the boundary: a record exactly retentionMs old is kept', async () => {

@@ -601,21 +601,53 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         const { store } = await fresh();
         await store.createTopic('t', 2, {});
         await store.append([{ topic: 't', records: [0, 1, 2, 3, 4].map((i) => rec(0, String(i))) }]);
-        await store.truncateBefore('t', 0, 3);
+        expect(await store.truncateBefore('t', 0, 3)).toBe(3);
         expect((await store.offsets('t'))[0]).toEqual({ partition: 0, logStartOffset: 3, highWatermark: 5 });
         expect((await store.read('t', 0, 0, BIG)).map((r) => r.offset)).toEqual([3, 4]);
         expect(await store.offsetForTimestamp('t', 0, 0)).toBe(3);
         // Never backwards.
-        await store.truncateBefore('t', 0, 1);
+        expect(await store.truncateBefore('t', 0, 1)).toBe(3);
         expect((await store.offsets('t'))[0]!.logStartOffset).toBe(3);
         // Past the end: clamps to the high watermark; the next offset is unchanged.
-        await store.truncateBefore('t', 0, 100);
+        expect(await store.truncateBefore('t', 0, 100)).toBe(5);
         expect((await store.offsets('t'))[0]).toEqual({ partition: 0, logStartOffset: 5, highWatermark: 5 });
         expect(await store.read('t', 0, 0, BIG)).toEqual([]);
         const next = await appendOne(store, { topic: 't', records: [rec(0, '5')] });
         expect(next).toEqual({ status: 'appended', positions: [{ partition: 0, offset: 5, timestamp: 1000 }] });
         // The other partition is untouched.
         expect((await store.offsets('t'))[1]).toEqual({ partition: 1, logStartOffset: 0, highWatermark: 0 });
+      });
+      it('with a time budget, each call deletes some records and none at or past the offset, and reports the log start reached', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        const count = 3_000;
+        for (let i = 0; i < count; i += 500) {
+          await store.append([{ topic: 't', records: Array.from({ length: 500 }, (_, j) => rec(0, String(i + j), { timestamp: i + j })) }]);
+        }
+        await store.append([{ topic: 't', records: [rec(1, 'other')] }]);
+        const target = 2_345;
+        let logStart = 0;
+        let calls = 0;
+        while (logStart < target) {
+          // A budget of 0 ms: the least a store may do is delete one record per call.
+          const reached = await store.truncateBefore('t', 0, target, 0);
+          calls++;
+          expect(reached).toBeGreaterThan(logStart);
+          expect(reached).toBeLessThanOrEqual(target);
+          expect((await store.offsets('t'))[0]).toEqual({ partition: 0, logStartOffset: reached, highWatermark: count });
+          // A read from below the log start begins there: nothing below it is left, nothing above it is gone.
+          expect((await store.read('t', 0, 0, { maxRecords: 1, maxBytes: BIG.maxBytes }))[0]!.offset).toBe(reached);
+          logStart = reached;
+          expect(calls).toBeLessThanOrEqual(target);
+        }
+        expect(logStart).toBe(target);
+        expect((await store.read('t', 0, 0, BIG)).map((r) => r.offset)).toEqual(Array.from({ length: count - target }, (_, i) => target + i));
+        expect(await store.offsetForTimestamp('t', 0, 0)).toBe(target);
+        expect(await store.offsetForTimestamp('t', 0, 2_500)).toBe(2_500);
+        // Done: another call changes nothing and says where the log starts.
+        expect(await store.truncateBefore('t', 0, target, 0)).toBe(target);
+        expect((await store.offsets('t'))[1]).toEqual({ partition: 1, logStartOffset: 0, highWatermark: 1 });
+        expect(await appendOne(store, { topic: 't', records: [rec(0, 'next')] })).toMatchObject({ positions: [{ offset: count }] });
       });
     });
 

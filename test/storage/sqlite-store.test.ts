@@ -60,10 +60,105 @@ describe('sqlite store specifics', () => {
     const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
     try {
       expect(db.prepare('SELECT count(*) FROM records').pluck().get()).toBe(1);
-      expect(db.prepare('SELECT high_watermark FROM partitions').pluck().get()).toBe(1);
     } finally {
       db.close();
     }
+  });
+
+  describe('bookkeeping by partition, not by record (issue 9)', () => {
+    const rec = (partition: number, timestamp: number, value = '"v"') => ({ partition, timestamp, key: null, value, headers: null });
+
+    it('a commit writes no partitions row and, until a span fills, no time-index row; reopening derives the same bounds', async () => {
+      const dataDir = tempDir();
+      const first = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+      await first.createTopic('t', 2, {});
+      // 1,000 single-record commits of ~200 bytes to one partition: about three spans of 64 KiB.
+      const value = `"${'x'.repeat(198)}"`;
+      for (let i = 0; i < 1_000; i++) await first.append([{ topic: 't', records: [rec(0, 1_000 + i, value)] }]);
+      await first.append([{ topic: 't', records: [rec(1, 5), rec(1, 3)] }]);
+      const raw = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+      try {
+        expect(raw.prepare('SELECT high_watermark FROM partitions ORDER BY partition').pluck().all()).toEqual([0, 0]);
+        const spans = raw.prepare('SELECT count(*) FROM time_index WHERE partition = 0').pluck().get() as number;
+        expect(spans).toBeGreaterThanOrEqual(3);
+        expect(spans).toBeLessThanOrEqual(5);
+      } finally {
+        raw.close();
+      }
+      const before = { offsets: await first.offsets('t'), byTime: await first.offsetForTimestamp('t', 0, 1_500) };
+      // Closing writes nothing more: the open spans' rows are behind their records, as after a crash.
+      await first.close();
+      const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+      onTestFinished(() => store.close());
+      expect(await store.offsets('t')).toEqual(before.offsets);
+      expect(before.offsets.map((b) => b.highWatermark)).toEqual([1_000, 2]);
+      expect(await store.offsetForTimestamp('t', 0, 1_500)).toBe(500);
+      expect(await store.offsetForTimestamp('t', 0, 1_999)).toBe(999);
+      expect(await store.offsetForTimestamp('t', 0, 2_000)).toBeNull();
+      expect(await store.offsetForTimestamp('t', 1, 4)).toBe(0);
+      const [next] = await store.append([{ topic: 't', records: [rec(0, 9), rec(1, 9)] }]);
+      expect(next).toMatchObject({ positions: [{ offset: 1_000 }, { offset: 2 }] });
+      // A read whose budget only fits small records still gets SQLite's encoding: the largest is known.
+      expect((await store.readEncoded!('t', 0, 0, { maxRecords: 1_001, maxBytes: 1_001 * 200 }))?.count).toBe(1_001);
+    });
+
+    it('the high watermark survives retention deleting every record, and a reopen', async () => {
+      const dataDir = tempDir();
+      const first = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+      await first.createTopic('t', 1, {});
+      await first.append([{ topic: 't', records: [rec(0, 1), rec(0, 2), rec(0, 3)] }]);
+      expect(await first.truncateBefore('t', 0, 3)).toBe(3);
+      await first.close();
+      const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+      onTestFinished(() => store.close());
+      expect(await store.offsets('t')).toEqual([{ partition: 0, logStartOffset: 3, highWatermark: 3 }]);
+      const [next] = await store.append([{ topic: 't', records: [rec(0, 4)] }]);
+      expect(next).toMatchObject({ positions: [{ offset: 3 }] });
+    });
+
+    it('an upgrade from schema 4 (a partitions row and a time-index row per commit) keeps every bound and index', async () => {
+      const dataDir = tempDir();
+      // The file as schema 4 wrote it: partition 0 holds offsets 0-2 from two commits; partition 1
+      // held 0-4, all deleted by retention.
+      const raw = new Database(path.join(dataDir, DATABASE_FILE));
+      for (const migration of migrations.slice(0, 4)) raw.exec(migration);
+      raw.pragma('user_version = 4');
+      raw.exec(`
+        INSERT INTO topics (id, name, partitions, config, created_at) VALUES (1, 't', 2, '{}', 0);
+        INSERT INTO partitions (topic_id, partition, log_start_offset, high_watermark, max_record_bytes) VALUES (1, 0, 0, 3, 5), (1, 1, 5, 5, 3);
+        INSERT INTO records (topic_id, partition, offset, timestamp, key, value, headers) VALUES
+          (1, 0, 0, 100, NULL, '"a"', NULL), (1, 0, 1, 300, NULL, '"bbb"', NULL), (1, 0, 2, 200, NULL, '"c"', NULL);
+        INSERT INTO time_index (topic_id, partition, start_offset, max_timestamp, max_record_bytes) VALUES
+          (1, 0, 0, 100, 3), (1, 0, 1, 300, 5), (1, 1, 4, 50, 3);
+      `);
+      raw.close();
+
+      const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+      expect(await store.offsets('t')).toEqual([
+        { partition: 0, logStartOffset: 0, highWatermark: 3 },
+        { partition: 1, logStartOffset: 5, highWatermark: 5 },
+      ]);
+      expect(await store.offsetForTimestamp('t', 0, 150)).toBe(1);
+      expect(await store.offsetForTimestamp('t', 0, 301)).toBeNull();
+      const [next] = await store.append([{ topic: 't', records: [rec(0, 400), rec(1, 400)] }]);
+      expect(next).toMatchObject({ positions: [{ offset: 3 }, { offset: 5 }] });
+      await store.close();
+      const check = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+      try {
+        expect(check.pragma('user_version', { simple: true })).toBe(migrations.length);
+      } finally {
+        check.close();
+      }
+      const reopened = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+      onTestFinished(() => reopened.close());
+      expect(await reopened.offsets('t')).toEqual([
+        { partition: 0, logStartOffset: 0, highWatermark: 4 },
+        { partition: 1, logStartOffset: 5, highWatermark: 6 },
+      ]);
+      expect(await reopened.offsetForTimestamp('t', 0, 350)).toBe(3);
+      expect(await reopened.offsetForTimestamp('t', 1, 0)).toBe(5);
+      expect((await reopened.read('t', 0, 0, { maxRecords: 10, maxBytes: 1_000 })).map((r) => r.value)).toEqual(['"a"', '"bbb"', '"c"', '"v"']);
+    });
   });
 
   it('an upgrade from schema 2 indexes existing records by time, so offsets by time stay exact', async () => {
@@ -78,7 +173,7 @@ describe('sqlite store specifics', () => {
     await first.close();
 
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
-    raw.exec('DROP TABLE group_members'); // schema 6
+    raw.exec('DROP TABLE group_members'); // schema 7
     raw.exec('DROP TABLE time_index');
     raw.pragma('user_version = 2');
     raw.close();
@@ -114,7 +209,7 @@ describe('sqlite store specifics', () => {
 
     // The database as schema 1 left it: no per-partition record size. The upgrade computes it.
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
-    raw.exec('DROP TABLE group_members'); // schema 6
+    raw.exec('DROP TABLE group_members'); // schema 7
     raw.exec('DROP TABLE time_index'); // schema 3
     raw.exec('ALTER TABLE partitions DROP COLUMN max_record_bytes'); // schema 2
     raw.pragma('user_version = 1');
@@ -219,7 +314,7 @@ describe('sqlite store specifics', () => {
       const dataDir = tempDir();
       await (await withOneLargeRecord(dataDir)).close();
       const raw = new Database(path.join(dataDir, DATABASE_FILE));
-      raw.exec('DROP TABLE group_members'); // schema 6
+      raw.exec('DROP TABLE group_members'); // schema 7
       raw.exec('ALTER TABLE time_index DROP COLUMN max_record_bytes'); // schema 4
       raw.pragma('user_version = 3');
       raw.close();
@@ -228,9 +323,9 @@ describe('sqlite store specifics', () => {
       onTestFinished(() => store.close());
       const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
       try {
+        // The ten small records and the large one share a span (it had not reached SPAN_BYTES); the rest start one at 11.
         expect(db.prepare('SELECT start_offset, max_record_bytes FROM time_index ORDER BY start_offset').raw(true).all()).toEqual([
-          [0, 200],
-          [10, 600_002],
+          [0, 600_002],
           [11, 200],
         ]);
       } finally {
@@ -241,7 +336,7 @@ describe('sqlite store specifics', () => {
     });
   });
 
-  it('an upgrade from schema 5 splits each group stored as one JSON row into a group row and one row per member, in join order', async () => {
+  it('an upgrade from schema 6 splits each group stored as one JSON row into a group row and one row per member, in join order', async () => {
     const dataDir = tempDir();
     await openSqliteStore({ dataDir, synchronous: 'NORMAL' }).close();
     const tp = (partition: number) => ({ topic: 't', partition });
@@ -264,7 +359,7 @@ describe('sqlite store specifics', () => {
     const empty = { version: 1, groupEpoch: 2, members: [], fenced: [] };
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
     raw.exec('DROP TABLE group_members');
-    raw.pragma('user_version = 5');
+    raw.pragma('user_version = 6');
     raw.prepare('INSERT INTO groups (name, state) VALUES (?, ?)').run('big', JSON.stringify(big));
     raw.prepare('INSERT INTO groups (name, state) VALUES (?, ?)').run('empty', JSON.stringify(empty));
     raw.prepare('INSERT INTO group_offsets VALUES (?, ?, ?, ?, ?)').run('offsets-only', 't', 0, 4, 9);
@@ -289,7 +384,7 @@ describe('sqlite store specifics', () => {
     await store.saveGroup('big', { members: [{ memberId: 'a', state: { changed: true } }] });
     const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(6);
+      expect(db.pragma('user_version', { simple: true })).toBe(7);
       expect(JSON.parse(db.prepare("SELECT state FROM groups WHERE name = 'big'").pluck().get() as string)).toEqual({
         version: 2,
         groupEpoch: 7,

@@ -5,17 +5,23 @@ import type { AppendOutcome, AppendRequest, PartitionOffsets, RecordPosition } f
 import type { IdempotencyKeys } from './idempotency.js';
 import { byteLength } from './reads.js';
 import type { RecordTable } from './records.js';
-import type { TimeIndex } from './time-index.js';
+import type { OpenSpan, TimeIndex } from './time-index.js';
 import type { TopicCatalog, TopicState } from './topics.js';
 
-/** How one partition moves in this commit; applied to the in-memory bounds only after it commits. */
+/** How one partition moves in this commit; applied to the in-memory state only after it commits. */
 interface Move {
   topic: TopicState;
+  /** The commit's first offset in the partition, and the next offset after it. */
   start: number;
   hw: number;
+  /** The partition's largest record so far, and the commit's. */
   largest: number;
-  spanLargest: number;
+  commitLargest: number;
+  commitBytes: number;
+  /** The running maximum timestamp of the partition. */
   maxTimestamp: number;
+  /** The time index span once this commit is in it (set at the end of the transaction). */
+  span?: OpenSpan;
 }
 
 export interface AppendTables {
@@ -34,17 +40,25 @@ export class Appender {
     this.#t = tables;
   }
 
-  /** Inside the commit's transaction: writes every request and the bookkeeping of each partition it touched. */
+  /**
+   * Inside the commit's transaction: writes every request's records. Bookkeeping is by partition and
+   * mostly in memory: the high watermark is derived at open (topics.ts), and the time index gets a row
+   * only when a partition's commit opens a new span (time-index.ts).
+   */
   write(requests: AppendRequest[]): AppendOutcome[] {
-    const { topics, records, timeIndex } = this.#t;
+    const { records, timeIndex } = this.#t;
     this.#moved.clear();
     try {
       const out: AppendOutcome[] = [];
       for (const request of requests) out.push(this.#writeOne(request));
       records.flush();
       for (const [bounds, move] of this.#moved) {
-        topics.writeHighWatermark(move.topic, bounds.partition, move.hw, move.largest);
-        timeIndex.add(move.topic, bounds.partition, move.start, move.maxTimestamp, move.spanLargest);
+        move.span = timeIndex.extend(move.topic, bounds.partition, {
+          start: move.start,
+          maxTimestamp: move.maxTimestamp,
+          largest: move.commitLargest,
+          bytes: move.commitBytes,
+        });
       }
       return out;
     } catch (err) {
@@ -59,7 +73,7 @@ export class Appender {
     for (const [bounds, move] of this.#moved) {
       bounds.highWatermark = move.hw;
       move.topic.largest[bounds.partition] = move.largest;
-      move.topic.maxTimestamp[bounds.partition] = move.maxTimestamp;
+      move.topic.spans[bounds.partition] = move.span;
     }
     this.#moved.clear();
   }
@@ -85,13 +99,15 @@ export class Appender {
       if (!move) {
         const p = r.partition;
         const hw = bounds.highWatermark;
-        move = { topic, start: hw, hw, largest: topic.largest[p]!, spanLargest: 0, maxTimestamp: topic.maxTimestamp[p]! };
+        const maxTimestamp = topic.spans[p]?.maxTimestamp ?? -1;
+        move = { topic, start: hw, hw, largest: topic.largest[p]!, commitLargest: 0, commitBytes: 0, maxTimestamp };
         this.#moved.set(bounds, move);
       }
       if (r.timestamp > move.maxTimestamp) move.maxTimestamp = r.timestamp;
       const offset = move.hw++;
       const bytes = byteLength(r.key) + byteLength(r.value) + byteLength(r.headers);
-      if (bytes > move.spanLargest) move.spanLargest = bytes;
+      move.commitBytes += bytes;
+      if (bytes > move.commitLargest) move.commitLargest = bytes;
       if (bytes > move.largest) move.largest = bytes;
       this.#t.records.add(topic, r.partition, offset, r.timestamp, r.key, r.value, r.headers);
       positions[i] = { partition: r.partition, offset, timestamp: r.timestamp };

@@ -122,6 +122,17 @@ export const migrations: readonly string[] = [
     value  BLOB NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Per-commit bookkeeping by partition, not by record (issue 9). From this version on, a commit
+  // writes its records and nothing else unless it opens a time-index span: spans close by size
+  // (time-index.ts, SPAN_BYTES), a partition's last row is its open span, kept current in memory and
+  // recomputed at open; partitions.high_watermark is written only when the log start moves, and at
+  // open the high watermark is the larger of it and the last record's offset + 1;
+  // partitions.max_record_bytes is no longer written. Existing rows are valid as they are (spans of one
+  // commit each). The version moves so that an older build, which would take the stored high watermark
+  // as it is and hand out offsets again, refuses this file.
+  `
+  SELECT 1;
+  `,
   // Consumer groups in pieces (issue 9): a member's state in its own row, so a join or a heartbeat
   // writes the members it changed instead of the whole group as one JSON text (269 KB at 1,000
   // members, rewritten and fsynced per join). `groups.state` keeps the group-wide part. Existing

@@ -9,6 +9,10 @@ import type { TopicState } from './topics.js';
 const RECORD_COLUMNS = 7;
 const INSERT_CHUNK_ROWS = 64;
 
+/** Offsets per DELETE statement in a time-budgeted delete: the first, and the most it grows to. */
+const FIRST_DELETE_CHUNK = 256;
+const MAX_DELETE_CHUNK = 65_536;
+
 export type RecordRow = [offset: number, timestamp: number, key: string | Buffer | null, value: string | Buffer, headers: string | null];
 
 export class RecordTable {
@@ -36,7 +40,7 @@ export class RecordTable {
           'SELECT offset FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? AND timestamp >= ? ORDER BY offset LIMIT 1',
         )
         .pluck(),
-      deleteBefore: db.prepare('DELETE FROM records WHERE topic_id = ? AND partition = ? AND offset < ?'),
+      deleteRange: db.prepare('DELETE FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? AND offset < ?'),
       deleteTopic: db.prepare('DELETE FROM records WHERE topic_id = ?'),
     };
   }
@@ -111,9 +115,30 @@ export class RecordTable {
     return this.#stmt.firstAtOrAfter.get(topic.id, partition, from, timestamp) as number | undefined;
   }
 
-  /** Inside a transaction. */
-  deleteBefore(topic: TopicState, partition: number, offset: number): void {
-    this.#stmt.deleteBefore.run(topic.id, partition, offset);
+  /**
+   * Inside a transaction: deletes the offsets [from, to); with `budgetMs`, in chunks until about
+   * that long has passed (at least one chunk). Returns the offset deleted up to.
+   */
+  deleteRange(topic: TopicState, partition: number, from: number, to: number, budgetMs?: number): number {
+    if (budgetMs === undefined) {
+      this.#stmt.deleteRange.run(topic.id, partition, from, to);
+      return to;
+    }
+    const deadline = performance.now() + budgetMs;
+    let chunk = FIRST_DELETE_CHUNK;
+    let at = from;
+    while (at < to) {
+      const started = performance.now();
+      const end = Math.min(at + chunk, to);
+      this.#stmt.deleteRange.run(topic.id, partition, at, end);
+      at = end;
+      const now = performance.now();
+      if (now >= deadline) break;
+      // Fewer, larger statements while a chunk takes well under what is left, so that the
+      // budget is overrun by at most about a quarter of it.
+      if ((now - started) * 4 < deadline - now && chunk < MAX_DELETE_CHUNK) chunk *= 2;
+    }
+    return at;
   }
 
   /** Inside a transaction. */

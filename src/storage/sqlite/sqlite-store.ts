@@ -96,7 +96,7 @@ class SqliteStore implements LogStore {
     this.#groups = new GroupTables(db);
     this.#reader = new RecordReader(this.#records, this.#timeIndex);
     this.#appender = new Appender({ topics: this.#topics, records: this.#records, timeIndex: this.#timeIndex, idempotency: this.#idempotency });
-    this.#timeIndex.loadMaxima(this.#topics.byId());
+    this.#timeIndex.load(this.#topics.byId());
   }
 
   #open(): Database.Database {
@@ -197,19 +197,21 @@ class SqliteStore implements LogStore {
     return this.#records.firstAtOrAfter(t, partition, start, timestamp) ?? null;
   }
 
-  async truncateBefore(topic: string, partition: number, offset: number): Promise<void> {
+  async truncateBefore(topic: string, partition: number, offset: number, budgetMs?: number): Promise<number> {
     this.#open();
     const t = this.#topics.get(topic);
     const bounds = t.bounds[partition];
-    if (!bounds) return;
+    if (!bounds) return 0;
     const target = Math.min(offset, bounds.highWatermark);
-    if (target <= bounds.logStartOffset) return;
-    this.#write(() => {
-      this.#records.deleteBefore(t, partition, target);
-      this.#timeIndex.deleteBefore(t, partition, target);
-      this.#topics.writeLogStart(t, partition, target);
+    if (target <= bounds.logStartOffset) return bounds.logStartOffset;
+    const reached = this.#write(() => {
+      const reached = this.#records.deleteRange(t, partition, bounds.logStartOffset, target, budgetMs);
+      this.#timeIndex.deleteBefore(t, partition, reached);
+      this.#topics.writeLogStart(t, partition, reached);
+      return reached;
     });
-    bounds.logStartOffset = target;
+    bounds.logStartOffset = reached;
+    return reached;
   }
 
   async expireIdempotencyKeys(now: number): Promise<number> {

@@ -3,20 +3,27 @@
  *
  * This process is the only writer, so topic metadata and partition bounds are read from memory;
  * the in-memory copy moves only after the transaction that wrote the rows has committed.
+ *
+ * `partitions.high_watermark` is not written per commit (that was one more row write per partition
+ * per commit): it is written when retention moves the log start, so that it survives the deletion of
+ * every record, and at open the high watermark is the larger of it and the last record's offset + 1
+ * (TimeIndex.load). `partitions.max_record_bytes` is no longer written (schema 6): the largest record
+ * comes from the time index's spans.
  */
 import type Database from 'better-sqlite3';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { PartitionOffsets, TopicConfig, TopicMeta } from '../log-store.js';
+import type { OpenSpan } from './time-index.js';
 
 export interface TopicState {
   id: number;
   meta: TopicMeta;
   /** Indexed by partition. Mutated only after a commit. */
   bounds: PartitionOffsets[];
-  /** Indexed by partition: the largest record ever appended to it, in bytes (key + value + headers). */
+  /** Indexed by partition: the largest record it holds or held, in bytes (key + value + headers). */
   largest: number[];
-  /** Indexed by partition: the largest timestamp ever appended to it (-1 when none), for the time index. */
-  maxTimestamp: number[];
+  /** Indexed by partition: the time index span its next commit extends (undefined before the first record). */
+  spans: (OpenSpan | undefined)[];
 }
 
 export class TopicCatalog {
@@ -31,10 +38,9 @@ export class TopicCatalog {
       insertPartition: db.prepare(
         'INSERT INTO partitions (topic_id, partition, log_start_offset, high_watermark) VALUES (?, ?, 0, 0)',
       ),
-      setHighWatermark: db.prepare(
-        'UPDATE partitions SET high_watermark = ?, max_record_bytes = ? WHERE topic_id = ? AND partition = ?',
+      setLogStart: db.prepare(
+        'UPDATE partitions SET log_start_offset = ?, high_watermark = max(high_watermark, ?) WHERE topic_id = ? AND partition = ?',
       ),
-      setLogStart: db.prepare('UPDATE partitions SET log_start_offset = ? WHERE topic_id = ? AND partition = ?'),
       deletePartitions: db.prepare('DELETE FROM partitions WHERE topic_id = ?'),
     };
     this.#load(db);
@@ -50,24 +56,24 @@ export class TopicCatalog {
     }[];
     const bounds = db
       .prepare(
-        'SELECT topic_id AS topicId, partition, log_start_offset AS logStartOffset, high_watermark AS highWatermark, max_record_bytes AS largest FROM partitions ORDER BY topic_id, partition',
+        'SELECT topic_id AS topicId, partition, log_start_offset AS logStartOffset, high_watermark AS highWatermark FROM partitions ORDER BY topic_id, partition',
       )
-      .all() as { topicId: number; partition: number; logStartOffset: number; highWatermark: number; largest: number }[];
+      .all() as { topicId: number; partition: number; logStartOffset: number; highWatermark: number }[];
     for (const t of topics) {
       this.#topics.set(t.name, {
         id: t.id,
         meta: { name: t.name, partitions: t.partitions, config: JSON.parse(t.config) as TopicConfig, createdAt: t.createdAt },
         bounds: [],
         largest: [],
-        maxTimestamp: [],
+        spans: [],
       });
     }
     const byId = this.byId();
     for (const b of bounds) {
       const topic = byId.get(b.topicId);
       topic?.bounds.push({ partition: b.partition, logStartOffset: b.logStartOffset, highWatermark: b.highWatermark });
-      topic?.largest.push(b.largest);
-      topic?.maxTimestamp.push(-1);
+      topic?.largest.push(0);
+      topic?.spans.push(undefined);
     }
   }
 
@@ -109,7 +115,7 @@ export class TopicCatalog {
     const partitions = meta.partitions;
     const bounds = Array.from({ length: partitions }, (_, partition) => ({ partition, logStartOffset: 0, highWatermark: 0 }));
     const fill = (v: number) => new Array<number>(partitions).fill(v);
-    this.#topics.set(meta.name, { id, meta, bounds, largest: fill(0), maxTimestamp: fill(-1) });
+    this.#topics.set(meta.name, { id, meta, bounds, largest: fill(0), spans: new Array<OpenSpan | undefined>(partitions).fill(undefined) });
   }
 
   /** Throws INVALID_PARTITIONS when the count would shrink; returns the topic's new meta, not yet applied. */
@@ -136,7 +142,7 @@ export class TopicCatalog {
     for (let p = topic.meta.partitions; p < meta.partitions; p++) {
       topic.bounds.push({ partition: p, logStartOffset: 0, highWatermark: 0 });
       topic.largest.push(0);
-      topic.maxTimestamp.push(-1);
+      topic.spans.push(undefined);
     }
     topic.meta = meta;
   }
@@ -152,14 +158,9 @@ export class TopicCatalog {
     this.#topics.delete(topic.meta.name);
   }
 
-  /** Inside a transaction: a partition's new high watermark and largest record. */
-  writeHighWatermark(topic: TopicState, partition: number, highWatermark: number, largest: number): void {
-    this.#stmt.setHighWatermark.run(highWatermark, largest, topic.id, partition);
-  }
-
-  /** Inside a transaction. */
+  /** Inside a transaction: the log start offset, and the high watermark with it (see the top of this file). */
   writeLogStart(topic: TopicState, partition: number, offset: number): void {
-    this.#stmt.setLogStart.run(offset, topic.id, partition);
+    this.#stmt.setLogStart.run(offset, topic.bounds[partition]!.highWatermark, topic.id, partition);
   }
 }
 
