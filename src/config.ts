@@ -87,6 +87,9 @@ export const ConfigSchema = z.object({
   fetchDefaultMaxBytes: int(1).default(1024 * 1024).describe('Fetch: bytes per response when `maxBytes` is not given.'),
   fetchMaxBytes: int(1).default(16 * 1024 * 1024).describe('Fetch: most bytes per response (`maxBytes` is capped to it).'),
   fetchMaxWaitMs: int(0).default(30_000).describe('Longest long-poll a client may ask for with `waitMs`.'),
+  longPollWakeChunk: int(1)
+    .default(256)
+    .describe('Parked long-polls (fetches and group polls) woken per turn of the event loop after an append; the producers are answered first.'),
 
   retentionCheckIntervalMs: int(100)
     .default(60_000)

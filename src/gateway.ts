@@ -58,7 +58,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const clock = options.clock ?? systemClock;
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
   const metrics = createMetrics({ maxLabelValues: config.metricsMaxLabelValues, processMetrics: options.processMetrics });
-  const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'));
+  const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
+    wakeChunk: config.longPollWakeChunk,
+  });
   const log = new Log(store, notifier, config, clock, metrics.core);
   const retention = new Retention(store, clock, {
     stepMs: config.retentionStepMs,

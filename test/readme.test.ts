@@ -90,9 +90,9 @@ describe('README', () => {
       expect(block.lang, 'code blocks in the curl section are sh or json').toBe('sh');
       if (block.body.includes('waitMs=')) {
         // A long-poll waits for the next command's record: start it, finish it after that command.
-        const before = gateway.log.notifier.listenerCount;
+        const before = gateway.log.notifier.waiters.size;
         longPoll = curl(block.body, port);
-        await until('the long-poll to reach the server', () => gateway.log.notifier.listenerCount > before);
+        await until('the long-poll to reach the server', () => gateway.log.notifier.waiters.size > before);
         continue;
       }
       const result = await curl(block.body, port);

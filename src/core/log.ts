@@ -18,10 +18,11 @@ import type {
 } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
 import { GroupCommit } from './group-commit.js';
-import type { Notifier } from './notifier.js';
+import type { AppendedRecords, Notifier } from './notifier.js';
 import { noObserver, type CoreObserver } from './observer.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
 import { encodeRecords, keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
+import { encodedSlice, sliceEnd } from './shared-batch.js';
 
 export interface LogSettings {
   autoCreateTopics: boolean;
@@ -49,6 +50,12 @@ export interface FetchOptions {
   maxBytes: number;
   /** Long-poll: wait up to this long for a record at `offset` when there is none yet. */
   waitMs: number;
+  /**
+   * Kafka's fetch.min.bytes: with `waitMs`, answer once this many record bytes (keys, values,
+   * headers) from `offset` are there, the answer is full (`maxRecords` or `maxBytes`), or
+   * `waitMs` ends. Default 1: answer as soon as there is any record.
+   */
+  minBytes?: number | undefined;
   /** Any of them aborts the wait (the client went away, the gateway is shutting down). */
   signals?: readonly AbortSignal[];
 }
@@ -309,27 +316,90 @@ export class Log {
 
   /**
    * Records from `offset` on, as delivered-record JSON (what REST answers with). An offset outside
-   * [logStartOffset, highWatermark] is an error that names the valid range. At the high watermark,
-   * waits up to `waitMs` for a record.
+   * [logStartOffset, highWatermark] is an error that names the valid range. With `waitMs`, waits
+   * for a record (or `minBytes` of them) at the high watermark; a wait woken by an append is
+   * answered from that batch in memory when it holds exactly what a read would return.
    */
   async fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
+    const result = await this.#fetch(topic, partition, offset, options);
+    if (result.count > 0) this.#observer.fetched(topic, result.count, result.json.byteLength);
+    return result;
+  }
+
+  async #fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
     let bounds = await this.partitionOffsets(topic, partition);
     checkOffsetInRange(topic, partition, offset, bounds);
-    if (offset === bounds.highWatermark && options.waitMs > 0) {
-      await this.#notifier.waitForAppend(topic, partition, {
-        highWatermark: bounds.highWatermark,
-        timeoutMs: options.waitMs,
+    const minBytes = Math.max(options.minBytes ?? 1, 1);
+    if (options.waitMs <= 0) return this.#readFrom(topic, partition, offset, bounds, options);
+    const deadline = performance.now() + options.waitMs;
+    if (minBytes === 1 && offset < bounds.highWatermark) return this.#readFrom(topic, partition, offset, bounds, options);
+    for (;;) {
+      // What is there now, and how many bytes (minBytes counts bytes, so these reads keep their records).
+      let available: { result: FetchResult; bytes: number } | undefined;
+      let parkAt = bounds.highWatermark;
+      if (offset < bounds.highWatermark) {
+        available = await this.#readCounting(topic, partition, offset, bounds, options);
+        const full = available.result.nextOffset < available.result.highWatermark || available.result.count >= options.maxRecords;
+        if (full || available.bytes >= minBytes) return available.result;
+        parkAt = Math.max(parkAt, available.result.nextOffset);
+      }
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return available?.result ?? this.#readFrom(topic, partition, offset, bounds, options);
+      const wake = await this.#notifier.waitForAppendBatch(topic, partition, {
+        highWatermark: parkAt,
+        timeoutMs: Math.ceil(remaining),
         signals: options.signals,
+        minBytes: minBytes - (available?.bytes ?? 0),
       });
+      if (wake.batch && available === undefined) {
+        const shared = await this.#answerFromBatch(offset, options, wake.batch);
+        if (shared) return shared;
+      }
       bounds = await this.partitionOffsets(topic, partition);
+      if (wake.reason !== 'appended' || minBytes === 1) return this.#readFrom(topic, partition, offset, bounds, options);
+      // minBytes: the wait ended early (an append it could not count); look again.
     }
+  }
+
+  async #readFrom(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions): Promise<FetchResult> {
     const from = Math.max(offset, bounds.logStartOffset);
     const encoded =
       from < bounds.highWatermark
         ? await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)
         : encodeRecords(topic, partition, from, []);
-    if (encoded.count > 0) this.#observer.fetched(topic, encoded.count, encoded.json.byteLength);
     return { ...encoded, highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
+  }
+
+  /** #readFrom() through read(), for its record bytes. */
+  async #readCounting(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions) {
+    const from = Math.max(offset, bounds.logStartOffset);
+    // The store's read, not this.read(): what is fetched is counted once, when answered.
+    const records = await this.#store.read(topic, partition, from, { maxRecords: options.maxRecords, maxBytes: options.maxBytes });
+    let bytes = 0;
+    for (const r of records) bytes += recordBytes(r);
+    const result = { ...encodeRecords(topic, partition, from, records), highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
+    return { result, bytes };
+  }
+
+  /**
+   * The answer to a long-poll at `offset` from the batch that woke it: what a read right after
+   * that batch's commit returns (the high watermark is the batch's). Undefined when the batch
+   * does not start the answer (the caller reads instead) or retention has passed `offset`.
+   */
+  async #answerFromBatch(offset: number, options: FetchOptions, batch: AppendedRecords): Promise<FetchResult | undefined> {
+    const { topic, partition, records } = batch;
+    const start = offset - (records[0]?.offset ?? Infinity);
+    if (!(start >= 0 && start < records.length)) return undefined;
+    const { logStartOffset } = await this.partitionOffsets(topic, partition);
+    if (logStartOffset > offset) return undefined;
+    const end = sliceEnd(records, start, options.maxRecords, options.maxBytes);
+    return {
+      json: encodedSlice(topic, partition, records, start, end),
+      count: end - start,
+      nextOffset: records[end - 1]!.offset + 1,
+      highWatermark: batch.highWatermark,
+      logStartOffset,
+    };
   }
 
   /** Raw range read without waiting or range checks (for group polls, which track their own position); counted as fetched. */

@@ -1,11 +1,11 @@
 /**
  * "Partition advanced" signals. After each group commit the log publishes, per
- * partition, the records it just appended; long-poll fetches wait on it, and live
- * subscribers (WebSocket sessions at the tail) are fed from it without reading
- * the store again.
+ * partition, the records it just appended; live subscribers (WebSocket sessions at
+ * the tail) are fed from it without reading the store again, and parked long-polls
+ * (the waiter registry) are woken from it on later turns of the event loop.
  */
 import type { StoredRecord } from '../storage/log-store.js';
-import { anyAborted, onAnyAbort } from './abort.js';
+import { WaiterRegistry, type Wake } from './waiter-registry.js';
 
 export interface AppendedRecords {
   topic: string;
@@ -40,15 +40,22 @@ export class Notifier {
   /** Per topic, each partition's high watermark as last published: one number per partition appended to. */
   readonly #published = new Map<string, number[]>();
   readonly #onListenerError: (err: unknown) => void;
-  #waiting = 0;
+  readonly #waiters: WaiterRegistry;
 
   /**
    * @param onListenerError told of a listener that threw. Publishing happens after a durable
    * commit, so one listener's bug must neither fail the producers' requests (they would retry
    * and duplicate records) nor keep the other listeners from hearing of the append.
+   * @param options.wakeChunk parked long-polls woken per turn of the event loop (config longPollWakeChunk).
    */
-  constructor(onListenerError: (err: unknown) => void = () => undefined) {
+  constructor(onListenerError: (err: unknown) => void = () => undefined, options: { wakeChunk?: number } = {}) {
     this.#onListenerError = onListenerError;
+    this.#waiters = new WaiterRegistry(options.wakeChunk ?? 256, (topic, partition) => this.publishedHighWatermark(topic, partition));
+  }
+
+  /** Parked long-polls and group polls. */
+  get waiters(): WaiterRegistry {
+    return this.#waiters;
   }
 
   /** Calls `listener` with every batch appended to the partition until the returned function is called. */
@@ -73,13 +80,18 @@ export class Notifier {
     let published = this.#published.get(batch.topic);
     if (!published) this.#published.set(batch.topic, (published = []));
     if (!(published[batch.partition]! >= batch.highWatermark)) published[batch.partition] = batch.highWatermark;
+    // Only queued here: parked polls are answered after the producers (see waiter-registry.ts).
+    this.#waiters.wake(batch);
     const set = this.#byPartition.get(keyOf(batch.topic, batch.partition));
     if (!set) return;
     for (const listener of [...set]) this.#call(listener, batch);
   }
 
   publishTopicChange(event: Parameters<TopicListener>[0]): void {
-    if (event.kind === 'deleted') this.#published.delete(event.topic);
+    if (event.kind === 'deleted') {
+      this.#published.delete(event.topic);
+      this.#waiters.endTopic(event.topic);
+    }
     for (const listener of [...this.#topicListeners]) this.#call(listener, event);
   }
 
@@ -94,37 +106,22 @@ export class Notifier {
   /**
    * Resolves true as soon as the partition's high watermark passes `highWatermark` (the one
    * the caller read from the store), or false after `timeoutMs`, when the topic is deleted,
-   * or when one of `signals` aborts (a client that went away, the gateway shutting down).
-   * Every listener is removed when it resolves.
-   *
-   * An append published between the caller's read of the store and this call resolves it at
-   * once: the caller's await of the store gives other requests' commits (or, with a networked
-   * store, another node's appends) the chance to land first, and a listener registered after
-   * their publish would otherwise wait for the next record.
+   * or when one of `signals` aborts. A parked wait of the waiter registry (see there for the
+   * append that lands between the caller's read and this call).
    */
-  waitForAppend(topic: string, partition: number, wait: WaitForAppend): Promise<boolean> {
-    const { highWatermark, timeoutMs, signals = [] } = wait;
-    return new Promise((resolve) => {
-      if ((this.publishedHighWatermark(topic, partition) ?? -1) > highWatermark) return resolve(true);
-      if (anyAborted(signals) || timeoutMs <= 0) return resolve(false);
-      const endWait = this.beginWait();
-      const done = (result: boolean) => {
-        endWait();
-        clearTimeout(timer);
-        offAppend();
-        offTopic();
-        offAbort();
-        resolve(result);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const offAppend = this.onAppend(topic, partition, (batch) => {
-        if (batch.highWatermark > highWatermark) done(true);
-      });
-      const offTopic = this.onTopicChange((e) => {
-        if (e.topic === topic && e.kind === 'deleted') done(false);
-      });
-      const offAbort = onAnyAbort(signals, () => done(false));
-    });
+  async waitForAppend(topic: string, partition: number, wait: WaitForAppend): Promise<boolean> {
+    const woken = await this.waitForAppendBatch(topic, partition, wait);
+    return woken.reason === 'appended';
+  }
+
+  /** waitForAppend(), telling why it ended and, when an append woke it, which batch. */
+  waitForAppendBatch(topic: string, partition: number, wait: WaitForAppend & { minBytes?: number | undefined }): Promise<Wake> {
+    return this.#waiters.park({
+      partitions: [{ topic, partition, highWatermark: wait.highWatermark }],
+      timeoutMs: wait.timeoutMs,
+      signals: wait.signals,
+      minBytes: wait.minBytes,
+    }).result;
   }
 
   /** The partition's high watermark as last published by this process, if it has published one. */
@@ -132,26 +129,12 @@ export class Notifier {
     return this.#published.get(topic)?.[partition];
   }
 
-  /**
-   * Counts a long-poll as waiting until the returned function is called (once; later calls do nothing).
-   * waitForAppend counts its own; a caller that waits on onAppend directly (group polls) calls this.
-   */
-  beginWait(): () => void {
-    this.#waiting++;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      this.#waiting--;
-    };
-  }
-
-  /** Long-polls waiting for an append now (for metrics). */
+  /** Long-polls waiting now, parked or queued for their wake-up (the metrics gauge logway_long_polls_waiting). */
   get waiting(): number {
-    return this.#waiting;
+    return this.#waiters.size;
   }
 
-  /** Listeners registered, for tests and metrics. */
+  /** Listeners registered (parked long-polls are counted by `waiters.size`), for tests and metrics. */
   get listenerCount(): number {
     let n = this.#topicListeners.size;
     for (const set of this.#byPartition.values()) n += set.size;

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import { AutoOffsetReset, ResetTarget, type GroupCoordinator } from '../core/groups.js';
-import { readOptions } from './read-options.js';
+import { MinBytesQuery, readOptions } from './read-options.js';
 import { jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
 import { GroupName, Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
@@ -228,6 +228,7 @@ const poll = createRoute({
       limit: queryInt('Most records to return.', 1).optional(),
       maxBytes: queryInt('Soft byte budget (keys, values, headers); the first record is always returned.', 1).optional(),
       waitMs: queryInt('With no record ready, wait up to this long for one.').optional(),
+      minBytes: MinBytesQuery.optional(),
     }),
   },
   responses: {

@@ -1,31 +1,51 @@
 /** What a fetch or a group poll asks for, clamped to the server's limits; shared by both routes. */
 import type { Config } from '../config.js';
+import { invalid } from '../errors.js';
+import { queryInt } from '../api/schemas.js';
 
 export interface ReadQuery {
   limit?: number | undefined;
   maxBytes?: number | undefined;
   waitMs?: number | undefined;
+  minBytes?: number | undefined;
 }
 
 export interface ReadOptions {
   maxRecords: number;
   maxBytes: number;
   waitMs: number;
+  minBytes: number;
   /** A long-poll ends when the client goes away or the gateway shuts down. */
   signals: AbortSignal[];
 }
+
+/** The `minBytes` query parameter of both routes. */
+export const MinBytesQuery = queryInt(
+  "Kafka's fetch.min.bytes: with waitMs, answer once this many record bytes (keys, values, headers) are there, " +
+    'the answer is full (limit or maxBytes), or waitMs ends, whichever comes first. At most maxBytes. Default 1: answer as soon as there is a record.',
+  1,
+);
 
 type ReadLimitSettings = Pick<Config, 'fetchDefaultLimit' | 'fetchMaxLimit' | 'fetchDefaultMaxBytes' | 'fetchMaxBytes' | 'fetchMaxWaitMs'>;
 
 /**
  * The signals are handed to the core as a list, never combined with AbortSignal.any
  * (see core/abort.ts: on Node 20 that retains every combined signal from `shutdown`).
+ * The core's waiter registry gives a signal shared by many waits (shutdown) one listener.
  */
 export function readOptions(q: ReadQuery, config: ReadLimitSettings, request: Request, shutdown: AbortSignal): ReadOptions {
+  const maxBytes = Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes);
+  const minBytes = q.minBytes ?? 1;
+  // More than an answer may hold could never be reached: the client's mistake, said at once.
+  if (minBytes > maxBytes) {
+    const message = `must be at most maxBytes (${maxBytes}${q.maxBytes === undefined ? ', setting fetchDefaultMaxBytes' : q.maxBytes > config.fetchMaxBytes ? ', setting fetchMaxBytes' : ''})`;
+    throw invalid(`query/minBytes: ${message}`, [{ path: 'query/minBytes', message }]);
+  }
   return {
     maxRecords: Math.min(q.limit ?? config.fetchDefaultLimit, config.fetchMaxLimit),
-    maxBytes: Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes),
+    maxBytes,
     waitMs: Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs),
+    minBytes,
     signals: [request.signal, shutdown],
   };
 }

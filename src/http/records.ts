@@ -7,7 +7,7 @@ import { decodeProduceRecord } from '../core/record-codec.js';
 import type { Config } from '../config.js';
 import { invalid } from '../errors.js';
 import { withFieldPrefix } from '../api/field-paths.js';
-import { readOptions } from './read-options.js';
+import { MinBytesQuery, readOptions } from './read-options.js';
 import { jsonBody, jsonText, newRouter } from './router.js';
 import { validationHook } from './problem.js';
 import {
@@ -95,6 +95,7 @@ const fetchRecords = createRoute({
       limit: queryInt('Most records to return.', 1).optional(),
       maxBytes: queryInt('Soft byte budget (keys, values, headers); the first record is always returned.', 1).optional(),
       waitMs: queryInt('At the high watermark, wait up to this long for a record.').optional(),
+      minBytes: MinBytesQuery.optional(),
     }),
   },
   responses: {
@@ -161,8 +162,9 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal) {
     .openapi(fetchRecords, async (c) => {
       const { topic, partition } = c.req.valid('param');
       const q = c.req.valid('query');
+      const options = readOptions(q, config, c.req.raw, shutdown);
       const offset = q.offset ?? (await log.partitionOffsets(topic, partition)).logStartOffset;
-      const result = await log.fetch(topic, partition, offset, readOptions(q, config, c.req.raw, shutdown));
+      const result = await log.fetch(topic, partition, offset, options);
       const tail = `],"nextOffset":${result.nextOffset},"highWatermark":${result.highWatermark},"logStartOffset":${result.logStartOffset}}`;
       return jsonText<never>(Buffer.concat([RECORDS_HEAD, result.json, Buffer.from(tail)]), 200);
     })

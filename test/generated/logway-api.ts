@@ -1658,6 +1658,8 @@ export interface operations {
                 maxBytes?: number;
                 /** @description At the high watermark, wait up to this long for a record. */
                 waitMs?: number;
+                /** @description Kafka's fetch.min.bytes: with waitMs, answer once this many record bytes (keys, values, headers) are there, the answer is full (limit or maxBytes), or waitMs ends, whichever comes first. At most maxBytes. Default 1: answer as soon as there is a record. */
+                minBytes?: number;
             };
             header?: never;
             path: {
@@ -2452,6 +2454,8 @@ export interface operations {
                 maxBytes?: number;
                 /** @description With no record ready, wait up to this long for one. */
                 waitMs?: number;
+                /** @description Kafka's fetch.min.bytes: with waitMs, answer once this many record bytes (keys, values, headers) are there, the answer is full (limit or maxBytes), or waitMs ends, whichever comes first. At most maxBytes. Default 1: answer as soon as there is a record. */
+                minBytes?: number;
             };
             header?: never;
             path: {

@@ -45,13 +45,14 @@ export async function racingLog() {
     /**
      * Whether `read` (started after arm()) answered by itself, or got stuck waiting for the record
      * that is already there: stuck means it registered a new listener (beyond `baseline`) and has
-     * not settled. Ends the wait either way, then resolves with the verdict.
+     * not settled (or parked a wait in the registry). Ends the wait either way, then resolves with the verdict.
      */
     async answeredAtOnce(read: Promise<unknown>, baseline = 0): Promise<boolean> {
       let settled = false;
       void read.finally(() => (settled = true)).catch(() => undefined);
       const deadline = Date.now() + 10_000;
-      while (!settled && notifier.listenerCount === baseline && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const registered = () => notifier.listenerCount + notifier.waiters.size;
+      while (!settled && registered() === baseline && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       const stuck = !settled;
       ac.abort();
       return !stuck;

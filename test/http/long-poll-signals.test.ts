@@ -68,11 +68,11 @@ async function gatewayWithShutdown() {
   });
   const post = (path: string, body: unknown) =>
     fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { url, shutdown, post };
+  return { url, shutdown, post, notifier };
 }
 
 test('fetches and polls with waitMs leave nothing attached to the shutdown signal', async () => {
-  const { url, shutdown, post } = await gatewayWithShutdown();
+  const { url, shutdown, post, notifier } = await gatewayWithShutdown();
   const listeners = countListeners(shutdown.signal);
   expect((await post('/v1/topics', { name: 't', partitions: 1 })).status).toBe(201);
   const join = await post('/v1/groups/g/members', { topics: ['t'], autoOffsetReset: 'latest' });
@@ -100,12 +100,23 @@ test('fetches and polls with waitMs leave nothing attached to the shutdown signa
   expect(dependants(shutdown.signal)).toBe(0);
   expect(listeners()).toBe(0);
 
-  // The waits still listen to the shutdown signal: shutting down answers a pending long-poll at once.
-  const pending = fetch(`${url}/v1/topics/t/partitions/0/records?offset=0&waitMs=60000`);
-  await waitFor('the long-poll to wait on the shutdown signal', () => listeners() === 1);
+  // The waits still listen to the shutdown signal, through ONE listener however many wait (one
+  // each used to be quadratic and printed MaxListenersExceededWarning past ten): shutting down
+  // answers every pending long-poll at once.
+  const pending = Array.from({ length: 30 }, (_, i) =>
+    fetch(
+      i % 3 === 0
+        ? `${url}/v1/groups/g/members/${memberId}/records?waitMs=60000`
+        : `${url}/v1/topics/t/partitions/0/records?offset=0&waitMs=60000`,
+    ),
+  );
+  await waitFor('the long-polls to wait', () => notifier.waiters.size === 30);
+  expect(listeners()).toBe(1);
   shutdown.abort();
-  const res = await pending;
-  expect(res.status).toBe(200);
-  expect(((await res.json()) as { records: unknown[] }).records).toEqual([]);
+  expect(notifier.waiters.size).toBe(0);
+  for (const res of await Promise.all(pending)) {
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { records: unknown[] }).records).toEqual([]);
+  }
   expect(listeners()).toBe(0);
 });

@@ -286,22 +286,23 @@ describe('fetch', () => {
     expectProblem(await gw.fetchRecords('nope', 0), 404, 'TOPIC_NOT_FOUND', 'nope');
   });
 
-  // These tests show what ended each wait by the notifier's listeners, never by timing: a
-  // produce (or a topic deletion) removes the waiter's listener before it is answered, while a
-  // wait that simply ran out of waitMs would still be registered at that point.
+  // These tests show what ended each wait by the notifier's waiter registry, never by timing: a
+  // topic deletion removes the waiter before it is answered, a produce wakes it (after the
+  // producer is answered, off the commit path), while a wait that simply ran out of waitMs would
+  // still be registered.
 
   it('long-poll: a waiting fetch answers as soon as a record is produced', async () => {
     const gw = await seeded(2);
-    const listenersBefore = gw.gateway.log.notifier.listenerCount;
+    const waiters = gw.gateway.log.notifier.waiters;
     let answered = false;
     const pending = gw.fetchRecords('t', 0, 'offset=2&waitMs=30000').finally(() => (answered = true));
     // Produce only once the fetch is actually waiting, so the test shows a wake-up, not a lucky read.
-    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => waiters.size === 1);
     expect(answered, 'the fetch answered before any record was produced').toBe(false);
     await gw.produceOk('t', [{ value: 'late', partition: 0 }]);
-    // The produce woke the waiter: its listener was gone by the time the produce was answered.
-    expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
     const res = await pending;
+    // The produce woke the waiter (a wait that ran out would still be parked for 30 s).
+    expect(waiters.size).toBe(0);
     expect(res.status).toBe(200);
     expect(res.body.records.map((r: any) => [r.offset, r.value])).toEqual([[2, 'late']]);
     expect(res.body).toMatchObject({ nextOffset: 3, highWatermark: 3 });
@@ -309,57 +310,54 @@ describe('fetch', () => {
 
   it('long-poll: ignores records produced to another partition', async () => {
     const gw = await seeded(2);
-    const listenersBefore = gw.gateway.log.notifier.listenerCount;
+    const waiters = gw.gateway.log.notifier.waiters;
     let answered = false;
     const pending = gw.fetchRecords('t', 0, 'offset=2&waitMs=30000').finally(() => (answered = true));
-    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
-    const waiting = gw.gateway.log.notifier.listenerCount;
+    await until('the long-poll to wait on the notifier', () => waiters.size === 1);
     // More records than partition 0 holds: partition 1's high watermark passes the waiting offset.
     await gw.produceOk('t', ['x', 'y', 'z'].map((value) => ({ value, partition: 1 })));
-    // Still waiting after the other partition's produce was answered (and published).
-    expect(gw.gateway.log.notifier.listenerCount).toBe(waiting);
+    // Still waiting after the other partition's produce was answered (and published): no waiter is queued for partition 1.
+    expect(waiters.size).toBe(1);
     expect(answered, 'a record on partition 1 ended a wait on partition 0').toBe(false);
     // A record on its own partition then ends it, with that record only.
     await gw.produceOk('t', [{ value: 'here', partition: 0 }]);
-    expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
     const res = await pending;
+    expect(waiters.size).toBe(0);
     expect(res.body.records.map((r: any) => [r.partition, r.offset, r.value])).toEqual([[0, 2, 'here']]);
   });
 
   it('long-poll: answers empty when waitMs ends without a record', async () => {
     const gw = await seeded(2);
     const waitMs = 300;
-    const listenersBefore = gw.gateway.log.notifier.listenerCount;
     const started = Date.now();
     const res = await gw.fetchRecords('t', 0, `offset=2&waitMs=${waitMs}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ records: [], nextOffset: 2, highWatermark: 2, logStartOffset: 0 });
     // It did wait: a generous lower bound only (timers may fire a little early; never a bound on speed).
     expect(Date.now() - started).toBeGreaterThanOrEqual(waitMs / 2);
-    expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
+    expect(gw.gateway.log.notifier.waiters.size).toBe(0);
   });
 
   it('long-poll: deleting the topic ends the wait at once with 404', async () => {
     const gw = await seeded(1);
-    const listenersBefore = gw.gateway.log.notifier.listenerCount;
+    const waiters = gw.gateway.log.notifier.waiters;
     const pending = gw.fetchRecords('t', 0, 'offset=1&waitMs=30000');
-    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => waiters.size === 1);
     expect((await gw.json('DELETE', '/v1/topics/t')).status).toBe(204);
     // The deletion released the waiter before it was answered.
-    expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
+    expect(waiters.size).toBe(0);
     expectProblem(await pending, 404, 'TOPIC_NOT_FOUND');
   });
 
   it('long-poll: many waiters on one partition all wake on one produce', async () => {
     const gw = await seeded(0);
-    const listenersBefore = gw.gateway.log.notifier.listenerCount;
+    const registry = gw.gateway.log.notifier.waiters;
     const waiters = Array.from({ length: 20 }, () => gw.fetchRecords('t', 0, 'offset=0&waitMs=30000'));
-    // Each waiter listens for appends and for the topic's deletion.
-    await until('all 20 long-polls to wait', () => gw.gateway.log.notifier.listenerCount >= listenersBefore + 40);
+    await until('all 20 long-polls to wait', () => registry.size === 20);
     await gw.produceOk('t', [{ value: 'x', partition: 0 }]);
-    // One produce released all twenty.
-    expect(gw.gateway.log.notifier.listenerCount).toBe(listenersBefore);
     const results = await Promise.all(waiters);
+    // One produce released all twenty.
+    expect(registry.size).toBe(0);
     expect(results.every((r) => r.status === 200 && r.body.records.length === 1 && r.body.records[0].value === 'x')).toBe(true);
   });
 
@@ -371,13 +369,13 @@ describe('fetch', () => {
 
   it('long-poll: a client that goes away releases its waiter', async () => {
     const gw = await seeded(1);
-    const listenersBefore = gw.gateway.log.notifier.listenerCount;
+    const waiters = gw.gateway.log.notifier.waiters;
     // node:http, whose destroy() closes the socket at once (the server can only see a closed socket).
     const req = http.get(`${gw.url}/v1/topics/t/partitions/0/records?offset=1&waitMs=30000`);
     req.on('error', () => undefined);
-    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => waiters.size === 1);
     req.destroy();
-    await until('the waiter to be released', () => gw.gateway.log.notifier.listenerCount === listenersBefore);
+    await until('the waiter to be released', () => waiters.size === 0);
     // And the server still answers.
     expect((await gw.fetchRecords('t', 0, 'offset=0')).body.records).toHaveLength(1);
   });
@@ -635,9 +633,8 @@ describe('a failing subscriber', () => {
     const off = gw.gateway.log.notifier.onAppend('t', 0, () => {
       throw new Error('subscriber bug');
     });
-    const listenersBefore = gw.gateway.log.notifier.listenerCount;
     const waiter = gw.fetchRecords('t', 0, 'offset=0&waitMs=20000');
-    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.listenerCount > listenersBefore);
+    await until('the long-poll to wait on the notifier', () => gw.gateway.log.notifier.waiters.size === 1);
     // The records are committed, so the producer must hear 200: a 500 would make it retry and duplicate them.
     const res = await gw.produce('t', [{ value: 'a' }]);
     expect(res.status).toBe(200);

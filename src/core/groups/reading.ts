@@ -4,10 +4,10 @@
  * Positions live in memory only (see the durability note in core/groups.ts).
  */
 import type { PartitionOffsets } from '../../storage/log-store.js';
-import { anyAborted, onAnyAbort } from '../abort.js';
 import { tpKey, type TopicPartition } from '../assignor.js';
 import type { Log } from '../log.js';
 import type { Notifier } from '../notifier.js';
+import type { Wake } from '../waiter-registry.js';
 import { recordBytes, recordsJsonItems } from '../record-codec.js';
 import { notOwner } from './checks.js';
 import type { Group } from './group.js';
@@ -46,12 +46,26 @@ export class GroupReader {
     g.touch(memberId);
     g.polling.set(memberId, (g.polling.get(memberId) ?? 0) + 1);
     try {
-      let result = await this.#readOnce(g, memberId, options);
-      if (result.recordCount === 0 && options.waitMs > 0 && g.member(memberId)) {
-        await this.#waitForRecords(g, memberId, result.nextOffsets, options.waitMs, options.signals);
-        if (g.member(memberId)) result = await this.#readOnce(g, memberId, options);
+      const minBytes = Math.max(options.minBytes ?? 1, 1);
+      // With minBytes, a read that is not enough must not move the member's positions: the
+      // answer, once there is enough, starts where this one did.
+      const advance = minBytes === 1;
+      const deadline = performance.now() + options.waitMs;
+      let read = await this.#readOnce(g, memberId, options, advance);
+      for (;;) {
+        const enough = read.result.recordCount > 0 && (minBytes === 1 || read.bytes >= minBytes || read.full);
+        const remaining = deadline - performance.now();
+        if (enough || remaining <= 0 || !g.member(memberId)) break;
+        const wake = await this.#waitForRecords(g, memberId, read.result.nextOffsets, remaining, options.signals, minBytes - read.bytes);
+        if (!g.member(memberId)) break;
+        read = await this.#readOnce(g, memberId, options, advance);
+        // Without minBytes one wait is all; with it, an append that did not bring enough waits on.
+        if (wake.reason !== 'appended' || minBytes === 1) break;
       }
-      return result;
+      if (!advance) {
+        for (const p of read.result.nextOffsets) this.advance(g, memberId, p.topic, p.partition, p.offset);
+      }
+      return read.result;
     } finally {
       const n = (g.polling.get(memberId) ?? 1) - 1;
       if (n > 0) g.polling.set(memberId, n);
@@ -60,12 +74,17 @@ export class GroupReader {
     }
   }
 
-  async #readOnce(g: Group, memberId: string, options: PollOptions): Promise<PollResult> {
+  /**
+   * One pass over the member's partitions from its positions. `bytes`: record bytes read; `full`:
+   * records were left unread (limits reached), so waiting for more would not grow the answer.
+   */
+  async #readOnce(g: Group, memberId: string, options: PollOptions, advance: boolean): Promise<{ result: PollResult; bytes: number; full: boolean }> {
     const m = g.requireMember(memberId);
     const granted = clone(m.granted);
     let items = '';
     let count = 0;
     let bytes = 0;
+    let full = false;
     const read = new Map<string, number>();
     // Rotate the starting partition from poll to poll, so that a busy partition cannot starve the others.
     const rotation = this.#polls++ % Math.max(granted.length, 1);
@@ -81,7 +100,11 @@ export class GroupReader {
       if (!b) continue;
       const from = this.#positionOf(g, m, tp, b);
       read.set(tpKey(tp), from);
-      if (count >= options.maxRecords || (bytes >= options.maxBytes && count > 0) || from >= b.highWatermark) continue;
+      if (from >= b.highWatermark) continue;
+      if (count >= options.maxRecords || (bytes >= options.maxBytes && count > 0)) {
+        full = true;
+        continue;
+      }
       const records = await this.#log.read(tp.topic, tp.partition, from, options.maxRecords - count, Math.max(options.maxBytes - bytes, 1));
       if (!records.length) continue;
       // A partition revoked while we read is not delivered (its position is not advanced either).
@@ -92,11 +115,12 @@ export class GroupReader {
       items += (items ? ',' : '') + recordsJsonItems(tp.topic, tp.partition, records);
       const next = records[records.length - 1]!.offset + 1;
       read.set(tpKey(tp), next);
-      this.advance(g, memberId, tp.topic, tp.partition, next);
+      if (next < b.highWatermark) full = true;
+      if (advance) this.advance(g, memberId, tp.topic, tp.partition, next);
     }
     const now = g.member(memberId);
     const still = new Set((now?.granted ?? []).map(tpKey));
-    return {
+    const result: PollResult = {
       memberEpoch: now?.memberEpoch ?? m.memberEpoch,
       assignment: clone(now?.granted ?? []),
       recordsJson: '[' + items + ']',
@@ -105,6 +129,7 @@ export class GroupReader {
         .filter((tp) => still.has(tpKey(tp)) && read.has(tpKey(tp)))
         .map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: read.get(tpKey(tp))! })),
     };
+    return { result, bytes, full };
   }
 
   /** The member's read position in a granted partition: kept in memory, else committed, else autoOffsetReset. */
@@ -122,31 +147,30 @@ export class GroupReader {
   }
 
   /**
-   * Waits until one of the member's partitions passes the position it was just read to. An append
-   * published between that read and this call answers at once (the read awaited the store, so other
-   * commits could land meanwhile), as in Notifier.waitForAppend.
+   * Waits until one of the member's partitions passes the position it was just read to (with
+   * `minBytes`: until that many record bytes were appended past them), in the waiter registry.
+   * An append published between that read and this call answers at once, as in
+   * Notifier.waitForAppend. A grant or a revocation ends the wait, so the member learns it promptly.
    */
-  #waitForRecords(
+  async #waitForRecords(
     g: Group,
     memberId: string,
     positions: { topic: string; partition: number; offset: number }[],
     waitMs: number,
     signals: readonly AbortSignal[] = [],
-  ): Promise<void> {
-    return new Promise((resolve) => {
-      if (anyAborted(signals)) return resolve();
-      if (positions.some((p) => (this.#notifier.publishedHighWatermark(p.topic, p.partition) ?? -1) > p.offset)) return resolve();
-      const offs: (() => void)[] = [this.#notifier.beginWait()];
-      const done = () => {
-        clearTimeout(timer);
-        for (const off of offs) off();
-        resolve();
-      };
-      const timer = setTimeout(done, waitMs);
-      for (const tp of positions) offs.push(this.#notifier.onAppend(tp.topic, tp.partition, done));
-      // A grant or a revocation answers the poll early, so the member learns it promptly.
-      offs.push(g.listen(memberId, done));
-      offs.push(onAnyAbort(signals, done));
+    minBytes = 1,
+  ): Promise<Wake> {
+    const parked = this.#notifier.waiters.park({
+      partitions: positions.map((p) => ({ topic: p.topic, partition: p.partition, highWatermark: p.offset })),
+      timeoutMs: Math.ceil(waitMs),
+      signals,
+      minBytes,
     });
+    const off = g.listen(memberId, () => parked.end());
+    try {
+      return await parked.result;
+    } finally {
+      off();
+    }
   }
 }

@@ -47,6 +47,8 @@ export interface PollOptions {
   maxRecords: number;
   maxBytes: number;
   waitMs: number;
+  /** Kafka's fetch.min.bytes: with waitMs, answer once this many record bytes are there (or the answer is full). Default 1. */
+  minBytes?: number | undefined;
   /** Any of them ends the wait (the client went away, the gateway is shutting down). */
   signals?: readonly AbortSignal[];
 }

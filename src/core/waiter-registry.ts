@@ -1,0 +1,255 @@
+/**
+ * Parked long-polls (REST fetches and group polls), woken off the commit path.
+ *
+ * Waking used to happen inside the commit, before the producers were answered: with thousands
+ * of parked polls, one produce waited for all of them. Here an append only moves the
+ * partition's waiters onto a queue (O(1) in the commit path); they are woken in chunks of
+ * `wakeChunk`, one chunk per turn of the event loop (setImmediate), so the producers' answers
+ * go out first and new requests are read between chunks. A woken waiter is handed the batch
+ * that woke it, so it can answer from memory (see shared-batch.ts) instead of reading the store.
+ *
+ * Abort signals are shared across waits: each signal gets ONE listener while any wait uses it,
+ * whatever the number of waits. The process-wide shutdown signal used to get one listener per
+ * parked wait (quadratic to add and remove, and Node's MaxListenersExceededWarning past 10).
+ */
+import type { AppendedRecords } from './notifier.js';
+import { batchBytesFrom } from './shared-batch.js';
+
+export interface WatchedPartition {
+  topic: string;
+  partition: number;
+  /** The high watermark the caller last read: wake once an append passes it. */
+  highWatermark: number;
+}
+
+export interface ParkRequest {
+  partitions: readonly WatchedPartition[];
+  timeoutMs: number;
+  /** Any of them ends the wait (the client went away, the gateway is shutting down). */
+  signals?: readonly AbortSignal[] | undefined;
+  /**
+   * Kafka's fetch.min.bytes: wake only once this many record bytes (keys, values, headers) were
+   * appended past the watched high watermarks. Default 1: any record.
+   */
+  minBytes?: number | undefined;
+}
+
+export type WakeReason = 'appended' | 'timeout' | 'aborted' | 'ended';
+
+export interface Wake {
+  reason: WakeReason;
+  /** The append that woke the wait, when one did and the waiter saw every append before it. */
+  batch?: AppendedRecords;
+}
+
+export interface ParkedWait {
+  readonly result: Promise<Wake>;
+  /** Ends the wait now (reason 'ended'), e.g. when a group member's assignment changes. */
+  end(): void;
+}
+
+interface Waiter {
+  watches: WatchedPartition[];
+  /** Record bytes still wanted before waking (minBytes minus what was appended since parking). */
+  needBytes: number;
+  signals: readonly AbortSignal[];
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
+  resolve: (wake: Wake) => void;
+}
+
+interface SignalEntry {
+  waiters: Set<Waiter>;
+  onAbort: () => void;
+}
+
+const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
+
+export class WaiterRegistry {
+  readonly #wakeChunk: number;
+  readonly #publishedHighWatermark: (topic: string, partition: number) => number | undefined;
+  /** Waiters by watched partition. A set is taken out whole when an append wakes it. */
+  readonly #byPartition = new Map<string, Set<Waiter>>();
+  readonly #bySignal = new Map<AbortSignal, SignalEntry>();
+  /** Appends whose waiters are not all processed yet, oldest first (each set as taken out of the index). */
+  readonly #queue: { waiters: Set<Waiter>; batch: AppendedRecords }[] = [];
+  /** Where the drain is in the head's waiters. */
+  #cursor: Iterator<Waiter> | undefined;
+  #scheduled = false;
+  #size = 0;
+
+  /**
+   * @param wakeChunk most waiters processed per turn of the event loop.
+   * @param publishedHighWatermark the partition's high watermark as last published, to catch
+   *   an append that landed before the caller parked (or while its waiter was queued).
+   */
+  constructor(wakeChunk: number, publishedHighWatermark: (topic: string, partition: number) => number | undefined) {
+    if (!Number.isInteger(wakeChunk) || wakeChunk < 1) throw new RangeError('wakeChunk must be a positive integer');
+    this.#wakeChunk = wakeChunk;
+    this.#publishedHighWatermark = publishedHighWatermark;
+  }
+
+  /** Waits parked and not yet answered (a cheap gauge of waiting long-polls). */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Abort listeners this registry holds: one per distinct signal in use, however many waits share it. */
+  get signalListeners(): number {
+    return this.#bySignal.size;
+  }
+
+  /**
+   * Parks a wait. It resolves with 'appended' once an append passes one of the watched high
+   * watermarks (and brings `minBytes`), 'timeout' after `timeoutMs`, 'aborted' when a signal
+   * aborts, 'ended' on end() or when a watched topic is deleted. An append published before
+   * the call that the caller had not seen answers at once (its read awaited the store, so
+   * other commits could land meanwhile), without a batch: the caller reads it.
+   */
+  park(request: ParkRequest): ParkedWait {
+    let waiter: Waiter | undefined;
+    const result = new Promise<Wake>((resolve) => {
+      const signals = request.signals ?? [];
+      if (signals.some((s) => s.aborted)) return resolve({ reason: 'aborted' });
+      if (this.#missedAppend(request.partitions)) return resolve({ reason: 'appended' });
+      // No partitions is a wait too: a group member without any yet waits for a grant (end()).
+      if (request.timeoutMs <= 0) return resolve({ reason: 'timeout' });
+      const w: Waiter = {
+        watches: request.partitions.map((p) => ({ ...p })),
+        needBytes: Math.max(request.minBytes ?? 1, 1),
+        signals,
+        timer: undefined,
+        settled: false,
+        resolve,
+      };
+      waiter = w;
+      this.#size++;
+      w.timer = setTimeout(() => this.#settle(w, { reason: 'timeout' }), request.timeoutMs);
+      for (const watch of w.watches) this.#index(w, watch);
+      for (const signal of signals) this.#listen(w, signal);
+    });
+    return {
+      result,
+      end: () => {
+        if (waiter) this.#settle(waiter, { reason: 'ended' });
+      },
+    };
+  }
+
+  /** An append committed: its partition's waiters are queued and woken on later turns. */
+  wake(batch: AppendedRecords): void {
+    const key = keyOf(batch.topic, batch.partition);
+    const set = this.#byPartition.get(key);
+    if (!set) return;
+    this.#byPartition.delete(key);
+    this.#queue.push({ waiters: set, batch });
+    this.#schedule();
+  }
+
+  /** The topic was deleted: its waits end (their callers find it gone). */
+  endTopic(topic: string): void {
+    const ended: Waiter[] = [];
+    for (const [key, set] of this.#byPartition) {
+      if (key.slice(key.indexOf('\u0000') + 1) === topic) ended.push(...set);
+    }
+    for (const entry of this.#queue) {
+      if (entry.batch.topic === topic) ended.push(...entry.waiters);
+    }
+    for (const w of ended) this.#settle(w, { reason: 'ended' });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#drain();
+    });
+  }
+
+  /** One chunk: up to `wakeChunk` queued waiters woken (or parked again), then the next turn. */
+  #drain(): void {
+    let budget = this.#wakeChunk;
+    while (budget > 0 && this.#queue.length > 0) {
+      const head = this.#queue[0]!;
+      this.#cursor ??= head.waiters.values();
+      while (budget > 0) {
+        const next = this.#cursor.next();
+        if (next.done) {
+          this.#queue.shift();
+          this.#cursor = undefined;
+          break;
+        }
+        if (next.value.settled) continue;
+        budget--;
+        this.#offer(next.value, head.batch);
+      }
+    }
+    if (this.#queue.length > 0) this.#schedule();
+  }
+
+  #offer(w: Waiter, batch: AppendedRecords): void {
+    const watch = w.watches.find((x) => x.partition === batch.partition && x.topic === batch.topic);
+    if (!watch) return;
+    const first = batch.records[0]?.offset ?? batch.highWatermark;
+    if (batch.highWatermark > watch.highWatermark) {
+      if (first > watch.highWatermark) {
+        // Records between what the caller read and this batch were not seen here: let it read them.
+        return this.#settle(w, { reason: 'appended' });
+      }
+      w.needBytes -= batchBytesFrom(batch.records, watch.highWatermark - first);
+      watch.highWatermark = batch.highWatermark;
+      if (w.needBytes <= 0) return this.#settle(w, { reason: 'appended', batch });
+    }
+    // Not enough yet (minBytes), or a stale batch: wait on, unless an append went by while queued.
+    if (this.#missedAppend([watch])) return this.#settle(w, { reason: 'appended' });
+    this.#index(w, watch);
+  }
+
+  #missedAppend(partitions: readonly WatchedPartition[]): boolean {
+    return partitions.some((p) => (this.#publishedHighWatermark(p.topic, p.partition) ?? -1) > p.highWatermark);
+  }
+
+  #index(w: Waiter, watch: WatchedPartition): void {
+    const key = keyOf(watch.topic, watch.partition);
+    let set = this.#byPartition.get(key);
+    if (!set) this.#byPartition.set(key, (set = new Set()));
+    set.add(w);
+  }
+
+  #listen(w: Waiter, signal: AbortSignal): void {
+    let entry = this.#bySignal.get(signal);
+    if (!entry) {
+      const waiters = new Set<Waiter>();
+      const onAbort = () => {
+        for (const x of [...waiters]) this.#settle(x, { reason: 'aborted' });
+      };
+      entry = { waiters, onAbort };
+      this.#bySignal.set(signal, entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    entry.waiters.add(w);
+  }
+
+  #settle(w: Waiter, wake: Wake): void {
+    if (w.settled) return;
+    w.settled = true;
+    this.#size--;
+    clearTimeout(w.timer);
+    for (const watch of w.watches) {
+      const key = keyOf(watch.topic, watch.partition);
+      const set = this.#byPartition.get(key);
+      if (set?.delete(w) && set.size === 0) this.#byPartition.delete(key);
+    }
+    for (const signal of w.signals) {
+      const entry = this.#bySignal.get(signal);
+      if (!entry) continue;
+      entry.waiters.delete(w);
+      if (entry.waiters.size === 0) {
+        signal.removeEventListener('abort', entry.onAbort);
+        this.#bySignal.delete(signal);
+      }
+    }
+    w.resolve(wake);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The waiter registry: parked long-polls, woken in chunks after the commit, sharing one
+ * listener per abort signal. Counts are observed through `size` and `signalListeners`, turns
+ * of the event loop through setImmediate: nothing here depends on timing.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AppendedRecords } from '../../src/core/notifier.js';
+import { WaiterRegistry, type Wake } from '../../src/core/waiter-registry.js';
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function registry(wakeChunk = 256) {
+  const published = new Map<string, number>();
+  const r = new WaiterRegistry(wakeChunk, (topic, partition) => published.get(`${topic}/${partition}`));
+  /** What the notifier does on an append: remember the high watermark, then hand the batch over. */
+  const append = (topic: string, partition: number, from: number, values: string[]): AppendedRecords => {
+    const batch: AppendedRecords = {
+      topic,
+      partition,
+      records: values.map((value, i) => ({ offset: from + i, timestamp: 1, key: null, value, headers: null })),
+      highWatermark: from + values.length,
+    };
+    published.set(`${topic}/${partition}`, batch.highWatermark);
+    r.wake(batch);
+    return batch;
+  };
+  return { r, append };
+}
+
+/** Counts the abort listeners attached to `signal` and not removed yet. */
+function countListeners(signal: AbortSignal): () => number {
+  const attached = new Set<unknown>();
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (type: string, listener: any, options?: any) => {
+    if (type === 'abort') attached.add(listener);
+    add(type, listener, options);
+  };
+  signal.removeEventListener = (type: string, listener: any, options?: any) => {
+    if (type === 'abort') attached.delete(listener);
+    remove(type, listener, options);
+  };
+  add('abort', () => attached.clear());
+  return () => attached.size;
+}
+
+const watch = (highWatermark: number, topic = 't', partition = 0) => [{ topic, partition, highWatermark }];
+
+describe('WaiterRegistry', () => {
+  it('wakes the waiters of a partition with the batch that woke them, not those of other partitions', async () => {
+    const { r, append } = registry();
+    const a = r.park({ partitions: watch(0), timeoutMs: 60_000 });
+    const b = r.park({ partitions: watch(0, 't', 1), timeoutMs: 60_000 });
+    expect(r.size).toBe(2);
+    const batch = append('t', 0, 0, ['1']);
+    expect(await a.result).toEqual({ reason: 'appended', batch });
+    expect(r.size).toBe(1);
+    b.end();
+    expect(await b.result).toEqual({ reason: 'ended' });
+    expect(r.size).toBe(0);
+  });
+
+  it('a waiter whose signal aborts leaves the registry at once', async () => {
+    const { r } = registry();
+    const request = new AbortController();
+    const other = r.park({ partitions: watch(0), timeoutMs: 60_000 });
+    const parked = r.park({ partitions: watch(0), timeoutMs: 60_000, signals: [request.signal] });
+    expect(r.size).toBe(2);
+    request.abort();
+    expect(r.size).toBe(1);
+    expect(r.signalListeners).toBe(0);
+    expect(await parked.result).toEqual({ reason: 'aborted' });
+    other.end();
+    // An already aborted signal never parks.
+    expect(await r.park({ partitions: watch(0), timeoutMs: 60_000, signals: [request.signal] }).result).toEqual({ reason: 'aborted' });
+    expect(r.size).toBe(0);
+  });
+
+  it('puts one listener on a signal shared by many waits; aborting it ends them all and removes it', async () => {
+    const { r } = registry();
+    const shutdown = new AbortController();
+    const listeners = countListeners(shutdown.signal);
+    const requests = Array.from({ length: 50 }, () => new AbortController());
+    const waits = requests.map((req, i) =>
+      r.park({ partitions: watch(0, 't', i % 3), timeoutMs: 60_000, signals: [req.signal, shutdown.signal] }),
+    );
+    expect(r.size).toBe(50);
+    expect(listeners()).toBe(1);
+    // One wait ending on its own signal leaves the shared listener in place for the others.
+    requests[7]!.abort();
+    expect(listeners()).toBe(1);
+    shutdown.abort();
+    expect(r.size).toBe(0);
+    expect(r.signalListeners).toBe(0);
+    expect(listeners()).toBe(0);
+    const wakes = await Promise.all(waits.map((w) => w.result));
+    expect(wakes.every((w) => w.reason === 'aborted')).toBe(true);
+  });
+
+  it('wakes in chunks of wakeChunk, one chunk per turn of the event loop, never during the append', async () => {
+    const { r, append } = registry(2);
+    const woken: number[] = [];
+    const waits = Array.from({ length: 5 }, (_, i) => r.park({ partitions: watch(0), timeoutMs: 60_000 }).result.then(() => woken.push(i)));
+    append('t', 0, 0, ['x']);
+    // The append only queued them.
+    expect(r.size).toBe(5);
+    const sizes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await turn();
+      sizes.push(r.size);
+    }
+    expect(sizes).toEqual([3, 1, 0]);
+    await Promise.all(waits);
+    expect(woken).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('minBytes: waits until that many record bytes were appended past the watched position', async () => {
+    const { r, append } = registry();
+    const parked = r.park({ partitions: watch(2), timeoutMs: 60_000, minBytes: 10 });
+    let wake: Wake | undefined;
+    void parked.result.then((w) => (wake = w));
+    append('t', 0, 2, ['1234']); // 4 bytes
+    await turn();
+    await turn();
+    expect(wake).toBeUndefined();
+    expect(r.size).toBe(1);
+    const batch = append('t', 0, 3, ['12', '3456']); // 6 more: 10
+    await turn();
+    expect(await parked.result).toEqual({ reason: 'appended', batch });
+    expect(r.size).toBe(0);
+  });
+
+  it('an append it could not see (published before parking, or while queued) wakes it without a batch', async () => {
+    const { r, append } = registry(1);
+    append('t', 0, 0, ['a']);
+    // The caller read high watermark 0, but 1 is published: answer at once, let the caller read.
+    expect(await r.park({ partitions: watch(0), timeoutMs: 60_000 }).result).toEqual({ reason: 'appended' });
+    // Queued by a stale batch while a newer one is published: woken without a batch.
+    const w = r.park({ partitions: watch(1), timeoutMs: 60_000, minBytes: 100 });
+    append('t', 0, 1, ['b']);
+    append('t', 0, 2, ['c']);
+    expect(await w.result).toEqual({ reason: 'appended' });
+  });
+
+  it('ends the waits of a deleted topic, queued ones too; times out a wait nobody wakes', async () => {
+    const { r, append } = registry(1);
+    const parked = r.park({ partitions: watch(0), timeoutMs: 60_000, minBytes: 1_000 });
+    const queued = r.park({ partitions: watch(0, 't', 1), timeoutMs: 60_000, minBytes: 1_000 });
+    const elsewhere = r.park({ partitions: watch(0, 'u'), timeoutMs: 60_000 });
+    append('t', 1, 0, ['x']);
+    r.endTopic('t');
+    expect(await parked.result).toEqual({ reason: 'ended' });
+    expect(await queued.result).toEqual({ reason: 'ended' });
+    expect(r.size).toBe(1);
+    elsewhere.end();
+    expect(await r.park({ partitions: watch(0), timeoutMs: 1 }).result).toEqual({ reason: 'timeout' });
+    expect(r.size).toBe(0);
+  });
+
+  it('a waiter on several partitions (a group poll) is woken once, by the first of them', async () => {
+    const { r, append } = registry();
+    const parked = r.park({ partitions: [...watch(0, 't', 0), ...watch(5, 't', 1)], timeoutMs: 60_000 });
+    const batch = append('t', 1, 5, ['y']);
+    append('t', 0, 0, ['x']);
+    expect(await parked.result).toEqual({ reason: 'appended', batch });
+    await turn();
+    expect(r.size).toBe(0);
+  });
+
+  it('a waiter on no partition (a group member without any yet) waits until ended', async () => {
+    const { r } = registry();
+    const parked = r.park({ partitions: [], timeoutMs: 60_000 });
+    expect(r.size).toBe(1);
+    parked.end();
+    expect(await parked.result).toEqual({ reason: 'ended' });
+  });
+});
