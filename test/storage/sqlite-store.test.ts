@@ -173,7 +173,7 @@ describe('sqlite store specifics', () => {
     await first.close();
 
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
-    raw.exec('DROP TABLE group_members'); // schema 6
+    raw.exec('DROP TABLE group_members'); // schema 7
     raw.exec('DROP TABLE time_index');
     raw.pragma('user_version = 2');
     raw.close();
@@ -209,7 +209,7 @@ describe('sqlite store specifics', () => {
 
     // The database as schema 1 left it: no per-partition record size. The upgrade computes it.
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
-    raw.exec('DROP TABLE group_members'); // schema 6
+    raw.exec('DROP TABLE group_members'); // schema 7
     raw.exec('DROP TABLE time_index'); // schema 3
     raw.exec('ALTER TABLE partitions DROP COLUMN max_record_bytes'); // schema 2
     raw.pragma('user_version = 1');
@@ -314,7 +314,7 @@ describe('sqlite store specifics', () => {
       const dataDir = tempDir();
       await (await withOneLargeRecord(dataDir)).close();
       const raw = new Database(path.join(dataDir, DATABASE_FILE));
-      raw.exec('DROP TABLE group_members'); // schema 6
+      raw.exec('DROP TABLE group_members'); // schema 7
       raw.exec('ALTER TABLE time_index DROP COLUMN max_record_bytes'); // schema 4
       raw.pragma('user_version = 3');
       raw.close();
@@ -336,7 +336,7 @@ describe('sqlite store specifics', () => {
     });
   });
 
-  it('an upgrade from schema 5 splits each group stored as one JSON row into a group row and one row per member, in join order', async () => {
+  it('an upgrade from schema 6 splits each group stored as one JSON row into a group row and one row per member, in join order', async () => {
     const dataDir = tempDir();
     await openSqliteStore({ dataDir, synchronous: 'NORMAL' }).close();
     const tp = (partition: number) => ({ topic: 't', partition });
@@ -359,8 +359,7 @@ describe('sqlite store specifics', () => {
     const empty = { version: 1, groupEpoch: 2, members: [], fenced: [] };
     const raw = new Database(path.join(dataDir, DATABASE_FILE));
     raw.exec('DROP TABLE group_members');
-    // Back to the version before the group split (the last migration).
-    raw.pragma(`user_version = ${migrations.length - 1}`);
+    raw.pragma('user_version = 6');
     raw.prepare('INSERT INTO groups (name, state) VALUES (?, ?)').run('big', JSON.stringify(big));
     raw.prepare('INSERT INTO groups (name, state) VALUES (?, ?)').run('empty', JSON.stringify(empty));
     raw.prepare('INSERT INTO group_offsets VALUES (?, ?, ?, ?, ?)').run('offsets-only', 't', 0, 4, 9);
@@ -385,7 +384,7 @@ describe('sqlite store specifics', () => {
     await store.saveGroup('big', { members: [{ memberId: 'a', state: { changed: true } }] });
     const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(db.pragma('user_version', { simple: true })).toBe(7);
       expect(JSON.parse(db.prepare("SELECT state FROM groups WHERE name = 'big'").pluck().get() as string)).toEqual({
         version: 2,
         groupEpoch: 7,
