@@ -155,9 +155,17 @@ export class ConfigError extends Error {
  * Throws ConfigError naming the variable or flag for any bad or unknown value.
  */
 export function loadConfig(
-  options: { env?: NodeJS.ProcessEnv; argv?: readonly string[]; overrides?: ConfigInput } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    argv?: readonly string[];
+    overrides?: ConfigInput;
+    /** Told of what was ignored (service-link variables), for the caller to log once. */
+    onWarning?: (message: string) => void;
+  } = {},
 ): Config {
-  const env = options.env ?? {};
+  const links = serviceLinkVariables(options.env ?? {});
+  if (links.length > 0) options.onWarning?.(serviceLinkWarning(links, options.env ?? {}));
+  const env = withoutKeys(options.env ?? {}, links);
   const argv = options.argv ?? [];
   const keys = Object.keys(ConfigSchema.shape) as (keyof Config)[];
   const raw: Record<string, unknown> = {};
@@ -217,6 +225,47 @@ export function loadConfig(
     );
   }
   return Object.freeze(config);
+}
+
+/**
+ * Variables that Kubernetes and Docker inject for a Service or a link whose name starts with
+ * "logway" (so they fall in our LOGWAY_ namespace without being settings). Kubernetes, for a
+ * Service `logway` on port 8080: LOGWAY_SERVICE_HOST, LOGWAY_SERVICE_PORT(_<port name>),
+ * LOGWAY_PORT=tcp://10.0.0.7:8080 and LOGWAY_PORT_8080_TCP(_PROTO|_PORT|_ADDR); a Service
+ * `logway-db` gives the same with LOGWAY_DB_. Docker `--link` sets the same PORT family, plus
+ * <ALIAS>_NAME=/container/alias and <ALIAS>_ENV_<var>.
+ * (https://kubernetes.io/docs/concepts/services-networking/service/#environment-variables,
+ * https://docs.docker.com/engine/network/links/#environment-variables)
+ */
+const SERVICE_LINK_NAME = /^LOGWAY(?:_[A-Z0-9_]+?)?_(?:SERVICE_(?:HOST|PORT)(?:_[A-Z0-9_]+)?|PORT_\d+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?|ENV_[A-Za-z0-9_]+)$/;
+/** LOGWAY_PORT and <NAME>_PORT are links only when they hold a URL such as tcp://10.0.0.7:8080. */
+const SERVICE_LINK_URL = /^LOGWAY(?:_[A-Z0-9_]+?)?_PORT$/;
+const LINK_URL_VALUE = /^(?:tcp|udp|sctp):\/\/[^/]+:\d+$/;
+/** Docker's <ALIAS>_NAME: the linking container's name, /name/alias. */
+const LINK_NAME = /^LOGWAY(?:_[A-Z0-9_]+?)?_NAME$/;
+
+function serviceLinkVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env).filter((name) => {
+    const value = env[name] ?? '';
+    if (SERVICE_LINK_NAME.test(name)) return true;
+    if (SERVICE_LINK_URL.test(name)) return LINK_URL_VALUE.test(value);
+    return LINK_NAME.test(name) && value.startsWith('/');
+  });
+}
+
+function serviceLinkWarning(names: string[], env: NodeJS.ProcessEnv): string {
+  const shown = names.map((n) => (n === 'LOGWAY_PORT' ? `LOGWAY_PORT=${env[n]}` : n)).join(', ');
+  return (
+    `ignored ${names.length} service-link variable${names.length === 1 ? '' : 's'} that Kubernetes or Docker set for a Service or link named logway: ${shown}. ` +
+    'They are not settings; set LOGWAY_PORT to a number (or --port) to choose the port, or turn the variables off ' +
+    '(enableServiceLinks: false in the pod spec)'
+  );
+}
+
+function withoutKeys(env: NodeJS.ProcessEnv, drop: string[]): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!drop.includes(k)) kept[k] = v;
+  return kept;
 }
 
 /** `; did you mean LOGWAY_PORT?` when a known name is within two edits of `name`. */

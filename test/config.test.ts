@@ -105,6 +105,53 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { HOME: '/root', NODE_ENV: 'production' } }).port).toBe(8080);
   });
 
+  it('ignores, with one warning, the variables Kubernetes and Docker set for a Service or link named logway', () => {
+    // What Kubernetes injects for a Service "logway" (port 8080, port name "http") and a Service "logway-db".
+    const env = {
+      LOGWAY_SERVICE_HOST: '10.0.0.7',
+      LOGWAY_SERVICE_PORT: '8080',
+      LOGWAY_SERVICE_PORT_HTTP: '8080',
+      LOGWAY_PORT: 'tcp://10.0.0.7:8080',
+      LOGWAY_PORT_8080_TCP: 'tcp://10.0.0.7:8080',
+      LOGWAY_PORT_8080_TCP_PROTO: 'tcp',
+      LOGWAY_PORT_8080_TCP_PORT: '8080',
+      LOGWAY_PORT_8080_TCP_ADDR: '10.0.0.7',
+      LOGWAY_DB_SERVICE_HOST: '10.0.0.8',
+      LOGWAY_DB_PORT: 'udp://10.0.0.8:53',
+      LOGWAY_DB_PORT_53_UDP_ADDR: '10.0.0.8',
+      // Docker --link with alias "logway".
+      LOGWAY_NAME: '/web/logway',
+      LOGWAY_ENV_LOGWAY_DATA_DIR: '/data',
+      LOGWAY_DATA_DIR: '/srv/logway',
+      PORT: '9000',
+    };
+    const warnings: string[] = [];
+    const config = loadConfig({ env, onWarning: (w) => warnings.push(w) });
+    // LOGWAY_PORT=tcp://... is not the port: PORT (or the default) is.
+    expect(config.port).toBe(9000);
+    expect(config.dataDir).toBe('/srv/logway');
+    expect(warnings).toHaveLength(1);
+    const links = Object.keys(env).filter((k) => k !== 'LOGWAY_DATA_DIR' && k !== 'PORT');
+    expect(warnings[0]).toContain(`ignored ${links.length} service-link variables`);
+    for (const name of links) expect(warnings[0]).toContain(name);
+    expect(warnings[0]).toContain('LOGWAY_PORT=tcp://10.0.0.7:8080');
+    expect(warnings[0]).toContain('enableServiceLinks: false');
+    expect(loadConfig({ env: { LOGWAY_PORT: 'tcp://10.0.0.7:8080' } }).port).toBe(8080);
+  });
+
+  it('still names real typos and bad values among service-link variables, and warns of nothing without them', () => {
+    const env = { LOGWAY_SERVICE_HOST: '10.0.0.7', LOGWAY_PORT_8080_TCP: 'tcp://10.0.0.7:8080', LOGWAY_PROT: '9000' };
+    expect(configError({ env })).toContain('LOGWAY_PROT is not a setting; did you mean LOGWAY_PORT?');
+    expect(configError({ env: { LOGWAY_SERVICE_HOST: 'x', LOGWAY_PORT: 'http://10.0.0.7' } })).toContain(
+      'LOGWAY_PORT="http://10.0.0.7" is invalid: expected an integer from 0 to 65535',
+    );
+    expect(configError({ env: { LOGWAY_SERVICES_HOST: 'x' } })).toContain('LOGWAY_SERVICES_HOST is not a setting');
+    expect(configError({ env: { LOGWAY_NAME: 'gateway-1' } })).toContain('LOGWAY_NAME is not a setting');
+    const warnings: string[] = [];
+    loadConfig({ env: { LOGWAY_PORT: '9000' }, onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+  });
+
   it('rejects unknown flags and flags without a value', () => {
     expect(configError({ argv: ['--prot', '1'] })).toContain('unknown option --prot; did you mean --port?');
     expect(configError({ argv: ['--port'] })).toContain('option --port needs a value: an integer from 0 to 65535');

@@ -220,6 +220,21 @@ describe('README', () => {
     );
   });
 
+  it('Operating Logway: the backup command saves a database that opens as a store with the records', async () => {
+    const { json, port } = await startGateway();
+    expect((await json('POST', '/v1/topics', { name: 'orders', partitions: 1 })).status).toBe(201);
+    expect((await json('POST', '/v1/topics/orders/records', { records: [{ value: 'kept' }] })).status).toBe(200);
+    const commands = fencedBlocks(section('Operating Logway')).filter((b) => b.lang === 'sh');
+    expect(commands.map((c) => c.body)).toHaveLength(1);
+    const cwd = tempDir('logway-readme-');
+    await run('bash', ['-c', commands[0]!.body.replaceAll('localhost:8080', `127.0.0.1:${port}`)], { cwd, timeout: 60_000 });
+    const restored = tempDir('logway-restored-');
+    fs.copyFileSync(path.join(cwd, 'logway-backup.db'), path.join(restored, 'logway.db'));
+    const { json: fromCopy } = await startGateway({}, { dataDir: restored });
+    const fetched = await fromCopy('GET', '/v1/topics/orders/partitions/0/records?offset=0');
+    expect(fetched.body.records.map((r: { value: unknown }) => r.value)).toEqual(['kept']);
+  });
+
   it('links only to files inside the repository, and every one exists (the README ships without ../)', () => {
     const documents = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs')).map((f) => `docs/${f}`)];
     for (const document of documents) {

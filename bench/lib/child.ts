@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinned, pinning } from './pinning.js';
 import { PeakRss } from './rss.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,6 +32,8 @@ export interface SpawnOptions {
   /** Picks the listening URL out of one line of the child's stdout. */
   urlFrom: (line: string) => string | undefined;
   startTimeoutMs?: number;
+  /** taskset CPU list; the server core (bench/lib/pinning.ts) by default. */
+  cpus?: string;
 }
 
 export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
@@ -38,7 +41,15 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LOGWAY_')) env[k] = v;
   Object.assign(env, options.env);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script, ...(options.args ?? [])], {
+  const [command, args] = pinned(options.cpus ?? pinning().server, process.execPath, [
+    ...(options.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    options.script,
+    ...(options.args ?? []),
+  ]);
+  // taskset execs the command, so the child's pid is the server's.
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

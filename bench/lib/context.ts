@@ -21,6 +21,27 @@ export interface Sizes {
   groupPartitions: number;
   groupMembers: number;
   groupRecords: number;
+  /** Commit sizes of the storage floor's sweep (the floor is the best), and seconds per size. */
+  storageSweep: number[];
+  storageSweepSec: number;
+  /** Peers: XADD entries pipelined (in pipelines of 100) and not pipelined. */
+  peerXaddBatched: number;
+  peerXaddSingle: number;
+  /** Seconds of load (and of warm-up before it) per phase of the scaling scenarios (tailers ... spread-produce). */
+  scalingSec: number;
+  scalingWarmSec: number;
+  /** tailers: single-record producers, and the tailer counts compared with none. */
+  tailerProducers: number;
+  tailerCounts: number[];
+  /** parked: long-polls parked at once, and produce rounds. */
+  parkedPolls: number;
+  parkedRounds: number;
+  /** retention-stall: expired records deleted while producers run. */
+  retentionRecords: number;
+  /** group-join: members joining at once (the topic has as many partitions). */
+  groupJoinMembers: number;
+  /** spread-produce: topics single-record produce is spread over. */
+  spreadTopics: number;
 }
 
 export function sizesFor(quick: boolean): Sizes {
@@ -40,6 +61,19 @@ export function sizesFor(quick: boolean): Sizes {
         groupPartitions: 12,
         groupMembers: 4,
         groupRecords: 20_000,
+        peerXaddBatched: 100_000,
+        peerXaddSingle: 10_000,
+        storageSweep: [100, 3_000],
+        storageSweepSec: 1,
+        scalingSec: 1,
+        scalingWarmSec: 0.5,
+        tailerProducers: 5,
+        tailerCounts: [0, 100],
+        parkedPolls: 500,
+        parkedRounds: 1,
+        retentionRecords: 20_000,
+        groupJoinMembers: 50,
+        spreadTopics: 50,
       }
     : {
         loadSec: 10,
@@ -56,6 +90,19 @@ export function sizesFor(quick: boolean): Sizes {
         groupPartitions: 12,
         groupMembers: 4,
         groupRecords: 200_000,
+        peerXaddBatched: 3_000_000,
+        peerXaddSingle: 300_000,
+        storageSweep: [100, 1_000, 3_000, 10_000],
+        storageSweepSec: 3,
+        scalingSec: 10,
+        scalingWarmSec: 1,
+        tailerProducers: 5,
+        tailerCounts: [0, 100, 1_000],
+        parkedPolls: 10_000,
+        parkedRounds: 3,
+        retentionRecords: 3_000_000,
+        groupJoinMembers: 1_000,
+        spreadTopics: 1_000,
       };
 }
 
@@ -78,4 +125,6 @@ export interface BenchContext {
   /** Extra gateway settings from --set (defaults otherwise). */
   gatewaySettings: Record<string, string>;
   progress(message: string): void;
+  /** Gateway figures of this run that later rows compare with (the peers). */
+  figures: Partial<Record<'produceBatched' | 'produceSingle' | 'restCatchUp' | 'wsCatchUp', number>>;
 }

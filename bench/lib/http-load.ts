@@ -21,7 +21,14 @@ export async function httpLoad(options: {
   body?: string;
   headers?: Record<string, string>;
   connections: number;
+  /** Longest run; `until` may end it sooner. */
   durationSec: number;
+  /** Ends the load early when it settles. */
+  until?: Promise<unknown>;
+  /** Rewrites each request, e.g. to spread it over topics; `context` is per connection. */
+  setupRequest?: (request: autocannon.Request, context: object) => autocannon.Request;
+  /** When given, only responses arriving while it returns true enter the histogram (all still count). */
+  recordWhile?: () => boolean;
 }): Promise<LoadResult> {
   const histogram = newHistogram();
   let ok = 0;
@@ -36,17 +43,19 @@ export async function httpLoad(options: {
         headers: { 'content-type': 'application/json', ...options.headers },
         connections: options.connections,
         duration: options.durationSec,
+        ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
       },
       (err: unknown, res: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res)),
     );
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
       if (statusCode >= 200 && statusCode < 300) {
         ok++;
-        recordMs(histogram, responseTimeMs);
+        if (!options.recordWhile || options.recordWhile()) recordMs(histogram, responseTimeMs);
       } else {
         failed++;
       }
     });
+    void options.until?.then(() => instance.stop());
   });
   const durationSec = Number(process.hrtime.bigint() - started) / 1e9;
   failed += result.errors + result.timeouts;

@@ -12,12 +12,14 @@ export interface MachineInfo {
   loadAverageAtStart: number;
   synchronous: 'FULL' | 'NORMAL';
   quick: boolean;
+  /** Which cores servers and clients ran on. */
+  pinning: string;
   /** Gateway settings changed from their defaults with --set. */
   gatewaySettings: Record<string, string>;
   startedAt: string;
 }
 
-export function machineInfo(synchronous: 'FULL' | 'NORMAL', quick: boolean, gatewaySettings: Record<string, string> = {}): MachineInfo {
+export function machineInfo(synchronous: 'FULL' | 'NORMAL', quick: boolean, gatewaySettings: Record<string, string> = {}, pinning = 'unpinned'): MachineInfo {
   const cpus = os.cpus();
   return {
     cores: cpus.length,
@@ -30,6 +32,7 @@ export function machineInfo(synchronous: 'FULL' | 'NORMAL', quick: boolean, gate
     synchronous,
     quick,
     gatewaySettings,
+    pinning,
     startedAt: new Date().toISOString(),
   };
 }

@@ -14,10 +14,14 @@ export interface ScenarioRow {
   latencyOf?: string;
   latency?: LatencySummary;
   peakRssMiB?: number;
-  /** Cores the gateway kept busy during the measurement. */
+  /** Cores the gateway (or the peer server) kept busy during the measurement. */
   cpuCores?: number;
+  /** Cores the load generators (the bench process and its client workers) kept busy: near 1, the client is the bound. */
+  clientCpuCores?: number;
   floor?: { name: string; value: number };
   ratio?: number;
+  /** Shown instead of the ratio as a percentage, e.g. "3.5x p99". */
+  ratioText?: string;
   target?: string;
   met?: boolean;
   notes?: string;
@@ -31,6 +35,7 @@ export interface FloorRow {
   latency?: LatencySummary;
   peakRssMiB?: number;
   cpuCores?: number;
+  clientCpuCores?: number;
 }
 
 export interface BenchReport {
@@ -42,7 +47,7 @@ export interface BenchReport {
 }
 
 const num = (n: number | undefined) => (n === undefined ? '-' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
-const ms = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(2));
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(2));
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -56,14 +61,14 @@ export function formatReport(report: BenchReport): string {
   const out: string[] = [];
   out.push(
     `Machine: ${m.cores} cores, ${m.cpuModel}, ${m.totalMemoryMiB} MiB RAM, Node ${m.node}, ${m.platform} ${m.kernel}; ` +
-      `synchronous=${m.synchronous}; load average at start ${m.loadAverageAtStart}${m.quick ? '; QUICK run (small counts, not for comparison)' : ''}` +
+      `synchronous=${m.synchronous}; ${m.pinning ?? 'unpinned'}; load average at start ${m.loadAverageAtStart}${m.quick ? '; QUICK run (small counts, not for comparison)' : ''}` +
       (Object.keys(m.gatewaySettings).length ? `; gateway settings ${JSON.stringify(m.gatewaySettings)}` : ''),
   );
   out.push(`Command: ${report.command}   (${Math.round(report.durationSec)} s)`);
   out.push('');
   out.push(
     table(
-      ['Floor (same run)', 'Rate', 'Unit', 'Latency of', 'p50 ms', 'p99 ms', 'p99.9 ms', 'Peak RSS MiB', 'CPU cores'],
+      ['Floor (same run)', 'Rate', 'Unit', 'Latency of', 'p50 ms', 'p99 ms', 'p99.9 ms', 'Peak RSS MiB', 'Server CPU cores', 'Client CPU cores'],
       report.floors.map((f) => [
         f.floor,
         num(f.value),
@@ -71,16 +76,17 @@ export function formatReport(report: BenchReport): string {
         ...latencyCells(f),
         num(f.peakRssMiB),
         num(f.cpuCores),
+        num(f.clientCpuCores),
       ]),
     ),
   );
   out.push('');
   out.push(
     table(
-      ['Scenario', 'Throughput', 'Unit', 'Latency of', 'p50 ms', 'p99 ms', 'p99.9 ms', 'Gateway peak RSS MiB', 'Gateway CPU cores', 'Floor', 'Ratio', 'Target', 'Met'],
+      ['Scenario', 'Throughput', 'Unit', 'Latency of', 'p50 ms', 'p99 ms', 'p99.9 ms', 'Server peak RSS MiB', 'Server CPU cores', 'Client CPU cores', 'Floor', 'Ratio', 'Target', 'Met'],
       report.scenarios.map((s) =>
         s.skipped !== undefined
-          ? [s.scenario, `skipped: ${s.skipped}`, '', '', '', '', '', '', '', '', '', s.target ?? '', '']
+          ? [s.scenario, `skipped: ${s.skipped}`, '', '', '', '', '', '', '', '', '', '', s.target ?? '', '']
           : [
               s.scenario,
               num(s.throughput),
@@ -88,8 +94,9 @@ export function formatReport(report: BenchReport): string {
               ...latencyCells(s),
               num(s.peakRssMiB),
               num(s.cpuCores),
+              num(s.clientCpuCores),
               s.floor ? `${s.floor.name} ${num(s.floor.value)}` : '-',
-              s.ratio === undefined ? '-' : `${(s.ratio * 100).toFixed(0)}%`,
+              s.ratioText ?? (s.ratio === undefined ? '-' : `${(s.ratio * 100).toFixed(0)}%`),
               s.target ?? '-',
               s.met === undefined ? '-' : s.met ? 'yes' : 'NO',
             ],

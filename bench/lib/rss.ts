@@ -7,25 +7,13 @@
  * polling VmRSS every 20 ms is the fallback.
  */
 import fs from 'node:fs';
+import { cpuTimeMs } from './cpu.js';
 
 function readStatusKiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
     return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU time (user + system) the process has used, in ms, from /proc/<pid>/stat. */
-export function cpuTimeMs(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
   } catch {
     return undefined;
   }

@@ -46,6 +46,7 @@ export async function catchUp(ctx: BenchContext): Promise<ScenarioRow[]> {
       last = now;
     }
     const restRate = total / ((last - started) / 1000);
+    ctx.figures.restCatchUp = restRate;
     rows.push({
       scenario: `catch-up ${total.toLocaleString('en-US')} records, REST`,
       throughput: restRate,
@@ -90,6 +91,7 @@ export async function catchUp(ctx: BenchContext): Promise<ScenarioRow[]> {
       await closeSockets(sockets);
     }
     const wsRate = total / ((frameAt - wsStarted) / 1000);
+    ctx.figures.wsCatchUp = wsRate;
     rows.push({
       scenario: `catch-up ${total.toLocaleString('en-US')} records, WebSocket`,
       throughput: wsRate,

@@ -9,6 +9,7 @@ import type { Log } from '../core/log.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { LogStore } from '../storage/log-store.js';
 import { allowedMethods } from './allowed-methods.js';
+import { backupRoutes } from './backup.js';
 import { bodyLimit } from './body-limit.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes, type Scrape } from './metrics.js';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps) {
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
+  app.route('/', backupRoutes(deps.store, deps.config.dataDir));
 
   // Generated once, on first request: the routes are fixed by then.
   let json: string | undefined;

@@ -22,6 +22,7 @@ export function openApiDocument(app: OpenAPIHono<any, any, any>) {
       { name: 'groups', description: 'Consumer groups' },
       { name: 'websocket', description: 'WebSocket streaming (upgrade endpoints)' },
       { name: 'health', description: 'Probes' },
+      { name: 'operations', description: 'Running the gateway: backups' },
     ],
   });
 }

@@ -179,6 +179,14 @@ export interface LogStore {
   commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, state?: unknown): Promise<void>;
   committedOffsets(group: string): Promise<CommittedOffset[]>;
 
+  // --- operations ---
+  /**
+   * Optional: writes a consistent copy of everything stored to `destination` (a new file) while
+   * the store keeps serving. The SQLite store writes a SQLite database: to restore, it becomes
+   * logway.db. A store without it cannot be backed up through the gateway.
+   */
+  backup?(destination: string): Promise<void>;
+
   // --- lifecycle ---
   /** Resolves when the store can read and write (readiness probe). */
   ping(): Promise<void>;

@@ -321,6 +321,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A consistent copy of the database, taken online
+         * @description Streams a consistent snapshot of everything stored (SQLite online backup API), taken while the gateway keeps serving. Restore: stop the gateway, replace logway.db in the data directory with this file (removing logway.db-wal and logway.db-shm), start it. One backup runs at a time; another request meanwhile gets 503 OVERLOADED with Retry-After.
+         */
+        get: operations["backup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1815,6 +1835,35 @@ export interface operations {
             };
             /** @description The group has members */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.sqlite3": string;
+                };
+            };
+            /** @description The store cannot make a copy now (a backup is already running, or the disk refused it) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -41,9 +41,13 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...clean, ...env };
 }
 
-/** Runs `node --import tsx src/main.ts` with `env` and `args`, without waiting for anything. */
-export function spawnMain(env: Record<string, string>, args: string[] = []): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+/**
+ * Runs `node --import tsx src/main.ts` with `env` and `args`, without waiting for anything.
+ * `prefix` runs it under another command (e.g. `unshare -m ...`), which must exec it.
+ */
+export function spawnMain(env: Record<string, string>, args: string[] = [], prefix: string[] = []): ChildProcess {
+  const command = [...prefix, process.execPath, '--import', 'tsx', 'src/main.ts', ...args];
+  return spawn(command[0]!, command.slice(1), {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,14 +74,19 @@ export async function startServerProcess(
   dataDir: string,
   env: Record<string, string> = {},
   startTimeoutMs = 30_000,
+  prefix: string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawnMain({
-    LOGWAY_HOST: '127.0.0.1',
-    LOGWAY_PORT: '0',
-    LOGWAY_DATA_DIR: dataDir,
-    LOGWAY_LOG_LEVEL: 'info',
-    ...env,
-  });
+  const child = spawnMain(
+    {
+      LOGWAY_HOST: '127.0.0.1',
+      LOGWAY_PORT: '0',
+      LOGWAY_DATA_DIR: dataDir,
+      LOGWAY_LOG_LEVEL: 'info',
+      ...env,
+    },
+    [],
+    prefix,
+  );
   const { output, exited } = watch(child);
   onTestFinished(async () => {
     if (child.exitCode === null && child.signalCode === null) {

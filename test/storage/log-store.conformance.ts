@@ -4,6 +4,9 @@
  * makes a fresh, empty storage each call, whose `open()` may be called again after
  * `close()` to reopen the same data (for persistence checks).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorCode, GatewayError } from '../../src/errors.js';
@@ -14,6 +17,8 @@ import type { AppendRequest, LogStore, RecordToAppend, StoredRecord } from '../.
 export interface StoreHarness {
   /** Opens the storage (again, after a close: same data). */
   open(): Promise<LogStore>;
+  /** For a store with `backup`: opens what it wrote to `file` as a store of its own (a restore). */
+  openBackup?(file: string): Promise<LogStore>;
 }
 
 export type StoreFactory = () => StoreHarness;
@@ -708,6 +713,32 @@ export function logStoreConformance(name: string, factory: StoreFactory): void {
         expect(await second.append([{ topic: 't', records: [rec(0, 'x')] }])).toEqual([
           { status: 'appended', positions: [{ partition: 0, offset: 2, timestamp: 1000 }] },
         ]);
+      });
+
+      it('backup (when offered): the copy restores to exactly the state when it was taken, and the store carries on', async () => {
+        const harness = factory();
+        const store = await harness.open();
+        onTestFinished(() => store.close());
+        if (!store.backup) return;
+        expect(harness.openBackup, 'a store with backup needs openBackup in its harness').toBeDefined();
+        await store.createTopic('t', 2, { retentionMs: 60_000 });
+        await store.append([{ topic: 't', records: [rec(0, json('a')), rec(1, json('b')), rec(0, json('c'))] }]);
+        await store.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }], 7, { epoch: 3 });
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'logway-conformance-backup-'));
+        onTestFinished(() => fs.rmSync(folder, { recursive: true, force: true }));
+        const file = path.join(folder, 'copy');
+        await store.backup(file);
+        await store.append([{ topic: 't', records: [rec(1, json('after'))] }]);
+
+        const copy = await harness.openBackup!(file);
+        onTestFinished(() => copy.close());
+        expect(await copy.getTopic('t')).toMatchObject({ name: 't', partitions: 2, config: { retentionMs: 60_000 } });
+        expect((await copy.read('t', 0, 0, BIG)).map((r) => r.value)).toEqual([json('a'), json('c')]);
+        expect((await copy.read('t', 1, 0, BIG)).map((r) => r.value)).toEqual([json('b')]);
+        expect(await copy.committedOffsets('g')).toEqual([{ topic: 't', partition: 0, offset: 1, committedAt: 7 }]);
+        expect(await copy.listGroups()).toEqual([{ group: 'g', state: { epoch: 3 } }]);
+        // The original went on: its later record is there, not in the copy.
+        expect((await store.read('t', 1, 0, BIG)).map((r) => r.value)).toEqual([json('b'), json('after')]);
       });
 
       it('pings while open; after close every call fails with UNAVAILABLE and close is idempotent', async () => {

@@ -11,7 +11,15 @@ import { logStoreConformance } from './log-store.conformance.js';
 
 logStoreConformance('sqlite', () => {
   const dataDir = tempDir();
-  return { open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }) };
+  return {
+    open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }),
+    // The restore the README describes: the copy becomes logway.db of a data directory.
+    openBackup: async (file) => {
+      const restored = tempDir('logway-restored-');
+      fs.copyFileSync(file, path.join(restored, DATABASE_FILE));
+      return openSqliteStore({ dataDir: restored, synchronous: 'FULL' });
+    },
+  };
 });
 
 describe('sqlite store specifics', () => {

@@ -19,7 +19,22 @@ export function openDatabase(dataDir: string, synchronous: 'FULL' | 'NORMAL'): D
   db.pragma('cache_size = -65536'); // 64 MiB page cache
   db.pragma('temp_store = MEMORY');
   migrate(db);
+  // SQLite opens a file it may not write read-only without a word: prove it can commit now, so a
+  // read-only database stops start-up with its path instead of failing every write later.
+  probeCommit(db);
   return db;
+}
+
+/**
+ * A real commit that changes nothing: rewrites `user_version` with its own value, so one page
+ * goes through the WAL (and its fsync) as every write does. Throws what a write would throw:
+ * SQLITE_READONLY, SQLITE_FULL, SQLITE_IOERR_*. Used by start-up and by the readiness probe.
+ */
+export function probeCommit(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.pragma(`user_version = ${version}`);
+  }).immediate();
 }
 
 /** Applies the migrations this file has not seen yet, each in its own transaction with its `user_version`. */

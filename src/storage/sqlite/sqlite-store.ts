@@ -11,6 +11,7 @@
  * Partition bounds and topic metadata are cached in memory (this process is the
  * only writer) and updated only after a transaction commits.
  */
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type {
@@ -27,7 +28,9 @@ import type {
   TopicMeta,
 } from '../log-store.js';
 import { Appender } from './append.js';
-import { openDatabase } from './database.js';
+import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
+import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
 import { GroupTables } from './groups.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { RecordReader } from './reads.js';
@@ -44,8 +47,24 @@ export interface SqliteStoreOptions {
   synchronous: 'FULL' | 'NORMAL';
 }
 
+/**
+ * Opens the store and holds its data directory until close (a second gateway on it is refused:
+ * see data-dir-lock.ts). Failures to open say which path and what to do.
+ */
 export function openSqliteStore(options: SqliteStoreOptions): LogStore {
-  return new SqliteStore(options);
+  const dir = path.resolve(options.dataDir);
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(dir);
+  } catch (err) {
+    throw explainOpenFailure(err, dir, path.join(dir, LOCK_FILE));
+  }
+  try {
+    return new SqliteStore(options, lock);
+  } catch (err) {
+    lock.release();
+    throw explainOpenFailure(err, dir, path.join(dir, DATABASE_FILE));
+  }
 }
 
 class SqliteStore implements LogStore {
@@ -57,12 +76,15 @@ class SqliteStore implements LogStore {
   readonly #groups: GroupTables;
   readonly #reader: RecordReader;
   readonly #appender: Appender;
-  readonly #ping: Database.Statement;
+  readonly #lock: DataDirLock;
+  readonly #diskFull: DiskFullWatch;
   #closed = false;
 
-  constructor(options: SqliteStoreOptions) {
+  constructor(options: SqliteStoreOptions, lock: DataDirLock) {
     const db = openDatabase(options.dataDir, options.synchronous);
     this.#db = db;
+    this.#lock = lock;
+    this.#diskFull = new DiskFullWatch(path.resolve(options.dataDir));
     this.#topics = new TopicCatalog(db);
     this.#records = new RecordTable(db);
     this.#timeIndex = new TimeIndex(db);
@@ -70,7 +92,6 @@ class SqliteStore implements LogStore {
     this.#groups = new GroupTables(db);
     this.#reader = new RecordReader(this.#records, this.#timeIndex);
     this.#appender = new Appender({ topics: this.#topics, records: this.#records, timeIndex: this.#timeIndex, idempotency: this.#idempotency });
-    this.#ping = db.prepare('SELECT 1').pluck();
     this.#timeIndex.loadMaxima(this.#topics.byId());
   }
 
@@ -81,7 +102,24 @@ class SqliteStore implements LogStore {
 
   /** Runs `work` as one write transaction (BEGIN IMMEDIATE: takes the write lock up front). */
   #write<T>(work: () => T): T {
-    return this.#open().transaction(work).immediate();
+    const db = this.#open();
+    return this.#failsafe(() => db.transaction(work).immediate());
+  }
+
+  /**
+   * The one place where a write SQLite could not commit (read-only, disk full, I/O error)
+   * becomes UNAVAILABLE: 503 with Retry-After, not a 500. Every write goes through here.
+   */
+  #failsafe<T>(write: () => T): T {
+    let result: T;
+    try {
+      result = write();
+    } catch (err) {
+      this.#diskFull.observe(err);
+      throw storeUnavailable(err) ?? err;
+    }
+    this.#diskFull.observe(undefined);
+    return result;
   }
 
   async createTopic(name: string, partitions: number, config: TopicConfig): Promise<TopicMeta> {
@@ -172,7 +210,7 @@ class SqliteStore implements LogStore {
 
   async expireIdempotencyKeys(now: number): Promise<number> {
     this.#open();
-    return this.#idempotency.expire(now);
+    return this.#failsafe(() => this.#idempotency.expire(now));
   }
 
   async listGroups(): Promise<StoredGroup[]> {
@@ -182,12 +220,12 @@ class SqliteStore implements LogStore {
 
   async saveGroup(group: string, state: unknown): Promise<void> {
     this.#open();
-    this.#groups.save(group, state);
+    this.#failsafe(() => this.#groups.save(group, state));
   }
 
   async deleteGroup(group: string): Promise<void> {
     this.#open();
-    this.#groups.delete(group);
+    this.#failsafe(() => this.#groups.delete(group));
   }
 
   async commitOffsets(
@@ -197,7 +235,7 @@ class SqliteStore implements LogStore {
     state?: unknown,
   ): Promise<void> {
     this.#open();
-    this.#groups.commitOffsets(group, offsets, committedAt, state);
+    this.#failsafe(() => this.#groups.commitOffsets(group, offsets, committedAt, state));
   }
 
   async committedOffsets(group: string): Promise<CommittedOffset[]> {
@@ -205,21 +243,42 @@ class SqliteStore implements LogStore {
     return this.#groups.committedOffsets(group);
   }
 
-  async ping(): Promise<void> {
-    this.#open();
-    this.#ping.get();
-    // Taking the write lock proves the database is writable, without writing anything.
+  async backup(destination: string): Promise<void> {
+    const db = this.#open();
+    // SQLite's online backup API (https://www.sqlite.org/backup.html) through better-sqlite3: 100
+    // pages per step with a turn of the event loop between steps, so requests keep being served.
+    // Writes made meanwhile go through this same connection, which SQLite carries into the copy
+    // without restarting it: the copy is consistent as of its last step. (VACUUM INTO would be one
+    // synchronous statement, stalling the gateway for the whole copy.)
     try {
-      this.#write(() => undefined);
+      await db.backup(destination);
     } catch (err) {
-      throw new GatewayError(ErrorCode.UNAVAILABLE, 'the database is not writable', {}, { cause: err });
+      throw storeUnavailable(err) ?? err;
     }
+  }
+
+  async ping(): Promise<void> {
+    // Readiness tells the truth only if it commits as a write would (see probeCommit).
+    const db = this.#open();
+    try {
+      // Not through #failsafe: the probe's one page fitting proves nothing about a full disk.
+      probeCommit(db);
+    } catch (err) {
+      const unavailable = storeUnavailable(err);
+      if (unavailable) throw unavailable;
+      throw new GatewayError(ErrorCode.UNAVAILABLE, 'the database cannot commit', { retryAfterSeconds: 1 }, { cause: err });
+    }
+    if (this.#diskFull.stillFull()) throw diskStillFull();
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // A clean close checkpoints the WAL into the main file.
-    this.#db.close();
+    // A clean close checkpoints the WAL into the main file; then the directory is free.
+    try {
+      this.#db.close();
+    } finally {
+      this.#lock.release();
+    }
   }
 }

@@ -1,0 +1,123 @@
+/**
+ * Client worker (see bench/lib/worker.ts): many REST long-polls on one partition.
+ *
+ * - `tail {url, topic, count, from}`: `count` tailers, each re-polling at once from the
+ *   `nextOffset` of its last answer (what a REST consumer at the tail does). `stopTail`
+ *   ends them and reports how many answers and records they got (`progress` too, without ending them).
+ * - `park {url, topic, count, offset}`: `count` long-polls at `offset`, answered when it
+ *   opens them all; `waitWoken` then answers with the epoch ms at which each poll's
+ *   answer arrived (the parent compares them with its produce's send time).
+ */
+import http from 'node:http';
+import { epochMs, serveCommands } from '../lib/worker.js';
+
+const WAIT_MS = 30_000;
+/** Connections opened at once: a burst of thousands overflows the listen backlog (SYN retries of 1 s). */
+const OPEN_AT_ONCE = 200;
+
+let agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+function nextOffsetIn(body: string): number {
+  const at = body.lastIndexOf('"nextOffset":');
+  return at < 0 ? NaN : parseInt(body.slice(at + 13), 10);
+}
+
+/** One long-poll; resolves with the answer's body. `opened` is called once its socket is connected. */
+function poll(base: string, topic: string, offset: number, opened: () => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${base}/v1/topics/${topic}/partitions/0/records?offset=${offset}&waitMs=${WAIT_MS}&limit=1000`, { agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        if (res.statusCode !== 200) reject(new Error(`poll: ${res.statusCode} ${body.slice(0, 200)}`));
+        else resolve(body);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.once('socket', (s) => (s.connecting ? s.once('connect', opened) : opened()));
+  });
+}
+
+/** Starts `count` polls, at most OPEN_AT_ONCE connecting at a time; resolves once all are sent. */
+async function openPolls(count: number, start: (i: number, opened: () => void) => void): Promise<void> {
+  for (let i = 0; i < count; ) {
+    const wave = Math.min(OPEN_AT_ONCE, count - i);
+    await new Promise<void>((resolve) => {
+      let left = wave;
+      for (let j = 0; j < wave; j++, i++) start(i, () => --left === 0 && resolve());
+    });
+  }
+}
+
+let tailing = false;
+let answers = 0;
+let records = 0;
+let failure: string | undefined;
+const running: Promise<void>[] = [];
+
+let woken: Float64Array = new Float64Array(0);
+let wokenCount = 0;
+let wokenDone: Promise<void> = Promise.resolve();
+
+/** One tailer: polls from `from`, then from each answer's nextOffset, until stopTail. */
+async function tailer(url: string, topic: string, from: number, opened: () => void): Promise<void> {
+  let offset = from;
+  let first = true;
+  try {
+    while (tailing) {
+      const body = await poll(url, topic, offset, first ? opened : () => {});
+      first = false;
+      const next = nextOffsetIn(body);
+      answers++;
+      records += next - offset;
+      offset = next;
+    }
+  } catch (err) {
+    if (tailing) failure ??= err instanceof Error ? err.message : String(err);
+    if (first) opened();
+  }
+}
+
+serveCommands({
+  async tail(args) {
+    const { url, topic, count, from } = args as { url: string; topic: string; count: number; from: number };
+    tailing = true;
+    answers = 0;
+    records = 0;
+    failure = undefined;
+    await openPolls(count, (_i, opened) => running.push(tailer(url, topic, from, opened)));
+    return { opened: count };
+  },
+  progress: () => ({ answers, records }),
+  async stopTail() {
+    tailing = false;
+    // Parked polls would wait out their waitMs: drop the connections instead.
+    agent.destroy();
+    agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+    await Promise.allSettled(running.splice(0));
+    return { answers, records, failure };
+  },
+  async park(args) {
+    const { url, topic, count, offset } = args as { url: string; topic: string; count: number; offset: number };
+    woken = new Float64Array(count).fill(NaN);
+    wokenCount = 0;
+    const polls: Promise<void>[] = [];
+    await openPolls(count, (i, opened) => {
+      polls.push(
+        poll(url, topic, offset, opened).then((body) => {
+          woken[i] = epochMs();
+          wokenCount++;
+          if (!(nextOffsetIn(body) > offset)) throw new Error(`poll ${i} answered without a record`);
+        }),
+      );
+    });
+    wokenDone = Promise.all(polls).then(() => undefined);
+    return { opened: count };
+  },
+  async waitWoken() {
+    await wokenDone;
+    return { woken: Array.from(woken), count: wokenCount };
+  },
+});

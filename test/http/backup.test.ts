@@ -1,0 +1,92 @@
+/**
+ * Backups (issue 17): GET /v1/backup streams a consistent copy of the database taken while the
+ * gateway serves (SQLite's online backup API, in steps with the event loop turning between them),
+ * and `npm run backup` saves one after checking it. The copy opens as a store and holds the records;
+ * produce requests sent during the backup are answered before it ends.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { startGateway, tempDir } from '../helpers/gateway.js';
+import { expectProblem } from '../helpers/problem.js';
+import { REPO_ROOT } from '../helpers/process.js';
+
+const run = promisify(execFile);
+
+/** Opens a backup file as a store of its own (the restore: the copy becomes logway.db). */
+function restore(file: string) {
+  const dir = tempDir('logway-restore-');
+  fs.copyFileSync(file, path.join(dir, 'logway.db'));
+  const store = openSqliteStore({ dataDir: dir, synchronous: 'NORMAL' });
+  onTestFinished(() => store.close());
+  return store;
+}
+
+describe('backup', () => {
+  it('streams a consistent copy while produce requests keep being answered; the copy holds every record acknowledged before it', async () => {
+    const { json, url, dataDir } = await startGateway();
+    expect((await json('POST', '/v1/topics', { name: 't', partitions: 2 })).status).toBe(201);
+    // ~24 MB: a copy of 100-page (400 KiB) steps takes many turns of the event loop.
+    const value = 'x'.repeat(1000);
+    for (let i = 0; i < 24; i++) {
+      const res = await json('POST', '/v1/topics/t/records', { records: Array.from({ length: 1000 }, (_, j) => ({ partition: j % 2, value: `${i}-${j}-${value}` })) });
+      expect(res.status).toBe(200);
+    }
+
+    // Produce one record at a time for as long as the backup has not answered.
+    let answered = false;
+    let acknowledgedDuring = 0;
+    const backup = fetch(`${url}/v1/backup`).then((res) => {
+      answered = true;
+      return res;
+    });
+    while (!answered) {
+      const res = await json('POST', '/v1/topics/t/records', { records: [{ partition: 0, value: 'during' }] });
+      expect(res.status).toBe(200);
+      if (!answered) acknowledgedDuring++;
+    }
+    const res = await backup;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.sqlite3');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="logway-.*\.db"$/);
+    // A copy that held the event loop (VACUUM INTO, one synchronous statement) would let at most the
+    // produce sent alongside it be answered first; the stepwise copy lets many through (140 in a run).
+    expect(acknowledgedDuring, 'produce requests answered while the copy was being taken').toBeGreaterThan(1);
+    const file = path.join(tempDir('logway-backup-'), 'copy.db');
+    fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    expect(fs.statSync(file).size).toBe(Number(res.headers.get('content-length')));
+    // Nothing left behind in the data directory.
+    expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('.backup-'))).toEqual([]);
+
+    const copy = restore(file);
+    const offsets = await copy.offsets('t');
+    expect(offsets[1]!.highWatermark).toBe(12_000);
+    // Partition 0 has the 12,000 records from before, and a prefix of those produced during: dense.
+    expect(offsets[0]!.highWatermark).toBeGreaterThanOrEqual(12_000);
+    expect(offsets[0]!.highWatermark).toBeLessThanOrEqual(12_000 + acknowledgedDuring + 1);
+    const last = await copy.read('t', 1, 11_999, { maxRecords: 1, maxBytes: 1 << 20 });
+    expect(String(last[0]!.value)).toContain('23-999-');
+  });
+
+  it('npm run backup saves a checked copy; a second backup while one runs gets 503 OVERLOADED', async () => {
+    const { json, url } = await startGateway();
+    expect((await json('POST', '/v1/topics', { name: 'kept', partitions: 1 })).status).toBe(201);
+    expect((await json('POST', '/v1/topics/kept/records', { records: [{ value: { n: 1 } }, { value: { n: 2 } }] })).status).toBe(200);
+    const out = path.join(tempDir('logway-backup-'), 'saved.db');
+    const { stdout } = await run('npm', ['run', '--silent', 'backup', '--', '--url', url, '--out', out], { cwd: REPO_ROOT });
+    expect(stdout).toContain(`${out}: `);
+    const copy = restore(out);
+    const records = await copy.read('kept', 0, 0, { maxRecords: 10, maxBytes: 1 << 20 });
+    expect(records.map((r) => JSON.parse(String(r.value)))).toEqual([{ n: 1 }, { n: 2 }]);
+
+    const [a, b] = await Promise.all([fetch(`${url}/v1/backup`), fetch(`${url}/v1/backup`)]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([200, 503]);
+    const refused = a.status === 503 ? a : b;
+    expectProblem({ status: refused.status, headers: refused.headers, body: await refused.json() }, 503, 'OVERLOADED', /already/);
+    expect(refused.headers.get('retry-after')).toBe('5');
+  });
+});
