@@ -5,7 +5,7 @@
  * The store writes the copy to a temporary file in the data directory (same disk, no size limit
  * of /tmp); the file is unlinked as soon as it is open for streaming, so nothing is left behind
  * if the client goes away or the process dies. One copy is taken at a time.
- * Open to every client until the security work requires an administrator for it, as every route.
+ * With authentication on it needs admin on `cluster` (src/http/access.ts): the copy holds every record.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
