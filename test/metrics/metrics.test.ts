@@ -152,7 +152,36 @@ describe('GET /metrics', () => {
     expect((await poll).body.records).toHaveLength(1);
     const last = await scrape(gw);
     expect(last.value('logway_long_polls_waiting')).toBe(0);
+    // The woken long-poll's record counts as fetched, as a plain fetch's would.
+    expect(last.value('logway_fetched_records_total', { topic: 'orders' }) - first.value('logway_fetched_records_total', { topic: 'orders' })).toBe(1);
     expect(last.value('logway_consumer_lag', { group: 'billing', topic: 'orders', partition: '0' })).toBe(4);
+  });
+
+  it('counts the records a consumer group member polled, and a waiting group poll', async () => {
+    const gw = await startGateway();
+    await createTopic(gw, 'orders', 2);
+    await gw.json('POST', '/v1/topics/orders/records', { records: [1, 2, 3].map((value) => ({ value, partition: 0 })) });
+    await gw.json('POST', '/v1/topics/orders/records', { records: [{ value: 4, partition: 1 }] });
+    const joined = await gw.json('POST', '/v1/groups/billing/members', { topics: ['orders'], autoOffsetReset: 'earliest' });
+    expect(joined.status).toBe(201);
+    const member = `/v1/groups/billing/members/${joined.body.memberId}`;
+    // Partitions are granted by heartbeat until the member holds the whole topic.
+    await until('both partitions granted', async () => {
+      const hb = await gw.json('POST', `${member}/heartbeat`, { memberEpoch: joined.body.memberEpoch, ownedPartitions: [] });
+      return hb.body.assignment?.length === 2;
+    });
+    const before = await scrape(gw);
+
+    const polled = await gw.json('GET', `${member}/records?limit=10`);
+    expect(polled.body.records).toHaveLength(4);
+    const waiting = gw.json('GET', `${member}/records?limit=10&waitMs=30000`);
+    await until('the group poll to be waiting', async () => (await scrape(gw)).value('logway_long_polls_waiting') === 1);
+    await gw.json('POST', '/v1/topics/orders/records', { records: [{ value: 5, partition: 1 }] });
+    expect((await waiting).body.records).toHaveLength(1);
+
+    const after = await scrape(gw);
+    expect(after.value('logway_fetched_records_total', { topic: 'orders' }) - before.value('logway_fetched_records_total', { topic: 'orders' })).toBe(5);
+    expect(after.value('logway_long_polls_waiting')).toBe(0);
   });
 
   it('counts retention runs and the records they deleted', async () => {
