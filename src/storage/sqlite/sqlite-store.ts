@@ -101,16 +101,18 @@ class SqliteStore implements LogStore {
   }
 
   /** Runs `work` as one write transaction (BEGIN IMMEDIATE: takes the write lock up front). */
-  #write<T>(work: () => T): T {
+  #write<T>(work: () => T, provesRoom = false): T {
     const db = this.#open();
-    return this.#failsafe(() => db.transaction(work).immediate());
+    return this.#failsafe(() => db.transaction(work).immediate(), provesRoom);
   }
 
   /**
    * The one place where a write SQLite could not commit (read-only, disk full, I/O error)
    * becomes UNAVAILABLE: 503 with Retry-After, not a 500. Every write goes through here.
+   * `provesRoom`: only a committed record append ends a disk-full state; a small commit (group
+   * state, an offset, a deletion) can fit in the space a rolled-back append left (DiskFullWatch).
    */
-  #failsafe<T>(write: () => T): T {
+  #failsafe<T>(write: () => T, provesRoom = false): T {
     let result: T;
     try {
       result = write();
@@ -118,7 +120,7 @@ class SqliteStore implements LogStore {
       this.#diskFull.observe(err);
       throw storeUnavailable(err) ?? err;
     }
-    this.#diskFull.observe(undefined);
+    if (provesRoom) this.#diskFull.observe(undefined);
     return result;
   }
 
@@ -165,7 +167,7 @@ class SqliteStore implements LogStore {
   }
 
   async append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
-    const outcomes = this.#write(() => this.#appender.write(requests));
+    const outcomes = this.#write(() => this.#appender.write(requests), true);
     this.#appender.committed();
     return outcomes;
   }
