@@ -3,8 +3,9 @@
  * as one file (for the SQLite store: a SQLite database that can replace logway.db to restore).
  *
  * The store writes the copy to a temporary file in the data directory (same disk, no size limit
- * of /tmp); the file is unlinked as soon as it is open for streaming, so nothing is left behind
- * if the client goes away or the process dies. One copy is taken at a time.
+ * of /tmp); the file is unlinked as soon as it is open for streaming, so a client going away
+ * leaves nothing behind. A process that dies while the copy is written leaves the file; the
+ * store deletes it when it next opens the directory. One copy is taken (and streamed) at a time.
  * Open to every client until the security work requires an administrator for it, as every route.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,7 +15,7 @@ import { Readable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
 import { problem } from '../api/schemas.js';
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { LogStore } from '../storage/log-store.js';
+import { BACKUP_FILE_PREFIX, type LogStore } from '../storage/log-store.js';
 import { newRouter } from './router.js';
 
 const SQLITE_TYPE = 'application/vnd.sqlite3';
@@ -47,7 +48,7 @@ export function backupRoutes(store: LogStore, dataDir: string) {
     }
     running = true;
     const takenAt = new Date();
-    const file = path.join(path.resolve(dataDir), `.backup-${randomUUID()}.db`);
+    const file = path.join(path.resolve(dataDir), `${BACKUP_FILE_PREFIX}${randomUUID()}.db`);
     let handle: fs.promises.FileHandle | undefined;
     try {
       await store.backup(file);

@@ -71,6 +71,19 @@ describe('backup', () => {
     expect(String(last[0]!.value)).toContain('23-999-');
   });
 
+  it('a copy left by a process that died while writing it is deleted when the store next opens the data directory', async () => {
+    const dataDir = tempDir('logway-leftover-');
+    await openSqliteStore({ dataDir, synchronous: 'NORMAL' }).close();
+    // What a SIGKILL during store.backup() leaves: the named copy (and its journal).
+    fs.writeFileSync(path.join(dataDir, '.backup-0b7c.db'), 'partial copy');
+    fs.writeFileSync(path.join(dataDir, '.backup-0b7c.db-journal'), 'journal');
+    fs.writeFileSync(path.join(dataDir, 'notes.txt'), 'not ours');
+    const store = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+    onTestFinished(() => store.close());
+    expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('.backup-'))).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, 'notes.txt'))).toBe(true);
+  });
+
   it('npm run backup saves a checked copy; a second backup while one runs gets 503 OVERLOADED', async () => {
     const { json, url } = await startGateway();
     expect((await json('POST', '/v1/topics', { name: 'kept', partitions: 1 })).status).toBe(201);

@@ -11,6 +11,7 @@
  * Partition bounds and topic metadata are cached in memory (this process is the
  * only writer) and updated only after a transaction commits.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { ErrorCode, GatewayError } from '../../errors.js';
@@ -27,6 +28,7 @@ import type {
   TopicConfig,
   TopicMeta,
 } from '../log-store.js';
+import { BACKUP_FILE_PREFIX } from '../log-store.js';
 import { Appender } from './append.js';
 import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
 import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -60,10 +62,18 @@ export function openSqliteStore(options: SqliteStoreOptions): LogStore {
     throw explainOpenFailure(err, dir, path.join(dir, LOCK_FILE));
   }
   try {
+    removeLeftoverBackups(dir);
     return new SqliteStore(options, lock);
   } catch (err) {
     lock.release();
     throw explainOpenFailure(err, dir, path.join(dir, DATABASE_FILE));
+  }
+}
+
+/** Deletes backup copies a crash left in the data directory; call only while holding its lock. */
+function removeLeftoverBackups(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(BACKUP_FILE_PREFIX)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
