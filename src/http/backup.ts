@@ -50,16 +50,27 @@ export function backupRoutes(store: LogStore, dataDir: string) {
     const takenAt = new Date();
     const file = path.join(path.resolve(dataDir), `${BACKUP_FILE_PREFIX}${randomUUID()}.db`);
     let handle: fs.promises.FileHandle | undefined;
+    let copy: fs.ReadStream;
+    let size: number;
     try {
       await store.backup(file);
       handle = await fs.promises.open(file, 'r');
-    } finally {
+      size = (await handle.stat()).size;
+      // The unlinked copy takes room on the data disk until it is closed: the next backup may start
+      // only then (the stream ends or the client goes away; autoClose closes the handle either way).
+      copy = fs.createReadStream('', { fd: handle });
+      copy.once('close', () => {
+        running = false;
+      });
+    } catch (err) {
+      await handle?.close();
       running = false;
+      throw err;
+    } finally {
       // Open (or failed): either way the name can go; an open file stays readable until closed.
       await fs.promises.rm(file, { force: true });
     }
-    const { size } = await handle.stat();
-    const body = Readable.toWeb(fs.createReadStream('', { fd: handle })) as ReadableStream<Uint8Array>;
+    const body = Readable.toWeb(copy) as ReadableStream<Uint8Array>;
     const name = `logway-${takenAt.toISOString().replace(/[:.]/g, '-')}.db`;
     return new Response(body, {
       status: 200,
