@@ -13,7 +13,6 @@ import { parseArgs } from 'node:util';
 import { measureHttpFloor, type HttpFloor } from './floors/http.js';
 import { measureReadFloor } from './floors/read.js';
 import { measureStorageFloor } from './floors/storage.js';
-import { measureBroadcastFloor } from './floors/ws-broadcast.js';
 import { REPO_ROOT } from './lib/child.js';
 import { sizesFor, type BenchContext, type Floors } from './lib/context.js';
 import { machineInfo } from './lib/machine.js';
@@ -22,6 +21,7 @@ import { formatReport, writeReport, type FloorRow, type ScenarioRow } from './li
 import { catchUp } from './scenarios/catch-up.js';
 import { consumerGroup } from './scenarios/consumer-group.js';
 import { metricsCost } from './scenarios/metrics.js';
+import { authCost } from './scenarios/auth.js';
 import { peerRedis } from './scenarios/peer-redis.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { produceBatched, produceSingle } from './scenarios/produce.js';
@@ -33,7 +33,7 @@ import { retentionStall } from './scenarios/retention-stall.js';
 import { groupJoin } from './scenarios/group-join.js';
 import { spreadProduce } from './scenarios/spread-produce.js';
 
-type FloorName = keyof Floors;
+type FloorName = Exclude<keyof Floors, 'broadcast'>;
 
 interface Scenario {
   name: string;
@@ -46,10 +46,12 @@ const SCENARIOS: Scenario[] = [
   { name: 'produce-single', needs: ['storageSingle', 'httpSingle'], run: produceSingle },
   { name: 'catch-up', needs: ['read'], run: catchUp },
   { name: 'tail-latency', needs: [], run: tailLatency },
-  { name: 'fan-out', needs: ['broadcast'], run: fanOut },
+  // Measures its delivery floor itself, after the gateway, at the gateway's frame count.
+  { name: 'fan-out', needs: [], run: fanOut },
   { name: 'slow-consumers', needs: [], run: slowConsumers },
   { name: 'consumer-group', needs: ['read'], run: consumerGroup },
   { name: 'metrics', needs: [], run: metricsCost },
+  { name: 'auth', needs: [], run: authCost },
   // Scaling: each compares the gateway with itself in the same run, so they need no floor.
   { name: 'tailers', needs: [], run: tailers },
   { name: 'parked', needs: [], run: parked },
@@ -106,6 +108,7 @@ async function main(): Promise<number> {
     cpuProfDir: values.profile ? path.join(resultsDir, 'profiles') : undefined,
     gatewaySettings,
     figures: {},
+    addFloorRow: (row) => floorRows.push(row),
     progress: (message) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${message}\n`),
   };
   const notPinned = pinProcesses(!values.unpinned);
@@ -143,10 +146,6 @@ async function main(): Promise<number> {
     read: async () => {
       const f = (floors.read = measureReadFloor({ records: sizes.catchUpRecords, pageSize: sizes.catchUpPage }));
       floorRows.push({ floor: `read: raw SQLite range reads, ${f.pageSize}/page`, value: f.rowsPerSec, unit: 'rows/s', latencyOf: 'page', latency: f.latency });
-    },
-    broadcast: async () => {
-      const f = (floors.broadcast = await measureBroadcastFloor({ sockets: sizes.fanOutSockets, records: sizes.fanOutRecords, batch: sizes.recordsPerBatch }));
-      floorRows.push({ floor: `delivery: bare ws broadcast, ${f.sockets} sockets, ${f.batch}/frame`, value: f.deliveriesPerSec, unit: 'records/s (all sockets)', peakRssMiB: f.peakRssMiB, cpuCores: f.cpuCores });
     },
   };
 

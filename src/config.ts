@@ -28,7 +28,14 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
  * Units are in the names: *Ms milliseconds, *Bytes bytes.
  */
 export const ConfigSchema = z.object({
-  host: z.string().trim().min(1).default('0.0.0.0').describe('Interface to listen on (0.0.0.0: all IPv4 interfaces).'),
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Interface to listen on. The default, loopback, admits only this machine; 0.0.0.0 (all IPv4 interfaces) needs a credential setting or `insecure` (protected mode).',
+    ),
   port: int(0, 65535).default(8080).describe('TCP port to listen on (0 picks a free one). `PORT` is honoured too.'),
   dataDir: z.string().trim().min(1).default('./data').describe('Folder holding the SQLite database (created if missing).'),
   synchronous: z
@@ -120,6 +127,63 @@ export const ConfigSchema = z.object({
     .describe('WebSocket: ping interval; a socket that has not answered the previous ping by the next one is terminated.'),
   wsMaxMessageBytes: int(1024).default(8 * 1024 * 1024).describe('WebSocket: largest inbound frame.'),
   wsMaxConnections: int(1).default(10_000).describe('WebSocket: most concurrent sockets.'),
+
+  // --- security (src/auth) ---
+  adminKey: z
+    .string()
+    .min(16)
+    .optional()
+    .describe(
+      'Bootstrap administrator key (at least 16 characters; never logged). When set, every route but /healthz, /readyz and /openapi.* needs a credential.',
+    ),
+  jwtSecret: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('Accept HS256 JWTs signed with this shared secret (at least 32 characters). Turns authentication on.'),
+  jwtPublicKeyFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Accept RS256/ES256 JWTs verified by the public key in this PEM file. Turns authentication on.'),
+  jwtJwksUrl: z
+    .url()
+    .optional()
+    .describe("Accept RS256/ES256 JWTs verified by this JWKS URL (the identity provider's key set). Turns authentication on."),
+  jwtIssuer: z.string().min(1).optional().describe('JWTs must carry this `iss`.'),
+  jwtAudience: z.string().min(1).optional().describe('JWTs must carry this `aud`.'),
+  jwtClockToleranceSeconds: int(0, 600).default(30).describe('Clock skew allowed when checking JWT `exp` and `nbf`.'),
+  jwtPermissionsClaim: z
+    .string()
+    .min(1)
+    .default('permissions')
+    .describe('JWT claim holding the permissions (a list of {resource, actions}, as API keys have).'),
+  tokenMaxTtlSeconds: int(1)
+    .default(24 * 60 * 60)
+    .describe('Longest lifetime of a browser token minted with POST /v1/tokens.'),
+  corsOrigins: z
+    .union([z.array(z.string()), z.string()])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin: scheme://host[:port]')))
+    .default([])
+    .describe(
+      'Browser origins allowed to call the API (CORS) and to open WebSockets, comma-separated (e.g. https://app.example.com). Default: none.',
+    ),
+  quotaRequestsPerSecond: int(0)
+    .default(0)
+    .describe('Requests per second each principal may make (token bucket; 429 beyond). 0: no limit. An API key may set its own.'),
+  quotaProduceBytesPerSecond: int(0)
+    .default(0)
+    .describe('Produce bytes per second each principal may send (token bucket; 429 beyond). 0: no limit. An API key may set its own.'),
+  quotaMaxSocketsPerPrincipal: int(0)
+    .default(1_000)
+    .describe('Most WebSockets one principal may hold open. 0: no limit beyond wsMaxConnections.'),
+  quotaMaxPrincipals: int(1)
+    .default(100_000)
+    .describe('Most principals whose quota use is remembered (the least recent are forgotten first).'),
+  insecure: bool
+    .default(false)
+    .describe('Allow listening beyond loopback with no credential configured (protected mode otherwise refuses to start).'),
 
   shutdownTimeoutMs: int(0)
     .default(10_000)

@@ -34,7 +34,12 @@ export const ErrorCode = {
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** A plain request reached a WebSocket endpoint. */
   UPGRADE_REQUIRED: 'UPGRADE_REQUIRED',
+  /** No credential, or one that proves nothing (unknown, revoked, expired, badly signed). */
   UNAUTHORIZED: 'UNAUTHORIZED',
+  /** A valid credential without the grant this operation needs; `details` names the resource and action. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The principal is over a quota; retry after `retryAfterSeconds`. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** The gateway is shutting down or the store is closed. */
   UNAVAILABLE: 'UNAVAILABLE',
   /** Back-pressure: too much is already waiting (e.g. maxPendingProduceBytes); retry after `retryAfterSeconds`. */

@@ -12,6 +12,8 @@ import { GroupCoordinator } from './core/groups.js';
 import { Log } from './core/log.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
+import { protectedMode } from './auth/protected-mode.js';
+import { openSecurity, type Security } from './auth/security.js';
 import { createApp, type App } from './http/app.js';
 import { requestLog, socketLog } from './logging/access-log.js';
 import { createLogger } from './logging/logger.js';
@@ -39,6 +41,8 @@ export interface Gateway {
   /** Open WebSocket sessions. */
   readonly sockets: SocketHub;
   readonly store: LogStore;
+  /** Authentication, permissions, quotas (src/auth). */
+  readonly security: Security;
   readonly logger: Logger;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   listen(): Promise<{ host: string; port: number; url: string }>;
@@ -48,6 +52,9 @@ export interface Gateway {
 
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config);
+  const mode = protectedMode(config);
+  if (mode.outcome === 'refuse') throw new Error(mode.message);
+  if (mode.outcome === 'warn') logger.warn(mode.message);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
   const metrics = createMetrics({ maxLabelValues: config.metricsMaxLabelValues, processMetrics: options.processMetrics });
@@ -59,12 +66,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   await groups.start();
   const shutdown = new AbortController();
   const onUnexpectedError = (err: unknown) => logger.error({ err }, 'unexpected error while handling a request');
+  const audit = logger.child({ component: 'audit' });
+  const security = await openSecurity(config, store.credentials, (entry) => audit.info({ audit: entry }, 'audit'), () => clock.now());
   // Each socket is counted and logged: the hub reports to both through one observer.
   const socketLines = socketLog(logger);
   const sockets = new SocketHub({
     config,
     log,
     groups,
+    security,
     onUnexpectedError,
     observer: {
       opened: (s) => (metrics.sockets.opened(s), socketLines.opened(s)),
@@ -90,6 +100,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     log,
     groups,
     store,
+    security,
     shutdown: shutdown.signal,
     onUnexpectedError,
     onRequest: (r) => {
@@ -110,6 +121,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     groups,
     sockets,
     store,
+    security,
     logger,
     listen() {
       return new Promise((resolve, reject) => {

@@ -22,8 +22,10 @@ function configError(options: Parameters<typeof loadConfig>[0]): string {
 describe('loadConfig', () => {
   it('has defaults for every setting', () => {
     const config = loadConfig();
-    expect(config).toMatchObject({ host: '0.0.0.0', port: 8080, dataDir: './data', synchronous: 'FULL', autoCreateTopics: false });
-    expect(Object.keys(config).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', synchronous: 'FULL', autoCreateTopics: false });
+    // Credentials have no default: absent, authentication is off (see the Security section).
+    const unsetByDefault = ['adminKey', 'jwtSecret', 'jwtPublicKeyFile', 'jwtJwksUrl', 'jwtIssuer', 'jwtAudience'];
+    expect(Object.keys(config).sort()).toEqual(Object.keys(ConfigSchema.shape).filter((k) => !unsetByDefault.includes(k)).sort());
   });
 
   it('reads LOGWAY_HOST, LOGWAY_PORT and LOGWAY_DATA_DIR', () => {

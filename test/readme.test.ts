@@ -196,6 +196,41 @@ describe('README', () => {
     expect(step(/-X DELETE \$G\/v1\/groups\/billing$/).status).toBe(204);
   });
 
+  it('security walk-through: an administrator key makes a write-only key and a read-only browser token that work as the README says', async () => {
+    for (const tool of ['curl', 'jq']) {
+      await run(tool, ['--version']).catch(() => {
+        throw new Error(`the README's security walk-through needs ${tool}: install it (.ci/run does)`);
+      });
+    }
+    const text = section('Security');
+    const adminKey = /LOGWAY_ADMIN_KEY=(\S+) npm start/.exec(text)?.[1];
+    expect(adminKey, 'the README starts the gateway with LOGWAY_ADMIN_KEY=...').toBeDefined();
+    const { url, port, json } = await startGateway({ adminKey });
+    const [script, ...others] = fencedBlocks(text).filter((b) => b.lang === 'sh');
+    expect(others).toEqual([]);
+    const lines = shellCommands(script!.body);
+    // The last step saves the token for the page: print it so the test can play the page.
+    const steps = await runSession([...lines, 'echo "$TOKEN"'], port);
+    for (const s of steps) expect(s.exitCode, `${s.command}\n${s.stderr}`).toBe(0);
+    const step = (pattern: RegExp) => steps.find((s) => pattern.test(s.command))!;
+    expect(step(/-d '\{"name":"payments"\}'/).status).toBe(201);
+    expect(JSON.parse(step(/\/payments\/records -H "Authorization: Bearer \$KEY"/).stdout).records).toHaveLength(1);
+    const refused = step(/partitions\/0\/records -H "Authorization: Bearer \$KEY"/);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ code: 'FORBIDDEN', resource: 'topic:payments', action: 'read' });
+    const token = steps.at(-1)!.stdout.trim();
+    expect(token).toMatch(/^eyJ/);
+
+    const page = fencedBlocks(text).find((b) => b.lang === 'js')!.body;
+    const wsPath = /ws:\/\/localhost:8080(\/[^`]+)/.exec(page)![1]!.replace('${token}', token);
+    const socket = await openSocket(url, wsPath);
+    expect((await socket.next('records')).records[0].value).toEqual({ amount: 42 });
+    // The token reads, and only reads.
+    socket.send({ type: 'produce', id: 1, topic: 'payments', records: [{ value: 1 }] });
+    expect(await socket.next('error', (m) => m.id === 1)).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await json('GET', '/v1/topics/payments')).status).toBe(401);
+  });
+
   it('WebSocket commands: each is answered, without an error, on topics the walk-throughs create', async () => {
     const { url, json } = await startGateway();
     // The topics of the two walk-throughs above, with a record where the commit example points past it.

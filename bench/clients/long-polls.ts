@@ -4,13 +4,14 @@
  * - `tail {url, topic, count, from}`: `count` tailers, each re-polling at once from the
  *   `nextOffset` of its last answer (what a REST consumer at the tail does). `stopTail`
  *   ends them and reports how many answers and records they got (`progress` too, without ending them).
- * - `park {url, topic, count, offset}`: `count` long-polls at `offset`, answered when it
+ * - `park {url, topic, count, offset, waitMs?}`: `count` long-polls at `offset`, answered when it
  *   opens them all; `waitWoken` then answers with the epoch ms at which each poll's
  *   answer arrived (the parent compares them with its produce's send time).
  */
 import http from 'node:http';
 import { epochMs, serveCommands } from '../lib/worker.js';
 
+/** Tailers' waitMs (the gateway's default fetchMaxWaitMs); `park` takes its own, as parking thousands can take longer. */
 const WAIT_MS = 30_000;
 /** Connections opened at once: a burst of thousands overflows the listen backlog (SYN retries of 1 s). */
 const OPEN_AT_ONCE = 200;
@@ -23,9 +24,9 @@ function nextOffsetIn(body: string): number {
 }
 
 /** One long-poll; resolves with the answer's body. `opened` is called once its socket is connected. */
-function poll(base: string, topic: string, offset: number, opened: () => void): Promise<string> {
+function poll(base: string, topic: string, offset: number, opened: () => void, waitMs = WAIT_MS): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}/v1/topics/${topic}/partitions/0/records?offset=${offset}&waitMs=${WAIT_MS}&limit=1000`, { agent }, (res) => {
+    const req = http.get(`${base}/v1/topics/${topic}/partitions/0/records?offset=${offset}&waitMs=${waitMs}&limit=1000`, { agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -100,13 +101,13 @@ serveCommands({
     return { answers, records, failure };
   },
   async park(args) {
-    const { url, topic, count, offset } = args as { url: string; topic: string; count: number; offset: number };
+    const { url, topic, count, offset, waitMs } = args as { url: string; topic: string; count: number; offset: number; waitMs?: number };
     woken = new Float64Array(count).fill(NaN);
     wokenCount = 0;
     const polls: Promise<void>[] = [];
     await openPolls(count, (i, opened) => {
       polls.push(
-        poll(url, topic, offset, opened).then((body) => {
+        poll(url, topic, offset, opened, waitMs).then((body) => {
           woken[i] = epochMs();
           wokenCount++;
           if (!(nextOffsetIn(body) > offset)) throw new Error(`poll ${i} answered without a record`);
@@ -114,6 +115,7 @@ serveCommands({
       );
     });
     wokenDone = Promise.all(polls).then(() => undefined);
+    wokenDone.catch(() => {}); // reported by waitWoken, not as an unhandled rejection
     return { opened: count };
   },
   async waitWoken() {

@@ -1,6 +1,11 @@
-/** Delivery floor: the bare `ws` broadcast server, the same sockets, records and frame size as the fan-out scenario. */
+/**
+ * Delivery floor: the bare `ws` broadcast server, the same sockets and records as the
+ * fan-out scenario, in as many frames per socket as the gateway sent there (so the
+ * per-frame costs are the same), with the sockets in a client worker on the client core.
+ */
 import { spawnServer } from '../lib/child.js';
-import { closeSockets, lastOffsetIn, openSockets, waitUntil } from '../lib/ws-clients.js';
+import { CpuMeter } from '../lib/cpu.js';
+import { epochMs, type ClientWorker } from '../lib/worker.js';
 
 export interface BroadcastFloor {
   sockets: number;
@@ -10,30 +15,24 @@ export interface BroadcastFloor {
   deliveriesPerSec: number;
   peakRssMiB: number;
   cpuCores: number | undefined;
+  clientCpuCores: number | undefined;
 }
 
-export async function measureBroadcastFloor(options: { sockets: number; records: number; batch: number }): Promise<BroadcastFloor> {
+export async function measureBroadcastFloor(options: { sockets: number; records: number; batch: number; worker: ClientWorker }): Promise<BroadcastFloor> {
+  const { worker } = options;
   const server = await spawnServer({
     script: 'bench/floors/ws-broadcast-server.ts',
     urlFrom: (line) => (line.startsWith('{"url"') ? (JSON.parse(line) as { url: string }).url : undefined),
   });
-  const positions = new Array<number>(options.sockets).fill(-1);
-  let done = 0;
-  const last = options.records - 1;
-  const sockets = await openSockets(server.url.replace('http', 'ws') + '/', options.sockets, (i, frame) => {
-    const offset = lastOffsetIn(frame);
-    if (offset > positions[i]!) {
-      positions[i] = offset;
-      if (offset === last) done++;
-    }
-  });
   try {
+    await worker.call('open', { url: server.url.replace('http', 'ws') + '/', count: options.sockets });
     server.rss.reset();
-    const started = performance.now();
+    const clients = new CpuMeter([process.pid, worker.pid]);
+    const started = epochMs();
     const res = await fetch(`${server.url}/broadcast?records=${options.records}&batch=${options.batch}`);
     if (Number(await res.text()) !== options.sockets) throw new Error('broadcast floor: not every socket was connected');
-    await waitUntil(() => done === options.sockets, 300_000, 'the broadcast floor to deliver');
-    const seconds = (performance.now() - started) / 1000;
+    const done = (await worker.call('done', { last: options.records - 1 })) as unknown as { lastArrival: number };
+    const seconds = (done.lastArrival - started) / 1000;
     return {
       sockets: options.sockets,
       records: options.records,
@@ -41,9 +40,10 @@ export async function measureBroadcastFloor(options: { sockets: number; records:
       deliveriesPerSec: (options.records * options.sockets) / seconds,
       peakRssMiB: server.rss.peakMiB(),
       cpuCores: server.rss.cpuCores(),
+      clientCpuCores: clients.cores(),
     };
   } finally {
-    await closeSockets(sockets);
+    await worker.call('close');
     await server.stop();
   }
 }

@@ -3,6 +3,7 @@ import type { HttpFloor } from '../floors/http.js';
 import type { ReadFloor } from '../floors/read.js';
 import type { StorageFloor } from '../floors/storage.js';
 import type { BroadcastFloor } from '../floors/ws-broadcast.js';
+import type { FloorRow } from './report.js';
 
 export interface Sizes {
   /** Seconds of load per HTTP measurement (after a 1 s warm-up). */
@@ -125,6 +126,8 @@ export interface BenchContext {
   /** Extra gateway settings from --set (defaults otherwise). */
   gatewaySettings: Record<string, string>;
   progress(message: string): void;
+  /** A floor a scenario measured itself (e.g. at the gateway's frame count). */
+  addFloorRow(row: FloorRow): void;
   /** Gateway figures of this run that later rows compare with (the peers). */
   figures: Partial<Record<'produceBatched' | 'produceSingle' | 'restCatchUp' | 'wsCatchUp', number>>;
 }

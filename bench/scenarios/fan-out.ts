@@ -1,20 +1,23 @@
 /**
- * Fan-out: N WebSocket subscribers at the tail of one one-partition topic; a producer
- * appends R records in requests of 100 (4 in flight) and the scenario ends when every
- * socket has the last one. Rate = R x N / time. Compared with the delivery floor: a
- * bare `ws` server broadcasting the same frames to the same number of sockets.
- * Latency: per frame per socket, from the send of the request holding the frame's
+ * Fan-out: N WebSocket subscribers (in a client worker, on the client core) at the tail
+ * of one one-partition topic; a producer appends R records in requests of 100 (4 in
+ * flight) and the scenario ends when every socket has the last one. Rate = R x N / time.
+ * Then the delivery floor: a bare `ws` server broadcasting the same records to the same
+ * number of sockets in the same worker, in as many frames per socket as the gateway sent
+ * (it coalesces commits into fewer, larger frames; the floor must pay the same per-frame
+ * costs). Latency: per frame per socket, from the send of the request holding the frame's
  * last record to the frame's arrival.
  */
-import type WebSocket from 'ws';
 import { startGateway } from '../lib/child.js';
 import type { BenchContext } from '../lib/context.js';
+import { CpuMeter } from '../lib/cpu.js';
 import { hasTopicWebSocket } from '../lib/features.js';
 import { newHistogram, recordMs, summarize } from '../lib/histogram.js';
 import { newProducedTimes, Producer } from '../lib/producer.js';
 import type { ScenarioRow } from '../lib/report.js';
 import { createTopic } from '../lib/rest.js';
-import { closeSockets, isSubscribedFrame, lastOffsetIn, openSockets, waitUntil } from '../lib/ws-clients.js';
+import { ClientWorker, epochMs } from '../lib/worker.js';
+import { measureBroadcastFloor } from '../floors/ws-broadcast.js';
 
 const TARGET = 0.5;
 const IN_FLIGHT = 4;
@@ -22,9 +25,8 @@ const IN_FLIGHT = 4;
 export async function fanOut(ctx: BenchContext): Promise<ScenarioRow[]> {
   const { fanOutSockets: count, fanOutRecords: total, recordsPerBatch: batch } = ctx.sizes;
   const name = `fan-out to ${count.toLocaleString('en-US')} sockets`;
-  const floor = ctx.floors.broadcast!.deliveriesPerSec;
   const gateway = await startGateway({ synchronous: ctx.synchronous, settings: ctx.gatewaySettings, cpuProfDir: ctx.cpuProfDir, label: 'fan-out' });
-  let sockets: WebSocket[] = [];
+  const worker = ClientWorker.start('bench/clients/ws-sockets.ts');
   const times = newProducedTimes(total);
   const producer = new Producer(gateway.url, 'bench', times, IN_FLIGHT);
   try {
@@ -32,26 +34,12 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioRow[]> {
     if (!(await hasTopicWebSocket(gateway.url, 'bench'))) {
       return [{ scenario: name, skipped: 'GET /v1/topics/{topic}/ws is not served yet', target: `>= ${TARGET * 100}% of delivery` }];
     }
-    // Arrivals per socket: (time, last offset) pairs, turned into latencies once every ack is in.
-    const arrivals: number[][] = Array.from({ length: count }, () => []);
-    const positions = new Array<number>(count).fill(-1);
-    let subscribed = 0;
-    let done = 0;
-    sockets = await openSockets(`${gateway.url.replace('http', 'ws')}/v1/topics/bench/ws?from=latest`, count, (i, frame) => {
-      if (isSubscribedFrame(frame)) {
-        subscribed++;
-        return;
-      }
-      const last = lastOffsetIn(frame);
-      if (last < 0) return;
-      arrivals[i]!.push(performance.now(), last);
-      if (last > positions[i]! && last === total - 1) done++;
-      positions[i] = last;
-    });
-    await waitUntil(() => subscribed === count, 60_000, 'every subscription');
+    await worker.call('open', { url: `${gateway.url.replace('http', 'ws')}/v1/topics/bench/ws?from=latest`, count });
+    await worker.call('subscribed', { count });
 
     gateway.rss.reset();
-    const started = performance.now();
+    const clients = new CpuMeter([process.pid, worker.pid]);
+    const startedEpoch = epochMs();
     let next = 0;
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
@@ -62,16 +50,32 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioRow[]> {
         }
       }),
     );
-    await waitUntil(() => done === count, 600_000, 'every socket to receive every record');
-    const seconds = (performance.now() - started) / 1000;
+    const done = (await worker.call('done', { last: total - 1 })) as unknown as { frames: number; lastArrival: number; arrivals: number[] };
+    const seconds = (done.lastArrival - startedEpoch) / 1000;
     const peakRssMiB = gateway.rss.peakMiB();
     const cpuCores = gateway.rss.cpuCores();
+    const clientCpuCores = clients.cores();
+    await worker.call('close');
 
+    // Send times are this process's performance.now(); arrivals are wall-clock ms.
     const latency = newHistogram();
-    for (const list of arrivals) {
-      for (let k = 0; k < list.length; k += 2) recordMs(latency, list[k]! - times.sentAt[list[k + 1]!]!);
+    for (let k = 0; k < done.arrivals.length; k += 2) {
+      recordMs(latency, done.arrivals[k]! - (performance.timeOrigin + times.sentAt[done.arrivals[k + 1]!]!));
     }
     const rate = (total * count) / seconds;
+
+    const framesPerSocket = done.frames / count;
+    const floorBatch = Math.max(1, Math.ceil(total / framesPerSocket));
+    ctx.progress(`fan-out: delivery floor at ${floorBatch} records/frame (${framesPerSocket.toFixed(0)} frames per socket, as the gateway sent)`);
+    const floor = await measureBroadcastFloor({ sockets: count, records: total, batch: floorBatch, worker });
+    ctx.addFloorRow({
+      floor: `delivery: bare ws broadcast, ${floor.sockets} sockets, ${floor.batch}/frame (the gateway's frame count)`,
+      value: floor.deliveriesPerSec,
+      unit: 'records/s (all sockets)',
+      peakRssMiB: floor.peakRssMiB,
+      cpuCores: floor.cpuCores,
+      clientCpuCores: floor.clientCpuCores,
+    });
     return [
       {
         scenario: name,
@@ -81,15 +85,17 @@ export async function fanOut(ctx: BenchContext): Promise<ScenarioRow[]> {
         latency: summarize(latency),
         peakRssMiB,
         cpuCores,
-        floor: { name: 'delivery', value: floor },
-        ratio: rate / floor,
+        clientCpuCores,
+        floor: { name: 'delivery', value: floor.deliveriesPerSec },
+        ratio: rate / floor.deliveriesPerSec,
         target: `>= ${TARGET * 100}%`,
-        met: rate / floor >= TARGET,
+        met: rate / floor.deliveriesPerSec >= TARGET,
+        notes: `${framesPerSocket.toFixed(1)} frames per socket (${(total / framesPerSocket).toFixed(0)} records per frame on average); the floor sent the same count`,
       },
     ];
   } finally {
     producer.close();
-    await closeSockets(sockets);
+    await worker.stop();
     await gateway.dispose();
   }
 }

@@ -89,9 +89,14 @@ export async function groupJoin(ctx: BenchContext): Promise<ScenarioRow[]> {
     );
     const timeoutSec = ctx.quick ? 30 : 120;
     let stableSec: number | undefined;
+    const describeErrors: string[] = [];
     while (failure === undefined && (performance.now() - started) / 1000 < timeoutSec) {
-      const d = await requestJson<{ state: string; members: unknown[] }>(base, 'GET');
-      if (d.status === 200 && d.body.state === 'stable' && d.body.members.length === members) {
+      // A describe the busy gateway drops is retried, not fatal: the members' own calls are what is measured.
+      const d = await requestJson<{ state: string; members: unknown[] }>(base, 'GET').catch((err: unknown) => {
+        describeErrors.push(err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err));
+        return undefined;
+      });
+      if (d?.status === 200 && d.body.state === 'stable' && d.body.members.length === members) {
         stableSec = (performance.now() - started) / 1000;
         break;
       }
@@ -119,7 +124,8 @@ export async function groupJoin(ctx: BenchContext): Promise<ScenarioRow[]> {
         notes:
           stableSec === undefined
             ? `not stable within ${timeoutSec} s`
-            : `stable ${stableSec.toFixed(2)} s after the joins began (heartbeats every ${HEARTBEAT_MS} ms)`,
+            : `stable ${stableSec.toFixed(2)} s after the joins began (heartbeats every ${HEARTBEAT_MS} ms)` +
+              (describeErrors.length ? `; ${describeErrors.length} describe calls failed (${describeErrors[0]})` : ''),
       },
       {
         scenario: `${name}: joins`,

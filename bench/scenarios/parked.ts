@@ -17,10 +17,13 @@ import { ClientWorker, epochMs } from '../lib/worker.js';
 
 const TARGET_ACK_MS = 20;
 const TARGET_WAKE_P99_MS = 100;
+const PARK_WAIT_MS = 600_000;
 
 export async function parked(ctx: BenchContext): Promise<ScenarioRow[]> {
   const { parkedPolls: count, parkedRounds: rounds } = ctx.sizes;
-  const gateway = await startGatewayFor(ctx, 'parked');
+  // Parking thousands of polls may take longer than the default longest wait (30 s): the
+  // first polls must still be parked when the produce comes.
+  const gateway = await startGatewayFor(ctx, 'parked', { fetchMaxWaitMs: PARK_WAIT_MS });
   const worker = ClientWorker.start('bench/clients/long-polls.ts');
   try {
     await createTopic(gateway.url, 'parked', 1);
@@ -35,7 +38,7 @@ export async function parked(ctx: BenchContext): Promise<ScenarioRow[]> {
     for (let round = 0; round < rounds; round++) {
       ctx.progress(`parked: round ${round + 1}, parking ${count} long-polls`);
       const parkStarted = performance.now();
-      await worker.call('park', { url: gateway.url, topic: 'parked', count, offset: round });
+      await worker.call('park', { url: gateway.url, topic: 'parked', count, offset: round, waitMs: PARK_WAIT_MS });
       await waitForIdle(gateway.pid, { timeoutMs: ctx.quick ? 5_000 : 30_000 });
       parkSec = Math.max(parkSec, (performance.now() - parkStarted) / 1000);
 

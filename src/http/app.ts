@@ -20,12 +20,19 @@ import { recordRoutes } from './records.js';
 import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
+import type { Security } from '../auth/security.js';
+import { ACCESS_RULES, accessCheck } from './access.js';
+import { authenticate } from './authenticate.js';
+import { corsMiddleware, websocketOrigin } from './cors.js';
+import { keyRoutes } from './keys.js';
 
 export interface AppDeps {
   config: Config;
   log: Log;
   groups: GroupCoordinator;
   store: LogStore;
+  /** Authentication, permissions, quotas and audit (src/auth). */
+  security: Security;
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
   onUnexpectedError: (err: unknown) => void;
@@ -45,6 +52,12 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
+  const { security } = deps;
+
+  // Browsers first (a preflight needs no credential), then who is asking, before anything is read.
+  if (security.settings.corsOrigins.length > 0) app.use('*', corsMiddleware(security.settings.corsOrigins));
+  app.use('*', websocketOrigin(security.settings.corsOrigins));
+  app.use('*', authenticate(security));
 
   // First, so the request id is set for everything after it and every answer is observed.
   app.use('*', observeRequests(deps.onRequest ?? (() => {})));
@@ -82,6 +95,9 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
+  // Each operation's permission check, before its validation (src/http/access.ts).
+  for (const rule of ACCESS_RULES) app.on(rule.method, rule.path, accessCheck(rule, security));
+
   app.route('/', healthRoutes(deps.store));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
@@ -89,6 +105,7 @@ export function createApp(deps: AppDeps) {
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
+  app.route('/', keyRoutes(security));
   app.route('/', backupRoutes(deps.store, deps.config.dataDir));
 
   // Generated once, on first request: the routes are fixed by then.

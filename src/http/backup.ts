@@ -6,7 +6,7 @@
  * of /tmp); the file is unlinked as soon as it is open for streaming, so a client going away
  * leaves nothing behind. A process that dies while the copy is written leaves the file; the
  * store deletes it when it next opens the directory. One copy is taken (and streamed) at a time.
- * Open to every client until the security work requires an administrator for it, as every route.
+ * With authentication on it needs admin on `cluster` (src/http/access.ts): the copy holds every record.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';

@@ -6,6 +6,7 @@ import { readOptions } from './read-options.js';
 import { jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
 import { GroupName, Offset, problem, queryInt, RecordSchema, Timestamp, TopicName } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
+import '../auth/hono-context.js';
 
 const GroupParam = z.object({ group: GroupName.openapi({ param: { name: 'group', in: 'path' } }) });
 const MemberParam = GroupParam.extend({
@@ -281,7 +282,10 @@ const resetOffsets = createRoute({
 
 export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: AbortSignal) {
   return newRouter()
-    .openapi(listGroups, (c) => c.json({ groups: groups.list() }, 200))
+    .openapi(listGroups, (c) => {
+      const principal = c.get('principal');
+      return c.json({ groups: groups.list().filter((g) => principal.can({ kind: 'group', name: g.group }, 'describe')) }, 200);
+    })
     .openapi(getGroup, async (c) => c.json(await groups.describe(c.req.valid('param').group), 200))
     .openapi(deleteGroup, async (c) => {
       await groups.deleteGroup(c.req.valid('param').group);

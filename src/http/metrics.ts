@@ -1,7 +1,7 @@
 /**
  * GET /metrics: Prometheus text exposition. The REST transport serves what `scrape` returns
  * and knows no metrics library (src/metrics builds it; gateway.ts passes it in).
- * Unauthenticated, like /healthz, until the gateway has authentication.
+ * With authentication on it needs describe on `cluster` (src/http/access.ts).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from './router.js';
@@ -15,7 +15,7 @@ const metrics = createRoute({
   path: '/metrics',
   tags: ['health'],
   operationId: 'metrics',
-  summary: 'Metrics in the Prometheus text format (unauthenticated, like /healthz)',
+  summary: 'Metrics in the Prometheus text format',
   responses: {
     200: {
       description: 'Prometheus text exposition format 0.0.4',

@@ -10,6 +10,7 @@ import type { ZodError } from 'zod';
 import { problemResponse } from '../api/problem-details.js';
 import { validationError } from '../api/validation-error.js';
 import { ErrorCode, GatewayError } from '../errors.js';
+import { problemHeaders } from './problem-headers.js';
 
 const TARGET_NAME: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' };
 
@@ -25,10 +26,7 @@ export function validationHook(
 /** app.onError: known errors keep their code; anything else is a 500 without internals. */
 export function errorHandler(onUnexpected: (err: unknown) => void) {
   return (err: Error, _c: Context): Response => {
-    if (err instanceof GatewayError) {
-      const retryAfter = err.details.retryAfterSeconds;
-      return problemResponse(err, typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {});
-    }
+    if (err instanceof GatewayError) return problemResponse(err, problemHeaders(err));
     if (err instanceof HTTPException) {
       // hono's own validators throw these, e.g. for a body that is not JSON.
       const status = err.status;

@@ -4,6 +4,7 @@ import { jsonBody, jsonResponse, newRouter } from './router.js';
 import type { Log, TopicDescription } from '../core/log.js';
 import { PartitionOffsetsSchema, problem, TopicName, TopicParam } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
+import '../auth/hono-context.js';
 
 const TopicConfigSchema = z
   .strictObject({
@@ -117,7 +118,11 @@ export function topicRoutes(log: Log) {
       const topic = await withFieldPrefix('body', () => log.createTopic(body.name, body.partitions, body.config ?? {}));
       return c.json(view(topic), 201, { location: `/v1/topics/${topic.name}` });
     })
-    .openapi(listTopics, async (c) => c.json({ topics: (await log.listTopics()).map(view) }, 200))
+    .openapi(listTopics, async (c) => {
+      const principal = c.get('principal');
+      const topics = (await log.listTopics()).filter((t) => principal.can({ kind: 'topic', name: t.name }, 'describe'));
+      return c.json({ topics: topics.map(view) }, 200);
+    })
     .openapi(getTopic, async (c) => c.json(view(await log.describeTopic(c.req.valid('param').topic)), 200))
     .openapi(updateTopic, async (c) => {
       const change = c.req.valid('json');

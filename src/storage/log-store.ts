@@ -10,6 +10,7 @@
  *
  * Any implementation must pass test/storage/log-store.conformance.ts.
  */
+import type { CredentialStore } from './credential-store.js';
 
 /** Per-topic settings a client may set. Absent fields take the gateway's defaults. */
 export interface TopicConfig {
@@ -186,6 +187,9 @@ export interface LogStore {
   commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, state?: unknown): Promise<void>;
   committedOffsets(group: string): Promise<CommittedOffset[]>;
 
+  // --- security ---
+  /** API keys and secrets, kept beside the log (see credential-store.ts). */
+  readonly credentials: CredentialStore;
   // --- operations ---
   /**
    * Optional: writes a consistent copy of everything stored to `destination` (a new file) while

@@ -1,5 +1,5 @@
 /**
- * `npm run backup -- [--url http://127.0.0.1:8080] [--out <file>]`: takes a consistent online copy
+ * `npm run backup -- [--url http://127.0.0.1:8080] [--out <file>] [--token <admin credential>]`: takes a consistent online copy
  * of a running gateway's database through GET /v1/backup, checks that the copy is a sound Logway
  * database (SQLite quick_check, schema version), and only then gives it its name.
  * In the container image: `node dist/tools/backup.js --url ... --out ...`.
@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const url = option('--url', 'http://127.0.0.1:8080').replace(/\/$/, '');
   const out = option('--out', `logway-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.db`);
   const partial = `${out}.partial`;
-  const res = await fetch(`${url}/v1/backup`);
+  // With authentication on, an administrator's credential: --token, else LOGWAY_TOKEN.
+  const token = option('--token', process.env.LOGWAY_TOKEN ?? '');
+  const res = await fetch(`${url}/v1/backup`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   if (res.status !== 200 || !res.body) throw new Error(`GET ${url}/v1/backup answered ${res.status}: ${await res.text()}`);
   await pipeline(Readable.fromWeb(res.body as ReadableStream<Uint8Array>), fs.createWriteStream(partial));
   try {

@@ -10,10 +10,17 @@ import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import type { GroupPort } from './group-port.js';
 import { SharedFrames } from './records-frame.js';
 import { Session, type SubscribeRequest } from './session.js';
+import { commandAccess } from './command-access.js';
+import type { Principal } from '../auth/principal.js';
+import type { Security } from '../auth/security.js';
 import type { SocketObserver } from './socket-observer.js';
 
-/** The subprotocol this server speaks; offered alongside a token later (see README). */
+/** 4000 + 401: the socket's credential was revoked or has expired. */
+const UNAUTHORIZED_CLOSE = 4401;
+
+/** The subprotocol this server speaks. `logway` is accepted too: browsers offer it beside `bearer.<token>`. */
 export const SUBPROTOCOL = 'logway.v1';
+const SUBPROTOCOLS = [SUBPROTOCOL, 'logway'];
 
 /** What the handshake asked for, parsed before the upgrade. */
 export interface SocketRequest {
@@ -23,6 +30,8 @@ export interface SocketRequest {
   credit?: number;
   /** A bad query on a topic URL: reported on the socket, which then closes with its code. */
   error?: GatewayError;
+  /** Who authenticated the handshake (absent: authentication is off). */
+  principal?: Principal;
   /** The handshake's request id and path, for the socket's log lines. */
   requestId?: string;
   path?: string;
@@ -32,6 +41,8 @@ export interface SocketHubDeps {
   config: Config;
   log: Log;
   groups?: GroupPort;
+  /** Access control: commands checked per principal, sockets per principal bounded, revoked or expired credentials closed. */
+  security?: Security;
   onUnexpectedError: (err: unknown) => void;
   observer?: SocketObserver;
 }
@@ -40,13 +51,20 @@ interface Connection {
   session: Session;
   /** Answered the last ping. */
   alive: boolean;
+  principal?: Principal;
+  /** Closes the socket when its credential expires. */
+  expiry?: NodeJS.Timeout;
 }
+
+/** setTimeout's longest delay (about 24.8 days); a credential living longer is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class SocketHub {
   readonly server: WebSocketServer;
   readonly #deps: SocketHubDeps;
   readonly #connections = new Map<WebSocket, Connection>();
   readonly #frames = new SharedFrames();
+  readonly #socketsByPrincipal = new Map<string, number>();
   /** Sockets cut for a missed ping (weak: the entry goes with the socket). */
   readonly #terminated = new WeakSet<WebSocket>();
   #pingTimer: NodeJS.Timeout | undefined;
@@ -59,7 +77,15 @@ export class SocketHub {
       maxPayload: deps.config.wsMaxMessageBytes,
       // Browsers fail the handshake unless the server picks one of the subprotocols they
       // offer. Prefer ours; otherwise echo the first (e.g. a token-carrying value later).
-      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
+      // A `bearer.<token>` protocol only carries a credential: it is never echoed back.
+      handleProtocols: (protocols) =>
+        SUBPROTOCOLS.find((p) => protocols.has(p)) ?? [...protocols].find((p) => !p.startsWith('bearer.')) ?? false,
+    });
+    // A revoked key ends, within the same turn, every socket it (or a token it minted) opened.
+    deps.security?.onRevoke((keyId) => {
+      for (const connection of this.#connections.values()) {
+        if (connection.principal?.keyId === keyId) connection.session.close(UNAUTHORIZED_CLOSE, 'the API key of this socket was revoked');
+      }
     });
   }
 
@@ -101,12 +127,20 @@ export class SocketHub {
       close(CloseCode.TRY_AGAIN_LATER, closeReason(`too many sockets: the gateway allows ${max} (wsMaxConnections)`));
       return undefined;
     }
+    const { principal } = request;
+    const security = this.#deps.security;
+    const perPrincipal = security?.settings.quotaMaxSocketsPerPrincipal ?? 0;
+    if (principal && security?.enabled && perPrincipal > 0 && (this.#socketsByPrincipal.get(principal.id) ?? 0) >= perPrincipal) {
+      ws.close(4429, closeReason(`too many sockets: ${principal.id} may hold ${perPrincipal} (quotaMaxSocketsPerPrincipal)`));
+      return undefined;
+    }
     const session = new Session(
       {
         log: this.#deps.log,
         settings: this.#deps.config,
         frames: this.#frames,
         groups: this.#deps.groups,
+        access: principal && security?.enabled ? commandAccess(principal, security) : undefined,
         onUnexpectedError: this.#deps.onUnexpectedError,
         onDelivered: this.#deps.observer?.delivered.bind(this.#deps.observer),
       },
@@ -119,8 +153,12 @@ export class SocketHub {
       },
       { credit: request.credit, closeOnSubscriptionError: request.subscribe !== undefined || request.error !== undefined },
     );
-    const connection: Connection = { session, alive: true };
+    const connection: Connection = { session, alive: true, principal };
     this.#connections.set(ws, connection);
+    if (principal && security?.enabled) {
+      this.#socketsByPrincipal.set(principal.id, (this.#socketsByPrincipal.get(principal.id) ?? 0) + 1);
+      if (principal.expiresAt !== undefined) this.#closeAtExpiry(connection, principal.expiresAt, security.now());
+    }
     ws.on('pong', () => {
       connection.alive = true;
       session.touch();
@@ -140,7 +178,24 @@ export class SocketHub {
     const connection = this.#connections.get(ws);
     if (!connection) return;
     this.#connections.delete(ws);
+    clearTimeout(connection.expiry);
+    const id = connection.principal?.id;
+    const count = id === undefined ? undefined : this.#socketsByPrincipal.get(id);
+    if (id !== undefined && count !== undefined) {
+      if (count <= 1) this.#socketsByPrincipal.delete(id);
+      else this.#socketsByPrincipal.set(id, count - 1);
+    }
     connection.session.dispose();
+  }
+
+  #closeAtExpiry(connection: Connection, expiresAt: number, now: number): void {
+    const delay = expiresAt - now;
+    if (delay <= 0) {
+      connection.session.close(UNAUTHORIZED_CLOSE, 'the credential of this socket has expired');
+      return;
+    }
+    connection.expiry = setTimeout(() => this.#closeAtExpiry(connection, expiresAt, this.#deps.security?.now() ?? Date.now()), Math.min(delay, MAX_TIMER_MS));
+    connection.expiry.unref();
   }
 
   /** Closes every socket with 1001 and waits (up to `timeoutMs`) for them to go, then terminates the rest. */

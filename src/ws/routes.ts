@@ -5,6 +5,7 @@
  * and the frame shapes as named schemas (WsCommand, WsServerMessage and their parts).
  */
 import { upgradeWebSocket } from '@hono/node-server';
+import '../auth/hono-context.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { problemResponse } from '../api/problem-details.js';
@@ -39,7 +40,7 @@ function upgradeRequired(c: Context): Response {
 /** The handshake's path and request id (set by the app's request-id middleware, when it has one), for the socket's log lines. */
 function withOrigin(c: Context, request: SocketRequest): SocketRequest {
   const requestId: unknown = c.get('requestId' as never);
-  return { ...request, path: c.req.path, requestId: typeof requestId === 'string' ? requestId : undefined };
+  return { ...request, path: c.req.path, requestId: typeof requestId === 'string' ? requestId : undefined, principal: c.get('principal') };
 }
 
 export function websocketRoutes(hub: SocketHub | undefined) {

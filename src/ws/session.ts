@@ -29,6 +29,7 @@ import { validationError } from '../api/validation-error.js';
 import { withFieldPrefix } from '../api/field-paths.js';
 import type { EncodedRecords, PartitionOffsets } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
+import type { CommandAccess } from './command-access.js';
 import { GroupMember, type MemberStreams } from './group-member.js';
 import type { GroupPort } from './group-port.js';
 import { PartitionFeed } from './partition-feed.js';
@@ -68,6 +69,8 @@ export interface SessionDeps {
   frames: SharedFrames;
   /** Absent: subscribing with a group is refused. */
   groups?: GroupPort;
+  /** Checks each command against the socket's principal (throws FORBIDDEN or RATE_LIMITED); absent: all allowed. */
+  access?: CommandAccess;
   onUnexpectedError: (err: unknown) => void;
   /** Told of every records frame sent (for metrics). */
   onDelivered?: (topic: string, records: number, bytes: number) => void;
@@ -196,6 +199,7 @@ export class Session {
       const parsed = CommandSchema.safeParse(json);
       if (!parsed.success) throw validationError('message', parsed.error);
       const command = parsed.data;
+      this.#deps.access?.(command, Buffer.byteLength(text));
       switch (command.type) {
         case 'subscribe':
           if (command.group !== undefined && !groupFromAllowed(command.from, command.partitions)) {

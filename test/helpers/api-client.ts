@@ -14,8 +14,9 @@ export type LogwayClient = Client<paths>;
 /** A schema from the document by name: `Schema<'Record'>`. */
 export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];
 
-export function createLogwayClient(baseUrl: string): LogwayClient {
-  return createClient<paths>({ baseUrl });
+/** `credential`: sent as `Authorization: Bearer <credential>` (an API key, a token, the administrator key). */
+export function createLogwayClient(baseUrl: string, credential?: string): LogwayClient {
+  return createClient<paths>({ baseUrl, ...(credential ? { headers: { authorization: `Bearer ${credential}` } } : {}) });
 }
 
 /** A real gateway (port 0, temp SQLite; closed when the test finishes) and a typed client for it. */

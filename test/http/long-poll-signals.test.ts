@@ -16,6 +16,7 @@ import { GroupCoordinator } from '../../src/core/groups.js';
 import { Log } from '../../src/core/log.js';
 import { Notifier } from '../../src/core/notifier.js';
 import { createApp } from '../../src/http/app.js';
+import { openSecurity } from '../../src/auth/security.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
 import { until as waitFor } from '../helpers/until.js';
@@ -54,7 +55,8 @@ async function gatewayWithShutdown() {
   const groups = new GroupCoordinator({ store, log, notifier, clock: systemClock, settings: config });
   await groups.start();
   const shutdown = new AbortController();
-  const app = createApp({ config, log, groups, store, shutdown: shutdown.signal, onUnexpectedError: (err) => console.error(err) });
+  const security = await openSecurity(config, store.credentials, () => {}, () => Date.now());
+  const app = createApp({ config, log, groups, store, security, shutdown: shutdown.signal, onUnexpectedError: (err) => console.error(err) });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

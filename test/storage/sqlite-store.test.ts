@@ -7,6 +7,7 @@ import { migrations } from '../../src/storage/sqlite/migrations.js';
 import { DATABASE_FILE, openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { parseEncoded } from '../helpers/encoded.js';
 import { tempDir } from '../helpers/gateway.js';
+import { credentialStoreConformance } from './credential-store.conformance.js';
 import { logStoreConformance } from './log-store.conformance.js';
 
 logStoreConformance('sqlite', () => {
@@ -20,6 +21,11 @@ logStoreConformance('sqlite', () => {
       return openSqliteStore({ dataDir: restored, synchronous: 'FULL' });
     },
   };
+});
+
+credentialStoreConformance('sqlite', async () => {
+  const dataDir = tempDir();
+  return { open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }) };
 });
 
 describe('sqlite store specifics', () => {

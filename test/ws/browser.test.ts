@@ -62,7 +62,9 @@ async function servePage(): Promise<string> {
 
 describe('browser', () => {
   it("a page's own WebSocket receives records produced over REST, and produces over the socket", async () => {
-    const gw = await startGateway();
+    // WebSocket handshakes from a page are accepted only from listed origins (corsOrigins).
+    const pageUrl = await servePage();
+    const gw = await startGateway({ corsOrigins: new URL(pageUrl).origin });
     expect((await gw.json('POST', '/v1/topics', { name: 'orders', partitions: 2 })).status).toBe(201);
     const before = [
       { key: 'customer-1', value: { total: 42 }, headers: { source: 'checkout' } },
@@ -73,7 +75,7 @@ describe('browser', () => {
     const browser = await launch();
     const page = await browser.newPage();
     const wsUrl = `${gw.url.replace('http', 'ws')}/v1/topics/orders/ws?from=earliest`;
-    await page.goto(`${await servePage()}?ws=${encodeURIComponent(wsUrl)}`);
+    await page.goto(`${pageUrl}?ws=${encodeURIComponent(wsUrl)}`);
     await page.evaluate(() => (window as any).opened);
     await page.waitForFunction(() => (window as any).received.length === 2);
 
@@ -122,15 +124,67 @@ describe('browser', () => {
   });
 
   it('an unknown topic reaches the page as an error message and close code 4404', async () => {
-    const gw = await startGateway();
+    const pageUrl = await servePage();
+    const gw = await startGateway({ corsOrigins: new URL(pageUrl).origin });
     const browser = await launch();
     const page = await browser.newPage();
     const wsUrl = `${gw.url.replace('http', 'ws')}/v1/topics/missing/ws`;
-    await page.goto(`${await servePage()}?ws=${encodeURIComponent(wsUrl)}`);
+    await page.goto(`${pageUrl}?ws=${encodeURIComponent(wsUrl)}`);
     await page.waitForFunction(() => (window as any).closeEvent !== undefined);
     expect(await page.evaluate(() => (window as any).closeEvent)).toEqual({ code: 4404, reason: "topic 'missing' does not exist" });
     expect(await page.evaluate(() => (window as any).messages)).toEqual([
       { type: 'error', code: 'TOPIC_NOT_FOUND', message: "topic 'missing' does not exist", topic: 'missing' },
     ]);
+  });
+
+  it('with authentication on: a page on an allowed origin subscribes with a scoped token in the URL and calls REST through CORS; another origin is refused', async () => {
+    const pageUrl = await servePage();
+    const adminKey = 'browser-admin-key-0123456789';
+    const gw = await startGateway({ adminKey, corsOrigins: new URL(pageUrl).origin });
+    const admin = { authorization: `Bearer ${adminKey}` };
+    await gw.json('POST', '/v1/topics', { name: 'orders' }, admin);
+    // What a web backend does: mint a short-lived token for the browser with only what the page needs.
+    const { token } = (
+      await gw.json('POST', '/v1/tokens', { permissions: [{ resource: 'topic:orders', actions: ['read', 'write'] }], ttlSeconds: 300 }, admin)
+    ).body;
+
+    const browser = await launch();
+    const page = await browser.newPage();
+    const wsUrl = `${gw.url.replace('http', 'ws')}/v1/topics/orders/ws?from=earliest&access_token=${token}`;
+    await page.goto(`${pageUrl}?ws=${encodeURIComponent(wsUrl)}`);
+    await page.evaluate(() => (window as any).opened);
+
+    // REST from the page: a preflighted POST with Authorization, and a header read through Expose-Headers.
+    const produced = await page.evaluate(
+      async ({ url, token }) => {
+        const init = {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'page-1' },
+          body: JSON.stringify({ records: [{ value: 'from the page' }] }),
+        };
+        await fetch(url, init);
+        const again = await fetch(url, init);
+        return { status: again.status, replayed: again.headers.get('idempotent-replayed') };
+      },
+      { url: `${gw.url}/v1/topics/orders/records`, token },
+    );
+    expect(produced).toEqual({ status: 200, replayed: 'true' });
+    await page.waitForFunction(() => (window as any).received.length === 1);
+    expect(await page.evaluate(() => (window as any).received[0].value)).toBe('from the page');
+
+    // The same page served from another origin (localhost is not 127.0.0.1 to a browser) is refused.
+    const elsewhere = await browser.newPage();
+    await elsewhere.goto(`${pageUrl.replace('127.0.0.1', 'localhost')}?ws=${encodeURIComponent(wsUrl)}`);
+    await elsewhere.waitForFunction(() => (window as any).closeEvent !== undefined);
+    expect(await elsewhere.evaluate(() => (window as any).closeEvent.code)).toBe(1006); // the handshake was refused
+    const refusedRest = await elsewhere.evaluate(async (url) => {
+      try {
+        await fetch(url, { headers: { authorization: 'Bearer x' } });
+        return 'allowed';
+      } catch {
+        return 'blocked by CORS';
+      }
+    }, `${gw.url}/v1/topics`);
+    expect(refusedRest).toBe('blocked by CORS');
   });
 });

@@ -106,4 +106,20 @@ export const migrations: readonly string[] = [
       ), 9223372036854775807)
   ), 0);
   `,
+  // Security (src/auth): API keys, of which only the secret's SHA-256 is kept, and named secrets
+  // made once (the key that signs browser tokens, so tokens survive a restart). IF NOT EXISTS:
+  // the upgrade tests roll user_version back on a newer file, and re-running this must be harmless.
+  `
+  CREATE TABLE IF NOT EXISTS api_keys (
+    id           TEXT    PRIMARY KEY,
+    name         TEXT    NOT NULL,
+    secret_hash  TEXT    NOT NULL,
+    grants       TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS secrets (
+    name   TEXT PRIMARY KEY,
+    value  BLOB NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

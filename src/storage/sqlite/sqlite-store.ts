@@ -30,6 +30,7 @@ import type {
 } from '../log-store.js';
 import { BACKUP_FILE_PREFIX } from '../log-store.js';
 import { Appender } from './append.js';
+import { SqliteCredentials } from './credentials.js';
 import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
 import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
@@ -88,6 +89,7 @@ class SqliteStore implements LogStore {
   readonly #appender: Appender;
   readonly #lock: DataDirLock;
   readonly #diskFull: DiskFullWatch;
+  readonly credentials: SqliteCredentials;
   #closed = false;
 
   constructor(options: SqliteStoreOptions, lock: DataDirLock) {
@@ -95,6 +97,7 @@ class SqliteStore implements LogStore {
     this.#db = db;
     this.#lock = lock;
     this.#diskFull = new DiskFullWatch(path.resolve(options.dataDir));
+    this.credentials = new SqliteCredentials(db);
     this.#topics = new TopicCatalog(db);
     this.#records = new RecordTable(db);
     this.#timeIndex = new TimeIndex(db);

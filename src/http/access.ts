@@ -1,0 +1,205 @@
+/**
+ * What each operation needs, in one table: the permission checks that run after authentication
+ * and before validation, so a caller without the grant learns nothing from the validator and
+ * changes nothing. test/http/access.test.ts checks that every operation in openapi.yaml has a row
+ * here or is public, so a new route cannot be left open by forgetting it.
+ *
+ * Kafka's meaning: read = fetch/subscribe/consume/commit, write = produce, describe = metadata,
+ * offsets and lag, admin = create/alter/delete (on `cluster`: keys and tokens). A consumer-group
+ * call needs read on the group and on each topic it names (join and commit name them; a member's
+ * polls read only the topics its join was allowed).
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Action, Resource } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
+import type { Security } from '../auth/security.js';
+import { isGatewayError } from '../errors.js';
+
+export interface AccessRule {
+  operationId: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Hono path pattern. */
+  path: string;
+  /** What the caller needs, in words (shown in openapi.yaml). */
+  needs: string;
+  check(c: Context, principal: Principal, security: Security): void | Promise<void>;
+}
+
+/** Operations anyone may call, with or without a credential. */
+export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set(['healthz', 'readyz']);
+/** Paths outside the API that need no credential (the document itself). */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/openapi.yaml', '/openapi.json']);
+
+const topic = (name: unknown): Resource => ({ kind: 'topic', name: String(name) });
+const group = (name: unknown): Resource => ({ kind: 'group', name: String(name) });
+const CLUSTER: Resource = { kind: 'cluster' };
+
+const one = (resource: (c: Context) => Resource, action: Action) => (c: Context, p: Principal) => p.require(resource(c), action);
+const pathTopic = (c: Context) => topic(c.req.param('topic'));
+const pathGroup = (c: Context) => group(c.req.param('group'));
+
+/** The JSON body, when there is one that parses (otherwise the validator answers 400 after the check). */
+async function jsonBody(c: Context): Promise<Record<string, unknown> | undefined> {
+  if (!/json/i.test(c.req.header('content-type') ?? '')) return undefined;
+  try {
+    const body: unknown = await c.req.json();
+    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export const ACCESS_RULES: readonly AccessRule[] = [
+  { operationId: 'listTopics', method: 'GET', path: '/v1/topics', needs: 'describe on each topic listed; the others are left out', check: () => {} },
+  {
+    operationId: 'createTopic',
+    method: 'POST',
+    path: '/v1/topics',
+    needs: 'admin on topic:{name}',
+    async check(c, p) {
+      const name = (await jsonBody(c))?.name;
+      if (typeof name === 'string') p.require(topic(name), 'admin');
+      else p.require(topic(''), 'admin'); // no name: only a grant on every topic passes, then validation answers
+    },
+  },
+  { operationId: 'getTopic', method: 'GET', path: '/v1/topics/:topic', needs: 'describe on topic:{topic}', check: one(pathTopic, 'describe') },
+  { operationId: 'updateTopic', method: 'PATCH', path: '/v1/topics/:topic', needs: 'admin on topic:{topic}', check: one(pathTopic, 'admin') },
+  { operationId: 'deleteTopic', method: 'DELETE', path: '/v1/topics/:topic', needs: 'admin on topic:{topic}', check: one(pathTopic, 'admin') },
+  {
+    operationId: 'produceRecords',
+    method: 'POST',
+    path: '/v1/topics/:topic/records',
+    needs: 'write on topic:{topic}; the body counts against the produce-bytes quota',
+    check(c, p, security) {
+      p.require(pathTopic(c), 'write');
+      security.chargeProduceBytes(p, Number(c.req.header('content-length') ?? 0) || 0);
+    },
+  },
+  {
+    operationId: 'fetchRecords',
+    method: 'GET',
+    path: '/v1/topics/:topic/partitions/:partition/records',
+    needs: 'read on topic:{topic}',
+    check: one(pathTopic, 'read'),
+  },
+  {
+    operationId: 'getPartitionOffsets',
+    method: 'GET',
+    path: '/v1/topics/:topic/partitions/:partition/offsets',
+    needs: 'describe on topic:{topic}',
+    check: one(pathTopic, 'describe'),
+  },
+  {
+    operationId: 'streamTopic',
+    method: 'GET',
+    path: '/v1/topics/:topic/ws',
+    needs: 'read on topic:{topic}; with ?group=, read on group:{group} too',
+    check(c, p) {
+      p.require(pathTopic(c), 'read');
+      const g = c.req.query('group');
+      if (g !== undefined) p.require(group(g), 'read');
+    },
+  },
+  { operationId: 'multiplexSocket', method: 'GET', path: '/v1/ws', needs: 'a credential; each command is checked as its REST counterpart', check: () => {} },
+  { operationId: 'listGroups', method: 'GET', path: '/v1/groups', needs: 'describe on each group listed; the others are left out', check: () => {} },
+  { operationId: 'getGroup', method: 'GET', path: '/v1/groups/:group', needs: 'describe on group:{group}', check: one(pathGroup, 'describe') },
+  { operationId: 'deleteGroup', method: 'DELETE', path: '/v1/groups/:group', needs: 'admin on group:{group}', check: one(pathGroup, 'admin') },
+  {
+    operationId: 'joinGroup',
+    method: 'POST',
+    path: '/v1/groups/:group/members',
+    needs: 'read on group:{group} and on each topic in `topics`',
+    async check(c, p) {
+      p.require(pathGroup(c), 'read');
+      for (const name of strings((await jsonBody(c))?.topics)) p.require(topic(name), 'read');
+    },
+  },
+  {
+    operationId: 'heartbeat',
+    method: 'POST',
+    path: '/v1/groups/:group/members/:memberId/heartbeat',
+    needs: 'read on group:{group}',
+    check: one(pathGroup, 'read'),
+  },
+  { operationId: 'leaveGroup', method: 'DELETE', path: '/v1/groups/:group/members/:memberId', needs: 'read on group:{group}', check: one(pathGroup, 'read') },
+  {
+    operationId: 'pollGroup',
+    method: 'GET',
+    path: '/v1/groups/:group/members/:memberId/records',
+    needs: 'read on group:{group} (its topics were checked at join)',
+    check: one(pathGroup, 'read'),
+  },
+  {
+    operationId: 'commitOffsets',
+    method: 'POST',
+    path: '/v1/groups/:group/offsets',
+    needs: 'read on group:{group} and on each topic committed',
+    async check(c, p) {
+      p.require(pathGroup(c), 'read');
+      const offsets = (await jsonBody(c))?.offsets;
+      if (Array.isArray(offsets)) {
+        for (const o of offsets) if (typeof o?.topic === 'string') p.require(topic(o.topic), 'read');
+      }
+    },
+  },
+  { operationId: 'getGroupOffsets', method: 'GET', path: '/v1/groups/:group/offsets', needs: 'describe on group:{group}', check: one(pathGroup, 'describe') },
+  {
+    operationId: 'resetGroupOffsets',
+    method: 'POST',
+    path: '/v1/groups/:group/offsets/reset',
+    needs: 'admin on group:{group}',
+    check: one(pathGroup, 'admin'),
+  },
+  // Prometheus scrapers send a bearer token too (bearer_token / authorization in scrape configs).
+  { operationId: 'metrics', method: 'GET', path: '/metrics', needs: 'describe on cluster', check: one(() => CLUSTER, 'describe') },
+  {
+    operationId: 'backup',
+    method: 'GET',
+    path: '/v1/backup',
+    needs: 'admin on cluster (the copy holds every record)',
+    check: one(() => CLUSTER, 'admin'),
+  },
+  { operationId: 'createKey', method: 'POST', path: '/v1/keys', needs: 'admin on cluster, and every permission the key is given', check: one(() => CLUSTER, 'admin') },
+  { operationId: 'listKeys', method: 'GET', path: '/v1/keys', needs: 'admin on cluster', check: one(() => CLUSTER, 'admin') },
+  { operationId: 'deleteKey', method: 'DELETE', path: '/v1/keys/:id', needs: 'admin on cluster', check: one(() => CLUSTER, 'admin') },
+  {
+    operationId: 'createToken',
+    method: 'POST',
+    path: '/v1/tokens',
+    needs: 'admin on cluster, and every permission the token is given',
+    check: one(() => CLUSTER, 'admin'),
+  },
+];
+
+/** Route middleware running one rule: refusals are audited and answered 403 by the error handler. */
+export function accessCheck(rule: AccessRule, security: Security): MiddlewareHandler {
+  return async (c, next) => {
+    const principal = c.get('principal');
+    try {
+      await rule.check(c, principal, security);
+    } catch (err) {
+      if (isGatewayError(err)) {
+        security.audit({
+          principal: principal.id,
+          action: rule.operationId,
+          resource: String(err.details.resource ?? c.req.path),
+          outcome: 'refused',
+          reason: err.code,
+        });
+      }
+      throw err;
+    }
+    await next();
+    if (AUDITED.has(rule.operationId) && c.res.status < 400) {
+      const resource = rule.operationId === 'deleteTopic' ? `topic:${c.req.param('topic')}` : `group:${c.req.param('group')}`;
+      security.audit({ principal: principal.id, action: rule.operationId, resource, outcome: 'allowed' });
+    }
+  };
+}
+
+/** Deletions are audited when they succeed (key and token changes are audited by their routes, refusals here). */
+const AUDITED: ReadonlySet<string> = new Set(['deleteTopic', 'deleteGroup']);
