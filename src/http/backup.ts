@@ -3,8 +3,9 @@
  * as one file (for the SQLite store: a SQLite database that can replace logway.db to restore).
  *
  * The store writes the copy to a temporary file in the data directory (same disk, no size limit
- * of /tmp); the file is unlinked as soon as it is open for streaming, so nothing is left behind
- * if the client goes away or the process dies. One copy is taken at a time.
+ * of /tmp); the file is unlinked as soon as it is open for streaming, so a client going away
+ * leaves nothing behind. A process that dies while the copy is written leaves the file; the
+ * store deletes it when it next opens the directory. One copy is taken (and streamed) at a time.
  * With authentication on it needs admin on `cluster` (src/http/access.ts): the copy holds every record.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,7 +15,7 @@ import { Readable } from 'node:stream';
 import { z } from '@hono/zod-openapi';
 import { problem } from '../api/schemas.js';
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { LogStore } from '../storage/log-store.js';
+import { BACKUP_FILE_PREFIX, type LogStore } from '../storage/log-store.js';
 import { apiRoute, newRouter } from './router.js';
 
 const SQLITE_TYPE = 'application/vnd.sqlite3';
@@ -50,18 +51,29 @@ export function backupRoutes(store: LogStore, dataDir: string) {
     }
     running = true;
     const takenAt = new Date();
-    const file = path.join(path.resolve(dataDir), `.backup-${randomUUID()}.db`);
+    const file = path.join(path.resolve(dataDir), `${BACKUP_FILE_PREFIX}${randomUUID()}.db`);
     let handle: fs.promises.FileHandle | undefined;
+    let copy: fs.ReadStream;
+    let size: number;
     try {
       await store.backup(file);
       handle = await fs.promises.open(file, 'r');
-    } finally {
+      size = (await handle.stat()).size;
+      // The unlinked copy takes room on the data disk until it is closed: the next backup may start
+      // only then (the stream ends or the client goes away; autoClose closes the handle either way).
+      copy = fs.createReadStream('', { fd: handle });
+      copy.once('close', () => {
+        running = false;
+      });
+    } catch (err) {
+      await handle?.close();
       running = false;
+      throw err;
+    } finally {
       // Open (or failed): either way the name can go; an open file stays readable until closed.
       await fs.promises.rm(file, { force: true });
     }
-    const { size } = await handle.stat();
-    const body = Readable.toWeb(fs.createReadStream('', { fd: handle })) as ReadableStream<Uint8Array>;
+    const body = Readable.toWeb(copy) as ReadableStream<Uint8Array>;
     const name = `logway-${takenAt.toISOString().replace(/[:.]/g, '-')}.db`;
     return new Response(body, {
       status: 200,

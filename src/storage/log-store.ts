@@ -144,6 +144,13 @@ export interface GroupChange {
   removedMembers?: string[];
 }
 
+/**
+ * Temporary backup copies in a data directory are named with this prefix. A copy the process was
+ * still writing when it died stays behind; a store removes such leftovers when it takes the
+ * data directory (only the directory's holder can be writing one).
+ */
+export const BACKUP_FILE_PREFIX = '.backup-';
+
 export interface LogStore {
   // --- topics ---
   /** Throws GatewayError TOPIC_ALREADY_EXISTS. */

@@ -6,7 +6,8 @@
  * Real files: tests run as root, which ignores file modes, so a file is made read-only with
  * `chattr +i` (immutable: the kernel refuses writes to it even from root, also through a
  * descriptor opened before, which is how SQLite meets it while running). Other failures come
- * from a real store whose commits fail with SQLite's codes (test/helpers/failing-store.ts).
+ * from a real store whose commits fail with SQLite's raw errors, below the store's own translation
+ * (test/helpers/failing-store.ts).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -117,10 +118,11 @@ describe('store failures: readiness and writes', () => {
     }
 
     failing.failWith(undefined);
-    expect((await json('GET', '/readyz')).status).toBe(200);
     const topic = await json('GET', '/v1/topics/t');
     expect(topic.body.partitions, 'the refused PATCH changed nothing').toBe(1);
     expect(topic.body.partitionOffsets[0].highWatermark, 'the refused produce stored nothing').toBe(0);
+    // After a full disk the store stays unready until free space grows or an append commits again.
     expect((await json('POST', '/v1/topics/t/records', { records: [{ value: 1 }] })).status).toBe(200);
+    expect((await json('GET', '/readyz')).status).toBe(200);
   });
 });

@@ -100,7 +100,7 @@ export function explainOpenFailure(err: unknown, dataDir: string, file: string):
  * room for a small commit (the WAL file keeps its size): the readiness probe's one-page commit then
  * succeeds although the disk is still full for real writes. So after SQLITE_FULL the store stays
  * unready until space on the data directory's file system has grown since the failure (an operator
- * freed some) or a real write has committed again.
+ * freed some) or a record append has committed again (only the store's append tells it so).
  */
 export class DiskFullWatch {
   readonly #dir: string;

@@ -11,6 +11,7 @@
  * Partition bounds and topic metadata are cached in memory (this process is the
  * only writer) and updated only after a transaction commits.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { ErrorCode, GatewayError } from '../../errors.js';
@@ -28,6 +29,7 @@ import type {
   TopicConfig,
   TopicMeta,
 } from '../log-store.js';
+import { BACKUP_FILE_PREFIX } from '../log-store.js';
 import { Appender } from './append.js';
 import { SqliteCredentials } from './credentials.js';
 import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
@@ -62,10 +64,18 @@ export function openSqliteStore(options: SqliteStoreOptions): LogStore {
     throw explainOpenFailure(err, dir, path.join(dir, LOCK_FILE));
   }
   try {
+    removeLeftoverBackups(dir);
     return new SqliteStore(options, lock);
   } catch (err) {
     lock.release();
     throw explainOpenFailure(err, dir, path.join(dir, DATABASE_FILE));
+  }
+}
+
+/** Deletes backup copies a crash left in the data directory; call only while holding its lock. */
+function removeLeftoverBackups(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(BACKUP_FILE_PREFIX)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
@@ -105,16 +115,18 @@ class SqliteStore implements LogStore {
   }
 
   /** Runs `work` as one write transaction (BEGIN IMMEDIATE: takes the write lock up front). */
-  #write<T>(work: () => T): T {
+  #write<T>(work: () => T, provesRoom = false): T {
     const db = this.#open();
-    return this.#failsafe(() => db.transaction(work).immediate());
+    return this.#failsafe(() => db.transaction(work).immediate(), provesRoom);
   }
 
   /**
    * The one place where a write SQLite could not commit (read-only, disk full, I/O error)
    * becomes UNAVAILABLE: 503 with Retry-After, not a 500. Every write goes through here.
+   * `provesRoom`: only a committed record append ends a disk-full state; a small commit (group
+   * state, an offset, a deletion) can fit in the space a rolled-back append left (DiskFullWatch).
    */
-  #failsafe<T>(write: () => T): T {
+  #failsafe<T>(write: () => T, provesRoom = false): T {
     let result: T;
     try {
       result = write();
@@ -122,7 +134,7 @@ class SqliteStore implements LogStore {
       this.#diskFull.observe(err);
       throw storeUnavailable(err) ?? err;
     }
-    this.#diskFull.observe(undefined);
+    if (provesRoom) this.#diskFull.observe(undefined);
     return result;
   }
 
@@ -169,7 +181,7 @@ class SqliteStore implements LogStore {
   }
 
   async append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
-    const outcomes = this.#write(() => this.#appender.write(requests));
+    const outcomes = this.#write(() => this.#appender.write(requests), true);
     this.#appender.committed();
     return outcomes;
   }
