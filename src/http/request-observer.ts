@@ -71,6 +71,8 @@ export function observeRequests(onRequest: (request: ObservedRequest) => void): 
       outgoing.off('close', done);
       report(!outgoing.writableFinished, socket ? socket.bytesWritten - before : undefined);
     };
+    // The client went away while the handler ran (an abandoned long-poll): 'close' has already fired.
+    if (outgoing.destroyed) return done();
     outgoing.once('finish', done);
     outgoing.once('close', done);
   };

@@ -59,6 +59,19 @@ describe('request log', () => {
     expect(line!.reqId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
+  it('logs a long-poll whose client went away, marked aborted (the review of issue 17 found it missing)', async () => {
+    const { gw, requestLines } = await loggedGateway();
+    await gw.json('POST', '/v1/topics', { name: 'quiet' });
+    await until('the create line', () => requestLines().length === 1);
+    const client = new AbortController();
+    const poll = fetch(`${gw.url}/v1/topics/quiet/partitions/0/records?offset=0&waitMs=20000`, { signal: client.signal }).catch(() => 'aborted');
+    await until('the long-poll to park', () => gw.gateway.log.notifier.waiting === 1);
+    client.abort();
+    expect(await poll).toBe('aborted');
+    await until('the abandoned long-poll to be logged', () => requestLines().length === 2);
+    expect(requestLines()[1]).toMatchObject({ route: '/v1/topics/:topic/partitions/:partition/records', aborted: true });
+  });
+
   it('keeps a valid X-Request-Id and echoes it; replaces an invalid one with its own', async () => {
     const { gw, requestLines } = await loggedGateway();
     const kept = await gw.api('/healthz', { headers: { 'x-request-id': 'trace-4bf92f35_77=' } });
