@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppendedRecords } from '../../src/core/notifier.js';
 import { WaiterRegistry, type Wake } from '../../src/core/waiter-registry.js';
+import { countListeners } from '../helpers/abort-listeners.js';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -27,22 +28,6 @@ function registry(wakeChunk = 256) {
   return { r, append };
 }
 
-/** Counts the abort listeners attached to `signal` and not removed yet. */
-function countListeners(signal: AbortSignal): () => number {
-  const attached = new Set<unknown>();
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = (type: string, listener: any, options?: any) => {
-    if (type === 'abort') attached.add(listener);
-    add(type, listener, options);
-  };
-  signal.removeEventListener = (type: string, listener: any, options?: any) => {
-    if (type === 'abort') attached.delete(listener);
-    remove(type, listener, options);
-  };
-  add('abort', () => attached.clear());
-  return () => attached.size;
-}
 
 const watch = (highWatermark: number, topic = 't', partition = 0) => [{ topic, partition, highWatermark }];
 

@@ -20,6 +20,7 @@ import { openSecurity } from '../../src/auth/security.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
 import { until as waitFor } from '../helpers/until.js';
+import { countListeners } from '../helpers/abort-listeners.js';
 
 /** Node's internal set of signals made by AbortSignal.any from this one (0 where Node has none). */
 function dependants(signal: AbortSignal): number {
@@ -28,23 +29,6 @@ function dependants(signal: AbortSignal): number {
   return set?.size ?? 0;
 }
 
-/** Counts the abort listeners attached to `signal` and not removed yet. */
-function countListeners(signal: AbortSignal): () => number {
-  const attached = new Set<unknown>();
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = (type: string, listener: any, options?: any) => {
-    if (type === 'abort') attached.add(listener);
-    add(type, listener, options);
-  };
-  signal.removeEventListener = (type: string, listener: any, options?: any) => {
-    if (type === 'abort') attached.delete(listener);
-    remove(type, listener, options);
-  };
-  // A { once: true } listener that fired is gone too.
-  add('abort', () => attached.clear());
-  return () => attached.size;
-}
 
 
 async function gatewayWithShutdown() {
