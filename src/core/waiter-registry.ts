@@ -197,7 +197,9 @@ export class WaiterRegistry {
         // Records between what the caller read and this batch were not seen here: let it read them.
         return this.#settle(w, { reason: 'appended' });
       }
-      w.needBytes -= batchBytesFrom(batch.records, watch.highWatermark - first);
+      // A record counts at least one byte: one whose key and value are empty still answers the
+      // default minBytes of 1 (Kafka counts a record's framing, so its records are never empty).
+      w.needBytes -= Math.max(batchBytesFrom(batch.records, watch.highWatermark - first), 1);
       watch.highWatermark = batch.highWatermark;
       if (w.needBytes <= 0) return this.#settle(w, { reason: 'appended', batch });
     }

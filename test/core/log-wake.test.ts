@@ -111,6 +111,15 @@ describe('long-poll wake-ups', () => {
     );
   });
 
+  it('a record with an empty value wakes a waiter (it counts toward minBytes 1)', async () => {
+    const { log, produce, parked, wait } = await setup();
+    await log.createTopic('t', 1);
+    const pending = log.fetch('t', 0, 0, wait({ maxRecords: 1, maxBytes: 1 }));
+    await parked(1);
+    await produce('t', [{ value: '', valueEncoding: 'base64' }]);
+    expect(await pending).toMatchObject({ count: 1, nextOffset: 1 });
+  });
+
   it('a waiter the batch does not start (minBytes with records before it) gets what a fetch returns, by a read', async () => {
     const { log, notifier, produce, parked, wait } = await setup();
     await log.createTopic('t', 1);
