@@ -55,13 +55,13 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
   const { security } = deps;
 
-  // Browsers first (a preflight needs no credential), then who is asking, before anything is read.
+  // First, so the request id is set for everything after it and every answer is observed,
+  // refusals by the origin check and authentication included.
+  app.use('*', observeRequests(deps.onRequest ?? (() => {})));
+  // Browsers next (a preflight needs no credential), then who is asking, before anything is read.
   if (security.settings.corsOrigins.length > 0) app.use('*', corsMiddleware(security.settings.corsOrigins));
   app.use('*', websocketOrigin(security.settings.corsOrigins));
   app.use('*', authenticate(security));
-
-  // First, so the request id is set for everything after it and every answer is observed.
-  app.use('*', observeRequests(deps.onRequest ?? (() => {})));
   app.use('*', async (c, next) => {
     if (deps.shutdown.aborted && c.req.path === '/readyz') {
       return problemResponse(new GatewayError(ErrorCode.UNAVAILABLE, 'the gateway is shutting down'));
