@@ -26,6 +26,7 @@ import { ACCESS_RULES, accessCheck } from './access.js';
 import { authenticate } from './authenticate.js';
 import { corsMiddleware, websocketOrigin } from './cors.js';
 import { keyRoutes } from './keys.js';
+import { webRoutes } from './web.js';
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +48,8 @@ export interface AppDeps {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   routes?: readonly OpenAPIHono<any, any, any>[];
+  /** Folder of the built console and API reference (default dist/web); served unless config.console is false. */
+  webRoot?: string;
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -122,6 +125,9 @@ export function createApp(deps: AppDeps) {
     yaml ??= toYaml(openApiDocument(app));
     return c.body(yaml, 200, { 'content-type': 'application/yaml' });
   });
+
+  // Static pages, outside the OpenAPI document: not part of the API, and no middleware of their own.
+  if (deps.config.console) app.route('/', webRoutes(deps.webRoot));
 
   let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
