@@ -98,7 +98,8 @@ class SqliteStore implements LogStore {
     this.#db = db;
     this.#lock = lock;
     this.#diskFull = new DiskFullWatch(path.resolve(options.dataDir));
-    this.credentials = new SqliteCredentials(db);
+    // Credential writes fail as record writes do: 503 UNAVAILABLE with the reason, never a 500.
+    this.credentials = new SqliteCredentials(db, (write) => this.#failsafe(write));
     this.#topics = new TopicCatalog(db);
     this.#records = new RecordTable(db);
     this.#timeIndex = new TimeIndex(db);
