@@ -40,7 +40,7 @@ export const CursorSchema = z.string().min(1).openapi('Cursor', {
   description:
     'An opaque, URL-safe position in a topic (the next offset of each partition read), versioned. Every topic read answers one; ' +
     'pass it back to continue, over REST (`cursor=`), Server-Sent Events (`Last-Event-ID` or `from=cursor:<c>`) or WebSocket (`from=cursor:<c>`).',
-  example: 'AQGq3A2x-vG3AwAFAAcABA',
+  example: 'AQFC_r_mTm8DAAUBBwEE',
 });
 
 export const PositionResetSchema = z

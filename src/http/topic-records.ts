@@ -33,7 +33,8 @@ const readTopic = apiRoute({
   request: {
     params: TopicParam,
     query: z.object({
-      cursor: CursorSchema.optional().openapi({ description: 'Continue from this position (a cursor a read answered). Not with from.' }),
+      // Not the Cursor component: a query parameter's schema is stated inline.
+      cursor: z.string().min(1).optional().openapi({ description: 'Continue from this position (a cursor a read answered, see Cursor). Not with from.' }),
       from: TopicFromQuery.optional().openapi({
         description: "First read: 'earliest' (default), 'latest', 'time:<epoch-ms>' (per partition, the first record at or after it), or 'cursor:<cursor>' (same as cursor=).",
         example: 'earliest',

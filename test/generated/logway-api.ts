@@ -853,7 +853,7 @@ export interface components {
         };
         /**
          * @description Where to continue: pass it as `cursor` to the next read.
-         * @example AQGq3A2x-vG3AwAFAAcABA
+         * @example AQFC_r_mTm8DAAUBBwEE
          */
         Cursor: string;
         /** @description A partition whose position was older than retention: reading resumed at its log start, skipping the deleted records. */
@@ -1857,8 +1857,8 @@ export interface operations {
     readTopic: {
         parameters: {
             query?: {
-                /** @description Continue from this position (a cursor a read answered). Not with from. */
-                cursor?: components["schemas"]["Cursor"] & unknown;
+                /** @description Continue from this position (a cursor a read answered, see Cursor). Not with from. */
+                cursor?: string;
                 /** @description First read: 'earliest' (default), 'latest', 'time:<epoch-ms>' (per partition, the first record at or after it), or 'cursor:<cursor>' (same as cursor=). */
                 from?: string;
                 /** @description Most records to return (all partitions together). */
