@@ -34,6 +34,8 @@ export interface CompactionDeps {
   stepMs: number;
   /** Lets produce in between steps (Retention's yield). */
   yieldToProduce: () => Promise<void>;
+  /** True once the gateway is shutting down: a pass ends after its current step (the next gateway's first pass goes on). */
+  stopped: () => boolean;
 }
 
 export class Compaction {
@@ -52,6 +54,7 @@ export class Compaction {
     let known = this.#progress.get(topic.name);
     if (known?.createdAt !== topic.createdAt) this.#progress.set(topic.name, (known = { createdAt: topic.createdAt, partitions: new Map() }));
     for (const bounds of await store.offsets(topic.name)) {
+      if (this.#deps.stopped()) break;
       let progress = known.partitions.get(bounds.partition);
       if (!progress) known.partitions.set(bounds.partition, (progress = { cleanedTo: 0, tombstonesTo: 0, expiredTo: 0, marks: [] }));
       removed += await this.#compactPartition(topic, bounds, progress, now);
@@ -79,6 +82,7 @@ export class Compaction {
     let removed = 0;
     while (from < before) {
       await this.#deps.yieldToProduce();
+      if (this.#deps.stopped()) break;
       const step = await store.compact(topic.name, partition, { from, before, maxTimestamp, budgetMs: this.#deps.stepMs });
       removed += step.removed;
       if (step.reached <= from) break; // the topic changed under us (deleted, say): the next pass sees
@@ -98,6 +102,7 @@ export class Compaction {
     let removed = 0;
     while (from < before) {
       await this.#deps.yieldToProduce();
+      if (this.#deps.stopped()) break;
       const step = await this.#deps.store.removeTombstones(topic.name, bounds.partition, { from, before, budgetMs: this.#deps.stepMs });
       removed += step.removed;
       if (step.reached <= from) break; // the partition's last record (kept) or nothing left: again next pass

@@ -43,6 +43,8 @@ export class Retention {
   readonly #compaction: Compaction;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** Set by stop(): a pass under way ends after its current step (a large delete takes many). */
+  #stopped = false;
 
   constructor(store: LogStore, clock: Clock, options: RetentionOptions = {}) {
     this.#store = store;
@@ -55,6 +57,7 @@ export class Retention {
       leases: options.leases ?? new SnapshotLeases(clock, { snapshotLeaseMs: 0, maxOpenSnapshots: 0 }),
       stepMs: this.#stepMs,
       yieldToProduce: () => this.#yieldToProduce(),
+      stopped: () => this.#stopped,
     });
   }
 
@@ -66,6 +69,7 @@ export class Retention {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     await this.#running;
   }
@@ -89,6 +93,7 @@ export class Retention {
     let compacted = 0;
     const compactedTopics = new Set<string>();
     for (const topic of await this.#store.listTopics()) {
+      if (this.#stopped) break;
       if (deletes(topic.config)) {
         const { retentionMs, retentionBytes } = topic.config;
         if (retentionMs !== undefined && retentionMs !== null) await this.#retainByTime(topic.name, now - retentionMs, counted);
@@ -99,8 +104,8 @@ export class Retention {
         compacted += await this.#compaction.compactTopic(topic, now);
       }
     }
-    this.#compaction.forgetExcept(compactedTopics);
-    const expiredKeys = await this.#store.expireIdempotencyKeys(now);
+    if (!this.#stopped) this.#compaction.forgetExcept(compactedTopics);
+    const expiredKeys = this.#stopped ? 0 : await this.#store.expireIdempotencyKeys(now);
     return { truncated: counted.truncated, compacted, expiredKeys };
   }
 
@@ -118,6 +123,7 @@ export class Retention {
       let from = bounds.logStartOffset;
       for (;;) {
         await this.#yieldToProduce();
+        if (this.#stopped) break;
         // Budgeted: a first cut over a long partition may come in parts.
         const keepFrom = await this.#store.offsetForSizeLimit(topic, bounds.partition, maxBytes, this.#stepMs);
         if (keepFrom <= from) break;
@@ -135,6 +141,8 @@ export class Retention {
     // it takes, and steps sized by count took tens of milliseconds each, ahead of every commit.
     while (from < keepFrom) {
       await this.#yieldToProduce();
+      // Shutting down: what is left is deleted by the next gateway's first pass.
+      if (this.#stopped) break;
       const reached = await this.#store.truncateBefore(topic, partition, keepFrom, this.#stepMs);
       if (reached <= from) break; // another deleter got there first, or nothing could be deleted
       counted.truncated += reached - from;

@@ -9,6 +9,7 @@ import { parseEncoded } from '../helpers/encoded.js';
 import { tempDir } from '../helpers/gateway.js';
 import { credentialStoreConformance } from './credential-store.conformance.js';
 import { logStoreConformance } from './log-store.conformance.js';
+import { schemaStoreConformance } from './schema-store.conformance.js';
 
 logStoreConformance('sqlite', () => {
   const dataDir = tempDir();
@@ -24,6 +25,11 @@ logStoreConformance('sqlite', () => {
 });
 
 credentialStoreConformance('sqlite', async () => {
+  const dataDir = tempDir();
+  return { open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }) };
+});
+
+schemaStoreConformance('sqlite', async () => {
   const dataDir = tempDir();
   return { open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }) };
 });

@@ -37,6 +37,7 @@ import type {
 import { BACKUP_FILE_PREFIX } from '../log-store.js';
 import { Appender } from './append.js';
 import { SqliteCredentials } from './credentials.js';
+import { SqliteSchemas } from './schemas.js';
 import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
 import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
@@ -98,6 +99,7 @@ class SqliteStore implements LogStore {
   readonly #lock: DataDirLock;
   readonly #diskFull: DiskFullWatch;
   readonly credentials: SqliteCredentials;
+  readonly schemas: SqliteSchemas;
   #closed = false;
 
   constructor(options: SqliteStoreOptions, lock: DataDirLock) {
@@ -107,6 +109,7 @@ class SqliteStore implements LogStore {
     this.#diskFull = new DiskFullWatch(path.resolve(options.dataDir));
     // Credential writes fail as record writes do: 503 UNAVAILABLE with the reason, never a 500.
     this.credentials = new SqliteCredentials(db, (write) => this.#failsafe(write));
+    this.schemas = new SqliteSchemas(db, (work) => this.#write(work));
     this.#topics = new TopicCatalog(db);
     this.#records = new RecordTable(db);
     this.#timeIndex = new TimeIndex(db);
