@@ -327,7 +327,7 @@ export interface paths {
         };
         /**
          * Read records from the member’s partitions from its position; long-polls with waitMs
-         * @description **Requires:** read on group:{group} (its topics were checked at join).
+         * @description **Requires:** read on group:{group} and on each of the member's topics.
          */
         get: operations["pollGroup"];
         put?: never;
