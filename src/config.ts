@@ -189,6 +189,11 @@ export const ConfigSchema = z.object({
   quotaMaxPrincipals: int(1)
     .default(100_000)
     .describe('Most principals whose quota use is remembered (the least recent are forgotten first).'),
+  console: bool
+    .default(true)
+    .describe(
+      'Serve the web console at /console and the API reference at /docs (static pages built by `npm run build`; they call the API like any client). false: neither is served.',
+    ),
   insecure: bool
     .default(false)
     .describe('Allow listening beyond loopback with no credential configured (protected mode otherwise refuses to start).'),

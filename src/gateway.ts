@@ -28,6 +28,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Another LogStore implementation; defaults to SQLite in config.dataDir. */
   store?: LogStore;
+  /** Folder of the built console and API reference (default dist/web). */
+  webRoot?: string;
   /** Include Node's process metrics in /metrics (main.ts: one gateway per process). */
   processMetrics?: boolean;
 }
@@ -116,6 +118,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     scrape: () => metrics.scrape(),
     // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
     routes: [websocketRoutes(sockets)],
+    webRoot: options.webRoot,
   });
 
   let closing: Promise<void> | undefined;

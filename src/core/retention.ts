@@ -28,6 +28,8 @@ export class Retention {
   readonly #observer: CoreObserver;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** Set by stop(): a pass under way ends after its current step (a large delete takes many). */
+  #stopped = false;
 
   constructor(store: LogStore, clock: Clock, options: RetentionOptions = {}) {
     this.#store = store;
@@ -45,6 +47,7 @@ export class Retention {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     await this.#running;
   }
@@ -67,10 +70,12 @@ export class Retention {
     const now = this.#clock.now();
     let truncated = 0;
     for (const topic of await this.#store.listTopics()) {
+      if (this.#stopped) break;
       const retentionMs = topic.config.retentionMs;
       if (retentionMs === undefined || retentionMs === null) continue;
       const cutoff = now - retentionMs;
       for (const bounds of await this.#store.offsets(topic.name)) {
+        if (this.#stopped) break;
         if (bounds.logStartOffset === bounds.highWatermark) continue;
         const first = await this.#store.offsetForTimestamp(topic.name, bounds.partition, cutoff);
         const keepFrom = first ?? bounds.highWatermark;
@@ -79,6 +84,8 @@ export class Retention {
         // it takes, and steps sized by count took tens of milliseconds each, ahead of every commit.
         for (let from = bounds.logStartOffset; from < keepFrom; ) {
           await this.#yieldToProduce();
+          // Shutting down: what is left is deleted by the next gateway's first pass.
+          if (this.#stopped) break;
           const reached = await this.#store.truncateBefore(topic.name, bounds.partition, keepFrom, this.#stepMs);
           if (reached <= from) break; // another deleter got there first, or nothing could be deleted
           truncated += reached - from;
@@ -87,7 +94,7 @@ export class Retention {
         }
       }
     }
-    const expiredKeys = await this.#store.expireIdempotencyKeys(now);
+    const expiredKeys = this.#stopped ? 0 : await this.#store.expireIdempotencyKeys(now);
     return { truncated, expiredKeys };
   }
 

@@ -26,6 +26,7 @@ import { ACCESS_RULES, accessCheck } from './access.js';
 import { authenticate } from './authenticate.js';
 import { corsMiddleware, websocketOrigin } from './cors.js';
 import { keyRoutes } from './keys.js';
+import { webRoutes } from './web.js';
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +48,8 @@ export interface AppDeps {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   routes?: readonly OpenAPIHono<any, any, any>[];
+  /** Folder of the built console and API reference (default dist/web); served unless config.console is false. */
+  webRoot?: string;
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -55,13 +58,13 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
   const { security } = deps;
 
-  // Browsers first (a preflight needs no credential), then who is asking, before anything is read.
+  // First, so the request id is set for everything after it and every answer is observed,
+  // refusals by the origin check and authentication included.
+  app.use('*', observeRequests(deps.onRequest ?? (() => {})));
+  // Browsers next (a preflight needs no credential), then who is asking, before anything is read.
   if (security.settings.corsOrigins.length > 0) app.use('*', corsMiddleware(security.settings.corsOrigins));
   app.use('*', websocketOrigin(security.settings.corsOrigins));
   app.use('*', authenticate(security));
-
-  // First, so the request id is set for everything after it and every answer is observed.
-  app.use('*', observeRequests(deps.onRequest ?? (() => {})));
   app.use('*', async (c, next) => {
     if (deps.shutdown.aborted && c.req.path === '/readyz') {
       return problemResponse(new GatewayError(ErrorCode.UNAVAILABLE, 'the gateway is shutting down'));
@@ -122,6 +125,9 @@ export function createApp(deps: AppDeps) {
     yaml ??= toYaml(openApiDocument(app));
     return c.body(yaml, 200, { 'content-type': 'application/yaml' });
   });
+
+  // Static pages, outside the OpenAPI document: not part of the API, and no middleware of their own.
+  if (deps.config.console) app.route('/', webRoutes(deps.webRoot));
 
   let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {

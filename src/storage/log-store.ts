@@ -11,6 +11,7 @@
  * Any implementation must pass test/storage/log-store.conformance.ts.
  */
 import type { CredentialStore } from './credential-store.js';
+import type { SchemaStore } from './schema-store.js';
 
 /** Per-topic settings a client may set. Absent fields take the gateway's defaults. */
 export interface TopicConfig {
@@ -216,6 +217,12 @@ export interface LogStore {
   // --- security ---
   /** API keys and secrets, kept beside the log (see credential-store.ts). */
   readonly credentials: CredentialStore;
+  // --- schema registry ---
+  /**
+   * Optional: the schema registry's store (see schema-store.ts). A store without it serves no
+   * registry: /registry answers 503 and no topic can be bound to a schema.
+   */
+  readonly schemas?: SchemaStore;
   // --- operations ---
   /**
    * Optional: writes a consistent copy of everything stored to `destination` (a new file) while

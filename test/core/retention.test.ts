@@ -117,6 +117,34 @@ describe('Retention', () => {
     expect(await bounds('other')).toEqual([[0, 1]]);
   });
 
+  it('stop() ends a running pass after its current step, so shutdown never waits for a whole large delete', async () => {
+    const { clock, log, store, produce, bounds } = setup();
+    let steps = 0;
+    let stopping: Promise<void> | undefined;
+    const stopAfterFirstStep = intercept(store, {
+      truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
+        const reached = await truncateBefore(topic, partition, offset, budgetMs);
+        // The gateway starts shutting down while the pass is under way.
+        if (++steps === 1) stopping = retention.stop();
+        return reached;
+      },
+    });
+    // A budget of 0 ms: every step deletes one chunk, so this pass would take many steps.
+    const retention = new Retention(stopAfterFirstStep, clock, { stepMs: 0 });
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
+    clock.t += 2_000;
+
+    const pass = await retention.runOnce();
+    await stopping;
+    expect(steps).toBe(1);
+    // What the one step deleted is reported and kept deleted; the rest waits for the next start.
+    const [[logStart]] = (await bounds('t')) as [[number, number]];
+    expect(pass.truncated).toBe(logStart);
+    expect(logStart).toBeGreaterThan(0);
+    expect(logStart).toBeLessThan(20_000);
+  });
+
   it('is exact at the boundary: a record exactly retentionMs old is kept', async () => {
     const { clock, log, retention, produce, bounds } = setup();
     await log.createTopic('t', 1, { retentionMs: 1_000 });

@@ -32,6 +32,7 @@ import type {
 import { BACKUP_FILE_PREFIX } from '../log-store.js';
 import { Appender } from './append.js';
 import { SqliteCredentials } from './credentials.js';
+import { SqliteSchemas } from './schemas.js';
 import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
 import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
@@ -91,6 +92,7 @@ class SqliteStore implements LogStore {
   readonly #lock: DataDirLock;
   readonly #diskFull: DiskFullWatch;
   readonly credentials: SqliteCredentials;
+  readonly schemas: SqliteSchemas;
   #closed = false;
 
   constructor(options: SqliteStoreOptions, lock: DataDirLock) {
@@ -98,7 +100,9 @@ class SqliteStore implements LogStore {
     this.#db = db;
     this.#lock = lock;
     this.#diskFull = new DiskFullWatch(path.resolve(options.dataDir));
-    this.credentials = new SqliteCredentials(db);
+    // Credential writes fail as record writes do: 503 UNAVAILABLE with the reason, never a 500.
+    this.credentials = new SqliteCredentials(db, (write) => this.#failsafe(write));
+    this.schemas = new SqliteSchemas(db, (work) => this.#write(work));
     this.#topics = new TopicCatalog(db);
     this.#records = new RecordTable(db);
     this.#timeIndex = new TimeIndex(db);
