@@ -13,6 +13,8 @@ export const ErrorCode = {
   INVALID_PARTITIONS: 'INVALID_PARTITIONS',
   /** Requested offset outside [logStartOffset, highWatermark]. */
   OFFSET_OUT_OF_RANGE: 'OFFSET_OUT_OF_RANGE',
+  /** A cursor that is malformed, of another topic (or an earlier topic of that name), or names partitions or offsets the topic lacks. */
+  INVALID_CURSOR: 'INVALID_CURSOR',
   RECORD_TOO_LARGE: 'RECORD_TOO_LARGE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',

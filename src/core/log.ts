@@ -151,6 +151,11 @@ export class Log {
     return bounds;
   }
 
+  /** The topic's name, partition count, config and creation time. Throws TOPIC_NOT_FOUND. */
+  async topic(name: string): Promise<TopicMeta> {
+    return this.#requireTopic(name);
+  }
+
   /** How many partitions the topic has: unlike topicOffsets, no object per partition. Throws TOPIC_NOT_FOUND. */
   async partitionCount(topic: string): Promise<number> {
     return (await this.#requireTopic(topic)).partitions;

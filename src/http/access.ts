@@ -86,6 +86,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     needs: 'read on topic:{topic}',
     check: one(pathTopic, 'read'),
   },
+  { operationId: 'readTopic', method: 'GET', path: '/v1/topics/:topic/records', needs: 'read on topic:{topic}', check: one(pathTopic, 'read') },
   {
     operationId: 'getPartitionOffsets',
     method: 'GET',

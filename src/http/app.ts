@@ -17,6 +17,7 @@ import { openApiDocument, toYaml } from './openapi.js';
 import { groupRoutes } from './groups.js';
 import { errorHandler } from './problem.js';
 import { recordRoutes } from './records.js';
+import { topicRecordRoutes } from './topic-records.js';
 import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
+  app.route('/', topicRecordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));

@@ -117,7 +117,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Read every partition of a topic from a cursor, fairly; long-polls with waitMs
+         * @description The first read starts at `from` (default earliest); each answer carries the `cursor` to pass to the next. The record and byte budgets are shared among the partitions that have records, so a busy partition does not starve a quiet one. A cursor older than retention resumes at the log start and the answer says so in `reset`.
+         *
+         *     **Requires:** read on topic:{topic}.
+         */
+        get: operations["readTopic"];
         put?: never;
         /**
          * Append records atomically; answered once they are on disk
@@ -731,7 +737,7 @@ export interface components {
             /** @example topic 'orders' does not exist */
             detail: string;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "INTERNAL";
+            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "INVALID_CURSOR" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "INTERNAL";
             /** @description For validation errors: each failing field and why. */
             errors?: {
                 path: string;
@@ -837,6 +843,26 @@ export interface components {
             timestamp?: number;
             /** @description First offset whose timestamp is >= the given one; the high watermark if none is. */
             offset?: number;
+        };
+        TopicReadResponse: {
+            /** @description Records of every partition read, in offset order within each partition. */
+            records: components["schemas"]["Record"][];
+            cursor: components["schemas"]["Cursor"];
+            /** @description Present when the position was older than retention in some partitions: each one, where it pointed and where reading resumed. */
+            reset?: components["schemas"]["PositionReset"][];
+        };
+        /**
+         * @description Where to continue: pass it as `cursor` to the next read.
+         * @example AQFC_r_mTm8DAAUBBwEE
+         */
+        Cursor: string;
+        /** @description A partition whose position was older than retention: reading resumed at its log start, skipping the deleted records. */
+        PositionReset: {
+            partition: number;
+            /** @description Where the cursor pointed. */
+            offset: number;
+            /** @description Where reading resumed: records before it were deleted by retention. */
+            logStartOffset: number;
         };
         GroupSummary: {
             /**
@@ -1781,6 +1807,123 @@ export interface operations {
                     "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's quota: nothing was done */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The quota (IETF RateLimit fields) */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readTopic: {
+        parameters: {
+            query?: {
+                /** @description Continue from this position (a cursor a read answered, see Cursor). Not with from. */
+                cursor?: string;
+                /** @description First read: 'earliest' (default), 'latest', 'time:<epoch-ms>' (per partition, the first record at or after it), or 'cursor:<cursor>' (same as cursor=). */
+                from?: string;
+                /** @description Most records to return (all partitions together). */
+                limit?: number;
+                /** @description Soft byte budget (keys, values, headers); at least one record is returned when there is one. */
+                maxBytes?: number;
+                /** @description When no partition has a record, wait up to this long for one. */
+                waitMs?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Records and the cursor after them */
+            200: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicReadResponse"];
+                };
+            };
+            /** @description Invalid query, or a cursor that is malformed or not of this topic (code INVALID_CURSOR) */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the permission named in the problem (`resource`, `action`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic */
+            404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
