@@ -760,8 +760,19 @@ export interface components {
             partitionOffsets: components["schemas"]["PartitionOffsets"][];
         };
         TopicConfig: {
-            /** @description Delete records older than this many ms; null keeps them forever (the default). */
+            /** @description Delete records older than this many ms; null keeps them forever (the default). Not applied under cleanupPolicy `compact`. */
             retentionMs?: number | null;
+            /** @description Per partition: once its records (keys, values, headers) pass this many bytes, the oldest are deleted and logStartOffset moves; null: no limit (the default). Not applied under cleanupPolicy `compact`. */
+            retentionBytes?: number | null;
+            /**
+             * @description `delete` (the default): retention only. `compact`: keep the latest record per key (records without a key are refused). `compact,delete`: both.
+             * @enum {string}
+             */
+            cleanupPolicy?: "delete" | "compact" | "compact,delete";
+            /** @description How long a tombstone (a keyed record with a null value) stays readable after compaction reached it. Default 86400000 (24 h). */
+            deleteRetentionMs?: number;
+            /** @description A record younger than this (by its timestamp) is never compacted away. Default 0. */
+            minCompactionLagMs?: number;
         };
         PartitionOffsets: {
             /** @description Partition number, from 0. */
