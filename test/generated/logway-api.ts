@@ -3949,6 +3949,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
                     "X-Request-Id": string;
+                    /** @description Path of the created resource. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
