@@ -30,7 +30,7 @@ export async function peerNats(ctx: BenchContext): Promise<ScenarioRow[]> {
   if (ctx.quick) return [{ scenario: name, skipped: 'peers are not run in --quick' }];
   const missing = natsMissing();
   if (missing) return [{ scenario: name, skipped: missing }];
-  const { peerXaddBatched, peerXaddSingle } = ctx.sizes;
+  const { peerNatsBatched, peerNatsSingle } = ctx.sizes;
 
   const row = (label: string, result: NatsLoadResult, logway: number | undefined, goal: number, latencyOf: string): ScenarioRow => {
     const ratio = logway === undefined ? undefined : logway / result.messagesPerSec;
@@ -60,13 +60,13 @@ export async function peerNats(ctx: BenchContext): Promise<ScenarioRow[]> {
   try {
     await createStream(nats, 'BATCHED', 'batched');
     await createStream(nats, 'SINGLE', 'single');
-    ctx.progress(`peer nats: publish, ${IN_FLIGHT} in flight x 50, ${peerXaddBatched.toLocaleString('en-US')} messages`);
-    const batched = await publishLoad(nats, { subject: 'batched', total: peerXaddBatched, publishers: 50, inFlight: IN_FLIGHT, connections: CONNECTIONS });
+    ctx.progress(`peer nats: publish, ${IN_FLIGHT} in flight x 50, ${peerNatsBatched.toLocaleString('en-US')} messages`);
+    const batched = await publishLoad(nats, { subject: 'batched', total: peerNatsBatched, publishers: 50, inFlight: IN_FLIGHT, connections: CONNECTIONS });
     rows.push(row(`publish, ${IN_FLIGHT} awaiting ack x 50 publishers, ${CONNECTIONS} connections (vs batched produce)`, batched, ctx.figures.produceBatched, GOAL.batched, 'publish -> ack'));
-    ctx.progress(`peer nats: publish one at a time x 50, ${peerXaddSingle.toLocaleString('en-US')} messages`);
-    const single = await publishLoad(nats, { subject: 'single', total: peerXaddSingle, publishers: 50, inFlight: 1, connections: CONNECTIONS });
+    ctx.progress(`peer nats: publish one at a time x 50, ${peerNatsSingle.toLocaleString('en-US')} messages`);
+    const single = await publishLoad(nats, { subject: 'single', total: peerNatsSingle, publishers: 50, inFlight: 1, connections: CONNECTIONS });
     rows.push(row(`publish, one at a time x 50 publishers, ${CONNECTIONS} connections (vs single-record produce)`, single, ctx.figures.produceSingle, GOAL.single, 'publish -> ack'));
-    const total = Math.min(peerXaddBatched, ctx.sizes.catchUpRecords);
+    const total = Math.min(peerNatsBatched, ctx.sizes.catchUpRecords);
     ctx.progress(`peer nats: ordered consumer, ${total.toLocaleString('en-US')} messages`);
     const read = await readLoad(nats, { stream: 'BATCHED', total });
     rows.push(row(`ordered consumer from the start, 1 reader (vs WebSocket catch-up)`, read, ctx.figures.wsCatchUp, GOAL.catchUp, 'gap per 10,000'));
