@@ -68,6 +68,14 @@ export const ConfigSchema = z.object({
     .describe(
       'Most record bytes waiting for the next group commit; a produce that would pass it gets 503 with Retry-After (back-pressure, not unbounded memory).',
     ),
+  // A streamed NDJSON body is committed in chunks (each atomic): these bound a chunk, hence the
+  // memory one such request holds whatever the body's size (a line itself is bounded by maxBodyBytes).
+  ndjsonChunkRecords: int(1)
+    .default(1_000)
+    .describe('NDJSON produce: most records committed in one chunk (each chunk is atomic; the body as a whole is not).'),
+  ndjsonChunkBytes: int(1024)
+    .default(1024 * 1024)
+    .describe('NDJSON produce: a chunk is committed once its lines reach this many bytes (one line may be up to maxBodyBytes).'),
   maxConnections: int(1)
     .default(20_000)
     .describe('Most concurrent TCP connections, HTTP and WebSocket together; one past it is closed as soon as it is accepted.'),
@@ -93,12 +101,22 @@ export const ConfigSchema = z.object({
 
   retentionCheckIntervalMs: int(100)
     .default(60_000)
-    .describe('How often retention runs (topics with `retentionMs` lose records older than it).'),
+    .describe('How often cleanup runs: retention (`retentionMs`, `retentionBytes`) and compaction. The older name of `cleanupIntervalMs`, which wins when both are set.'),
+  cleanupIntervalMs: int(100)
+    .optional()
+    .describe('How often cleanup runs: retention (`retentionMs`, `retentionBytes`) and compaction of compacted topics. Default: `retentionCheckIntervalMs` (60000).'),
   // A step's own commit comes on top (one fsync with synchronous FULL). A produce commit waits for
   // at most one step, so this bounds what retention adds to produce latency.
   retentionStepMs: int(1, 1_000)
     .default(5)
-    .describe('Retention deletes in steps of about this many milliseconds each, letting pending produce commits go between them.'),
+    .describe('Retention and compaction delete in steps of about this many milliseconds each, letting pending produce commits go between them.'),
+  // A snapshot holds compaction back below its offsets while it is open; an abandoned one ends on its own.
+  snapshotLeaseMs: int(1_000)
+    .default(60_000)
+    .describe('A snapshot (GET /v1/topics/{topic}/snapshot) stays consistent this long after its last page; a later page answers 410 and the client starts again.'),
+  maxOpenSnapshots: int(1)
+    .default(1_000)
+    .describe('Most snapshots open at once; one more answers 503 with Retry-After.'),
 
   groupSessionTimeoutMs: int(100).default(30_000).describe('Consumer groups: session timeout when a member asks for none.'),
   groupMinSessionTimeoutMs: int(10).default(1_000).describe('Consumer groups: shortest session timeout a member may ask for.'),
@@ -189,6 +207,11 @@ export const ConfigSchema = z.object({
   quotaMaxPrincipals: int(1)
     .default(100_000)
     .describe('Most principals whose quota use is remembered (the least recent are forgotten first).'),
+  console: bool
+    .default(true)
+    .describe(
+      'Serve the web console at /console and the API reference at /docs (static pages built by `npm run build`; they call the API like any client). false: neither is served.',
+    ),
   insecure: bool
     .default(false)
     .describe('Allow listening beyond loopback with no credential configured (protected mode otherwise refuses to start).'),

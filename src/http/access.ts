@@ -6,23 +6,31 @@
  *
  * Kafka's meaning: read = fetch/subscribe/consume/commit, write = produce, describe = metadata,
  * offsets and lag, admin = create/alter/delete (on `cluster`: keys and tokens). A consumer-group
- * call needs read on the group and on each topic it names (join and commit name them; a member's
- * polls read only the topics its join was allowed).
+ * call needs read on the group and on each topic it names (join and commit name them; a poll
+ * needs read on each topic of the member, whoever joined it).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Action, Resource } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { Security } from '../auth/security.js';
+import { checkName } from '../core/names.js';
 import { isGatewayError } from '../errors.js';
+import { isNdjson } from './ndjson.js';
 
 export interface AccessRule {
   operationId: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Hono path pattern. */
   path: string;
   /** What the caller needs, in words (shown in openapi.yaml). */
   needs: string;
-  check(c: Context, principal: Principal, security: Security): void | Promise<void>;
+  check(c: Context, principal: Principal, security: Security, lookup: AccessLookup): void | Promise<void>;
+}
+
+/** What some checks need to know of the state (read only, never throwing). */
+export interface AccessLookup {
+  /** The topics a group member joined for; empty when there is no such member (the handler then answers why). */
+  memberTopics(group: string, memberId: string): readonly string[];
 }
 
 /** Operations anyone may call, with or without a credential. */
@@ -76,7 +84,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     needs: 'write on topic:{topic}; the body counts against the produce-bytes quota',
     check(c, p, security) {
       p.require(pathTopic(c), 'write');
-      security.chargeProduceBytes(p, Number(c.req.header('content-length') ?? 0) || 0);
+      // An NDJSON body is charged chunk by chunk as it is read, and paced rather than refused (src/http/ndjson-ingest.ts).
+      if (!isNdjson(c.req.header('content-type'))) security.chargeProduceBytes(p, Number(c.req.header('content-length') ?? 0) || 0);
     },
   },
   {
@@ -86,6 +95,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     needs: 'read on topic:{topic}',
     check: one(pathTopic, 'read'),
   },
+  { operationId: 'readTopic', method: 'GET', path: '/v1/topics/:topic/records', needs: 'read on topic:{topic}', check: one(pathTopic, 'read') },
   {
     operationId: 'getPartitionOffsets',
     method: 'GET',
@@ -130,8 +140,13 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     operationId: 'pollGroup',
     method: 'GET',
     path: '/v1/groups/:group/members/:memberId/records',
-    needs: 'read on group:{group} (its topics were checked at join)',
-    check: one(pathGroup, 'read'),
+    needs: "read on group:{group} and on each of the member's topics",
+    check(c, p, _security, lookup) {
+      p.require(pathGroup(c), 'read');
+      // Checked at every poll, not only at join: member ids are listed to anyone who may describe
+      // the group, and a poll reads the member's topics whoever sends it.
+      for (const name of lookup.memberTopics(c.req.param('group') ?? '', c.req.param('memberId') ?? '')) p.require(topic(name), 'read');
+    },
   },
   {
     operationId: 'commitOffsets',
@@ -175,12 +190,62 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   },
 ];
 
+/**
+ * The schema registry's subjects belong to a topic under Confluent's TopicNameStrategy
+ * (`<topic>-key`, `<topic>-value`), so whoever may consume a topic may read its schemas and whoever
+ * administers it may change them; any other subject is the cluster's.
+ */
+export function subjectResource(subject: string): Resource {
+  const match = /^(.+)-(?:key|value)$/.exec(subject);
+  return match && checkName(match[1]!) === undefined ? topic(match[1]) : CLUSTER;
+}
+const pathSubject = (c: Context) => subjectResource(c.req.param('subject') ?? '');
+const credential = 'a credential (a schema is what every producer and consumer needs to encode or decode)';
+
+/**
+ * The schema registry's operations (src/http/registry.ts, Confluent's API, outside openapi.yaml):
+ * reads need read on the subject's topic (see subjectResource; describe on the cluster for the
+ * registry-wide level), writes need admin on it, or on the cluster for other subjects. A producer
+ * whose serializer registers schemas itself needs admin on its topic; register them ahead instead.
+ */
+export const REGISTRY_ACCESS_RULES: readonly AccessRule[] = [
+  { operationId: 'registryListTypes', method: 'GET', path: '/registry/schemas/types', needs: credential, check: () => {} },
+  { operationId: 'registryGetSchema', method: 'GET', path: '/registry/schemas/ids/:id', needs: credential, check: () => {} },
+  { operationId: 'registryGetSchemaVersions', method: 'GET', path: '/registry/schemas/ids/:id/versions', needs: credential, check: () => {} },
+  { operationId: 'registryListSubjects', method: 'GET', path: '/registry/subjects', needs: 'a credential; subjects the caller may not read are left out', check: () => {} },
+  { operationId: 'registryListVersions', method: 'GET', path: '/registry/subjects/:subject/versions', needs: 'read on the subject’s topic', check: one(pathSubject, 'read') },
+  { operationId: 'registryGetVersion', method: 'GET', path: '/registry/subjects/:subject/versions/:version', needs: 'read on the subject’s topic', check: one(pathSubject, 'read') },
+  {
+    operationId: 'registryGetVersionSchema',
+    method: 'GET',
+    path: '/registry/subjects/:subject/versions/:version/schema',
+    needs: 'read on the subject’s topic',
+    check: one(pathSubject, 'read'),
+  },
+  { operationId: 'registryRegister', method: 'POST', path: '/registry/subjects/:subject/versions', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  { operationId: 'registryLookup', method: 'POST', path: '/registry/subjects/:subject', needs: 'read on the subject’s topic', check: one(pathSubject, 'read') },
+  { operationId: 'registryDeleteVersion', method: 'DELETE', path: '/registry/subjects/:subject/versions/:version', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  { operationId: 'registryDeleteSubject', method: 'DELETE', path: '/registry/subjects/:subject', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  { operationId: 'registryGetConfig', method: 'GET', path: '/registry/config', needs: 'describe on cluster', check: one(() => CLUSTER, 'describe') },
+  { operationId: 'registrySetConfig', method: 'PUT', path: '/registry/config', needs: 'admin on cluster', check: one(() => CLUSTER, 'admin') },
+  { operationId: 'registryGetSubjectConfig', method: 'GET', path: '/registry/config/:subject', needs: 'read on the subject’s topic', check: one(pathSubject, 'read') },
+  { operationId: 'registrySetSubjectConfig', method: 'PUT', path: '/registry/config/:subject', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  { operationId: 'registryDeleteSubjectConfig', method: 'DELETE', path: '/registry/config/:subject', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  {
+    operationId: 'registryTestCompatibility',
+    method: 'POST',
+    path: '/registry/compatibility/subjects/:subject/versions/:version',
+    needs: 'read on the subject’s topic',
+    check: one(pathSubject, 'read'),
+  },
+];
+
 /** Route middleware running one rule: refusals are audited and answered 403 by the error handler. */
-export function accessCheck(rule: AccessRule, security: Security): MiddlewareHandler {
+export function accessCheck(rule: AccessRule, security: Security, lookup: AccessLookup): MiddlewareHandler {
   return async (c, next) => {
     const principal = c.get('principal');
     try {
-      await rule.check(c, principal, security);
+      await rule.check(c, principal, security, lookup);
     } catch (err) {
       if (isGatewayError(err)) {
         security.audit({

@@ -17,15 +17,21 @@ import { openApiDocument, toYaml } from './openapi.js';
 import { groupRoutes } from './groups.js';
 import { errorHandler } from './problem.js';
 import { recordRoutes } from './records.js';
+import { topicRecordRoutes } from './topic-records.js';
 import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
 import { METHOD_NOT_ALLOWED } from '../api/responses.js';
 import type { Security } from '../auth/security.js';
-import { ACCESS_RULES, accessCheck } from './access.js';
+import { ACCESS_RULES, accessCheck, REGISTRY_ACCESS_RULES } from './access.js';
 import { authenticate } from './authenticate.js';
 import { corsMiddleware, websocketOrigin } from './cors.js';
 import { keyRoutes } from './keys.js';
+import { isNdjson } from './ndjson.js';
+import { SchemaRegistry } from '../core/schemas/registry.js';
+import { registryRoutes } from './registry.js';
+import { isRegistryPath, REGISTRY_PREFIX, registryErrorHandler, registryErrorResponse } from './registry-errors.js';
+import { webRoutes } from './web.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,6 +40,8 @@ export interface AppDeps {
   store: LogStore;
   /** Authentication, permissions, quotas and audit (src/auth). */
   security: Security;
+  /** The schema registry served at /registry; default: one over `store.schemas`. */
+  registry?: SchemaRegistry;
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
   onUnexpectedError: (err: unknown) => void;
@@ -47,21 +55,25 @@ export interface AppDeps {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   routes?: readonly OpenAPIHono<any, any, any>[];
+  /** Folder of the built console and API reference (default dist/web); served unless config.console is false. */
+  webRoot?: string;
 }
 
+/** The produce path, the one that takes an NDJSON body. */
+const PRODUCE_PATH = /^\/v1\/topics\/[^/]+\/records$/;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
   const { security } = deps;
 
-  // Browsers first (a preflight needs no credential), then who is asking, before anything is read.
+  // First, so the request id is set for everything after it and every answer is observed,
+  // refusals by the origin check and authentication included.
+  app.use('*', observeRequests(deps.onRequest ?? (() => {})));
+  // Browsers next (a preflight needs no credential), then who is asking, before anything is read.
   if (security.settings.corsOrigins.length > 0) app.use('*', corsMiddleware(security.settings.corsOrigins));
   app.use('*', websocketOrigin(security.settings.corsOrigins));
   app.use('*', authenticate(security));
-
-  // First, so the request id is set for everything after it and every answer is observed.
-  app.use('*', observeRequests(deps.onRequest ?? (() => {})));
   app.use('*', async (c, next) => {
     if (deps.shutdown.aborted && c.req.path === '/readyz') {
       return problemResponse(new GatewayError(ErrorCode.UNAVAILABLE, 'the gateway is shutting down'));
@@ -71,7 +83,9 @@ export function createApp(deps: AppDeps) {
       const type = c.req.header('content-type');
       const length = c.req.header('content-length');
       const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-      if (hasBody && (type === undefined || !JSON_TYPE.test(type))) {
+      // NDJSON is produce's streamed body (src/http/ndjson-ingest.ts); every other body is JSON.
+      const ndjsonProduce = method === 'POST' && isNdjson(type) && PRODUCE_PATH.test(c.req.path);
+      if (hasBody && !ndjsonProduce && (type === undefined || !JSON_TYPE.test(type))) {
         return problemResponse(
           new GatewayError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `content-type must be application/json, not ${type ?? 'absent'}`),
           { accept: 'application/json' },
@@ -83,9 +97,8 @@ export function createApp(deps: AppDeps) {
     if (deps.shutdown.aborted) c.header('connection', 'close');
   });
 
-  app.use(
-    '*',
-    bodyLimit(deps.config.maxBodyBytes, () =>
+  // A streamed NDJSON body has no overall limit: each of its lines is held to maxBodyBytes instead.
+  const limitBody = bodyLimit(deps.config.maxBodyBytes, () =>
       problemResponse(
         new GatewayError(
           ErrorCode.PAYLOAD_TOO_LARGE,
@@ -93,23 +106,27 @@ export function createApp(deps: AppDeps) {
           { limit: deps.config.maxBodyBytes },
         ),
       ),
-    ),
   );
+  app.use('*', (c, next) => (isNdjson(c.req.header('content-type')) && PRODUCE_PATH.test(c.req.path) ? next() : limitBody(c, next)));
 
   // No operation can list 405 (it answers the methods a path does not have): a named response instead.
   app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', METHOD_NOT_ALLOWED as never);
   // Each operation's permission check, before its validation (src/http/access.ts).
-  for (const rule of ACCESS_RULES) app.on(rule.method, rule.path, accessCheck(rule, security));
+  const lookup = { memberTopics: (group: string, memberId: string) => deps.groups.memberTopics(group, memberId) };
+  for (const rule of [...ACCESS_RULES, ...REGISTRY_ACCESS_RULES]) app.on(rule.method, rule.path, accessCheck(rule, security, lookup));
 
   app.route('/', healthRoutes(deps.store));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
-  app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
+  app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown, security));
+  app.route('/', topicRecordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
   app.route('/', keyRoutes(security));
   app.route('/', backupRoutes(deps.store, deps.config.dataDir));
+  // Confluent's API, not in the document (see registry.ts).
+  app.route(REGISTRY_PREFIX, registryRoutes(deps.registry ?? new SchemaRegistry(deps.store.schemas)));
 
   // Generated once, on first request: the routes are fixed by then.
   let json: string | undefined;
@@ -123,8 +140,14 @@ export function createApp(deps: AppDeps) {
     return c.body(yaml, 200, { 'content-type': 'application/yaml' });
   });
 
+  // Static pages, outside the OpenAPI document: not part of the API, and no middleware of their own.
+  if (deps.config.console) app.route('/', webRoutes(deps.webRoot));
+
   let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
+    if (isRegistryPath(c.req.path)) {
+      return registryErrorResponse(new GatewayError(ErrorCode.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`, { registryCode: 404 }));
+    }
     // Routes are all registered by now; the table is built on the first miss.
     allowed ??= allowedMethods(app.routes);
     const allow = allowed(c.req.path);
@@ -138,7 +161,9 @@ export function createApp(deps: AppDeps) {
     }
     return problemResponse(new GatewayError(ErrorCode.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`));
   });
-  app.onError(errorHandler(deps.onUnexpectedError));
+  const problems = errorHandler(deps.onUnexpectedError);
+  const registryErrors = registryErrorHandler(deps.onUnexpectedError);
+  app.onError((err, c) => (isRegistryPath(c.req.path) ? registryErrors(err, c) : problems(err, c)));
   return app;
 }
 

@@ -11,6 +11,7 @@ import { ANONYMOUS, type Principal } from '../auth/principal.js';
 import type { Security } from '../auth/security.js';
 import { isGatewayError } from '../errors.js';
 import { PUBLIC_PATHS } from './access.js';
+import { isWebPath } from './web.js';
 
 import '../auth/hono-context.js';
 
@@ -33,7 +34,8 @@ function credentialOf(header: (name: string) => string | undefined, query: (name
 
 export function authenticate(security: Security): MiddlewareHandler {
   return async (c, next) => {
-    if (!security.enabled || PUBLIC_PATHS.has(c.req.path) || c.req.method === 'OPTIONS') {
+    // The console's and reference's static files are public: they hold no data, and ask for a credential themselves.
+    if (!security.enabled || PUBLIC_PATHS.has(c.req.path) || isWebPath(c.req.path) || c.req.method === 'OPTIONS') {
       c.set('principal', ANONYMOUS);
       return next();
     }

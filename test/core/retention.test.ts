@@ -38,7 +38,7 @@ describe('Retention', () => {
     await produce('short', [4]);
     clock.t += 600; // the first three are 1200 ms old, the fourth 600 ms
 
-    expect(await retention.runOnce()).toEqual({ truncated: 3, expiredKeys: 0 });
+    expect(await retention.runOnce()).toEqual({ truncated: 3, compacted: 0, expiredKeys: 0 });
     expect(await bounds('short')).toEqual([
       [2, 3],
       [1, 1],
@@ -67,7 +67,7 @@ describe('Retention', () => {
     clock.t += 2_000;
     await produce('t', ['fresh']);
 
-    expect(await retention.runOnce()).toEqual({ truncated: 25_000, expiredKeys: 0 });
+    expect(await retention.runOnce()).toEqual({ truncated: 25_000, compacted: 0, expiredKeys: 0 });
     expect(steps.length).toBeGreaterThan(1);
     let previous = 0;
     for (const step of steps) {
@@ -115,6 +115,34 @@ describe('Retention', () => {
     expect(events.slice(0, 3)).toEqual(['step', 'produce committed', 'step']);
     expect(await bounds('t')).toEqual([[10_000, 10_000]]);
     expect(await bounds('other')).toEqual([[0, 1]]);
+  });
+
+  it('stop() ends a running pass after its current step, so shutdown never waits for a whole large delete', async () => {
+    const { clock, log, store, produce, bounds } = setup();
+    let steps = 0;
+    let stopping: Promise<void> | undefined;
+    const stopAfterFirstStep = intercept(store, {
+      truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
+        const reached = await truncateBefore(topic, partition, offset, budgetMs);
+        // The gateway starts shutting down while the pass is under way.
+        if (++steps === 1) stopping = retention.stop();
+        return reached;
+      },
+    });
+    // A budget of 0 ms: every step deletes one chunk, so this pass would take many steps.
+    const retention = new Retention(stopAfterFirstStep, clock, { stepMs: 0 });
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
+    clock.t += 2_000;
+
+    const pass = await retention.runOnce();
+    await stopping;
+    expect(steps).toBe(1);
+    // What the one step deleted is reported and kept deleted; the rest waits for the next start.
+    const [[logStart]] = (await bounds('t')) as [[number, number]];
+    expect(pass.truncated).toBe(logStart);
+    expect(logStart).toBeGreaterThan(0);
+    expect(logStart).toBeLessThan(20_000);
   });
 
   it('is exact at the boundary: a record exactly retentionMs old is kept', async () => {

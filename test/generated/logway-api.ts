@@ -117,7 +117,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Read every partition of a topic from a cursor, fairly; long-polls with waitMs
+         * @description The first read starts at `from` (default earliest); each answer carries the `cursor` to pass to the next. The record and byte budgets are shared among the partitions that have records, so a busy partition does not starve a quiet one. A cursor older than retention resumes at the log start and the answer says so in `reset`.
+         *
+         *     **Requires:** read on topic:{topic}.
+         */
+        get: operations["readTopic"];
         put?: never;
         /**
          * Append records atomically; answered once they are on disk
@@ -179,7 +185,7 @@ export interface paths {
         };
         /**
          * WebSocket: stream one topic from a position, or as a consumer group member
-         * @description `new WebSocket("ws://host:8080/v1/topics/orders/ws?from=earliest")`. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups). Subprotocol `logway.v1` is selected when offered.
+         * @description `new WebSocket("ws://host:8080/v1/topics/orders/ws?from=earliest")`. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4401 credential revoked or expired, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups, 4429 too many sockets for one principal (quotaMaxSocketsPerPrincipal)). Subprotocol `logway.v1` is selected when offered.
          *
          *     **Requires:** read on topic:{topic}; with ?group=, read on group:{group} too.
          */
@@ -201,7 +207,7 @@ export interface paths {
         };
         /**
          * WebSocket: subscribe, unsubscribe, commit, produce and grant credit with commands on one socket
-         * @description Commands (WsCommand) may carry an `id`; the reply (subscribed, unsubscribed, committed, ack, or error) echoes it. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups). Subprotocol `logway.v1` is selected when offered.
+         * @description Commands (WsCommand) may carry an `id`; the reply (subscribed, unsubscribed, committed, ack, or error) echoes it. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4401 credential revoked or expired, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups, 4429 too many sockets for one principal (quotaMaxSocketsPerPrincipal)). Subprotocol `logway.v1` is selected when offered.
          *
          *     **Requires:** a credential; each command is checked as its REST counterpart.
          */
@@ -327,7 +333,7 @@ export interface paths {
         };
         /**
          * Read records from the member’s partitions from its position; long-polls with waitMs
-         * @description **Requires:** read on group:{group} (its topics were checked at join).
+         * @description **Requires:** read on group:{group} and on each of the member's topics.
          */
         get: operations["pollGroup"];
         put?: never;
@@ -731,7 +737,7 @@ export interface components {
             /** @example topic 'orders' does not exist */
             detail: string;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "INTERNAL";
+            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "INVALID_CURSOR" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "SUBJECT_NOT_FOUND" | "VERSION_NOT_FOUND" | "SCHEMA_NOT_FOUND" | "INVALID_SCHEMA" | "INCOMPATIBLE_SCHEMA" | "RECORD_INVALID" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "INTERNAL";
             /** @description For validation errors: each failing field and why. */
             errors?: {
                 path: string;
@@ -754,8 +760,19 @@ export interface components {
             partitionOffsets: components["schemas"]["PartitionOffsets"][];
         };
         TopicConfig: {
-            /** @description Delete records older than this many ms; null keeps them forever (the default). */
+            /** @description Delete records older than this many ms; null keeps them forever (the default). Not applied under cleanupPolicy `compact`. */
             retentionMs?: number | null;
+            /** @description Per partition: once its records (keys, values, headers) pass this many bytes, the oldest are deleted and logStartOffset moves; null: no limit (the default). Not applied under cleanupPolicy `compact`. */
+            retentionBytes?: number | null;
+            /**
+             * @description `delete` (the default): retention only. `compact`: keep the latest record per key (records without a key are refused). `compact,delete`: both.
+             * @enum {string}
+             */
+            cleanupPolicy?: "delete" | "compact" | "compact,delete";
+            /** @description How long a tombstone (a keyed record with a null value) stays readable after compaction reached it. Default 86400000 (24 h). */
+            deleteRetentionMs?: number;
+            /** @description A record younger than this (by its timestamp) is never compacted away. Default 0. */
+            minCompactionLagMs?: number;
         };
         PartitionOffsets: {
             /** @description Partition number, from 0. */
@@ -800,6 +817,44 @@ export interface components {
             }[];
         };
         /**
+         * @description The answer to an NDJSON produce.
+         * @example {
+         *       "topic": "orders",
+         *       "lines": 2,
+         *       "appended": 2,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "count": 2,
+         *           "firstOffset": 40,
+         *           "lastOffset": 41
+         *         }
+         *       ]
+         *     }
+         */
+        NdjsonProduceResponse: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+            /** @description Lines read, blank ones included; every one is committed. */
+            lines: number;
+            /** @description Records appended (one per non-blank line). */
+            appended: number;
+            /** @description Where the records landed, by partition number. */
+            partitions: {
+                /** @description Partition number, from 0. */
+                partition: number;
+                /** @description Records appended to this partition. */
+                count: number;
+                /** @description Offset in a partition: dense, from 0. */
+                firstOffset: number;
+                /** @description Offsets from firstOffset to lastOffset; contiguous unless another producer wrote to the partition meanwhile. */
+                lastOffset: number;
+            }[];
+        };
+        /**
          * @example {
          *       "records": [
          *         {
@@ -817,6 +872,12 @@ export interface components {
         ProduceRequest: {
             records: components["schemas"]["ProduceRecord"][];
         };
+        /**
+         * @description Newline-delimited JSON: one ProduceRecord (the shape of the JSON body's records) per line; blank lines are skipped. The body is streamed and committed in chunks as lines arrive (ndjsonChunkRecords, ndjsonChunkBytes): each chunk is atomic, the body as a whole is not. Each line may be up to maxBodyBytes; the body has no size limit. Idempotency-Key is refused (400): after a failure, resend from the line after `linesCommitted`.
+         * @example {"key":"customer-7","value":{"total":42}}
+         *     {"value":"plain text works too"}
+         */
+        NdjsonRecords: string;
         FetchResponse: {
             records: components["schemas"]["Record"][];
             /** @description Offset to ask for next. */
@@ -837,6 +898,26 @@ export interface components {
             timestamp?: number;
             /** @description First offset whose timestamp is >= the given one; the high watermark if none is. */
             offset?: number;
+        };
+        TopicReadResponse: {
+            /** @description Records of every partition read, in offset order within each partition. */
+            records: components["schemas"]["Record"][];
+            cursor: components["schemas"]["Cursor"];
+            /** @description Present when the position was older than retention in some partitions: each one, where it pointed and where reading resumed. */
+            reset?: components["schemas"]["PositionReset"][];
+        };
+        /**
+         * @description Where to continue: pass it as `cursor` to the next read.
+         * @example AQFC_r_mTm8DAAUBBwEE
+         */
+        Cursor: string;
+        /** @description A partition whose position was older than retention: reading resumed at its log start, skipping the deleted records. */
+        PositionReset: {
+            partition: number;
+            /** @description Where the cursor pointed. */
+            offset: number;
+            /** @description Where reading resumed: records before it were deleted by retention. */
+            logStartOffset: number;
         };
         GroupSummary: {
             /**
@@ -1828,6 +1909,123 @@ export interface operations {
             };
         };
     };
+    readTopic: {
+        parameters: {
+            query?: {
+                /** @description Continue from this position (a cursor a read answered, see Cursor). Not with from. */
+                cursor?: string;
+                /** @description First read: 'earliest' (default), 'latest', 'time:<epoch-ms>' (per partition, the first record at or after it), or 'cursor:<cursor>' (same as cursor=). */
+                from?: string;
+                /** @description Most records to return (all partitions together). */
+                limit?: number;
+                /** @description Soft byte budget (keys, values, headers); at least one record is returned when there is one. */
+                maxBytes?: number;
+                /** @description When no partition has a record, wait up to this long for one. */
+                waitMs?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Records and the cursor after them */
+            200: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicReadResponse"];
+                };
+            };
+            /** @description Invalid query, or a cursor that is malformed or not of this topic (code INVALID_CURSOR) */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the permission named in the problem (`resource`, `action`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic */
+            404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's quota: nothing was done */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The quota (IETF RateLimit fields) */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     produceRecords: {
         parameters: {
             query?: never;
@@ -1844,10 +2042,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProduceRequest"];
+                "application/x-ndjson": components["schemas"]["NdjsonRecords"];
             };
         };
         responses: {
-            /** @description All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true) */
+            /** @description All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true). An NDJSON body is answered with NdjsonProduceResponse: lines read, records appended, and where they landed per partition. */
             200: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
@@ -1857,10 +2056,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProduceResponse"];
+                    "application/json": components["schemas"]["ProduceResponse"] | components["schemas"]["NdjsonProduceResponse"];
                 };
             };
-            /** @description Invalid records */
+            /** @description Invalid records. For an NDJSON body: the first bad line (`line`), with `linesCommitted` (every line before it), `recordsCommitted` and `partitions` (what was committed) */
             400: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
@@ -1902,7 +2101,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body or a record over the configured limits */
+            /** @description Body, NDJSON line or record over the configured limits */
             413: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */

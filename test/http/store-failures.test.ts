@@ -60,6 +60,22 @@ describe('store failures: readiness and writes', () => {
     expect(again.body.records[0].offset, 'offsets stay dense after the refused commit').toBe(1);
   });
 
+  it('credential writes on a database that cannot commit answer 503 too (a key made or revoked), and recover', async () => {
+    const admin = { authorization: 'Bearer store-failures-admin-key-0123' };
+    const { json, dataDir } = await startGateway({ adminKey: 'store-failures-admin-key-0123' });
+    const made = await json('POST', '/v1/keys', { name: 'kept', permissions: [] }, admin);
+    expect(made.status).toBe(201);
+    const undo = makeImmutable(path.join(dataDir, 'logway.db-wal'));
+    const refused = await json('POST', '/v1/keys', { name: 'refused', permissions: [] }, admin);
+    expectProblem(refused, 503, 'UNAVAILABLE', /cannot commit/);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expectProblem(await json('DELETE', `/v1/keys/${made.body.id}`, undefined, admin), 503, 'UNAVAILABLE');
+    undo();
+    const listed = await json('GET', '/v1/keys', undefined, admin);
+    expect(listed.body.keys.map((k: { name: string }) => k.name), 'the refused key was not stored').toEqual(['kept']);
+    expect((await json('DELETE', `/v1/keys/${made.body.id}`, undefined, admin)).status).toBe(204);
+  });
+
   it('a read-only database file stops start-up with its path and the fix', async () => {
     const dataDir = tempDir();
     const first = await startGateway({}, { dataDir, keep: true });

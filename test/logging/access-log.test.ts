@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type ConfigInput } from '../../src/config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startGateway } from '../helpers/gateway.js';
 import { until } from '../helpers/until.js';
@@ -19,7 +19,7 @@ interface Line {
 }
 
 /** A gateway whose logger writes JSON lines (at info) into `lines`. */
-async function loggedGateway() {
+async function loggedGateway(overrides: ConfigInput = {}) {
   const lines: Line[] = [];
   const raw: string[] = [];
   const logger = createLogger(loadConfig({ overrides: { logLevel: 'info', logFormat: 'json' } }), {
@@ -28,7 +28,7 @@ async function loggedGateway() {
       lines.push(JSON.parse(chunk) as Line);
     },
   });
-  const gw = await startGateway({}, { logger });
+  const gw = await startGateway(overrides, { logger });
   const requestLines = () => lines.filter((l) => typeof l.route === 'string');
   return { gw, lines, raw, requestLines };
 }
@@ -97,6 +97,27 @@ describe('request log', () => {
     expect(requestLines().map((l) => [l.route, l.url, l.status])).toEqual([
       ['/v1/topics/:topic', '/v1/topics/missing', 404],
       ['unmatched', '/nothing/here', 404],
+    ]);
+  });
+
+  it('logs and ids requests refused before any route runs: no credential (401), a cross-origin WebSocket handshake (403)', async () => {
+    // Authentication and the origin check run first of all; a refusal is still a request the log must show.
+    const { gw, requestLines } = await loggedGateway({ adminKey: 'review-admin-key-0123456789' });
+    const refused = await gw.api('/v1/topics', { headers: { 'x-request-id': 'no-credential-1' } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-request-id')).toBe('no-credential-1');
+    const crossSite = new WebSocket(`${gw.url.replace('http', 'ws')}/v1/ws`, {
+      origin: 'https://evil.example',
+      headers: { authorization: 'Bearer review-admin-key-0123456789', 'x-request-id': 'cross-site-2' },
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      crossSite.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)).once('open', () => reject(new Error('opened')));
+    });
+    expect(status).toBe(403);
+    await until('two request lines', () => requestLines().length === 2);
+    expect(requestLines().map((l) => [l.reqId, l.status])).toEqual([
+      ['no-credential-1', 401],
+      ['cross-site-2', 403],
     ]);
   });
 

@@ -9,6 +9,7 @@ import { parseEncoded } from '../helpers/encoded.js';
 import { tempDir } from '../helpers/gateway.js';
 import { credentialStoreConformance } from './credential-store.conformance.js';
 import { logStoreConformance } from './log-store.conformance.js';
+import { schemaStoreConformance } from './schema-store.conformance.js';
 
 logStoreConformance('sqlite', () => {
   const dataDir = tempDir();
@@ -24,6 +25,11 @@ logStoreConformance('sqlite', () => {
 });
 
 credentialStoreConformance('sqlite', async () => {
+  const dataDir = tempDir();
+  return { open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }) };
+});
+
+schemaStoreConformance('sqlite', async () => {
   const dataDir = tempDir();
   return { open: async () => openSqliteStore({ dataDir, synchronous: 'FULL' }) };
 });
@@ -384,7 +390,7 @@ describe('sqlite store specifics', () => {
     await store.saveGroup('big', { members: [{ memberId: 'a', state: { changed: true } }] });
     const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(7);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
       expect(JSON.parse(db.prepare("SELECT state FROM groups WHERE name = 'big'").pluck().get() as string)).toEqual({
         version: 2,
         groupEpoch: 7,

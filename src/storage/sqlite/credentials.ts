@@ -2,10 +2,15 @@
 import type Database from 'better-sqlite3';
 import type { CredentialStore, StoredKey } from '../credential-store.js';
 
+/** Runs one write, turning SQLite's "cannot commit" into UNAVAILABLE (the store's failsafe). */
+export type FailsafeWrite = <T>(write: () => T) => T;
+
 export class SqliteCredentials implements CredentialStore {
   readonly #stmt;
+  readonly #write: FailsafeWrite;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, write: FailsafeWrite) {
+    this.#write = write;
     this.#stmt = {
       insertKey: db.prepare('INSERT INTO api_keys (id, name, secret_hash, grants, created_at) VALUES (?, ?, ?, ?, ?)'),
       listKeys: db.prepare('SELECT id, name, secret_hash AS secretHash, grants, created_at AS createdAt FROM api_keys ORDER BY created_at, id'),
@@ -17,7 +22,7 @@ export class SqliteCredentials implements CredentialStore {
   }
 
   async createKey(key: StoredKey): Promise<void> {
-    this.#stmt.insertKey.run(key.id, key.name, key.secretHash, JSON.stringify(key.grants), key.createdAt);
+    this.#write(() => this.#stmt.insertKey.run(key.id, key.name, key.secretHash, JSON.stringify(key.grants), key.createdAt));
   }
 
   async listKeys(): Promise<StoredKey[]> {
@@ -26,11 +31,11 @@ export class SqliteCredentials implements CredentialStore {
   }
 
   async deleteKey(id: string): Promise<boolean> {
-    return this.#stmt.deleteKey.run(id).changes > 0;
+    return this.#write(() => this.#stmt.deleteKey.run(id).changes > 0);
   }
 
   async secret(name: string, generate: () => Uint8Array): Promise<Uint8Array> {
-    this.#stmt.insertSecret.run(name, Buffer.from(generate()));
+    this.#write(() => this.#stmt.insertSecret.run(name, Buffer.from(generate())));
     return new Uint8Array(this.#stmt.getSecret.get(name) as Buffer);
   }
 }

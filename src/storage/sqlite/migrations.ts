@@ -154,4 +154,38 @@ export const migrations: readonly string[] = [
   UPDATE groups SET state = json_set(json_remove(state, '$.members'), '$.version', 2)
     WHERE json_extract(state, '$.version') = 1;
   `,
+  // The schema registry (issue 16): each distinct schema once, with its stable id (never reused:
+  // rows are never deleted, so max(id) only grows) and a fingerprint of its content to find it
+  // again; each subject's versions pointing at ids, soft-deleted ones flagged; compatibility levels,
+  // the registry-wide one under the subject ''. IF NOT EXISTS: re-running it is harmless.
+  `
+  CREATE TABLE IF NOT EXISTS schemas (
+    id           INTEGER PRIMARY KEY,
+    fingerprint  TEXT    NOT NULL UNIQUE,
+    schema_type  TEXT    NOT NULL,
+    schema       TEXT    NOT NULL,
+    refs         TEXT    NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS schema_versions (
+    subject    TEXT    NOT NULL,
+    version    INTEGER NOT NULL,
+    schema_id  INTEGER NOT NULL,
+    deleted    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (subject, version)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS schema_versions_by_schema ON schema_versions (schema_id);
+  CREATE TABLE IF NOT EXISTS schema_config (
+    subject        TEXT PRIMARY KEY,
+    compatibility  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // Keys (issue 14): the latest record of a key, a snapshot of the latest record per key, and
+  // compaction all look records up by key. A partial index on the records table (keyless records
+  // stay out of it) rather than a table of latest offsets: a commit adds one index entry per keyed
+  // record instead of an upsert (a lookup and a write), and the index also finds the latest version
+  // below an offset, which a snapshot consistent with a past high watermark needs. Building it over
+  // an existing log reads every record once, at the upgrade.
+  `
+  CREATE INDEX IF NOT EXISTS records_by_key ON records (topic_id, partition, key, offset) WHERE key IS NOT NULL;
+  `,
 ];

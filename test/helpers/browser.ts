@@ -1,0 +1,36 @@
+/**
+ * Debian's headless Chromium driven by playwright-core (no browser download). CHROMIUM_PATH, else
+ * /usr/bin/chromium; a missing browser fails loudly (npm test installs it: test/prerequisites.sh).
+ * The browser is closed when the test finishes.
+ */
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { onTestFinished } from 'vitest';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium package (as root, npm test does it first: test/prerequisites.sh), or set CHROMIUM_PATH`,
+    );
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // --disable-dev-shm-usage: containers often give /dev/shm only 64 MB, where Chromium's renderer crashes.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+  onTestFinished(() => browser.close());
+  return browser;
+}
+
+/** Every URL the page asks for, and every error it logs (uncaught exceptions, console.error, CSP refusals). */
+export function watchPage(page: Page): { requests: string[]; errors: string[] } {
+  const seen = { requests: [] as string[], errors: [] as string[] };
+  page.on('request', (r) => seen.requests.push(r.url()));
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') seen.errors.push(m.text());
+  });
+  return seen;
+}
