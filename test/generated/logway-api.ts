@@ -249,7 +249,7 @@ export interface paths {
         };
         /**
          * Describe a group: state, members with assignments and epochs, committed offsets and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroup"];
         put?: never;
@@ -353,7 +353,7 @@ export interface paths {
         };
         /**
          * Committed offsets, high watermarks and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroupOffsets"];
         put?: never;
