@@ -33,6 +33,18 @@ export const ErrorCode = {
   /** The gateway has `groupMaxGroups` groups already: a new one cannot be created. */
   TOO_MANY_GROUPS: 'TOO_MANY_GROUPS',
   NOT_FOUND: 'NOT_FOUND',
+  /** Schema registry: no such subject (or it has only soft-deleted versions). */
+  SUBJECT_NOT_FOUND: 'SUBJECT_NOT_FOUND',
+  /** Schema registry: the subject has no such version. */
+  VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
+  /** Schema registry: no schema with this id (or this content under the subject). */
+  SCHEMA_NOT_FOUND: 'SCHEMA_NOT_FOUND',
+  /** Schema registry: the schema does not parse, or a reference does not resolve. */
+  INVALID_SCHEMA: 'INVALID_SCHEMA',
+  /** Schema registry: the new version breaks the subject's compatibility level; `details.messages` says what broke. */
+  INCOMPATIBLE_SCHEMA: 'INCOMPATIBLE_SCHEMA',
+  /** Produce: a record does not match its topic's schema; `details.errors` lists each record's index, path and reason. */
+  RECORD_INVALID: 'RECORD_INVALID',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** A plain request reached a WebSocket endpoint. */
   UPGRADE_REQUIRED: 'UPGRADE_REQUIRED',

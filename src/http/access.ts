@@ -13,11 +13,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Action, Resource } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { Security } from '../auth/security.js';
+import { checkName } from '../core/names.js';
 import { isGatewayError } from '../errors.js';
 
 export interface AccessRule {
   operationId: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Hono path pattern. */
   path: string;
   /** What the caller needs, in words (shown in openapi.yaml). */
@@ -180,6 +181,56 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     path: '/v1/tokens',
     needs: 'admin on cluster, and every permission the token is given',
     check: one(() => CLUSTER, 'admin'),
+  },
+];
+
+/**
+ * The schema registry's subjects belong to a topic under Confluent's TopicNameStrategy
+ * (`<topic>-key`, `<topic>-value`), so whoever may consume a topic may read its schemas and whoever
+ * administers it may change them; any other subject is the cluster's.
+ */
+export function subjectResource(subject: string): Resource {
+  const match = /^(.+)-(?:key|value)$/.exec(subject);
+  return match && checkName(match[1]!) === undefined ? topic(match[1]) : CLUSTER;
+}
+const pathSubject = (c: Context) => subjectResource(c.req.param('subject') ?? '');
+const credential = 'a credential (a schema is what every producer and consumer needs to encode or decode)';
+
+/**
+ * The schema registry's operations (src/http/registry.ts, Confluent's API, outside openapi.yaml):
+ * reads need read on the subject's topic (see subjectResource; describe on the cluster for the
+ * registry-wide level), writes need admin on it, or on the cluster for other subjects. A producer
+ * whose serializer registers schemas itself needs admin on its topic; register them ahead instead.
+ */
+export const REGISTRY_ACCESS_RULES: readonly AccessRule[] = [
+  { operationId: 'registryListTypes', method: 'GET', path: '/registry/schemas/types', needs: credential, check: () => {} },
+  { operationId: 'registryGetSchema', method: 'GET', path: '/registry/schemas/ids/:id', needs: credential, check: () => {} },
+  { operationId: 'registryGetSchemaVersions', method: 'GET', path: '/registry/schemas/ids/:id/versions', needs: credential, check: () => {} },
+  { operationId: 'registryListSubjects', method: 'GET', path: '/registry/subjects', needs: 'a credential; subjects the caller may not read are left out', check: () => {} },
+  { operationId: 'registryListVersions', method: 'GET', path: '/registry/subjects/:subject/versions', needs: 'read on the subject’s topic', check: one(pathSubject, 'read') },
+  { operationId: 'registryGetVersion', method: 'GET', path: '/registry/subjects/:subject/versions/:version', needs: 'read on the subject’s topic', check: one(pathSubject, 'read') },
+  {
+    operationId: 'registryGetVersionSchema',
+    method: 'GET',
+    path: '/registry/subjects/:subject/versions/:version/schema',
+    needs: 'read on the subject’s topic',
+    check: one(pathSubject, 'read'),
+  },
+  { operationId: 'registryRegister', method: 'POST', path: '/registry/subjects/:subject/versions', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  { operationId: 'registryLookup', method: 'POST', path: '/registry/subjects/:subject', needs: 'read on the subject’s topic', check: one(pathSubject, 'read') },
+  { operationId: 'registryDeleteVersion', method: 'DELETE', path: '/registry/subjects/:subject/versions/:version', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  { operationId: 'registryDeleteSubject', method: 'DELETE', path: '/registry/subjects/:subject', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  { operationId: 'registryGetConfig', method: 'GET', path: '/registry/config', needs: 'describe on cluster', check: one(() => CLUSTER, 'describe') },
+  { operationId: 'registrySetConfig', method: 'PUT', path: '/registry/config', needs: 'admin on cluster', check: one(() => CLUSTER, 'admin') },
+  { operationId: 'registryGetSubjectConfig', method: 'GET', path: '/registry/config/:subject', needs: 'read on the subject’s topic', check: one(pathSubject, 'read') },
+  { operationId: 'registrySetSubjectConfig', method: 'PUT', path: '/registry/config/:subject', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  { operationId: 'registryDeleteSubjectConfig', method: 'DELETE', path: '/registry/config/:subject', needs: 'admin on the subject’s topic', check: one(pathSubject, 'admin') },
+  {
+    operationId: 'registryTestCompatibility',
+    method: 'POST',
+    path: '/registry/compatibility/subjects/:subject/versions/:version',
+    needs: 'read on the subject’s topic',
+    check: one(pathSubject, 'read'),
   },
 ];
 

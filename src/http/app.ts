@@ -23,10 +23,13 @@ import { topicRoutes } from './topics.js';
 import { problemResponse } from '../api/problem-details.js';
 import { METHOD_NOT_ALLOWED } from '../api/responses.js';
 import type { Security } from '../auth/security.js';
-import { ACCESS_RULES, accessCheck } from './access.js';
+import { ACCESS_RULES, accessCheck, REGISTRY_ACCESS_RULES } from './access.js';
 import { authenticate } from './authenticate.js';
 import { corsMiddleware, websocketOrigin } from './cors.js';
 import { keyRoutes } from './keys.js';
+import { SchemaRegistry } from '../core/schemas/registry.js';
+import { registryRoutes } from './registry.js';
+import { isRegistryPath, REGISTRY_PREFIX, registryErrorHandler, registryErrorResponse } from './registry-errors.js';
 import { webRoutes } from './web.js';
 
 export interface AppDeps {
@@ -36,6 +39,8 @@ export interface AppDeps {
   store: LogStore;
   /** Authentication, permissions, quotas and audit (src/auth). */
   security: Security;
+  /** The schema registry served at /registry; default: one over `store.schemas`. */
+  registry?: SchemaRegistry;
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
   shutdown: AbortSignal;
   onUnexpectedError: (err: unknown) => void;
@@ -103,7 +108,7 @@ export function createApp(deps: AppDeps) {
   // No operation can list 405 (it answers the methods a path does not have): a named response instead.
   app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', METHOD_NOT_ALLOWED as never);
   // Each operation's permission check, before its validation (src/http/access.ts).
-  for (const rule of ACCESS_RULES) app.on(rule.method, rule.path, accessCheck(rule, security));
+  for (const rule of [...ACCESS_RULES, ...REGISTRY_ACCESS_RULES]) app.on(rule.method, rule.path, accessCheck(rule, security));
 
   app.route('/', healthRoutes(deps.store));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
@@ -115,6 +120,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', groupRoutes(deps.groups, deps.config, deps.shutdown));
   app.route('/', keyRoutes(security));
   app.route('/', backupRoutes(deps.store, deps.config.dataDir));
+  // Confluent's API, not in the document (see registry.ts).
+  app.route(REGISTRY_PREFIX, registryRoutes(deps.registry ?? new SchemaRegistry(deps.store.schemas)));
 
   // Generated once, on first request: the routes are fixed by then.
   let json: string | undefined;
@@ -133,6 +140,9 @@ export function createApp(deps: AppDeps) {
 
   let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
+    if (isRegistryPath(c.req.path)) {
+      return registryErrorResponse(new GatewayError(ErrorCode.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`, { registryCode: 404 }));
+    }
     // Routes are all registered by now; the table is built on the first miss.
     allowed ??= allowedMethods(app.routes);
     const allow = allowed(c.req.path);
@@ -146,7 +156,9 @@ export function createApp(deps: AppDeps) {
     }
     return problemResponse(new GatewayError(ErrorCode.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`));
   });
-  app.onError(errorHandler(deps.onUnexpectedError));
+  const problems = errorHandler(deps.onUnexpectedError);
+  const registryErrors = registryErrorHandler(deps.onUnexpectedError);
+  app.onError((err, c) => (isRegistryPath(c.req.path) ? registryErrors(err, c) : problems(err, c)));
   return app;
 }
 
