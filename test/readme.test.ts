@@ -308,7 +308,7 @@ describe('README', () => {
   });
 
   it('links only to files inside the repository, and every one exists (the README ships without ../)', () => {
-    const documents = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs')).map((f) => `docs/${f}`)];
+    const documents = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
     for (const document of documents) {
       const text = fs.readFileSync(path.join(REPO_ROOT, document), 'utf8');
       // README.md sits at the root, so any `../` leaves the repository; docs/ may link up once, to the README.
