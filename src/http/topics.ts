@@ -13,6 +13,11 @@ const TopicConfigSchema = z
       .nullable()
       .optional()
       .openapi({ description: 'Delete records older than this many ms; null keeps them forever (the default).' }),
+    valueSchemaValidation: z.boolean().optional().openapi({
+      description:
+        'Produced values must match the latest schema of the subject `<topic>-value` in the schema registry (/registry); a request with a record that does not is refused with 422, appending nothing.',
+    }),
+    keySchemaValidation: z.boolean().optional().openapi({ description: 'The same for keys, against the subject `<topic>-key` (a key is checked as a JSON string).' }),
   })
   .openapi('TopicConfig');
 

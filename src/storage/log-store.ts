@@ -17,6 +17,10 @@ import type { SchemaStore } from './schema-store.js';
 export interface TopicConfig {
   /** Records older than this (by timestamp) are deleted by retention. null: keep forever. */
   retentionMs?: number | null;
+  /** Records' values must match the latest schema of the subject `<topic>-value` (see core/schemas). */
+  valueSchemaValidation?: boolean;
+  /** Records' keys must match the latest schema of the subject `<topic>-key`. */
+  keySchemaValidation?: boolean;
 }
 
 export interface TopicMeta {
