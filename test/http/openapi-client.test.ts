@@ -66,7 +66,8 @@ describe('generated client types', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // A whole-program type-check: seconds on a quiet machine, minutes on a loaded one. Not a timing claim.
+  }, 300_000);
 });
 
 describe('generated client against a real gateway', () => {
