@@ -68,6 +68,14 @@ export const ConfigSchema = z.object({
     .describe(
       'Most record bytes waiting for the next group commit; a produce that would pass it gets 503 with Retry-After (back-pressure, not unbounded memory).',
     ),
+  // A streamed NDJSON body is committed in chunks (each atomic): these bound a chunk, hence the
+  // memory one such request holds whatever the body's size (a line itself is bounded by maxBodyBytes).
+  ndjsonChunkRecords: int(1)
+    .default(1_000)
+    .describe('NDJSON produce: most records committed in one chunk (each chunk is atomic; the body as a whole is not).'),
+  ndjsonChunkBytes: int(1024)
+    .default(1024 * 1024)
+    .describe('NDJSON produce: a chunk is committed once its lines reach this many bytes (one line may be up to maxBodyBytes).'),
   maxConnections: int(1)
     .default(20_000)
     .describe('Most concurrent TCP connections, HTTP and WebSocket together; one past it is closed as soon as it is accepted.'),

@@ -5,7 +5,7 @@
  * the server answers; its API table lists every operation in openapi.yaml; and its
  * configuration table is what src/config.ts generates.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -400,3 +400,46 @@ async function runSession(commands: string[], port: number): Promise<SessionStep
     return { command, exitCode: Number(read('rc')), status: status ? Number(status) : undefined, stdout: read('out'), stderr };
   });
 }
+
+describe('README: NDJSON and the command line', () => {
+  it('every command runs against a real gateway and answers what the README shows; the tail -F pipeline streams lines as they are written', { timeout: 60_000 }, async () => {
+    for (const tool of ['curl', 'jq']) await run(tool, ['--version']);
+    const { port, json } = await startGateway();
+    const cwd = tempDir('logway-readme-ndjson-');
+    const local = (command: string) => command.replaceAll('localhost:8080', `127.0.0.1:${port}`);
+    const values = async () =>
+      ((await json('GET', '/v1/topics/logs/partitions/0/records?limit=1000')).body.records as { value: unknown }[]).map((r) => r.value);
+    const blocks = fencedBlocks(section('NDJSON and the command line'));
+    expect(blocks.filter((b) => b.lang === 'sh').length).toBeGreaterThanOrEqual(4);
+    let last: { command: string; stdout: string } | undefined;
+    let checked = 0;
+    for (const block of blocks) {
+      if (block.lang === 'json') {
+        expect(last, `an answer shown before any command:\n${block.body}`).toBeDefined();
+        expect(normalize(JSON.parse(last!.stdout)), `answer of:\n${last!.command}`).toEqual(normalize(JSON.parse(block.body)));
+        checked++;
+        continue;
+      }
+      expect(block.lang).toBe('sh');
+      if (block.body.includes('tail -F')) {
+        // A pipeline that never ends: each line written to app.log becomes a record while it runs.
+        const before = (await values()).length;
+        fs.writeFileSync(path.join(cwd, 'app.log'), '{"msg":"started"}\n');
+        const pipeline = spawn('bash', ['-c', local(block.body)], { cwd, detached: true, stdio: 'ignore' });
+        try {
+          await until('the first log line to be a record', async () => (await values()).length === before + 1);
+          fs.appendFileSync(path.join(cwd, 'app.log'), '{"msg":"stopping"}\n');
+          await until('the second log line to be a record', async () => (await values()).length === before + 2);
+          expect((await values()).slice(before)).toEqual([{ msg: 'started' }, { msg: 'stopping' }]);
+        } finally {
+          process.kill(-pipeline.pid!, 'SIGTERM');
+        }
+        last = undefined;
+        continue;
+      }
+      const { stdout } = await run('bash', ['-c', `set -o pipefail; ${local(block.body)}`], { cwd, timeout: 40_000 });
+      last = { command: block.body, stdout };
+    }
+    expect(checked).toBe(blocks.filter((b) => b.lang === 'json').length);
+  });
+});

@@ -15,6 +15,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Security } from '../auth/security.js';
 import { checkName } from '../core/names.js';
 import { isGatewayError } from '../errors.js';
+import { isNdjson } from './ndjson.js';
 
 export interface AccessRule {
   operationId: string;
@@ -77,7 +78,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     needs: 'write on topic:{topic}; the body counts against the produce-bytes quota',
     check(c, p, security) {
       p.require(pathTopic(c), 'write');
-      security.chargeProduceBytes(p, Number(c.req.header('content-length') ?? 0) || 0);
+      // An NDJSON body is charged chunk by chunk as it is read, and paced rather than refused (src/http/ndjson-ingest.ts).
+      if (!isNdjson(c.req.header('content-type'))) security.chargeProduceBytes(p, Number(c.req.header('content-length') ?? 0) || 0);
     },
   },
   {

@@ -27,6 +27,7 @@ import { ACCESS_RULES, accessCheck, REGISTRY_ACCESS_RULES } from './access.js';
 import { authenticate } from './authenticate.js';
 import { corsMiddleware, websocketOrigin } from './cors.js';
 import { keyRoutes } from './keys.js';
+import { isNdjson } from './ndjson.js';
 import { SchemaRegistry } from '../core/schemas/registry.js';
 import { registryRoutes } from './registry.js';
 import { isRegistryPath, REGISTRY_PREFIX, registryErrorHandler, registryErrorResponse } from './registry-errors.js';
@@ -58,6 +59,8 @@ export interface AppDeps {
   webRoot?: string;
 }
 
+/** The produce path, the one that takes an NDJSON body. */
+const PRODUCE_PATH = /^\/v1\/topics\/[^/]+\/records$/;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export function createApp(deps: AppDeps) {
@@ -80,7 +83,9 @@ export function createApp(deps: AppDeps) {
       const type = c.req.header('content-type');
       const length = c.req.header('content-length');
       const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-      if (hasBody && (type === undefined || !JSON_TYPE.test(type))) {
+      // NDJSON is produce's streamed body (src/http/ndjson-ingest.ts); every other body is JSON.
+      const ndjsonProduce = method === 'POST' && isNdjson(type) && PRODUCE_PATH.test(c.req.path);
+      if (hasBody && !ndjsonProduce && (type === undefined || !JSON_TYPE.test(type))) {
         return problemResponse(
           new GatewayError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `content-type must be application/json, not ${type ?? 'absent'}`),
           { accept: 'application/json' },
@@ -92,9 +97,8 @@ export function createApp(deps: AppDeps) {
     if (deps.shutdown.aborted) c.header('connection', 'close');
   });
 
-  app.use(
-    '*',
-    bodyLimit(deps.config.maxBodyBytes, () =>
+  // A streamed NDJSON body has no overall limit: each of its lines is held to maxBodyBytes instead.
+  const limitBody = bodyLimit(deps.config.maxBodyBytes, () =>
       problemResponse(
         new GatewayError(
           ErrorCode.PAYLOAD_TOO_LARGE,
@@ -102,8 +106,8 @@ export function createApp(deps: AppDeps) {
           { limit: deps.config.maxBodyBytes },
         ),
       ),
-    ),
   );
+  app.use('*', (c, next) => (isNdjson(c.req.header('content-type')) && PRODUCE_PATH.test(c.req.path) ? next() : limitBody(c, next)));
 
   // No operation can list 405 (it answers the methods a path does not have): a named response instead.
   app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', METHOD_NOT_ALLOWED as never);
@@ -113,7 +117,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps.store));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
-  app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown));
+  app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown, security));
   app.route('/', topicRecordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.
   for (const routes of deps.routes ?? []) app.route('/', routes);

@@ -5,12 +5,17 @@ import { HTTPException } from 'hono/http-exception';
 import type { Log, ProduceResult } from '../core/log.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import type { Config } from '../config.js';
-import { invalid } from '../errors.js';
+import { GatewayError, invalid } from '../errors.js';
+import { problemResponse } from '../api/problem-details.js';
+import { problemHeaders } from './problem-headers.js';
 import { withFieldPrefix } from '../api/field-paths.js';
 import { MinBytesQuery, readOptions } from './read-options.js';
 import { apiRoute, checkBodyPresent, jsonBody, jsonText, newRouter, routeDocument } from './router.js';
 import { problemWith, RETRY_AFTER } from '../api/responses.js';
 import { validationHook } from './problem.js';
+import type { Security } from '../auth/security.js';
+import { ingestNdjson } from './ndjson-ingest.js';
+import { isNdjson, NDJSON_TYPE, NdjsonLineSchema, NdjsonProduceResponseSchema } from './ndjson.js';
 import {
   Offset,
   PartitionNumber,
@@ -73,18 +78,22 @@ export const produce = apiRoute({
   },
   responses: {
     200: {
-      description: 'All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true)',
+      description:
+        'All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true). ' +
+        'An NDJSON body is answered with NdjsonProduceResponse: lines read, records appended, and where they landed per partition.',
       headers: {
         'Idempotent-Replayed': {
           description: 'Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key.',
           schema: { const: 'true' },
         },
       },
-      content: { 'application/json': { schema: ProduceResponseSchema } },
+      content: { 'application/json': { schema: z.union([ProduceResponseSchema, NdjsonProduceResponseSchema]) } },
     },
-    400: problem('Invalid records'),
+    400: problem(
+      'Invalid records. For an NDJSON body: the first bad line (`line`), with `linesCommitted` (every line before it), `recordsCommitted` and `partitions` (what was committed)',
+    ),
     404: problem('No such topic (and auto-creation is off)'),
-    413: problem('Body or a record over the configured limits'),
+    413: problem('Body, NDJSON line or record over the configured limits'),
     422: problem('Idempotency-Key reused with a different request, or a record that does not match the topic’s schema (each bad record’s index, path and reason)'),
     503: problemWith(
       'Too many records waiting to be written (maxPendingProduceBytes; retry after Retry-After seconds), shutting down, or the database cannot be written',
@@ -151,12 +160,21 @@ const offsetsByTime = apiRoute({
   },
 });
 
-export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal) {
+export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal, security?: Security) {
   const router = newRouter();
   // Documented from the same route as the others, but served by one synchronous validation
   // (produceInput) instead of .openapi()'s four async validator middlewares: see produceInput.
-  router.openAPIRegistry.registerPath(routeDocument(produce));
+  // The document also lists the NDJSON body, which produceNdjson reads (the route's validators know only JSON).
+  const document = routeDocument(produce);
+  router.openAPIRegistry.registerPath({
+    ...document,
+    request: {
+      ...document.request,
+      body: { ...document.request!.body!, content: { ...document.request!.body!.content, [NDJSON_TYPE]: { schema: NdjsonLineSchema } } },
+    },
+  });
   router.post('/v1/topics/:topic/records', async (c) => {
+    if (isNdjson(c.req.header('content-type'))) return produceNdjson(c, log, config, shutdown, security);
     const input = await produceInput(c);
     if (input instanceof Response) return input;
     const { topic, records, idempotencyKey } = input;
@@ -187,6 +205,41 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal) {
       if (timestamp === undefined) return c.json(body, 200);
       return c.json({ ...body, timestamp, offset: await log.offsetForTimestamp(topic, partition, timestamp) }, 200);
     });
+}
+
+/** A streamed NDJSON body, committed chunk by chunk (src/http/ndjson-ingest.ts). */
+async function produceNdjson(c: Context, log: Log, config: Config, shutdown: AbortSignal, security: Security | undefined) {
+  checkBodyPresent(c);
+  const params = TopicParam.safeParse({ topic: c.req.param('topic') });
+  if (!params.success) return validationHook({ ...params, target: 'param' }, c)!;
+  const topic = params.data.topic;
+  if (c.req.header('idempotency-key') !== undefined) {
+    const message = 'is not accepted with an NDJSON body (its chunks commit as they arrive): resume after the answer\'s linesCommitted instead';
+    throw invalid(`header/idempotency-key: ${message}`, [{ path: 'header/idempotency-key', message }]);
+  }
+  // A wrong topic is told before a large body is read.
+  if (!config.autoCreateTopics) await log.partitionCount(topic);
+  const principal = c.get('principal');
+  let summary;
+  try {
+    summary = await ingestNdjson(
+    log,
+    topic,
+    c.req.raw.body!,
+    {
+      chunkRecords: config.ndjsonChunkRecords,
+      chunkBytes: config.ndjsonChunkBytes,
+      maxLineBytes: config.maxBodyBytes,
+      maxRecordsPerRequest: config.maxRecordsPerRequest,
+    },
+      { signal: shutdown, ...(security && principal ? { charge: (bytes: number) => void security.chargeProduceBytes(principal, bytes) } : {}) },
+    );
+  } catch (err) {
+    // The client may still be sending: the rest of its body is not read, so the connection cannot be reused.
+    if (err instanceof GatewayError) return problemResponse(err, { ...problemHeaders(err), connection: 'close' });
+    throw err;
+  }
+  return c.json({ topic, ...summary }, 200);
 }
 
 type ProduceInput = { topic: string; records: z.output<typeof ProduceRequestSchema>['records']; idempotencyKey: string | undefined };

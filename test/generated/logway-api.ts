@@ -810,6 +810,44 @@ export interface components {
             }[];
         };
         /**
+         * @description The answer to an NDJSON produce.
+         * @example {
+         *       "topic": "orders",
+         *       "lines": 2,
+         *       "appended": 2,
+         *       "partitions": [
+         *         {
+         *           "partition": 0,
+         *           "count": 2,
+         *           "firstOffset": 40,
+         *           "lastOffset": 41
+         *         }
+         *       ]
+         *     }
+         */
+        NdjsonProduceResponse: {
+            /**
+             * @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'.
+             * @example orders
+             */
+            topic: string;
+            /** @description Lines read, blank ones included; every one is committed. */
+            lines: number;
+            /** @description Records appended (one per non-blank line). */
+            appended: number;
+            /** @description Where the records landed, by partition number. */
+            partitions: {
+                /** @description Partition number, from 0. */
+                partition: number;
+                /** @description Records appended to this partition. */
+                count: number;
+                /** @description Offset in a partition: dense, from 0. */
+                firstOffset: number;
+                /** @description Offsets from firstOffset to lastOffset; contiguous unless another producer wrote to the partition meanwhile. */
+                lastOffset: number;
+            }[];
+        };
+        /**
          * @example {
          *       "records": [
          *         {
@@ -827,6 +865,12 @@ export interface components {
         ProduceRequest: {
             records: components["schemas"]["ProduceRecord"][];
         };
+        /**
+         * @description Newline-delimited JSON: one ProduceRecord (the shape of the JSON body's records) per line; blank lines are skipped. The body is streamed and committed in chunks as lines arrive (ndjsonChunkRecords, ndjsonChunkBytes): each chunk is atomic, the body as a whole is not. Each line may be up to maxBodyBytes; the body has no size limit. Idempotency-Key is refused (400): after a failure, resend from the line after `linesCommitted`.
+         * @example {"key":"customer-7","value":{"total":42}}
+         *     {"value":"plain text works too"}
+         */
+        NdjsonRecords: string;
         FetchResponse: {
             records: components["schemas"]["Record"][];
             /** @description Offset to ask for next. */
@@ -1991,10 +2035,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProduceRequest"];
+                "application/x-ndjson": components["schemas"]["NdjsonRecords"];
             };
         };
         responses: {
-            /** @description All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true) */
+            /** @description All records appended (or, for a retried Idempotency-Key, the original answer; header Idempotent-Replayed: true). An NDJSON body is answered with NdjsonProduceResponse: lines read, records appended, and where they landed per partition. */
             200: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
@@ -2004,10 +2049,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProduceResponse"];
+                    "application/json": components["schemas"]["ProduceResponse"] | components["schemas"]["NdjsonProduceResponse"];
                 };
             };
-            /** @description Invalid records */
+            /** @description Invalid records. For an NDJSON body: the first bad line (`line`), with `linesCommitted` (every line before it), `recordsCommitted` and `partitions` (what was committed) */
             400: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
@@ -2049,7 +2094,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body or a record over the configured limits */
+            /** @description Body, NDJSON line or record over the configured limits */
             413: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */

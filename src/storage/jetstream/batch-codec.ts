@@ -1,0 +1,90 @@
+/**
+ * One JetStream message holds one batch of a partition's records (Kafka's record batch): packing
+ * records into one message is what makes a replicated append cheap (one Raft entry, one ack for
+ * many records). The payload is the records, length-prefixed; the headers say where the batch sits:
+ * - Lw-Base: the offset of its first record (records are Lw-Base, Lw-Base + 1, ...);
+ * - Lw-Count: how many records it holds;
+ * - Lw-MaxTs: the partition's running maximum timestamp through this batch (the time index).
+ *
+ * Each record: a flags byte (key null/text/bytes, value text/bytes, headers present), the timestamp
+ * as a float64 (exact for integers up to 2^53), then u32-length-prefixed key, value and headers.
+ */
+import type { StoredRecord, RecordToAppend } from '../log-store.js';
+
+export const BASE_HEADER = 'Lw-Base';
+export const COUNT_HEADER = 'Lw-Count';
+export const MAX_TS_HEADER = 'Lw-MaxTs';
+
+/** Where a stored batch sits in its partition, read from its headers. */
+export interface BatchHeader {
+  base: number;
+  count: number;
+  maxTimestamp: number;
+}
+
+const KEY_TEXT = 1;
+const KEY_BYTES = 2;
+const VALUE_BYTES = 4;
+const HAS_HEADERS = 8;
+
+type Record = Pick<RecordToAppend, 'timestamp' | 'key' | 'value' | 'headers'>;
+
+const bytesOf = (v: string | Uint8Array): Buffer => (typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+
+/** Payload bytes one record takes in a batch. */
+export function encodedSize(r: Record): number {
+  const len = (v: string | Uint8Array | null) => (v === null ? 0 : 4 + (typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength));
+  return 1 + 8 + len(r.key) + len(r.value) + len(r.headers);
+}
+
+export function encodeBatch(records: readonly Record[]): Uint8Array {
+  let size = 0;
+  for (const r of records) size += encodedSize(r);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  const put = (v: string | Uint8Array) => {
+    const b = bytesOf(v);
+    out.writeUInt32LE(b.length, at);
+    b.copy(out, at + 4);
+    at += 4 + b.length;
+  };
+  for (const r of records) {
+    let flags = 0;
+    if (r.key !== null) flags |= typeof r.key === 'string' ? KEY_TEXT : KEY_BYTES;
+    if (typeof r.value !== 'string') flags |= VALUE_BYTES;
+    if (r.headers !== null) flags |= HAS_HEADERS;
+    out.writeUInt8(flags, at);
+    out.writeDoubleLE(r.timestamp, at + 1);
+    at += 9;
+    if (r.key !== null) put(r.key);
+    put(r.value);
+    if (r.headers !== null) put(r.headers);
+  }
+  return out;
+}
+
+/** The records of a batch whose first record is at offset `base`. */
+export function decodeBatch(payload: Uint8Array, base: number): StoredRecord[] {
+  const buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const out: StoredRecord[] = [];
+  let at = 0;
+  const take = (): Buffer => {
+    const n = buf.readUInt32LE(at);
+    const b = buf.subarray(at + 4, at + 4 + n);
+    at += 4 + n;
+    return b;
+  };
+  while (at < buf.length) {
+    const flags = buf.readUInt8(at);
+    const timestamp = buf.readDoubleLE(at + 1);
+    at += 9;
+    let key: string | Uint8Array | null = null;
+    if (flags & KEY_TEXT) key = take().toString('utf8');
+    else if (flags & KEY_BYTES) key = new Uint8Array(take());
+    const raw = take();
+    const value = flags & VALUE_BYTES ? new Uint8Array(raw) : raw.toString('utf8');
+    const headers = flags & HAS_HEADERS ? take().toString('utf8') : null;
+    out.push({ offset: base + out.length, timestamp, key, value, headers });
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+/**
+ * How cluster failures become the gateway's errors: anything the cluster could not do in time (no
+ * quorum, a node gone, a closed connection) is UNAVAILABLE with a Retry-After, never a 500, and
+ * a revision or sequence check that failed is told apart so that callers can resync and retry.
+ */
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { ErrorCode, GatewayError } from '../../errors.js';
+
+/** A publish or KV write whose expected last sequence (or revision) was not the stream's. */
+export function isWrongLastSequence(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
+}
+
+export function isStreamNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
+}
+
+export function isMessageNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound;
+}
+
+/** A GatewayError passes through; anything else from the cluster is UNAVAILABLE (503 + Retry-After). */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new GatewayError(ErrorCode.UNAVAILABLE, `the NATS cluster did not complete the operation: ${reason}`, { retryAfterSeconds: 1 }, { cause: err });
+}

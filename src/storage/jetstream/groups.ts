@@ -1,0 +1,129 @@
+/**
+ * Consumer groups on the cluster: one KV entry per group (keys `groups.*` of the bucket `<ns>_meta`) holding its
+ * group-wide state, its members' parts and its committed offsets, so that a commit of offsets with a
+ * change of state is one compare-and-set, as atomic as the SQLite store's one transaction. A group
+ * is one entry, not one per member: a change rewrites the whole entry (a few bytes a member).
+ */
+import type { KV } from '@nats-io/kv';
+import type { CommittedOffset, GroupChange, StoredGroup } from '../log-store.js';
+import { isWrongLastSequence } from './cluster-errors.js';
+import { fromKvKey, kvKey } from './names.js';
+
+const PREFIX = 'groups.';
+const key = (group: string) => PREFIX + kvKey(group);
+
+interface GroupEntry {
+  state: unknown;
+  /** Absent or null group-wide part: a group with only committed offsets. */
+  hasState: boolean;
+  members: Record<string, unknown>;
+  /** topic -> partition -> { offset, committedAt }. */
+  offsets: Record<string, Record<string, { offset: number; committedAt: number }>>;
+}
+
+const empty = (): GroupEntry => ({ state: null, hasState: false, members: {}, offsets: {} });
+
+function applyChange(g: GroupEntry, change: GroupChange): void {
+  if (change.state !== undefined) {
+    g.state = change.state;
+    g.hasState = true;
+  }
+  for (const id of change.removedMembers ?? []) delete g.members[id];
+  for (const m of change.members ?? []) g.members[m.memberId] = m.state;
+}
+
+export class GroupStore {
+  readonly #kv: KV;
+  /** Changes to one group from this gateway go one at a time (revisions order them across gateways). */
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  constructor(kv: KV) {
+    this.#kv = kv;
+  }
+
+  async #read(group: string): Promise<{ entry: GroupEntry | undefined; revision: number }> {
+    const e = await this.#kv.get(key(group));
+    if (!e || e.operation !== 'PUT') return { entry: undefined, revision: e?.revision ?? 0 };
+    return { entry: e.json<GroupEntry>(), revision: e.revision };
+  }
+
+  /** Read, change, compare-and-set; again on a conflicting write. `change` returns false to write nothing. */
+  #mutate(group: string, change: (g: GroupEntry) => boolean | void): Promise<void> {
+    const run = (this.#queues.get(group) ?? Promise.resolve()).then(async () => {
+      for (;;) {
+        const { entry, revision } = await this.#read(group);
+        const g = entry ?? empty();
+        if (change(g) === false) return;
+        try {
+          if (entry) await this.#kv.update(key(group), JSON.stringify(g), revision);
+          else await this.#kv.create(key(group), JSON.stringify(g));
+          return;
+        } catch (err) {
+          if (!isWrongLastSequence(err) && !/exists/i.test(String((err as Error).message))) throw err;
+        }
+      }
+    });
+    const settled = run.catch(() => undefined);
+    this.#queues.set(group, settled);
+    void settled.then(() => {
+      if (this.#queues.get(group) === settled) this.#queues.delete(group);
+    });
+    return run;
+  }
+
+  async list(): Promise<StoredGroup[]> {
+    const out: StoredGroup[] = [];
+    for await (const k of await this.#kv.keys(`${PREFIX}>`)) {
+      const group = fromKvKey(k.slice(PREFIX.length));
+      const { entry } = await this.#read(group);
+      if (!entry) continue;
+      if (!entry.hasState && Object.keys(entry.offsets).length === 0) continue;
+      out.push({
+        group,
+        state: entry.hasState ? entry.state : null,
+        members: entry.hasState ? Object.entries(entry.members).map(([memberId, state]) => ({ memberId, state })) : [],
+      });
+    }
+    return out;
+  }
+
+  save(group: string, change: GroupChange): Promise<void> {
+    return this.#mutate(group, (g) => {
+      if (change.state === undefined && !change.members?.length && !change.removedMembers?.length) return false;
+      applyChange(g, change);
+    });
+  }
+
+  async delete(group: string): Promise<void> {
+    await this.#kv.delete(key(group));
+  }
+
+  commit(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, change?: GroupChange): Promise<void> {
+    return this.#mutate(group, (g) => {
+      for (const o of offsets) (g.offsets[o.topic] ??= {})[String(o.partition)] = { offset: o.offset, committedAt };
+      if (change) applyChange(g, change);
+    });
+  }
+
+  async committed(group: string): Promise<CommittedOffset[]> {
+    const { entry } = await this.#read(group);
+    if (!entry) return [];
+    const out: CommittedOffset[] = [];
+    for (const [topic, partitions] of Object.entries(entry.offsets)) {
+      for (const [p, c] of Object.entries(partitions)) out.push({ topic, partition: Number(p), offset: c.offset, committedAt: c.committedAt });
+    }
+    return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  }
+
+  /** Every group's offsets for a deleted topic. */
+  async forgetTopic(topic: string): Promise<void> {
+    const keys: string[] = [];
+    for await (const k of await this.#kv.keys(`${PREFIX}>`)) keys.push(k);
+    for (const k of keys) {
+      await this.#mutate(fromKvKey(k.slice(PREFIX.length)), (g) => {
+        if (!g.offsets[topic]) return false;
+        delete g.offsets[topic];
+      });
+    }
+  }
+}

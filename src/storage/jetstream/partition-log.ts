@@ -1,0 +1,253 @@
+/**
+ * One partition: one replicated stream whose messages are record batches (batch-codec.ts). Stream
+ * sequence numbers are dense from the stream's first to its last message, so a batch is found by
+ * its sequence and an offset by a binary search over the batches' Lw-Base headers.
+ *
+ * Writes are fenced: every publish says which sequence it expects to be the stream's last
+ * (Nats-Expected-Last-Sequence), so offsets stay dense however many gateways write; a writer whose
+ * view is stale is refused, re-reads the tail and tries again. Every publish carries a message id
+ * (Nats-Msg-Id): the server checks it before the expected sequence, so the retry of a publish that
+ * was in fact stored is answered with the original sequence instead of storing it twice.
+ */
+import { headers as natsHeaders, TimeoutError, NoRespondersError, type MsgHdrs } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
+import type { ReadLimits, RecordToAppend, StoredRecord } from '../log-store.js';
+import { BASE_HEADER, COUNT_HEADER, MAX_TS_HEADER, decodeBatch, encodeBatch, type BatchHeader } from './batch-codec.js';
+import type { BatchCache } from './batch-cache.js';
+import { isWrongLastSequence } from './cluster-errors.js';
+
+/** What this gateway believes the partition's tail is; refreshed whenever a fenced publish is refused. */
+interface Tail {
+  firstSeq: number;
+  lastSeq: number;
+  highWatermark: number;
+  /** Running maximum timestamp (-Infinity before the first record). */
+  maxTimestamp: number;
+}
+
+/** Headers remembered per partition; a batch's headers never change, so the cache is never stale. */
+const HEADER_CACHE_ENTRIES = 4096;
+
+/** Header of one publish: what else a batch carries (the idempotency fingerprint, for instance). */
+export type ExtraHeaders = Record<string, string>;
+
+export interface PublishOutcome {
+  base: number;
+  /** The server had this message id already: the batch stored then is the one answered. */
+  duplicate: boolean;
+  /** The stored batch's headers (for a duplicate, the original's). */
+  stored?: MsgHdrs;
+}
+
+export function batchHeader(h: MsgHdrs | undefined): BatchHeader {
+  const num = (name: string) => Number(h?.get(name));
+  return { base: num(BASE_HEADER), count: num(COUNT_HEADER), maxTimestamp: num(MAX_TS_HEADER) };
+}
+
+export class PartitionLog {
+  readonly stream: string;
+  readonly subject: string;
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #timeoutMs: number;
+  readonly #cache: BatchCache;
+  #tail: Tail | undefined;
+  readonly #headers = new Map<number, BatchHeader>();
+  /** Writes to one partition go one at a time from this gateway (fencing orders them across gateways). */
+  #writing: Promise<unknown> = Promise.resolve();
+
+  constructor(js: JetStreamClient, jsm: JetStreamManager, stream: string, subject: string, timeoutMs: number, cache: BatchCache) {
+    this.#js = js;
+    this.#cache = cache;
+    this.#jsm = jsm;
+    this.stream = stream;
+    this.subject = subject;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** The tail as this gateway knows it, read from the cluster when unknown. */
+  async tail(): Promise<Tail> {
+    return (this.#tail ??= await this.#readTail());
+  }
+
+  /** Forget the tail (another gateway wrote, or retention purged): the next use reads it again. */
+  invalidate(): void {
+    this.#tail = undefined;
+  }
+
+  /** Told by the tail feed that a batch was stored (by any gateway): moves the tail forward. */
+  heard(seq: number, h: BatchHeader): void {
+    this.#remember(seq, h);
+    const tail = this.#tail;
+    if (tail && seq === tail.lastSeq + 1) {
+      tail.lastSeq = seq;
+      tail.highWatermark = h.base + h.count;
+      tail.maxTimestamp = Math.max(tail.maxTimestamp, h.maxTimestamp);
+    } else if (tail && seq > tail.lastSeq) {
+      this.#tail = undefined; // a gap in what we heard (the feed is at-most-once): re-read it
+    }
+  }
+
+  async #readTail(): Promise<Tail> {
+    const info = await this.#jsm.streams.info(this.stream);
+    const { first_seq: firstSeq, last_seq: lastSeq, messages } = info.state;
+    if (messages === 0) return { firstSeq: lastSeq + 1, lastSeq, highWatermark: 0, maxTimestamp: -Infinity };
+    const last = await this.header(lastSeq);
+    return { firstSeq, lastSeq, highWatermark: last.base + last.count, maxTimestamp: last.maxTimestamp };
+  }
+
+  #remember(seq: number, h: BatchHeader): void {
+    if (this.#headers.size >= HEADER_CACHE_ENTRIES) this.#headers.clear();
+    this.#headers.set(seq, h);
+  }
+
+  async #get(seq: number): Promise<StoredMsg | null> {
+    const msg = await this.#jsm.streams.getMessage(this.stream, { seq });
+    if (msg) this.#remember(seq, batchHeader(msg.header));
+    return msg;
+  }
+
+  /** The headers of the batch at `seq` (which must exist). */
+  async header(seq: number): Promise<BatchHeader> {
+    const known = this.#headers.get(seq);
+    if (known) return known;
+    const msg = await this.#get(seq);
+    if (!msg) throw new Error(`stream ${this.stream} has no message ${seq}`);
+    return batchHeader(msg.header);
+  }
+
+  /**
+   * Appends `records` as one batch at the tail and resolves with its first offset. Serialised per
+   * partition in this gateway. `deadline` (epoch ms) bounds the retries after timeouts and lost
+   * leaders: past it the last error is thrown (the caller answers 503).
+   */
+  publish(records: readonly RecordToAppend[], msgId: string, extra: ExtraHeaders, deadline: number): Promise<PublishOutcome> {
+    const run = this.#writing.then(() => this.#publish(records, msgId, extra, deadline));
+    this.#writing = run.catch(() => undefined);
+    return run;
+  }
+
+  async #publish(records: readonly RecordToAppend[], msgId: string, extra: ExtraHeaders, deadline: number): Promise<PublishOutcome> {
+    const payload = encodeBatch(records);
+    let batchMax = -Infinity;
+    for (const r of records) if (r.timestamp > batchMax) batchMax = r.timestamp;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const tail = await this.tail();
+        const maxTimestamp = Math.max(tail.maxTimestamp, batchMax);
+        // Read before the publish: the tail feed may move the tail while the ack is on its way.
+        const base = tail.highWatermark;
+        const expected = tail.lastSeq;
+        const h = natsHeaders();
+        h.set(BASE_HEADER, String(base));
+        h.set(COUNT_HEADER, String(records.length));
+        h.set(MAX_TS_HEADER, String(maxTimestamp));
+        for (const [k, v] of Object.entries(extra)) h.set(k, v);
+        const timeout = Math.max(100, Math.min(this.#timeoutMs, deadline - Date.now()));
+        const ack = await this.#js.publish(this.subject, payload, { msgID: msgId, expect: { lastSequence: expected }, headers: h, timeout });
+        if (ack.duplicate) {
+          // Stored by an earlier attempt (ours, or another gateway's with the same id): answer with that.
+          this.#tail = undefined;
+          const original = await this.#get(ack.seq);
+          return { base: batchHeader(original?.header).base, duplicate: true, stored: original?.header };
+        }
+        const header = { base, count: records.length, maxTimestamp };
+        this.#remember(ack.seq, header);
+        // Readers following the tail (long-polls, sockets) find the batch without fetching it.
+        const stored = records.map((r, i) => ({ offset: base + i, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers }));
+        this.#cache.put(this.stream, ack.seq, stored, payload.byteLength);
+        // The tail feed may have told us of this batch already: set, never add.
+        if (this.#tail === tail && tail.lastSeq < ack.seq) {
+          tail.lastSeq = ack.seq;
+          tail.highWatermark = header.base + header.count;
+          tail.maxTimestamp = maxTimestamp;
+        }
+        return { base: header.base, duplicate: false, stored: h };
+      } catch (err) {
+        this.#tail = undefined;
+        if (isWrongLastSequence(err)) continue; // another writer got there first: re-read the tail
+        const transient = err instanceof TimeoutError || err instanceof NoRespondersError || (err as { code?: number }).code === 503;
+        if (!transient || Date.now() + 250 >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
+      }
+    }
+  }
+
+  /** The sequence of the batch holding `offset` (offset within [its base, base + count)), or the nearest batch below it. */
+  async locate(offset: number): Promise<number | undefined> {
+    const tail = await this.tail();
+    let lo = tail.firstSeq;
+    let hi = tail.lastSeq;
+    if (hi < lo) return undefined;
+    // Largest seq whose base <= offset.
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if ((await this.header(mid)).base <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The first batch whose running maximum timestamp reaches `timestamp`, or undefined when none does. */
+  async firstReaching(timestamp: number): Promise<number | undefined> {
+    const tail = await this.tail();
+    if (tail.lastSeq < tail.firstSeq || tail.maxTimestamp < timestamp) return undefined;
+    let lo = tail.firstSeq;
+    let hi = tail.lastSeq;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if ((await this.header(mid)).maxTimestamp >= timestamp) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** The records of the batch at `seq`, or undefined when it is gone (purged) or not there yet. */
+  async batch(seq: number): Promise<StoredRecord[] | undefined> {
+    const cached = this.#cache.get(this.stream, seq);
+    if (cached) return cached;
+    const msg = await this.#get(seq);
+    if (!msg) return undefined;
+    const records = decodeBatch(msg.data, batchHeader(msg.header).base);
+    this.#cache.put(this.stream, seq, records, msg.data.byteLength);
+    return records;
+  }
+
+  /** Records at offsets >= `from` within the limits, up to the known tail. */
+  async read(from: number, limits: ReadLimits): Promise<StoredRecord[]> {
+    const tail = await this.tail();
+    if (from >= tail.highWatermark) return [];
+    let seq = await this.locate(from);
+    const out: StoredRecord[] = [];
+    let bytes = 0;
+    while (seq !== undefined && seq <= tail.lastSeq && out.length < limits.maxRecords) {
+      const records = await this.batch(seq);
+      if (!records) {
+        // Purged under us (retention): start again from the stream's new first batch.
+        this.#tail = undefined;
+        const fresh = await this.tail();
+        if (seq >= fresh.firstSeq) break;
+        seq = fresh.firstSeq;
+        continue;
+      }
+      for (const r of records) {
+        if (r.offset < from) continue;
+        bytes += size(r.key) + size(r.value) + size(r.headers);
+        if ((bytes > limits.maxBytes && out.length > 0) || out.length >= limits.maxRecords) return out;
+        out.push(r);
+      }
+      seq++;
+    }
+    return out;
+  }
+
+  /** Deletes every batch before the one at `seq` (the batch holding the new log start stays). */
+  async purgeBefore(seq: number): Promise<void> {
+    const tail = await this.tail();
+    if (seq <= tail.firstSeq) return;
+    await this.#jsm.streams.purge(this.stream, { seq });
+    tail.firstSeq = Math.max(tail.firstSeq, seq);
+  }
+}
+
+const size = (v: string | Uint8Array | null): number => (v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength);
