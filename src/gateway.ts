@@ -14,6 +14,7 @@ import { SchemaValidation } from './core/schemas/record-validator.js';
 import { SchemaRegistry } from './core/schemas/registry.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
+import { SnapshotLeases } from './core/snapshot-leases.js';
 import { protectedMode } from './auth/protected-mode.js';
 import { openSecurity, type Security } from './auth/security.js';
 import { createApp, type App } from './http/app.js';
@@ -67,8 +68,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   });
   const registry = new SchemaRegistry(store.schemas);
   const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
+  const leases = new SnapshotLeases(clock, config);
   const retention = new Retention(store, clock, {
     stepMs: config.retentionStepMs,
+    leases,
     afterPendingCommits: () => log.commitsSettled(),
     observer: metrics.core,
   });
@@ -142,7 +145,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         const options = { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: sockets.server } };
         const s = serve(options, (info: AddressInfo) => {
           sockets.start();
-          retention.start(config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
+          retention.start(config.cleanupIntervalMs ?? config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
           const host = info.address.includes(':') ? `[${info.address}]` : info.address;
           resolve({ host: info.address, port: info.port, url: `http://${host}:${info.port}` });
         });

@@ -185,7 +185,7 @@ export interface paths {
         };
         /**
          * WebSocket: stream one topic from a position, or as a consumer group member
-         * @description `new WebSocket("ws://host:8080/v1/topics/orders/ws?from=earliest")`. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups). Subprotocol `logway.v1` is selected when offered.
+         * @description `new WebSocket("ws://host:8080/v1/topics/orders/ws?from=earliest")`. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4401 credential revoked or expired, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups, 4429 too many sockets for one principal (quotaMaxSocketsPerPrincipal)). Subprotocol `logway.v1` is selected when offered.
          *
          *     **Requires:** read on topic:{topic}; with ?group=, read on group:{group} too.
          */
@@ -207,7 +207,7 @@ export interface paths {
         };
         /**
          * WebSocket: subscribe, unsubscribe, commit, produce and grant credit with commands on one socket
-         * @description Commands (WsCommand) may carry an `id`; the reply (subscribed, unsubscribed, committed, ack, or error) echoes it. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups). Subprotocol `logway.v1` is selected when offered.
+         * @description Commands (WsCommand) may carry an `id`; the reply (subscribed, unsubscribed, committed, ack, or error) echoes it. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4401 credential revoked or expired, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups, 4429 too many sockets for one principal (quotaMaxSocketsPerPrincipal)). Subprotocol `logway.v1` is selected when offered.
          *
          *     **Requires:** a credential; each command is checked as its REST counterpart.
          */
@@ -333,7 +333,7 @@ export interface paths {
         };
         /**
          * Read records from the member’s partitions from its position; long-polls with waitMs
-         * @description **Requires:** read on group:{group} (its topics were checked at join).
+         * @description **Requires:** read on group:{group} and on each of the member's topics.
          */
         get: operations["pollGroup"];
         put?: never;
@@ -760,8 +760,19 @@ export interface components {
             partitionOffsets: components["schemas"]["PartitionOffsets"][];
         };
         TopicConfig: {
-            /** @description Delete records older than this many ms; null keeps them forever (the default). */
+            /** @description Delete records older than this many ms; null keeps them forever (the default). Not applied under cleanupPolicy `compact`. */
             retentionMs?: number | null;
+            /** @description Per partition: once its records (keys, values, headers) pass this many bytes, the oldest are deleted and logStartOffset moves; null: no limit (the default). Not applied under cleanupPolicy `compact`. */
+            retentionBytes?: number | null;
+            /**
+             * @description `delete` (the default): retention only. `compact`: keep the latest record per key (records without a key are refused). `compact,delete`: both.
+             * @enum {string}
+             */
+            cleanupPolicy?: "delete" | "compact" | "compact,delete";
+            /** @description How long a tombstone (a keyed record with a null value) stays readable after compaction reached it. Default 86400000 (24 h). */
+            deleteRetentionMs?: number;
+            /** @description A record younger than this (by its timestamp) is never compacted away. Default 0. */
+            minCompactionLagMs?: number;
             /** @description Produced values must match the latest schema of the subject `<topic>-value` in the schema registry (/registry); a request with a record that does not is refused with 422, appending nothing. */
             valueSchemaValidation?: boolean;
             /** @description The same for keys, against the subject `<topic>-key` (a key is checked as a JSON string). */

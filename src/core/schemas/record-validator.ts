@@ -6,7 +6,7 @@
  * the registry, so a batch costs one validator call per record and no store read.
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
-import type { TopicMeta } from '../../storage/log-store.js';
+import { TOMBSTONE_VALUE, type TopicMeta } from '../../storage/log-store.js';
 import type { ProduceRecord } from '../record-codec.js';
 import type { RecordProblem, RecordValidator } from '../record-validation.js';
 import type { ParsedSchema } from './format.js';
@@ -25,8 +25,11 @@ export class SchemaValidation implements RecordValidator {
     const problems: RecordProblem[] = [];
     if (topic.config.valueSchemaValidation) {
       const schema = await this.#schema(topic.name, 'value');
+      // On a compacted topic a keyed null deletes its key (a tombstone): it carries no value to check.
+      const tombstones = topic.config.cleanupPolicy?.startsWith('compact') ?? false;
       for (let i = 0; i < records.length; i++) {
         const value = records[i]!.value;
+        if (tombstones && value === TOMBSTONE_VALUE && records[i]!.key !== null) continue;
         if (typeof value !== 'string') {
           problems.push({ index: i, field: 'value', pointer: '', message: 'a binary value cannot be checked against the topic’s schema; send JSON' });
           continue;
