@@ -881,7 +881,7 @@ export interface components {
          * @example {"key":"customer-7","value":{"total":42}}
          *     {"value":"plain text works too"}
          */
-        NdjsonRecords: string;
+        NdjsonProduceRecords: string;
         FetchResponse: {
             records: components["schemas"]["Record"][];
             /** @description Offset to ask for next. */
@@ -891,6 +891,11 @@ export interface components {
             /** @description Offset in a partition: dense, from 0. */
             logStartOffset: number;
         };
+        /**
+         * @description Newline-delimited JSON: one Record (as in FetchResponse.records) per line, each line ending in a newline.
+         * @example {"topic":"orders","partition":0,"offset":0,"timestamp":1767225600000,"key":null,"value":"plain text works too","headers":{}}
+         */
+        NdjsonRecords: string;
         OffsetsByTime: {
             /** @description Partition number, from 0. */
             partition: number;
@@ -2046,7 +2051,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProduceRequest"];
-                "application/x-ndjson": components["schemas"]["NdjsonRecords"];
+                "application/x-ndjson": components["schemas"]["NdjsonProduceRecords"];
             };
         };
         responses: {
@@ -2206,15 +2211,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Records from offset on */
+            /** @description Records from offset on. With `Accept: application/x-ndjson`: one Record per line, streamed to the high watermark as it was when the answer started (or to `limit` records / `maxBytes` bytes in all, which are then not capped by fetchMaxLimit / fetchMaxBytes); headers Logway-High-Watermark and Logway-Log-Start-Offset; the next offset is the last line's offset + 1. */
             200: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
                     "X-Request-Id": string;
+                    /** @description NDJSON answers: the high watermark when the answer started. */
+                    "Logway-High-Watermark"?: number;
+                    /** @description NDJSON answers: the log start offset when the answer started. */
+                    "Logway-Log-Start-Offset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FetchResponse"];
+                    "application/x-ndjson": components["schemas"]["NdjsonRecords"];
                 };
             };
             /** @description Invalid query */
@@ -3943,6 +3953,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
                     "X-Request-Id": string;
+                    /** @description Path of the created resource. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
