@@ -25,6 +25,7 @@ import type { LogStore } from './storage/log-store.js';
 import { DATABASE_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SocketHub } from './ws/hub.js';
 import { websocketRoutes } from './ws/routes.js';
+import { sseRoutes } from './sse/routes.js';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -124,7 +125,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     scrape: () => metrics.scrape(),
     // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
-    routes: [websocketRoutes(sockets)],
+    routes: [websocketRoutes(sockets), sseRoutes(log, config, shutdown.signal, onUnexpectedError)],
     webRoot: options.webRoot,
   });
 
