@@ -271,7 +271,7 @@ export interface paths {
         };
         /**
          * Describe a group: state, members with assignments and epochs, committed offsets and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroup"];
         put?: never;
@@ -375,7 +375,7 @@ export interface paths {
         };
         /**
          * Committed offsets, high watermarks and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroupOffsets"];
         put?: never;
