@@ -23,6 +23,7 @@ import type { LogStore } from './storage/log-store.js';
 import { DATABASE_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SocketHub } from './ws/hub.js';
 import { websocketRoutes } from './ws/routes.js';
+import { sseRoutes } from './sse/routes.js';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -120,7 +121,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     scrape: () => metrics.scrape(),
     // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
-    routes: [websocketRoutes(sockets)],
+    routes: [websocketRoutes(sockets), sseRoutes(log, config, shutdown.signal, onUnexpectedError)],
     webRoot: options.webRoot,
   });
 

@@ -2,9 +2,12 @@
  * Security at the edge (issue 11), over REST against a real gateway with an administrator key:
  * every refusal has the right status and problem, and changes nothing.
  */
+import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { OPENAPI_FILE } from '../../src/tools/gen-openapi.js';
 import { ACCESS_RULES } from '../../src/http/access.js';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
 
@@ -112,6 +115,15 @@ describe('with an administrator key set', () => {
     expect((await g.json('DELETE', `/v1/keys/${created.id}`, undefined, admin)).status).toBe(204);
     expect((await g.json('GET', '/v1/topics', undefined, bearer(created.key))).status).toBe(401);
     expect((await g.json('DELETE', `/v1/keys/${created.id}`, undefined, admin)).status).toBe(404);
+  });
+
+  it('a created key answers 201 with the Location that openapi.yaml declares for it (a random contract seed found it undeclared)', async () => {
+    const g = await securedGateway();
+    const res = await g.json('POST', '/v1/keys', { name: 'located', permissions: [] }, admin);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/v1/keys/${res.body.id}`);
+    const document = parse(fs.readFileSync(OPENAPI_FILE, 'utf8')) as any;
+    expect(document.paths['/v1/keys'].post.responses['201'].headers.Location).toMatchObject({ required: true });
   });
 
   it('keys survive a restart (the same database)', async () => {
