@@ -95,7 +95,7 @@ export const produce = apiRoute({
     ),
     404: problem('No such topic (and auto-creation is off)'),
     413: problem('Body, NDJSON line or record over the configured limits'),
-    422: problem('Idempotency-Key reused with a different request'),
+    422: problem('Idempotency-Key reused with a different request, or a record that does not match the topic’s schema (each bad record’s index, path and reason)'),
     503: problemWith(
       'Too many records waiting to be written (maxPendingProduceBytes; retry after Retry-After seconds), shutting down, or the database cannot be written',
       RETRY_AFTER,
