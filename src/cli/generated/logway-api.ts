@@ -271,7 +271,7 @@ export interface paths {
         };
         /**
          * Describe a group: state, members with assignments and epochs, committed offsets and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroup"];
         put?: never;
@@ -375,7 +375,7 @@ export interface paths {
         };
         /**
          * Committed offsets, high watermarks and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroupOffsets"];
         put?: never;
@@ -759,7 +759,7 @@ export interface components {
             /** @example topic 'orders' does not exist */
             detail: string;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "INVALID_CURSOR" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "SUBJECT_NOT_FOUND" | "VERSION_NOT_FOUND" | "SCHEMA_NOT_FOUND" | "INVALID_SCHEMA" | "INCOMPATIBLE_SCHEMA" | "RECORD_INVALID" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "INTERNAL";
+            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "INVALID_CURSOR" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "SUBJECT_NOT_FOUND" | "VERSION_NOT_FOUND" | "SCHEMA_NOT_FOUND" | "INVALID_SCHEMA" | "INCOMPATIBLE_SCHEMA" | "RECORD_INVALID" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "NOT_SUPPORTED" | "INTERNAL";
             /** @description For validation errors: each failing field and why. */
             errors?: {
                 path: string;
@@ -795,6 +795,10 @@ export interface components {
             deleteRetentionMs?: number;
             /** @description A record younger than this (by its timestamp) is never compacted away. Default 0. */
             minCompactionLagMs?: number;
+            /** @description Produced values must match the latest schema of the subject `<topic>-value` in the schema registry (/registry); a request with a record that does not is refused with 422, appending nothing. */
+            valueSchemaValidation?: boolean;
+            /** @description The same for keys, against the subject `<topic>-key` (a key is checked as a JSON string). */
+            keySchemaValidation?: boolean;
         };
         PartitionOffsets: {
             /** @description Partition number, from 0. */
@@ -2152,7 +2156,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
+            /** @description Idempotency-Key reused with a different request, or a record that does not match the topic’s schema (each bad record’s index, path and reason) */
             422: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
