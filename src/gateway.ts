@@ -10,6 +10,8 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { GroupCoordinator } from './core/groups.js';
 import { Log } from './core/log.js';
+import { SchemaValidation } from './core/schemas/record-validator.js';
+import { SchemaRegistry } from './core/schemas/registry.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
 import { SnapshotLeases } from './core/snapshot-leases.js';
@@ -23,6 +25,7 @@ import type { LogStore } from './storage/log-store.js';
 import { DATABASE_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SocketHub } from './ws/hub.js';
 import { websocketRoutes } from './ws/routes.js';
+import { sseRoutes } from './sse/routes.js';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -64,7 +67,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
     wakeChunk: config.longPollWakeChunk,
   });
-  const log = new Log(store, notifier, config, clock, metrics.core);
+  const registry = new SchemaRegistry(store.schemas);
+  const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
   const leases = new SnapshotLeases(clock, config);
   const retention = new Retention(store, clock, {
     stepMs: config.retentionStepMs,
@@ -109,6 +113,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const app = createApp({
     config,
     log,
+    registry,
     groups,
     store,
     security,
@@ -120,7 +125,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     scrape: () => metrics.scrape(),
     // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
-    routes: [websocketRoutes(sockets)],
+    routes: [websocketRoutes(sockets), sseRoutes(log, config, shutdown.signal, onUnexpectedError)],
     webRoot: options.webRoot,
   });
 

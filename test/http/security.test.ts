@@ -242,6 +242,34 @@ describe('with an administrator key set', () => {
     expect(polled.body.records.map((r: any) => r.value)).toEqual(['classified']);
   });
 
+  it("a group's offsets and lag show only the topics the caller may describe", async () => {
+    const g = await securedGateway();
+    for (const name of ['orders', 'secret']) await g.json('POST', '/v1/topics', { name }, admin);
+    await g.json('POST', '/v1/topics/secret/records', { records: [{ value: 1 }, { value: 2 }] }, admin);
+    await g.json('POST', '/v1/topics/orders/records', { records: [{ value: 1 }] }, admin);
+    const committed = await g.json(
+      'POST',
+      '/v1/groups/ui/offsets',
+      { offsets: [{ topic: 'orders', partition: 0, offset: 0 }, { topic: 'secret', partition: 0, offset: 0 }] },
+      admin,
+    );
+    expect(committed.status).toBe(200);
+    const { key } = await createKey(g, [
+      { resource: 'group:ui', actions: ['describe'] },
+      { resource: 'topic:orders', actions: ['describe'] },
+    ]);
+    for (const path of ['/v1/groups/ui', '/v1/groups/ui/offsets']) {
+      const seen = await g.json('GET', path, undefined, bearer(key));
+      expect(seen.status, path).toBe(200);
+      expect(seen.body.offsets.map((o: any) => o.topic), path).toEqual(['orders']);
+      expect(seen.body.totalLag, path).toBe(1);
+      // The administrator sees both.
+      const all = await g.json('GET', path, undefined, admin);
+      expect(all.body.offsets.map((o: any) => o.topic).sort(), path).toEqual(['orders', 'secret']);
+      expect(all.body.totalLag, path).toBe(3);
+    }
+  });
+
   it('quotas: a principal over its request rate gets 429 with Retry-After and RateLimit headers, another principal is unaffected', async () => {
     const g = await securedGateway();
     await g.json('POST', '/v1/topics', { name: 't' }, admin);
