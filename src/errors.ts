@@ -58,6 +58,8 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** Back-pressure: too much is already waiting (e.g. maxPendingProduceBytes); retry after `retryAfterSeconds`. */
   OVERLOADED: 'OVERLOADED',
+  /** The configured store cannot do this yet (e.g. compaction on the JetStream store): a limit of this deployment, not of the request. */
+  NOT_SUPPORTED: 'NOT_SUPPORTED',
   INTERNAL: 'INTERNAL',
 } as const;
 
