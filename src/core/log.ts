@@ -15,7 +15,9 @@ import type {
   StoredRecord,
   TopicConfig,
   TopicMeta,
+  PartitionRecord,
 } from '../storage/log-store.js';
+import { hasKeyOperations, TOMBSTONE_VALUE } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
 import { compacts } from './cleanup-policy.js';
 import { GroupCommit } from './group-commit.js';
@@ -454,6 +456,22 @@ export class Log {
     const bounds = await this.partitionOffsets(topic, partition);
     const found = await this.#store.offsetForTimestamp(topic, partition, timestamp);
     return found ?? bounds.highWatermark;
+  }
+
+  /**
+   * The table view: the latest record of `key` (its partition's, or, for a key produced to several
+   * partitions, the newest by timestamp), from the store's key index. Throws NOT_FOUND when the key
+   * has no record or its latest is a tombstone, TOPIC_NOT_FOUND, UNAVAILABLE for a store without keys.
+   */
+  async latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord> {
+    if (!hasKeyOperations(this.#store)) throw new GatewayError(ErrorCode.UNAVAILABLE, 'this store keeps no key index');
+    const found = await this.#store.latestForKey(topic, key);
+    let latest: PartitionRecord | undefined;
+    for (const r of found) if (!latest || r.timestamp > latest.timestamp) latest = r;
+    if (!latest || latest.value === TOMBSTONE_VALUE) {
+      throw new GatewayError(ErrorCode.NOT_FOUND, `key ${JSON.stringify(typeof key === 'string' ? key : Buffer.from(key).toString('base64url'))} has no record in topic '${topic}'${latest ? ' (its latest record is a tombstone)' : ''}`, { topic });
+    }
+    return latest;
   }
 
   // ---------------------------------------------------------------- helpers

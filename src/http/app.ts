@@ -20,6 +20,7 @@ import { recordRoutes } from './records.js';
 import { topicRecordRoutes } from './topic-records.js';
 import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
+import { tableRoutes } from './table.js';
 import { problemResponse } from '../api/problem-details.js';
 import { METHOD_NOT_ALLOWED } from '../api/responses.js';
 import type { Security } from '../auth/security.js';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps.store));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
+  app.route('/', tableRoutes(deps.log));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown, security));
   app.route('/', topicRecordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.

@@ -45,3 +45,31 @@ describe('compacted topics over REST', () => {
     expect(fetched.body).toMatchObject({ nextOffset: 3, logStartOffset: 0, highWatermark: 3 });
   });
 });
+
+describe('GET /v1/topics/{topic}/keys/{key}', () => {
+  it('answers the latest record of a key, 404 for a tombstoned or unknown key; binary keys as base64url; delete topics too', async () => {
+    const { json } = await startGateway();
+    await json('POST', '/v1/topics', { name: 'profiles', partitions: 3, config: { cleanupPolicy: 'compact' } });
+    await json('POST', '/v1/topics/profiles/records', {
+      records: [
+        { key: 'user/1', value: { v: 1 } },
+        { key: 'user/1', value: { v: 2 }, headers: { h: 'x' } },
+        { key: 'gone', value: 1 },
+        { key: 'gone', value: null },
+        { key: '/w==', keyEncoding: 'base64', value: 'bin' },
+      ],
+    });
+    const found = await json('GET', `/v1/topics/profiles/keys/${encodeURIComponent('user/1')}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ topic: 'profiles', offset: expect.any(Number), key: 'user/1', value: { v: 2 }, headers: { h: 'x' } });
+    expectProblem(await json('GET', '/v1/topics/profiles/keys/gone'), 404, 'NOT_FOUND', 'gone');
+    expectProblem(await json('GET', '/v1/topics/profiles/keys/nobody'), 404, 'NOT_FOUND', 'nobody');
+    const binary = await json('GET', '/v1/topics/profiles/keys/_w?keyEncoding=base64');
+    expect(binary.body).toMatchObject({ key: '/w==', keyEncoding: 'base64', value: 'bin' });
+    expectProblem(await json('GET', '/v1/topics/profiles/keys/a+b?keyEncoding=base64'), 400, 'INVALID_REQUEST', 'key');
+    expectProblem(await json('GET', '/v1/topics/missing/keys/a'), 404, 'TOPIC_NOT_FOUND');
+    await json('POST', '/v1/topics', { name: 'stream' });
+    await json('POST', '/v1/topics/stream/records', { records: [{ key: 'k', value: 1 }, { key: 'k', value: 2 }] });
+    expect((await json('GET', '/v1/topics/stream/keys/k')).body).toMatchObject({ offset: 1, value: 2 });
+  });
+});

@@ -133,4 +133,19 @@ describe('generated client against a real gateway', () => {
     const described = await client.GET('/v1/topics/{topic}', { params: { path: { topic: 'orders' } } });
     expect(described.data?.partitionOffsets[1]).toEqual({ partition: 1, logStartOffset: 0, highWatermark: 2 });
   });
+
+  it('reads the latest record of a key (keys/{key}) on a compacted topic, and a tombstoned key as 404', async () => {
+    const { client } = await startGatewayWithClient();
+    await client.POST('/v1/topics', { body: { name: 'profiles', config: { cleanupPolicy: 'compact' } } });
+    await client.POST('/v1/topics/{topic}/records', {
+      params: { path: { topic: 'profiles' } },
+      body: { records: [{ key: 'u1', value: 1 }, { key: 'u1', value: 2 }, { key: 'u2', value: 3 }, { key: 'u2', value: null }] },
+    });
+    const latest = await client.GET('/v1/topics/{topic}/keys/{key}', { params: { path: { topic: 'profiles', key: 'u1' } } });
+    const record: Schema<'Record'> | undefined = latest.data;
+    expect(record).toMatchObject({ topic: 'profiles', offset: 1, key: 'u1', value: 2 });
+    const gone = await client.GET('/v1/topics/{topic}/keys/{key}', { params: { path: { topic: 'profiles', key: 'u2' } } });
+    expect(gone.response.status).toBe(404);
+    expect(gone.error?.code).toBe('NOT_FOUND');
+  });
 });
