@@ -461,10 +461,10 @@ export class Log {
   /**
    * The table view: the latest record of `key` (its partition's, or, for a key produced to several
    * partitions, the newest by timestamp), from the store's key index. Throws NOT_FOUND when the key
-   * has no record or its latest is a tombstone, TOPIC_NOT_FOUND, UNAVAILABLE for a store without keys.
+   * has no record or its latest is a tombstone, TOPIC_NOT_FOUND, NOT_SUPPORTED (501) for a store without keys.
    */
   async latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord> {
-    if (!hasKeyOperations(this.#store)) throw new GatewayError(ErrorCode.UNAVAILABLE, 'this store keeps no key index');
+    if (!hasKeyOperations(this.#store)) throw new GatewayError(ErrorCode.NOT_SUPPORTED, 'this store keeps no key index (the JetStream store has none yet)');
     const found = await this.#store.latestForKey(topic, key);
     let latest: PartitionRecord | undefined;
     for (const r of found) if (!latest || r.timestamp > latest.timestamp) latest = r;
