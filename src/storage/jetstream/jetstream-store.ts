@@ -16,6 +16,7 @@ import type {
   AppendOutcome,
   AppendRequest,
   CommittedOffset,
+  ForeignAppend,
   GroupChange,
   LogStore,
   PartitionOffsets,
@@ -60,6 +61,7 @@ export interface JetStreamStoreOptions {
 
 /** Room left in each message for its headers. */
 const HEADER_ROOM_BYTES = 16 * 1024;
+const STREAMS_CREATED_AT_ONCE = 8;
 /** Decoded batches kept for re-reads (tails, long-polls). */
 const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
 
@@ -90,7 +92,8 @@ export async function openJetStreamStore(options: JetStreamStoreOptions): Promis
       kvm.create(names.bucket(kind), { replicas: options.replicas, history: 1, allow_direct: false });
     // One bucket for topics, groups, idempotency keys and credentials (key prefixes): one stream to create.
     const meta = await bucket('meta');
-    const store = new JetStreamStore(options, names, nc, js, jsm, meta);
+    const admin = await jetstreamManager(nc, { timeout: Math.max(30_000, options.requestTimeoutMs) });
+    const store = new JetStreamStore(options, names, nc, js, jsm, admin, meta);
     await store.start();
     return store;
   } catch (err) {
@@ -106,6 +109,8 @@ export class JetStreamStore implements LogStore {
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;
+  /** For creating and deleting streams: Raft elections take longer than a request should. */
+  readonly #admin: JetStreamManager;
   readonly #topicsKv: KV;
   readonly #topics: TopicCatalog;
   readonly #groups: GroupStore;
@@ -115,8 +120,10 @@ export class JetStreamStore implements LogStore {
   readonly #batches = new BatchCache(BATCH_CACHE_BYTES);
   #feed: Subscription | undefined;
   #closed = false;
-  /** Told when any gateway stored a batch (the tail feed): wakes long-polls and sockets. */
-  onAppend: (topic: string, partition: number) => void = () => {};
+  /** Message ids this gateway published and has not yet heard back on the tail feed. */
+  readonly #ownMsgIds = new Set<string>();
+  #foreign: ((batch: ForeignAppend) => void) | undefined;
+  readonly #relays = new Map<string, Promise<void>>();
 
   constructor(
     options: JetStreamStoreOptions,
@@ -124,6 +131,7 @@ export class JetStreamStore implements LogStore {
     nc: NatsConnection,
     js: JetStreamClient,
     jsm: JetStreamManager,
+    admin: JetStreamManager,
     kv: KV,
   ) {
     this.#options = options;
@@ -131,6 +139,7 @@ export class JetStreamStore implements LogStore {
     this.#nc = nc;
     this.#js = js;
     this.#jsm = jsm;
+    this.#admin = admin;
     this.#topicsKv = kv;
     this.#topics = new TopicCatalog(kv);
     this.#groups = new GroupStore(kv);
@@ -152,10 +161,33 @@ export class JetStreamStore implements LogStore {
         const [inc, p] = msg.subject.split('.').slice(-2);
         const log = this.#logs.get(`${inc}/${p}`);
         const seq = Number(msg.headers?.get('Nats-Sequence'));
-        if (log && seq > 0) log.heard(seq, batchHeader(msg.headers));
+        if (!log || !(seq > 0)) return;
+        const header = batchHeader(msg.headers);
+        log.heard(seq, header);
+        const msgId = msg.headers?.get('Nats-Msg-Id') ?? '';
+        if (this.#ownMsgIds.delete(msgId)) return; // ours: the core has published it already
         const topic = this.#topics.list().find((t) => t.inc === inc);
-        if (topic) this.onAppend(topic.name, Number(p));
+        if (topic && this.#foreign) this.#relay(log, topic.name, Number(p), seq, header.base + header.count);
       },
+    });
+  }
+
+  watchForeignAppends(listener: (batch: ForeignAppend) => void): void {
+    this.#foreign = listener;
+  }
+
+  /** Fetches another gateway's batch and hands it on, in order per partition (one chain each). */
+  #relay(log: PartitionLog, topic: string, partition: number, seq: number, highWatermark: number): void {
+    const key = `${topic}/${partition}`;
+    const previous = this.#relays.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const records = await log.batch(seq);
+      if (records && records.length > 0 && !this.#closed) this.#foreign?.({ topic, partition, records, highWatermark });
+    });
+    const settled = next.catch(() => undefined);
+    this.#relays.set(key, settled);
+    void settled.then(() => {
+      if (this.#relays.get(key) === settled) this.#relays.delete(key);
     });
   }
 
@@ -196,17 +228,24 @@ export class JetStreamStore implements LogStore {
     } as Partial<StreamConfig> & { name: string };
   }
 
+  /**
+   * A few streams at a time, each with a long timeout: every stream is a Raft group to elect, and
+   * 50 at once on a loaded cluster ran past the request timeout (the streams then appeared anyway).
+   */
   async #createStreams(inc: string, from: number, to: number): Promise<void> {
-    const made = await Promise.allSettled(Array.from({ length: to - from }, (_, i) => this.#jsm.streams.add(this.#streamConfig(inc, from + i))));
-    const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
+    const partitions = Array.from({ length: to - from }, (_, i) => from + i);
+    try {
+      while (partitions.length > 0) {
+        await Promise.all(partitions.splice(0, STREAMS_CREATED_AT_ONCE).map((p) => this.#admin.streams.add(this.#streamConfig(inc, p))));
+      }
+    } catch (err) {
       await this.#deleteStreams(inc, from, to);
-      throw failed.reason;
+      throw err;
     }
   }
 
   async #deleteStreams(inc: string, from: number, to: number): Promise<void> {
-    await Promise.allSettled(Array.from({ length: to - from }, (_, i) => this.#jsm.streams.delete(this.#names.stream(inc, from + i))));
+    await Promise.allSettled(Array.from({ length: to - from }, (_, i) => this.#admin.streams.delete(this.#names.stream(inc, from + i))));
   }
 
   createTopic(name: string, partitions: number, config: TopicConfig): Promise<TopicMeta> {
@@ -278,6 +317,11 @@ export class JetStreamStore implements LogStore {
           idempotency: this.#idempotency,
           log: (t, p) => this.#log(t, p),
           maxBatchBytes: this.#nc.info!.max_payload - HEADER_ROOM_BYTES,
+          published: (msgId) => {
+            // Bounded: an id whose feed message was lost (the feed is at-most-once) must not stay forever.
+            if (this.#ownMsgIds.size > 100_000) this.#ownMsgIds.clear();
+            this.#ownMsgIds.add(msgId);
+          },
           deadline: Date.now() + this.#options.produceTimeoutMs,
         },
         requests,
