@@ -127,12 +127,22 @@ export const ConfigSchema = z.object({
 
   retentionCheckIntervalMs: int(100)
     .default(60_000)
-    .describe('How often retention runs (topics with `retentionMs` lose records older than it).'),
+    .describe('How often cleanup runs: retention (`retentionMs`, `retentionBytes`) and compaction. The older name of `cleanupIntervalMs`, which wins when both are set.'),
+  cleanupIntervalMs: int(100)
+    .optional()
+    .describe('How often cleanup runs: retention (`retentionMs`, `retentionBytes`) and compaction of compacted topics. Default: `retentionCheckIntervalMs` (60000).'),
   // A step's own commit comes on top (one fsync with synchronous FULL). A produce commit waits for
   // at most one step, so this bounds what retention adds to produce latency.
   retentionStepMs: int(1, 1_000)
     .default(5)
-    .describe('Retention deletes in steps of about this many milliseconds each, letting pending produce commits go between them.'),
+    .describe('Retention and compaction delete in steps of about this many milliseconds each, letting pending produce commits go between them.'),
+  // A snapshot holds compaction back below its offsets while it is open; an abandoned one ends on its own.
+  snapshotLeaseMs: int(1_000)
+    .default(60_000)
+    .describe('A snapshot (GET /v1/topics/{topic}/snapshot) stays consistent this long after its last page; a later page answers 410 and the client starts again.'),
+  maxOpenSnapshots: int(1)
+    .default(1_000)
+    .describe('Most snapshots open at once; one more answers 503 with Retry-After.'),
 
   groupSessionTimeoutMs: int(100).default(30_000).describe('Consumer groups: session timeout when a member asks for none.'),
   groupMinSessionTimeoutMs: int(10).default(1_000).describe('Consumer groups: shortest session timeout a member may ask for.'),

@@ -12,6 +12,7 @@ import { GroupCoordinator } from './core/groups.js';
 import { Log } from './core/log.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
+import { SnapshotLeases } from './core/snapshot-leases.js';
 import { protectedMode } from './auth/protected-mode.js';
 import { openSecurity, type Security } from './auth/security.js';
 import { createApp, type App } from './http/app.js';
@@ -82,8 +83,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const log = new Log(store, notifier, config, clock, metrics.core);
   // On a cluster store, records other gateways append wake this one's long-polls and sockets too.
   store.watchForeignAppends?.((batch) => notifier.publish(batch));
+  const leases = new SnapshotLeases(clock, config);
   const retention = new Retention(store, clock, {
     stepMs: config.retentionStepMs,
+    leases,
     afterPendingCommits: () => log.commitsSettled(),
     observer: metrics.core,
   });
@@ -156,7 +159,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         const options = { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: sockets.server } };
         const s = serve(options, (info: AddressInfo) => {
           sockets.start();
-          retention.start(config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
+          retention.start(config.cleanupIntervalMs ?? config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
           const host = info.address.includes(':') ? `[${info.address}]` : info.address;
           resolve({ host: info.address, port: info.port, url: `http://${host}:${info.port}` });
         });

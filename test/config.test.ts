@@ -24,7 +24,8 @@ describe('loadConfig', () => {
     const config = loadConfig();
     expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', synchronous: 'FULL', autoCreateTopics: false });
     // Credentials have no default: absent, authentication is off (see the Security section).
-    const unsetByDefault = ['adminKey', 'jwtSecret', 'jwtPublicKeyFile', 'jwtJwksUrl', 'jwtIssuer', 'jwtAudience'];
+    // cleanupIntervalMs is the new name of retentionCheckIntervalMs: absent, the old one (with its default) applies.
+    const unsetByDefault = ['adminKey', 'jwtSecret', 'jwtPublicKeyFile', 'jwtJwksUrl', 'jwtIssuer', 'jwtAudience', 'cleanupIntervalMs'];
     // The cluster's address and credentials too: absent, the store is SQLite.
     unsetByDefault.push('natsUrls', 'natsToken', 'natsTlsCaFile');
     expect(Object.keys(config).sort()).toEqual(Object.keys(ConfigSchema.shape).filter((k) => !unsetByDefault.includes(k)).sort());

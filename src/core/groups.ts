@@ -22,6 +22,7 @@
  *                           GROUP_NOT_FOUND, MEMBER_NOT_FOUND (never joined), FENCED_MEMBER (expelled, left, stale epoch)
  *   touch(group, memberId)  (sync) a sign of life without reconciling, e.g. a socket's pong. Returns false if unknown.
  *   leave(group, memberId)  its partitions are free at once.
+ *   memberTopics(group, memberId)  (sync) the topics the member joined for (empty if unknown): what access checks ask.
  *   poll(group, memberId, {maxRecords, maxBytes, waitMs, signals?})
  *                           -> {memberEpoch, assignment, records (JSON array text, the wire format of record-codec.ts),
  *                           nextOffsets: [{topic, partition, offset}]}. Reads the member's granted partitions from its

@@ -17,6 +17,7 @@ import type {
   TopicMeta,
 } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
+import { compacts } from './cleanup-policy.js';
 import { GroupCommit } from './group-commit.js';
 import type { AppendedRecords, Notifier } from './notifier.js';
 import { checkName } from './names.js';
@@ -191,8 +192,15 @@ export class Log {
     const errors: FieldError[] = [];
     let tooLarge: FieldError | undefined;
     let requestBytes = 0;
+    const keyed = compacts(meta.config);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
+      if (keyed && r.key === null) {
+        errors.push({
+          path: `records/${i}/key`,
+          message: `record ${i} has no key; topic '${topic}' is compacted (cleanupPolicy ${meta.config.cleanupPolicy}) and keeps the latest record per key`,
+        });
+      }
       let partition: number;
       if (r.partition !== undefined) {
         partition = r.partition;

@@ -94,7 +94,7 @@ export function recordsToJson(topic: string, partition: number, records: readonl
  * that join several partitions into one array: cutting the brackets off with slice() would copy
  * the whole text.
  */
-export function recordsJsonItems(topic: string, partition: number, records: readonly StoredRecord[]): string {
+export function recordsJsonItems(topic: string, partition: number, records: readonly StoredRecord[], separator = ','): string {
   const prefix = `{"topic":${JSON.stringify(topic)},"partition":${partition},"offset":`;
   // One template per record appended to one string: about 20% cheaper per record than
   // building each record in steps and joining (0.70-0.93 vs 0.91-1.15 us per 200-byte
@@ -103,10 +103,15 @@ export function recordsJsonItems(topic: string, partition: number, records: read
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     json +=
-      `${i === 0 ? '' : ','}${prefix}${r.offset},"timestamp":${r.timestamp},"key":${keyJson(r.key)},` +
+      `${i === 0 ? '' : separator}${prefix}${r.offset},"timestamp":${r.timestamp},"key":${keyJson(r.key)},` +
       `"value":${valueJson(r.value)},"headers":${r.headers ?? '{}'}}`;
   }
   return json;
+}
+
+/** Records as NDJSON: one delivered record per line, each line ending in a newline ('' for none). */
+export function recordsNdjson(topic: string, partition: number, records: readonly StoredRecord[]): string {
+  return records.length === 0 ? '' : recordsJsonItems(topic, partition, records, '\n') + '\n';
 }
 
 /** Records read from `fromOffset`, encoded as a store's readEncoded would return them. */

@@ -1,12 +1,16 @@
 /**
- * Retention: deletes records older than a topic's `retentionMs` and advances the
- * partition's log start offset, as Kafka's time-based retention does (Kafka drops
- * whole segments; here the cut is exact to the record). Also forgets expired
- * Idempotency-Keys. Runs on a timer; `runOnce` is public for tests.
+ * Cleanup, on a timer: retention deletes records older than a topic's `retentionMs`, and the oldest
+ * records of a partition whose records pass `retentionBytes`, advancing the partition's log start
+ * offset, as Kafka's retention does (Kafka drops whole segments; here the cut is exact to the record);
+ * compaction (compaction.ts) runs on compacted topics. Also forgets expired Idempotency-Keys.
+ * `runOnce` is public for tests.
  */
 import type { LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
+import { compacts, deletes } from './cleanup-policy.js';
+import { Compaction } from './compaction.js';
 import { noObserver, type CoreObserver } from './observer.js';
+import { SnapshotLeases } from './snapshot-leases.js';
 
 export interface RetentionOptions {
   /** Time one delete step may take (its transaction's work, before the commit). */
@@ -18,6 +22,16 @@ export interface RetentionOptions {
   afterPendingCommits?: () => Promise<void>;
   /** Told of every pass (metrics). */
   observer?: CoreObserver;
+  /** Open snapshots, which compaction must not outrun (see snapshot-leases.ts); none by default. */
+  leases?: SnapshotLeases;
+}
+
+export interface CleanupResult {
+  /** Records deleted by retention (time and size). */
+  truncated: number;
+  /** Records deleted by compaction (superseded versions and expired tombstones). */
+  compacted: number;
+  expiredKeys: number;
 }
 
 export class Retention {
@@ -26,6 +40,7 @@ export class Retention {
   readonly #stepMs: number;
   readonly #afterPendingCommits: () => Promise<void>;
   readonly #observer: CoreObserver;
+  readonly #compaction: Compaction;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   /** Set by stop(): a pass under way ends after its current step (a large delete takes many). */
@@ -37,6 +52,13 @@ export class Retention {
     this.#stepMs = options.stepMs ?? 5;
     this.#afterPendingCommits = options.afterPendingCommits ?? (() => Promise.resolve());
     this.#observer = options.observer ?? noObserver;
+    this.#compaction = new Compaction({
+      store,
+      leases: options.leases ?? new SnapshotLeases(clock, { snapshotLeaseMs: 0, maxOpenSnapshots: 0 }),
+      stepMs: this.#stepMs,
+      yieldToProduce: () => this.#yieldToProduce(),
+      stopped: () => this.#stopped,
+    });
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
@@ -52,7 +74,7 @@ export class Retention {
     await this.#running;
   }
 
-  async runOnce(): Promise<{ truncated: number; expiredKeys: number }> {
+  async runOnce(): Promise<CleanupResult> {
     const started = performance.now();
     const counted = { truncated: 0 };
     try {
@@ -66,36 +88,67 @@ export class Retention {
   }
 
   /** `counted.truncated` keeps up as it goes, so a failed pass still reports what it deleted. */
-  async #run(counted: { truncated: number }): Promise<{ truncated: number; expiredKeys: number }> {
+  async #run(counted: { truncated: number }): Promise<CleanupResult> {
     const now = this.#clock.now();
-    let truncated = 0;
+    let compacted = 0;
+    const compactedTopics = new Set<string>();
     for (const topic of await this.#store.listTopics()) {
       if (this.#stopped) break;
-      const retentionMs = topic.config.retentionMs;
-      if (retentionMs === undefined || retentionMs === null) continue;
-      const cutoff = now - retentionMs;
-      for (const bounds of await this.#store.offsets(topic.name)) {
-        if (this.#stopped) break;
-        if (bounds.logStartOffset === bounds.highWatermark) continue;
-        const first = await this.#store.offsetForTimestamp(topic.name, bounds.partition, cutoff);
-        const keepFrom = first ?? bounds.highWatermark;
-        // In steps bounded in time, each after the produce commits pending when it starts: one
-        // huge delete would hold the event loop (and, with SQLite, the write lock) for as long as
-        // it takes, and steps sized by count took tens of milliseconds each, ahead of every commit.
-        for (let from = bounds.logStartOffset; from < keepFrom; ) {
-          await this.#yieldToProduce();
-          // Shutting down: what is left is deleted by the next gateway's first pass.
-          if (this.#stopped) break;
-          const reached = await this.#store.truncateBefore(topic.name, bounds.partition, keepFrom, this.#stepMs);
-          if (reached <= from) break; // another deleter got there first, or nothing could be deleted
-          truncated += reached - from;
-          counted.truncated = truncated;
-          from = reached;
-        }
+      if (deletes(topic.config)) {
+        const { retentionMs, retentionBytes } = topic.config;
+        if (retentionMs !== undefined && retentionMs !== null) await this.#retainByTime(topic.name, now - retentionMs, counted);
+        if (retentionBytes !== undefined && retentionBytes !== null) await this.#retainBySize(topic.name, retentionBytes, counted);
+      }
+      if (compacts(topic.config)) {
+        compactedTopics.add(topic.name);
+        compacted += await this.#compaction.compactTopic(topic, now);
       }
     }
+    if (!this.#stopped) this.#compaction.forgetExcept(compactedTopics);
     const expiredKeys = this.#stopped ? 0 : await this.#store.expireIdempotencyKeys(now);
-    return { truncated, expiredKeys };
+    return { truncated: counted.truncated, compacted, expiredKeys };
+  }
+
+  async #retainByTime(topic: string, cutoff: number, counted: { truncated: number }): Promise<void> {
+    for (const bounds of await this.#store.offsets(topic)) {
+      if (bounds.logStartOffset === bounds.highWatermark) continue;
+      const first = await this.#store.offsetForTimestamp(topic, bounds.partition, cutoff);
+      await this.#truncate(topic, bounds.partition, bounds.logStartOffset, first ?? bounds.highWatermark, counted);
+    }
+  }
+
+  /** Kafka's retention.bytes, per partition: the oldest records go until the rest fit. */
+  async #retainBySize(topic: string, maxBytes: number, counted: { truncated: number }): Promise<void> {
+    for (const bounds of await this.#store.offsets(topic)) {
+      let from = bounds.logStartOffset;
+      for (;;) {
+        await this.#yieldToProduce();
+        if (this.#stopped) break;
+        // Budgeted: a first cut over a long partition may come in parts.
+        const keepFrom = await this.#store.offsetForSizeLimit(topic, bounds.partition, maxBytes, this.#stepMs);
+        if (keepFrom <= from) break;
+        const reached = await this.#truncate(topic, bounds.partition, from, keepFrom, counted);
+        if (reached <= from) break;
+        from = reached;
+      }
+    }
+  }
+
+  /** Deletes [from, keepFrom) in time-bounded steps; returns the log start offset reached. */
+  async #truncate(topic: string, partition: number, from: number, keepFrom: number, counted: { truncated: number }): Promise<number> {
+    // In steps bounded in time, each after the produce commits pending when it starts: one
+    // huge delete would hold the event loop (and, with SQLite, the write lock) for as long as
+    // it takes, and steps sized by count took tens of milliseconds each, ahead of every commit.
+    while (from < keepFrom) {
+      await this.#yieldToProduce();
+      // Shutting down: what is left is deleted by the next gateway's first pass.
+      if (this.#stopped) break;
+      const reached = await this.#store.truncateBefore(topic, partition, keepFrom, this.#stepMs);
+      if (reached <= from) break; // another deleter got there first, or nothing could be deleted
+      counted.truncated += reached - from;
+      from = reached;
+    }
+    return from;
   }
 
   /** One event-loop turn (requests that arrived meanwhile reach the group commit), then the commits pending. */

@@ -6,8 +6,8 @@
  *
  * Kafka's meaning: read = fetch/subscribe/consume/commit, write = produce, describe = metadata,
  * offsets and lag, admin = create/alter/delete (on `cluster`: keys and tokens). A consumer-group
- * call needs read on the group and on each topic it names (join and commit name them; a member's
- * polls read only the topics its join was allowed).
+ * call needs read on the group and on each topic it names (join and commit name them; a poll
+ * needs read on each topic of the member, whoever joined it).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Action, Resource } from '../auth/permissions.js';
@@ -24,7 +24,13 @@ export interface AccessRule {
   path: string;
   /** What the caller needs, in words (shown in openapi.yaml). */
   needs: string;
-  check(c: Context, principal: Principal, security: Security): void | Promise<void>;
+  check(c: Context, principal: Principal, security: Security, lookup: AccessLookup): void | Promise<void>;
+}
+
+/** What some checks need to know of the state (read only, never throwing). */
+export interface AccessLookup {
+  /** The topics a group member joined for; empty when there is no such member (the handler then answers why). */
+  memberTopics(group: string, memberId: string): readonly string[];
 }
 
 /** Operations anyone may call, with or without a credential. */
@@ -134,8 +140,13 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     operationId: 'pollGroup',
     method: 'GET',
     path: '/v1/groups/:group/members/:memberId/records',
-    needs: 'read on group:{group} (its topics were checked at join)',
-    check: one(pathGroup, 'read'),
+    needs: "read on group:{group} and on each of the member's topics",
+    check(c, p, _security, lookup) {
+      p.require(pathGroup(c), 'read');
+      // Checked at every poll, not only at join: member ids are listed to anyone who may describe
+      // the group, and a poll reads the member's topics whoever sends it.
+      for (const name of lookup.memberTopics(c.req.param('group') ?? '', c.req.param('memberId') ?? '')) p.require(topic(name), 'read');
+    },
   },
   {
     operationId: 'commitOffsets',
@@ -230,11 +241,11 @@ export const REGISTRY_ACCESS_RULES: readonly AccessRule[] = [
 ];
 
 /** Route middleware running one rule: refusals are audited and answered 403 by the error handler. */
-export function accessCheck(rule: AccessRule, security: Security): MiddlewareHandler {
+export function accessCheck(rule: AccessRule, security: Security, lookup: AccessLookup): MiddlewareHandler {
   return async (c, next) => {
     const principal = c.get('principal');
     try {
-      await rule.check(c, principal, security);
+      await rule.check(c, principal, security, lookup);
     } catch (err) {
       if (isGatewayError(err)) {
         security.audit({

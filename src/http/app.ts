@@ -112,7 +112,8 @@ export function createApp(deps: AppDeps) {
   // No operation can list 405 (it answers the methods a path does not have): a named response instead.
   app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', METHOD_NOT_ALLOWED as never);
   // Each operation's permission check, before its validation (src/http/access.ts).
-  for (const rule of [...ACCESS_RULES, ...REGISTRY_ACCESS_RULES]) app.on(rule.method, rule.path, accessCheck(rule, security));
+  const lookup = { memberTopics: (group: string, memberId: string) => deps.groups.memberTopics(group, memberId) };
+  for (const rule of [...ACCESS_RULES, ...REGISTRY_ACCESS_RULES]) app.on(rule.method, rule.path, accessCheck(rule, security, lookup));
 
   app.route('/', healthRoutes(deps.store));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));

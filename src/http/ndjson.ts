@@ -19,7 +19,7 @@ export function acceptsNdjson(accept: string | undefined): boolean {
   return accept !== undefined && accept.split(',').some((type) => isNdjson(type.trim()));
 }
 
-export const NdjsonLineSchema = z.string().openapi('NdjsonRecords', {
+export const NdjsonLineSchema = z.string().openapi('NdjsonProduceRecords', {
   description:
     'Newline-delimited JSON: one ProduceRecord (the shape of the JSON body\'s records) per line; blank lines are skipped. ' +
     'The body is streamed and committed in chunks as lines arrive (ndjsonChunkRecords, ndjsonChunkBytes): each chunk is atomic, the body as a whole is not. ' +
@@ -49,3 +49,8 @@ export const NdjsonProduceResponseSchema = z
     description: 'The answer to an NDJSON produce.',
     example: { topic: 'orders', lines: 2, appended: 2, partitions: [{ partition: 0, count: 2, firstOffset: 40, lastOffset: 41 }] },
   });
+
+export const NdjsonRecordsSchema = z.string().openapi('NdjsonRecords', {
+  description: 'Newline-delimited JSON: one Record (as in FetchResponse.records) per line, each line ending in a newline.',
+  example: '{"topic":"orders","partition":0,"offset":0,"timestamp":1767225600000,"key":null,"value":"plain text works too","headers":{}}\n',
+});

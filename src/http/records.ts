@@ -15,7 +15,8 @@ import { problemWith, RETRY_AFTER } from '../api/responses.js';
 import { validationHook } from './problem.js';
 import type { Security } from '../auth/security.js';
 import { ingestNdjson } from './ndjson-ingest.js';
-import { isNdjson, NDJSON_TYPE, NdjsonLineSchema, NdjsonProduceResponseSchema } from './ndjson.js';
+import { acceptsNdjson, isNdjson, NDJSON_TYPE, NdjsonLineSchema, NdjsonProduceResponseSchema, NdjsonRecordsSchema } from './ndjson.js';
+import { ndjsonExport } from './ndjson-export.js';
 import {
   Offset,
   PartitionNumber,
@@ -119,7 +120,20 @@ const fetchRecords = apiRoute({
     }),
   },
   responses: {
-    200: { description: 'Records from offset on', content: { 'application/json': { schema: FetchResponseSchema } } },
+    200: {
+      description:
+        'Records from offset on. With `Accept: application/x-ndjson`: one Record per line, streamed to the high watermark as it was when the answer ' +
+        'started (or to `limit` records / `maxBytes` bytes in all, which are then not capped by fetchMaxLimit / fetchMaxBytes); ' +
+        'headers Logway-High-Watermark and Logway-Log-Start-Offset; the next offset is the last line\'s offset + 1.',
+      headers: {
+        'Logway-High-Watermark': { description: 'NDJSON answers: the high watermark when the answer started.', schema: { type: 'integer' } },
+        'Logway-Log-Start-Offset': { description: 'NDJSON answers: the log start offset when the answer started.', schema: { type: 'integer' } },
+      },
+      content: {
+        'application/json': { schema: FetchResponseSchema },
+        [NDJSON_TYPE]: { schema: NdjsonRecordsSchema },
+      },
+    },
     400: problem('Invalid query'),
     404: problem('No such topic or partition'),
     416: problem('Offset outside [logStartOffset, highWatermark]; the problem names the valid range'),
@@ -193,6 +207,9 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal, se
       const q = c.req.valid('query');
       const options = readOptions(q, config, c.req.raw, shutdown);
       const offset = q.offset ?? (await log.partitionOffsets(topic, partition)).logStartOffset;
+      if (acceptsNdjson(c.req.header('accept'))) {
+        return ndjsonExport(log, config, topic, partition, { offset, limit: q.limit, maxBytes: q.maxBytes }, options) as never;
+      }
       const result = await log.fetch(topic, partition, offset, options);
       const tail = `],"nextOffset":${result.nextOffset},"highWatermark":${result.highWatermark},"logStartOffset":${result.logStartOffset}}`;
       return jsonText<never>(Buffer.concat([RECORDS_HEAD, result.json, Buffer.from(tail)]), 200);

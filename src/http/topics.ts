@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { apiRoute, jsonBody, jsonResponse, newRouter } from './router.js';
 import type { Log, TopicDescription } from '../core/log.js';
+import { CleanupPolicy } from '../storage/log-store.js';
 import { LOCATION } from '../api/responses.js';
 import { PartitionOffsetsSchema, problem, safeInt, TopicName, TopicParam } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
@@ -12,7 +13,27 @@ const TopicConfigSchema = z
     retentionMs: safeInt(1)
       .nullable()
       .optional()
-      .openapi({ description: 'Delete records older than this many ms; null keeps them forever (the default).' }),
+      .openapi({ description: 'Delete records older than this many ms; null keeps them forever (the default). Not applied under cleanupPolicy `compact`.' }),
+    retentionBytes: safeInt(1)
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          'Per partition: once its records (keys, values, headers) pass this many bytes, the oldest are deleted and logStartOffset moves; null: no limit (the default). Not applied under cleanupPolicy `compact`.',
+      }),
+    cleanupPolicy: z
+      .enum([CleanupPolicy.delete, CleanupPolicy.compact, CleanupPolicy.compactDelete])
+      .optional()
+      .openapi({
+        description:
+          '`delete` (the default): retention only. `compact`: keep the latest record per key (records without a key are refused). `compact,delete`: both.',
+      }),
+    deleteRetentionMs: safeInt(0)
+      .optional()
+      .openapi({ description: 'How long a tombstone (a keyed record with a null value) stays readable after compaction reached it. Default 86400000 (24 h).' }),
+    minCompactionLagMs: safeInt(0)
+      .optional()
+      .openapi({ description: 'A record younger than this (by its timestamp) is never compacted away. Default 0.' }),
   })
   .openapi('TopicConfig');
 

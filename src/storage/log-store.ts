@@ -17,6 +17,56 @@ import type { SchemaStore } from './schema-store.js';
 export interface TopicConfig {
   /** Records older than this (by timestamp) are deleted by retention. null: keep forever. */
   retentionMs?: number | null;
+  /** Per partition: once its records (keys, values, headers) pass this many bytes, the oldest go. null: no limit. */
+  retentionBytes?: number | null;
+  /** Kafka's cleanup.policy: `delete` (retention only, the default), `compact`, or both. */
+  cleanupPolicy?: CleanupPolicy;
+  /** How long a tombstone stays readable after compaction reached it (Kafka's delete.retention.ms). */
+  deleteRetentionMs?: number;
+  /** A record younger than this (by its timestamp) is never compacted away (Kafka's min.compaction.lag.ms). */
+  minCompactionLagMs?: number;
+}
+
+export const CleanupPolicy = { delete: 'delete', compact: 'compact', compactDelete: 'compact,delete' } as const;
+export type CleanupPolicy = (typeof CleanupPolicy)[keyof typeof CleanupPolicy];
+
+/** A record with a key whose value is JSON null: it deletes its key (Kafka's tombstone). */
+export const TOMBSTONE_VALUE = 'null';
+
+/** A stored record and the partition it is in. */
+export interface PartitionRecord extends StoredRecord {
+  partition: number;
+}
+
+/** A range of offsets [from, before) worked through in time-budgeted steps. */
+export interface RangeStep {
+  from: number;
+  before: number;
+  /** Stop after about this long (having done some of the range); the caller calls again from `reached`. */
+  budgetMs: number;
+}
+
+/** One compaction step over one partition (see LogStore.compact): the range's records supersede. */
+export interface CompactionStep extends RangeStep {
+  /** Only records whose timestamp is at most this go (minCompactionLagMs). */
+  maxTimestamp: number;
+}
+
+export interface CompactionProgress {
+  /** The range was done up to this offset. */
+  reached: number;
+  /** Records deleted by this step. */
+  removed: number;
+}
+
+/** Where a page of a partition's latest records per key starts and stops (see LogStore.readLatest). */
+export interface LatestQuery {
+  /** Only records below this offset count: the latest per key is the latest below it. */
+  before: number;
+  /** Keys after this one in key order; undefined starts at the first key. */
+  afterKey?: string | Uint8Array;
+  /** Most records to return. */
+  limit: number;
 }
 
 export interface TopicMeta {
@@ -203,6 +253,40 @@ export interface LogStore {
    * letting other writes in between. Records at or above `offset` are never deleted.
    */
   truncateBefore(topic: string, partition: number, offset: number, budgetMs?: number): Promise<number>;
+  /**
+   * Retention by size (Kafka's retention.bytes): an offset below which records may be deleted to bring
+   * the partition's records (keys, values, headers) to at most `maxBytes`; the log start offset when
+   * they are already. With `budgetMs` it may stop short of the full cut (the caller truncates and asks again).
+   */
+  offsetForSizeLimit(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<number>;
+
+  // --- keys (compaction and the table view) ---
+  /**
+   * The latest record of `key` in each partition that holds one (usually one), tombstones included.
+   * From an index: the cost does not grow with the partitions' length. Keys compare by kind and bytes: a
+   * text key and a binary key are never the same key. Throws TOPIC_NOT_FOUND.
+   */
+  latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord[]>;
+  /**
+   * A page of the partition's latest record per key among records below `query.before`, tombstoned keys
+   * left out, in key order: text keys before binary keys, each by their bytes (UTF-8 for text). Paging
+   * by `afterKey` (the last key returned) visits every key once. Keyless records are not in it.
+   */
+  readLatest(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]>;
+  /**
+   * One compaction step: for each keyed record at an offset in [step.from, step.before), deletes the
+   * older records of its key whose timestamp is at most `step.maxTimestamp`. Only the latest version
+   * of a key below `before` survives, so a version newer than `before` (written after a snapshot's
+   * offsets, say) never removes one below it. Never changes an offset or the log start offset.
+   */
+  compact(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress>;
+  /**
+   * Deletes tombstones in [step.from, step.before) that are their key's latest record and have no older
+   * record of their key left, never the partition's last record (so a read below the high watermark
+   * always finds one). In steps, as `compact`.
+   */
+  removeTombstones(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress>;
+
   /** Forgets idempotency keys that expired before `now`. */
   expireIdempotencyKeys(now: number): Promise<number>;
 

@@ -131,7 +131,7 @@ export class SocketHub {
     const security = this.#deps.security;
     const perPrincipal = security?.settings.quotaMaxSocketsPerPrincipal ?? 0;
     if (principal && security?.enabled && perPrincipal > 0 && (this.#socketsByPrincipal.get(principal.id) ?? 0) >= perPrincipal) {
-      ws.close(4429, closeReason(`too many sockets: ${principal.id} may hold ${perPrincipal} (quotaMaxSocketsPerPrincipal)`));
+      close(4429, closeReason(`too many sockets: ${principal.id} may hold ${perPrincipal} (quotaMaxSocketsPerPrincipal)`));
       return undefined;
     }
     const session = new Session(

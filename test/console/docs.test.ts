@@ -37,5 +37,6 @@ describe('/docs', () => {
     const hosts = new Set(seen.requests.map((u) => new URL(u).host));
     expect([...hosts]).toEqual([`127.0.0.1:${gw.port}`]);
     expect(seen.errors).toEqual([]);
+    expect(seen.failedAssets).toEqual([]);
   });
 });

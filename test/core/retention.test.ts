@@ -38,7 +38,7 @@ describe('Retention', () => {
     await produce('short', [4]);
     clock.t += 600; // the first three are 1200 ms old, the fourth 600 ms
 
-    expect(await retention.runOnce()).toEqual({ truncated: 3, expiredKeys: 0 });
+    expect(await retention.runOnce()).toEqual({ truncated: 3, compacted: 0, expiredKeys: 0 });
     expect(await bounds('short')).toEqual([
       [2, 3],
       [1, 1],
@@ -67,7 +67,7 @@ describe('Retention', () => {
     clock.t += 2_000;
     await produce('t', ['fresh']);
 
-    expect(await retention.runOnce()).toEqual({ truncated: 25_000, expiredKeys: 0 });
+    expect(await retention.runOnce()).toEqual({ truncated: 25_000, compacted: 0, expiredKeys: 0 });
     expect(steps.length).toBeGreaterThan(1);
     let previous = 0;
     for (const step of steps) {

@@ -185,7 +185,7 @@ export interface paths {
         };
         /**
          * WebSocket: stream one topic from a position, or as a consumer group member
-         * @description `new WebSocket("ws://host:8080/v1/topics/orders/ws?from=earliest")`. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups). Subprotocol `logway.v1` is selected when offered.
+         * @description `new WebSocket("ws://host:8080/v1/topics/orders/ws?from=earliest")`. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4401 credential revoked or expired, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups, 4429 too many sockets for one principal (quotaMaxSocketsPerPrincipal)). Subprotocol `logway.v1` is selected when offered.
          *
          *     **Requires:** read on topic:{topic}; with ?group=, read on group:{group} too.
          */
@@ -207,7 +207,7 @@ export interface paths {
         };
         /**
          * WebSocket: subscribe, unsubscribe, commit, produce and grant credit with commands on one socket
-         * @description Commands (WsCommand) may carry an `id`; the reply (subscribed, unsubscribed, committed, ack, or error) echoes it. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups). Subprotocol `logway.v1` is selected when offered.
+         * @description Commands (WsCommand) may carry an `id`; the reply (subscribed, unsubscribed, committed, ack, or error) echoes it. Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, 4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4401 credential revoked or expired, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups, 4429 too many sockets for one principal (quotaMaxSocketsPerPrincipal)). Subprotocol `logway.v1` is selected when offered.
          *
          *     **Requires:** a credential; each command is checked as its REST counterpart.
          */
@@ -333,7 +333,7 @@ export interface paths {
         };
         /**
          * Read records from the member’s partitions from its position; long-polls with waitMs
-         * @description **Requires:** read on group:{group} (its topics were checked at join).
+         * @description **Requires:** read on group:{group} and on each of the member's topics.
          */
         get: operations["pollGroup"];
         put?: never;
@@ -760,8 +760,19 @@ export interface components {
             partitionOffsets: components["schemas"]["PartitionOffsets"][];
         };
         TopicConfig: {
-            /** @description Delete records older than this many ms; null keeps them forever (the default). */
+            /** @description Delete records older than this many ms; null keeps them forever (the default). Not applied under cleanupPolicy `compact`. */
             retentionMs?: number | null;
+            /** @description Per partition: once its records (keys, values, headers) pass this many bytes, the oldest are deleted and logStartOffset moves; null: no limit (the default). Not applied under cleanupPolicy `compact`. */
+            retentionBytes?: number | null;
+            /**
+             * @description `delete` (the default): retention only. `compact`: keep the latest record per key (records without a key are refused). `compact,delete`: both.
+             * @enum {string}
+             */
+            cleanupPolicy?: "delete" | "compact" | "compact,delete";
+            /** @description How long a tombstone (a keyed record with a null value) stays readable after compaction reached it. Default 86400000 (24 h). */
+            deleteRetentionMs?: number;
+            /** @description A record younger than this (by its timestamp) is never compacted away. Default 0. */
+            minCompactionLagMs?: number;
         };
         PartitionOffsets: {
             /** @description Partition number, from 0. */
@@ -866,7 +877,7 @@ export interface components {
          * @example {"key":"customer-7","value":{"total":42}}
          *     {"value":"plain text works too"}
          */
-        NdjsonRecords: string;
+        NdjsonProduceRecords: string;
         FetchResponse: {
             records: components["schemas"]["Record"][];
             /** @description Offset to ask for next. */
@@ -876,6 +887,11 @@ export interface components {
             /** @description Offset in a partition: dense, from 0. */
             logStartOffset: number;
         };
+        /**
+         * @description Newline-delimited JSON: one Record (as in FetchResponse.records) per line, each line ending in a newline.
+         * @example {"topic":"orders","partition":0,"offset":0,"timestamp":1767225600000,"key":null,"value":"plain text works too","headers":{}}
+         */
+        NdjsonRecords: string;
         OffsetsByTime: {
             /** @description Partition number, from 0. */
             partition: number;
@@ -2031,7 +2047,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProduceRequest"];
-                "application/x-ndjson": components["schemas"]["NdjsonRecords"];
+                "application/x-ndjson": components["schemas"]["NdjsonProduceRecords"];
             };
         };
         responses: {
@@ -2191,15 +2207,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Records from offset on */
+            /** @description Records from offset on. With `Accept: application/x-ndjson`: one Record per line, streamed to the high watermark as it was when the answer started (or to `limit` records / `maxBytes` bytes in all, which are then not capped by fetchMaxLimit / fetchMaxBytes); headers Logway-High-Watermark and Logway-Log-Start-Offset; the next offset is the last line's offset + 1. */
             200: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
                     "X-Request-Id": string;
+                    /** @description NDJSON answers: the high watermark when the answer started. */
+                    "Logway-High-Watermark"?: number;
+                    /** @description NDJSON answers: the log start offset when the answer started. */
+                    "Logway-Log-Start-Offset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FetchResponse"];
+                    "application/x-ndjson": components["schemas"]["NdjsonRecords"];
                 };
             };
             /** @description Invalid query */

@@ -24,10 +24,14 @@ export async function launchBrowser(): Promise<Browser> {
   return browser;
 }
 
-/** Every URL the page asks for, and every error it logs (uncaught exceptions, console.error, CSP refusals). */
-export function watchPage(page: Page): { requests: string[]; errors: string[] } {
-  const seen = { requests: [] as string[], errors: [] as string[] };
+/** Every URL the page asks for, every error it logs (uncaught exceptions, console.error, CSP refusals), and any of its files that failed. */
+export function watchPage(page: Page): { requests: string[]; errors: string[]; failedAssets: string[] } {
+  const seen = { requests: [] as string[], errors: [] as string[], failedAssets: [] as string[] };
   page.on('request', (r) => seen.requests.push(r.url()));
+  // The pages' own files (anything but the API) must all load.
+  page.on('response', (r) => {
+    if (!new URL(r.url()).pathname.startsWith('/v1/') && r.status() >= 400) seen.failedAssets.push(`${r.status()} ${r.url()}`);
+  });
   page.on('pageerror', (e) => seen.errors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error') seen.errors.push(m.text());

@@ -206,6 +206,30 @@ describe('with an administrator key set', () => {
     expect((await g.json('DELETE', '/v1/groups/ui', undefined, bearer(key))).status).toBe(403); // admin is not granted
   });
 
+  it("a poll needs read on each of the member's topics: a principal with only the group cannot read another member's records by its id", async () => {
+    const g = await securedGateway();
+    await g.json('POST', '/v1/topics', { name: 'secret' }, admin);
+    await g.json('POST', '/v1/topics/secret/records', { records: [{ value: 'classified' }] }, admin);
+    const owner = await createKey(g, [
+      { resource: 'group:ui', actions: ['read'] },
+      { resource: 'topic:secret', actions: ['read'] },
+    ]);
+    const other = await createKey(g, [{ resource: 'group:ui', actions: ['read'] }]);
+    const joined = await g.json('POST', '/v1/groups/ui/members', { topics: ['secret'], autoOffsetReset: 'earliest' }, bearer(owner.key));
+    expect(joined.status).toBe(201);
+    // Member ids are no secret: describing the group (read implies describe) lists them.
+    const described = await g.json('GET', '/v1/groups/ui', undefined, bearer(other.key));
+    expect(described.body.members.map((m: any) => m.memberId)).toEqual([joined.body.memberId]);
+
+    const refused = await g.json('GET', `/v1/groups/ui/members/${joined.body.memberId}/records?waitMs=0`, undefined, bearer(other.key));
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'FORBIDDEN', resource: 'topic:secret', action: 'read' });
+    // Nothing was read for the member: its owner still gets the record.
+    const polled = await g.json('GET', `/v1/groups/ui/members/${joined.body.memberId}/records?waitMs=0`, undefined, bearer(owner.key));
+    expect(polled.status).toBe(200);
+    expect(polled.body.records.map((r: any) => r.value)).toEqual(['classified']);
+  });
+
   it('quotas: a principal over its request rate gets 429 with Retry-After and RateLimit headers, another principal is unaffected', async () => {
     const g = await securedGateway();
     await g.json('POST', '/v1/topics', { name: 't' }, admin);

@@ -18,17 +18,32 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
+/** Starts measuring the peak afresh: writing 5 to clear_refs resets VmHWM to the current resident set (Linux 4.0+). */
+function resetPeak(pid: number): { rss: number; peak: number } {
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  return memoryOf(pid);
+}
+
 /** POSTs `total` bytes of NDJSON lines made by `line(i)`, chunked (no Content-Length), writing only as fast as the server reads. */
-function postStreamed(url: string, totalBytes: number, line: (i: number) => string): Promise<{ status: number; body: any; lines: number }> {
+function postStreamed(url: string, totalBytes: number, line: (i: number) => string | undefined): Promise<{ status: number; body: any; lines: number }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' } });
     let sent = 0;
     let lines = 0;
+    let ended = false;
     const write = () => {
-      while (sent < totalBytes) {
+      while (sent < totalBytes && !ended) {
         // About 64 KiB per write, as a file read would give.
         let piece = '';
-        while (piece.length < 64 * 1024 && sent + piece.length < totalBytes) piece += line(lines++) + '\n';
+        while (piece.length < 64 * 1024 && sent + piece.length < totalBytes) {
+          const text = line(lines);
+          if (text === undefined) {
+            ended = true;
+            break;
+          }
+          piece += text + '\n';
+          lines++;
+        }
         sent += piece.length;
         if (!req.write(piece)) return void req.once('drain', write);
       }
@@ -55,7 +70,7 @@ describe('NDJSON memory (server process)', () => {
     await fetch(`${server.url}/v1/topics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"big","partitions":4}' });
     // Warm up: the first chunks' code paths and the page cache settle before the baseline.
     await postStreamed(`${server.url}/v1/topics/big/records`, 32 * MiB, (i) => JSON.stringify({ key: `k${i % 97}`, value: { i, pad: 'x'.repeat(900) } }));
-    const before = memoryOf(pid);
+    const before = resetPeak(pid);
 
     const total = 200 * MiB;
     const res = await postStreamed(`${server.url}/v1/topics/big/records`, total, (i) => JSON.stringify({ key: `k${i % 97}`, value: { i, pad: 'y'.repeat(900) } }));
@@ -66,5 +81,48 @@ describe('NDJSON memory (server process)', () => {
     console.log(`ndjson ingest: ${res.lines} lines; rss before ${(before.rss / MiB).toFixed(0)} MiB, peak before ${(before.peak / MiB).toFixed(0)}, peak after ${(after.peak / MiB).toFixed(0)}, rss after ${(after.rss / MiB).toFixed(0)}`);
     // The peak grew by far less than the body: a body held whole would add at least its 200 MiB.
     expect(after.peak - before.rss).toBeLessThan(100 * MiB);
+  });
+
+  it('exports 1 M records as NDJSON with the resident set bounded far below the answer', { timeout: 600_000 }, async () => {
+    const server = await startServerProcess(tempDir(), { LOGWAY_SYNCHRONOUS: 'NORMAL', NODE_OPTIONS: '--max-old-space-size=128' });
+    const pid = server.child.pid!;
+    await fetch(`${server.url}/v1/topics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"many"}' });
+    const count = 1_000_000;
+    // Produced fast: one streamed NDJSON body, committed in chunks of 1,000 records.
+    const res = await postStreamed(`${server.url}/v1/topics/many/records`, Infinity, (i) =>
+      i < count ? `{"key":"k${i % 10}","value":{"i":${i},"pad":"${'z'.repeat(40)}"}}` : undefined,
+    );
+    expect(res.body.appended).toBe(count);
+
+    // Warm up the read path, then measure the export's peak alone.
+    await (await fetch(`${server.url}/v1/topics/many/partitions/0/records?offset=0&limit=20000`, { headers: { accept: 'application/x-ndjson' } })).text();
+    const before = resetPeak(pid);
+    const answer = await fetch(`${server.url}/v1/topics/many/partitions/0/records?offset=0`, { headers: { accept: 'application/x-ndjson' } });
+    expect(answer.headers.get('logway-high-watermark')).toBe(String(count));
+    // Count lines and check their order as they stream, holding none of them.
+    let lines = 0;
+    let bytes = 0;
+    let carry = '';
+    const decoder = new TextDecoder();
+    const reader = answer.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      const chunk = read.value;
+      bytes += chunk.byteLength;
+      const text = carry + decoder.decode(chunk, { stream: true });
+      const parts = text.split('\n');
+      carry = parts.pop()!;
+      for (const part of parts) {
+        const offset = Number(/"offset":(\d+)/.exec(part)![1]);
+        expect(offset).toBe(lines);
+        lines++;
+      }
+    }
+    const after = memoryOf(pid);
+    expect(carry).toBe('');
+    expect(lines).toBe(count);
+    console.log(`ndjson export: ${lines} lines, ${(bytes / MiB).toFixed(0)} MiB; rss before ${(before.rss / MiB).toFixed(0)} MiB, peak during ${(after.peak / MiB).toFixed(0)}`);
+    expect(bytes).toBeGreaterThan(100 * MiB);
+    // An answer built whole would add at least its own size (over 100 MiB) to the peak.
+    expect(after.peak - before.rss).toBeLessThan(50 * MiB);
   });
 });

@@ -12,6 +12,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorCode, GatewayError } from '../../src/errors.js';
 import { recordsToJson } from '../../src/core/record-codec.js';
 import { parseEncoded } from '../helpers/encoded.js';
+import { keysConformance } from './keys.conformance.js';
 import type { AppendRequest, LogStore, RecordToAppend, StoredRecord } from '../../src/storage/log-store.js';
 
 export interface StoreHarness {
@@ -774,6 +775,8 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         expect((await store.read('other', 0, 0, BIG)).map((r) => r.value)).toEqual(['3']);
       });
     });
+
+    keysConformance(fresh);
 
     describe('durability and lifecycle', () => {
       it('keeps topics, records, bounds, idempotency keys and group state across close and reopen', async () => {

@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
+import { until } from '../helpers/until.js';
 import { openSocket } from './ws-client.js';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -128,8 +129,13 @@ describe('sockets end with their credential', () => {
     expect((await third.closed).code).toBe(4429);
     second.ws.close();
     await second.closed;
+    // The client's close can be seen before the server's: the slot is free once the server has let go.
+    await until('the server to release the second socket', () => g.gateway.sockets.size === 1);
     const fourth = await openSocket(g.url, path);
-    expect(fourth.ws.readyState).toBe(WebSocket.OPEN);
-    expect((await openSocket(g.url, `/v1/ws?access_token=${ADMIN_KEY}`)).ws.readyState).toBe(WebSocket.OPEN); // another principal
+    // Accepted, not merely opened: a refused socket opens too, then gets 4429 (and no subscribed frame).
+    expect(await fourth.next('subscribed')).toMatchObject({ topic: 'orders' });
+    const other = await openSocket(g.url, `/v1/ws?access_token=${ADMIN_KEY}`); // another principal
+    other.ws.send(JSON.stringify({ type: 'subscribe', id: 1, topic: 'orders' }));
+    expect(await other.next('subscribed')).toMatchObject({ id: 1, topic: 'orders' });
   });
 });

@@ -299,6 +299,11 @@ export class GroupCoordinator {
     if (g) this.#reader.advance(g, memberId, topic, partition, nextOffset);
   }
 
+  /** The topics a member joined for (what its polls read); empty when there is no such group or member. */
+  memberTopics(group: string, memberId: string): string[] {
+    return [...(this.#groups.get(group)?.member(memberId)?.topics ?? [])];
+  }
+
   poll(group: string, memberId: string, options: PollOptions): Promise<PollResult> {
     return this.#reader.poll(this.#requireGroup(group), memberId, options);
   }

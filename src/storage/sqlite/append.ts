@@ -74,6 +74,8 @@ export class Appender {
       bounds.highWatermark = move.hw;
       move.topic.largest[bounds.partition] = move.largest;
       move.topic.spans[bounds.partition] = move.span;
+      const size = move.topic.sizes[bounds.partition];
+      if (size !== undefined) move.topic.sizes[bounds.partition] = size + move.commitBytes;
     }
     this.#moved.clear();
   }

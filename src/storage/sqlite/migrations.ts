@@ -179,4 +179,13 @@ export const migrations: readonly string[] = [
     compatibility  TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Keys (issue 14): the latest record of a key, a snapshot of the latest record per key, and
+  // compaction all look records up by key. A partial index on the records table (keyless records
+  // stay out of it) rather than a table of latest offsets: a commit adds one index entry per keyed
+  // record instead of an upsert (a lookup and a write), and the index also finds the latest version
+  // below an offset, which a snapshot consistent with a past high watermark needs. Building it over
+  // an existing log reads every record once, at the upgrade.
+  `
+  CREATE INDEX IF NOT EXISTS records_by_key ON records (topic_id, partition, key, offset) WHERE key IS NOT NULL;
+  `,
 ];

@@ -19,6 +19,11 @@ import type {
   AppendOutcome,
   AppendRequest,
   CommittedOffset,
+  CompactionProgress,
+  CompactionStep,
+  LatestQuery,
+  PartitionRecord,
+  RangeStep,
   EncodedRecords,
   LogStore,
   PartitionOffsets,
@@ -38,10 +43,11 @@ import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
 import { GroupTables } from './groups.js';
 import { IdempotencyKeys } from './idempotency.js';
+import { KeyIndex } from './keys.js';
 import { RecordReader } from './reads.js';
 import { RecordTable } from './records.js';
 import { TimeIndex } from './time-index.js';
-import { cloneMeta, TopicCatalog } from './topics.js';
+import { cloneMeta, TopicCatalog, type TopicState } from './topics.js';
 
 export { DATABASE_FILE } from './database.js';
 
@@ -87,6 +93,7 @@ class SqliteStore implements LogStore {
   readonly #timeIndex: TimeIndex;
   readonly #idempotency: IdempotencyKeys;
   readonly #groups: GroupTables;
+  readonly #keys: KeyIndex;
   readonly #reader: RecordReader;
   readonly #appender: Appender;
   readonly #lock: DataDirLock;
@@ -108,6 +115,7 @@ class SqliteStore implements LogStore {
     this.#timeIndex = new TimeIndex(db);
     this.#idempotency = new IdempotencyKeys(db);
     this.#groups = new GroupTables(db);
+    this.#keys = new KeyIndex(db);
     this.#reader = new RecordReader(this.#records, this.#timeIndex);
     this.#appender = new Appender({ topics: this.#topics, records: this.#records, timeIndex: this.#timeIndex, idempotency: this.#idempotency });
     this.#timeIndex.load(this.#topics.byId());
@@ -220,14 +228,68 @@ class SqliteStore implements LogStore {
     if (!bounds) return 0;
     const target = Math.min(offset, bounds.highWatermark);
     if (target <= bounds.logStartOffset) return bounds.logStartOffset;
-    const reached = this.#write(() => {
-      const reached = this.#records.deleteRange(t, partition, bounds.logStartOffset, target, budgetMs);
-      this.#timeIndex.deleteBefore(t, partition, reached);
-      this.#topics.writeLogStart(t, partition, reached);
-      return reached;
+    const size = t.sizes[partition];
+    const deleted = this.#write(() => {
+      const deleted = this.#records.deleteRange(t, partition, bounds.logStartOffset, target, budgetMs, size !== undefined);
+      this.#timeIndex.deleteBefore(t, partition, deleted.reached);
+      this.#topics.writeLogStart(t, partition, deleted.reached);
+      return deleted;
     });
-    bounds.logStartOffset = reached;
-    return reached;
+    bounds.logStartOffset = deleted.reached;
+    if (size !== undefined) t.sizes[partition] = size - deleted.bytes;
+    return deleted.reached;
+  }
+
+  async offsetForSizeLimit(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<number> {
+    this.#open();
+    const t = this.#topics.get(topic);
+    const bounds = t.bounds[partition];
+    if (!bounds) return 0;
+    // The first time: one pass over the partition; from then on appends and deletions keep it current.
+    const size = (t.sizes[partition] ??= this.#records.bytesFrom(t, partition, bounds.logStartOffset));
+    if (size <= maxBytes) return bounds.logStartOffset;
+    return this.#records.offsetDropping(t, partition, bounds.logStartOffset, size - maxBytes, budgetMs);
+  }
+
+  async latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord[]> {
+    this.#open();
+    return this.#keys.latestForKey(this.#topics.get(topic), key);
+  }
+
+  async readLatest(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]> {
+    this.#open();
+    const t = this.#topics.get(topic);
+    if (partition < 0 || partition >= t.bounds.length) return [];
+    return this.#keys.readLatest(t, partition, query);
+  }
+
+  async compact(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress> {
+    return this.#compactStep(topic, partition, step, (t, before) => this.#keys.compact(t, partition, { ...step, before }));
+  }
+
+  async removeTombstones(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress> {
+    // Never the partition's last record: a read below the high watermark must find one.
+    return this.#compactStep(topic, partition, step, (t, before) => this.#keys.removeTombstones(t, partition, { ...step, before }), 1);
+  }
+
+  /** A compaction step in one write transaction over [step.from, min(step.before, high watermark - `spare`)). */
+  #compactStep(
+    topic: string,
+    partition: number,
+    step: RangeStep,
+    work: (t: TopicState, before: number) => CompactionProgress & { bytes: number },
+    spare = 0,
+  ): CompactionProgress {
+    this.#open();
+    const t = this.#topics.get(topic);
+    const bounds = t.bounds[partition];
+    if (!bounds) return { reached: step.from, removed: 0 };
+    const before = Math.min(step.before, bounds.highWatermark - spare);
+    if (step.from >= before) return { reached: step.from, removed: 0 };
+    const done = this.#write(() => work(t, before));
+    const size = t.sizes[partition];
+    if (size !== undefined) t.sizes[partition] = size - done.bytes;
+    return { reached: done.reached, removed: done.removed };
   }
 
   async expireIdempotencyKeys(now: number): Promise<number> {

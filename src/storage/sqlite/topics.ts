@@ -24,6 +24,11 @@ export interface TopicState {
   largest: number[];
   /** Indexed by partition: the time index span its next commit extends (undefined before the first record). */
   spans: (OpenSpan | undefined)[];
+  /**
+   * Indexed by partition: the bytes of its records (keys, values, headers), once retention by size
+   * has asked (one pass over the partition), then kept current by appends and deletions; undefined until then.
+   */
+  sizes: (number | undefined)[];
 }
 
 export class TopicCatalog {
@@ -66,6 +71,7 @@ export class TopicCatalog {
         bounds: [],
         largest: [],
         spans: [],
+        sizes: [],
       });
     }
     const byId = this.byId();
@@ -74,6 +80,7 @@ export class TopicCatalog {
       topic?.bounds.push({ partition: b.partition, logStartOffset: b.logStartOffset, highWatermark: b.highWatermark });
       topic?.largest.push(0);
       topic?.spans.push(undefined);
+      topic?.sizes.push(undefined);
     }
   }
 
@@ -115,7 +122,8 @@ export class TopicCatalog {
     const partitions = meta.partitions;
     const bounds = Array.from({ length: partitions }, (_, partition) => ({ partition, logStartOffset: 0, highWatermark: 0 }));
     const fill = (v: number) => new Array<number>(partitions).fill(v);
-    this.#topics.set(meta.name, { id, meta, bounds, largest: fill(0), spans: new Array<OpenSpan | undefined>(partitions).fill(undefined) });
+    const none = () => new Array<undefined>(partitions).fill(undefined);
+    this.#topics.set(meta.name, { id, meta, bounds, largest: fill(0), spans: none(), sizes: none() });
   }
 
   /** Throws INVALID_PARTITIONS when the count would shrink; returns the topic's new meta, not yet applied. */
@@ -143,6 +151,7 @@ export class TopicCatalog {
       topic.bounds.push({ partition: p, logStartOffset: 0, highWatermark: 0 });
       topic.largest.push(0);
       topic.spans.push(undefined);
+      topic.sizes.push(undefined);
     }
     topic.meta = meta;
   }

@@ -1,0 +1,114 @@
+/**
+ * Log compaction (Kafka's cleanup.policy=compact): in a compacted partition, a record goes once a
+ * later record of its key exists and it is older than minCompactionLagMs; a tombstone (a keyed record
+ * with a null value) goes deleteRetentionMs after compaction reached it. Offsets never change: a
+ * compacted partition has gaps, which reads skip.
+ *
+ * Each pass works only on what was appended since the previous one (the "dirty" range): the store
+ * deletes the older versions of the keys written there, through its key index, in time-budgeted steps
+ * with the pending produce commits let in between (as retention). Where each partition was cleaned up
+ * to, and when, is kept in memory: after a restart the first pass goes over each partition once
+ * more, and tombstones reached before the restart wait deleteRetentionMs again (never less).
+ */
+import type { LogStore, PartitionOffsets, TopicMeta } from '../storage/log-store.js';
+import { deleteRetentionMs, minCompactionLagMs } from './cleanup-policy.js';
+import type { SnapshotLeases } from './snapshot-leases.js';
+
+/** Most "reached at" marks kept per partition; past it the oldest goes (its tombstones then wait for the next mark: later, never earlier). */
+const MAX_MARKS = 32;
+
+interface PartitionProgress {
+  /** Compaction has handled the records below this offset. */
+  cleanedTo: number;
+  /** Tombstones below this offset were considered for removal. */
+  tombstonesTo: number;
+  /** Compaction reached the offsets below this at least deleteRetentionMs ago: their tombstones may go. */
+  expiredTo: number;
+  /** When compaction reached each offset, oldest first: a tombstone below `offset` was reached by `at`. */
+  marks: { offset: number; at: number }[];
+}
+
+export interface CompactionDeps {
+  store: LogStore;
+  leases: SnapshotLeases;
+  stepMs: number;
+  /** Lets produce in between steps (Retention's yield). */
+  yieldToProduce: () => Promise<void>;
+  /** True once the gateway is shutting down: a pass ends after its current step (the next gateway's first pass goes on). */
+  stopped: () => boolean;
+}
+
+export class Compaction {
+  readonly #deps: CompactionDeps;
+  /** By topic name (and creation time: a topic deleted and made again starts over), then partition. */
+  readonly #progress = new Map<string, { createdAt: number; partitions: Map<number, PartitionProgress> }>();
+
+  constructor(deps: CompactionDeps) {
+    this.#deps = deps;
+  }
+
+  /** One pass over a compacted topic. Returns the records deleted. */
+  async compactTopic(topic: TopicMeta, now: number): Promise<number> {
+    const { store } = this.#deps;
+    let removed = 0;
+    let known = this.#progress.get(topic.name);
+    if (known?.createdAt !== topic.createdAt) this.#progress.set(topic.name, (known = { createdAt: topic.createdAt, partitions: new Map() }));
+    for (const bounds of await store.offsets(topic.name)) {
+      if (this.#deps.stopped()) break;
+      let progress = known.partitions.get(bounds.partition);
+      if (!progress) known.partitions.set(bounds.partition, (progress = { cleanedTo: 0, tombstonesTo: 0, expiredTo: 0, marks: [] }));
+      removed += await this.#compactPartition(topic, bounds, progress, now);
+      removed += await this.#removeTombstones(topic, bounds, progress, now);
+    }
+    return removed;
+  }
+
+  /** Drops the progress of topics no longer compacted or gone. */
+  forgetExcept(compacted: ReadonlySet<string>): void {
+    for (const name of this.#progress.keys()) if (!compacted.has(name)) this.#progress.delete(name);
+  }
+
+  async #compactPartition(topic: TopicMeta, bounds: PartitionOffsets, progress: PartitionProgress, now: number): Promise<number> {
+    const { store, leases } = this.#deps;
+    const partition = bounds.partition;
+    const lagMs = minCompactionLagMs(topic.config);
+    const maxTimestamp = lagMs > 0 ? now - lagMs : Number.MAX_SAFE_INTEGER;
+    // Records younger than the lag are not handled yet (the dirty range stops before the first of them),
+    // so their keys' older versions are handled once they are old enough.
+    const young = lagMs > 0 ? ((await store.offsetForTimestamp(topic.name, partition, maxTimestamp + 1)) ?? bounds.highWatermark) : Infinity;
+    const before = Math.min(bounds.highWatermark, young, leases.horizon(topic.name, partition));
+    let from = Math.max(progress.cleanedTo, bounds.logStartOffset);
+    if (from >= before) return 0;
+    let removed = 0;
+    while (from < before) {
+      await this.#deps.yieldToProduce();
+      if (this.#deps.stopped()) break;
+      const step = await store.compact(topic.name, partition, { from, before, maxTimestamp, budgetMs: this.#deps.stepMs });
+      removed += step.removed;
+      if (step.reached <= from) break; // the topic changed under us (deleted, say): the next pass sees
+      from = step.reached;
+    }
+    progress.cleanedTo = from;
+    progress.marks.push({ offset: from, at: now });
+    if (progress.marks.length > MAX_MARKS) progress.marks.shift();
+    return removed;
+  }
+
+  async #removeTombstones(topic: TopicMeta, bounds: PartitionOffsets, progress: PartitionProgress, now: number): Promise<number> {
+    const reachedBy = now - deleteRetentionMs(topic.config);
+    while (progress.marks.length > 0 && progress.marks[0]!.at <= reachedBy) progress.expiredTo = progress.marks.shift()!.offset;
+    const before = progress.expiredTo;
+    let from = Math.max(progress.tombstonesTo, bounds.logStartOffset);
+    let removed = 0;
+    while (from < before) {
+      await this.#deps.yieldToProduce();
+      if (this.#deps.stopped()) break;
+      const step = await this.#deps.store.removeTombstones(topic.name, bounds.partition, { from, before, budgetMs: this.#deps.stepMs });
+      removed += step.removed;
+      if (step.reached <= from) break; // the partition's last record (kept) or nothing left: again next pass
+      from = step.reached;
+    }
+    progress.tombstonesTo = from;
+    return removed;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Records by key (issue 14): the latest record of a key, a page of the latest record per key, and
+ * compaction, all through the partial index `records_by_key (topic_id, partition, key, offset)`.
+ *
+ * Keys compare as SQLite compares the column: by storage class first (TEXT before BLOB), then by
+ * bytes (TEXT under the BINARY collation is its UTF-8 bytes), so a text key and a binary key are
+ * never equal, and the key order is the one LogStore.readLatest documents.
+ */
+import type Database from 'better-sqlite3';
+import {
+  TOMBSTONE_VALUE,
+  type CompactionProgress,
+  type CompactionStep,
+  type LatestQuery,
+  type PartitionRecord,
+  type RangeStep,
+  type StoredRecord,
+} from '../log-store.js';
+import { RECORD_BYTES } from './records.js';
+import type { TopicState } from './topics.js';
+
+/** Offsets per compaction statement: the first, and the most it grows to (as RecordTable.deleteRange). */
+const FIRST_CHUNK = 256;
+const MAX_CHUNK = 65_536;
+
+const IS_TOMBSTONE = `typeof(value) = 'text' AND value = '${TOMBSTONE_VALUE}'`;
+
+type Row = [offset: number, timestamp: number, key: string | Buffer | null, value: string | Buffer, headers: string | null];
+
+export class KeyIndex {
+  readonly #stmt;
+
+  constructor(db: Database.Database) {
+    this.#stmt = {
+      // One index seek per partition (for max(offset)), then the row: no scan of any partition.
+      latestForKey: db
+        .prepare(
+          `WITH latest AS MATERIALIZED (
+             SELECT p.partition, (SELECT max(m.offset) FROM records m WHERE m.topic_id = p.topic_id AND m.partition = p.partition AND m.key = @key) AS offset
+             FROM partitions p WHERE p.topic_id = @topic)
+           SELECT r.partition, r.offset, r.timestamp, r.key, r.value, r.headers
+           FROM latest l CROSS JOIN records r ON r.topic_id = @topic AND r.partition = l.partition AND r.offset = l.offset
+           ORDER BY r.partition`,
+        )
+        .raw(true),
+      // The bare columns of a max() aggregate come from the row holding the maximum (SQLite's documented rule).
+      // `key >= ''`: every key (text sorts before blob, and '' before any text), through the index.
+      latestFirst: db.prepare(this.#latestSql("key >= ''")).raw(true),
+      latestAfter: db.prepare(this.#latestSql('key > @after')).raw(true),
+      // The older versions of the keys written in [from, to): one index range per key, however long the partition.
+      superseded: db
+        .prepare(
+          `DELETE FROM records WHERE topic_id = @topic AND partition = @partition AND offset IN (
+             SELECT o.offset
+             FROM (SELECT DISTINCT key FROM records WHERE topic_id = @topic AND partition = @partition
+                     AND offset >= @from AND offset < @to AND key IS NOT NULL) d
+             CROSS JOIN records o INDEXED BY records_by_key ON o.topic_id = @topic AND o.partition = @partition AND o.key = d.key
+             WHERE o.timestamp <= @maxTimestamp
+               AND EXISTS (SELECT 1 FROM records n WHERE n.topic_id = @topic AND n.partition = @partition AND n.key = o.key
+                             AND n.offset > o.offset AND n.offset < @before))
+           RETURNING ${RECORD_BYTES}`,
+        )
+        .pluck(),
+      tombstones: db
+        .prepare(
+          `DELETE FROM records WHERE topic_id = @topic AND partition = @partition AND offset >= @from AND offset < @to
+             AND key IS NOT NULL AND ${IS_TOMBSTONE}
+             AND NOT EXISTS (SELECT 1 FROM records n WHERE n.topic_id = @topic AND n.partition = @partition AND n.key = records.key
+                               AND n.offset > records.offset)
+             -- An older version still there (kept by minCompactionLagMs) would come back without its tombstone.
+             AND NOT EXISTS (SELECT 1 FROM records o WHERE o.topic_id = @topic AND o.partition = @partition AND o.key = records.key
+                               AND o.offset < records.offset)
+           RETURNING ${RECORD_BYTES}`,
+        )
+        .pluck(),
+    };
+  }
+
+  #latestSql(keyCondition: string): string {
+    return `SELECT max(offset), timestamp, key, value, headers FROM records
+            WHERE topic_id = @topic AND partition = @partition AND ${keyCondition} AND offset < @before
+            GROUP BY key HAVING NOT (${IS_TOMBSTONE}) ORDER BY key LIMIT @limit`;
+  }
+
+  latestForKey(topic: TopicState, key: string | Uint8Array): PartitionRecord[] {
+    const rows = this.#stmt.latestForKey.all({ topic: topic.id, key }) as [number, ...Row][];
+    return rows.map(([partition, offset, timestamp, k, value, headers]) => ({ partition, offset, timestamp, key: k, value, headers }));
+  }
+
+  readLatest(topic: TopicState, partition: number, query: LatestQuery): StoredRecord[] {
+    const params = { topic: topic.id, partition, before: query.before, limit: query.limit };
+    const rows = (
+      query.afterKey === undefined ? this.#stmt.latestFirst.all(params) : this.#stmt.latestAfter.all({ ...params, after: query.afterKey })
+    ) as Row[];
+    return rows.map(([offset, timestamp, key, value, headers]) => ({ offset, timestamp, key, value, headers }));
+  }
+
+  /** Inside a transaction: one compaction step (LogStore.compact). Returns its progress and the bytes deleted. */
+  compact(topic: TopicState, partition: number, step: CompactionStep): CompactionProgress & { bytes: number } {
+    const { maxTimestamp, before } = step;
+    return inChunks(step, (from, to) => this.#stmt.superseded.all({ topic: topic.id, partition, from, to, before, maxTimestamp }) as number[]);
+  }
+
+  /** Inside a transaction: tombstones that may go (LogStore.removeTombstones); the caller keeps `before` below the last offset. */
+  removeTombstones(topic: TopicState, partition: number, step: RangeStep): CompactionProgress & { bytes: number } {
+    return inChunks(step, (from, to) => this.#stmt.tombstones.all({ topic: topic.id, partition, from, to }) as number[]);
+  }
+}
+
+/**
+ * Runs `work` over [step.from, step.before) in chunks of offsets until about step.budgetMs has passed
+ * (at least one chunk), growing the chunks while they take well under what is left (as
+ * RecordTable.deleteRange). `work` returns the sizes of the records it deleted.
+ */
+function inChunks(step: RangeStep, work: (from: number, to: number) => number[]): CompactionProgress & { bytes: number } {
+  const deadline = performance.now() + step.budgetMs;
+  let chunk = FIRST_CHUNK;
+  let at = step.from;
+  let removed = 0;
+  let bytes = 0;
+  while (at < step.before) {
+    const started = performance.now();
+    const to = Math.min(at + chunk, step.before);
+    const sizes = work(at, to);
+    removed += sizes.length;
+    for (const b of sizes) bytes += b;
+    at = to;
+    const now = performance.now();
+    if (now >= deadline) break;
+    if ((now - started) * 4 < deadline - now && chunk < MAX_CHUNK) chunk *= 2;
+  }
+  return { reached: at, removed, bytes };
+}

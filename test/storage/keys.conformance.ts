@@ -1,0 +1,249 @@
+/**
+ * LogStore conformance, issue 14: retention by size, the latest record per key, and compaction.
+ * Part of logStoreConformance (log-store.conformance.ts calls it), so every store runs it.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, GatewayError } from '../../src/errors.js';
+import type { LogStore, RecordToAppend, StoredRecord } from '../../src/storage/log-store.js';
+
+const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
+const FOREVER = Number.MAX_SAFE_INTEGER;
+
+function keyed(partition: number, key: string | Uint8Array | null, value: string, timestamp = 1_000): RecordToAppend {
+  return { partition, timestamp, key, value, headers: null };
+}
+
+const show = (k: string | Uint8Array | null) => (k === null || typeof k === 'string' ? k : `bin:${Buffer.from(k).toString('hex')}`);
+const offsetsOf = (records: StoredRecord[]) => records.map((r) => r.offset);
+const pairs = (records: StoredRecord[]) => records.map((r) => [show(r.key), r.value]);
+
+async function compactAll(store: LogStore, topic: string, partition: number, before: number, maxTimestamp = FOREVER) {
+  let from = 0;
+  let removed = 0;
+  for (;;) {
+    const step = await store.compact(topic, partition, { from, before, maxTimestamp, budgetMs: 0 });
+    removed += step.removed;
+    if (step.reached <= from) return removed;
+    from = step.reached;
+  }
+}
+
+async function removeAllTombstones(store: LogStore, topic: string, partition: number, before: number) {
+  let from = 0;
+  for (;;) {
+    const step = await store.removeTombstones(topic, partition, { from, before, budgetMs: 0 });
+    if (step.reached <= from) return step.reached;
+    from = step.reached;
+  }
+}
+
+export function keysConformance(fresh: () => Promise<{ store: LogStore }>): void {
+  describe('offsetForSizeLimit (retention by size)', () => {
+    it('names the offset from which the newest records fit the size, and keeps counting across appends and truncations', async () => {
+      const { store } = await fresh();
+      await store.createTopic('t', 2, {});
+      // Ten records of 10 bytes each (value '"12345678"').
+      await store.append([{ topic: 't', records: Array.from({ length: 10 }, () => keyed(0, null, '"12345678"')) }]);
+      expect(await store.offsetForSizeLimit('t', 0, 100)).toBe(0);
+      expect(await store.offsetForSizeLimit('t', 0, 1_000)).toBe(0);
+      expect(await store.offsetForSizeLimit('t', 0, 95)).toBe(1);
+      expect(await store.offsetForSizeLimit('t', 0, 30)).toBe(7);
+      expect(await store.offsetForSizeLimit('t', 0, 5)).toBe(10);
+      expect(await store.offsetForSizeLimit('t', 1, 5)).toBe(0);
+      expect(await store.truncateBefore('t', 0, 4)).toBe(4);
+      expect(await store.offsetForSizeLimit('t', 0, 60)).toBe(4);
+      expect(await store.offsetForSizeLimit('t', 0, 59)).toBe(5);
+      await store.append([{ topic: 't', records: [keyed(0, 'k', '"' + 'x'.repeat(28) + '"')] }]);
+      // 60 bytes in offsets 4-9, then 31 (key 'k' and a 30-byte value).
+      expect(await store.offsetForSizeLimit('t', 0, 91)).toBe(4);
+      expect(await store.offsetForSizeLimit('t', 0, 41)).toBe(9);
+      await expect(store.offsetForSizeLimit('missing', 0, 1)).rejects.toMatchObject({ code: ErrorCode.TOPIC_NOT_FOUND });
+    });
+
+    it('with a budget may stop short, never past the full cut, and gets there when asked again', async () => {
+      const { store } = await fresh();
+      await store.createTopic('t', 1, {});
+      for (let i = 0; i < 4; i++) {
+        await store.append([{ topic: 't', records: Array.from({ length: 2_500 }, () => keyed(0, null, '"12345678"')) }]);
+      }
+      let logStart = 0;
+      for (let rounds = 0; logStart < 9_000; rounds++) {
+        const cut = await store.offsetForSizeLimit('t', 0, 10_000, 0);
+        expect(cut).toBeGreaterThan(logStart);
+        expect(cut).toBeLessThanOrEqual(9_000);
+        logStart = await store.truncateBefore('t', 0, cut);
+        expect(rounds).toBeLessThan(9_000);
+      }
+      expect(await store.offsetForSizeLimit('t', 0, 10_000, 0)).toBe(9_000);
+    });
+  });
+
+  describe('latestForKey', () => {
+    it('answers the latest record of a key in each partition holding it, tombstones included; text and binary keys differ', async () => {
+      const { store } = await fresh();
+      await store.createTopic('t', 3, {});
+      await store.append([
+        {
+          topic: 't',
+          records: [
+            keyed(0, 'a', '1', 10),
+            keyed(0, 'b', '2'),
+            keyed(0, 'a', '3', 30),
+            keyed(2, 'a', '4', 40),
+            keyed(0, new Uint8Array([0x61]), '5'),
+            keyed(1, 'b', 'null'),
+            keyed(1, null, '6'),
+          ],
+        },
+      ]);
+      expect(await store.latestForKey('t', 'a')).toEqual([
+        { partition: 0, offset: 2, timestamp: 30, key: 'a', value: '3', headers: null },
+        { partition: 2, offset: 0, timestamp: 40, key: 'a', value: '4', headers: null },
+      ]);
+      const binary = await store.latestForKey('t', new Uint8Array([0x61]));
+      expect(binary.map((r) => [r.partition, r.offset, show(r.key), r.value])).toEqual([[0, 3, 'bin:61', '5']]);
+      expect((await store.latestForKey('t', 'b')).map((r) => [r.partition, r.value])).toEqual([
+        [0, '2'],
+        [1, 'null'],
+      ]);
+      expect(await store.latestForKey('t', 'nobody')).toEqual([]);
+      await expect(store.latestForKey('missing', 'a')).rejects.toBeInstanceOf(GatewayError);
+    });
+  });
+
+  describe('readLatest', () => {
+    it('pages the latest record per key below an offset, in key order (text before binary), without tombstoned or keyless records', async () => {
+      const { store } = await fresh();
+      await store.createTopic('t', 2, {});
+      await store.append([
+        {
+          topic: 't',
+          records: [
+            keyed(0, 'b', '"b1"'),
+            keyed(0, new Uint8Array([1]), '"x1"'),
+            keyed(0, 'a', '"a1"'),
+            keyed(0, null, '"none"'),
+            keyed(0, 'c', '"c1"'),
+            keyed(0, 'b', '"b2"'),
+            keyed(0, 'c', 'null'),
+            keyed(0, 'a', '"a2"'),
+            keyed(1, 'z', '"other partition"'),
+          ],
+        },
+      ]);
+      const all = await store.readLatest('t', 0, { before: 8, limit: 100 });
+      expect(pairs(all)).toEqual([
+        ['a', '"a2"'],
+        ['b', '"b2"'],
+        ['bin:01', '"x1"'],
+      ]);
+      expect(offsetsOf(all)).toEqual([7, 5, 1]);
+      // As of offset 6: c's tombstone and a's second version are not there yet.
+      expect(pairs(await store.readLatest('t', 0, { before: 6, limit: 100 }))).toEqual([
+        ['a', '"a1"'],
+        ['b', '"b2"'],
+        ['c', '"c1"'],
+        ['bin:01', '"x1"'],
+      ]);
+      const first = await store.readLatest('t', 0, { before: 8, limit: 2 });
+      expect(pairs(first)).toEqual([
+        ['a', '"a2"'],
+        ['b', '"b2"'],
+      ]);
+      expect(pairs(await store.readLatest('t', 0, { before: 8, limit: 2, afterKey: 'b' }))).toEqual([['bin:01', '"x1"']]);
+      expect(await store.readLatest('t', 0, { before: 8, limit: 2, afterKey: new Uint8Array([1]) })).toEqual([]);
+      expect(await store.readLatest('t', 0, { before: 0, limit: 10 })).toEqual([]);
+      expect(pairs(await store.readLatest('t', 1, { before: 1, limit: 10 }))).toEqual([['z', '"other partition"']]);
+    });
+  });
+
+  describe('compact and removeTombstones', () => {
+    it('keeps the latest version of each key below `before`; offsets, bounds and keyless records stay; reads skip the gaps', async () => {
+      const { store } = await fresh();
+      await store.createTopic('t', 1, {});
+      await store.append([
+        {
+          topic: 't',
+          records: [keyed(0, 'a', '1'), keyed(0, null, '2'), keyed(0, 'b', '3'), keyed(0, 'a', '4'), keyed(0, 'b', '5'), keyed(0, 'a', '6')],
+        },
+      ]);
+      // Only versions below offset 5 supersede: a@0 goes (a@3), b@2 goes (b@4); a@3 stays (a@5 is not below 5).
+      expect(await compactAll(store, 't', 0, 5)).toBe(2);
+      expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([1, 3, 4, 5]);
+      expect(await store.offsets('t')).toEqual([{ partition: 0, logStartOffset: 0, highWatermark: 6 }]);
+      expect(await compactAll(store, 't', 0, 6)).toBe(1);
+      const left = await store.read('t', 0, 0, BIG);
+      expect(left.map((r) => [r.offset, show(r.key), r.value])).toEqual([
+        [1, null, '2'],
+        [4, 'b', '5'],
+        [5, 'a', '6'],
+      ]);
+      // A read from inside a gap starts at the next record; encoded reads too.
+      expect(offsetsOf(await store.read('t', 0, 2, { maxRecords: 1, maxBytes: BIG.maxBytes }))).toEqual([4]);
+      const encoded = await store.readEncoded?.('t', 0, 2, { maxRecords: 10, maxBytes: 1 << 20 });
+      if (encoded) expect([encoded.count, encoded.nextOffset]).toEqual([2, 6]);
+      expect(await store.offsets('t')).toEqual([{ partition: 0, logStartOffset: 0, highWatermark: 6 }]);
+      const next = await store.append([{ topic: 't', records: [keyed(0, 'a', '7')] }]);
+      expect(next).toEqual([{ status: 'appended', positions: [{ partition: 0, offset: 6, timestamp: 1_000 }] }]);
+    });
+
+    it('leaves records newer than maxTimestamp', async () => {
+      const { store } = await fresh();
+      await store.createTopic('t', 1, {});
+      await store.append([{ topic: 't', records: [keyed(0, 'k', '1', 100), keyed(0, 'k', '2', 500), keyed(0, 'k', '3', 900)] }]);
+      expect(await compactAll(store, 't', 0, 3, 499)).toBe(1);
+      expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([1, 2]);
+    });
+
+    it('removes tombstones that are their key’s latest record with nothing older left, never the last record', async () => {
+      const { store } = await fresh();
+      await store.createTopic('t', 1, {});
+      await store.append([
+        {
+          topic: 't',
+          records: [keyed(0, 'a', '1'), keyed(0, 'a', 'null'), keyed(0, 'b', 'null'), keyed(0, 'c', '"v"'), keyed(0, 'd', 'null')],
+        },
+      ]);
+      // a's tombstone has a@0 before it: it stays until compaction has removed a@0.
+      expect(await removeAllTombstones(store, 't', 0, 5)).toBeLessThanOrEqual(4);
+      expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([0, 1, 3, 4]);
+      await compactAll(store, 't', 0, 5);
+      await removeAllTombstones(store, 't', 0, 5);
+      // d@4 is the partition's last record: kept, so a read from below the high watermark finds one.
+      expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([3, 4]);
+      expect(await store.latestForKey('t', 'a')).toEqual([]);
+      expect((await store.latestForKey('t', 'd')).map((r) => r.value)).toEqual(['null']);
+      await store.append([{ topic: 't', records: [keyed(0, 'e', '1')] }]);
+      await removeAllTombstones(store, 't', 0, 6);
+      expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([3, 5]);
+    });
+
+    it('in steps of any budget, ends with exactly the latest record per key (random logs)', async () => {
+      const { store } = await fresh();
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', null), fc.boolean()), { minLength: 1, maxLength: 60 }),
+          fc.nat(),
+          async (ops, cut) => {
+            const topic = `p${n++}`;
+            await store.createTopic(topic, 1, {});
+            const records = ops.map(([key, tombstone], i) => keyed(0, key, key !== null && tombstone ? 'null' : String(i)));
+            await store.append([{ topic, records }]);
+            const before = cut % (records.length + 1);
+            await compactAll(store, topic, 0, before);
+            // Model: a keyed record below `before` stays only if no later record of its key is below `before`.
+            const expected = records
+              .map((r, offset) => ({ ...r, offset }))
+              .filter((r) => r.key === null || r.offset >= before || !records.some((o, j) => j > r.offset && j < before && o.key === r.key));
+            expect((await store.read(topic, 0, 0, BIG)).map((r) => [r.offset, r.key, r.value])).toEqual(
+              expected.map((r) => [r.offset, r.key, r.value]),
+            );
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+  });
+}
