@@ -58,6 +58,8 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** Back-pressure: too much is already waiting (e.g. maxPendingProduceBytes); retry after `retryAfterSeconds`. */
   OVERLOADED: 'OVERLOADED',
+  /** This deployment's store cannot do it (compaction on the JetStream store): not the client's mistake, not worth a retry. */
+  NOT_SUPPORTED: 'NOT_SUPPORTED',
   INTERNAL: 'INTERNAL',
 } as const;
 

@@ -38,6 +38,7 @@ export const statusOf: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   OVERLOADED: 503,
+  NOT_SUPPORTED: 501,
   INTERNAL: 500,
 };
 
@@ -74,6 +75,7 @@ export const titleOf: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Too many requests',
   UNAVAILABLE: 'Service unavailable',
   OVERLOADED: 'Overloaded',
+  NOT_SUPPORTED: 'Not supported by this store',
   INTERNAL: 'Internal server error',
 };
 

@@ -11,7 +11,10 @@ logStoreConformance('jetstream', () => {
   // One namespace per harness: reopening finds the same data, a new harness starts empty.
   const namespace = freshNamespace();
   return { open: () => openTestStore(cluster.urls, namespace) };
-}, { topicPerRunFactor: 0.25 });
+}, {
+  topicPerRunFactor: 0.25,
+  skipKeys: 'not built on the JetStream store yet: it refuses retentionBytes and compact topics with NOT_SUPPORTED (README, Running on a cluster)',
+});
 
 credentialStoreConformance('jetstream', async () => {
   const namespace = freshNamespace();

@@ -30,6 +30,8 @@ export interface ConformanceOptions {
    * on each topic (one replicated stream per partition), so it runs fewer cases within the timeout.
    */
   topicPerRunFactor?: number;
+  /** Why this store skips the issue-14 suite (retention by size, latest per key, compaction); absent: it runs. */
+  skipKeys?: string;
 }
 
 const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
@@ -776,7 +778,8 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
       });
     });
 
-    keysConformance(fresh);
+    if (options.skipKeys) describe.skip(`retention by size, latest per key, compaction (skipped: ${options.skipKeys})`, () => keysConformance(fresh));
+    else keysConformance(fresh);
 
     describe('durability and lifecycle', () => {
       it('keeps topics, records, bounds, idempotency keys and group state across close and reopen', async () => {
