@@ -71,6 +71,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/sse/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/http/**', '**/ws/**', '../http', '../ws'], message: 'src/sse may import core and src/api, not the other transports' },
+            { group: ['prom-client', '**/metrics/**', '**/logging/**'], message: 'transports report through observers; gateway.ts wires metrics and logs' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Shared by both transports, so it knows neither.
     files: ['src/api/**'],
     rules: {

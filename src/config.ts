@@ -180,6 +180,17 @@ export const ConfigSchema = z.object({
   wsMaxMessageBytes: int(1024).default(8 * 1024 * 1024).describe('WebSocket: largest inbound frame.'),
   wsMaxConnections: int(1).default(10_000).describe('WebSocket: most concurrent sockets.'),
 
+  // --- Server-Sent Events (src/sse) ---
+  sseHeartbeatMs: int(100)
+    .default(15_000)
+    .describe('Server-Sent Events: an idle stream sends a comment this often, so proxies do not close it.'),
+  sseHighWaterBytes: int(1024)
+    .default(1024 * 1024)
+    .describe('Server-Sent Events: bytes of events queued for a stream above which the server stops reading the log for it (a slow reader is paused, never buffered without bound).'),
+  sseRetryMs: int(0)
+    .default(2_000)
+    .describe("Server-Sent Events: the `retry:` a stream announces, how long a browser's EventSource waits before reconnecting."),
+
   // --- security (src/auth) ---
   adminKey: z
     .string()

@@ -24,6 +24,7 @@ import { openJetStreamStore } from './storage/jetstream/jetstream-store.js';
 import { DATABASE_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SocketHub } from './ws/hub.js';
 import { websocketRoutes } from './ws/routes.js';
+import { sseRoutes } from './sse/routes.js';
 
 /** The store the settings name: SQLite in dataDir (default), or the NATS JetStream cluster at natsUrls. */
 async function openConfiguredStore(config: Config): Promise<LogStore> {
@@ -138,7 +139,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     scrape: () => metrics.scrape(),
     // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
-    routes: [websocketRoutes(sockets)],
+    routes: [websocketRoutes(sockets), sseRoutes(log, config, shutdown.signal, onUnexpectedError)],
     webRoot: options.webRoot,
   });
 

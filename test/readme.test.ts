@@ -196,6 +196,43 @@ describe('README', () => {
     expect(step(/-X DELETE \$G\/v1\/groups\/billing$/).status).toBe(204);
   });
 
+  it('Server-Sent Events and cursors: a REST read\'s cursor continues as an event stream, with nothing lost or repeated', async () => {
+    for (const tool of ['curl', 'jq']) {
+      await run(tool, ['--version']).catch(() => {
+        throw new Error(`the README's cursor walk-through needs ${tool}: install it (as root, npm test does it first: test/prerequisites.sh)`);
+      });
+    }
+    const { port } = await startGateway();
+    const [script, js, ...others] = fencedBlocks(section('Server-Sent Events and cursors')).filter((b) => b.lang === 'sh' || b.lang === 'js');
+    expect(script?.lang).toBe('sh');
+    expect(js?.lang).toBe('js');
+    expect(others).toEqual([]);
+    const steps = await runSession(shellCommands(script!.body), port);
+    const step = (pattern: RegExp): SessionStep => {
+      const found = steps.filter((s) => pattern.test(s.command));
+      expect(found, `one walk-through command matching ${pattern}`).toHaveLength(1);
+      return found[0]!;
+    };
+    const events = step(/\/events\?/);
+    for (const s of steps) {
+      // The event stream runs until curl's --max-time (exit 28): it is a stream.
+      expect(s.exitCode, `${s.command}\n${s.stderr}`).toBe(s === events ? 28 : 0);
+      if (s.status !== undefined) expect(s.status, `${s.command}\n${s.stdout}`).toBeLessThan(300);
+    }
+    const page = JSON.parse(step(/limit=2/).stdout);
+    expect(page.records).toHaveLength(2);
+    const streamed = [...events.stdout.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!));
+    expect(streamed).toHaveLength(1);
+    const all = [...page.records, ...streamed].map((r: { value: number }) => r.value).sort();
+    expect(all).toEqual([1, 2, 3]);
+    // Each event's id is a cursor: after the last one, a REST read has nothing more.
+    const ids = [...events.stdout.matchAll(/^id: (.*)$/gm)].map((m) => m[1]!);
+    const after = await fetch(`http://127.0.0.1:${port}/v1/topics/clicks/records?cursor=${ids[ids.length - 1]}`);
+    expect((await after.json()).records).toEqual([]);
+    // The comment in the block shows the shape of what curl printed.
+    expect(script!.body).toContain('# data: {"topic":"clicks","partition":' + streamed[0].partition);
+  });
+
   it('security walk-through: an administrator key makes a write-only key and a read-only browser token that work as the README says', async () => {
     for (const tool of ['curl', 'jq']) {
       await run(tool, ['--version']).catch(() => {

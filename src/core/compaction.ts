@@ -10,7 +10,7 @@
  * to, and when, is kept in memory: after a restart the first pass goes over each partition once
  * more, and tombstones reached before the restart wait deleteRetentionMs again (never less).
  */
-import type { LogStore, PartitionOffsets, TopicMeta } from '../storage/log-store.js';
+import { hasKeyOperations, type KeyedLogStore, type LogStore, type PartitionOffsets, type TopicMeta } from '../storage/log-store.js';
 import { deleteRetentionMs, minCompactionLagMs } from './cleanup-policy.js';
 import type { SnapshotLeases } from './snapshot-leases.js';
 
@@ -50,6 +50,7 @@ export class Compaction {
   /** One pass over a compacted topic. Returns the records deleted. */
   async compactTopic(topic: TopicMeta, now: number): Promise<number> {
     const { store } = this.#deps;
+    if (!hasKeyOperations(store)) return 0; // a store without compaction (see LogStore)
     let removed = 0;
     let known = this.#progress.get(topic.name);
     if (known?.createdAt !== topic.createdAt) this.#progress.set(topic.name, (known = { createdAt: topic.createdAt, partitions: new Map() }));
@@ -57,8 +58,8 @@ export class Compaction {
       if (this.#deps.stopped()) break;
       let progress = known.partitions.get(bounds.partition);
       if (!progress) known.partitions.set(bounds.partition, (progress = { cleanedTo: 0, tombstonesTo: 0, expiredTo: 0, marks: [] }));
-      removed += await this.#compactPartition(topic, bounds, progress, now);
-      removed += await this.#removeTombstones(topic, bounds, progress, now);
+      removed += await this.#compactPartition(store, topic, bounds, progress, now);
+      removed += await this.#removeTombstones(store, topic, bounds, progress, now);
     }
     return removed;
   }
@@ -68,8 +69,8 @@ export class Compaction {
     for (const name of this.#progress.keys()) if (!compacted.has(name)) this.#progress.delete(name);
   }
 
-  async #compactPartition(topic: TopicMeta, bounds: PartitionOffsets, progress: PartitionProgress, now: number): Promise<number> {
-    const { store, leases } = this.#deps;
+  async #compactPartition(store: KeyedLogStore, topic: TopicMeta, bounds: PartitionOffsets, progress: PartitionProgress, now: number): Promise<number> {
+    const { leases } = this.#deps;
     const partition = bounds.partition;
     const lagMs = minCompactionLagMs(topic.config);
     const maxTimestamp = lagMs > 0 ? now - lagMs : Number.MAX_SAFE_INTEGER;
@@ -94,7 +95,7 @@ export class Compaction {
     return removed;
   }
 
-  async #removeTombstones(topic: TopicMeta, bounds: PartitionOffsets, progress: PartitionProgress, now: number): Promise<number> {
+  async #removeTombstones(store: KeyedLogStore, topic: TopicMeta, bounds: PartitionOffsets, progress: PartitionProgress, now: number): Promise<number> {
     const reachedBy = now - deleteRetentionMs(topic.config);
     while (progress.marks.length > 0 && progress.marks[0]!.at <= reachedBy) progress.expiredTo = progress.marks.shift()!.offset;
     const before = progress.expiredTo;
@@ -103,7 +104,7 @@ export class Compaction {
     while (from < before) {
       await this.#deps.yieldToProduce();
       if (this.#deps.stopped()) break;
-      const step = await this.#deps.store.removeTombstones(topic.name, bounds.partition, { from, before, budgetMs: this.#deps.stepMs });
+      const step = await store.removeTombstones(topic.name, bounds.partition, { from, before, budgetMs: this.#deps.stepMs });
       removed += step.removed;
       if (step.reached <= from) break; // the partition's last record (kept) or nothing left: again next pass
       from = step.reached;

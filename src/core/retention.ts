@@ -5,7 +5,7 @@
  * compaction (compaction.ts) runs on compacted topics. Also forgets expired Idempotency-Keys.
  * `runOnce` is public for tests.
  */
-import type { LogStore } from '../storage/log-store.js';
+import { hasKeyOperations, type LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
 import { compacts, deletes } from './cleanup-policy.js';
 import { Compaction } from './compaction.js';
@@ -119,13 +119,15 @@ export class Retention {
 
   /** Kafka's retention.bytes, per partition: the oldest records go until the rest fit. */
   async #retainBySize(topic: string, maxBytes: number, counted: { truncated: number }): Promise<void> {
+    const store = this.#store;
+    if (!hasKeyOperations(store)) return; // a store without retention by size (see LogStore)
     for (const bounds of await this.#store.offsets(topic)) {
       let from = bounds.logStartOffset;
       for (;;) {
         await this.#yieldToProduce();
         if (this.#stopped) break;
         // Budgeted: a first cut over a long partition may come in parts.
-        const keepFrom = await this.#store.offsetForSizeLimit(topic, bounds.partition, maxBytes, this.#stepMs);
+        const keepFrom = await store.offsetForSizeLimit(topic, bounds.partition, maxBytes, this.#stepMs);
         if (keepFrom <= from) break;
         const reached = await this.#truncate(topic, bounds.partition, from, keepFrom, counted);
         if (reached <= from) break;

@@ -128,10 +128,9 @@ export class TopicReader {
     const bounds = topic.partitionOffsets;
     let cursor: TopicCursor;
     if (request.cursor !== undefined) {
-      cursor = new TopicCursor(topic, checkCursor(topic, bounds, request.cursor, request.field ?? 'cursor'));
-      if (request.partitions && !sameSet(request.partitions, cursor.partitions) && !cursor.allPartitions) {
-        throw cursorError(request.field ?? 'cursor', `names partitions ${cursor.partitions.join(',')}, not the partitions asked for (${request.partitions.join(',')})`);
-      }
+      const field = request.field ?? 'cursor';
+      const position = checkCursor(topic, bounds, request.cursor, field);
+      cursor = new TopicCursor(topic, request.partitions ? narrow(position, request.partitions, bounds, field) : position);
     } else {
       const partitions = request.partitions ?? bounds.map((b) => b.partition);
       const offsets = new Map<number, number>();
@@ -246,6 +245,17 @@ function cursorError(field: string, message: string): GatewayError {
   return new GatewayError(ErrorCode.INVALID_CURSOR, `${field}: ${message}`, { errors: [{ path: field, message }] });
 }
 
-function sameSet(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
+/**
+ * A cursor used with a partition filter: its offsets of those partitions. A cursor of every
+ * partition reads one it does not name from its start (the partition was added after it).
+ */
+function narrow(position: TopicPosition, partitions: readonly number[], bounds: readonly PartitionOffsets[], field: string): TopicPosition {
+  const offsets = new Map<number, number>();
+  for (const partition of partitions) {
+    const b = bounds[partition];
+    const offset = position.offsets.get(partition) ?? (position.allPartitions && b ? b.logStartOffset : undefined);
+    if (offset === undefined) throw cursorError(field, `has no position for partition ${partition}, which partitions asks for`);
+    offsets.set(partition, offset);
+  }
+  return { allPartitions: false, offsets };
 }

@@ -114,9 +114,22 @@ export const ACCESS_RULES: readonly AccessRule[] = [
       if (g !== undefined) p.require(group(g), 'read');
     },
   },
+  {
+    operationId: 'streamTopicEvents',
+    method: 'GET',
+    path: '/v1/topics/:topic/events',
+    needs: 'read on topic:{topic}',
+    check: one(pathTopic, 'read'),
+  },
   { operationId: 'multiplexSocket', method: 'GET', path: '/v1/ws', needs: 'a credential; each command is checked as its REST counterpart', check: () => {} },
   { operationId: 'listGroups', method: 'GET', path: '/v1/groups', needs: 'describe on each group listed; the others are left out', check: () => {} },
-  { operationId: 'getGroup', method: 'GET', path: '/v1/groups/:group', needs: 'describe on group:{group}', check: one(pathGroup, 'describe') },
+  {
+    operationId: 'getGroup',
+    method: 'GET',
+    path: '/v1/groups/:group',
+    needs: 'describe on group:{group}; offsets are shown only for topics the caller may describe',
+    check: one(pathGroup, 'describe'),
+  },
   { operationId: 'deleteGroup', method: 'DELETE', path: '/v1/groups/:group', needs: 'admin on group:{group}', check: one(pathGroup, 'admin') },
   {
     operationId: 'joinGroup',
@@ -161,7 +174,13 @@ export const ACCESS_RULES: readonly AccessRule[] = [
       }
     },
   },
-  { operationId: 'getGroupOffsets', method: 'GET', path: '/v1/groups/:group/offsets', needs: 'describe on group:{group}', check: one(pathGroup, 'describe') },
+  {
+    operationId: 'getGroupOffsets',
+    method: 'GET',
+    path: '/v1/groups/:group/offsets',
+    needs: 'describe on group:{group}; offsets are shown only for topics the caller may describe',
+    check: one(pathGroup, 'describe'),
+  },
   {
     operationId: 'resetGroupOffsets',
     method: 'POST',

@@ -1,7 +1,8 @@
 /** Consumer groups over REST: join, heartbeat, poll, commit, leave, inspect, reset, delete. */
 import { z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
-import { AutoOffsetReset, ResetTarget, type GroupCoordinator } from '../core/groups.js';
+import type { Principal } from '../auth/principal.js';
+import { AutoOffsetReset, ResetTarget, type GroupCoordinator, type GroupOffsets } from '../core/groups.js';
 import { MinBytesQuery, readOptions } from './read-options.js';
 import { apiRoute, jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
 import { LOCATION } from '../api/responses.js';
@@ -316,13 +317,23 @@ const resetOffsets = apiRoute({
   },
 });
 
+/**
+ * A group's offsets and lag as the caller may see them: only topics it may describe (Kafka's
+ * OffsetFetch leaves unauthorized topics out the same way), with the total over those alone.
+ */
+function describableOffsets<T extends GroupOffsets>(principal: Principal, answer: T): T {
+  const offsets = answer.offsets.filter((o) => principal.can({ kind: 'topic', name: o.topic }, 'describe'));
+  if (offsets.length === answer.offsets.length) return answer;
+  return { ...answer, offsets, totalLag: offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0) };
+}
+
 export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: AbortSignal) {
   return newRouter()
     .openapi(listGroups, (c) => {
       const principal = c.get('principal');
       return c.json({ groups: groups.list().filter((g) => principal.can({ kind: 'group', name: g.group }, 'describe')) }, 200);
     })
-    .openapi(getGroup, async (c) => c.json(await groups.describe(c.req.valid('param').group), 200))
+    .openapi(getGroup, async (c) => c.json(describableOffsets(c.get('principal'), await groups.describe(c.req.valid('param').group)), 200))
     .openapi(deleteGroup, async (c) => {
       await groups.deleteGroup(c.req.valid('param').group);
       return c.body(null, 204);
@@ -355,7 +366,7 @@ export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: 
       const offsets = await withFieldPrefix('body', () => groups.commit(group, c.req.valid('json')));
       return c.json({ offsets }, 200);
     })
-    .openapi(getOffsets, async (c) => c.json(await groups.offsets(c.req.valid('param').group), 200))
+    .openapi(getOffsets, async (c) => c.json(describableOffsets(c.get('principal'), await groups.offsets(c.req.valid('param').group)), 200))
     .openapi(resetOffsets, async (c) => {
       const { group } = c.req.valid('param');
       const offsets = await withFieldPrefix('body', () => groups.resetOffsets(group, c.req.valid('json')));

@@ -1,6 +1,7 @@
 /** API keys (POST/GET/DELETE /v1/keys) and browser tokens (POST /v1/tokens). */
 import { z } from '@hono/zod-openapi';
 import { CreatedKeySchema, CreateKeySchema, CreateTokenSchema, KeySchema, TokenSchema } from '../api/auth-schemas.js';
+import { LOCATION } from '../api/responses.js';
 import { problem } from '../api/schemas.js';
 import { missingFrom, type Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
@@ -20,7 +21,7 @@ const createKey = apiRoute({
   summary: 'Create an API key; its secret is shown once',
   request: { body: jsonBody(CreateKeySchema) },
   responses: {
-    201: jsonResponse(CreatedKeySchema, 'Created: the answer holds the secret `key`, which is stored only as a hash'),
+    201: { ...jsonResponse(CreatedKeySchema, 'Created: the answer holds the secret `key`, which is stored only as a hash'), headers: LOCATION },
     400: problem('Invalid name, permissions or quota'),
   },
 });

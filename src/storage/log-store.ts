@@ -212,6 +212,16 @@ export interface GroupChange {
  */
 export const BACKUP_FILE_PREFIX = '.backup-';
 
+/** The optional operations of issue 14 (retention by size, compaction, the table view): a store has all or none. */
+export type KeyOperations = 'offsetForSizeLimit' | 'latestForKey' | 'readLatest' | 'compact' | 'removeTombstones';
+export type KeyedLogStore = LogStore & Required<Pick<LogStore, KeyOperations>>;
+
+/** Whether the store has the key operations. */
+export function hasKeyOperations(store: LogStore): store is KeyedLogStore {
+  const keyed = store as Partial<KeyedLogStore>;
+  return [keyed.offsetForSizeLimit, keyed.latestForKey, keyed.readLatest, keyed.compact, keyed.removeTombstones].every((op) => op !== undefined);
+}
+
 export interface LogStore {
   // --- topics ---
   /** Throws GatewayError TOPIC_ALREADY_EXISTS. */
@@ -258,34 +268,37 @@ export interface LogStore {
    * the partition's records (keys, values, headers) to at most `maxBytes`; the log start offset when
    * they are already. With `budgetMs` it may stop short of the full cut (the caller truncates and asks again).
    */
-  offsetForSizeLimit(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<number>;
+  offsetForSizeLimit?(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<number>;
 
   // --- keys (compaction and the table view) ---
+  // Optional for now (the JetStream store has not got them yet): a store without them serves no
+  // retention by size, no compaction and no table view; a store with them implements all five and
+  // passes test/storage/keys.conformance.ts.
   /**
    * The latest record of `key` in each partition that holds one (usually one), tombstones included.
    * From an index: the cost does not grow with the partitions' length. Keys compare by kind and bytes: a
    * text key and a binary key are never the same key. Throws TOPIC_NOT_FOUND.
    */
-  latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord[]>;
+  latestForKey?(topic: string, key: string | Uint8Array): Promise<PartitionRecord[]>;
   /**
    * A page of the partition's latest record per key among records below `query.before`, tombstoned keys
    * left out, in key order: text keys before binary keys, each by their bytes (UTF-8 for text). Paging
    * by `afterKey` (the last key returned) visits every key once. Keyless records are not in it.
    */
-  readLatest(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]>;
+  readLatest?(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]>;
   /**
    * One compaction step: for each keyed record at an offset in [step.from, step.before), deletes the
    * older records of its key whose timestamp is at most `step.maxTimestamp`. Only the latest version
    * of a key below `before` survives, so a version newer than `before` (written after a snapshot's
    * offsets, say) never removes one below it. Never changes an offset or the log start offset.
    */
-  compact(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress>;
+  compact?(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress>;
   /**
    * Deletes tombstones in [step.from, step.before) that are their key's latest record and have no older
    * record of their key left, never the partition's last record (so a read below the high watermark
    * always finds one). In steps, as `compact`.
    */
-  removeTombstones(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress>;
+  removeTombstones?(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress>;
 
   /** Forgets idempotency keys that expired before `now`. */
   expireIdempotencyKeys(now: number): Promise<number>;

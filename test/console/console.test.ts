@@ -216,12 +216,25 @@ describe('console', () => {
     const browser = await launchBrowser();
     const page = await browser.newPage();
     await page.goto(`${gw.url}/console/`);
+    // By keyboard alone: type the key and Enter, then Tab to the topic's link and Enter.
     await page.getByLabel('API key or token').fill(adminKey);
-    await page.getByRole('button', { name: 'Use it' }).click();
-    await page.getByRole('link', { name: 'secured' }).click();
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'secured' }).waitFor();
+    for (let presses = 0; presses < 40; presses++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === 'secured') break;
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'secured', level: 1 }).waitFor();
     await expect.poll(() => page.getByTestId('tail-state').innerText()).toBe('live');
     await gw.json('POST', '/v1/topics/secured/records', { records: [{ value: 'seen with a key' }] }, admin);
     await page.getByRole('article', { name: 'record 0:0' }).waitFor();
+    // Light and dark.
+    const themeButton = page.getByRole('button', { name: 'Dark theme' });
+    const dark = (await themeButton.getAttribute('aria-pressed')) === 'true';
+    await themeButton.click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(dark ? 'light' : 'dark');
+    expect(await themeButton.getAttribute('aria-pressed')).toBe(String(!dark));
     const storage = await page.evaluate(() => ({ session: { ...sessionStorage }, local: { ...localStorage }, cookie: document.cookie }));
     expect(Object.values(storage.session)).toContain(adminKey);
     expect(JSON.stringify(storage.local)).not.toContain(adminKey);

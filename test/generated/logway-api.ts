@@ -220,6 +220,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/topics/{topic}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events: stream a topic, one event per record, resumable with Last-Event-ID
+         * @description `new EventSource("/v1/topics/orders/events?from=earliest")`. One event per record: `id:` the cursor after it (see Cursor), `data:` the record as JSON (Record), default event type, so `EventSource.onmessage` receives records. The stream starts with `retry:` and an `id:` without data (the start position). Other events: `reset` (data `{"partitions":[PositionReset]}`: the position was older than retention; reading resumed at the log start) and `problem` (data: problem details; the stream then ends, e.g. the topic was deleted). Idle streams get `: heartbeat` comments every sseHeartbeatMs. A reconnecting EventSource sends the last id as Last-Event-ID and continues with no gap and no duplicate. A slow reader is paused (the log is read only while fewer than sseHighWaterBytes wait to be sent).
+         *
+         *     **Requires:** read on topic:{topic}.
+         */
+        get: operations["streamTopicEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups": {
         parameters: {
             query?: never;
@@ -249,7 +271,7 @@ export interface paths {
         };
         /**
          * Describe a group: state, members with assignments and epochs, committed offsets and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroup"];
         put?: never;
@@ -353,7 +375,7 @@ export interface paths {
         };
         /**
          * Committed offsets, high watermarks and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroupOffsets"];
         put?: never;
@@ -2609,6 +2631,120 @@ export interface operations {
             };
         };
     };
+    streamTopicEvents: {
+        parameters: {
+            query?: {
+                /** @description Where to start: 'latest' (default), 'earliest', 'time:<epoch-ms>', or 'cursor:<cursor>'. A Last-Event-ID header (an EventSource reconnecting) overrides it. */
+                from?: string;
+                /** @description Comma-separated partitions to stream (default: every partition, including partitions added later). */
+                partitions?: string;
+            };
+            header?: {
+                /** @description The cursor to resume from (what EventSource sends when it reconnects); overrides from. */
+                "last-event-id"?: string;
+            };
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid query, or a cursor (from or Last-Event-ID) that is malformed or not of this topic (code INVALID_CURSOR) */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the permission named in the problem (`resource`, `action`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic or partition */
+            404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's quota: nothing was done */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The quota (IETF RateLimit fields) */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listGroups: {
         parameters: {
             query?: never;
@@ -3949,6 +4085,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
                     "X-Request-Id": string;
+                    /** @description Path of the created resource. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {

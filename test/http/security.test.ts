@@ -2,9 +2,12 @@
  * Security at the edge (issue 11), over REST against a real gateway with an administrator key:
  * every refusal has the right status and problem, and changes nothing.
  */
+import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { OPENAPI_FILE } from '../../src/tools/gen-openapi.js';
 import { ACCESS_RULES } from '../../src/http/access.js';
 import { startGateway, type RunningGateway } from '../helpers/gateway.js';
 
@@ -112,6 +115,15 @@ describe('with an administrator key set', () => {
     expect((await g.json('DELETE', `/v1/keys/${created.id}`, undefined, admin)).status).toBe(204);
     expect((await g.json('GET', '/v1/topics', undefined, bearer(created.key))).status).toBe(401);
     expect((await g.json('DELETE', `/v1/keys/${created.id}`, undefined, admin)).status).toBe(404);
+  });
+
+  it('a created key answers 201 with the Location that openapi.yaml declares for it (a random contract seed found it undeclared)', async () => {
+    const g = await securedGateway();
+    const res = await g.json('POST', '/v1/keys', { name: 'located', permissions: [] }, admin);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/v1/keys/${res.body.id}`);
+    const document = parse(fs.readFileSync(OPENAPI_FILE, 'utf8')) as any;
+    expect(document.paths['/v1/keys'].post.responses['201'].headers.Location).toMatchObject({ required: true });
   });
 
   it('keys survive a restart (the same database)', async () => {
@@ -228,6 +240,34 @@ describe('with an administrator key set', () => {
     const polled = await g.json('GET', `/v1/groups/ui/members/${joined.body.memberId}/records?waitMs=0`, undefined, bearer(owner.key));
     expect(polled.status).toBe(200);
     expect(polled.body.records.map((r: any) => r.value)).toEqual(['classified']);
+  });
+
+  it("a group's offsets and lag show only the topics the caller may describe", async () => {
+    const g = await securedGateway();
+    for (const name of ['orders', 'secret']) await g.json('POST', '/v1/topics', { name }, admin);
+    await g.json('POST', '/v1/topics/secret/records', { records: [{ value: 1 }, { value: 2 }] }, admin);
+    await g.json('POST', '/v1/topics/orders/records', { records: [{ value: 1 }] }, admin);
+    const committed = await g.json(
+      'POST',
+      '/v1/groups/ui/offsets',
+      { offsets: [{ topic: 'orders', partition: 0, offset: 0 }, { topic: 'secret', partition: 0, offset: 0 }] },
+      admin,
+    );
+    expect(committed.status).toBe(200);
+    const { key } = await createKey(g, [
+      { resource: 'group:ui', actions: ['describe'] },
+      { resource: 'topic:orders', actions: ['describe'] },
+    ]);
+    for (const path of ['/v1/groups/ui', '/v1/groups/ui/offsets']) {
+      const seen = await g.json('GET', path, undefined, bearer(key));
+      expect(seen.status, path).toBe(200);
+      expect(seen.body.offsets.map((o: any) => o.topic), path).toEqual(['orders']);
+      expect(seen.body.totalLag, path).toBe(1);
+      // The administrator sees both.
+      const all = await g.json('GET', path, undefined, admin);
+      expect(all.body.offsets.map((o: any) => o.topic).sort(), path).toEqual(['orders', 'secret']);
+      expect(all.body.totalLag, path).toBe(3);
+    }
   });
 
   it('quotas: a principal over its request rate gets 429 with Retry-After and RateLimit headers, another principal is unaffected', async () => {

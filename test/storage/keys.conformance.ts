@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, GatewayError } from '../../src/errors.js';
-import type { LogStore, RecordToAppend, StoredRecord } from '../../src/storage/log-store.js';
+import { hasKeyOperations, type KeyedLogStore, type LogStore, type RecordToAppend, type StoredRecord } from '../../src/storage/log-store.js';
 
 const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
 const FOREVER = Number.MAX_SAFE_INTEGER;
@@ -18,7 +18,7 @@ const show = (k: string | Uint8Array | null) => (k === null || typeof k === 'str
 const offsetsOf = (records: StoredRecord[]) => records.map((r) => r.offset);
 const pairs = (records: StoredRecord[]) => records.map((r) => [show(r.key), r.value]);
 
-async function compactAll(store: LogStore, topic: string, partition: number, before: number, maxTimestamp = FOREVER) {
+async function compactAll(store: KeyedLogStore, topic: string, partition: number, before: number, maxTimestamp = FOREVER) {
   let from = 0;
   let removed = 0;
   for (;;) {
@@ -29,7 +29,7 @@ async function compactAll(store: LogStore, topic: string, partition: number, bef
   }
 }
 
-async function removeAllTombstones(store: LogStore, topic: string, partition: number, before: number) {
+async function removeAllTombstones(store: KeyedLogStore, topic: string, partition: number, before: number) {
   let from = 0;
   for (;;) {
     const step = await store.removeTombstones(topic, partition, { from, before, budgetMs: 0 });
@@ -38,10 +38,17 @@ async function removeAllTombstones(store: LogStore, topic: string, partition: nu
   }
 }
 
-export function keysConformance(fresh: () => Promise<{ store: LogStore }>): void {
+/** The operations are optional (LogStore): a store without them has these tests skipped, and says so in the report. */
+export function keysConformance(freshStore: () => Promise<{ store: LogStore }>): void {
+  async function fresh(ctx: { skip: (note?: string) => never }): Promise<{ store: KeyedLogStore }> {
+    const { store } = await freshStore();
+    if (!hasKeyOperations(store)) ctx.skip('this store has no key operations (retention by size, compaction, table view)');
+    return { store: store as KeyedLogStore };
+  }
+
   describe('offsetForSizeLimit (retention by size)', () => {
-    it('names the offset from which the newest records fit the size, and keeps counting across appends and truncations', async () => {
-      const { store } = await fresh();
+    it('names the offset from which the newest records fit the size, and keeps counting across appends and truncations', async (ctx) => {
+      const { store } = await fresh(ctx);
       await store.createTopic('t', 2, {});
       // Ten records of 10 bytes each (value '"12345678"').
       await store.append([{ topic: 't', records: Array.from({ length: 10 }, () => keyed(0, null, '"12345678"')) }]);
@@ -61,8 +68,8 @@ export function keysConformance(fresh: () => Promise<{ store: LogStore }>): void
       await expect(store.offsetForSizeLimit('missing', 0, 1)).rejects.toMatchObject({ code: ErrorCode.TOPIC_NOT_FOUND });
     });
 
-    it('with a budget may stop short, never past the full cut, and gets there when asked again', async () => {
-      const { store } = await fresh();
+    it('with a budget may stop short, never past the full cut, and gets there when asked again', async (ctx) => {
+      const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
       for (let i = 0; i < 4; i++) {
         await store.append([{ topic: 't', records: Array.from({ length: 2_500 }, () => keyed(0, null, '"12345678"')) }]);
@@ -80,8 +87,8 @@ export function keysConformance(fresh: () => Promise<{ store: LogStore }>): void
   });
 
   describe('latestForKey', () => {
-    it('answers the latest record of a key in each partition holding it, tombstones included; text and binary keys differ', async () => {
-      const { store } = await fresh();
+    it('answers the latest record of a key in each partition holding it, tombstones included; text and binary keys differ', async (ctx) => {
+      const { store } = await fresh(ctx);
       await store.createTopic('t', 3, {});
       await store.append([
         {
@@ -113,8 +120,8 @@ export function keysConformance(fresh: () => Promise<{ store: LogStore }>): void
   });
 
   describe('readLatest', () => {
-    it('pages the latest record per key below an offset, in key order (text before binary), without tombstoned or keyless records', async () => {
-      const { store } = await fresh();
+    it('pages the latest record per key below an offset, in key order (text before binary), without tombstoned or keyless records', async (ctx) => {
+      const { store } = await fresh(ctx);
       await store.createTopic('t', 2, {});
       await store.append([
         {
@@ -159,8 +166,8 @@ export function keysConformance(fresh: () => Promise<{ store: LogStore }>): void
   });
 
   describe('compact and removeTombstones', () => {
-    it('keeps the latest version of each key below `before`; offsets, bounds and keyless records stay; reads skip the gaps', async () => {
-      const { store } = await fresh();
+    it('keeps the latest version of each key below `before`; offsets, bounds and keyless records stay; reads skip the gaps', async (ctx) => {
+      const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
       await store.append([
         {
@@ -188,16 +195,16 @@ export function keysConformance(fresh: () => Promise<{ store: LogStore }>): void
       expect(next).toEqual([{ status: 'appended', positions: [{ partition: 0, offset: 6, timestamp: 1_000 }] }]);
     });
 
-    it('leaves records newer than maxTimestamp', async () => {
-      const { store } = await fresh();
+    it('leaves records newer than maxTimestamp', async (ctx) => {
+      const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
       await store.append([{ topic: 't', records: [keyed(0, 'k', '1', 100), keyed(0, 'k', '2', 500), keyed(0, 'k', '3', 900)] }]);
       expect(await compactAll(store, 't', 0, 3, 499)).toBe(1);
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([1, 2]);
     });
 
-    it('removes tombstones that are their key’s latest record with nothing older left, never the last record', async () => {
-      const { store } = await fresh();
+    it('removes tombstones that are their key’s latest record with nothing older left, never the last record', async (ctx) => {
+      const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
       await store.append([
         {
@@ -219,8 +226,8 @@ export function keysConformance(fresh: () => Promise<{ store: LogStore }>): void
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([3, 5]);
     });
 
-    it('in steps of any budget, ends with exactly the latest record per key (random logs)', async () => {
-      const { store } = await fresh();
+    it('in steps of any budget, ends with exactly the latest record per key (random logs)', async (ctx) => {
+      const { store } = await fresh(ctx);
       let n = 0;
       await fc.assert(
         fc.asyncProperty(
