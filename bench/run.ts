@@ -22,6 +22,7 @@ import { catchUp } from './scenarios/catch-up.js';
 import { consumerGroup } from './scenarios/consumer-group.js';
 import { metricsCost } from './scenarios/metrics.js';
 import { authCost } from './scenarios/auth.js';
+import { peerNats } from './scenarios/peer-nats.js';
 import { peerRedis } from './scenarios/peer-redis.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { produceBatched, produceSingle } from './scenarios/produce.js';
@@ -60,6 +61,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'spread-produce', needs: [], run: spreadProduce },
   // Peers last: their rows compare with the gateway figures above (skipped in --quick).
   { name: 'peer-redis', needs: [], run: peerRedis },
+  { name: 'peer-nats', needs: [], run: peerNats },
 ];
 
 /** Floor names of the rows compared with a measured floor (the scaling rows compare the gateway with itself). */

@@ -10,6 +10,8 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { GroupCoordinator } from './core/groups.js';
 import { Log } from './core/log.js';
+import { SchemaValidation } from './core/schemas/record-validator.js';
+import { SchemaRegistry } from './core/schemas/registry.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
 import { SnapshotLeases } from './core/snapshot-leases.js';
@@ -81,7 +83,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
     wakeChunk: config.longPollWakeChunk,
   });
-  const log = new Log(store, notifier, config, clock, metrics.core);
+  const registry = new SchemaRegistry(store.schemas);
+  const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
   // On a cluster store, records other gateways append wake this one's long-polls and sockets too.
   store.watchForeignAppends?.((batch) => notifier.publish(batch));
   const leases = new SnapshotLeases(clock, config);
@@ -128,6 +131,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const app = createApp({
     config,
     log,
+    registry,
     groups,
     store,
     security,

@@ -129,6 +129,29 @@ describe('README', () => {
     expect(produced.body).toEqual(JSON.parse(badPartition!.body));
   });
 
+  it('schemas walk-through: every command answers what the README shows (a refused record included), in order', async () => {
+    const { port } = await startGateway();
+    const blocks = fencedBlocks(section('Schemas and formats'));
+    expect(blocks.filter((b) => b.lang === 'sh').length).toBeGreaterThanOrEqual(5);
+    let last: CurlResult | undefined;
+    let checked = 0;
+    for (const block of blocks) {
+      if (block.lang === 'json') {
+        expect(last, `an answer shown before any command:\n${block.body}`).toBeDefined();
+        expect(normalize(JSON.parse(last!.body)), `answer of:\n${last!.command}`).toEqual(normalize(JSON.parse(block.body)));
+        // The refusal is shown as refused; everything else succeeded.
+        const problem = JSON.parse(block.body) as { status?: unknown };
+        expect(last!.status).toBe(typeof problem.status === 'number' ? problem.status : last!.status);
+        checked++;
+        continue;
+      }
+      expect(block.lang, 'code blocks in the schemas section are sh or json').toBe('sh');
+      last = await curl(block.body, port);
+      if (!/-d .*"amount":-1/.test(block.body)) expect(last.status, `${last.command}\n${last.body}`).toBeLessThan(300);
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
+  });
+
   it('consumer-group walk-through: runs as one shell session (curl + jq) and each step does what it says', async () => {
     for (const tool of ['curl', 'jq']) {
       await run(tool, ['--version']).catch(() => {

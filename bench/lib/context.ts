@@ -28,6 +28,9 @@ export interface Sizes {
   /** Peers: XADD entries pipelined (in pipelines of 100) and not pipelined. */
   peerXaddBatched: number;
   peerXaddSingle: number;
+  /** Peers: JetStream publishes batched and one at a time (its JavaScript client is far slower than redis-benchmark). */
+  peerNatsBatched: number;
+  peerNatsSingle: number;
   /** Seconds of load (and of warm-up before it) per phase of the scaling scenarios (tailers ... spread-produce). */
   scalingSec: number;
   scalingWarmSec: number;
@@ -64,6 +67,8 @@ export function sizesFor(quick: boolean): Sizes {
         groupRecords: 20_000,
         peerXaddBatched: 100_000,
         peerXaddSingle: 10_000,
+        peerNatsBatched: 20_000,
+        peerNatsSingle: 5_000,
         storageSweep: [100, 3_000],
         storageSweepSec: 1,
         scalingSec: 1,
@@ -93,6 +98,8 @@ export function sizesFor(quick: boolean): Sizes {
         groupRecords: 200_000,
         peerXaddBatched: 3_000_000,
         peerXaddSingle: 300_000,
+        peerNatsBatched: 300_000,
+        peerNatsSingle: 50_000,
         storageSweep: [100, 1_000, 3_000, 10_000],
         storageSweepSec: 3,
         scalingSec: 10,

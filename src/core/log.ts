@@ -24,6 +24,7 @@ import { checkName } from './names.js';
 import { noObserver, type CoreObserver } from './observer.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
 import { encodeRecords, keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
+import type { RecordProblem, RecordValidator } from './record-validation.js';
 import { encodedSlice, sliceEnd } from './shared-batch.js';
 
 export interface LogSettings {
@@ -78,12 +79,22 @@ export class Log {
   readonly #settings: LogSettings;
   readonly #clock: Clock;
   readonly #observer: CoreObserver;
+  readonly #validator: RecordValidator | undefined;
   readonly #roundRobin = new RoundRobin();
   readonly #commits: GroupCommit<AppendRequest, AppendOutcome>;
   /** Record bytes submitted and not yet committed (bounded by maxPendingProduceBytes). */
   #pendingBytes = 0;
 
-  constructor(store: LogStore, notifier: Notifier, settings: LogSettings, clock: Clock, observer: CoreObserver = noObserver) {
+  constructor(
+    store: LogStore,
+    notifier: Notifier,
+    settings: LogSettings,
+    clock: Clock,
+    observer: CoreObserver = noObserver,
+    /** Checks records against their topic's schemas before anything is appended; absent: none are checked. */
+    validator?: RecordValidator,
+  ) {
+    this.#validator = validator;
     this.#store = store;
     this.#notifier = notifier;
     this.#settings = settings;
@@ -233,6 +244,10 @@ export class Log {
       toAppend[i] = record;
     }
     if (errors.length) throw invalid(errors[0]!.message, errors);
+    if (this.#validator) {
+      const problems = await this.#validator.check(meta, records);
+      if (problems.length) throw recordsInvalid(topic, problems);
+    }
     if (tooLarge) throw new GatewayError(ErrorCode.RECORD_TOO_LARGE, tooLarge.message, { errors: [tooLarge] });
 
     const request: AppendRequest = { topic, records: toAppend };
@@ -480,6 +495,23 @@ export function checkOffsetInRange(topic: string, partition: number, offset: num
 }
 
 /** What makes two produce requests "the same" for Idempotency-Key: the records as the client sent them. */
+/** At most this many bad records are listed in one answer: the count says how many there were. */
+const MAX_LISTED_PROBLEMS = 100;
+
+function recordsInvalid(topic: string, problems: RecordProblem[]): GatewayError {
+  const records = new Set(problems.map((p) => p.index)).size;
+  const first = problems[0]!;
+  const where = (p: RecordProblem) => `records/${p.index}/${p.field}${p.pointer}`;
+  return new GatewayError(
+    ErrorCode.RECORD_INVALID,
+    `${records} record${records === 1 ? '' : 's'} do${records === 1 ? 'es' : ''} not match the schema of topic '${topic}'; nothing was appended. First: record ${first.index}, ${first.field}${first.pointer}: ${first.message}`,
+    {
+      invalidRecords: records,
+      errors: problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => ({ path: where(p), message: p.message, index: p.index })),
+    },
+  );
+}
+
 function fingerprint(records: ProduceRecord[]): string {
   const hash = createHash('sha256');
   for (const r of records) {

@@ -95,7 +95,7 @@ export const produce = apiRoute({
     ),
     404: problem('No such topic (and auto-creation is off)'),
     413: problem('Body, NDJSON line or record over the configured limits'),
-    422: problem('Idempotency-Key reused with a different request'),
+    422: problem('Idempotency-Key reused with a different request, or a record that does not match the topic’s schema (each bad record’s index, path and reason)'),
     503: problemWith(
       'Too many records waiting to be written (maxPendingProduceBytes; retry after Retry-After seconds), shutting down, or the database cannot be written',
       RETRY_AFTER,
@@ -103,7 +103,15 @@ export const produce = apiRoute({
   },
 });
 
-const fetchRecords = apiRoute({
+const FetchQuery = z.object({
+  offset: queryInt('First offset to read; defaults to the log start offset.').optional(),
+  limit: queryInt('Most records to return.', 1).optional(),
+  maxBytes: queryInt('Soft byte budget (keys, values, headers); the first record is always returned.', 1).optional(),
+  waitMs: queryInt('At the high watermark, wait up to this long for a record.').optional(),
+  minBytes: MinBytesQuery.optional(),
+});
+
+export const fetchRecords = apiRoute({
   method: 'get',
   path: '/v1/topics/{topic}/partitions/{partition}/records',
   tags: ['records'],
@@ -111,13 +119,7 @@ const fetchRecords = apiRoute({
   summary: 'Read records in offset order; long-polls with waitMs',
   request: {
     params: PartitionParam,
-    query: z.object({
-      offset: queryInt('First offset to read; defaults to the log start offset.').optional(),
-      limit: queryInt('Most records to return.', 1).optional(),
-      maxBytes: queryInt('Soft byte budget (keys, values, headers); the first record is always returned.', 1).optional(),
-      waitMs: queryInt('At the high watermark, wait up to this long for a record.').optional(),
-      minBytes: MinBytesQuery.optional(),
-    }),
+    query: FetchQuery,
   },
   responses: {
     200: {
@@ -201,27 +203,30 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal, se
     const headers: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
     return jsonText<Response>(produceResponseJson(topic, result.positions), 200, headers);
   });
-  return router
-    .openapi(fetchRecords, async (c) => {
-      const { topic, partition } = c.req.valid('param');
-      const q = c.req.valid('query');
-      const options = readOptions(q, config, c.req.raw, shutdown);
-      const offset = q.offset ?? (await log.partitionOffsets(topic, partition)).logStartOffset;
-      if (acceptsNdjson(c.req.header('accept'))) {
-        return ndjsonExport(log, config, topic, partition, { offset, limit: q.limit, maxBytes: q.maxBytes }, options) as never;
-      }
-      const result = await log.fetch(topic, partition, offset, options);
-      const tail = `],"nextOffset":${result.nextOffset},"highWatermark":${result.highWatermark},"logStartOffset":${result.logStartOffset}}`;
-      return jsonText<never>(Buffer.concat([RECORDS_HEAD, result.json, Buffer.from(tail)]), 200);
-    })
-    .openapi(offsetsByTime, async (c) => {
-      const { topic, partition } = c.req.valid('param');
-      const { timestamp } = c.req.valid('query');
-      const bounds = await log.partitionOffsets(topic, partition);
-      const body = { partition, earliest: bounds.logStartOffset, latest: bounds.highWatermark };
-      if (timestamp === undefined) return c.json(body, 200);
-      return c.json({ ...body, timestamp, offset: await log.offsetForTimestamp(topic, partition, timestamp) }, 200);
-    });
+  // Served like produce, by one synchronous validation (fetchInput): every tailer's re-poll and
+  // every parked long-poll pays for it.
+  router.openAPIRegistry.registerPath(routeDocument(fetchRecords));
+  router.get('/v1/topics/:topic/partitions/:partition/records', async (c) => {
+    const input = fetchInput(c);
+    if (input instanceof Response) return input;
+    const { topic, partition, query: q } = input;
+    const options = readOptions(q, config, c.req.raw, shutdown);
+    const offset = q.offset ?? (await log.partitionOffsets(topic, partition)).logStartOffset;
+    if (acceptsNdjson(c.req.header('accept'))) {
+      return ndjsonExport(log, config, topic, partition, { offset, limit: q.limit, maxBytes: q.maxBytes }, options);
+    }
+    const result = await log.fetch(topic, partition, offset, options);
+    const tail = `],"nextOffset":${result.nextOffset},"highWatermark":${result.highWatermark},"logStartOffset":${result.logStartOffset}}`;
+    return jsonText<Response>(Buffer.concat([RECORDS_HEAD, result.json, Buffer.from(tail)]), 200);
+  });
+  return router.openapi(offsetsByTime, async (c) => {
+    const { topic, partition } = c.req.valid('param');
+    const { timestamp } = c.req.valid('query');
+    const bounds = await log.partitionOffsets(topic, partition);
+    const body = { partition, earliest: bounds.logStartOffset, latest: bounds.highWatermark };
+    if (timestamp === undefined) return c.json(body, 200);
+    return c.json({ ...body, timestamp, offset: await log.offsetForTimestamp(topic, partition, timestamp) }, 200);
+  });
 }
 
 /** A streamed NDJSON body, committed chunk by chunk (src/http/ndjson-ingest.ts). */
@@ -294,6 +299,25 @@ export async function produceInput(c: Context): Promise<ProduceInput | Response>
   const parsed = ProduceRequestSchema.safeParse(body);
   if (!parsed.success) return validationHook({ ...parsed, target: 'json' }, c)!;
   return { topic: params.data.topic, records: parsed.data.records, idempotencyKey: header.data['idempotency-key'] };
+}
+
+type FetchInput = { topic: string; partition: number; query: z.output<typeof FetchQuery> };
+
+/**
+ * The fetch route's request, validated as `.openapi(fetchRecords)` would validate it (the same
+ * schemas in the same order, query then path, with the same problems), in one synchronous
+ * function: the generic validators are two async middlewares per request, and a long-poll
+ * tailer sends one request per answer. test/http/fetch-validation checks it against them.
+ */
+export function fetchInput(c: Context): FetchInput | Response {
+  // The query object as hono's validator builds it: a repeated name becomes an array (and fails).
+  const raw: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(c.req.queries())) raw[name] = values.length === 1 ? values[0]! : values;
+  const query = FetchQuery.safeParse(raw);
+  if (!query.success) return validationHook({ ...query, target: 'query' }, c)!;
+  const params = PartitionParam.safeParse(c.req.param());
+  if (!params.success) return validationHook({ ...params, target: 'param' }, c)!;
+  return { topic: params.data.topic, partition: params.data.partition, query: query.data };
 }
 
 /** The start of a FetchResponse body: the records (already UTF-8 JSON) follow it. */

@@ -34,6 +34,11 @@ const TopicConfigSchema = z
     minCompactionLagMs: safeInt(0)
       .optional()
       .openapi({ description: 'A record younger than this (by its timestamp) is never compacted away. Default 0.' }),
+    valueSchemaValidation: z.boolean().optional().openapi({
+      description:
+        'Produced values must match the latest schema of the subject `<topic>-value` in the schema registry (/registry); a request with a record that does not is refused with 422, appending nothing.',
+    }),
+    keySchemaValidation: z.boolean().optional().openapi({ description: 'The same for keys, against the subject `<topic>-key` (a key is checked as a JSON string).' }),
   })
   .openapi('TopicConfig');
 

@@ -25,6 +25,10 @@ export interface TopicConfig {
   deleteRetentionMs?: number;
   /** A record younger than this (by its timestamp) is never compacted away (Kafka's min.compaction.lag.ms). */
   minCompactionLagMs?: number;
+  /** Records' values must match the latest schema of the subject `<topic>-value` (see core/schemas). */
+  valueSchemaValidation?: boolean;
+  /** Records' keys must match the latest schema of the subject `<topic>-key`. */
+  keySchemaValidation?: boolean;
 }
 
 export const CleanupPolicy = { delete: 'delete', compact: 'compact', compactDelete: 'compact,delete' } as const;

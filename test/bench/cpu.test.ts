@@ -4,7 +4,7 @@
  * and a meter over several processes adding up what each of them used.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cpuTimeMs, CpuMeter, parseStatCpuMs } from '../../bench/lib/cpu.js';
+import { cpuTimeMs, CpuMeter, minorFaults, parseStatCpuMs, parseStatMinorFaults } from '../../bench/lib/cpu.js';
 import { ClientWorker } from '../../bench/lib/worker.js';
 
 const workers: ClientWorker[] = [];
@@ -17,6 +17,17 @@ describe('bench CPU accounting', () => {
     // Fields after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
     const stat = '4242 (node) (x y)) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 11 0 123 456 789';
     expect(parseStatCpuMs(stat)).toBe((250 + 75) * 10);
+  });
+
+  it('reads minor page faults from /proc/<pid>/stat, and they grow when the process touches fresh memory', () => {
+    const stat = '4242 (node) (x y)) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 11 0 123 456 789';
+    expect(parseStatMinorFaults(stat)).toBe(100);
+    expect(() => parseStatMinorFaults('4242 (node)')).toThrow(/unreadable/);
+    const before = minorFaults(process.pid)!;
+    const fresh = Buffer.alloc(64 * 1024 * 1024, 1); // zero-filled then written: every page touched
+    expect(minorFaults(process.pid)! - before).toBeGreaterThan(1000);
+    expect(fresh.at(-1)).toBe(1);
+    expect(minorFaults(2 ** 22 + 1)).toBeUndefined();
   });
 
   it('refuses a stat line it cannot read instead of reporting 0', () => {

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { pinned } from '../../bench/lib/pinning.js';
+import { createStream, natsMissing, publishLoad, readLoad, startNats } from '../../bench/peers/nats.js';
 import { parseRedisBenchmarkCsv, redisBenchmark, redisMissing, startRedis } from '../../bench/peers/redis.js';
 
 describe('bench peers', () => {
@@ -40,5 +41,21 @@ describe('bench peers', () => {
       await redis.stop();
     }
     expect(() => process.kill(redis.pid, 0)).toThrow();
+  });
+
+  it.skipIf(natsMissing() !== undefined)('start nats-server with JetStream, publish over several connections, read every message back, and stop it', async () => {
+    const nats = await startNats();
+    try {
+      await createStream(nats, 'S', 's');
+      const published = await publishLoad(nats, { subject: 's', total: 300, publishers: 3, inFlight: 5, connections: 2 });
+      expect(published.messagesPerSec).toBeGreaterThan(0);
+      expect(published.latency.count).toBe(300);
+      // Reads exactly what was published (readLoad checks every message's size).
+      const read = await readLoad(nats, { stream: 'S', total: 300 });
+      expect(read.messagesPerSec).toBeGreaterThan(0);
+    } finally {
+      await nats.stop();
+    }
+    expect(() => process.kill(nats.pid, 0)).toThrow();
   });
 });
