@@ -271,7 +271,7 @@ export interface paths {
         };
         /**
          * Describe a group: state, members with assignments and epochs, committed offsets and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroup"];
         put?: never;
@@ -375,7 +375,7 @@ export interface paths {
         };
         /**
          * Committed offsets, high watermarks and lag
-         * @description **Requires:** describe on group:{group}.
+         * @description **Requires:** describe on group:{group}; offsets are shown only for topics the caller may describe.
          */
         get: operations["getGroupOffsets"];
         put?: never;
@@ -795,6 +795,10 @@ export interface components {
             deleteRetentionMs?: number;
             /** @description A record younger than this (by its timestamp) is never compacted away. Default 0. */
             minCompactionLagMs?: number;
+            /** @description Produced values must match the latest schema of the subject `<topic>-value` in the schema registry (/registry); a request with a record that does not is refused with 422, appending nothing. */
+            valueSchemaValidation?: boolean;
+            /** @description The same for keys, against the subject `<topic>-key` (a key is checked as a JSON string). */
+            keySchemaValidation?: boolean;
         };
         PartitionOffsets: {
             /** @description Partition number, from 0. */
@@ -2152,7 +2156,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
+            /** @description Idempotency-Key reused with a different request, or a record that does not match the topic’s schema (each bad record’s index, path and reason) */
             422: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
