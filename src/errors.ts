@@ -58,11 +58,7 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** Back-pressure: too much is already waiting (e.g. maxPendingProduceBytes); retry after `retryAfterSeconds`. */
   OVERLOADED: 'OVERLOADED',
-<<<<<<< HEAD
-  /** This deployment's store cannot do it (compaction on the JetStream store): not the client's mistake, not worth a retry. */
-=======
   /** The configured store cannot do this yet (e.g. compaction on the JetStream store): a limit of this deployment, not of the request. */
->>>>>>> main
   NOT_SUPPORTED: 'NOT_SUPPORTED',
   INTERNAL: 'INTERNAL',
 } as const;

@@ -11,14 +11,7 @@ logStoreConformance('jetstream', () => {
   // One namespace per harness: reopening finds the same data, a new harness starts empty.
   const namespace = freshNamespace();
   return { open: () => openTestStore(cluster.urls, namespace) };
-<<<<<<< HEAD
-}, {
-  topicPerRunFactor: 0.25,
-  skipKeys: 'not built on the JetStream store yet: it refuses retentionBytes and compact topics with NOT_SUPPORTED (README, Running on a cluster)',
-});
-=======
 }, { topicPerRunFactor: 0.25, keysUnsupported: 'not built on JetStream yet: issue 14 on the cluster store' });
->>>>>>> main
 
 credentialStoreConformance('jetstream', async () => {
   const namespace = freshNamespace();

@@ -30,16 +30,11 @@ export interface ConformanceOptions {
    * on each topic (one replicated stream per partition), so it runs fewer cases within the timeout.
    */
   topicPerRunFactor?: number;
-<<<<<<< HEAD
-  /** Why this store skips the issue-14 suite (retention by size, latest per key, compaction); absent: it runs. */
-  skipKeys?: string;
-=======
   /**
    * Set (to the reason) for a store without retention by size, the key index and compaction: its
    * suite then checks that it refuses them with NOT_SUPPORTED instead of running keysConformance.
    */
   keysUnsupported?: string;
->>>>>>> main
 }
 
 const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
@@ -786,10 +781,6 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
       });
     });
 
-<<<<<<< HEAD
-    if (options.skipKeys) describe.skip(`retention by size, latest per key, compaction (skipped: ${options.skipKeys})`, () => keysConformance(fresh));
-    else keysConformance(fresh);
-=======
     if (options.keysUnsupported === undefined) keysConformance(fresh);
     else {
       it(`refuses retention by size, compaction and reads by key with NOT_SUPPORTED (${options.keysUnsupported})`, async () => {
@@ -804,7 +795,6 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         if (store.latestForKey) await expect(store.latestForKey('d', 'k')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
       });
     }
->>>>>>> main
 
     describe('durability and lifecycle', () => {
       it('keeps topics, records, bounds, idempotency keys and group state across close and reopen', async () => {

@@ -27,8 +27,6 @@ import type {
   StoredRecord,
   TopicConfig,
   TopicMeta,
-  CompactionProgress,
-  PartitionRecord,
 } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
@@ -268,11 +266,7 @@ export class JetStreamStore implements LogStore {
 
   createTopic(name: string, partitions: number, config: TopicConfig): Promise<TopicMeta> {
     return this.#run(async () => {
-<<<<<<< HEAD
       checkSupported(config);
-=======
-      refuseUnsupported(config);
->>>>>>> main
       if (this.#topics.find(name) ?? (await this.#topics.refresh(name))) {
         throw new GatewayError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${name}' already exists`, { topic: name });
       }
@@ -301,11 +295,7 @@ export class JetStreamStore implements LogStore {
 
   updateTopic(name: string, change: { partitions?: number; config?: TopicConfig }): Promise<TopicMeta> {
     return this.#run(async () => {
-<<<<<<< HEAD
       checkSupported(change.config);
-=======
-      if (change.config) refuseUnsupported(change.config);
->>>>>>> main
       const current = await this.#topics.get(name);
       const partitions = change.partitions ?? current.partitions;
       const refuse = (e: TopicEntry) =>
@@ -466,30 +456,6 @@ export class JetStreamStore implements LogStore {
   }
 
   /** Ready when the cluster has a JetStream meta leader and the topics bucket's stream has a quorum. */
-  // Retention by size, the key index and compaction (issue 14) are not built on JetStream yet: a
-  // compacting store needs per-key state that one message per committed batch does not give.
-  // Topics that would need them are refused at creation and alteration (#refuseUnsupported), and
-  // the reads by key answer 501 rather than a wrong or partial answer.
-  offsetForSizeLimit(): Promise<number> {
-    return Promise.reject(notSupported('retention by size (retentionBytes)'));
-  }
-
-  latestForKey(): Promise<PartitionRecord[]> {
-    return Promise.reject(notSupported('reading the latest record per key'));
-  }
-
-  readLatest(): Promise<StoredRecord[]> {
-    return Promise.reject(notSupported('snapshots of the latest record per key'));
-  }
-
-  compact(): Promise<CompactionProgress> {
-    return Promise.reject(notSupported('compaction (cleanupPolicy compact)'));
-  }
-
-  removeTombstones(): Promise<CompactionProgress> {
-    return Promise.reject(notSupported('compaction (cleanupPolicy compact)'));
-  }
-
   ping(): Promise<void> {
     return this.#run(async () => {
       await this.#jsm.getAccountInfo();
@@ -522,14 +488,4 @@ export class JetStreamStore implements LogStore {
     this.#feed?.unsubscribe();
     await this.#nc.close().catch(() => undefined);
   }
-}
-
-function notSupported(what: string): GatewayError {
-  return new GatewayError(ErrorCode.NOT_SUPPORTED, `${what} is not available on the JetStream store yet (LOGWAY_STORE=jetstream); the SQLite store has it`);
-}
-
-/** Topic settings this store cannot honour are refused before anything is created or changed. */
-function refuseUnsupported(config: TopicConfig): void {
-  if (config.retentionBytes !== undefined && config.retentionBytes !== null) throw notSupported('retention by size (retentionBytes)');
-  if (config.cleanupPolicy !== undefined && config.cleanupPolicy !== 'delete') throw notSupported(`cleanupPolicy '${config.cleanupPolicy}'`);
 }
