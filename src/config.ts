@@ -45,6 +45,32 @@ export const ConfigSchema = z.object({
       'SQLite `synchronous`. FULL fsyncs the WAL at every commit: an acknowledged produce survives power loss. ' +
         'NORMAL fsyncs only at checkpoints: it survives a process crash but may lose the last commits on power loss or OS crash.',
     ),
+  // --- the store: SQLite in dataDir (default), or a NATS JetStream cluster (docs/cluster.md) ---
+  store: z
+    .enum(['sqlite', 'jetstream'])
+    .default('sqlite')
+    .describe('Where the log is kept: `sqlite` (one file in dataDir) or `jetstream` (a NATS JetStream cluster at natsUrls, shared by several gateways).'),
+  natsUrls: z
+    .string()
+    .trim()
+    .regex(/^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/)
+    .optional()
+    .describe('store=jetstream: comma-separated nats:// (or tls://) URLs of cluster nodes, e.g. nats://10.0.0.1:4222,nats://10.0.0.2:4222. Credentials may go in the URL (nats://user:pass@host:4222).'),
+  natsNamespace: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .default('logway')
+    .describe('store=jetstream: prefix of every stream and KV bucket the gateway uses; gateways sharing it share topics, groups and keys.'),
+  natsReplicas: int(1, 5).default(3).describe('store=jetstream: replicas of each partition stream and bucket (3 keeps every acknowledged record through the loss of one node).'),
+  natsToken: z.string().min(1).optional().describe('store=jetstream: token to authenticate to the cluster with.'),
+  natsTlsCaFile: z.string().min(1).optional().describe('store=jetstream: CA certificate (PEM file) to verify the cluster\'s TLS certificates by; turns TLS on.'),
+  natsRequestTimeoutMs: int(100).default(5_000).describe('store=jetstream: how long one request to the cluster may take before it is retried or fails.'),
+  natsProduceTimeoutMs: int(100)
+    .default(10_000)
+    .describe('store=jetstream: a produce the cluster cannot store within this (no quorum: a failover, a partition) is answered 503 with Retry-After.'),
+  natsDuplicateWindowMs: int(1_000)
+    .default(120_000)
+    .describe('store=jetstream: how long the cluster remembers each batch\'s id to drop a retried publish (the stream\'s duplicate_window).'),
   logLevel: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -329,6 +355,9 @@ export function loadConfig(
       `invalid configuration:\n  LOGWAY_GROUP_MIN_SESSION_TIMEOUT_MS (${config.groupMinSessionTimeoutMs}) must not exceed ` +
         `LOGWAY_GROUP_MAX_SESSION_TIMEOUT_MS (${config.groupMaxSessionTimeoutMs})`,
     );
+  }
+  if (config.store === 'jetstream' && !config.natsUrls) {
+    throw new ConfigError('invalid configuration:\n  LOGWAY_STORE=jetstream needs LOGWAY_NATS_URLS (the cluster\'s nats:// URLs)');
   }
   return Object.freeze(config);
 }

@@ -1,6 +1,6 @@
 /**
  * Wires the gateway together: store -> core -> transports -> HTTP server.
- * The only module (with main.ts) that knows the concrete SQLite store.
+ * The only module (with main.ts) that knows the concrete stores (SQLite, JetStream).
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -22,10 +22,26 @@ import { requestLog, socketLog } from './logging/access-log.js';
 import { createLogger } from './logging/logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import type { LogStore } from './storage/log-store.js';
+import { openJetStreamStore } from './storage/jetstream/jetstream-store.js';
 import { DATABASE_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SocketHub } from './ws/hub.js';
 import { websocketRoutes } from './ws/routes.js';
 import { sseRoutes } from './sse/routes.js';
+
+/** The store the settings name: SQLite in dataDir (default), or the NATS JetStream cluster at natsUrls. */
+async function openConfiguredStore(config: Config): Promise<LogStore> {
+  if (config.store === 'sqlite') return openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
+  return openJetStreamStore({
+    servers: config.natsUrls!.split(','),
+    namespace: config.natsNamespace,
+    replicas: config.natsReplicas,
+    requestTimeoutMs: config.natsRequestTimeoutMs,
+    produceTimeoutMs: config.natsProduceTimeoutMs,
+    duplicateWindowMs: config.natsDuplicateWindowMs,
+    token: config.natsToken,
+    tlsCaFile: config.natsTlsCaFile,
+  });
+}
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -62,13 +78,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   if (mode.outcome === 'refuse') throw new Error(mode.message);
   if (mode.outcome === 'warn') logger.warn(mode.message);
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
+  const store = options.store ?? (await openConfiguredStore(config));
   const metrics = createMetrics({ maxLabelValues: config.metricsMaxLabelValues, processMetrics: options.processMetrics });
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
     wakeChunk: config.longPollWakeChunk,
   });
   const registry = new SchemaRegistry(store.schemas);
   const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
+  // On a cluster store, records other gateways append wake this one's long-polls and sockets too.
+  store.watchForeignAppends?.((batch) => notifier.publish(batch));
   const leases = new SnapshotLeases(clock, config);
   const retention = new Retention(store, clock, {
     stepMs: config.retentionStepMs,
@@ -107,7 +125,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     connections: () => new Promise((resolve) => (server ? server.getConnections((err, n) => resolve(err ? 0 : n)) : resolve(0))),
     sockets: () => sockets.stats(),
     // Only the SQLite store has files here to measure.
-    files: options.store ? undefined : { database: path.join(config.dataDir, DATABASE_FILE), wal: path.join(config.dataDir, `${DATABASE_FILE}-wal`) },
+    files: options.store || config.store !== 'sqlite' ? undefined : { database: path.join(config.dataDir, DATABASE_FILE), wal: path.join(config.dataDir, `${DATABASE_FILE}-wal`) },
   });
 
   const app = createApp({

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     // Credentials have no default: absent, authentication is off (see the Security section).
     // cleanupIntervalMs is the new name of retentionCheckIntervalMs: absent, the old one (with its default) applies.
     const unsetByDefault = ['adminKey', 'jwtSecret', 'jwtPublicKeyFile', 'jwtJwksUrl', 'jwtIssuer', 'jwtAudience', 'cleanupIntervalMs'];
+    // The cluster's address and credentials too: absent, the store is SQLite.
+    unsetByDefault.push('natsUrls', 'natsToken', 'natsTlsCaFile');
     expect(Object.keys(config).sort()).toEqual(Object.keys(ConfigSchema.shape).filter((k) => !unsetByDefault.includes(k)).sort());
   });
 
@@ -178,6 +180,17 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).help).toBe(true);
     expect((error as ConfigError).message).toBe(usage());
+  });
+});
+
+describe('the store setting', () => {
+  it('defaults to SQLite; jetstream needs the cluster URLs, which must be nats:// or tls:// URLs', () => {
+    expect(loadConfig({ env: {} }).store).toBe('sqlite');
+    const cluster = loadConfig({ env: { LOGWAY_STORE: 'jetstream', LOGWAY_NATS_URLS: 'nats://127.0.0.1:4222,nats://10.0.0.2:4222' } });
+    expect(cluster).toMatchObject({ store: 'jetstream', natsUrls: 'nats://127.0.0.1:4222,nats://10.0.0.2:4222', natsNamespace: 'logway', natsReplicas: 3 });
+    expect(() => loadConfig({ env: { LOGWAY_STORE: 'jetstream' } })).toThrow(/LOGWAY_NATS_URLS/);
+    expect(() => loadConfig({ env: { LOGWAY_STORE: 'jetstream', LOGWAY_NATS_URLS: 'http://x:4222' } })).toThrow(/LOGWAY_NATS_URLS/);
+    expect(() => loadConfig({ env: { LOGWAY_STORE: 'kafka' } })).toThrow(/LOGWAY_STORE/);
   });
 });
 

@@ -168,6 +168,16 @@ export interface EncodedRecords {
   nextOffset: number;
 }
 
+/** Records another gateway appended to one partition (see LogStore.watchForeignAppends). */
+export interface ForeignAppend {
+  topic: string;
+  partition: number;
+  /** Dense, in offset order. */
+  records: StoredRecord[];
+  /** The partition's high watermark after them. */
+  highWatermark: number;
+}
+
 /** A group's committed position in one partition (Kafka: the next offset to read). */
 export interface CommittedOffset {
   topic: string;
@@ -324,6 +334,13 @@ export interface LogStore {
    * registry: /registry answers 503 and no topic can be bound to a schema.
    */
   readonly schemas?: SchemaStore;
+  // --- several gateways on one store ---
+  /**
+   * Optional, for a store that other gateway processes write too (a cluster): calls `listener` with
+   * the records they append, in offset order per partition, so that this gateway's long-polls and
+   * sockets hear of them. Appends made through this store are not reported (the core publishes those).
+   */
+  watchForeignAppends?(listener: (batch: ForeignAppend) => void): void;
   // --- operations ---
   /**
    * Optional: writes a consistent copy of everything stored to `destination` (a new file) while

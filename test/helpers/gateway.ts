@@ -8,6 +8,8 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { loadConfig, type ConfigInput } from '../../src/config.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
+import type { LogStore } from '../../src/storage/log-store.js';
+import { freshNamespace, openTestStore } from './nats-cluster.js';
 
 export function tempDir(prefix = 'logway-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -56,10 +58,26 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const dataDir = options.dataDir ?? tempDir();
   const config = loadConfig({ overrides: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir, ...overrides } });
-  const gateway = await createGateway(config, options);
+  const store = options.store ?? (await clusterStoreFor(dataDir));
+  const gateway = await createGateway(config, { ...options, store });
   const { url, port } = await gateway.listen();
   if (!options.keep) onTestFinished(() => gateway.close());
   const api = (p: string, init?: RequestInit) => fetch(url + p, init);
   const json = (method: string, p: string, body?: unknown, headers?: Record<string, string>) => requestJson(url + p, method, body, headers);
   return { gateway, url, port, dataDir, api, json };
+}
+
+/**
+ * Set by test/cluster/api-suites.test.ts: the REST and WebSocket suites it imports then run their
+ * gateways on the JetStream store of this cluster instead of SQLite. A data folder stands for a
+ * namespace, so a suite that restarts a gateway on the same folder finds its data again.
+ */
+export const clusterGateways: { urls?: string[] } = {};
+const namespaceByDir = new Map<string, string>();
+
+async function clusterStoreFor(dataDir: string): Promise<LogStore | undefined> {
+  if (!clusterGateways.urls) return undefined;
+  let namespace = namespaceByDir.get(dataDir);
+  if (!namespace) namespaceByDir.set(dataDir, (namespace = freshNamespace()));
+  return openTestStore(clusterGateways.urls, namespace);
 }

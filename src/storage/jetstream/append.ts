@@ -25,6 +25,8 @@ export interface AppendContext {
   maxBatchBytes: number;
   /** Epoch ms after which a flush stops retrying and fails with UNAVAILABLE. */
   deadline: number;
+  /** Told of each message id before it is published (so the tail feed can tell our batches from others'). */
+  published(msgId: string): void;
 }
 
 interface Batch {
@@ -125,6 +127,7 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
   const results = await Promise.allSettled(
     [...perPartition.values()].map(async (batches) => {
       for (const b of batches) {
+        ctx.published(b.msgId);
         const out = await b.log.publish(b.records, b.msgId, b.headers, ctx.deadline);
         b.base = out.base;
         if (out.duplicate) b.storedFingerprint = out.stored?.get(FINGERPRINT_HEADER) ?? '';

@@ -16,6 +16,9 @@ import type {
   AppendOutcome,
   AppendRequest,
   CommittedOffset,
+  CompactionProgress,
+  PartitionRecord,
+  ForeignAppend,
   GroupChange,
   LogStore,
   PartitionOffsets,
@@ -24,8 +27,6 @@ import type {
   StoredRecord,
   TopicConfig,
   TopicMeta,
-  CompactionProgress,
-  PartitionRecord,
 } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
@@ -37,6 +38,20 @@ import { IdempotencyKeys } from './idempotency.js';
 import { ClusterNames, newIncarnation } from './names.js';
 import { PartitionLog } from './partition-log.js';
 import { TopicCatalog, metaOf, notFound, type TopicEntry } from './topics.js';
+
+function unsupported(what: string): never {
+  throw new GatewayError(ErrorCode.NOT_SUPPORTED, `${what} is not available on the JetStream store yet (see docs/cluster.md)`);
+}
+
+/** Refuses topic settings this store cannot honour (see the compaction methods below). */
+function checkSupported(config: TopicConfig | undefined): void {
+  if (!config) return;
+  const refuse = (field: string, why: string) => {
+    throw new GatewayError(ErrorCode.NOT_SUPPORTED, `config.${field}: ${why} is not available on the JetStream store yet (see docs/cluster.md)`, { field: `config.${field}` });
+  };
+  if (config.retentionBytes !== undefined && config.retentionBytes !== null) refuse('retentionBytes', 'retention by size');
+  if (config.cleanupPolicy !== undefined && config.cleanupPolicy !== 'delete') refuse('cleanupPolicy', 'compaction');
+}
 
 export interface JetStreamStoreOptions {
   /** nats:// URLs of the cluster's nodes (any of them is enough to connect; the client learns the rest). */
@@ -62,6 +77,7 @@ export interface JetStreamStoreOptions {
 
 /** Room left in each message for its headers. */
 const HEADER_ROOM_BYTES = 16 * 1024;
+const STREAMS_CREATED_AT_ONCE = 8;
 /** Decoded batches kept for re-reads (tails, long-polls). */
 const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
 
@@ -92,7 +108,8 @@ export async function openJetStreamStore(options: JetStreamStoreOptions): Promis
       kvm.create(names.bucket(kind), { replicas: options.replicas, history: 1, allow_direct: false });
     // One bucket for topics, groups, idempotency keys and credentials (key prefixes): one stream to create.
     const meta = await bucket('meta');
-    const store = new JetStreamStore(options, names, nc, js, jsm, meta);
+    const admin = await jetstreamManager(nc, { timeout: Math.max(30_000, options.requestTimeoutMs) });
+    const store = new JetStreamStore(options, names, nc, js, jsm, admin, meta);
     await store.start();
     return store;
   } catch (err) {
@@ -108,6 +125,8 @@ export class JetStreamStore implements LogStore {
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;
+  /** For creating and deleting streams: Raft elections take longer than a request should. */
+  readonly #admin: JetStreamManager;
   readonly #topicsKv: KV;
   readonly #topics: TopicCatalog;
   readonly #groups: GroupStore;
@@ -117,8 +136,10 @@ export class JetStreamStore implements LogStore {
   readonly #batches = new BatchCache(BATCH_CACHE_BYTES);
   #feed: Subscription | undefined;
   #closed = false;
-  /** Told when any gateway stored a batch (the tail feed): wakes long-polls and sockets. */
-  onAppend: (topic: string, partition: number) => void = () => {};
+  /** Message ids this gateway published and has not yet heard back on the tail feed. */
+  readonly #ownMsgIds = new Set<string>();
+  #foreign: ((batch: ForeignAppend) => void) | undefined;
+  readonly #relays = new Map<string, Promise<void>>();
 
   constructor(
     options: JetStreamStoreOptions,
@@ -126,6 +147,7 @@ export class JetStreamStore implements LogStore {
     nc: NatsConnection,
     js: JetStreamClient,
     jsm: JetStreamManager,
+    admin: JetStreamManager,
     kv: KV,
   ) {
     this.#options = options;
@@ -133,6 +155,7 @@ export class JetStreamStore implements LogStore {
     this.#nc = nc;
     this.#js = js;
     this.#jsm = jsm;
+    this.#admin = admin;
     this.#topicsKv = kv;
     this.#topics = new TopicCatalog(kv);
     this.#groups = new GroupStore(kv);
@@ -154,10 +177,33 @@ export class JetStreamStore implements LogStore {
         const [inc, p] = msg.subject.split('.').slice(-2);
         const log = this.#logs.get(`${inc}/${p}`);
         const seq = Number(msg.headers?.get('Nats-Sequence'));
-        if (log && seq > 0) log.heard(seq, batchHeader(msg.headers));
+        if (!log || !(seq > 0)) return;
+        const header = batchHeader(msg.headers);
+        log.heard(seq, header);
+        const msgId = msg.headers?.get('Nats-Msg-Id') ?? '';
+        if (this.#ownMsgIds.delete(msgId)) return; // ours: the core has published it already
         const topic = this.#topics.list().find((t) => t.inc === inc);
-        if (topic) this.onAppend(topic.name, Number(p));
+        if (topic && this.#foreign) this.#relay(log, topic.name, Number(p), seq, header.base + header.count);
       },
+    });
+  }
+
+  watchForeignAppends(listener: (batch: ForeignAppend) => void): void {
+    this.#foreign = listener;
+  }
+
+  /** Fetches another gateway's batch and hands it on, in order per partition (one chain each). */
+  #relay(log: PartitionLog, topic: string, partition: number, seq: number, highWatermark: number): void {
+    const key = `${topic}/${partition}`;
+    const previous = this.#relays.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const records = await log.batch(seq);
+      if (records && records.length > 0 && !this.#closed) this.#foreign?.({ topic, partition, records, highWatermark });
+    });
+    const settled = next.catch(() => undefined);
+    this.#relays.set(key, settled);
+    void settled.then(() => {
+      if (this.#relays.get(key) === settled) this.#relays.delete(key);
     });
   }
 
@@ -198,22 +244,29 @@ export class JetStreamStore implements LogStore {
     } as Partial<StreamConfig> & { name: string };
   }
 
+  /**
+   * A few streams at a time, each with a long timeout: every stream is a Raft group to elect, and
+   * 50 at once on a loaded cluster ran past the request timeout (the streams then appeared anyway).
+   */
   async #createStreams(inc: string, from: number, to: number): Promise<void> {
-    const made = await Promise.allSettled(Array.from({ length: to - from }, (_, i) => this.#jsm.streams.add(this.#streamConfig(inc, from + i))));
-    const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
+    const partitions = Array.from({ length: to - from }, (_, i) => from + i);
+    try {
+      while (partitions.length > 0) {
+        await Promise.all(partitions.splice(0, STREAMS_CREATED_AT_ONCE).map((p) => this.#admin.streams.add(this.#streamConfig(inc, p))));
+      }
+    } catch (err) {
       await this.#deleteStreams(inc, from, to);
-      throw failed.reason;
+      throw err;
     }
   }
 
   async #deleteStreams(inc: string, from: number, to: number): Promise<void> {
-    await Promise.allSettled(Array.from({ length: to - from }, (_, i) => this.#jsm.streams.delete(this.#names.stream(inc, from + i))));
+    await Promise.allSettled(Array.from({ length: to - from }, (_, i) => this.#admin.streams.delete(this.#names.stream(inc, from + i))));
   }
 
   createTopic(name: string, partitions: number, config: TopicConfig): Promise<TopicMeta> {
     return this.#run(async () => {
-      refuseUnsupported(config);
+      checkSupported(config);
       if (this.#topics.find(name) ?? (await this.#topics.refresh(name))) {
         throw new GatewayError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${name}' already exists`, { topic: name });
       }
@@ -242,7 +295,7 @@ export class JetStreamStore implements LogStore {
 
   updateTopic(name: string, change: { partitions?: number; config?: TopicConfig }): Promise<TopicMeta> {
     return this.#run(async () => {
-      if (change.config) refuseUnsupported(change.config);
+      checkSupported(change.config);
       const current = await this.#topics.get(name);
       const partitions = change.partitions ?? current.partitions;
       const refuse = (e: TopicEntry) =>
@@ -282,6 +335,11 @@ export class JetStreamStore implements LogStore {
           idempotency: this.#idempotency,
           log: (t, p) => this.#log(t, p),
           maxBatchBytes: this.#nc.info!.max_payload - HEADER_ROOM_BYTES,
+          published: (msgId) => {
+            // Bounded: an id whose feed message was lost (the feed is at-most-once) must not stay forever.
+            if (this.#ownMsgIds.size > 100_000) this.#ownMsgIds.clear();
+            this.#ownMsgIds.add(msgId);
+          },
           deadline: Date.now() + this.#options.produceTimeoutMs,
         },
         requests,
@@ -350,6 +408,29 @@ export class JetStreamStore implements LogStore {
     });
   }
 
+  // Retention by size and compaction (issue 14) are not built on this store yet: a topic cannot be
+  // given retentionBytes or a compact cleanup policy here (createTopic and updateTopic refuse it),
+  // and the key operations answer NOT_SUPPORTED (501), never a silent empty answer.
+  offsetForSizeLimit(): Promise<number> {
+    return this.#run(async () => unsupported('retention by size (retentionBytes)'));
+  }
+
+  latestForKey(): Promise<PartitionRecord[]> {
+    return this.#run(async () => unsupported('the latest record per key'));
+  }
+
+  readLatest(): Promise<StoredRecord[]> {
+    return this.#run(async () => unsupported('the latest record per key'));
+  }
+
+  compact(): Promise<CompactionProgress> {
+    return this.#run(async () => unsupported('compaction'));
+  }
+
+  removeTombstones(): Promise<CompactionProgress> {
+    return this.#run(async () => unsupported('compaction'));
+  }
+
   expireIdempotencyKeys(now: number): Promise<number> {
     return this.#run(() => this.#idempotency.expire(now));
   }
@@ -375,30 +456,6 @@ export class JetStreamStore implements LogStore {
   }
 
   /** Ready when the cluster has a JetStream meta leader and the topics bucket's stream has a quorum. */
-  // Retention by size, the key index and compaction (issue 14) are not built on JetStream yet: a
-  // compacting store needs per-key state that one message per committed batch does not give.
-  // Topics that would need them are refused at creation and alteration (#refuseUnsupported), and
-  // the reads by key answer 501 rather than a wrong or partial answer.
-  offsetForSizeLimit(): Promise<number> {
-    return Promise.reject(notSupported('retention by size (retentionBytes)'));
-  }
-
-  latestForKey(): Promise<PartitionRecord[]> {
-    return Promise.reject(notSupported('reading the latest record per key'));
-  }
-
-  readLatest(): Promise<StoredRecord[]> {
-    return Promise.reject(notSupported('snapshots of the latest record per key'));
-  }
-
-  compact(): Promise<CompactionProgress> {
-    return Promise.reject(notSupported('compaction (cleanupPolicy compact)'));
-  }
-
-  removeTombstones(): Promise<CompactionProgress> {
-    return Promise.reject(notSupported('compaction (cleanupPolicy compact)'));
-  }
-
   ping(): Promise<void> {
     return this.#run(async () => {
       await this.#jsm.getAccountInfo();
@@ -431,14 +488,4 @@ export class JetStreamStore implements LogStore {
     this.#feed?.unsubscribe();
     await this.#nc.close().catch(() => undefined);
   }
-}
-
-function notSupported(what: string): GatewayError {
-  return new GatewayError(ErrorCode.NOT_SUPPORTED, `${what} is not available on the JetStream store yet (LOGWAY_STORE=jetstream); the SQLite store has it`);
-}
-
-/** Topic settings this store cannot honour are refused before anything is created or changed. */
-function refuseUnsupported(config: TopicConfig): void {
-  if (config.retentionBytes !== undefined && config.retentionBytes !== null) throw notSupported('retention by size (retentionBytes)');
-  if (config.cleanupPolicy !== undefined && config.cleanupPolicy !== 'delete') throw notSupported(`cleanupPolicy '${config.cleanupPolicy}'`);
 }
