@@ -9,7 +9,7 @@ describe('405 Method Not Allowed', () => {
     const { json } = await startGateway();
     const cases: [method: string, path: string, allow: string][] = [
       ['PUT', '/v1/topics', 'GET, HEAD, POST'],
-      ['GET', '/v1/topics/orders/records', 'POST'],
+      ['PUT', '/v1/topics/orders/records', 'GET, HEAD, POST'],
       ['DELETE', '/v1/topics/orders/partitions/0/records', 'GET, HEAD'],
       ['POST', '/v1/topics/orders', 'GET, HEAD, PATCH, DELETE'],
       ['GET', '/v1/groups/g/offsets/reset', 'POST'],
