@@ -24,7 +24,7 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 
 /**
  * Every setting: its type, limits, default, and a description (used by --help, error
- * messages and the README's configuration table, `npm run docs:config`).
+ * messages and the configuration table in docs/configuration.md, `npm run docs:config`).
  * Units are in the names: *Ms milliseconds, *Bytes bytes.
  */
 export const ConfigSchema = z.object({
@@ -448,7 +448,7 @@ export function accepts(key: string): string {
   return 'a non-empty string';
 }
 
-/** One row per setting: what the README's configuration table and --help show. */
+/** One row per setting: what docs/configuration.md's table and --help show. */
 export interface SettingDoc {
   key: keyof Config;
   env: string;
