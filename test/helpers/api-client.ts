@@ -2,11 +2,11 @@
  * A typed REST client generated from openapi.yaml (openapi-typescript types + openapi-fetch),
  * for tests that prove generated clients work against a real gateway. Add calls for new
  * endpoints in tests directly: `client.POST('/v1/groups/{group}/...', {...})` is typed from
- * the document once `npm run openapi:gen` has regenerated test/generated/logway-api.ts.
+ * the document once `npm run openapi:gen` has regenerated src/cli/generated/logway-api.ts.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { ConfigInput } from '../../src/config.js';
-import type { components, operations, paths } from '../generated/logway-api.js';
+import type { components, operations, paths } from '../../src/cli/generated/logway-api.js';
 import { startGateway, type RunningGateway } from './gateway.js';
 
 export type { components, operations, paths };

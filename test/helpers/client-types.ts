@@ -2,7 +2,7 @@
  * TypeScript types for the REST API, generated from openapi.yaml with openapi-typescript,
  * for the typed client the tests drive (test/helpers/api-client.ts).
  *
- * The file is committed (test/generated/logway-api.ts) so `npm run typecheck` checks every
+ * The file is committed (src/cli/generated/logway-api.ts) so `npm run typecheck` checks every
  * test that uses the client against the document. `npm run openapi:gen` rewrites it after
  * openapi.yaml; a test fails when it is stale.
  *
@@ -17,9 +17,8 @@ import { parse } from 'yaml';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OPENAPI_YAML = path.join(ROOT, 'openapi.yaml');
-export const CLIENT_TYPES_FILE = path.join(ROOT, 'test/generated/logway-api.ts');
-/** The same types for the CLI, which ships in the package (src/cli may import nothing from test/). */
-export const CLI_TYPES_FILE = path.join(ROOT, 'src/cli/generated/logway-api.ts');
+/** One copy, in src/ because the CLI ships in the package (src/ may import nothing from test/); tests import it too. */
+export const CLIENT_TYPES_FILE = path.join(ROOT, 'src/cli/generated/logway-api.ts');
 
 const HEADER = `/**
  * Generated from openapi.yaml by openapi-typescript (\`npm run openapi:gen\`). Do not edit:
@@ -38,19 +37,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const generated = await generateClientTypes(fs.readFileSync(OPENAPI_YAML, 'utf8'));
   const relative = path.relative(ROOT, CLIENT_TYPES_FILE);
   if (process.argv.includes('--check')) {
-    for (const file of [CLIENT_TYPES_FILE, CLI_TYPES_FILE]) {
-      const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-      if (committed !== generated) {
-        process.stderr.write(`${path.relative(ROOT, file)} is out of date: run \`npm run openapi:gen\` and commit it\n`);
-        process.exit(1);
-      }
+    const committed = fs.existsSync(CLIENT_TYPES_FILE) ? fs.readFileSync(CLIENT_TYPES_FILE, 'utf8') : '';
+    if (committed !== generated) {
+      process.stderr.write(`${relative} is out of date: run \`npm run openapi:gen\` and commit it\n`);
+      process.exit(1);
     }
-    process.stdout.write(`${relative} and ${path.relative(ROOT, CLI_TYPES_FILE)} are up to date\n`);
+    process.stdout.write(`${relative} is up to date\n`);
   } else {
-    for (const file of [CLIENT_TYPES_FILE, CLI_TYPES_FILE]) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, generated);
-      process.stdout.write(`wrote ${path.relative(ROOT, file)}\n`);
-    }
+    fs.mkdirSync(path.dirname(CLIENT_TYPES_FILE), { recursive: true });
+    fs.writeFileSync(CLIENT_TYPES_FILE, generated);
+    process.stdout.write(`wrote ${relative}\n`);
   }
 }

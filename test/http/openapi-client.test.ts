@@ -1,7 +1,7 @@
 /**
  * A client generated from openapi.yaml works: types from openapi-typescript, calls through
  * openapi-fetch, against a real gateway. The generated types are committed
- * (test/generated/logway-api.ts), kept in sync by this test, and compiled by it.
+ * (src/cli/generated/logway-api.ts), kept in sync by this test, and compiled by it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,7 +42,7 @@ function clientUsers(): string[] {
 describe('generated client types', () => {
   it('match what openapi.yaml generates (run `npm run openapi:gen` when this fails)', async () => {
     const generated = await generateClientTypes(fs.readFileSync(OPENAPI_YAML, 'utf8'));
-    expect(fs.readFileSync(CLIENT_TYPES_FILE, 'utf8') === generated, 'test/generated/logway-api.ts is stale').toBe(true);
+    expect(fs.readFileSync(CLIENT_TYPES_FILE, 'utf8') === generated, 'src/cli/generated/logway-api.ts is stale').toBe(true);
   });
 
   // One program for both (a type-check costs seconds): the probe must fail, everything else must pass.
