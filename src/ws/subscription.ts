@@ -4,7 +4,7 @@
  * so a client can resume over any transport (core/cursor.ts).
  */
 import { cursorEncoder, type CursorTopic } from '../core/cursor.js';
-import type { GroupMember } from './group-member.js';
+import type { GroupMember } from '../api/group-member.js';
 import type { PartitionFeed } from './partition-feed.js';
 
 export class Subscription {
