@@ -28,6 +28,11 @@ export class Position {
     this.#next.set(partition, offset);
   }
 
+  /** A socket started at `cursor` (its `subscribed` message): the place to come back to until records move it on. */
+  startAt(cursor: string): void {
+    this.#cursor = cursor;
+  }
+
   /** The partition left this member (group mode): a later assignment starts where the group says. */
   forget(partition: number): void {
     this.#next.delete(partition);

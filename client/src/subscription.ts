@@ -38,6 +38,8 @@ export interface SubscriptionEvents<V> {
   records: (records: LogwayRecord<V>[], batch: RecordsBatch) => void | Promise<void>;
   /** A socket is subscribed: the first time and after every reconnection. In group mode `partitions` come in `assigned`. */
   open: (info: { partitions: PartitionPosition[]; reconnected: boolean; memberId?: string }) => void;
+  /** The position was older than retention: these partitions continue at their log start (records in between were deleted). */
+  reset: (resets: { partition: number; offset: number; logStartOffset: number }[]) => void;
   /** Group mode: partitions granted to this member, and where each starts. */
   assigned: (partitions: PartitionPosition[]) => void;
   /** Group mode: partitions taken away. */
@@ -208,12 +210,18 @@ export class Subscription<V = unknown> extends Emitter<SubscriptionEvents<V>> {
       case 'subscribed': {
         const partitions = (frame.partitions as PartitionPosition[] | undefined) ?? [];
         for (const p of partitions) this.#startAt(p);
+        if (typeof frame.cursor === 'string') {
+          this.#position.startAt(frame.cursor);
+          // Nothing left to deliver: the listeners are at this socket's start.
+          if (this.#queue.length === 0 && !this.#draining) this.#processedCursor = frame.cursor;
+        }
         const reconnected = this.#everOpened;
         this.#opened = true;
         this.#everOpened = true;
         this.#state = 'open';
         this.#backoff.reset();
         this.emit('open', { partitions, reconnected, memberId: frame.memberId as string | undefined });
+        if (Array.isArray(frame.resets) && frame.resets.length > 0) this.emit('reset', frame.resets);
         return;
       }
       case 'assigned': {

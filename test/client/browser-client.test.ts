@@ -50,6 +50,8 @@ describe('browser client in Chromium', () => {
     expect((await requestJson(`${gw.url}/v1/topics`, 'POST', { name: 'orders', partitions: PARTITIONS })).status).toBe(201);
     const producer = startProducer(() => gw.url, 'orders');
     const page = await openPage(pageUrl, gw.url);
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.evaluate(() => {
       const w = window as any;
       w.received = [];
@@ -99,6 +101,15 @@ describe('browser client in Chromium', () => {
     expect((await page.evaluate(() => (window as any).reconnecting)).length).toBeGreaterThanOrEqual(2);
     expect(await page.evaluate(() => (window as any).errors)).toEqual([]);
     expect(await page.evaluate(() => (window as any).sub.state)).toBe('open');
+    // Every socket after the first (attempts while the gateway was down included) resumed from a cursor.
+    expect(sockets.length).toBeGreaterThanOrEqual(opens.length);
+    expect(new URL(sockets[0]!).searchParams.get('from')).toBe('earliest');
+    for (const url of sockets.slice(1)) expect(new URL(url).searchParams.get('from')).toMatch(/^cursor:[\w-]+$/);
+    // The page's cursor is the end of the topic: a REST read from it finds nothing more.
+    const cursor: string = await page.evaluate(() => (window as any).sub.cursor);
+    const rest = await requestJson(`${gw.url}/v1/topics/orders/records?cursor=${cursor}`, 'GET');
+    expect(rest.status).toBe(200);
+    expect(rest.body.records).toEqual([]);
     await page.evaluate(() => (window as any).sub.close());
     expect(await page.evaluate(() => (window as any).sub.state)).toBe('closed');
   }, 600_000);
