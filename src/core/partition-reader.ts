@@ -8,6 +8,7 @@ import type { AppendedRecords, Notifier } from './notifier.js';
 import type { CoreObserver } from './observer.js';
 import { encodeRecords, recordBytes } from './record-codec.js';
 import { encodedSlice, sliceEnd } from './shared-batch.js';
+import { SharedReads } from './shared-reads.js';
 
 export interface FetchOptions {
   maxRecords: number;
@@ -34,11 +35,19 @@ export class PartitionReader {
   readonly #store: LogStore;
   readonly #notifier: Notifier;
   readonly #observer: CoreObserver;
+  /** Long-poll answers read in the current turn of the waiter registry, shared by the same ones. */
+  readonly #shared: SharedReads<FetchResult>;
 
   constructor(store: LogStore, notifier: Notifier, observer: CoreObserver) {
     this.#store = store;
     this.#notifier = notifier;
     this.#observer = observer;
+    this.#shared = new SharedReads(() => notifier.waiters.turns);
+  }
+
+  /** Store reads made for long-poll answers (for tests: answers shared within a turn are read once). */
+  get longPollReads(): number {
+    return this.#shared.made;
   }
 
   /** The partition's bounds. Throws TOPIC_NOT_FOUND (from the store) or PARTITION_NOT_FOUND. */
@@ -62,7 +71,14 @@ export class PartitionReader {
     const minBytes = Math.max(options.minBytes ?? 1, 1);
     if (options.waitMs <= 0) return this.#readFrom(topic, partition, offset, bounds, options);
     const deadline = performance.now() + options.waitMs;
-    if (minBytes === 1 && offset < bounds.highWatermark) return this.#readFrom(topic, partition, offset, bounds, options);
+    if (offset < bounds.highWatermark) {
+      // Records are there already (a tailer re-polling): answered without waiting for more, but at
+      // this poll's turn, within the per-turn budget that wake-ups share (waiter-registry.ts), so
+      // that re-polling tailers cannot crowd the producers out.
+      await this.#notifier.waiters.turn(options.signals);
+      bounds = await this.partitionOffsets(topic, partition);
+      if (minBytes === 1) return this.#readShared(topic, partition, offset, bounds, options);
+    }
     for (;;) {
       // What is there now, and how many bytes (minBytes counts bytes, so these reads keep their records).
       let available: { result: FetchResult; bytes: number } | undefined;
@@ -86,7 +102,7 @@ export class PartitionReader {
         if (shared) return shared;
       }
       bounds = await this.partitionOffsets(topic, partition);
-      if (wake.reason !== 'appended' || minBytes === 1) return this.#readFrom(topic, partition, offset, bounds, options);
+      if (wake.reason !== 'appended' || minBytes === 1) return this.#readShared(topic, partition, offset, bounds, options);
       // minBytes: the wait ended early (an append it could not count); look again.
     }
   }
@@ -98,6 +114,12 @@ export class PartitionReader {
         ? await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)
         : encodeRecords(topic, partition, from, []);
     return { ...encoded, highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
+  }
+
+  /** #readFrom(), shared by the long-poll answers of this turn that would read the same. */
+  #readShared(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions): Promise<FetchResult> {
+    const key = `${partition}\u0000${offset}\u0000${bounds.highWatermark}\u0000${bounds.logStartOffset}\u0000${options.maxRecords}\u0000${options.maxBytes}\u0000${topic}`;
+    return this.#shared.get(key, () => this.#readFrom(topic, partition, offset, bounds, options));
   }
 
   /** #readFrom() through read(), for its record bytes. */
@@ -114,14 +136,15 @@ export class PartitionReader {
   /**
    * The answer to a long-poll at `offset` from the batch that woke it: what a read right after
    * that batch's commit returns (the high watermark is the batch's). Undefined when the batch
-   * does not start the answer (the caller reads instead) or retention has passed `offset`.
+   * does not start the answer, when later appends are there already (a read answers with them
+   * too, so the poller comes back less often), or retention has passed `offset`: the caller reads.
    */
   async #answerFromBatch(offset: number, options: FetchOptions, batch: AppendedRecords): Promise<FetchResult | undefined> {
     const { topic, partition, records } = batch;
     const start = offset - (records[0]?.offset ?? Infinity);
     if (!(start >= 0 && start < records.length)) return undefined;
-    const { logStartOffset } = await this.partitionOffsets(topic, partition);
-    if (logStartOffset > offset) return undefined;
+    const { logStartOffset, highWatermark } = await this.partitionOffsets(topic, partition);
+    if (logStartOffset > offset || highWatermark > batch.highWatermark) return undefined;
     const end = sliceEnd(records, start, options.maxRecords, options.maxBytes);
     return {
       json: encodedSlice(topic, partition, records, start, end),
