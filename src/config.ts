@@ -127,7 +127,7 @@ export const ConfigSchema = z.object({
   // Tailers re-poll at once: without a budget their answers crowd out the producers' requests.
   longPollTurnMs: int(1, 1_000)
     .default(2)
-    .describe("Time budget, in milliseconds, of one turn of the event loop's long-poll answers: new requests (produce among them) are read between turns, so re-polling tailers cannot starve producers."),
+    .describe("CPU time budget, in milliseconds, of one turn of the event loop's long-poll answers: new requests (produce among them) are read between turns, so re-polling tailers cannot starve producers."),
 
   retentionCheckIntervalMs: int(100)
     .default(60_000)
