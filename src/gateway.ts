@@ -83,6 +83,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const metrics = createMetrics({ maxLabelValues: config.metricsMaxLabelValues, processMetrics: options.processMetrics });
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
     wakeChunk: config.longPollWakeChunk,
+    turnMs: config.longPollTurnMs,
   });
   const registry = new SchemaRegistry(store.schemas);
   const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
