@@ -9,6 +9,12 @@ import { openSocket } from '../ws/ws-client.js';
 
 type Rec = { partition: number; offset: number; key: string; value: unknown };
 
+/** A change applied to a table: a null value (tombstone) deletes its key. */
+function apply(table: Map<string, unknown>, r: Rec): void {
+  if (r.value === null) table.delete(r.key);
+  else table.set(r.key, r.value);
+}
+
 it('snapshot + subscribe from its offsets: every later change exactly once, no gap, while a producer writes throughout', async () => {
   const gw = await startGateway();
   const { json } = gw;
@@ -69,12 +75,12 @@ it('snapshot + subscribe from its offsets: every later change exactly once, no g
   // Snapshot, then the changes applied in order, is the state the producer made.
   const state = new Map<string, unknown>();
   for (const r of snapshot) state.set(r.key, r.value);
-  for (const o of offsets) for (const r of expectedChanges(o.partition)) r.value === null ? state.delete(r.key) : state.set(r.key, r.value);
+  for (const o of offsets) for (const r of expectedChanges(o.partition)) apply(state, r);
   const model = new Map<string, unknown>();
-  for (const r of produced) r.value === null ? model.delete(r.key) : model.set(r.key, r.value);
+  for (const r of produced) apply(model, r);
   expect(new Map([...state].sort())).toEqual(new Map([...model].sort()));
   // The snapshot itself is the model as of its offsets.
   const asOf = new Map<string, unknown>();
-  for (const r of produced) if (r.offset < offsets[r.partition]!.offset) r.value === null ? asOf.delete(r.key) : asOf.set(r.key, r.value);
+  for (const r of produced) if (r.offset < offsets[r.partition]!.offset) apply(asOf, r);
   expect(new Map(snapshot.map((r) => [r.key, r.value] as const).sort())).toEqual(new Map([...asOf].sort()));
 });
