@@ -367,6 +367,22 @@ export class JetStreamStore implements LogStore {
     });
   }
 
+  partitionSizes(topic: string): Promise<number[]> {
+    return this.#run(async () => {
+      const t = await this.#topics.get(topic);
+      return Promise.all(
+        t.logStart.map(async (_, partition) => {
+          try {
+            return (await this.#jsm.streams.info(this.#names.stream(t.inc, partition))).state.bytes;
+          } catch (err) {
+            if (isStreamNotFound(err)) return 0; // deleted with its topic meanwhile
+            throw err;
+          }
+        }),
+      );
+    });
+  }
+
   offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
     return this.#run(async () => {
       const t = await this.#topics.get(topic);

@@ -213,6 +213,13 @@ class SqliteStore implements LogStore {
     return this.#topics.get(topic).bounds.map((b) => ({ ...b }));
   }
 
+  async partitionSizes(topic: string): Promise<number[]> {
+    this.#open();
+    const t = this.#topics.get(topic);
+    // Measured once per partition (one pass, as retention by size does); appends and deletions keep it current.
+    return t.bounds.map((b, partition) => (t.sizes[partition] ??= this.#records.bytesFrom(t, partition, b.logStartOffset)));
+  }
+
   async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
     this.#open();
     const t = this.#topics.get(topic);
