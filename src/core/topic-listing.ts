@@ -66,8 +66,8 @@ export async function topicPage(store: LogStore, query: TopicPageQuery): Promise
 
 /** Partitions [from, from + limit) of a topic with their bounds and bytes, and the topic's partition count. */
 export async function partitionPage(store: LogStore, topic: string, from: number, limit: number): Promise<{ partitions: PartitionSummary[]; total: number }> {
-  const [offsets, sizes] = await Promise.all([store.offsets(topic), store.partitionSizes(topic)]);
-  const partitions = offsets.slice(from, from + limit).map((p) => ({ ...p, bytes: sizes[p.partition] ?? 0 }));
+  const [offsets, sizes] = await Promise.all([store.offsets(topic), store.partitionSizes(topic, { from, before: from + limit })]);
+  const partitions = offsets.slice(from, from + limit).map((p) => ({ ...p, bytes: sizes[p.partition - from] ?? 0 }));
   return { partitions, total: offsets.length };
 }
 

@@ -584,6 +584,11 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         expectSize(truncated[0]!, bytesIn(p0.slice(1)));
         expect(truncated[0]).toBeLessThanOrEqual(sizes[0]!);
 
+        // A range answers those partitions only, clamped to the partition count.
+        expect(await store.partitionSizes('t', { from: 1, before: 3 })).toEqual(truncated.slice(1, 3));
+        expect(await store.partitionSizes('t', { from: 2, before: 10 })).toEqual(truncated.slice(2));
+        expect(await store.partitionSizes('t', { from: 5, before: 10 })).toEqual([]);
+
         await store.updateTopic('t', { partitions: 4 });
         expect(await store.partitionSizes('t')).toHaveLength(4);
         await store.close();

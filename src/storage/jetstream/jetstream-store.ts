@@ -27,6 +27,7 @@ import type {
   StoredRecord,
   TopicConfig,
   TopicMeta,
+  PartitionRange,
 } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
@@ -367,11 +368,14 @@ export class JetStreamStore implements LogStore {
     });
   }
 
-  partitionSizes(topic: string): Promise<number[]> {
+  partitionSizes(topic: string, range?: PartitionRange): Promise<number[]> {
     return this.#run(async () => {
       const t = await this.#topics.get(topic);
+      const first = range ? Math.min(range.from, t.partitions) : 0;
+      const end = range ? Math.max(first, Math.min(range.before, t.partitions)) : t.partitions;
       return Promise.all(
-        t.logStart.map(async (_, partition) => {
+        Array.from({ length: end - first }, async (_, i) => {
+          const partition = first + i;
           try {
             return (await this.#jsm.streams.info(this.#names.stream(t.inc, partition))).state.bytes;
           } catch (err) {
