@@ -11,10 +11,10 @@ logStoreConformance('jetstream', () => {
   // One namespace per harness: reopening finds the same data, a new harness starts empty.
   const namespace = freshNamespace();
   return { open: () => openTestStore(cluster.urls, namespace) };
-}, { topicPerRunFactor: 0.25, keysUnsupported: 'not built on JetStream yet: issue 14 on the cluster store',
-  // docs/cluster.md, Known defects: CI once found a deleted topic's offsets still in a group.
+}, {
+  topicPerRunFactor: 0.25,
+  keysUnsupported: 'not built on JetStream yet: issue 14 on the cluster store',
   sizesAreStorageBytes: 'stream bytes: batch framing, message headers and subjects',
-  knownDefects: ['deleteTopic-forgets-group-offsets'],
 });
 
 credentialStoreConformance('jetstream', async () => {
