@@ -26,7 +26,7 @@ import { checkName } from './names.js';
 import { noObserver, type CoreObserver } from './observer.js';
 import { partitionForKey, RoundRobin } from './partitioner.js';
 import { encodeRecords, keyBytes, recordBytes, type ProduceRecord } from './record-codec.js';
-import type { RecordProblem, RecordValidator } from './record-validation.js';
+import type { RecordFormat, RecordProblem, RecordValidator } from './record-validation.js';
 import { encodedSlice, sliceEnd } from './shared-batch.js';
 
 export interface LogSettings {
@@ -63,6 +63,8 @@ export interface FetchOptions {
   minBytes?: number | undefined;
   /** Any of them aborts the wait (the client went away, the gateway is shutting down). */
   signals?: readonly AbortSignal[];
+  /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
+  format?: RecordFormat | undefined;
 }
 
 /** A fetch's records as delivered-record JSON (see EncodedRecords), with the partition's bounds. */
@@ -71,6 +73,10 @@ export interface FetchResult extends EncodedRecords {
   logStartOffset: number;
 }
 
+
+type RecordView = (records: StoredRecord[]) => Promise<StoredRecord[]>;
+/** A fetch's options with how it shows values, decided once per fetch. */
+type ViewedFetch = FetchOptions & { view?: RecordView };
 
 /** Kafka's topic name rule (core/names.ts). */
 export const checkTopicName = checkName;
@@ -196,9 +202,16 @@ export class Log {
     }
   }
 
-  async #produce(topic: string, records: ProduceRecord[], options: { idempotencyKey?: string }): Promise<ProduceResult> {
+  async #produce(topic: string, produced: ProduceRecord[], options: { idempotencyKey?: string }): Promise<ProduceResult> {
     let meta = await this.#store.getTopic(topic);
     if (!meta) meta = await this.#autoCreate(topic);
+    let records = produced;
+    // Before anything else is computed from them: a schema'd topic may store its values encoded.
+    if (this.#validator) {
+      const checked = await this.#validator.check(meta, records);
+      if (checked.problems.length) throw recordsInvalid(topic, checked.problems);
+      records = checked.records;
+    }
 
     const now = this.#clock.now();
     const toAppend: RecordToAppend[] = new Array(records.length);
@@ -246,17 +259,13 @@ export class Log {
       toAppend[i] = record;
     }
     if (errors.length) throw invalid(errors[0]!.message, errors);
-    if (this.#validator) {
-      const problems = await this.#validator.check(meta, records);
-      if (problems.length) throw recordsInvalid(topic, problems);
-    }
     if (tooLarge) throw new GatewayError(ErrorCode.RECORD_TOO_LARGE, tooLarge.message, { errors: [tooLarge] });
 
     const request: AppendRequest = { topic, records: toAppend };
     if (options.idempotencyKey !== undefined) {
       request.idempotency = {
         key: options.idempotencyKey,
-        fingerprint: fingerprint(records),
+        fingerprint: fingerprint(produced),
         expiresAt: now + this.#settings.idempotencyWindowMs,
         now,
       };
@@ -351,9 +360,11 @@ export class Log {
     return result;
   }
 
-  async #fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
+  async #fetch(topic: string, partition: number, offset: number, asked: FetchOptions): Promise<FetchResult> {
     let bounds = await this.partitionOffsets(topic, partition);
     checkOffsetInRange(topic, partition, offset, bounds);
+    const view = await this.#view(topic, asked.format);
+    const options: ViewedFetch = view ? { ...asked, view } : asked;
     const minBytes = Math.max(options.minBytes ?? 1, 1);
     if (options.waitMs <= 0) return this.#readFrom(topic, partition, offset, bounds, options);
     const deadline = performance.now() + options.waitMs;
@@ -376,7 +387,7 @@ export class Log {
         signals: options.signals,
         minBytes: minBytes - (available?.bytes ?? 0),
       });
-      if (wake.batch && available === undefined) {
+      if (wake.batch && available === undefined && !view) {
         const shared = await this.#answerFromBatch(offset, options, wake.batch);
         if (shared) return shared;
       }
@@ -386,23 +397,26 @@ export class Log {
     }
   }
 
-  async #readFrom(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions): Promise<FetchResult> {
+  async #readFrom(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: ViewedFetch): Promise<FetchResult> {
     const from = Math.max(offset, bounds.logStartOffset);
     const encoded =
-      from < bounds.highWatermark
-        ? await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)
-        : encodeRecords(topic, partition, from, []);
+      from >= bounds.highWatermark
+        ? encodeRecords(topic, partition, from, [])
+        : options.view
+          ? encodeRecords(topic, partition, from, await options.view(await this.#store.read(topic, partition, from, options)))
+          : await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes);
     return { ...encoded, highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
   }
 
   /** #readFrom() through read(), for its record bytes. */
-  async #readCounting(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions) {
+  async #readCounting(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: ViewedFetch) {
     const from = Math.max(offset, bounds.logStartOffset);
     // The store's read, not this.read(): what is fetched is counted once, when answered.
     const records = await this.#store.read(topic, partition, from, { maxRecords: options.maxRecords, maxBytes: options.maxBytes });
     let bytes = 0;
     for (const r of records) bytes += recordBytes(r);
-    const result = { ...encodeRecords(topic, partition, from, records), highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
+    const shown = options.view ? await options.view(records) : records;
+    const result = { ...encodeRecords(topic, partition, from, shown), highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
     return { result, bytes };
   }
 
@@ -428,24 +442,38 @@ export class Log {
   }
 
   /** Raw range read without waiting or range checks (for group polls, which track their own position); counted as fetched. */
-  async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
+  async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number, format?: RecordFormat): Promise<StoredRecord[]> {
     const records = await this.#store.read(topic, partition, offset, { maxRecords, maxBytes });
-    if (records.length > 0) {
-      let bytes = 0;
-      for (const r of records) bytes += recordBytes(r);
-      this.#observer.fetched(topic, records.length, bytes);
-    }
-    return records;
+    if (records.length === 0) return records;
+    let bytes = 0;
+    for (const r of records) bytes += recordBytes(r);
+    this.#observer.fetched(topic, records.length, bytes);
+    const view = await this.#view(topic, format);
+    return view ? view(records) : records;
   }
 
   /**
    * read(), already encoded: by the store itself where it can (SQLite builds the JSON in C,
    * far cheaper than a JS object and string per record), else here from read()'s records.
    */
-  async readEncoded(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<EncodedRecords> {
+  async readEncoded(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number, format?: RecordFormat): Promise<EncodedRecords> {
     const limits = { maxRecords, maxBytes };
+    const view = await this.#view(topic, format);
+    if (view) return encodeRecords(topic, partition, offset, await view(await this.#store.read(topic, partition, offset, limits)));
     const encoded = await this.#store.readEncoded?.(topic, partition, offset, limits);
     return encoded ?? encodeRecords(topic, partition, offset, await this.#store.read(topic, partition, offset, limits));
+  }
+
+  /** True when reads of `topic` show its values otherwise than stored (it is bound to a schema): they cannot be served from appended batches. */
+  async viewsValues(topic: string): Promise<boolean> {
+    return (await this.#view(topic, 'json')) !== undefined;
+  }
+
+  /** How reads in `format` show `topic`'s stored values; undefined: as stored (topics without a schema). */
+  async #view(topic: string, format: RecordFormat | undefined): Promise<RecordView | undefined> {
+    if (!this.#validator) return undefined;
+    const meta = await this.#store.getTopic(topic);
+    return meta && this.#validator.view(meta, format ?? 'json');
   }
 
   /**

@@ -7,7 +7,7 @@ import { z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
 import { TopicReader } from '../core/topic-reader.js';
-import { ProblemSchema, TopicParam } from '../api/schemas.js';
+import { ProblemSchema, RecordFormatQuery, TopicParam } from '../api/schemas.js';
 import { problemWith, sharedResponses, withCommonHeaders } from '../api/responses.js';
 import { parseTopicStart, TopicFromQuery, type StartOrCursor } from '../api/topic-start.js';
 import { validationError } from '../api/validation-error.js';
@@ -29,6 +29,7 @@ export const EventsQuery = z.object({
     example: 'earliest',
   }),
   partitions: PartitionsQuery,
+  format: RecordFormatQuery.optional(),
 });
 
 const EVENTS =
@@ -92,6 +93,7 @@ export function sseRoutes(log: Log, config: Config, shutdown: AbortSignal, onUne
       resets: opened.resets,
       settings: config,
       signals: [c.req.raw.signal, shutdown],
+      format: query.data.format,
       onUnexpectedError,
     });
     return new Response(body, {

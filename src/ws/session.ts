@@ -22,6 +22,7 @@
  */
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
+import type { RecordFormat } from '../core/record-validation.js';
 import type { AppendedRecords, TopicChange } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
@@ -92,6 +93,8 @@ export interface SubscribeRequest {
   start: StartPosition;
   partitions?: number[];
   group?: string;
+  /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
+  format?: RecordFormat | undefined;
 }
 
 type Id = string | number | undefined;
@@ -101,6 +104,10 @@ interface Subscription {
   /** Follow partitions added to the topic (not for explicit partitions or a group). */
   followNewPartitions: boolean;
   feeds: Map<number, PartitionFeed>;
+  /** How values of a topic bound to a schema are sent. */
+  format?: RecordFormat | undefined;
+  /** The topic's values are decoded per read (core/record-validation.ts): its feeds never go live on shared batches. */
+  readsOnly: boolean;
   /** Set when the socket reads this topic as a consumer group member. */
   member?: GroupMember;
 }
@@ -211,6 +218,7 @@ export class Session {
             start: startPositionOf(command.from),
             partitions: command.partitions,
             group: command.group,
+            format: command.format,
           });
           return;
         case 'unsubscribe':
@@ -269,10 +277,15 @@ export class Session {
     if (this.#closed) return;
     if (this.#subscriptions.has(topic)) throw invalid(`already subscribed to '${topic}'`);
 
+    const readsOnly = await this.#deps.log.viewsValues(topic);
+    if (this.#closed) return;
+    if (this.#subscriptions.has(topic)) throw invalid(`already subscribed to '${topic}'`);
     const subscription: Subscription = {
       topic,
       followNewPartitions: request.partitions === undefined && start.kind !== 'offsets',
       feeds: new Map(),
+      format: request.format,
+      readsOnly,
     };
     this.#subscriptions.set(topic, subscription);
     for (const s of starts) this.#addFeed(subscription, s.partition, s.offset, s.highWatermark);
@@ -370,7 +383,7 @@ export class Session {
     const groups = this.#deps.groups;
     if (!groups) throw new GatewayError(ErrorCode.UNAVAILABLE, 'consumer groups are not available on this gateway');
     const { topic } = request;
-    const subscription: Subscription = { topic, followNewPartitions: false, feeds: new Map() };
+    const subscription: Subscription = { topic, followNewPartitions: false, feeds: new Map(), format: request.format, readsOnly: await this.#deps.log.viewsValues(topic) };
     const streams: MemberStreams = {
       streaming: () => [...subscription.feeds.keys()],
       start: (partition, offset, highWatermark) => this.#addFeed(subscription, partition, offset, highWatermark),
@@ -403,7 +416,7 @@ export class Session {
   // ---------------------------------------------------------------- feeds and delivery
 
   #addFeed(subscription: Subscription, partition: number, offset: number, highWatermark: number): void {
-    const feed = new PartitionFeed(subscription.topic, partition, offset, highWatermark);
+    const feed = new PartitionFeed(subscription.topic, partition, offset, highWatermark, subscription.readsOnly);
     feed.listenWith(this.#deps.log.notifier.onAppend(subscription.topic, partition, (batch) => this.#onAppend(feed, batch)));
     subscription.feeds.set(partition, feed);
   }
@@ -551,6 +564,7 @@ export class Session {
         // rate where 2,000-4,000 reach ~60% (npm run bench, catch-up scenario).
         Math.min(this.#credit, settings.fetchMaxLimit),
         Math.min(settings.fetchDefaultMaxBytes, settings.wsHighWaterBytes),
+        subscription.format,
       );
     } catch (err) {
       return this.#catchUpFailed(subscription, feed, err);
