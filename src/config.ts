@@ -195,9 +195,11 @@ export const ConfigSchema = z.object({
   adminKey: z
     .string()
     .min(16)
+    // API keys are recognised by this prefix before anything else, so such an admin key could never authenticate.
+    .refine((key) => !key.startsWith('lwk_'), 'must not start with lwk_ (the prefix of API keys made by POST /v1/keys)')
     .optional()
     .describe(
-      'Bootstrap administrator key (at least 16 characters; never logged). When set, every route but /healthz, /readyz and /openapi.* needs a credential.',
+      'Bootstrap administrator key (at least 16 characters, not starting with `lwk_`; never logged). When set, every route but /healthz, /readyz and /openapi.* needs a credential.',
     ),
   jwtSecret: z
     .string()
@@ -345,7 +347,10 @@ export function loadConfig(
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');
       const where = source[key] ?? `${envName(key)} / ${flagName(key)}`;
-      return `${where}=${JSON.stringify(raw[key])} is invalid: expected ${accepts(key)}`;
+      const shown = SECRET_SETTINGS.has(key) ? `(hidden, ${String(raw[key]).length} characters)` : JSON.stringify(raw[key]);
+      // A refinement's own message says what the type alone cannot (e.g. a forbidden prefix).
+      const why = issue.code === 'custom' ? `; ${issue.message}` : '';
+      return `${where}=${shown} is invalid: expected ${accepts(key)}${why}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
@@ -429,6 +434,9 @@ function editDistance(a: string, b: string): number {
 
 const BOOLEAN = 'true or false (also 1/0, yes/no)';
 
+/** Settings whose values are secrets: an error names them but never prints their value. */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(['adminKey', 'jwtSecret', 'natsToken']);
+
 /** What a setting accepts, in words, for error messages, --help and the README. */
 export function accepts(key: string): string {
   const schema = (ConfigSchema.shape as Record<string, z.ZodType>)[key];
@@ -445,6 +453,8 @@ export function accepts(key: string): string {
   }
   const input = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { anyOf?: { type?: string }[] };
   if (input.anyOf?.some((s) => s.type === 'boolean')) return BOOLEAN;
+  const minLength = output.minLength as number | undefined;
+  if (minLength !== undefined && minLength > 1) return `a string of at least ${minLength} characters`;
   return 'a non-empty string';
 }
 

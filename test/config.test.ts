@@ -91,6 +91,17 @@ describe('loadConfig', () => {
     expect(configError({ env })).toContain(message);
   });
 
+  it('never prints a secret setting\'s value, and says why an administrator key with the API-key prefix is refused', () => {
+    const secret = 'lwk_not-really-an-api-key-0123';
+    const message = configError({ env: { LOGWAY_ADMIN_KEY: secret, LOGWAY_JWT_SECRET: 'too-short-secret' } });
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain('too-short-secret');
+    expect(message).toContain(
+      `LOGWAY_ADMIN_KEY=(hidden, ${secret.length} characters) is invalid: expected a string of at least 16 characters; must not start with lwk_`,
+    );
+    expect(message).toContain('LOGWAY_JWT_SECRET=(hidden, 16 characters) is invalid: expected a string of at least 32 characters');
+  });
+
   it('names the flag when the bad value came from a flag', () => {
     expect(configError({ env: { LOGWAY_PORT: '1' }, argv: ['--port=x'] })).toContain(
       '--port="x" is invalid: expected an integer from 0 to 65535',

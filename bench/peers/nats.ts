@@ -9,17 +9,13 @@
  * (`sync_interval: always` came with 2.10); its file store acknowledges once the write reached
  * the operating system and syncs every two minutes, as `synchronous=NORMAL` would.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { CpuMeter } from '../lib/cpu.js';
 import { newHistogram, recordMs, summarize, type LatencySummary } from '../lib/histogram.js';
-import { pinned, pinning } from '../lib/pinning.js';
 import { VALUE_BYTES } from '../lib/records.js';
-import { freePort } from './redis.js';
+import { startPeer } from './server-process.js';
 
 export const NATS_SERVER = '/usr/sbin/nats-server';
 
@@ -35,38 +31,13 @@ export interface NatsServer {
 }
 
 export async function startNats(): Promise<NatsServer> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logway-nats-'));
-  const port = await freePort();
-  const [command, args] = pinned(pinning().server, NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir]);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nats-server did not start\n${output}`)), 15_000);
-    const onData = (d: Buffer) => {
-      output = (output + d.toString()).slice(-4000);
-      if (output.includes('Server is ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(() => reject(new Error(`nats-server exited before it was ready\n${output}`)));
+  const peer = await startPeer({
+    name: 'nats-server',
+    binary: NATS_SERVER,
+    args: (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir],
+    readyText: 'Server is ready',
   });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return {
-    url: `127.0.0.1:${port}`,
-    pid: child.pid!,
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url: `127.0.0.1:${peer.port}`, pid: peer.pid, stop: () => peer.stop() };
 }
 
 export interface NatsLoadResult {

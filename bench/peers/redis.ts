@@ -6,11 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { CpuMeter } from '../lib/cpu.js';
 import { pinned, pinning } from '../lib/pinning.js';
+import { startPeer, type PeerProcess } from './server-process.js';
 import { VALUE_BYTES } from '../lib/records.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
@@ -22,60 +20,18 @@ export function redisMissing(): string | undefined {
   return undefined;
 }
 
-/** A free TCP port on loopback (the server binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export type RedisServer = PeerProcess;
 
-export interface RedisServer {
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-export async function startRedis(): Promise<RedisServer> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logway-redis-'));
-  const port = await freePort();
-  const [command, args] = pinned(pinning().server, REDIS_SERVER, [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
-    '--save', '', '--protected-mode', 'no', '--daemonize', 'no', '--logfile', '',
-  ]);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start\n${output}`)), 15_000);
-    const onData = (d: Buffer) => {
-      output = (output + d.toString()).slice(-4000);
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(() => reject(new Error(`redis-server exited before it was ready\n${output}`)));
+export function startRedis(): Promise<RedisServer> {
+  return startPeer({
+    name: 'redis-server',
+    binary: REDIS_SERVER,
+    args: (port, dir) => [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
+      '--save', '', '--protected-mode', 'no', '--daemonize', 'no', '--logfile', '',
+    ],
+    readyText: 'Ready to accept connections',
   });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return {
-    port,
-    pid: child.pid!,
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 export interface RedisBenchResult {

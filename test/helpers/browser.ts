@@ -4,6 +4,7 @@
  * The browser is closed when the test finishes.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { onTestFinished } from 'vitest';
 
@@ -37,4 +38,17 @@ export function watchPage(page: Page): { requests: string[]; errors: string[]; f
     if (m.type() === 'error') seen.errors.push(m.text());
   });
   return seen;
+}
+
+/** Serves `html` at / of its own origin (a page from another origin than the gateway is what browsers really do); closed when the test finishes. */
+export async function servePage(html: string): Promise<string> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the page server has no port');
+  return `http://127.0.0.1:${address.port}/`;
 }

@@ -5,14 +5,11 @@
  * The browser is CHROMIUM_PATH, else /usr/bin/chromium; if it is missing this fails loudly
  * (npm test installs it first when it can: test/prerequisites.sh), it never skips.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { launchBrowser } from '../helpers/browser.js';
 import { startGateway } from '../helpers/gateway.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -34,20 +31,6 @@ const PAGE = `<!doctype html>
   });
 </script>`;
 
-async function launch(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium package (as root, npm test does it first: test/prerequisites.sh), or set CHROMIUM_PATH`,
-    );
-  }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // --disable-dev-shm-usage: containers often give /dev/shm only 64 MB, where Chromium's renderer crashes.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
-  onTestFinished(() => browser.close());
-  return browser;
-}
 
 /** Serves the test page from its own origin (a page from another origin is what browsers really do). */
 async function servePage(): Promise<string> {
@@ -72,7 +55,7 @@ describe('browser', () => {
     ];
     expect((await gw.json('POST', '/v1/topics/orders/records', { records: before })).status).toBe(200);
 
-    const browser = await launch();
+    const browser = await launchBrowser();
     const page = await browser.newPage();
     const wsUrl = `${gw.url.replace('http', 'ws')}/v1/topics/orders/ws?from=earliest`;
     await page.goto(`${pageUrl}?ws=${encodeURIComponent(wsUrl)}`);
@@ -126,7 +109,7 @@ describe('browser', () => {
   it('an unknown topic reaches the page as an error message and close code 4404', async () => {
     const pageUrl = await servePage();
     const gw = await startGateway({ corsOrigins: new URL(pageUrl).origin });
-    const browser = await launch();
+    const browser = await launchBrowser();
     const page = await browser.newPage();
     const wsUrl = `${gw.url.replace('http', 'ws')}/v1/topics/missing/ws`;
     await page.goto(`${pageUrl}?ws=${encodeURIComponent(wsUrl)}`);
@@ -148,7 +131,7 @@ describe('browser', () => {
       await gw.json('POST', '/v1/tokens', { permissions: [{ resource: 'topic:orders', actions: ['read', 'write'] }], ttlSeconds: 300 }, admin)
     ).body;
 
-    const browser = await launch();
+    const browser = await launchBrowser();
     const page = await browser.newPage();
     const wsUrl = `${gw.url.replace('http', 'ws')}/v1/topics/orders/ws?from=earliest&access_token=${token}`;
     await page.goto(`${pageUrl}?ws=${encodeURIComponent(wsUrl)}`);
