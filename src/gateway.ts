@@ -22,7 +22,7 @@ import { requestLog, socketLog } from './logging/access-log.js';
 import { createLogger } from './logging/logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import type { LogStore } from './storage/log-store.js';
-import { openJetStreamStore } from './storage/jetstream/jetstream-store.js';
+import { openJetStreamStore } from './storage/jetstream/open-store.js';
 import { DATABASE_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SocketHub } from './ws/hub.js';
 import { websocketRoutes } from './ws/routes.js';

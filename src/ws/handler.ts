@@ -14,8 +14,16 @@ import { invalid } from '../errors.js';
 import { validationError } from '../api/validation-error.js';
 import { CloseCode } from './close-codes.js';
 import type { SocketHub, SocketRequest } from './hub.js';
-import { MultiplexQuery, parseFrom, parsePartitions, TopicSocketQuery, type StartPosition } from './protocol.js';
-import { GROUP_FROM_MESSAGE, groupFromAllowed, type Session } from './session.js';
+import {
+  GROUP_FROM_MESSAGE,
+  groupFromAllowed,
+  MultiplexQuery,
+  parseFrom,
+  parsePartitions,
+  TopicSocketQuery,
+  type StartPosition,
+} from './protocol.js';
+import type { Session } from './session.js';
 
 /** Parses a handshake: `topic` for `/v1/topics/{topic}/ws`, absent for `/v1/ws`. */
 export function parseSocketRequest(topic: string | undefined, query: Record<string, string>): SocketRequest {
@@ -33,7 +41,7 @@ export function parseSocketRequest(topic: string | undefined, query: Record<stri
   }
   const start = q.from === undefined ? { kind: 'latest' as const } : (parseFrom(q.from) as StartPosition);
   const partitions = q.partitions === undefined ? undefined : (parsePartitions(q.partitions) as number[]);
-  return { credit, subscribe: { topic, start, partitions, group: q.group, format: q.format } };
+  return { credit, subscribe: { topic, start, partitions, group: q.group, fromField: 'query/from', format: q.format } };
 }
 
 export function socketEvents(hub: SocketHub, request: SocketRequest): WSEvents<WebSocketLike> {

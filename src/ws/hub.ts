@@ -145,7 +145,12 @@ export class SocketHub {
         onDelivered: this.#deps.observer?.delivered.bind(this.#deps.observer),
       },
       {
-        send: (frame, onFlushed) => ws.send(frame, { binary: false }, () => onFlushed()),
+        send: (frame, onFlushed) => {
+          if (typeof frame === 'string' || Buffer.isBuffer(frame)) return ws.send(frame, { binary: false }, () => onFlushed());
+          // A records frame's shared body and this socket's tail, as two fragments of one message: no copy per socket.
+          ws.send(frame[0], { binary: false, fin: false });
+          ws.send(frame[1], { binary: false, fin: true }, () => onFlushed());
+        },
         get bufferedAmount() {
           return ws.bufferedAmount;
         },

@@ -7,6 +7,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { checkedString, GroupName, ProduceRecordSchema, RecordFormatQuery, RecordSchema, TopicName } from '../api/schemas.js';
+import { PositionResetSchema } from '../api/topic-start.js';
 
 /** Wire values of `type`, written once (ARCHITECTURE.md convention 11). */
 export const MessageType = {
@@ -36,16 +37,25 @@ export type StartPosition =
   | { kind: 'offset'; offset: number }
   | { kind: 'time'; timestamp: number }
   /** Resume: the next offset per partition (only these partitions are read). */
-  | { kind: 'offsets'; offsets: Map<number, number> };
+  | { kind: 'offsets'; offsets: Map<number, number> }
+  /** Resume from a cursor (core/cursor.ts) that any transport answered; checked against the topic on subscribe. */
+  | { kind: 'cursor'; cursor: string };
 
 const DIGITS = /^\d{1,16}$/;
+const CURSOR_TEXT = /^[A-Za-z0-9_-]+$/;
 
 /**
- * `earliest` | `latest` | `<offset>` | `time:<epoch-ms>` | `<partition>:<offset>,...`.
+ * `earliest` | `latest` | `<offset>` | `time:<epoch-ms>` | `<partition>:<offset>,...` | `cursor:<c>`.
  * Returns a reason instead of throwing, so callers can name the field.
  */
 export function parseFrom(text: string): StartPosition | string {
   if (text === 'earliest' || text === 'latest') return { kind: text };
+  if (text.startsWith('cursor:')) {
+    const cursor = text.slice(7);
+    // Only the alphabet here: the contents are checked against the topic on subscribe (INVALID_CURSOR).
+    if (!CURSOR_TEXT.test(cursor)) return 'cursor:<cursor> needs a cursor (base64url text) as a read answered it';
+    return { kind: 'cursor', cursor };
+  }
   if (DIGITS.test(text)) return safe(Number(text), (offset) => ({ kind: 'offset', offset }));
   if (text.startsWith('time:')) {
     const ms = text.slice(5);
@@ -62,7 +72,7 @@ export function parseFrom(text: string): StartPosition | string {
     }
     return { kind: 'offsets', offsets };
   }
-  return "must be 'earliest', 'latest', an offset, 'time:<epoch-ms>', or '<partition>:<offset>,...'";
+  return "must be 'earliest', 'latest', an offset, 'time:<epoch-ms>', '<partition>:<offset>,...' or 'cursor:<cursor>'";
 }
 
 function safe(n: number, make: (n: number) => StartPosition): StartPosition | string {
@@ -75,6 +85,14 @@ export function parsePartitions(text: string): number[] | string {
   const list = text.split(',').map(Number);
   if (new Set(list).size !== list.length) return 'must not name a partition twice';
   return list;
+}
+
+export const GROUP_FROM_MESSAGE =
+  'a group member is assigned its partitions: with group, from may only be earliest or latest (where the group has no committed offset), and partitions is not allowed';
+
+/** With a group, `from` may only choose the reset policy, and partitions are assigned. */
+export function groupFromAllowed(from: unknown, partitions: unknown): boolean {
+  return partitions === undefined && (from === undefined || from === 'earliest' || from === 'latest');
 }
 
 // ------------------------------------------------------------------ shared pieces
@@ -96,7 +114,7 @@ export const FromSchema = z
   ])
   .openapi('WsFrom', {
     description:
-      "Start position: 'earliest', 'latest' (default), an offset, 'time:<epoch-ms>', or per partition {\"0\": 42, \"1\": 17} (resume: only these partitions).",
+      "Start position: 'earliest', 'latest' (default), an offset, 'time:<epoch-ms>', 'cursor:<cursor>' (resume where a read over any transport left off), or per partition {\"0\": 42, \"1\": 17} (resume: only these partitions).",
     example: 'earliest',
   });
 
@@ -177,8 +195,13 @@ export type ProduceCommand = z.infer<typeof ProduceCommand>;
 
 const PartitionStart = z.object({ partition: z.number().int(), offset: z.number().int() });
 
+const CursorField = z.string().openapi({
+  description:
+    'The cursor (see Cursor) of the position after this message: every partition of the subscription. Resume with from=cursor:<cursor> over WebSocket, Server-Sent Events or REST. Absent in group mode (a member resumes from its commits).',
+});
+
 export const RecordsMessage = z
-  .object({ type: z.literal(MessageType.records), records: z.array(RecordSchema) })
+  .object({ type: z.literal(MessageType.records), records: z.array(RecordSchema), cursor: CursorField.optional() })
   .openapi('WsRecords', { description: 'Records of one partition, in offset order; no gap and no duplicate within a socket.' });
 
 export const SubscribedMessage = z
@@ -187,6 +210,12 @@ export const SubscribedMessage = z
     id: Id,
     topic: z.string(),
     partitions: z.array(PartitionStart).openapi({ description: 'Where each partition starts (empty in group mode).' }),
+    cursor: CursorField.optional().openapi({
+      description: 'The cursor of the start position (absent in group mode): a socket dropped before its first records resumes from it with no gap.',
+    }),
+    resets: z.array(PositionResetSchema).optional().openapi({
+      description: 'Partitions whose cursor position was older than retention: streaming starts at their log start instead.',
+    }),
     group: z.string().optional(),
     memberId: z.string().optional(),
   })
@@ -275,7 +304,7 @@ export const MultiplexQuery = z.object({ credit: CreditParam, access_token: Acce
 export const TopicSocketQuery = MultiplexQuery.extend({
   from: FromText.optional().openapi({
       description:
-        "'earliest', 'latest' (default), an offset (every selected partition), 'time:<epoch-ms>', or '<partition>:<offset>,...' to resume exactly those partitions.",
+        "'earliest', 'latest' (default), an offset (every selected partition), 'time:<epoch-ms>', '<partition>:<offset>,...' to resume exactly those partitions, or 'cursor:<cursor>' to resume where a read over any transport left off (a records frame's cursor, an SSE event id, a REST topic read's cursor).",
       example: 'earliest',
     }),
   partitions: checkedString((text) => reasonOf(parsePartitions(text)))

@@ -1,24 +1,13 @@
 /**
- * One WebSocket client's state, free of any transport: its subscriptions, each
- * partition's position, its credit, and backpressure from the socket's send buffer.
- * handler.ts binds it to a `ws` socket; tests can bind it to anything with a
- * SocketSink's three members. A topic read as a group member is driven by a
- * GroupMember (group-member.ts); each partition's position by a PartitionFeed.
+ * One WebSocket client's state, free of any transport: its subscriptions (subscription.ts),
+ * each partition's position (partition-feed.ts), and delivery under flow control
+ * (send-window.ts). handler.ts binds it to a `ws` socket; tests can bind it to anything
+ * with a SocketSink's three members. A topic read as a group member is driven by a
+ * GroupMember (group-member.ts).
  *
- * Flow control (all bounded by config):
- * - Credit, in records. Until the client sends a `credit` command (or opens with
- *   `?credit=`), credit is automatic: at most wsDefaultCreditRecords records may sit in
- *   the process's send buffer, and credit comes back as frames reach the network. The
- *   first explicit grant turns that off: from then on the server sends only what the
- *   client has granted (grants add up).
- * - Bytes. Above wsHighWaterBytes buffered, the session stops reading the log and
- *   queueing appended batches for this socket; it resumes when the buffer drains.
- *   Above wsMaxBufferedBytes the socket is closed with 1008 (possible only when a single
- *   frame or reply crosses it, or when an operator sets it below wsHighWaterBytes to
- *   drop slow sockets rather than pause them).
- * - Appended batches waiting for credit or a drain are held by reference up to
- *   wsHighWaterBytes per socket; past that they are dropped and the partitions read
- *   from the log again at their position, so a stalled socket costs no memory.
+ * Memory: appended batches waiting for credit or a drain are held by reference up to
+ * wsHighWaterBytes per socket; past that they are dropped and the partitions read from
+ * the log again at their position, so a stalled socket costs no memory.
  */
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
@@ -26,33 +15,30 @@ import type { RecordFormat } from '../core/record-validation.js';
 import type { AppendedRecords, TopicChange } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
-import { validationError } from '../api/validation-error.js';
 import { withFieldPrefix } from '../api/field-paths.js';
 import type { EncodedRecords, PartitionOffsets } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import type { CommandAccess } from './command-access.js';
+import { parseCommand, type CommandId } from './command-parse.js';
 import { GroupMember, type MemberStreams } from './group-member.js';
 import type { GroupPort } from './group-port.js';
 import { PartitionFeed } from './partition-feed.js';
 import { resolveStarts } from './start-positions.js';
 import {
-  CommandSchema,
+  GROUP_FROM_MESSAGE,
+  groupFromAllowed,
   MessageType,
   startPositionOf,
   type CommitCommand,
   type ProduceCommand,
   type StartPosition,
 } from './protocol.js';
-import { encodedRecordsFrame, type SharedFrames } from './records-frame.js';
+import { encodedRecordsBody, recordsFrameTail, type SharedFrames } from './records-frame.js';
+import { SendWindow } from './send-window.js';
+import { frameBytes, type OutboundFrame, type SocketSink } from './socket-sink.js';
+import { Subscription } from './subscription.js';
 
-/** What a session needs from a socket. */
-export interface SocketSink {
-  /** Sends one text frame; `onFlushed` runs once it has left the process (or the socket is gone). */
-  send(frame: string | Buffer, onFlushed: () => void): void;
-  /** Bytes accepted by send() and not yet handed to the network. */
-  readonly bufferedAmount: number;
-  close(code: number, reason: string): void;
-}
+export type { SocketSink } from './socket-sink.js';
 
 export type SessionSettings = Pick<
   Config,
@@ -93,47 +79,23 @@ export interface SubscribeRequest {
   start: StartPosition;
   partitions?: number[];
   group?: string;
+  /** Where a bad `from` (a cursor of another topic, say) is reported: `query/from` or `message/from`. */
+  fromField?: string;
   /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
   format?: RecordFormat | undefined;
-}
-
-type Id = string | number | undefined;
-
-interface Subscription {
-  topic: string;
-  /** Follow partitions added to the topic (not for explicit partitions or a group). */
-  followNewPartitions: boolean;
-  feeds: Map<number, PartitionFeed>;
-  /** How values of a topic bound to a schema are sent. */
-  format?: RecordFormat | undefined;
-  /** The topic's values are decoded per read (core/record-validation.ts): its feeds never go live on shared batches. */
-  readsOnly: boolean;
-  /** Set when the socket reads this topic as a consumer group member. */
-  member?: GroupMember;
-}
-
-export const GROUP_FROM_MESSAGE =
-  'a group member is assigned its partitions: with group, from may only be earliest or latest (where the group has no committed offset), and partitions is not allowed';
-
-/** With a group, `from` may only choose the reset policy, and partitions are assigned. */
-export function groupFromAllowed(from: unknown, partitions: unknown): boolean {
-  return partitions === undefined && (from === undefined || from === 'earliest' || from === 'latest');
 }
 
 export class Session {
   readonly #deps: SessionDeps;
   readonly #sink: SocketSink;
   readonly #options: SessionOptions;
+  readonly #window: SendWindow;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #unlistenTopics: () => void;
-  #credit: number;
-  #autoCredit: boolean;
-  #paused = false;
   #closed = false;
   #pumping = false;
   #pumpAgain = false;
   #queuedBytes = 0;
-  #sentSeq = 0;
   /** Commands run one at a time, in arrival order, so replies come in command order. */
   #inbound: Promise<void> = Promise.resolve();
   #pendingCommands = 0;
@@ -144,8 +106,10 @@ export class Session {
     this.#deps = deps;
     this.#sink = sink;
     this.#options = options;
-    this.#autoCredit = options.credit === undefined;
-    this.#credit = options.credit ?? deps.settings.wsDefaultCreditRecords;
+    this.#window = new SendWindow(sink, deps.settings, options.credit, {
+      opened: () => this.#schedulePump(),
+      tooSlow: (reason) => this.close(CloseCode.POLICY_VIOLATION, reason),
+    });
     this.#unlistenTopics = deps.log.notifier.onTopicChange((e) => this.#onTopicChange(e));
   }
 
@@ -155,12 +119,12 @@ export class Session {
 
   /** Records the server may still send before it needs more credit. */
   get credit(): number {
-    return this.#credit;
+    return this.#window.credit;
   }
 
   /** True while the socket's buffer is over the high-water mark. */
   get paused(): boolean {
-    return this.#paused;
+    return this.#window.paused;
   }
 
   /** Bytes of appended batches held for this socket. */
@@ -191,21 +155,11 @@ export class Session {
 
   async #handleCommand(text: string): Promise<void> {
     if (this.#closed) return;
-    let id: Id;
+    const parsed = parseCommand(text);
+    const id = parsed.id;
     try {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw invalid('message is not valid JSON', [{ path: 'message', message: 'is not valid JSON' }]);
-      }
-      if (json && typeof json === 'object' && 'id' in json) {
-        const raw = (json as { id: unknown }).id;
-        if (typeof raw === 'string' || typeof raw === 'number') id = raw;
-      }
-      const parsed = CommandSchema.safeParse(json);
-      if (!parsed.success) throw validationError('message', parsed.error);
-      const command = parsed.data;
+      if ('error' in parsed) throw parsed.error;
+      const command = parsed.command;
       this.#deps.access?.(command, Buffer.byteLength(text));
       switch (command.type) {
         case 'subscribe':
@@ -218,6 +172,7 @@ export class Session {
             start: startPositionOf(command.from),
             partitions: command.partitions,
             group: command.group,
+            fromField: 'message/from',
             format: command.format,
           });
           return;
@@ -251,17 +206,13 @@ export class Session {
 
   /** A client's credit grant (adds up). The first one turns automatic credit off. */
   grant(records: number): void {
-    if (this.#autoCredit) {
-      this.#autoCredit = false;
-      this.#credit = 0;
-    }
-    this.#credit = Math.min(this.#credit + records, Number.MAX_SAFE_INTEGER);
+    this.#window.grant(records);
     this.#schedulePump();
   }
 
   /**
    * Starts streaming a topic. Throws GatewayError (unknown topic or partition, offset
-   * out of range, bad combination) and changes nothing in that case.
+   * out of range, a cursor not of this topic, bad combination) and changes nothing in that case.
    */
   async subscribe(request: SubscribeRequest): Promise<void> {
     const { topic } = request;
@@ -272,28 +223,20 @@ export class Session {
     }
     if (request.group !== undefined) return this.#subscribeAsMember(request, request.group);
 
-    const start = request.start;
-    const starts = await resolveStarts(this.#deps.log, topic, start, request.partitions);
-    if (this.#closed) return;
-    if (this.#subscriptions.has(topic)) throw invalid(`already subscribed to '${topic}'`);
-
+    const resolved = await resolveStarts(this.#deps.log, topic, request.start, request.partitions, request.fromField);
     const readsOnly = await this.#deps.log.viewsValues(topic);
     if (this.#closed) return;
     if (this.#subscriptions.has(topic)) throw invalid(`already subscribed to '${topic}'`);
-    const subscription: Subscription = {
-      topic,
-      followNewPartitions: request.partitions === undefined && start.kind !== 'offsets',
-      feeds: new Map(),
-      format: request.format,
-      readsOnly,
-    };
+    const subscription = new Subscription(topic, { followNewPartitions: resolved.allPartitions, cursorTopic: resolved.topic, format: request.format, readsOnly });
     this.#subscriptions.set(topic, subscription);
-    for (const s of starts) this.#addFeed(subscription, s.partition, s.offset, s.highWatermark);
+    for (const s of resolved.starts) this.#addFeed(subscription, s.partition, s.offset, s.highWatermark);
     this.#send({
       type: MessageType.subscribed,
       id: request.id,
       topic,
-      partitions: starts.map((s) => ({ partition: s.partition, offset: s.offset })),
+      partitions: resolved.starts.map((s) => ({ partition: s.partition, offset: s.offset })),
+      cursor: subscription.cursor(),
+      ...(resolved.resets.length > 0 ? { resets: resolved.resets } : {}),
     });
     this.#schedulePump();
   }
@@ -309,6 +252,7 @@ export class Session {
   dispose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#window.close();
     this.#unlistenTopics();
     for (const subscription of [...this.#subscriptions.values()]) this.#removeSubscription(subscription);
   }
@@ -330,7 +274,7 @@ export class Session {
 
   // ---------------------------------------------------------------- commands
 
-  #unsubscribe(topic: string, id: Id): void {
+  #unsubscribe(topic: string, id: CommandId): void {
     const subscription = this.#subscriptions.get(topic);
     if (!subscription) {
       throw invalid(`not subscribed to '${topic}'`, [{ path: 'message/topic', message: 'not subscribed' }]);
@@ -339,7 +283,7 @@ export class Session {
     this.#send({ type: MessageType.unsubscribed, id, topic });
   }
 
-  async #produce(command: ProduceCommand, id: Id): Promise<void> {
+  async #produce(command: ProduceCommand, id: CommandId): Promise<void> {
     const max = this.#deps.settings.maxRecordsPerRequest;
     if (command.records.length > max) {
       throw invalid(`message/records: at most ${max} records per produce`, [
@@ -352,7 +296,7 @@ export class Session {
     this.#send({ type: MessageType.ack, id, topic: command.topic, records: result.positions });
   }
 
-  async #commit(command: CommitCommand, id: Id): Promise<void> {
+  async #commit(command: CommitCommand, id: CommandId): Promise<void> {
     // Each offset goes to the member of its topic (one member per subscribed topic).
     const byMember = new Map<GroupMember, { topic: string; partition: number; offset: number }[]>();
     for (const [i, o] of command.offsets.entries()) {
@@ -383,7 +327,7 @@ export class Session {
     const groups = this.#deps.groups;
     if (!groups) throw new GatewayError(ErrorCode.UNAVAILABLE, 'consumer groups are not available on this gateway');
     const { topic } = request;
-    const subscription: Subscription = { topic, followNewPartitions: false, feeds: new Map(), format: request.format, readsOnly: await this.#deps.log.viewsValues(topic) };
+    const subscription = new Subscription(topic, { followNewPartitions: false, format: request.format, readsOnly: await this.#deps.log.viewsValues(topic) });
     const streams: MemberStreams = {
       streaming: () => [...subscription.feeds.keys()],
       start: (partition, offset, highWatermark) => this.#addFeed(subscription, partition, offset, highWatermark),
@@ -414,7 +358,6 @@ export class Session {
   }
 
   // ---------------------------------------------------------------- feeds and delivery
-
   #addFeed(subscription: Subscription, partition: number, offset: number, highWatermark: number): void {
     const feed = new PartitionFeed(subscription.topic, partition, offset, highWatermark, subscription.readsOnly);
     feed.listenWith(this.#deps.log.notifier.onAppend(subscription.topic, partition, (batch) => this.#onAppend(feed, batch)));
@@ -496,17 +439,17 @@ export class Session {
   }
 
   #canSend(): boolean {
-    return !this.#closed && !this.#paused && this.#credit > 0;
+    return !this.#closed && this.#window.open;
   }
 
   #drainQueue(feed: PartitionFeed): boolean {
     let sent = false;
     while (this.#canSend() && feed.hasQueued) {
       const before = feed.queuedBytes;
-      const { batch, start, end } = feed.take(this.#credit)!;
+      const { batch, start, end } = feed.take(this.#window.credit)!;
       this.#queuedBytes -= before - feed.queuedBytes;
-      const frame = this.#deps.frames.forSlice(feed.topic, feed.partition, batch, start, end);
-      this.#sendRecords(feed, frame, batch[end - 1]!.offset + 1, end - start);
+      const body = this.#deps.frames.forSlice(feed.topic, feed.partition, batch, start, end);
+      this.#sendRecords(feed, body, batch[end - 1]!.offset + 1, end - start);
       sent = true;
     }
     return sent;
@@ -562,7 +505,7 @@ export class Session {
         // Chunks as large as credit and bytes allow: each chunk costs a read, a frame and a
         // turn of the event loop, so 500-record chunks held catch-up to ~40% of the raw read
         // rate where 2,000-4,000 reach ~60% (npm run bench, catch-up scenario).
-        Math.min(this.#credit, settings.fetchMaxLimit),
+        Math.min(this.#window.credit, settings.fetchMaxLimit),
         Math.min(settings.fetchDefaultMaxBytes, settings.wsHighWaterBytes),
         subscription.format,
       );
@@ -586,7 +529,7 @@ export class Session {
       return true;
     }
     if (encoded.nextOffset > feed.knownHighWatermark) feed.knownHighWatermark = encoded.nextOffset;
-    this.#sendRecords(feed, encodedRecordsFrame(encoded.json), encoded.nextOffset, encoded.count);
+    this.#sendRecords(feed, encodedRecordsBody(encoded.json), encoded.nextOffset, encoded.count);
     return true;
   }
 
@@ -601,12 +544,16 @@ export class Session {
     return false;
   }
 
-  /** Sends a records frame; `next` is the offset after its last record. */
-  #sendRecords(feed: PartitionFeed, frame: string | Buffer, next: number, count: number): void {
+  /**
+   * Sends a records frame: `body` (shared with other sockets when live) and a tail with this
+   * subscription's cursor after it; `next` is the offset after its last record.
+   */
+  #sendRecords(feed: PartitionFeed, body: Buffer, next: number, count: number): void {
     feed.position = next;
-    this.#credit -= count;
-    this.#subscriptions.get(feed.topic)?.member?.advance(feed.partition, next);
-    this.#deps.onDelivered?.(feed.topic, count, typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength);
+    const subscription = this.#subscriptions.get(feed.topic);
+    subscription?.member?.advance(feed.partition, next);
+    const frame: OutboundFrame = [body, recordsFrameTail(subscription?.cursor())];
+    this.#deps.onDelivered?.(feed.topic, count, frameBytes(frame));
     this.#write(frame, count);
   }
 
@@ -615,7 +562,7 @@ export class Session {
     this.#write(JSON.stringify(message), 0);
   }
 
-  #sendError(err: unknown, id: Id, extra: Record<string, unknown> = {}): void {
+  #sendError(err: unknown, id: CommandId, extra: Record<string, unknown> = {}): void {
     let e: GatewayError;
     if (isGatewayError(err)) e = err;
     else {
@@ -626,28 +573,7 @@ export class Session {
     this.#send({ ...e.details, ...extra, type: MessageType.error, id, code: e.code, message: e.message });
   }
 
-  #write(frame: string | Buffer, records: number): void {
-    const seq = ++this.#sentSeq;
-    this.#sink.send(frame, () => this.#onFlushed(seq, records));
-    const buffered = this.#sink.bufferedAmount;
-    const { wsMaxBufferedBytes, wsHighWaterBytes } = this.#deps.settings;
-    if (buffered > wsMaxBufferedBytes) {
-      this.close(
-        CloseCode.POLICY_VIOLATION,
-        `too slow: ${buffered} bytes waiting to be sent, over wsMaxBufferedBytes (${wsMaxBufferedBytes})`,
-      );
-    } else if (buffered > wsHighWaterBytes) {
-      this.#paused = true;
-    }
-  }
-
-  #onFlushed(seq: number, records: number): void {
-    if (this.#closed) return;
-    if (this.#autoCredit) this.#credit += records;
-    // Resume once the buffer is half drained, or everything sent so far has left.
-    if (this.#paused && (seq === this.#sentSeq || this.#sink.bufferedAmount <= this.#deps.settings.wsHighWaterBytes / 2)) {
-      this.#paused = false;
-    }
-    if (this.#canSend()) this.#schedulePump();
+  #write(frame: OutboundFrame, records: number): void {
+    this.#window.write(frame, records);
   }
 }

@@ -280,6 +280,22 @@ describe('GroupCoordinator', () => {
     expect(current.map((m) => m.owned.length)).toEqual([2, 2, 2]);
   });
 
+  test('joins that reach the gateway in one event-loop turn, each in its own callback, share one write', async () => {
+    const { groups, writes } = await setup(6);
+    // As HTTP requests parsed in one I/O phase: each join starts in its own callback, and the group is idle.
+    const joins = await Promise.all(
+      [1, 2, 3].map(
+        () => new Promise<Awaited<ReturnType<typeof groups.join>>>((resolve, reject) => setImmediate(() => groups.join('g', { topics: ['t'] }).then(resolve, reject))),
+      ),
+    );
+    expect(writes.saveGroup).toBe(1);
+    expect(new Set(joins.map((j) => j.memberId)).size).toBe(3);
+    const d = await expectSingleOwners(groups, 'g');
+    expect(d.members.map((m) => m.target.length)).toEqual([2, 2, 2]);
+    // Admitted in one turn, each got its target at once: nobody held anything before.
+    expect(joins.map((j) => j.assignment.length)).toEqual([2, 2, 2]);
+  });
+
   test('a silent member is expelled after its session timeout and its partitions move', async () => {
     const { groups, clock } = await setup(4);
     const a = await groups.join('g', { topics: ['t'] });

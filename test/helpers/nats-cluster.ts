@@ -13,7 +13,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll } from 'vitest';
 import { clientUrls, startCluster, stopCluster, type ClusterLayout } from '../../src/tools/nats-cluster.js';
-import { openJetStreamStore, type JetStreamStore } from '../../src/storage/jetstream/jetstream-store.js';
+import type { JetStreamStore } from '../../src/storage/jetstream/jetstream-store.js';
+import { openJetStreamStore } from '../../src/storage/jetstream/open-store.js';
 
 /** Unique per test file run: the time and randomness, in name-safe characters. */
 const RUN_PREFIX = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;

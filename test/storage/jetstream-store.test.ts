@@ -11,10 +11,7 @@ logStoreConformance('jetstream', () => {
   // One namespace per harness: reopening finds the same data, a new harness starts empty.
   const namespace = freshNamespace();
   return { open: () => openTestStore(cluster.urls, namespace) };
-}, { topicPerRunFactor: 0.25, keysUnsupported: 'not built on JetStream yet: issue 14 on the cluster store',
-  // docs/cluster.md, Known defects: CI once found a deleted topic's offsets still in a group.
-  knownDefects: ['deleteTopic-forgets-group-offsets'],
-});
+}, { topicPerRunFactor: 0.25, keysUnsupported: 'not built on JetStream yet: issue 14 on the cluster store' });
 
 credentialStoreConformance('jetstream', async () => {
   const namespace = freshNamespace();

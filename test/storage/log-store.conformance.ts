@@ -35,11 +35,7 @@ export interface ConformanceOptions {
    * suite then checks that it refuses them with NOT_SUPPORTED instead of running keysConformance.
    */
   keysUnsupported?: string;
-  /** Tests a store is known to fail, each named in its documentation; they are skipped for it, visibly. */
-  knownDefects?: readonly KnownDefect[];
 }
-
-export type KnownDefect = 'deleteTopic-forgets-group-offsets';
 
 const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
 
@@ -757,7 +753,7 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
     });
 
     describe('deleteTopic', () => {
-      it.skipIf(options.knownDefects?.includes('deleteTopic-forgets-group-offsets'))('removes the records, idempotency keys and every group offset for the topic; a new topic of that name starts empty', async () => {
+      it('removes the records, idempotency keys and every group offset for the topic; a new topic of that name starts empty', async () => {
         const { store } = await fresh();
         await store.createTopic('t', 2, {});
         await store.createTopic('other', 1, {});
@@ -782,6 +778,30 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         });
         // The other topic is untouched.
         expect((await store.read('other', 0, 0, BIG)).map((r) => r.value)).toEqual(['3']);
+      });
+
+      it('racing appends are appended or rejected as topic-not-found, never failed, and each incarnation is dense', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 2, {});
+        const outcomes = new Set<string>();
+        let deleting = true;
+        const producers = Array.from({ length: 8 }, async () => {
+          while (deleting) {
+            const [o] = await store.append([{ topic: 't', records: [rec(0, 'a'), rec(1, 'b')] }]);
+            outcomes.add(o!.status === 'rejected' ? `rejected:${o!.reason}` : o!.status);
+          }
+        });
+        for (let i = 0; i < 3; i++) {
+          await store.deleteTopic('t');
+          await store.createTopic('t', 2, {});
+        }
+        deleting = false;
+        await Promise.all(producers);
+        expect([...outcomes].filter((o) => o !== 'appended' && o !== 'rejected:topic-not-found')).toEqual([]);
+        for (const { partition, logStartOffset, highWatermark } of await store.offsets('t')) {
+          expect(logStartOffset).toBe(0);
+          expect((await store.read('t', partition, 0, BIG)).map((r) => r.offset)).toEqual(Array.from({ length: highWatermark }, (_, i) => i));
+        }
       });
     });
 

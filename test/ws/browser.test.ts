@@ -78,6 +78,7 @@ describe('browser', () => {
     expect(messages[0]).toEqual({
       type: 'subscribed',
       topic: 'orders',
+      cursor: expect.any(String),
       partitions: [
         { partition: 0, offset: 0 },
         { partition: 1, offset: 0 },

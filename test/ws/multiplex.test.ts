@@ -25,6 +25,7 @@ describe('multiplexed socket', () => {
       type: 'subscribed',
       id: 1,
       topic: 'a',
+      cursor: expect.any(String),
       partitions: [
         { partition: 0, offset: 0 },
         { partition: 1, offset: 0 },

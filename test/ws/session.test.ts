@@ -11,19 +11,20 @@ import { Notifier } from '../../src/core/notifier.js';
 import { ErrorCode, GatewayError } from '../../src/errors.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { SharedFrames } from '../../src/ws/records-frame.js';
-import { Session, type SocketSink } from '../../src/ws/session.js';
+import { Session } from '../../src/ws/session.js';
+import { frameBytes, type OutboundFrame, type SocketSink } from '../../src/ws/socket-sink.js';
 import { tempDir } from '../helpers/gateway.js';
 import { expectDense, until } from './ws-client.js';
 
 /** A socket stand-in whose send buffer only drains when the test says so. */
 class ManualSink implements SocketSink {
-  frames: (string | Buffer)[] = [];
+  frames: OutboundFrame[] = [];
   bufferedAmount = 0;
   closedWith: { code: number; reason: string } | undefined;
   #pending: { bytes: number; onFlushed: () => void }[] = [];
 
-  send(frame: string | Buffer, onFlushed: () => void): void {
-    const bytes = Buffer.byteLength(frame);
+  send(frame: OutboundFrame, onFlushed: () => void): void {
+    const bytes = frameBytes(frame);
     this.frames.push(frame);
     this.bufferedAmount += bytes;
     this.#pending.push({ bytes, onFlushed });
@@ -44,7 +45,8 @@ class ManualSink implements SocketSink {
   }
 
   messages(): any[] {
-    return this.frames.map((f) => JSON.parse(f.toString()));
+    // A records frame comes as two fragments of one message: the shared body and this socket's tail.
+    return this.frames.map((f) => JSON.parse(typeof f === 'string' || Buffer.isBuffer(f) ? f.toString() : Buffer.concat(f).toString()));
   }
 
   records(): any[] {
@@ -62,6 +64,8 @@ async function setup(overrides: ConfigInput = {}) {
     new Session({ log, settings: config, frames, onUnexpectedError }, sink, { credit });
   return { log, store, frames, open };
 }
+
+type FrameBody = readonly [Buffer, Buffer];
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -133,7 +137,7 @@ describe('Session', () => {
     expect(session.credit).toBe(93);
   });
 
-  it('sessions at the same position send the very same frame for an appended batch', async () => {
+  it('sessions at the same position send the very same frame body for an appended batch, each with its own cursor', async () => {
     const { log, frames, open } = await setup();
     await log.createTopic('t', 1);
     const sinks = [new ManualSink(), new ManualSink(), new ManualSink()];
@@ -142,11 +146,15 @@ describe('Session', () => {
     await until(() => sinks.every((s) => s.records().length === 1), 'every session live');
     await log.produce('t', Array.from({ length: 20 }, (_, i) => ({ key: null, value: String(i), headers: null })));
     await until(() => sinks.every((s) => s.records().length === 21), 'the batch everywhere');
-    const last = sinks.map((s) => s.frames.at(-1));
-    expect(last[0]).toBeInstanceOf(Buffer);
-    expect(last[1]).toBe(last[0]);
-    expect(last[2]).toBe(last[0]);
+    const last = sinks.map((s) => s.frames.at(-1) as readonly [Buffer, Buffer]);
+    expect(last[0]![0]).toBeInstanceOf(Buffer);
+    expect(last[1]![0]).toBe(last[0]![0]);
+    expect(last[2]![0]).toBe(last[0]![0]);
     expect(frames.built).toBe(2);
+    // Each socket's tail names its own position: here the same one, after offset 20.
+    const cursors = sinks.map((s) => s.messages().at(-1).cursor);
+    expect(cursors[0]).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(new Set(cursors).size).toBe(1);
   });
 
   it('a batch larger than the credit is sent in slices, each serialized once for all sessions', async () => {
@@ -166,8 +174,8 @@ describe('Session', () => {
     }, 'the whole batch everywhere');
     expect(frames.built - before).toBe(3);
     for (let i = 1; i <= 3; i++) {
-      expect(sinks[1]!.frames.at(-i)).toBe(sinks[0]!.frames.at(-i));
-      expect(sinks[2]!.frames.at(-i)).toBe(sinks[0]!.frames.at(-i));
+      expect((sinks[1]!.frames.at(-i) as FrameBody)[0]).toBe((sinks[0]!.frames.at(-i) as FrameBody)[0]);
+      expect((sinks[2]!.frames.at(-i) as FrameBody)[0]).toBe((sinks[0]!.frames.at(-i) as FrameBody)[0]);
     }
     for (const sink of sinks) expectDense(sink.records(), { 0: 0 });
   });

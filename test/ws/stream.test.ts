@@ -27,6 +27,7 @@ describe('start positions', () => {
     expect(subscribed).toEqual({
       type: 'subscribed',
       topic: 'orders',
+      cursor: expect.any(String),
       partitions: [
         { partition: 0, offset: 0 },
         { partition: 1, offset: 0 },

@@ -550,7 +550,7 @@ export interface components {
             format?: "json" | "binary";
         };
         /**
-         * @description Start position: 'earliest', 'latest' (default), an offset, 'time:<epoch-ms>', or per partition {"0": 42, "1": 17} (resume: only these partitions).
+         * @description Start position: 'earliest', 'latest' (default), an offset, 'time:<epoch-ms>', 'cursor:<cursor>' (resume where a read over any transport left off), or per partition {"0": 42, "1": 17} (resume: only these partitions).
          * @example earliest
          */
         WsFrom: number | string | {
@@ -657,6 +657,8 @@ export interface components {
             /** @enum {string} */
             type: "records";
             records: components["schemas"]["Record"][];
+            /** @description The cursor (see Cursor) of the position after this message: every partition of the subscription. Resume with from=cursor:<cursor> over WebSocket, Server-Sent Events or REST. Absent in group mode (a member resumes from its commits). */
+            cursor?: string;
         };
         Record: {
             /**
@@ -690,8 +692,20 @@ export interface components {
                 partition: number;
                 offset: number;
             }[];
+            /** @description The cursor of the start position (absent in group mode): a socket dropped before its first records resumes from it with no gap. */
+            cursor?: string;
+            /** @description Partitions whose cursor position was older than retention: streaming starts at their log start instead. */
+            resets?: components["schemas"]["PositionReset"][];
             group?: string;
             memberId?: string;
+        };
+        /** @description A partition whose position was older than retention: reading resumed at its log start, skipping the deleted records. */
+        PositionReset: {
+            partition: number;
+            /** @description Where the cursor pointed. */
+            offset: number;
+            /** @description Where reading resumed: records before it were deleted by retention. */
+            logStartOffset: number;
         };
         WsUnsubscribed: {
             /** @enum {string} */
@@ -967,14 +981,6 @@ export interface components {
          * @example AQFC_r_mTm8DAAUBBwEE
          */
         Cursor: string;
-        /** @description A partition whose position was older than retention: reading resumed at its log start, skipping the deleted records. */
-        PositionReset: {
-            partition: number;
-            /** @description Where the cursor pointed. */
-            offset: number;
-            /** @description Where reading resumed: records before it were deleted by retention. */
-            logStartOffset: number;
-        };
         GroupSummary: {
             /**
              * @description Consumer group name, by Kafka's topic-name rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..' (which URLs normalise away).
@@ -2601,7 +2607,7 @@ export interface operations {
                 credit?: number;
                 /** @description Reserved for authentication (browsers cannot set headers on a WebSocket); ignored today. */
                 access_token?: string;
-                /** @description 'earliest', 'latest' (default), an offset (every selected partition), 'time:<epoch-ms>', or '<partition>:<offset>,...' to resume exactly those partitions. */
+                /** @description 'earliest', 'latest' (default), an offset (every selected partition), 'time:<epoch-ms>', '<partition>:<offset>,...' to resume exactly those partitions, or 'cursor:<cursor>' to resume where a read over any transport left off (a records frame's cursor, an SSE event id, a REST topic read's cursor). */
                 from?: string;
                 /** @description Comma-separated partitions to read (default: all, including partitions added later). */
                 partitions?: string;

@@ -1,46 +1,33 @@
 /**
- * The group coordinator: the registry of groups, their lifecycle (load, session expiry, topic
- * changes), and membership (join, heartbeat, leave). Reading and offsets are delegated to
- * GroupReader and GroupOffsetBook. The public API and its contract are described in core/groups.ts.
+ * The group coordinator: the registry of groups and their lifecycle (load, session expiry, topic
+ * changes), and the entry point of every group operation. Membership transitions, reading and
+ * offsets are delegated to GroupMembership, GroupReader and GroupOffsetBook. The public API and its contract are described in core/groups.ts.
  */
-import { randomUUID } from 'node:crypto';
-import { ErrorCode, GatewayError, invalid, type FieldError } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 import type { CommittedOffset, LogStore } from '../../storage/log-store.js';
-import { tpKey, type TopicPartition } from '../assignor.js';
+import { tpKey } from '../assignor.js';
 import type { Clock } from '../clock.js';
-import { checkTopicName, type Log } from '../log.js';
+import type { Log } from '../log.js';
 import type { Notifier } from '../notifier.js';
-import { checkGroup, staleEpoch } from './checks.js';
-import { Group, type Settled } from './group.js';
+import { checkGroup } from './checks.js';
+import { Group } from './group.js';
+import { GroupMembership } from './membership.js';
 import { checkCommitRequest, GroupOffsetBook } from './offsets.js';
 import { GroupReader } from './reading.js';
-import {
-  clone,
-  dedupe,
-  emptyState,
-  grantDraft,
-  parseState,
-  rebalanceDraft,
-  sameSet,
-  settled,
-  stateName,
-  type GroupState,
-  type MemberState,
-} from './state.js';
-import {
-  AutoOffsetReset,
-  type CommitRequest,
-  type GroupDescription,
-  type GroupOffsets,
-  type GroupSettings,
-  type GroupSummary,
-  type HeartbeatRequest,
-  type JoinRequest,
-  type MemberListener,
-  type Membership,
-  type PollOptions,
-  type PollResult,
-  type ResetRequest,
+import { clone, dedupe, emptyState, parseState, stateName, type GroupState } from './state.js';
+import type {
+  CommitRequest,
+  GroupDescription,
+  GroupOffsets,
+  GroupSettings,
+  GroupSummary,
+  HeartbeatRequest,
+  JoinRequest,
+  MemberListener,
+  Membership,
+  PollOptions,
+  PollResult,
+  ResetRequest,
 } from './types.js';
 
 export class GroupCoordinator {
@@ -51,6 +38,7 @@ export class GroupCoordinator {
   readonly #settings: GroupSettings;
   readonly #reader: GroupReader;
   readonly #offsets: GroupOffsetBook;
+  readonly #membership: GroupMembership;
   readonly #groups = new Map<string, Group>();
   #timer: NodeJS.Timeout | undefined;
   #offTopicChange: (() => void) | undefined;
@@ -64,6 +52,7 @@ export class GroupCoordinator {
     this.#settings = deps.settings;
     this.#reader = new GroupReader(deps);
     this.#offsets = new GroupOffsetBook(deps);
+    this.#membership = new GroupMembership(deps);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -77,7 +66,7 @@ export class GroupCoordinator {
       // Deadlines are not stored: everyone gets a fresh full session (see the durability note in core/groups.ts).
       for (const m of g.state.members.values()) g.deadlines.set(m.memberId, now + m.sessionTimeoutMs);
       // Topics may have changed while the gateway was down; sticky and deterministic, so usually a no-op.
-      if (g.memberCount) await g.exclusive(() => this.#rebalance(g));
+      if (g.memberCount) await g.exclusive(() => this.#membership.rebalance(g));
     }
     this.#offTopicChange = this.#notifier.onTopicChange((event) => {
       for (const g of this.#groups.values()) {
@@ -88,7 +77,7 @@ export class GroupCoordinator {
           if (!g.exists) void this.#exclusiveOnNew(g, async () => undefined).catch(() => undefined);
         }
         if ([...g.state.members.values()].some((m) => m.topics.includes(event.topic))) {
-          void g.exclusive(() => this.#rebalance(g)).catch(() => undefined);
+          void g.exclusive(() => this.#membership.rebalance(g)).catch(() => undefined);
         }
       }
     });
@@ -118,7 +107,7 @@ export class GroupCoordinator {
         const t = this.#clock.now();
         const still = late.filter((m) => g.member(m.memberId) && (g.deadlines.get(m.memberId) ?? 0) < t);
         if (!still.length) return;
-        await this.#removeMembers(g, still.map((m) => m.memberId), 'its session timed out');
+        await this.#membership.removeMembers(g, still.map((m) => m.memberId), 'its session timed out');
         expelled.push(...still.map((m) => m.memberId));
       });
     }
@@ -129,7 +118,7 @@ export class GroupCoordinator {
 
   async join(group: string, request: JoinRequest): Promise<Membership> {
     checkGroup(group);
-    const { topics, sessionTimeoutMs, autoOffsetReset } = this.#checkJoin(request);
+    const { topics, sessionTimeoutMs, autoOffsetReset } = this.#membership.checkJoin(request);
     for (const t of topics) await this.#log.partitionCount(t); // TOPIC_NOT_FOUND names the topic
 
     const g = this.#groupOrNew(group);
@@ -137,134 +126,17 @@ export class GroupCoordinator {
     const result = await g.batched(
       'join',
       { topics, sessionTimeoutMs, autoOffsetReset },
-      (requests) => this.#admit(g, requests),
+      (requests) => this.#membership.admit(g, requests),
       (fn) => this.#exclusiveOnNew(g, fn),
     );
     return result ?? this.join(group, request);
-  }
-
-  /** One turn of joins (see join): each is admitted in arrival order while the group has room. */
-  async #admit(
-    g: Group,
-    requests: { topics: string[]; sessionTimeoutMs: number; autoOffsetReset: AutoOffsetReset }[],
-  ): Promise<Settled<Membership | undefined>[]> {
-    // The group was deleted (or its creation failed) meanwhile: each join starts over on a fresh group.
-    if (g.deleted) return requests.map(() => ({ value: undefined }));
-    const max = this.#settings.groupMaxMembers;
-    const results: Settled<Membership | undefined>[] = [];
-    const admitted: { index: number; member: MemberState }[] = [];
-    const now = this.#clock.now();
-    requests.forEach((r, index) => {
-      if (g.memberCount + admitted.length >= max) {
-        results[index] = {
-          error: new GatewayError(ErrorCode.GROUP_FULL, `group '${g.name}' has the maximum of ${max} members (setting groupMaxMembers)`, {
-            group: g.name,
-            maxMembers: max,
-          }),
-        };
-        return;
-      }
-      const member: MemberState = {
-        memberId: randomUUID(),
-        topics: r.topics,
-        sessionTimeoutMs: r.sessionTimeoutMs,
-        autoOffsetReset: r.autoOffsetReset,
-        joinedAt: now,
-        joinSeq: g.nextJoinSeq(),
-        memberEpoch: 1,
-        previousEpoch: 0,
-        target: [],
-        granted: [],
-        revoking: [],
-        delivered: [],
-      };
-      admitted.push({ index, member });
-    });
-    if (!admitted.length) return results;
-    const counts = await this.#partitionCounts(g.state, admitted.flatMap((a) => a.member.topics));
-    await g.mutate((draft) => {
-      for (const { member } of admitted) draft.add(member);
-      rebalanceDraft(draft, counts);
-      grantDraft(
-        draft,
-        admitted.map((a) => a.member.memberId),
-      );
-      for (const { member } of admitted) {
-        const m = draft.edit(member.memberId)!;
-        m.delivered = m.granted;
-      }
-    });
-    for (const { index, member } of admitted) {
-      g.deadlines.set(member.memberId, now + member.sessionTimeoutMs);
-      const m = g.member(member.memberId)!;
-      results[index] = {
-        value: { memberId: m.memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) },
-      };
-    }
-    return results;
   }
 
   async heartbeat(group: string, memberId: string, request: HeartbeatRequest): Promise<Membership> {
     const g = this.#requireGroup(group);
     const owned = dedupe(request.ownedPartitions);
     // Heartbeats that queue up behind the group's lock are reconciled together: one draft, one write.
-    return g.batched('heartbeat', { memberId, memberEpoch: request.memberEpoch, owned }, (requests) => this.#reconcile(g, requests));
-  }
-
-  /** One turn of heartbeats (see heartbeat): each checked and applied in arrival order; a refused one changes nothing. */
-  async #reconcile(
-    g: Group,
-    requests: { memberId: string; memberEpoch: number; owned: TopicPartition[] }[],
-  ): Promise<Settled<Membership>[]> {
-    const results: Settled<Membership>[] = [];
-    const accepted: { index: number; memberId: string }[] = [];
-    await g.mutate((draft) => {
-      const reconciling = new Set<string>();
-      requests.forEach(({ memberId, memberEpoch, owned }, index) => {
-        const m = draft.peek(memberId);
-        if (!m) {
-          results[index] = { error: memberError(() => g.requireMember(memberId)) };
-          return;
-        }
-        if (memberEpoch !== m.memberEpoch) {
-          // A heartbeat whose answer was lost names the previous epoch; accept it if it claims nothing it may not hold.
-          const held = new Set([...m.granted, ...m.revoking].map(tpKey));
-          const lostAnswer = memberEpoch === m.previousEpoch && owned.every((tp) => held.has(tpKey(tp)));
-          if (!lostAnswer) {
-            results[index] = { error: staleEpoch(g.name, memberId, memberEpoch, m.memberEpoch) };
-            return;
-          }
-        }
-        g.touch(memberId);
-        accepted.push({ index, memberId });
-        // The common case, a settled member: nothing to release, grant or tell, so no copy and no write.
-        if (settled(m)) return;
-        reconciling.add(memberId);
-        // Revoked partitions it no longer lists are released: from now on they may go to their new owner
-        // (also to one whose heartbeat is earlier in this batch: they are granted after every release).
-        const ownedKeys = new Set(owned.map(tpKey));
-        if (m.revoking.some((tp) => !ownedKeys.has(tpKey(tp)))) {
-          const d = draft.edit(memberId)!;
-          d.revoking = d.revoking.filter((tp) => ownedKeys.has(tpKey(tp)));
-        }
-      });
-      grantDraft(draft, [...reconciling]);
-      for (const memberId of reconciling) {
-        const m = draft.peek(memberId)!;
-        if (sameSet(m.granted, m.delivered)) continue;
-        const d = draft.edit(memberId)!;
-        d.previousEpoch = d.memberEpoch;
-        d.memberEpoch++;
-        d.delivered = d.granted;
-      }
-    });
-    for (const { index, memberId } of accepted) {
-      const m = g.member(memberId)!;
-      results[index] = {
-        value: { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) },
-      };
-    }
-    return results;
+    return g.batched('heartbeat', { memberId, memberEpoch: request.memberEpoch, owned }, (requests) => this.#membership.reconcile(g, requests));
   }
 
   touch(group: string, memberId: string): boolean {
@@ -278,7 +150,7 @@ export class GroupCoordinator {
     const g = this.#requireGroup(group);
     await g.exclusive(async () => {
       g.requireMember(memberId);
-      await this.#removeMembers(g, [memberId], 'it left the group');
+      await this.#membership.removeMembers(g, [memberId], 'it left the group');
     });
   }
 
@@ -427,74 +299,6 @@ export class GroupCoordinator {
     return g;
   }
 
-  /** Validates a join request (every bad field named) and fills in the defaults. */
-  #checkJoin(request: JoinRequest): { topics: string[]; sessionTimeoutMs: number; autoOffsetReset: AutoOffsetReset } {
-    const errors: FieldError[] = [];
-    const topics = [...new Set(request.topics)];
-    if (!topics.length) errors.push({ path: 'topics', message: 'must name at least one topic' });
-    topics.forEach((t, i) => {
-      const reason = checkTopicName(t);
-      if (reason) errors.push({ path: `topics/${i}`, message: reason });
-    });
-    const { groupMinSessionTimeoutMs: min, groupMaxSessionTimeoutMs: max } = this.#settings;
-    const sessionTimeoutMs = request.sessionTimeoutMs ?? this.#settings.groupSessionTimeoutMs;
-    if (!Number.isInteger(sessionTimeoutMs) || sessionTimeoutMs < min || sessionTimeoutMs > max) {
-      errors.push({
-        path: 'sessionTimeoutMs',
-        message: `must be an integer from ${min} to ${max} (settings groupMinSessionTimeoutMs, groupMaxSessionTimeoutMs)`,
-      });
-    }
-    const autoOffsetReset = request.autoOffsetReset ?? AutoOffsetReset.latest;
-    if (!Object.values(AutoOffsetReset).includes(autoOffsetReset)) {
-      errors.push({ path: 'autoOffsetReset', message: 'must be earliest or latest' });
-    }
-    if (errors.length) throw invalid(errors[0]!.message, errors);
-    return { topics, sessionTimeoutMs, autoOffsetReset };
-  }
 
-  async #removeMembers(g: Group, memberIds: string[], reason: string): Promise<void> {
-    const gone = new Set(memberIds);
-    const counts = await this.#partitionCounts(g.state, []);
-    await g.mutate((draft) => {
-      for (const id of memberIds) draft.remove(id);
-      draft.fenced = [...draft.fenced.filter((id) => !gone.has(id)), ...memberIds].slice(-this.#settings.groupMaxMembers);
-      rebalanceDraft(draft, counts);
-    });
-    for (const id of memberIds) g.forget(id, reason);
-  }
-
-  /** Recomputes the target assignment (members or partition counts changed). Call inside g.exclusive(). */
-  async #rebalance(g: Group): Promise<void> {
-    const counts = await this.#partitionCounts(g.state, []);
-    await g.mutate((draft) => rebalanceDraft(draft, counts));
-  }
-
-  async #partitionCounts(state: GroupState, extra: string[]): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    const topics = new Set(extra);
-    for (const m of state.members.values()) for (const t of m.topics) topics.add(t);
-    for (const t of topics) {
-      const count = await this.#log.partitionCount(t).catch((err: unknown) => {
-        if (err instanceof GatewayError && err.code === ErrorCode.TOPIC_NOT_FOUND) return 0;
-        throw err;
-      });
-      counts.set(t, count);
-    }
-    return counts;
-  }
-
-  /** The configured interval, but never so long that a member would miss its own session. */
-  #heartbeatMs(m: MemberState): number {
-    return Math.max(1, Math.min(this.#settings.groupHeartbeatIntervalMs, Math.floor(m.sessionTimeoutMs / 3)));
-  }
 }
 
-/** The error `check` throws (MEMBER_NOT_FOUND or FENCED_MEMBER), as a value for one request of a batch. */
-function memberError(check: () => unknown): unknown {
-  try {
-    check();
-  } catch (err) {
-    return err;
-  }
-  return new Error('member check passed for a member missing from the draft');
-}

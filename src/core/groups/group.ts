@@ -105,6 +105,10 @@ export class Group {
       pending.push({ request, resolve: resolve as (value: unknown) => void, reject });
       if (pending.length > 1) return; // a turn is already scheduled and takes this one too
       const turn = async () => {
+        // Let the requests that already reached the gateway (this I/O phase) join the turn: without this
+        // yield, the first request parsed after a turn starts the next turn alone, so a thousand joins
+        // arriving together cost a thousand writes (a turn's synchronous commit blocks the parsing of the rest).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const taken = this.#queues.get(queue) ?? [];
         this.#queues.delete(queue);
         try {

@@ -14,7 +14,7 @@ import { nuid } from '@nats-io/transport-node';
 import type { AppendOutcome, AppendRequest, RecordPosition, RecordToAppend } from '../log-store.js';
 import { encodedSize } from './batch-codec.js';
 import { FINGERPRINT_HEADER, type IdempotencyKeys, type Lookup } from './idempotency.js';
-import type { PartitionLog } from './partition-log.js';
+import { StreamGoneError, type PartitionLog } from './partition-log.js';
 import type { TopicCatalog, TopicEntry } from './topics.js';
 
 export interface AppendContext {
@@ -88,12 +88,14 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
 
   // 2. Batches per partition, in request order then record order.
   const perPartition = new Map<PartitionLog, Batch[]>();
+  const topicOf = new Map<PartitionLog, TopicEntry>();
   const open = new Map<PartitionLog, Batch>();
   for (const plan of planned) {
     if (!plan) continue;
     const own = new Map<PartitionLog, Batch>();
     for (const r of plan.request.records) {
       const log = ctx.log(plan.topic, r.partition);
+      topicOf.set(log, plan.topic);
       let batch = plan.idem ? own.get(log) : open.get(log);
       const size = encodedSize(r);
       if (batch && batch.bytes + size > ctx.maxBatchBytes && batch.records.length > 0) batch = undefined;
@@ -124,8 +126,9 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
   }
 
   // 3. Write every partition's batches, partitions in parallel.
+  const partitions = [...perPartition.entries()];
   const results = await Promise.allSettled(
-    [...perPartition.values()].map(async (batches) => {
+    partitions.map(async ([, batches]) => {
       for (const b of batches) {
         ctx.published(b.msgId);
         const out = await b.log.publish(b.records, b.msgId, b.headers, ctx.deadline);
@@ -134,13 +137,24 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
       }
     }),
   );
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  // A partition whose stream is gone belongs to a topic deleted meanwhile: its requests answer
+  // topic-not-found, as on SQLite when the deletion wins the race. Any other failure fails the flush.
+  const deleted = new Set<string>();
+  for (const [i, r] of results.entries()) {
+    if (r.status === 'fulfilled') continue;
+    const topic = topicOf.get(partitions[i]![0])!;
+    // A stream gone: ask the cluster. Anything else (a timeout while the stream was being deleted):
+    // this gateway's copy of the catalogue, which the bucket's watch keeps current, without a round trip.
+    const current = r.reason instanceof StreamGoneError ? await ctx.topics.refresh(topic.name) : ctx.topics.find(topic.name);
+    if (current?.inc === topic.inc) throw r.reason;
+    deleted.add(topic.inc);
+  }
 
   // 4. Positions, and the idempotency entries.
   const remembered: Promise<void>[] = [];
   planned.forEach((plan, i) => {
     if (!plan) return;
+    if (deleted.has(plan.topic.inc)) return void (outcomes[i] = { status: 'rejected', reason: 'topic-not-found' });
     const fingerprint = plan.request.idempotency?.fingerprint;
     if (plan.idem && plan.placement.some((p) => p.batch.storedFingerprint !== undefined && p.batch.storedFingerprint !== fingerprint)) {
       // The key's earlier request (stored under the same ids, its entry never written) had other content.

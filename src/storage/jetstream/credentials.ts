@@ -4,14 +4,17 @@
 import type { KV } from '@nats-io/kv';
 import type { CredentialStore, StoredKey } from '../credential-store.js';
 import { isWrongLastSequence } from './cluster-errors.js';
+import type { KeyLister } from './kv-keys.js';
 import { kvKey } from './names.js';
 
 export class ClusterCredentials implements CredentialStore {
   readonly #kv: KV;
+  readonly #keys: KeyLister;
   readonly #guard: <T>(work: () => Promise<T>) => Promise<T>;
 
-  constructor(kv: KV, guard: <T>(work: () => Promise<T>) => Promise<T>) {
+  constructor(kv: KV, keys: KeyLister, guard: <T>(work: () => Promise<T>) => Promise<T>) {
     this.#kv = kv;
+    this.#keys = keys;
     this.#guard = guard;
   }
 
@@ -24,7 +27,7 @@ export class ClusterCredentials implements CredentialStore {
   listKeys(): Promise<StoredKey[]> {
     return this.#guard(async () => {
       const out: StoredKey[] = [];
-      for await (const k of await this.#kv.keys('creds.key.>')) {
+      for (const k of await this.#keys('creds.key.')) {
         const e = await this.#kv.get(k);
         if (e?.operation === 'PUT') out.push(e.json<StoredKey>());
       }

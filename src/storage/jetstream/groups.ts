@@ -7,6 +7,7 @@
 import type { KV } from '@nats-io/kv';
 import type { CommittedOffset, GroupChange, StoredGroup } from '../log-store.js';
 import { isWrongLastSequence } from './cluster-errors.js';
+import type { KeyLister } from './kv-keys.js';
 import { fromKvKey, kvKey } from './names.js';
 
 const PREFIX = 'groups.';
@@ -34,11 +35,13 @@ function applyChange(g: GroupEntry, change: GroupChange): void {
 
 export class GroupStore {
   readonly #kv: KV;
+  readonly #keys: KeyLister;
   /** Changes to one group from this gateway go one at a time (revisions order them across gateways). */
   readonly #queues = new Map<string, Promise<unknown>>();
 
-  constructor(kv: KV) {
+  constructor(kv: KV, keys: KeyLister) {
     this.#kv = kv;
+    this.#keys = keys;
   }
 
   async #read(group: string): Promise<{ entry: GroupEntry | undefined; revision: number }> {
@@ -73,7 +76,7 @@ export class GroupStore {
 
   async list(): Promise<StoredGroup[]> {
     const out: StoredGroup[] = [];
-    for await (const k of await this.#kv.keys(`${PREFIX}>`)) {
+    for (const k of await this.#keys(PREFIX)) {
       const group = fromKvKey(k.slice(PREFIX.length));
       const { entry } = await this.#read(group);
       if (!entry) continue;
@@ -117,9 +120,7 @@ export class GroupStore {
 
   /** Every group's offsets for a deleted topic. */
   async forgetTopic(topic: string): Promise<void> {
-    const keys: string[] = [];
-    for await (const k of await this.#kv.keys(`${PREFIX}>`)) keys.push(k);
-    for (const k of keys) {
+    for (const k of await this.#keys(PREFIX)) {
       await this.#mutate(fromKvKey(k.slice(PREFIX.length)), (g) => {
         if (!g.offsets[topic]) return false;
         delete g.offsets[topic];

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
 import type { RecordPosition } from '../log-store.js';
+import type { KeyLister } from './kv-keys.js';
 
 export interface Remembered {
   fingerprint: string;
@@ -28,9 +29,11 @@ export const FINGERPRINT_HEADER = 'Lw-Fp';
 
 export class IdempotencyKeys {
   readonly #kv: KV;
+  readonly #keys: KeyLister;
 
-  constructor(kv: KV) {
+  constructor(kv: KV, keys: KeyLister) {
     this.#kv = kv;
+    this.#keys = keys;
   }
 
   static id(inc: string, key: string): string {
@@ -50,8 +53,7 @@ export class IdempotencyKeys {
 
   /** Deletes the entries that expired at or before `now`; returns how many. */
   async expire(now: number): Promise<number> {
-    const keys: string[] = [];
-    for await (const key of await this.#kv.keys('idem.>')) keys.push(key);
+    const keys = await this.#keys('idem.');
     let expired = 0;
     for (const key of keys) {
       const e = await this.#kv.get(key);

@@ -14,7 +14,7 @@ import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jets
 import type { ReadLimits, RecordToAppend, StoredRecord } from '../log-store.js';
 import { BASE_HEADER, COUNT_HEADER, MAX_TS_HEADER, decodeBatch, encodeBatch, type BatchHeader } from './batch-codec.js';
 import type { BatchCache } from './batch-cache.js';
-import { isWrongLastSequence } from './cluster-errors.js';
+import { isStreamNotFound, isWrongLastSequence } from './cluster-errors.js';
 
 /** What this gateway believes the partition's tail is; refreshed whenever a fenced publish is refused. */
 interface Tail {
@@ -37,6 +37,16 @@ export interface PublishOutcome {
   duplicate: boolean;
   /** The stored batch's headers (for a duplicate, the original's). */
   stored?: MsgHdrs;
+}
+
+/**
+ * The partition's stream no longer exists: its topic was deleted (the topic's entry goes first, then its
+ * streams), so a writer that still knew the topic meets this instead of a quorum problem. Never retried.
+ */
+export class StreamGoneError extends Error {
+  constructor(stream: string) {
+    super(`stream ${stream} no longer exists`);
+  }
 }
 
 export function batchHeader(h: MsgHdrs | undefined): BatchHeader {
@@ -166,10 +176,26 @@ export class PartitionLog {
       } catch (err) {
         this.#tail = undefined;
         if (isWrongLastSequence(err)) continue; // another writer got there first: re-read the tail
+        if (await this.#gone(err)) throw new StreamGoneError(this.stream);
         const transient = err instanceof TimeoutError || err instanceof NoRespondersError || (err as { code?: number }).code === 503;
         if (!transient || Date.now() + 250 >= deadline) throw err;
         await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
       }
+    }
+  }
+
+  /**
+   * Whether a failure means the stream was deleted: said outright, or a publish nobody answered
+   * (a deleted stream's subject has no listener) while the cluster reports the stream missing.
+   */
+  async #gone(err: unknown): Promise<boolean> {
+    if (isStreamNotFound(err)) return true;
+    if (!(err instanceof NoRespondersError) && (err as { code?: number }).code !== 503) return false;
+    try {
+      await this.#jsm.streams.info(this.stream);
+      return false;
+    } catch (check) {
+      return isStreamNotFound(check);
     }
   }
 

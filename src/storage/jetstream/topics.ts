@@ -8,6 +8,7 @@ import type { KV, KvEntry } from '@nats-io/kv';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { TopicConfig, TopicMeta } from '../log-store.js';
 import { isWrongLastSequence } from './cluster-errors.js';
+import type { KeyLister } from './kv-keys.js';
 import { fromKvKey, kvKey } from './names.js';
 
 const PREFIX = 'topics.';
@@ -37,13 +38,15 @@ export function metaOf(e: TopicEntry): TopicMeta {
 
 export class TopicCatalog {
   readonly #kv: KV;
+  readonly #keys: KeyLister;
   readonly #cache = new Map<string, Cached>();
   #stopWatch: (() => void) | undefined;
   /** Called with a topic's entry when another gateway (or this one) changed or deleted it. */
   onChange: (name: string, entry: TopicEntry | undefined) => void = () => {};
 
-  constructor(kv: KV) {
+  constructor(kv: KV, keys: KeyLister) {
     this.#kv = kv;
+    this.#keys = keys;
   }
 
   /** Loads every topic, then follows changes (watch first, so none between the two is missed). */
@@ -53,8 +56,7 @@ export class TopicCatalog {
     void (async () => {
       for await (const e of watch) this.#apply(e);
     })().catch(() => undefined);
-    const keys = await this.#kv.keys(`${PREFIX}>`);
-    for await (const key of keys) {
+    for (const key of await this.#keys(PREFIX)) {
       const e = await this.#kv.get(key);
       if (e) this.#apply(e);
     }
@@ -88,6 +90,7 @@ export class TopicCatalog {
   async refresh(name: string): Promise<TopicEntry | undefined> {
     const e = await this.#kv.get(key(name));
     if (e) this.#apply(e);
+    else this.#cache.delete(name); // purged: the topic is gone
     return this.find(name);
   }
 

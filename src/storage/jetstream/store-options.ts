@@ -1,0 +1,22 @@
+/** How a JetStream store connects and what it asks of the cluster (from the LOGWAY_NATS_* settings). */
+export interface JetStreamStoreOptions {
+  /** nats:// URLs of the cluster's nodes (any of them is enough to connect; the client learns the rest). */
+  servers: string[];
+  /** Prefix of every stream and bucket this store uses. */
+  namespace: string;
+  /** Replicas of every stream and bucket (3 survives one node's loss). */
+  replicas: number;
+  /** How long one request to the cluster may take before it is retried or fails. */
+  requestTimeoutMs: number;
+  /** A produce that cannot be stored within this fails with UNAVAILABLE (503 + Retry-After). */
+  produceTimeoutMs: number;
+  /** How long the server remembers message ids to drop a retried batch (stream duplicate_window). */
+  duplicateWindowMs: number;
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** TLS: a CA file to verify the servers by (turns TLS on). */
+  tlsCaFile?: string;
+  /** A name shown in the servers' connection lists. */
+  name?: string;
+}
