@@ -5,6 +5,7 @@
  * - dist/web/console: console/src bundled by esbuild (preact), with a content hash in each name.
  * - dist/web/docs: Swagger UI's own prebuilt files from node_modules (swagger-ui-dist), renamed with
  *   their hash, and console/docs/init.ts, which points it at this gateway's /openapi.json.
+ * - dist/web/client: the browser client (client/build.ts), logway.js.
  * Nothing is fetched from a network, at build time or in the browser.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { buildClient } from '../client/build.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -89,9 +91,10 @@ async function buildDocs(out: string): Promise<void> {
 export async function buildWeb(target = path.join(root, 'dist', 'web')): Promise<string> {
   const staging = `${target}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
-  for (const site of ['console', 'docs']) fs.mkdirSync(path.join(staging, site), { recursive: true });
+  for (const site of ['console', 'docs', 'client']) fs.mkdirSync(path.join(staging, site), { recursive: true });
   await buildConsole(path.join(staging, 'console'));
   await buildDocs(path.join(staging, 'docs'));
+  await buildClient(path.join(staging, 'client'));
   const old = `${target}.old-${process.pid}`;
   if (fs.existsSync(target)) fs.renameSync(target, old);
   fs.renameSync(staging, target);

@@ -249,7 +249,7 @@ export const ConfigSchema = z.object({
   console: bool
     .default(true)
     .describe(
-      'Serve the web console at /console and the API reference at /docs (static pages built by `npm run build`; they call the API like any client). false: neither is served.',
+      'Serve the web console at /console and the API reference at /docs (static pages built by `npm run build`; they call the API like any client). false: neither is served (the browser client at /client/logway.js still is: your own pages import it).',
     ),
   insecure: bool
     .default(false)

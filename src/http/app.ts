@@ -143,7 +143,9 @@ export function createApp(deps: AppDeps) {
   });
 
   // Static pages, outside the OpenAPI document: not part of the API, and no middleware of their own.
-  if (deps.config.console) app.route('/', webRoutes(deps.webRoot));
+  if (deps.config.console) app.route('/', webRoutes(deps.webRoot, ['console', 'docs']));
+  // The browser client is for the user's own pages: served with the console off too.
+  app.route('/', webRoutes(deps.webRoot, ['client']));
 
   let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {

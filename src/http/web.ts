@@ -1,7 +1,8 @@
 /**
- * The web console (/console) and the API reference (/docs): static files that `npm run build`
- * puts in dist/web (console/build.ts). They are plain clients of the API, so they are public:
- * the pages hold no data, and every call they make carries the user's own credential.
+ * The web console (/console), the API reference (/docs) and the browser client (/client/logway.js):
+ * static files that `npm run build` puts in dist/web (console/build.ts). They are plain clients of
+ * the API, so they are public: they hold no data, and every call they make carries the user's own
+ * credential. The client is served even with the console off: the user's own pages import it.
  *
  * Files are read on first request and kept in memory (a few MB, only once someone opens a page),
  * so a gateway nobody browses does no work for them. Names with a content hash are cached by
@@ -18,7 +19,11 @@ import { getMimeType } from 'hono/utils/mime';
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /** The sites served, each a flat folder of dist/web. */
-export const WEB_SITES = ['console', 'docs'] as const;
+export const WEB_SITES = ['console', 'docs', 'client'] as const;
+export type WebSite = (typeof WEB_SITES)[number];
+
+/** What each site is first: its page, or for the client its module. */
+const MAIN_FILE: Record<WebSite, string> = { console: 'index.html', docs: 'index.html', client: 'logway.js' };
 
 /** Pages may talk to their own gateway only: no CDN, no telemetry, no request leaves it. */
 const CSP =
@@ -43,13 +48,13 @@ export function isWebPath(p: string): boolean {
 function notBuiltPage(site: string, root: string): string {
   return `<!doctype html><meta charset="utf-8"><title>Logway: ${site} not built</title>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
-<h1>The ${site === 'docs' ? 'API reference' : 'console'} is not built</h1>
+<h1>The ${site === 'docs' ? 'API reference' : site === 'client' ? 'browser client' : 'console'} is not built</h1>
 <p>This gateway runs from a tree where <code>npm run build</code> has not made <code>${path.join(root, site)}</code>.
 Run <code>npm run build</code> (or <code>npm run build:console</code>) and reload this page.</p>
 <p>The API works without it; its description is at <a href="/openapi.yaml">/openapi.yaml</a>.</p>`;
 }
 
-export function webRoutes(root: string = DEFAULT_WEB_ROOT) {
+export function webRoutes(root: string = DEFAULT_WEB_ROOT, sites: readonly WebSite[] = WEB_SITES) {
   const app = new Hono();
   const cache = new Map<string, Asset | null>();
 
@@ -69,15 +74,15 @@ export function webRoutes(root: string = DEFAULT_WEB_ROOT) {
     return asset;
   }
 
-  for (const site of WEB_SITES) {
+  for (const site of sites) {
     app.get(`/${site}`, (c) => c.redirect(`/${site}/`, 301));
     app.get(`/${site}/:name{.*}`, (c) => {
-      const requested = c.req.param('name') || 'index.html';
+      const requested = c.req.param('name') || MAIN_FILE[site];
       if (!SAFE_NAME.test(requested)) return c.text('not found', 404);
       const asset = load(site, requested);
       if (asset === null) {
         // An unknown name under the site is the page itself only when the site is not built at all.
-        if (load(site, 'index.html') === null) {
+        if (load(site, MAIN_FILE[site]) === null) {
           return c.html(notBuiltPage(site, root), 404, { 'cache-control': 'no-store' });
         }
         return c.text('not found', 404);
