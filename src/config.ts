@@ -123,7 +123,11 @@ export const ConfigSchema = z.object({
   fetchMaxWaitMs: int(0).default(30_000).describe('Longest long-poll a client may ask for with `waitMs`.'),
   longPollWakeChunk: int(1)
     .default(256)
-    .describe('Parked long-polls (fetches and group polls) woken per turn of the event loop after an append; the producers are answered first.'),
+    .describe('Most long-polls (fetches and group polls) answered per turn of the event loop, woken by an append or finding records already there; the producers are answered first.'),
+  // Tailers re-poll at once: without a budget their answers crowd out the producers' requests.
+  longPollTurnMs: int(1, 1_000)
+    .default(2)
+    .describe("CPU time budget, in milliseconds, of one turn of the event loop's long-poll answers: new requests (produce among them) are read between turns, so re-polling tailers cannot starve producers."),
 
   retentionCheckIntervalMs: int(100)
     .default(60_000)

@@ -15,6 +15,8 @@ export const ErrorCode = {
   OFFSET_OUT_OF_RANGE: 'OFFSET_OUT_OF_RANGE',
   /** A cursor that is malformed, of another topic (or an earlier topic of that name), or names partitions or offsets the topic lacks. */
   INVALID_CURSOR: 'INVALID_CURSOR',
+  /** A page of a snapshot that ended (its lease ran out, or the gateway restarted): take a new snapshot. */
+  SNAPSHOT_EXPIRED: 'SNAPSHOT_EXPIRED',
   RECORD_TOO_LARGE: 'RECORD_TOO_LARGE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',

@@ -15,6 +15,7 @@ import { SchemaRegistry } from './core/schemas/registry.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
 import { SnapshotLeases } from './core/snapshot-leases.js';
+import { Snapshots } from './core/snapshots.js';
 import { protectedMode } from './auth/protected-mode.js';
 import { openSecurity, type Security } from './auth/security.js';
 import { createApp, type App } from './http/app.js';
@@ -82,6 +83,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const metrics = createMetrics({ maxLabelValues: config.metricsMaxLabelValues, processMetrics: options.processMetrics });
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
     wakeChunk: config.longPollWakeChunk,
+    turnMs: config.longPollTurnMs,
   });
   const registry = new SchemaRegistry(store.schemas);
   const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
@@ -132,6 +134,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     config,
     log,
     registry,
+    snapshots: new Snapshots(store, leases),
     groups,
     store,
     security,

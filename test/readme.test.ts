@@ -152,6 +152,31 @@ describe('README', () => {
     expect(checked).toBeGreaterThanOrEqual(4);
   });
 
+  it('compacted topics walk-through: every command answers what the README shows (the tombstoned key refused), in order', async () => {
+    const { port } = await startGateway();
+    const blocks = fencedBlocks(section('Compacted topics'));
+    expect(blocks.filter((b) => b.lang === 'sh').length).toBeGreaterThanOrEqual(6);
+    let last: CurlResult | undefined;
+    let checked = 0;
+    for (const block of blocks) {
+      if (block.lang === 'json') {
+        expect(last, `an answer shown before any command:\n${block.body}`).toBeDefined();
+        expect(normalize(JSON.parse(last!.body)), `answer of:\n${last!.command}`).toEqual(normalize(JSON.parse(block.body)));
+        checked++;
+        continue;
+      }
+      expect(block.lang, 'code blocks in the compacted topics section are sh or json').toBe('sh');
+      last = await curl(block.body, port);
+      expect(last.status, `${last.command}\n${last.body}`).toBeLessThan(300);
+      if (block.body.endsWith('/keys/alice')) {
+        // The prose says bob answers 404: its latest record is the tombstone.
+        const bob = await curl(block.body.replace('alice', 'bob'), port);
+        expect([bob.status, JSON.parse(bob.body).code]).toEqual([404, 'NOT_FOUND']);
+      }
+    }
+    expect(checked).toBe(3);
+  });
+
   it('consumer-group walk-through: runs as one shell session (curl + jq) and each step does what it says', async () => {
     for (const tool of ['curl', 'jq']) {
       await run(tool, ['--version']).catch(() => {

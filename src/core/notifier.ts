@@ -46,11 +46,14 @@ export class Notifier {
    * @param onListenerError told of a listener that threw. Publishing happens after a durable
    * commit, so one listener's bug must neither fail the producers' requests (they would retry
    * and duplicate records) nor keep the other listeners from hearing of the append.
-   * @param options.wakeChunk parked long-polls woken per turn of the event loop (config longPollWakeChunk).
+   * @param options.wakeChunk most long-polls answered per turn of the event loop (config longPollWakeChunk).
+   * @param options.turnMs time budget of a turn's long-poll answers (config longPollTurnMs); absent: none.
    */
-  constructor(onListenerError: (err: unknown) => void = () => undefined, options: { wakeChunk?: number } = {}) {
+  constructor(onListenerError: (err: unknown) => void = () => undefined, options: { wakeChunk?: number; turnMs?: number } = {}) {
     this.#onListenerError = onListenerError;
-    this.#waiters = new WaiterRegistry(options.wakeChunk ?? 256, (topic, partition) => this.publishedHighWatermark(topic, partition));
+    this.#waiters = new WaiterRegistry({ wakeChunk: options.wakeChunk ?? 256, turnMs: options.turnMs }, (topic, partition) =>
+      this.publishedHighWatermark(topic, partition),
+    );
   }
 
   /** Parked long-polls and group polls. */

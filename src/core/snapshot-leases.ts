@@ -18,10 +18,21 @@ export interface SnapshotLeaseSettings {
   maxOpenSnapshots: number;
 }
 
+/** Where a page of a snapshot starts: a partition, and the last key the page before it returned there. */
+export interface SnapshotPosition {
+  partition: number;
+  afterKey?: string | Uint8Array | undefined;
+}
+
 interface Lease {
   topic: string;
   offsets: readonly number[];
   expiresAt: number;
+  /**
+   * Page number -> where it starts. Kept here rather than in the cursor, so a cursor stays short
+   * whatever the key's length; the page just served stays too, so a client may ask for it again.
+   */
+  pages: Map<number, SnapshotPosition>;
 }
 
 export class SnapshotLeases {
@@ -45,17 +56,30 @@ export class SnapshotLeases {
       );
     }
     const id = randomUUID();
-    this.#leases.set(id, { topic, offsets: [...offsets], expiresAt: this.#clock.now() + this.#settings.snapshotLeaseMs });
+    const pages = new Map([[0, { partition: 0 }]]);
+    this.#leases.set(id, { topic, offsets: [...offsets], expiresAt: this.#clock.now() + this.#settings.snapshotLeaseMs, pages });
     return id;
   }
 
-  /** The lease's offsets, and it lasts another leaseMs; undefined when it ended (or is another topic's). */
-  renew(id: string, topic: string): readonly number[] | undefined {
+  /**
+   * The lease's offsets and where its page `page` starts, and it lasts another leaseMs; undefined when
+   * it ended, is another topic's, or has no such page (only the next page and the last one served are kept).
+   */
+  renew(id: string, topic: string, page: number): { offsets: readonly number[]; position: SnapshotPosition } | undefined {
     this.#expire();
     const lease = this.#leases.get(id);
-    if (!lease || lease.topic !== topic) return undefined;
+    const position = lease?.pages.get(page);
+    if (!lease || lease.topic !== topic || !position) return undefined;
     lease.expiresAt = this.#clock.now() + this.#settings.snapshotLeaseMs;
-    return lease.offsets;
+    return { offsets: lease.offsets, position };
+  }
+
+  /** Page `page` was served: the page after it starts at `next`; pages before it are forgotten. */
+  served(id: string, page: number, next: SnapshotPosition): void {
+    const lease = this.#leases.get(id);
+    if (!lease) return;
+    for (const n of lease.pages.keys()) if (n < page) lease.pages.delete(n);
+    lease.pages.set(page + 1, next);
   }
 
   /** Ends a lease (its last page was served). */

@@ -8,6 +8,15 @@
  * go out first and new requests are read between chunks. A woken waiter is handed the batch
  * that woke it, so it can answer from memory (see shared-batch.ts) instead of reading the store.
  *
+ * The same per-turn budget serves long-polls that find records already there (`turn()`): a
+ * tailer answered from an older batch re-polls and finds the records committed since, and
+ * used to be answered at once, outside the budget; 1,000 tailers then looped as fast as the
+ * gateway could serve them and starved the producers. The budget is one of time: the
+ * answers given in a turn are measured (their work runs in the microtasks right after the
+ * drain, when the store answers synchronously) and the next chunk is sized to take about
+ * `turnMs` of CPU, at most `wakeChunk` waiters. New requests (a produce among them) are read and
+ * committed between chunks, so each is behind at most one chunk of answers.
+ *
  * Abort signals are shared across waits: each signal gets ONE listener while any wait uses it,
  * whatever the number of waits. The process-wide shutdown signal used to get one listener per
  * parked wait (quadratic to add and remove, and Node's MaxListenersExceededWarning past 10).
@@ -58,6 +67,16 @@ interface Waiter {
   resolve: (wake: Wake) => void;
 }
 
+/** A registry entry to process in a turn: an append's waiters, or one long-poll waiting for its turn to answer. */
+type Queued = { waiters: Set<Waiter>; batch: AppendedRecords; turn?: undefined } | { turn: Waiter };
+
+export interface RegistrySettings {
+  /** Most waiters processed per turn of the event loop. */
+  wakeChunk: number;
+  /** Time budget of a turn's answers, in ms: chunks are sized from the measured cost of the last ones. */
+  turnMs?: number | undefined;
+}
+
 interface SignalEntry {
   waiters: Set<Waiter>;
   onAbort: () => void;
@@ -67,26 +86,48 @@ const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`
 
 export class WaiterRegistry {
   readonly #wakeChunk: number;
+  readonly #turnMs: number;
+  /** Waiters processed per turn: adapts to the measured cost of an answer (see turnMs). */
+  #chunk: number;
+  /** Measured cost of one processed waiter, ms (a moving average). */
+  #costMs: number | undefined;
+  #turns = 0;
   readonly #publishedHighWatermark: (topic: string, partition: number) => number | undefined;
   /** Waiters by watched partition. A set is taken out whole when an append wakes it. */
   readonly #byPartition = new Map<string, Set<Waiter>>();
   readonly #bySignal = new Map<AbortSignal, SignalEntry>();
   /** Appends whose waiters are not all processed yet, oldest first (each set as taken out of the index). */
-  readonly #queue: { waiters: Set<Waiter>; batch: AppendedRecords }[] = [];
+  readonly #queue: Queued[] = [];
   /** Where the drain is in the head's waiters. */
   #cursor: Iterator<Waiter> | undefined;
   #scheduled = false;
   #size = 0;
 
   /**
-   * @param wakeChunk most waiters processed per turn of the event loop.
+   * @param settings most waiters processed per turn (or a number: that alone, no time budget),
+   *   and the time budget of a turn's answers.
    * @param publishedHighWatermark the partition's high watermark as last published, to catch
    *   an append that landed before the caller parked (or while its waiter was queued).
    */
-  constructor(wakeChunk: number, publishedHighWatermark: (topic: string, partition: number) => number | undefined) {
+  constructor(settings: RegistrySettings | number, publishedHighWatermark: (topic: string, partition: number) => number | undefined) {
+    const { wakeChunk, turnMs } = typeof settings === 'number' ? { wakeChunk: settings, turnMs: undefined } : settings;
     if (!Number.isInteger(wakeChunk) || wakeChunk < 1) throw new RangeError('wakeChunk must be a positive integer');
+    if (turnMs !== undefined && !(turnMs > 0)) throw new RangeError('turnMs must be positive');
     this.#wakeChunk = wakeChunk;
+    this.#turnMs = turnMs ?? Infinity;
+    // With a time budget, start small: the first turn measures what an answer costs.
+    this.#chunk = turnMs === undefined ? wakeChunk : Math.min(wakeChunk, 8);
     this.#publishedHighWatermark = publishedHighWatermark;
+  }
+
+  /** Turns of the event loop in which waiters were processed so far (a read shared within one turn is keyed by it). */
+  get turns(): number {
+    return this.#turns;
+  }
+
+  /** Waiters the next turn processes at most (the chunk the time budget allows now). */
+  get chunk(): number {
+    return this.#chunk;
   }
 
   /** Waits parked and not yet answered (a cheap gauge of waiting long-polls). */
@@ -136,6 +177,22 @@ export class WaiterRegistry {
     };
   }
 
+  /**
+   * Resolves at this caller's turn to answer a long-poll that has records already (no parking):
+   * in order with the wake-ups queued before it, within the same per-turn budget. At once when
+   * a signal aborts (the client went away, or the gateway is shutting down: it answers now).
+   */
+  turn(signals: readonly AbortSignal[] = []): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (signals.some((s) => s.aborted)) return resolve();
+      const w: Waiter = { watches: [], needBytes: 0, signals, timer: undefined, settled: false, resolve: () => resolve() };
+      this.#size++;
+      for (const signal of signals) this.#listen(w, signal);
+      this.#queue.push({ turn: w });
+      this.#schedule();
+    });
+  }
+
   /** An append committed: its partition's waiters are queued and woken on later turns. */
   wake(batch: AppendedRecords): void {
     const key = keyOf(batch.topic, batch.partition);
@@ -153,7 +210,7 @@ export class WaiterRegistry {
       if (key.slice(key.indexOf('\u0000') + 1) === topic) ended.push(...set);
     }
     for (const entry of this.#queue) {
-      if (entry.batch.topic === topic) ended.push(...entry.waiters);
+      if (entry.turn === undefined && entry.batch.topic === topic) ended.push(...entry.waiters);
     }
     for (const w of ended) this.#settle(w, { reason: 'ended' });
   }
@@ -161,17 +218,34 @@ export class WaiterRegistry {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
+    let started: NodeJS.CpuUsage | undefined;
+    let processed = 0;
     setImmediate(() => {
       this.#scheduled = false;
-      this.#drain();
+      started = process.cpuUsage();
+      processed = this.#drain();
+    });
+    // Queued right behind the drain, so it runs once the drain's microtasks (the answers) have.
+    // CPU time, not wall time: on a busy machine the process being descheduled is not an answer's cost.
+    setImmediate(() => {
+      const used = process.cpuUsage(started);
+      this.#measure(processed, (used.user + used.system) / 1000);
     });
   }
 
-  /** One chunk: up to `wakeChunk` queued waiters woken (or parked again), then the next turn. */
-  #drain(): void {
-    let budget = this.#wakeChunk;
+  /** One chunk: up to `#chunk` queued waiters woken (or parked again), then the next turn. Returns how many. */
+  #drain(): number {
+    this.#turns++;
+    let budget = this.#chunk;
     while (budget > 0 && this.#queue.length > 0) {
       const head = this.#queue[0]!;
+      if (head.turn) {
+        this.#queue.shift();
+        if (head.turn.settled) continue;
+        budget--;
+        this.#settle(head.turn, { reason: 'appended' });
+        continue;
+      }
       this.#cursor ??= head.waiters.values();
       while (budget > 0) {
         const next = this.#cursor.next();
@@ -186,6 +260,15 @@ export class WaiterRegistry {
       }
     }
     if (this.#queue.length > 0) this.#schedule();
+    return this.#chunk - budget;
+  }
+
+  /** Sizes the next chunk so that its answers take about turnMs (from the cost of the last ones). */
+  #measure(processed: number, elapsedMs: number): void {
+    if (processed === 0 || this.#turnMs === Infinity) return;
+    const cost = elapsedMs / processed;
+    this.#costMs = this.#costMs === undefined ? cost : (this.#costMs + cost) / 2;
+    this.#chunk = Math.max(1, Math.min(this.#wakeChunk, Math.floor(this.#turnMs / this.#costMs)));
   }
 
   #offer(w: Waiter, batch: AppendedRecords): void {

@@ -95,6 +95,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     needs: 'read on topic:{topic}',
     check: one(pathTopic, 'read'),
   },
+  { operationId: 'getSnapshot', method: 'GET', path: '/v1/topics/:topic/snapshot', needs: 'read on topic:{topic}', check: one(pathTopic, 'read') },
   { operationId: 'getKey', method: 'GET', path: '/v1/topics/:topic/keys/:key', needs: 'read on topic:{topic}', check: one(pathTopic, 'read') },
   { operationId: 'readTopic', method: 'GET', path: '/v1/topics/:topic/records', needs: 'read on topic:{topic}', check: one(pathTopic, 'read') },
   {

@@ -21,6 +21,9 @@ import { topicRecordRoutes } from './topic-records.js';
 import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
 import { tableRoutes } from './table.js';
+import { systemClock } from '../core/clock.js';
+import { SnapshotLeases } from '../core/snapshot-leases.js';
+import { Snapshots } from '../core/snapshots.js';
 import { problemResponse } from '../api/problem-details.js';
 import { METHOD_NOT_ALLOWED } from '../api/responses.js';
 import type { Security } from '../auth/security.js';
@@ -41,6 +44,8 @@ export interface AppDeps {
   store: LogStore;
   /** Authentication, permissions, quotas and audit (src/auth). */
   security: Security;
+  /** The table view's snapshots; default: their own leases (which then hold back no compaction: gateway.ts shares them with cleanup). */
+  snapshots?: Snapshots;
   /** The schema registry served at /registry; default: one over `store.schemas`. */
   registry?: SchemaRegistry;
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
@@ -119,7 +124,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps.store));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
-  app.route('/', tableRoutes(deps.log));
+  app.route('/', tableRoutes(deps.log, deps.snapshots ?? new Snapshots(deps.store, new SnapshotLeases(systemClock, deps.config)), deps.config));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown, security));
   app.route('/', topicRecordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.

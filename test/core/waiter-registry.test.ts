@@ -159,4 +159,64 @@ describe('WaiterRegistry', () => {
     parked.end();
     expect(await parked.result).toEqual({ reason: 'ended' });
   });
+
+  describe('turn(): long-polls that have records already wait for their turn, in the same budget', () => {
+    it('is granted in order with the wake-ups queued before it, one chunk per turn', async () => {
+      const { r, append } = registry(1);
+      const order: string[] = [];
+      const parked = r.park({ partitions: watch(0), timeoutMs: 60_000 }).result.then(() => order.push('woken'));
+      append('t', 0, 0, ['x']);
+      const granted = r.turn().then(() => order.push('turn'));
+      expect(r.size).toBe(2);
+      await turn();
+      expect(order).toEqual(['woken']);
+      await turn();
+      expect(order).toEqual(['woken', 'turn']);
+      await Promise.all([parked, granted]);
+      expect(r.size).toBe(0);
+    });
+
+    it('a caller whose signal aborts leaves the registry at once, and its listener with it', async () => {
+      const { r } = registry(1);
+      const request = new AbortController();
+      const shutdown = new AbortController();
+      const listeners = countListeners(shutdown.signal);
+      const waiting = r.turn([request.signal, shutdown.signal]);
+      expect({ size: r.size, signals: r.signalListeners, shutdownListeners: listeners() }).toEqual({ size: 1, signals: 2, shutdownListeners: 1 });
+      request.abort();
+      expect({ size: r.size, signals: r.signalListeners, shutdownListeners: listeners() }).toEqual({ size: 0, signals: 0, shutdownListeners: 0 });
+      await waiting;
+      // Already aborted: resolves without queueing.
+      await r.turn([request.signal]);
+      expect(r.size).toBe(0);
+      // Its place in the queue is skipped without using the budget: the next caller is granted on the first turn.
+      const a = new AbortController();
+      let nextGranted = false;
+      void r.turn([a.signal]);
+      const next = r.turn().then(() => (nextGranted = true));
+      a.abort();
+      await turn();
+      expect(nextGranted).toBe(true);
+      await next;
+    });
+
+    it('sizes the next chunk by the time budget: answers slower than turnMs make it one waiter', async () => {
+      const r = new WaiterRegistry({ wakeChunk: 64, turnMs: 1 }, () => undefined);
+      // Each granted caller works 3 ms of CPU in the turn (busy, as answering requests is).
+      const busy = () => {
+        const from = process.cpuUsage();
+        for (let used = process.cpuUsage(from); used.user + used.system < 3_000; used = process.cpuUsage(from));
+      };
+      await Promise.all(Array.from({ length: 10 }, () => r.turn().then(busy)));
+      await turn();
+      expect(r.chunk).toBe(1);
+      // One a turn now: the queue drains over as many turns as it holds callers.
+      const granted: number[] = [];
+      const waiting = Array.from({ length: 3 }, (_, i) => r.turn().then(() => granted.push(i)));
+      const turnsBefore = r.turns;
+      await Promise.all(waiting);
+      expect(r.turns - turnsBefore).toBe(3);
+      expect(granted).toEqual([0, 1, 2]);
+    });
+  });
 });

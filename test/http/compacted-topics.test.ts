@@ -73,3 +73,73 @@ describe('GET /v1/topics/{topic}/keys/{key}', () => {
     expect((await json('GET', '/v1/topics/stream/keys/k')).body).toMatchObject({ offset: 1, value: 2 });
   });
 });
+
+describe('GET /v1/topics/{topic}/snapshot', () => {
+  type Page = { topic: string; offsets?: { partition: number; offset: number }[]; records: { partition: number; offset: number; key: string; value: unknown }[]; nextCursor: string | null };
+
+  it('pages the latest record per key with the offsets on the first page; consistent while producers write and compaction runs; delete topics too', async () => {
+    const { json } = await startGateway({ cleanupIntervalMs: 100 });
+    await json('POST', '/v1/topics', { name: 'profiles', partitions: 2, config: { cleanupPolicy: 'compact' } });
+    await json('POST', '/v1/topics/profiles/records', {
+      records: [
+        { key: 'a', value: 1, partition: 0 },
+        { key: 'b', value: 1, partition: 0 },
+        { key: 'a', value: 2, partition: 0 },
+        { key: 'gone', value: 1, partition: 1 },
+        { key: 'gone', value: null, partition: 1 },
+        { key: 'c', value: 1, partition: 1 },
+      ],
+    });
+    const first = await json<Page>('GET', '/v1/topics/profiles/snapshot?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.offsets).toEqual([
+      { partition: 0, offset: 3 },
+      { partition: 1, offset: 3 },
+    ]);
+    expect(first.body.records).toEqual([expect.objectContaining({ topic: 'profiles', partition: 0, offset: 2, key: 'a', value: 2 })]);
+    // New versions of every key, then two cleanup passes seen to happen (on a witness topic): the snapshot still answers as of its offsets.
+    await json('POST', '/v1/topics/profiles/records', { records: [{ key: 'a', value: 3, partition: 0 }, { key: 'b', value: 3, partition: 0 }, { key: 'c', value: 3, partition: 1 }] });
+    await json('POST', '/v1/topics', { name: 'witness', config: { cleanupPolicy: 'compact' } });
+    for (const round of [1, 2]) {
+      await json('POST', '/v1/topics/witness/records', { records: [{ key: 'w', value: round }, { key: 'w', value: round }] });
+      await until(`cleanup pass ${round}`, async () => (await json('GET', '/v1/topics/witness/partitions/0/records?offset=0')).body.records.length === 1, { intervalMs: 50 });
+    }
+    const rest: Page['records'] = [];
+    for (let cursor = first.body.nextCursor; cursor !== null; ) {
+      const page = await json<Page>('GET', `/v1/topics/profiles/snapshot?limit=1&cursor=${cursor}`);
+      expect(page.status).toBe(200);
+      expect(page.body.offsets).toBeUndefined();
+      rest.push(...page.body.records);
+      cursor = page.body.nextCursor;
+    }
+    expect(rest.map((r) => [r.partition, r.key, r.value])).toEqual([
+      [0, 'b', 1],
+      [1, 'c', 1],
+    ]);
+    // The snapshot ended with its last page: compaction goes on past its offsets.
+    await until('the old versions compacted', async () => (await json('GET', '/v1/topics/profiles/partitions/0/records?offset=0')).body.records.length === 2, { intervalMs: 50 });
+
+    await json('POST', '/v1/topics', { name: 'stream' });
+    await json('POST', '/v1/topics/stream/records', { records: [{ key: 'k', value: 1 }, { key: 'k', value: 2 }, { value: 'no key' }] });
+    const stream = await json<Page>('GET', '/v1/topics/stream/snapshot');
+    expect(stream.body).toMatchObject({ topic: 'stream', offsets: [{ partition: 0, offset: 3 }], nextCursor: null });
+    expect(stream.body.records.map((r) => [r.key, r.value])).toEqual([['k', 2]]);
+  });
+
+  it('answers problems naming the field: bad limit, malformed cursor (400), ended snapshot (410), unknown topic (404), too many open (503)', async () => {
+    const { json } = await startGateway({ maxOpenSnapshots: 1 });
+    await json('POST', '/v1/topics', { name: 't' });
+    await json('POST', '/v1/topics/t/records', { records: [{ key: 'a', value: 1 }, { key: 'b', value: 2 }] });
+    expectProblem(await json('GET', '/v1/topics/t/snapshot?limit=0'), 400, 'INVALID_REQUEST', 'query/limit');
+    expectProblem(await json('GET', '/v1/topics/t/snapshot?cursor=nonsense'), 400, 'INVALID_CURSOR', 'query/cursor');
+    expectProblem(await json('GET', '/v1/topics/t/snapshot?cursor=00000000-0000-0000-0000-000000000000.1'), 410, 'SNAPSHOT_EXPIRED');
+    expectProblem(await json('GET', '/v1/topics/missing/snapshot'), 404, 'TOPIC_NOT_FOUND');
+    const open = await json<Page>('GET', '/v1/topics/t/snapshot?limit=1');
+    const refused = await json('GET', '/v1/topics/t/snapshot?limit=1');
+    expectProblem(refused, 503, 'OVERLOADED');
+    expect(refused.headers.get('retry-after')).toBe('1');
+    const last = await json<Page>('GET', `/v1/topics/t/snapshot?limit=1&cursor=${open.body.nextCursor}`);
+    expect(last.body.records.map((r) => r.key)).toEqual(['b']);
+    expect((await json('GET', '/v1/topics/t/snapshot')).status, 'the ended snapshot no longer counts').toBe(200);
+  });
+});

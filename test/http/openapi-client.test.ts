@@ -148,4 +148,24 @@ describe('generated client against a real gateway', () => {
     expect(gone.response.status).toBe(404);
     expect(gone.error?.code).toBe('NOT_FOUND');
   });
+
+  it('takes a snapshot in pages (snapshot), typed, with the offsets to continue from, and a 410 for an ended one', async () => {
+    const { client } = await startGatewayWithClient();
+    await client.POST('/v1/topics', { body: { name: 'profiles', config: { cleanupPolicy: 'compact' } } });
+    await client.POST('/v1/topics/{topic}/records', {
+      params: { path: { topic: 'profiles' } },
+      body: { records: [{ key: 'u1', value: 1 }, { key: 'u1', value: 2 }, { key: 'u2', value: 3 }, { key: 'u3', value: 4 }, { key: 'u3', value: null }] },
+    });
+    const first = await client.GET('/v1/topics/{topic}/snapshot', { params: { path: { topic: 'profiles' }, query: { limit: 1 } } });
+    const page: Schema<'Snapshot'> | undefined = first.data;
+    expect(page?.offsets).toEqual([{ partition: 0, offset: 5 }]);
+    expect(page?.records.map((r) => [r.key, r.value])).toEqual([['u1', 2]]);
+    const cursor = page!.nextCursor!;
+    const second = await client.GET('/v1/topics/{topic}/snapshot', { params: { path: { topic: 'profiles' }, query: { cursor, limit: 10 } } });
+    expect(second.data?.records.map((r) => [r.key, r.value])).toEqual([['u2', 3]]);
+    expect(second.data?.nextCursor).toBeNull();
+    const ended = await client.GET('/v1/topics/{topic}/snapshot', { params: { path: { topic: 'profiles' }, query: { cursor: cursor.replace(/\.\d+$/, '.9') } } });
+    expect(ended.response.status).toBe(410);
+    expect(ended.error?.code).toBe('SNAPSHOT_EXPIRED');
+  });
 });

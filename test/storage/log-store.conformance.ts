@@ -817,6 +817,8 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         expect((await store.getTopic('d'))?.config.cleanupPolicy ?? 'delete').toBe('delete');
         // A store may also leave the key operations out (hasKeyOperations); if it has them, they refuse.
         if (store.latestForKey) await expect(store.latestForKey('d', 'k')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+        // readLatest is what a snapshot (GET /v1/topics/{topic}/snapshot) pages with: 501 there too.
+        if (store.readLatest) await expect(store.readLatest('d', 0, { before: 0, limit: 1 })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
       });
     }
 

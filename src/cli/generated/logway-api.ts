@@ -110,6 +110,26 @@ export interface paths {
         patch: operations["updateTopic"];
         trace?: never;
     };
+    "/v1/topics/{topic}/snapshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A consistent snapshot of the latest record per key, in pages, with the offsets to continue live from
+         * @description **Requires:** read on topic:{topic}.
+         */
+        get: operations["getSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/topics/{topic}/keys/{key}": {
         parameters: {
             query?: never;
@@ -798,7 +818,7 @@ export interface components {
             /** @example topic 'orders' does not exist */
             detail: string;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "INVALID_CURSOR" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "SUBJECT_NOT_FOUND" | "VERSION_NOT_FOUND" | "SCHEMA_NOT_FOUND" | "INVALID_SCHEMA" | "INCOMPATIBLE_SCHEMA" | "RECORD_INVALID" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "NOT_SUPPORTED" | "INTERNAL";
+            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "INVALID_CURSOR" | "SNAPSHOT_EXPIRED" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "SUBJECT_NOT_FOUND" | "VERSION_NOT_FOUND" | "SCHEMA_NOT_FOUND" | "INVALID_SCHEMA" | "INCOMPATIBLE_SCHEMA" | "RECORD_INVALID" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "NOT_SUPPORTED" | "INTERNAL";
             /** @description For validation errors: each failing field and why. */
             errors?: {
                 path: string;
@@ -864,6 +884,20 @@ export interface components {
             /** @description New partition count; it can only grow. */
             partitions?: number;
             config?: components["schemas"]["TopicConfig"] & unknown;
+        };
+        Snapshot: {
+            topic: string;
+            /** @description First page only: per partition, the offset the snapshot is consistent with. Read each partition from its offset (fetch, WebSocket from=<offset>) to see every later change exactly once. */
+            offsets?: {
+                /** @description Partition number, from 0. */
+                partition: number;
+                /** @description Offset in a partition: dense, from 0. */
+                offset: number;
+            }[];
+            /** @description The latest record of each key below the offsets (tombstoned keys left out), by partition, then key. */
+            records: components["schemas"]["Record"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
         };
         ProduceResponse: {
             /**
@@ -1952,6 +1986,139 @@ export interface operations {
                     "X-Request-Id": string;
                     /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSnapshot: {
+        parameters: {
+            query?: {
+                /** @description Most records in the page (default fetchDefaultLimit, at most fetchMaxLimit). */
+                limit?: number;
+                /** @description Most record bytes in the page (default fetchDefaultMaxBytes, at most fetchMaxBytes); the first record always comes. */
+                maxBytes?: number;
+                /** @description The previous page's nextCursor; absent for the first page (which starts a snapshot). */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the snapshot */
+            200: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            /** @description Invalid query, or a cursor that is not a snapshot cursor (code INVALID_CURSOR) */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the permission named in the problem (`resource`, `action`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic */
+            404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The snapshot this cursor belongs to has ended (snapshotLeaseMs after its last page, or a restart): take a new one (code SNAPSHOT_EXPIRED) */
+            410: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's quota: nothing was done */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The quota (IETF RateLimit fields) */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The store keeps no key index (code NOT_SUPPORTED) */
+            501: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many snapshots open (maxOpenSnapshots); retry after Retry-After (code OVERLOADED) */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,0 +1,114 @@
+/**
+ * The table view's snapshot (issue 14): a topic's latest record per key (tombstoned keys left out),
+ * in pages, all as of one offset per partition taken on the first page. A client that then reads each
+ * partition from its offset (REST fetch, WebSocket `from=<offset>`) sees every later change exactly
+ * once: the snapshot is everything below the offsets, the stream everything at or above them.
+ *
+ * Consistent across pages while producers write because every page reads "the latest record per key
+ * below the offsets" (LogStore.readLatest), which appends above them do not change, and the snapshot's
+ * lease (snapshot-leases.ts) keeps compaction below them. Retention (`delete` policy) still removes
+ * what falls out of it, as it would under a consumer.
+ *
+ * Pages go partition by partition, each in key order; a page's cursor names the lease and the page
+ * number, and the lease keeps where that page starts.
+ */
+import { ErrorCode, GatewayError } from '../errors.js';
+import { hasKeyOperations, type LogStore, type PartitionRecord } from '../storage/log-store.js';
+import { recordBytes } from './record-codec.js';
+import type { SnapshotLeases, SnapshotPosition } from './snapshot-leases.js';
+
+export interface SnapshotPage {
+  /** First page only: per partition, the offset the snapshot is consistent with (where to continue live). */
+  offsets?: { partition: number; offset: number }[];
+  /** In partition order, then key order within a partition. */
+  records: PartitionRecord[];
+  /** The next page's cursor; null on the last page (the snapshot then ends). */
+  nextCursor: string | null;
+}
+
+export interface SnapshotLimits {
+  /** Most records in the page. */
+  maxRecords: number;
+  /** Soft byte budget over keys, values and headers (the first record always goes, as in fetch). */
+  maxBytes: number;
+}
+
+/** A cursor: the lease id (a UUID), a dot, the page number. */
+const CURSOR = /^([0-9a-f-]{36})\.(\d{1,9})$/;
+
+export class Snapshots {
+  readonly #store: LogStore;
+  readonly #leases: SnapshotLeases;
+
+  constructor(store: LogStore, leases: SnapshotLeases) {
+    this.#store = store;
+    this.#leases = leases;
+  }
+
+  /**
+   * The first page (no cursor) or the page a cursor names (`field` is its name in errors). Throws TOPIC_NOT_FOUND, INVALID_CURSOR
+   * (malformed), SNAPSHOT_EXPIRED (its lease ended: take a new snapshot), OVERLOADED (too many open),
+   * NOT_SUPPORTED (a store without a key index).
+   */
+  async page(topic: string, cursor: string | undefined, limits: SnapshotLimits, field = 'cursor'): Promise<SnapshotPage> {
+    const store = this.#store;
+    if (!hasKeyOperations(store)) throw new GatewayError(ErrorCode.NOT_SUPPORTED, 'this store keeps no key index (the JetStream store has none yet)');
+    if (cursor === undefined) {
+      const bounds = await store.offsets(topic);
+      const offsets = bounds.map((b) => b.highWatermark);
+      // Opened in the same turn as the offsets were read: a compaction step decided after this sees the
+      // lease, and one decided before it used a high watermark no higher than these offsets.
+      const lease = this.#leases.open(topic, offsets);
+      try {
+        const page = await this.#read(topic, lease, 0, offsets, { partition: 0 }, limits);
+        return { offsets: offsets.map((offset, partition) => ({ partition, offset })), ...page };
+      } catch (err) {
+        this.#leases.close(lease);
+        throw err;
+      }
+    }
+    const match = CURSOR.exec(cursor);
+    if (!match) {
+      const message = 'is not the cursor of a snapshot (a nextCursor of this route)';
+      throw new GatewayError(ErrorCode.INVALID_CURSOR, `${field}: ${message}`, { errors: [{ path: field, message }] });
+    }
+    const [, lease, pageText] = match as unknown as [string, string, string];
+    const page = Number(pageText);
+    const held = this.#leases.renew(lease, topic, page);
+    if (!held) {
+      throw new GatewayError(ErrorCode.SNAPSHOT_EXPIRED, `the snapshot of '${topic}' this cursor belongs to has ended (leases last snapshotLeaseMs after a page, and not across a restart): take a new snapshot`, {
+        topic,
+      });
+    }
+    return this.#read(topic, lease, page, held.offsets, held.position, limits);
+  }
+
+  async #read(topic: string, lease: string, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
+    const store = this.#store as Required<Pick<LogStore, 'readLatest'>>;
+    const records: PartitionRecord[] = [];
+    let bytes = 0;
+    let at: SnapshotPosition = start;
+    for (;;) {
+      if (at.partition >= offsets.length) {
+        this.#leases.close(lease);
+        return { records, nextCursor: null };
+      }
+      const room = limits.maxRecords - records.length;
+      // One more than there is room for tells whether the partition goes on (so the last page says it is the last).
+      const found = await store.readLatest(topic, at.partition, { before: offsets[at.partition]!, afterKey: at.afterKey, limit: room + 1 });
+      for (const [i, record] of found.entries()) {
+        const size = recordBytes(record);
+        if (i === room || (records.length > 0 && bytes + size > limits.maxBytes)) return this.#served(lease, page, at, records);
+        records.push({ ...record, partition: at.partition });
+        bytes += size;
+        at = { partition: at.partition, afterKey: record.key ?? undefined };
+      }
+      at = { partition: at.partition + 1 };
+    }
+  }
+
+  #served(lease: string, page: number, next: SnapshotPosition, records: PartitionRecord[]): Omit<SnapshotPage, 'offsets'> {
+    this.#leases.served(lease, page, next);
+    return { records, nextCursor: `${lease}.${page + 1}` };
+  }
+}

@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Clock } from '../../src/core/clock.js';
+import { Log } from '../../src/core/log.js';
+import { Notifier } from '../../src/core/notifier.js';
+import { Retention } from '../../src/core/retention.js';
+import { SnapshotLeases } from '../../src/core/snapshot-leases.js';
+import { Snapshots, type SnapshotPage } from '../../src/core/snapshots.js';
+import type { PartitionRecord } from '../../src/storage/log-store.js';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { tempDir } from '../helpers/gateway.js';
+
+const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
+
+/** A real SQLite store, the core Log, cleanup and snapshots sharing their leases, on a clock the test moves. */
+function setup(maxOpenSnapshots = 10) {
+  const clock = { t: Date.UTC(2024, 0, 1), now() { return this.t; } } satisfies Clock & { t: number };
+  const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
+  onTestFinished(() => store.close());
+  const log = new Log(store, new Notifier(), { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1 << 20, idempotencyWindowMs: 10_000 }, clock);
+  const leases = new SnapshotLeases(clock, { snapshotLeaseMs: 1_000, maxOpenSnapshots });
+  const cleanup = new Retention(store, clock, { stepMs: 0, leases, afterPendingCommits: () => log.commitsSettled() });
+  const snapshots = new Snapshots(store, leases);
+  /** Produces [partition, key, value] triples; a value of null is a tombstone. */
+  const put = (topic: string, records: [number, string | Uint8Array, unknown][]) =>
+    log.produce(topic, records.map(([partition, key, value]) => ({ key, value: JSON.stringify(value), headers: null, partition })));
+  return { clock, store, log, leases, cleanup, snapshots, put };
+}
+
+const show = (r: PartitionRecord) => [r.partition, typeof r.key === 'string' ? r.key : `bin:${Buffer.from(r.key!).toString('hex')}`, r.offset, r.value];
+
+describe('Snapshots', () => {
+  it('pages the latest record per key by partition then key, tombstoned keys left out, with the offsets on the first page; the last page ends it', async () => {
+    const { log, put, snapshots, leases } = setup();
+    await log.createTopic('t', 2, { cleanupPolicy: 'compact' });
+    await put('t', [
+      [0, 'b', 1],
+      [0, 'a', 1],
+      [1, 'z', 1],
+      [0, 'b', 2],
+      [0, 'c', 1],
+      [0, 'c', null],
+      [0, new Uint8Array([7]), 'bin'],
+      [1, 'y', 1],
+    ]);
+    const first = await snapshots.page('t', undefined, { maxRecords: 2, maxBytes: 1 << 20 });
+    expect(first.offsets).toEqual([
+      { partition: 0, offset: 6 },
+      { partition: 1, offset: 2 },
+    ]);
+    expect(first.records.map(show)).toEqual([
+      [0, 'a', 1, '1'],
+      [0, 'b', 2, '2'],
+    ]);
+    expect(leases.horizon('t', 0)).toBe(6);
+    const second = await snapshots.page('t', first.nextCursor!, { maxRecords: 2, maxBytes: 1 << 20 });
+    expect(second.offsets).toBeUndefined();
+    expect(second.records.map(show)).toEqual([
+      [0, 'bin:07', 5, '"bin"'],
+      [1, 'y', 1, '1'],
+    ]);
+    // Asking for a page again (an answer lost on the way) gives the same page.
+    expect((await snapshots.page('t', first.nextCursor!, { maxRecords: 2, maxBytes: 1 << 20 })).records).toEqual(second.records);
+    const last = await snapshots.page('t', second.nextCursor!, { maxRecords: 2, maxBytes: 1 << 20 });
+    expect(last.records.map(show)).toEqual([[1, 'z', 0, '1']]);
+    expect(last.nextCursor).toBeNull();
+    expect(leases.horizon('t', 0), 'the last page ends the snapshot').toBe(Infinity);
+    await expect(snapshots.page('t', second.nextCursor!, { maxRecords: 2, maxBytes: 1 << 20 })).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
+  });
+
+  it('keeps to the byte budget (the first record always comes), refuses bad and expired cursors, and frees the lease of a failed first page', async () => {
+    const { clock, log, put, snapshots, leases } = setup(1);
+    await log.createTopic('t', 1, {});
+    await put('t', [
+      [0, 'a', 'x'.repeat(100)],
+      [0, 'b', 'x'.repeat(100)],
+    ]);
+    const first = await snapshots.page('t', undefined, { maxRecords: 10, maxBytes: 50 });
+    expect(first.records.map((r) => r.key)).toEqual(['a']);
+    await expect(snapshots.page('t', undefined, { maxRecords: 10, maxBytes: 50 })).rejects.toMatchObject({ code: 'OVERLOADED' });
+    await expect(snapshots.page('t', 'nonsense', BIG)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    await expect(snapshots.page('other', first.nextCursor!, BIG)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
+    clock.t += 1_000;
+    await expect(snapshots.page('t', first.nextCursor!, BIG)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
+    expect(leases.horizon('t', 0)).toBe(Infinity);
+    await expect(snapshots.page('missing', undefined, BIG)).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+    const whole = await snapshots.page('t', undefined, BIG);
+    expect([whole.records.length, whole.nextCursor]).toEqual([2, null]);
+  });
+
+  it('is the state as of its offsets whatever is produced and compacted between its pages (random runs against a model)', async () => {
+    const { log, put, snapshots, cleanup, store } = setup();
+    let n = 0;
+    const op = fc.tuple(fc.nat(2), fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), fc.option(fc.nat(99), { freq: 4 }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { maxLength: 40 }),
+        fc.array(fc.record({ limit: fc.integer({ min: 1, max: 4 }), produce: fc.array(op, { maxLength: 6 }), compact: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom('compact', 'delete' as const),
+        async (before, pages, policy) => {
+          const topic = `t${n++}`;
+          await log.createTopic(topic, 3, { cleanupPolicy: policy });
+          if (before.length > 0) await put(topic, before);
+          // The model: the latest record per partition and key as of the snapshot's start.
+          const expected = new Map<string, string>();
+          const counts = [0, 0, 0];
+          for (const [partition, key, value] of before) {
+            const offset = counts[partition]!++;
+            if (value === null) expected.delete(`${partition}/${key}`);
+            else expected.set(`${partition}/${key}`, `${offset}:${value}`);
+          }
+          await cleanup.runOnce();
+          const seen = new Map<string, string>();
+          let page: SnapshotPage | undefined;
+          for (const step of pages) {
+            page = await snapshots.page(topic, page?.nextCursor ?? undefined, { maxRecords: step.limit, maxBytes: BIG.maxBytes });
+            if (page.offsets) expect(page.offsets.map((o) => o.offset)).toEqual(counts);
+            for (const r of page.records) {
+              const id = `${r.partition}/${String(r.key)}`;
+              expect(seen.has(id), `${id} twice`).toBe(false);
+              seen.set(id, `${r.offset}:${r.value}`);
+            }
+            if (page.nextCursor === null) break;
+            if (step.produce.length > 0) await put(topic, step.produce);
+            if (step.compact) await cleanup.runOnce();
+          }
+          if (page!.nextCursor !== null) {
+            // Not enough pages drawn: read the rest at once.
+            for (let cursor: string | null = page!.nextCursor; cursor !== null; ) {
+              const rest: SnapshotPage = await snapshots.page(topic, cursor, BIG);
+              for (const r of rest.records) seen.set(`${r.partition}/${String(r.key)}`, `${r.offset}:${r.value}`);
+              cursor = rest.nextCursor;
+            }
+          }
+          expect(new Map([...seen].sort())).toEqual(new Map([...expected].sort()));
+          await store.deleteTopic(topic);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
