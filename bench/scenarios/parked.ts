@@ -34,13 +34,16 @@ export async function parked(ctx: BenchContext): Promise<ScenarioRow[]> {
     let cpuMs = 0;
     let clientCpuMs = 0;
     let measuredMs = 0;
+    let parkCpuMs = 0;
     gateway.rss.reset();
     for (let round = 0; round < rounds; round++) {
       ctx.progress(`parked: round ${round + 1}, parking ${count} long-polls`);
       const parkStarted = performance.now();
+      const parkCpu = new CpuMeter([gateway.pid]);
       await worker.call('park', { url: gateway.url, topic: 'parked', count, offset: round, waitMs: PARK_WAIT_MS });
       await waitForIdle(gateway.pid, { timeoutMs: ctx.quick ? 5_000 : 30_000 });
       parkSec = Math.max(parkSec, (performance.now() - parkStarted) / 1000);
+      parkCpuMs += parkCpu.cpuMs() ?? NaN;
 
       const gatewayCpu = new CpuMeter([gateway.pid]);
       const clientCpu = new CpuMeter([process.pid, worker.pid]);
@@ -61,6 +64,9 @@ export async function parked(ctx: BenchContext): Promise<ScenarioRow[]> {
     const ack = summarize(acks);
     const wake = summarize(wakes);
     const cores = (ms: number) => (Number.isNaN(ms) ? undefined : ms / measuredMs);
+    // Gateway CPU per poll: to park one (request read, validated, parked), and to answer one (woken, written).
+    const perPoll = (ms: number) => (Number.isNaN(ms) ? '?' : `${Math.round((ms * 1000) / (count * rounds))} µs`);
+    const cpuNote = `gateway CPU per poll: ${perPoll(parkCpuMs)} to park (until idle), ${perPoll(cpuMs)} to wake and answer (the produce included)`;
     const name = `parked: ${count.toLocaleString('en-US')} long-polls, one produce`;
     return [
       {
@@ -84,6 +90,7 @@ export async function parked(ctx: BenchContext): Promise<ScenarioRow[]> {
         clientCpuCores: cores(clientCpuMs),
         target: `p99 <= ${TARGET_WAKE_P99_MS} ms`,
         met: wake.p99Ms <= TARGET_WAKE_P99_MS,
+        notes: cpuNote,
       },
     ];
   } finally {
