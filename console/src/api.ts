@@ -14,7 +14,25 @@ export interface Topic {
   partitions: number;
   config: { retentionMs?: number | null };
   createdAt: number;
-  partitionOffsets: PartitionOffsets[];
+  /** Records from the log starts to the high watermarks. */
+  records: number;
+  /** Records ever appended (the high watermarks' sum): its growth is the throughput. */
+  appendedRecords: number;
+  bytes: number;
+  /** Absent: the console asks with partitionOffsets=false and pages partitions on their own. */
+  partitionOffsets?: PartitionOffsets[];
+}
+export interface TopicPage {
+  topics: Topic[];
+  total: number;
+  nextCursor?: string;
+}
+export interface PartitionSummary extends PartitionOffsets {
+  bytes: number;
+}
+export interface PartitionPage {
+  partitions: PartitionSummary[];
+  total: number;
 }
 export interface LogRecord {
   topic: string;
@@ -113,8 +131,12 @@ const enc = encodeURIComponent;
 export const paths = {
   topics: '/v1/topics',
   topic: (t: string) => `/v1/topics/${enc(t)}`,
+  /** A page of topics with their totals, without per-partition bounds: its size is the page's, not the cluster's. */
+  topicPage: (q: { limit: number; cursor?: string | undefined; contains?: string | undefined }) =>
+    `/v1/topics?${new URLSearchParams({ limit: String(q.limit), partitionOffsets: 'false', ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.contains ? { contains: q.contains } : {}) })}`,
+  topicSummary: (t: string) => `/v1/topics/${enc(t)}?partitionOffsets=false`,
+  partitions: (t: string, from: number, limit: number) => `/v1/topics/${enc(t)}/partitions?from=${from}&limit=${limit}`,
   records: (t: string) => `/v1/topics/${enc(t)}/records`,
-  offsetsAt: (t: string, p: number, timestamp: number) => `/v1/topics/${enc(t)}/partitions/${p}/offsets?timestamp=${timestamp}`,
   groups: '/v1/groups',
   group: (g: string) => `/v1/groups/${enc(g)}`,
   reset: (g: string) => `/v1/groups/${enc(g)}/offsets/reset`,

@@ -68,5 +68,14 @@ export const fmt = {
   int: (n: number) => n.toLocaleString('en-US'),
   time: (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC'),
   retention: (ms: number | null | undefined) => (ms == null ? 'forever' : ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${fmt.int(ms)} ms`),
+  bytes: (n: number) => {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) {
+      n /= 1024;
+      i++;
+    }
+    return i === 0 ? `${n} B` : `${n.toFixed(n >= 100 ? 0 : 1)} ${units[i]}`;
+  },
   rate: (perSecond: number) => (perSecond >= 100 ? fmt.int(Math.round(perSecond)) : perSecond.toFixed(1)),
 };

@@ -5,7 +5,7 @@
  * server reads on from the log where the tab stopped: nothing is lost, nothing was buffered for it.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, openTopicSocket, paths, type LogRecord, type Topic } from './api.js';
+import { openTopicSocket, type LogRecord, type Topic } from './api.js';
 import { fmt } from './hooks.js';
 import { base64Length, JsonView } from './widgets.js';
 
@@ -57,15 +57,14 @@ export function RecordView({ r }: { r: LogRecord }) {
 }
 
 /** The `from` query for a start position; time and offset come from the form. */
-async function startQuery(topic: Topic, from: From, at: string, partition: string): Promise<string> {
+function startQuery(from: From, at: string, partition: string): string {
   // An offset means one partition's offset: partitions differ in length.
   if (from === 'offset') return `${Math.trunc(Number(partition) || 0)}:${Math.max(0, Math.trunc(Number(at) || 0))}`;
   if (from === 'time') {
     const ms = Date.parse(at);
     if (Number.isNaN(ms)) throw new Error('give a date and time to start from');
-    // Per partition, where that time falls (ListOffsets), so each starts at the same moment.
-    const offsets = await Promise.all(topic.partitionOffsets.map((p) => api<{ offset: number }>('GET', paths.offsetsAt(topic.name, p.partition, ms))));
-    return topic.partitionOffsets.map((p, i) => `${p.partition}:${offsets[i]!.offset}`).join(',');
+    // The gateway finds where that time falls in every partition (ListOffsets): one query, however many partitions.
+    return `time:${ms}`;
   }
   return from;
 }
@@ -146,7 +145,7 @@ export function LiveTail({ topic }: { topic: Topic }) {
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            const q = await startQuery(topic, from, at, partition);
+            const q = startQuery(from, at, partition);
             setState({ status: 'connecting', received: 0 });
             setRun((r) => ({ n: r.n + 1, from: q }));
           } catch (err) {

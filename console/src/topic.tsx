@@ -1,10 +1,10 @@
 /** One topic: its partitions' offsets, its settings, a produce form, the live tail; delete it. */
 import { useState } from 'preact/hooks';
-import { api, ApiError, paths, type Topic } from './api.js';
+import { api, ApiError, paths, type PartitionPage, type Topic } from './api.js';
 import { fmt, usePoll } from './hooks.js';
-import { recordsIn, useThroughput } from './topics.js';
+import { useThroughput } from './topics.js';
 import { LiveTail } from './tail.js';
-import { ConfirmByName, ProblemLine, Sparkline, usePages } from './widgets.js';
+import { ConfirmByName, ProblemLine, Sparkline } from './widgets.js';
 
 type ValueFormat = 'json' | 'text' | 'base64';
 
@@ -135,12 +135,68 @@ function Settings({ topic, onSaved }: { topic: Topic; onSaved: () => void }) {
   );
 }
 
+/** Partitions a page: the topic page asks the gateway for this many and polls only them. */
+export const PARTITIONS_PER_PAGE = 100;
+
+function Partitions({ topic }: { topic: Topic }) {
+  const [page, setPage] = useState(0);
+  const pages = Math.max(1, Math.ceil(topic.partitions / PARTITIONS_PER_PAGE));
+  const current = Math.min(page, pages - 1);
+  const from = current * PARTITIONS_PER_PAGE;
+  const { data, error } = usePoll(() => api<PartitionPage>('GET', paths.partitions(topic.name, from, PARTITIONS_PER_PAGE)), 2000, [topic.name, from]);
+  const rows = data?.partitions ?? [];
+  return (
+    <>
+      <h2>Partitions</h2>
+      <ProblemLine error={error} />
+      <table class="grid" aria-label="partitions">
+        <thead>
+          <tr>
+            <th scope="col" class="num">Partition</th>
+            <th scope="col" class="num">Log start</th>
+            <th scope="col" class="num">High watermark</th>
+            <th scope="col" class="num">Records</th>
+            <th scope="col" class="num">Size</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr key={p.partition}>
+              <th scope="row" class="num">
+                {p.partition}
+              </th>
+              <td class="num">{fmt.int(p.logStartOffset)}</td>
+              <td class="num">{fmt.int(p.highWatermark)}</td>
+              <td class="num">{fmt.int(p.highWatermark - p.logStartOffset)}</td>
+              <td class="num" title={`${fmt.int(p.bytes)} bytes`}>
+                {fmt.bytes(p.bytes)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pages > 1 ? (
+        <nav class="pager" aria-label="partition pages">
+          <button type="button" onClick={() => setPage(current - 1)} disabled={current === 0}>
+            Previous
+          </button>
+          <span>
+            {fmt.int(from)}–{fmt.int(from + Math.max(0, rows.length - 1))} of {fmt.int(topic.partitions)}
+          </span>
+          <button type="button" onClick={() => setPage(current + 1)} disabled={current >= pages - 1}>
+            Next
+          </button>
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
 export function TopicPage({ name }: { name: string }) {
   const throughput = useThroughput();
-  const { data: topic, error, refresh } = usePoll(() => api<Topic>('GET', paths.topic(name)), 2000, [name], (t, at) => throughput.observe([t], at));
+  const { data: topic, error, refresh } = usePoll(() => api<Topic>('GET', paths.topicSummary(name)), 2000, [name], (t, at) => throughput.observe([t], at));
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<ApiError>();
-  const { page, nav } = usePages(topic?.partitionOffsets ?? [], 100);
   if (!topic) {
     return (
       <section>
@@ -157,8 +213,8 @@ export function TopicPage({ name }: { name: string }) {
       </p>
       <h1 id="topic-title">{topic.name}</h1>
       <p class="summary">
-        {fmt.int(topic.partitions)} partitions · {fmt.int(recordsIn(topic))} records · retention {fmt.retention(topic.config.retentionMs)} · created {fmt.time(topic.createdAt)} ·{' '}
-        <Sparkline values={series} label={`${fmt.rate(series.at(-1) ?? 0)} records/s`} /> {fmt.rate(series.at(-1) ?? 0)} records/s
+        {fmt.int(topic.partitions)} partitions · {fmt.int(topic.records)} records · {fmt.bytes(topic.bytes)} · retention {fmt.retention(topic.config.retentionMs)} · created{' '}
+        {fmt.time(topic.createdAt)} · <Sparkline values={series} label={`${fmt.rate(series.at(-1) ?? 0)} records/s`} /> {fmt.rate(series.at(-1) ?? 0)} records/s
       </p>
       <ProblemLine error={error} />
       {deleting ? (
@@ -185,30 +241,7 @@ export function TopicPage({ name }: { name: string }) {
       <div class="columns">
         <div>
           <Settings key={`${topic.partitions}/${topic.config.retentionMs}`} topic={topic} onSaved={refresh} />
-          <h2>Partitions</h2>
-          <table class="grid" aria-label="partitions">
-            <thead>
-              <tr>
-                <th scope="col" class="num">Partition</th>
-                <th scope="col" class="num">Log start</th>
-                <th scope="col" class="num">High watermark</th>
-                <th scope="col" class="num">Records</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.map((p) => (
-                <tr key={p.partition}>
-                  <th scope="row" class="num">
-                    {p.partition}
-                  </th>
-                  <td class="num">{fmt.int(p.logStartOffset)}</td>
-                  <td class="num">{fmt.int(p.highWatermark)}</td>
-                  <td class="num">{fmt.int(p.highWatermark - p.logStartOffset)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {nav}
+          <Partitions key={topic.partitions} topic={topic} />
         </div>
         <ProduceForm topic={topic} />
       </div>

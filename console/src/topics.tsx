@@ -1,19 +1,19 @@
-/** The topics list: counts, settings and throughput of every topic; create one. */
+/** The topics list, a page at a time from the gateway: counts, sizes, settings and throughput; create one. */
 import { useRef, useState } from 'preact/hooks';
-import { api, type ApiError, paths, type Topic } from './api.js';
+import { api, type ApiError, paths, type Topic, type TopicPage } from './api.js';
 import { fmt, usePoll } from './hooks.js';
-import { ProblemLine, Sparkline, usePages } from './widgets.js';
+import { ProblemLine, Sparkline } from './widgets.js';
 
-export const recordsIn = (t: Topic) => t.partitionOffsets.reduce((n, p) => n + p.highWatermark - p.logStartOffset, 0);
-const appended = (t: Topic) => t.partitionOffsets.reduce((n, p) => n + p.highWatermark, 0);
+/** Topics a page: the list asks the gateway for this many and polls only them. */
+export const TOPICS_PER_PAGE = 50;
 
-/** Records/s per topic, from the growth of its high watermarks between two polls (last 30 polls). */
+/** Records/s per topic, from the growth of its appended records between two polls (last 30 polls). */
 export function useThroughput() {
   const last = useRef(new Map<string, { at: number; total: number }>());
   const series = useRef(new Map<string, number[]>());
   const observe = (topics: Topic[], at: number) => {
     for (const t of topics) {
-      const total = appended(t);
+      const total = t.appendedRecords;
       const before = last.current.get(t.name);
       if (before && at > before.at) {
         const values = series.current.get(t.name) ?? [];
@@ -70,9 +70,17 @@ function CreateTopic({ onCreated }: { onCreated: (name: string) => void }) {
 export function TopicsPage() {
   const throughput = useThroughput();
   const [filter, setFilter] = useState('');
-  const { data, error, refresh } = usePoll(() => api<{ topics: Topic[] }>('GET', paths.topics), 2000, [], (d, at) => throughput.observe(d.topics, at));
-  const topics = (data?.topics ?? []).filter((t) => t.name.includes(filter));
-  const { page, nav } = usePages(topics, 50);
+  // The cursors of the pages before this one (Previous pops one); undefined: the first page.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([]);
+  const [cursor, setCursor] = useState<string>();
+  const { data, error, refresh } = usePoll(
+    () => api<TopicPage>('GET', paths.topicPage({ limit: TOPICS_PER_PAGE, cursor, contains: filter || undefined })),
+    2000,
+    [cursor, filter],
+    (d, at) => throughput.observe(d.topics, at),
+  );
+  const topics = data?.topics ?? [];
+  const first = cursors.length * TOPICS_PER_PAGE;
   return (
     <section aria-labelledby="topics-title">
       <h1 id="topics-title">Topics</h1>
@@ -80,7 +88,15 @@ export function TopicsPage() {
       <ProblemLine error={error} />
       <label class="filter">
         Filter topics
-        <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        <input
+          type="search"
+          value={filter}
+          onInput={(e) => {
+            setFilter(e.currentTarget.value);
+            setCursors([]);
+            setCursor(undefined);
+          }}
+        />
       </label>
       <table class="grid" aria-label="topics">
         <thead>
@@ -88,13 +104,14 @@ export function TopicsPage() {
             <th scope="col">Topic</th>
             <th scope="col" class="num">Partitions</th>
             <th scope="col" class="num">Records</th>
+            <th scope="col" class="num">Size</th>
             <th scope="col">Retention</th>
             <th scope="col">Created</th>
             <th scope="col">Records/s</th>
           </tr>
         </thead>
         <tbody>
-          {page.map((t) => {
+          {topics.map((t) => {
             const series = throughput.series(t.name);
             const rate = series.at(-1) ?? 0;
             return (
@@ -103,7 +120,10 @@ export function TopicsPage() {
                   <a href={`#/topics/${encodeURIComponent(t.name)}`}>{t.name}</a>
                 </th>
                 <td class="num">{fmt.int(t.partitions)}</td>
-                <td class="num">{fmt.int(recordsIn(t))}</td>
+                <td class="num">{fmt.int(t.records)}</td>
+                <td class="num" title={`${fmt.int(t.bytes)} bytes`}>
+                  {fmt.bytes(t.bytes)}
+                </td>
                 <td>{fmt.retention(t.config.retentionMs)}</td>
                 <td>{fmt.time(t.createdAt)}</td>
                 <td>
@@ -117,8 +137,20 @@ export function TopicsPage() {
           })}
         </tbody>
       </table>
-      {data && topics.length === 0 ? <p class="muted">{filter ? 'No topic matches.' : 'No topics yet: create one above.'}</p> : null}
-      {nav}
+      {data && data.total === 0 ? <p class="muted">{filter ? 'No topic matches.' : 'No topics yet: create one above.'}</p> : null}
+      {data && (cursors.length > 0 || data.nextCursor !== undefined) ? (
+        <nav class="pager" aria-label="pages">
+          <button type="button" onClick={() => (setCursor(cursors.at(-1)), setCursors(cursors.slice(0, -1)))} disabled={cursors.length === 0}>
+            Previous
+          </button>
+          <span>
+            {fmt.int(first + 1)}–{fmt.int(first + topics.length)} of {fmt.int(data.total)}
+          </span>
+          <button type="button" onClick={() => (setCursors([...cursors, cursor]), setCursor(data.nextCursor))} disabled={data.nextCursor === undefined}>
+            Next
+          </button>
+        </nav>
+      ) : null}
     </section>
   );
 }

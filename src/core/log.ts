@@ -16,6 +16,7 @@ import { RoundRobin } from './partitioner.js';
 import { Producer, type ProduceResult, type ProduceSettings } from './producer.js';
 import type { ProduceRecord } from './record-codec.js';
 import type { RecordFormat, RecordValidator } from './record-validation.js';
+import { partitionPage, topicPage, topicSummary, type PartitionSummary, type TopicPage, type TopicPageQuery, type TopicSummary } from './topic-listing.js';
 
 export { checkOffsetInRange, partitionNotFound, topicNotFound } from './log-errors.js';
 export type { FetchOptions, FetchResult } from './partition-reader.js';
@@ -99,6 +100,21 @@ export class Log {
   async listTopics(): Promise<TopicDescription[]> {
     const topics = await this.#store.listTopics();
     return Promise.all(topics.map(async (t) => ({ ...t, partitionOffsets: await this.#store.offsets(t.name) })));
+  }
+
+  /** A page of topics with their totals (records, bytes): see topic-listing.ts. */
+  topicPage(query: TopicPageQuery): Promise<TopicPage> {
+    return topicPage(this.#store, query);
+  }
+
+  /** One topic with its totals. Throws TOPIC_NOT_FOUND. */
+  async topicSummary(name: string): Promise<TopicSummary> {
+    return topicSummary(this.#store, await this.#requireTopic(name));
+  }
+
+  /** Partitions [from, from + limit) with their bounds and bytes. Throws TOPIC_NOT_FOUND. */
+  async partitionPage(topic: string, from: number, limit: number): Promise<{ partitions: PartitionSummary[]; total: number }> {
+    return partitionPage(this.#store, topic, from, limit);
   }
 
   async describeTopic(name: string): Promise<TopicDescription> {

@@ -74,6 +74,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
       else p.require(topic(''), 'admin'); // no name: only a grant on every topic passes, then validation answers
     },
   },
+  { operationId: 'listPartitions', method: 'GET', path: '/v1/topics/:topic/partitions', needs: 'describe on topic:{topic}', check: one(pathTopic, 'describe') },
   { operationId: 'getTopic', method: 'GET', path: '/v1/topics/:topic', needs: 'describe on topic:{topic}', check: one(pathTopic, 'describe') },
   { operationId: 'updateTopic', method: 'PATCH', path: '/v1/topics/:topic', needs: 'admin on topic:{topic}', check: one(pathTopic, 'admin') },
   { operationId: 'deleteTopic', method: 'DELETE', path: '/v1/topics/:topic', needs: 'admin on topic:{topic}', check: one(pathTopic, 'admin') },

@@ -81,6 +81,12 @@ export interface TopicMeta {
   createdAt: number;
 }
 
+/** Partitions [from, before). */
+export interface PartitionRange {
+  from: number;
+  before: number;
+}
+
 /** Kafka's per-partition bounds. */
 export interface PartitionOffsets {
   partition: number;
@@ -257,6 +263,15 @@ export interface LogStore {
   readEncoded?(topic: string, partition: number, fromOffset: number, limits: ReadLimits): Promise<EncodedRecords | undefined>;
   /** Bounds of every partition of a topic, indexed by partition. Throws TOPIC_NOT_FOUND. */
   offsets(topic: string): Promise<PartitionOffsets[]>;
+  /**
+   * The bytes each partition of a topic holds, indexed by partition (a topic's size is their sum).
+   * The SQLite store answers exactly the keys, values and headers of the records from the log start on
+   * (what retentionBytes limits); a store whose storage adds framing answers what it stores, which is at
+   * least that: the JetStream store answers its streams' bytes (batch framing, message headers and
+   * subjects, and a batch only partly below the log start counted whole). With `range`, only partitions
+   * [from, before) (clamped to the partition count), so a page of partitions costs the page. Throws TOPIC_NOT_FOUND.
+   */
+  partitionSizes(topic: string, range?: PartitionRange): Promise<number[]>;
   /** First offset whose timestamp is >= `timestamp` (Kafka's ListOffsets), or null when none is. */
   offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null>;
   /**

@@ -170,6 +170,11 @@ describe('console', () => {
       await expect.poll(lag).toBe(hw[0] + hw[1] - offsets[0] - offsets[1]);
       if (done === 0.75) await screenshot(page, 'console-group.png');
     }
+    // The lag chart drew the lag over the polls: a line through several points, highest at the start.
+    const chart = page.locator('figure.lag-chart svg');
+    await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
+    expect(Number(await chart.getAttribute('data-peak'))).toBe(100_002);
+    expect(await chart.locator('polyline').count()).toBe(1);
     // Reset needs an empty group: the consumer leaves, then the console moves it back to earliest.
     expect((await gw.json('DELETE', `/v1/groups/${group}/members/${join.memberId}`)).status).toBe(204);
     await expect.poll(() => page.getByTestId('group-state').innerText()).toBe('empty');
@@ -180,8 +185,18 @@ describe('console', () => {
     await expect.poll(lag).toBe(100_002);
     expect((await gw.json('GET', `/v1/groups/${group}/offsets`)).body.offsets.map((o: any) => o.committedOffset)).toEqual([0, 0]);
 
-    // Delete the topic, confirming by its name.
+    // Jump to a time: a record stamped 2030-01-01 00:00 (the page's local time) is the first at or after it.
     await page.goto(`${gw.url}/console/#/topics/${topic}`);
+    const at = '2030-01-01T00:00:00';
+    const stamp = await page.evaluate((text) => Date.parse(text), at);
+    const future = (await gw.json('POST', `/v1/topics/${topic}/records`, { records: [{ partition: 1, value: 'from the future', timestamp: stamp }] })).body.records[0];
+    await page.getByLabel('From').selectOption('time');
+    await page.getByLabel('Time', { exact: true }).fill(at);
+    await page.getByRole('button', { name: 'Start tail' }).click();
+    await page.getByRole('article', { name: `record 1:${future.offset}` }).waitFor();
+    expect(await page.locator('article.record').count()).toBe(1);
+
+    // Delete the topic, confirming by its name.
     await page.getByRole('button', { name: 'Delete topic…' }).click();
     const confirmDelete = page.getByRole('button', { name: `Delete ${topic}` });
     expect(await confirmDelete.isDisabled()).toBe(true);
@@ -190,17 +205,20 @@ describe('console', () => {
     await page.getByRole('heading', { name: 'Topics', level: 1 }).waitFor();
     expect((await gw.json('GET', `/v1/topics/${topic}`)).status).toBe(404);
     await expect.poll(() => page.getByRole('link', { name: topic }).count()).toBe(0);
-    if (SCREENSHOTS) {
-      // Some traffic for the throughput sparklines: a batch, then wait until the page has seen it.
-      for (let round = 1; round <= 5; round++) {
-        for (const [name, n] of [['orders', 300], ['payments', 120], ['audit.log', 40]] as const) {
-          await gw.json('POST', `/v1/topics/${name}/records`, { records: Array.from({ length: n * round }, (_, i) => ({ key: `k${i % 7}`, value: { i } })) });
-        }
-        const total = 40 + (300 * round * (round + 1)) / 2;
-        await page.getByRole('row', { name: /^orders/ }).getByText(total.toLocaleString('en-US'), { exact: true }).waitFor();
+    // Traffic for the throughput sparklines: a batch, then wait until the page has seen it.
+    const rounds = SCREENSHOTS ? 5 : 2;
+    for (let round = 1; round <= rounds; round++) {
+      for (const [name, n] of [['orders', 300], ['payments', 120], ['audit.log', 40]] as const) {
+        await gw.json('POST', `/v1/topics/${name}/records`, { records: Array.from({ length: n * round }, (_, i) => ({ key: `k${i % 7}`, value: { i } })) });
       }
-      await screenshot(page, 'console-topics.png');
+      const total = 40 + (300 * round * (round + 1)) / 2;
+      await page.getByRole('row', { name: /^orders/ }).getByText(total.toLocaleString('en-US'), { exact: true }).waitFor();
     }
+    // The page saw the records arrive between two polls: orders' sparkline has a peak above 0 records/s.
+    const ordersRate = page.getByRole('row', { name: /^orders/ }).getByRole('img');
+    await expect.poll(async () => Number(await ordersRate.getAttribute('data-peak'))).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.getByRole('row', { name: /^payments/ }).getByRole('img').getAttribute('data-peak'))).toBeGreaterThan(0);
+    await screenshot(page, 'console-topics.png');
 
     expect(new Set(seen.requests.map((u) => new URL(u).host))).toEqual(new Set([`127.0.0.1:${gw.port}`]));
     // A poll in flight while the topic was deleted may be answered 404; the console's own files never are.

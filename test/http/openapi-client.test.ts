@@ -131,7 +131,7 @@ describe('generated client against a real gateway', () => {
     expect(outOfRange.error?.code).toBe('OFFSET_OUT_OF_RANGE');
 
     const described = await client.GET('/v1/topics/{topic}', { params: { path: { topic: 'orders' } } });
-    expect(described.data?.partitionOffsets[1]).toEqual({ partition: 1, logStartOffset: 0, highWatermark: 2 });
+    expect(described.data?.partitionOffsets?.[1]).toEqual({ partition: 1, logStartOffset: 0, highWatermark: 2 });
   });
 
   it('reads the latest record of a key (keys/{key}) on a compacted topic, and a tombstoned key as 404', async () => {

@@ -35,6 +35,11 @@ export interface ConformanceOptions {
    * suite then checks that it refuses them with NOT_SUPPORTED instead of running keysConformance.
    */
   keysUnsupported?: string;
+  /**
+   * Set (to the reason) for a store whose partitionSizes are its storage bytes, with framing, rather
+   * than exactly the records' keys, values and headers: its suite checks bounds instead of equality.
+   */
+  sizesAreStorageBytes?: string;
 }
 
 const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
@@ -546,6 +551,47 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         const encoded = await store.readEncoded('t', 0, 0, BIG);
         if (encoded) expect({ count: encoded.count, nextOffset: encoded.nextOffset, bytes: encoded.json.length }).toEqual({ count: 0, nextOffset: 0, bytes: 0 });
         await expectCode(store.readEncoded('missing', 0, 0, BIG), ErrorCode.TOPIC_NOT_FOUND);
+      });
+    });
+
+    describe('partitionSizes', () => {
+      const utf8 = (v: string | Uint8Array | null) => (v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength);
+      const bytesIn = (records: RecordToAppend[]) => records.reduce((n, r) => n + utf8(r.key) + utf8(r.value) + utf8(r.headers), 0);
+      /** Exactly the records' bytes, or (for a store that answers its storage bytes) at least them. */
+      const expectSize = (actual: number, recordBytes: number) =>
+        options.sizesAreStorageBytes === undefined ? expect(actual).toBe(recordBytes) : expect(actual).toBeGreaterThanOrEqual(recordBytes);
+
+      it(`answers each partition's bytes: its records' keys, values and headers${options.sizesAreStorageBytes ? ` or more (${options.sizesAreStorageBytes})` : ''}; through appends, truncation, new partitions and reopening`, async () => {
+        const { store, harness } = await fresh();
+        await store.createTopic('t', 3, {});
+        expect(await store.partitionSizes('t')).toEqual([0, 0, 0]);
+        const p0 = [rec(0, json({ a: 'é' }), { key: 'k1', headers: json({ h: 'v' }) }), rec(0, new Uint8Array([1, 2, 3])), rec(0, valueOfSize(500), { key: new Uint8Array(7) })];
+        const p1 = [rec(1, valueOfSize(1000))];
+        await store.append([{ topic: 't', records: p0.slice(0, 1) }, { topic: 't', records: p1 }]);
+        await store.append([{ topic: 't', records: p0.slice(1) }]);
+        const sizes = await store.partitionSizes('t');
+        expectSize(sizes[0]!, bytesIn(p0));
+        expectSize(sizes[1]!, bytesIn(p1));
+        expect(sizes[2]).toBe(0);
+
+        // Retention moved the log start: the records below it no longer count.
+        await store.truncateBefore('t', 0, 1);
+        const truncated = await store.partitionSizes('t');
+        expectSize(truncated[0]!, bytesIn(p0.slice(1)));
+        expect(truncated[0]).toBeLessThanOrEqual(sizes[0]!);
+
+        // A range answers those partitions only, clamped to the partition count.
+        expect(await store.partitionSizes('t', { from: 1, before: 3 })).toEqual(truncated.slice(1, 3));
+        expect(await store.partitionSizes('t', { from: 2, before: 10 })).toEqual(truncated.slice(2));
+        expect(await store.partitionSizes('t', { from: 5, before: 10 })).toEqual([]);
+
+        await store.updateTopic('t', { partitions: 4 });
+        expect(await store.partitionSizes('t')).toHaveLength(4);
+        await store.close();
+        const reopened = await harness.open();
+        onTestFinished(() => reopened.close());
+        expect(await reopened.partitionSizes('t')).toEqual([...truncated, 0]);
+        await expectCode(reopened.partitionSizes('missing'), ErrorCode.TOPIC_NOT_FOUND);
       });
     });
 

@@ -66,8 +66,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List topics
-         * @description **Requires:** describe on each topic listed; the others are left out.
+         * List topics with their partition counts, records and bytes, in pages
+         * @description Topics in name order, each with its partition count, records, records ever appended (for throughput) and bytes. With `limit`, one page at a time: pass `nextCursor` back as `cursor`. `partitionOffsets=false` leaves out the per-partition bounds, so a page stays small however many partitions its topics have.
+         *
+         *     **Requires:** describe on each topic listed; the others are left out.
          */
         get: operations["listTopics"];
         put?: never;
@@ -108,6 +110,26 @@ export interface paths {
          * @description **Requires:** admin on topic:{topic}.
          */
         patch: operations["updateTopic"];
+        trace?: never;
+    };
+    "/v1/topics/{topic}/partitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of a topic’s partitions with their bounds and bytes
+         * @description **Requires:** describe on topic:{topic}.
+         */
+        get: operations["listPartitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/topics/{topic}/snapshot": {
@@ -838,7 +860,14 @@ export interface components {
             config: components["schemas"]["TopicConfig"];
             /** @description Epoch ms. */
             createdAt: number;
-            partitionOffsets: components["schemas"]["PartitionOffsets"][];
+            /** @description Records from each partition’s log start offset to its high watermark, summed (under cleanupPolicy `compact`, at most this many are left). */
+            records: number;
+            /** @description Records ever appended: the sum of the high watermarks. Its growth between two calls, over the time between them, is the topic’s records/s. */
+            appendedRecords: number;
+            /** @description What the topic holds, in bytes: the keys, values and headers of its records (SQLite store); on the JetStream store its streams’ bytes, which include batch framing and message headers (docs/console.md). */
+            bytes: number;
+            /** @description Every partition’s bounds; left out when `partitionOffsets=false` was asked (`GET /v1/topics/{topic}/partitions` pages them). */
+            partitionOffsets?: components["schemas"]["PartitionOffsets"][];
         };
         TopicConfig: {
             /** @description Delete records older than this many ms; null keeps them forever (the default). Not applied under cleanupPolicy `compact`. */
@@ -879,6 +908,22 @@ export interface components {
              */
             partitions?: number;
             config?: components["schemas"]["TopicConfig"];
+        };
+        TopicPage: {
+            topics: components["schemas"]["Topic"][];
+            /** @description Topics matching the query (`contains`, and what the caller may describe), over all pages. */
+            total: number;
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        PartitionPage: {
+            partitions: components["schemas"]["PartitionSummary"][];
+            /** @description The topic’s partition count. */
+            total: number;
+        };
+        PartitionSummary: components["schemas"]["PartitionOffsets"] & {
+            /** @description What the partition holds, in bytes (as the topic’s `bytes`). */
+            bytes: number;
         };
         UpdateTopic: {
             /** @description New partition count; it can only grow. */
@@ -1447,14 +1492,23 @@ export interface operations {
     };
     listTopics: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Most topics in the answer (paging). Without it every topic is listed in one answer. */
+                limit?: number;
+                /** @description Where the page starts: the `nextCursor` of the previous page (topics come in byte order of their names: capitals first). */
+                cursor?: string;
+                /** @description Only topics whose name contains this text, ignoring case. */
+                contains?: string;
+                /** @description `false` leaves out each partition’s bounds (`partitionOffsets`): the answer stays small for topics with thousands of partitions. Default `true`. */
+                partitionOffsets?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description All topics, by name */
+            /** @description Topics, by name */
             200: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
@@ -1462,9 +1516,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        topics: components["schemas"]["Topic"][];
-                    };
+                    "application/json": components["schemas"]["TopicPage"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
@@ -1663,7 +1726,10 @@ export interface operations {
     };
     getTopic: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `false` leaves out each partition’s bounds (`partitionOffsets`): the answer stays small for topics with thousands of partitions. Default `true`. */
+                partitionOffsets?: "true" | "false";
+            };
             header?: never;
             path: {
                 /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
@@ -1684,7 +1750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Topic"];
                 };
             };
-            /** @description Invalid topic name */
+            /** @description Invalid topic name or query */
             400: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
@@ -1958,6 +2024,117 @@ export interface operations {
                     "X-Request-Id": string;
                     /** @description The media type to send instead (RFC 9110 15.5.16). */
                     Accept: "application/json";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's quota: nothing was done */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The quota (IETF RateLimit fields) */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPartitions: {
+        parameters: {
+            query?: {
+                /** @description First partition of the page (partitions are numbered from 0, densely). Default 0. */
+                from?: number;
+                /** @description Most partitions in the answer. Default 100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Partitions from `from`, at most `limit` */
+            200: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartitionPage"];
+                };
+            };
+            /** @description Invalid topic name or query */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the permission named in the problem (`resource`, `action`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic */
+            404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {

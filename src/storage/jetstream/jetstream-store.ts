@@ -26,6 +26,7 @@ import type {
   StoredRecord,
   TopicConfig,
   TopicMeta,
+  PartitionRange,
 } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
@@ -244,6 +245,25 @@ export class JetStreamStore implements LogStore {
         t.logStart.map(async (logStart, partition) => {
           const { highWatermark } = await this.#log(t, partition).tail();
           return { partition, logStartOffset: Math.min(logStart, highWatermark), highWatermark };
+        }),
+      );
+    });
+  }
+
+  partitionSizes(topic: string, range?: PartitionRange): Promise<number[]> {
+    return this.#run(async () => {
+      const t = await this.#topics.get(topic);
+      const first = range ? Math.min(range.from, t.partitions) : 0;
+      const end = range ? Math.max(first, Math.min(range.before, t.partitions)) : t.partitions;
+      return Promise.all(
+        Array.from({ length: end - first }, async (_, i) => {
+          const partition = first + i;
+          try {
+            return (await this.#jsm.streams.info(this.#names.stream(t.inc, partition))).state.bytes;
+          } catch (err) {
+            if (isStreamNotFound(err)) return 0; // deleted with its topic meanwhile
+            throw err;
+          }
         }),
       );
     });

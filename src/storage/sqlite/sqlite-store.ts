@@ -33,6 +33,7 @@ import type {
   StoredRecord,
   TopicConfig,
   TopicMeta,
+  PartitionRange,
 } from '../log-store.js';
 import { BACKUP_FILE_PREFIX } from '../log-store.js';
 import { Appender } from './append.js';
@@ -211,6 +212,14 @@ class SqliteStore implements LogStore {
   async offsets(topic: string): Promise<PartitionOffsets[]> {
     this.#open();
     return this.#topics.get(topic).bounds.map((b) => ({ ...b }));
+  }
+
+  async partitionSizes(topic: string, range?: PartitionRange): Promise<number[]> {
+    this.#open();
+    const t = this.#topics.get(topic);
+    const bounds = range ? t.bounds.slice(range.from, Math.max(range.from, range.before)) : t.bounds;
+    // Measured once per partition (one pass, as retention by size does); appends and deletions keep it current.
+    return bounds.map((b) => (t.sizes[b.partition] ??= this.#records.bytesFrom(t, b.partition, b.logStartOffset)));
   }
 
   async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
