@@ -146,7 +146,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     scrape: () => metrics.scrape(),
     // The transports meet here: the REST app serves the WebSocket upgrade routes without importing them.
-    routes: [websocketRoutes(sockets), sseRoutes(log, config, shutdown.signal, onUnexpectedError)],
+    routes: [websocketRoutes(sockets), sseRoutes(log, config, shutdown.signal, onUnexpectedError, groups)],
     webRoot: options.webRoot,
   });
 

@@ -81,6 +81,11 @@ export class TopicCursor {
     this.#offsets.set(partition, nextOffset);
   }
 
+  /** Stops reading a partition (a group member's partition was revoked). */
+  forget(partition: number): void {
+    this.#offsets.delete(partition);
+  }
+
   position(): TopicPosition {
     return { allPartitions: this.allPartitions, offsets: new Map(this.#offsets) };
   }

@@ -121,8 +121,12 @@ export const ACCESS_RULES: readonly AccessRule[] = [
     operationId: 'streamTopicEvents',
     method: 'GET',
     path: '/v1/topics/:topic/events',
-    needs: 'read on topic:{topic}',
-    check: one(pathTopic, 'read'),
+    needs: 'read on topic:{topic}; with ?group=, read on group:{group} too',
+    check(c, p) {
+      p.require(pathTopic(c), 'read');
+      const g = c.req.query('group');
+      if (g !== undefined) p.require(group(g), 'read');
+    },
   },
   { operationId: 'multiplexSocket', method: 'GET', path: '/v1/ws', needs: 'a credential; each command is checked as its REST counterpart', check: () => {} },
   { operationId: 'listGroups', method: 'GET', path: '/v1/groups', needs: 'describe on each group listed; the others are left out', check: () => {} },

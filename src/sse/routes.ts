@@ -13,7 +13,10 @@ import { parseTopicStart, TopicFromQuery, type StartOrCursor } from '../api/topi
 import { validationError } from '../api/validation-error.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { eventStream } from './event-stream.js';
-import { invalid } from '../errors.js';
+import { ErrorCode, GatewayError, invalid } from '../errors.js';
+import { GroupName } from '../api/schemas.js';
+import type { GroupPort } from '../api/group-port.js';
+import { groupEventStream } from './group-event-stream.js';
 
 const PartitionsQuery = z
   .string()
@@ -25,20 +28,41 @@ const PartitionsQuery = z
 export const EventsQuery = z.object({
   from: TopicFromQuery.optional().openapi({
     description:
-      "Where to start: 'latest' (default), 'earliest', 'time:<epoch-ms>', or 'cursor:<cursor>'. A Last-Event-ID header (an EventSource reconnecting) overrides it.",
+      "Where to start: 'latest' (default), 'earliest', 'time:<epoch-ms>', or 'cursor:<cursor>'. A Last-Event-ID header (an EventSource reconnecting) overrides it. With group: only 'earliest' or 'latest', where partitions the group never committed start.",
     example: 'earliest',
   }),
   partitions: PartitionsQuery,
   format: RecordFormatQuery.optional(),
+  group: GroupName.optional().openapi({
+    description:
+      'Read as a member of this consumer group: the stream is one member, streams the partitions assigned to it from the group\'s position, commits what it sent each time it reads again, and leaves the group when it ends. Not with partitions.',
+  }),
 });
+
+const GROUP_FROM = "with group, from may only be 'earliest' or 'latest' (where partitions the group never committed start), and partitions is not allowed";
 
 const EVENTS =
   'One event per record: `id:` the cursor after it (see Cursor), `data:` the record as JSON (Record), default event type, so `EventSource.onmessage` receives records. ' +
   'The stream starts with `retry:` and an `id:` without data (the start position). Other events: `reset` (data `{"partitions":[PositionReset]}`: the position was older than retention; reading resumed at the log start) and ' +
   '`problem` (data: problem details; the stream then ends, e.g. the topic was deleted). Idle streams get `: heartbeat` comments every sseHeartbeatMs. ' +
-  'A reconnecting EventSource sends the last id as Last-Event-ID and continues with no gap and no duplicate. A slow reader is paused (the log is read only while fewer than sseHighWaterBytes wait to be sent).';
+  'A reconnecting EventSource sends the last id as Last-Event-ID and continues with no gap and no duplicate. A slow reader is paused (the log is read only while fewer than sseHighWaterBytes wait to be sent). ' +
+  'With group=: first `event: joined` (data `{group, memberId}`), then `assigned` and `revoked` events (data as the WebSocket messages of those names) and records without ids; commits are automatic (at-least-once); the member leaves when the stream ends.';
 
-export function sseRoutes(log: Log, config: Config, shutdown: AbortSignal, onUnexpectedError: (err: unknown) => void) {
+const EVENT_STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  // nginx buffers responses unless told not to; an event stream must flow.
+  'x-accel-buffering': 'no',
+};
+
+export function sseRoutes(
+  log: Log,
+  config: Config,
+  shutdown: AbortSignal,
+  onUnexpectedError: (err: unknown) => void,
+  /** Absent: group= is refused. */
+  groups?: GroupPort,
+) {
   const reader = new TopicReader(log);
   const router = new OpenAPIHono();
   router.openAPIRegistry.registerPath({
@@ -59,6 +83,7 @@ export function sseRoutes(log: Log, config: Config, shutdown: AbortSignal, onUne
       ...sharedResponses({ params: TopicParam }),
       200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string().openapi({ description: EVENTS }) } } },
       400: problemWith('Invalid query, or a cursor (from or Last-Event-ID) that is malformed or not of this topic (code INVALID_CURSOR)'),
+      409: problemWith('group=: a new group beyond groupMaxGroups, or the group is full (groupMaxMembers)'),
       404: { description: 'No such topic or partition', content: { 'application/problem+json': { schema: ProblemSchema } } },
     }),
   });
@@ -68,11 +93,26 @@ export function sseRoutes(log: Log, config: Config, shutdown: AbortSignal, onUne
     if (!params.success) throw validationError('path', params.error);
     const query = EventsQuery.safeParse(c.req.query());
     if (!query.success) throw validationError('query', query.error);
-    // Not yet (docs/sse-and-cursors.md): refused rather than ignored, so no one believes they consume as a member.
-    if (c.req.query('group') !== undefined) {
-      throw invalid('query/group: consumer groups are not available on the event stream yet; use the WebSocket group mode or REST polls', [
-        { path: 'query/group', message: 'not available on the event stream yet' },
-      ]);
+    const group = query.data.group;
+    if (group !== undefined) {
+      const from = query.data.from;
+      if ((from !== undefined && from !== 'earliest' && from !== 'latest') || query.data.partitions !== undefined) {
+        throw invalid(`query/group: ${GROUP_FROM}`, [{ path: 'query/group', message: GROUP_FROM }]);
+      }
+      if (!groups) throw new GatewayError(ErrorCode.UNAVAILABLE, 'consumer groups are not available on this gateway');
+      // Last-Event-ID is ignored: a member resumes from its group's commits (its events carry no ids).
+      const body = await groupEventStream({
+        reader,
+        log,
+        groups,
+        topic: await log.describeTopic(params.data.topic),
+        group,
+        autoOffsetReset: from === 'earliest' ? 'earliest' : 'latest',
+        settings: config,
+        signals: [c.req.raw.signal, shutdown],
+        onUnexpectedError,
+      });
+      return new Response(body, { status: 200, headers: EVENT_STREAM_HEADERS });
     }
     const lastEventId = c.req.header('last-event-id');
     const start: StartOrCursor | undefined = lastEventId
@@ -96,15 +136,7 @@ export function sseRoutes(log: Log, config: Config, shutdown: AbortSignal, onUne
       format: query.data.format,
       onUnexpectedError,
     });
-    return new Response(body, {
-      status: 200,
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        // nginx buffers responses unless told not to; an event stream must flow.
-        'x-accel-buffering': 'no',
-      },
-    });
+    return new Response(body, { status: 200, headers: EVENT_STREAM_HEADERS });
   });
   return router;
 }

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
 import { isGatewayError, type GatewayError } from '../errors.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
-import type { GroupPort } from './group-port.js';
+import type { GroupPort } from '../api/group-port.js';
 import { SharedFrames } from './records-frame.js';
 import { Session, type SubscribeRequest } from './session.js';
 import { commandAccess } from './command-access.js';

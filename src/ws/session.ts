@@ -20,8 +20,8 @@ import type { EncodedRecords, PartitionOffsets } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import type { CommandAccess } from './command-access.js';
 import { parseCommand, type CommandId } from './command-parse.js';
-import { GroupMember, type MemberStreams } from './group-member.js';
-import type { GroupPort } from './group-port.js';
+import { GroupMember, type MemberStreams } from '../api/group-member.js';
+import type { GroupPort } from '../api/group-port.js';
 import { PartitionFeed } from './partition-feed.js';
 import { resolveStarts } from './start-positions.js';
 import {
@@ -339,7 +339,8 @@ export class Session {
         subscription.feeds.delete(partition);
       },
       resume: () => this.#schedulePump(),
-      send: (message) => this.#send(message),
+      assigned: (event) => this.#send({ type: MessageType.assigned, ...event }),
+      revoked: (event) => this.#send({ type: MessageType.revoked, ...event }),
       fail: (err) => this.#endSubscription(subscription, err),
       active: () => !this.#closed && this.#subscriptions.get(topic) === subscription,
     };

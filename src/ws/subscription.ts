@@ -5,7 +5,7 @@
  */
 import { cursorEncoder, type CursorTopic } from '../core/cursor.js';
 import type { RecordFormat } from '../core/record-validation.js';
-import type { GroupMember } from './group-member.js';
+import type { GroupMember } from '../api/group-member.js';
 import type { PartitionFeed } from './partition-feed.js';
 
 export class Subscription {

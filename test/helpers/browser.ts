@@ -40,11 +40,14 @@ export function watchPage(page: Page): { requests: string[]; errors: string[]; f
   return seen;
 }
 
-/** Serves `html` at / of its own origin (a page from another origin than the gateway is what browsers really do); closed when the test finishes. */
-export async function servePage(html: string): Promise<string> {
+/**
+ * Serves `html` (or what the function answers at request time) at / of its own origin (a page from
+ * another origin than the gateway is what browsers really do); closed when the test finishes.
+ */
+export async function servePage(html: string | (() => string)): Promise<string> {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html);
+    res.end(typeof html === 'function' ? html() : html);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -155,7 +155,7 @@ describe('Server-Sent Events', () => {
     expect(foreign.headers.get('content-type')).toMatch(/problem\+json/);
     expect((await gw.api('/v1/topics/t/events?from=nope')).status).toBe(400);
     expect((await gw.api('/v1/topics/t/events?partitions=0,0')).status).toBe(400);
-    expect((await gw.json('GET', '/v1/topics/t/events?group=g')).body.errors[0].path).toBe('query/group');
+    expect((await gw.json('GET', '/v1/topics/t/events?group=g&partitions=0')).body.errors[0].path).toBe('query/group');
     const missing = await gw.json('GET', '/v1/topics/t/events?partitions=5');
     expect(missing).toMatchObject({ status: 404, body: { code: 'PARTITION_NOT_FOUND' } });
     expect((await gw.json('GET', '/v1/topics/nope/events')).body.code).toBe('TOPIC_NOT_FOUND');

@@ -291,9 +291,9 @@ export interface paths {
         };
         /**
          * Server-Sent Events: stream a topic, one event per record, resumable with Last-Event-ID
-         * @description `new EventSource("/v1/topics/orders/events?from=earliest")`. One event per record: `id:` the cursor after it (see Cursor), `data:` the record as JSON (Record), default event type, so `EventSource.onmessage` receives records. The stream starts with `retry:` and an `id:` without data (the start position). Other events: `reset` (data `{"partitions":[PositionReset]}`: the position was older than retention; reading resumed at the log start) and `problem` (data: problem details; the stream then ends, e.g. the topic was deleted). Idle streams get `: heartbeat` comments every sseHeartbeatMs. A reconnecting EventSource sends the last id as Last-Event-ID and continues with no gap and no duplicate. A slow reader is paused (the log is read only while fewer than sseHighWaterBytes wait to be sent).
+         * @description `new EventSource("/v1/topics/orders/events?from=earliest")`. One event per record: `id:` the cursor after it (see Cursor), `data:` the record as JSON (Record), default event type, so `EventSource.onmessage` receives records. The stream starts with `retry:` and an `id:` without data (the start position). Other events: `reset` (data `{"partitions":[PositionReset]}`: the position was older than retention; reading resumed at the log start) and `problem` (data: problem details; the stream then ends, e.g. the topic was deleted). Idle streams get `: heartbeat` comments every sseHeartbeatMs. A reconnecting EventSource sends the last id as Last-Event-ID and continues with no gap and no duplicate. A slow reader is paused (the log is read only while fewer than sseHighWaterBytes wait to be sent). With group=: first `event: joined` (data `{group, memberId}`), then `assigned` and `revoked` events (data as the WebSocket messages of those names) and records without ids; commits are automatic (at-least-once); the member leaves when the stream ends.
          *
-         *     **Requires:** read on topic:{topic}.
+         *     **Requires:** read on topic:{topic}; with ?group=, read on group:{group} too.
          */
         get: operations["streamTopicEvents"];
         put?: never;
@@ -3130,12 +3130,14 @@ export interface operations {
     streamTopicEvents: {
         parameters: {
             query?: {
-                /** @description Where to start: 'latest' (default), 'earliest', 'time:<epoch-ms>', or 'cursor:<cursor>'. A Last-Event-ID header (an EventSource reconnecting) overrides it. */
+                /** @description Where to start: 'latest' (default), 'earliest', 'time:<epoch-ms>', or 'cursor:<cursor>'. A Last-Event-ID header (an EventSource reconnecting) overrides it. With group: only 'earliest' or 'latest', where partitions the group never committed start. */
                 from?: string;
                 /** @description Comma-separated partitions to stream (default: every partition, including partitions added later). */
                 partitions?: string;
                 /** @description Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; `binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. No effect on other topics. */
                 format?: "json" | "binary";
+                /** @description Read as a member of this consumer group: the stream is one member, streams the partitions assigned to it from the group's position, commits what it sent each time it reads again, and leaves the group when it ends. Not with partitions. */
+                group?: string;
             };
             header?: {
                 /** @description The cursor to resume from (what EventSource sends when it reconnects); overrides from. */
@@ -3193,6 +3195,17 @@ export interface operations {
             };
             /** @description No such topic or partition */
             404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description group=: a new group beyond groupMaxGroups, or the group is full (groupMaxMembers) */
+            409: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
                     "X-Request-Id": string;

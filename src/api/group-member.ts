@@ -1,14 +1,29 @@
 /**
- * One socket subscription as a consumer group member (KIP-848 style, through the same
- * coordinator as REST members): it heartbeats for the socket, turns each assignment
- * into partitions to start and stop streaming, tells the client (`assigned`,
- * `revoked`), and releases revoked partitions by heartbeating without them, so their
- * new owner gets them only after this socket has stopped sending them.
+ * One streamed topic read as a consumer group member (KIP-848 style, through the same
+ * coordinator as REST members), shared by the streaming transports (a WebSocket subscription,
+ * a Server-Sent Events stream): it heartbeats for the stream, turns each assignment
+ * into partitions to start and stop streaming, tells the client (assigned, revoked),
+ * and releases revoked partitions by heartbeating without them, so their new owner gets
+ * them only after this stream has stopped sending them.
  */
 import { ErrorCode, GatewayError, isGatewayError } from '../errors.js';
 import type { Log } from '../core/log.js';
 import type { GroupPort, TopicPartition } from './group-port.js';
-import { MessageType } from './protocol.js';
+
+/** Told to the client when partitions are granted: where streaming each starts. */
+export interface AssignedEvent {
+  group: string;
+  memberId: string;
+  memberEpoch: number;
+  partitions: { topic: string; partition: number; offset: number }[];
+}
+
+/** Told to the client when partitions are taken away: nothing more of them is sent. */
+export interface RevokedEvent {
+  group: string;
+  memberId: string;
+  partitions: { topic: string; partition: number }[];
+}
 
 /** What the member drives in its session. */
 export interface MemberStreams {
@@ -20,7 +35,8 @@ export interface MemberStreams {
   resume(): void;
   /** Stop streaming a revoked partition (nothing more of it is sent). */
   stop(partition: number): void;
-  send(message: Record<string, unknown>): void;
+  assigned(event: AssignedEvent): void;
+  revoked(event: RevokedEvent): void;
   /** The membership cannot go on (fenced, expelled, group deleted). */
   fail(err: unknown): void;
   /** False once the subscription is gone. */
@@ -164,8 +180,7 @@ export class GroupMember {
   #revoke(partitions: number[]): void {
     if (!partitions.length) return;
     for (const partition of partitions) this.#streams.stop(partition);
-    this.#streams.send({
-      type: MessageType.revoked,
+    this.#streams.revoked({
       group: this.group,
       memberId: this.memberId,
       partitions: partitions.map((partition) => ({ topic: this.topic, partition })),
@@ -205,8 +220,7 @@ export class GroupMember {
       return;
     }
     for (const g of granted) this.#streams.start(g.partition, g.offset, g.highWatermark);
-    this.#streams.send({
-      type: MessageType.assigned,
+    this.#streams.assigned({
       group: this.group,
       memberId: this.memberId,
       memberEpoch: this.#epoch,

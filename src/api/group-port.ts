@@ -1,6 +1,6 @@
 /**
- * What a socket member needs from the group coordinator (core/groups.ts), as an
- * interface, so a session can be driven by the real coordinator or nothing at all.
+ * What a streamed member (group-member.ts) needs from the group coordinator (core/groups.ts),
+ * as an interface, so a stream can be driven by the real coordinator or nothing at all.
  * The coordinator satisfies it structurally.
  */
 import type { MemberEvent, TopicPartition } from '../core/groups.js';
