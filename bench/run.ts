@@ -22,6 +22,7 @@ import { catchUp } from './scenarios/catch-up.js';
 import { consumerGroup } from './scenarios/consumer-group.js';
 import { metricsCost } from './scenarios/metrics.js';
 import { authCost } from './scenarios/auth.js';
+import { schemasCost } from './scenarios/schemas.js';
 import { peerNats } from './scenarios/peer-nats.js';
 import { peerRedis } from './scenarios/peer-redis.js';
 import { fanOut } from './scenarios/fan-out.js';
@@ -53,6 +54,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'consumer-group', needs: ['read'], run: consumerGroup },
   { name: 'metrics', needs: [], run: metricsCost },
   { name: 'auth', needs: [], run: authCost },
+  { name: 'schemas', needs: [], run: schemasCost },
   // Scaling: each compares the gateway with itself in the same run, so they need no floor.
   { name: 'tailers', needs: [], run: tailers },
   { name: 'parked', needs: [], run: parked },

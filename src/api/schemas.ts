@@ -79,6 +79,14 @@ export const TopicParam = z.object({
   topic: TopicName.openapi({ param: { name: 'topic', in: 'path' } }),
 });
 
+/** How a read shows the values of a topic bound to a schema (core/record-validation.ts RecordFormat). */
+export const RecordFormatQuery = z.enum(['json', 'binary']).openapi({
+  description:
+    'Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; ' +
+    "`binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. " +
+    'No effect on other topics.',
+});
+
 /** Integers in query strings arrive as text: accept only plain decimal digits. */
 export function queryInt(description: string, min = 0) {
   return z

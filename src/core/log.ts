@@ -15,7 +15,7 @@ import { PartitionReader, type FetchOptions, type FetchResult } from './partitio
 import { RoundRobin } from './partitioner.js';
 import { Producer, type ProduceResult, type ProduceSettings } from './producer.js';
 import type { ProduceRecord } from './record-codec.js';
-import type { RecordValidator } from './record-validation.js';
+import type { RecordFormat, RecordValidator } from './record-validation.js';
 import { partitionPage, topicPage, topicSummary, type PartitionSummary, type TopicPage, type TopicPageQuery, type TopicSummary } from './topic-listing.js';
 
 export { checkOffsetInRange, partitionNotFound, topicNotFound } from './log-errors.js';
@@ -67,7 +67,7 @@ export class Log {
       roundRobin: this.#roundRobin,
       autoCreate: (topic) => this.#autoCreate(topic),
     });
-    this.#reader = new PartitionReader(store, notifier, observer);
+    this.#reader = new PartitionReader(store, notifier, observer, validator);
   }
 
   get notifier(): Notifier {
@@ -196,16 +196,16 @@ export class Log {
   }
 
   /** Raw range read without waiting or range checks (for group polls, which track their own position); counted as fetched. */
-  async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
-    return this.#reader.read(topic, partition, offset, maxRecords, maxBytes);
+  async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number, format?: RecordFormat): Promise<StoredRecord[]> {
+    return this.#reader.read(topic, partition, offset, maxRecords, maxBytes, format);
   }
 
   /**
    * read(), already encoded: by the store itself where it can (SQLite builds the JSON in C,
    * far cheaper than a JS object and string per record), else here from read()'s records.
    */
-  async readEncoded(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<EncodedRecords> {
-    return this.#reader.readEncoded(topic, partition, offset, maxRecords, maxBytes);
+  async readEncoded(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number, format?: RecordFormat): Promise<EncodedRecords> {
+    return this.#reader.readEncoded(topic, partition, offset, maxRecords, maxBytes, format);
   }
 
   /**
@@ -247,5 +247,10 @@ export class Log {
       const message = `must be an integer from 1 to ${this.#settings.maxPartitions}`;
       throw invalid(`invalid partition count: ${message}`, [{ path: 'partitions', message }]);
     }
+  }
+
+  /** True when reads of `topic` show its values otherwise than stored (it is bound to a schema): they cannot be served from appended batches. */
+  async viewsValues(topic: string): Promise<boolean> {
+    return (await this.#reader.view(topic, 'json')) !== undefined;
   }
 }

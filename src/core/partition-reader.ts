@@ -8,6 +8,7 @@ import type { AppendedRecords, Notifier } from './notifier.js';
 import type { CoreObserver } from './observer.js';
 import { encodeRecords, recordBytes } from './record-codec.js';
 import { encodedSlice, sliceEnd } from './shared-batch.js';
+import type { RecordFormat, RecordValidator } from './record-validation.js';
 import { SharedReads } from './shared-reads.js';
 
 export interface FetchOptions {
@@ -23,7 +24,13 @@ export interface FetchOptions {
   minBytes?: number | undefined;
   /** Any of them aborts the wait (the client went away, the gateway is shutting down). */
   signals?: readonly AbortSignal[];
+  /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
+  format?: RecordFormat | undefined;
 }
+
+type RecordView = (records: StoredRecord[]) => Promise<StoredRecord[]>;
+/** A fetch's options with how it shows values, decided once per fetch. */
+type ViewedFetch = FetchOptions & { view?: RecordView };
 
 /** A fetch's records as delivered-record JSON (see EncodedRecords), with the partition's bounds. */
 export interface FetchResult extends EncodedRecords {
@@ -35,10 +42,12 @@ export class PartitionReader {
   readonly #store: LogStore;
   readonly #notifier: Notifier;
   readonly #observer: CoreObserver;
+  readonly #validator: RecordValidator | undefined;
   /** Long-poll answers read in the current turn of the waiter registry, shared by the same ones. */
   readonly #shared: SharedReads<FetchResult>;
 
-  constructor(store: LogStore, notifier: Notifier, observer: CoreObserver) {
+  constructor(store: LogStore, notifier: Notifier, observer: CoreObserver, validator?: RecordValidator) {
+    this.#validator = validator;
     this.#store = store;
     this.#notifier = notifier;
     this.#observer = observer;
@@ -65,9 +74,11 @@ export class PartitionReader {
     return result;
   }
 
-  async #fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<FetchResult> {
+  async #fetch(topic: string, partition: number, offset: number, asked: FetchOptions): Promise<FetchResult> {
     let bounds = await this.partitionOffsets(topic, partition);
     checkOffsetInRange(topic, partition, offset, bounds);
+    const view = await this.view(topic, asked.format);
+    const options: ViewedFetch = view ? { ...asked, view } : asked;
     const minBytes = Math.max(options.minBytes ?? 1, 1);
     if (options.waitMs <= 0) return this.#readFrom(topic, partition, offset, bounds, options);
     const deadline = performance.now() + options.waitMs;
@@ -97,7 +108,7 @@ export class PartitionReader {
         signals: options.signals,
         minBytes: minBytes - (available?.bytes ?? 0),
       });
-      if (wake.batch && available === undefined) {
+      if (wake.batch && available === undefined && !view) {
         const shared = await this.#answerFromBatch(offset, options, wake.batch);
         if (shared) return shared;
       }
@@ -107,29 +118,32 @@ export class PartitionReader {
     }
   }
 
-  async #readFrom(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions): Promise<FetchResult> {
+  async #readFrom(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: ViewedFetch): Promise<FetchResult> {
     const from = Math.max(offset, bounds.logStartOffset);
     const encoded =
-      from < bounds.highWatermark
-        ? await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)
-        : encodeRecords(topic, partition, from, []);
+      from >= bounds.highWatermark
+        ? encodeRecords(topic, partition, from, [])
+        : options.view
+          ? encodeRecords(topic, partition, from, await options.view(await this.#store.read(topic, partition, from, options)))
+          : await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes);
     return { ...encoded, highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
   }
 
   /** #readFrom(), shared by the long-poll answers of this turn that would read the same. */
-  #readShared(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions): Promise<FetchResult> {
-    const key = `${partition}\u0000${offset}\u0000${bounds.highWatermark}\u0000${bounds.logStartOffset}\u0000${options.maxRecords}\u0000${options.maxBytes}\u0000${topic}`;
+  #readShared(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: ViewedFetch): Promise<FetchResult> {
+    const key = `${partition}\u0000${offset}\u0000${bounds.highWatermark}\u0000${bounds.logStartOffset}\u0000${options.maxRecords}\u0000${options.maxBytes}\u0000${options.format ?? ''}\u0000${topic}`;
     return this.#shared.get(key, () => this.#readFrom(topic, partition, offset, bounds, options));
   }
 
   /** #readFrom() through read(), for its record bytes. */
-  async #readCounting(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: FetchOptions) {
+  async #readCounting(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: ViewedFetch) {
     const from = Math.max(offset, bounds.logStartOffset);
     // The store's read, not this.read(): what is fetched is counted once, when answered.
     const records = await this.#store.read(topic, partition, from, { maxRecords: options.maxRecords, maxBytes: options.maxBytes });
     let bytes = 0;
     for (const r of records) bytes += recordBytes(r);
-    const result = { ...encodeRecords(topic, partition, from, records), highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
+    const shown = options.view ? await options.view(records) : records;
+    const result = { ...encodeRecords(topic, partition, from, shown), highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
     return { result, bytes };
   }
 
@@ -156,20 +170,29 @@ export class PartitionReader {
   }
 
   /** See Log.read. */
-  async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<StoredRecord[]> {
+  async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number, format?: RecordFormat): Promise<StoredRecord[]> {
     const records = await this.#store.read(topic, partition, offset, { maxRecords, maxBytes });
-    if (records.length > 0) {
-      let bytes = 0;
-      for (const r of records) bytes += recordBytes(r);
-      this.#observer.fetched(topic, records.length, bytes);
-    }
-    return records;
+    if (records.length === 0) return records;
+    let bytes = 0;
+    for (const r of records) bytes += recordBytes(r);
+    this.#observer.fetched(topic, records.length, bytes);
+    const view = await this.view(topic, format);
+    return view ? view(records) : records;
   }
 
   /** See Log.readEncoded. */
-  async readEncoded(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): Promise<EncodedRecords> {
+  async readEncoded(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number, format?: RecordFormat): Promise<EncodedRecords> {
     const limits = { maxRecords, maxBytes };
+    const view = await this.view(topic, format);
+    if (view) return encodeRecords(topic, partition, offset, await view(await this.#store.read(topic, partition, offset, limits)));
     const encoded = await this.#store.readEncoded?.(topic, partition, offset, limits);
     return encoded ?? encodeRecords(topic, partition, offset, await this.#store.read(topic, partition, offset, limits));
+  }
+
+  /** How reads in `format` show `topic`'s stored values; undefined: as stored (topics without a schema). */
+  async view(topic: string, format: RecordFormat | undefined): Promise<RecordView | undefined> {
+    if (!this.#validator) return undefined;
+    const meta = await this.#store.getTopic(topic);
+    return meta && this.#validator.view(meta, format ?? 'json');
   }
 }

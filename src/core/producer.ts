@@ -64,10 +64,17 @@ export class Producer {
   }
 
   /** See Log.produce. */
-  async produce(topic: string, records: ProduceRecord[], options: { idempotencyKey?: string }): Promise<ProduceResult> {
+  async produce(topic: string, produced: ProduceRecord[], options: { idempotencyKey?: string }): Promise<ProduceResult> {
     const { store, settings, observer } = this.#d;
     let meta = await store.getTopic(topic);
     if (!meta) meta = await this.#d.autoCreate(topic);
+    let records = produced;
+    // Before anything else is computed from them: a schema'd topic may store its values encoded.
+    if (this.#d.validator) {
+      const checked = await this.#d.validator.check(meta, records);
+      if (checked.problems.length) throw recordsInvalid(topic, checked.problems);
+      records = checked.records;
+    }
 
     const now = this.#d.clock.now();
     const toAppend: RecordToAppend[] = new Array(records.length);
@@ -115,17 +122,13 @@ export class Producer {
       toAppend[i] = record;
     }
     if (errors.length) throw invalid(errors[0]!.message, errors);
-    if (this.#d.validator) {
-      const problems = await this.#d.validator.check(meta, records);
-      if (problems.length) throw recordsInvalid(topic, problems);
-    }
     if (tooLarge) throw new GatewayError(ErrorCode.RECORD_TOO_LARGE, tooLarge.message, { errors: [tooLarge] });
 
     const request: AppendRequest = { topic, records: toAppend };
     if (options.idempotencyKey !== undefined) {
       request.idempotency = {
         key: options.idempotencyKey,
-        fingerprint: fingerprint(records),
+        fingerprint: fingerprint(produced),
         expiresAt: now + settings.idempotencyWindowMs,
         now,
       };

@@ -19,6 +19,7 @@ import type { PartitionOffsets, StoredRecord, TopicMeta } from '../storage/log-s
 import { cursorEncoder, decodeCursor, topicFingerprint, type TopicPosition } from './cursor.js';
 import { partitionNotFound, type Log } from './log.js';
 import { recordBytes } from './record-codec.js';
+import type { RecordFormat } from './record-validation.js';
 
 /** Where a first read starts (a cursor says it for later ones). */
 export type TopicStart = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'time'; timestamp: number };
@@ -36,6 +37,8 @@ export interface TopicReadOptions {
   /** Wait up to this long for a record when no partition has one. */
   waitMs: number;
   signals?: readonly AbortSignal[];
+  /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
+  format?: RecordFormat | undefined;
 }
 
 /** Records of one partition, in offset order. */
@@ -205,7 +208,7 @@ export class TopicReader {
     const exhausted = new Set<number>();
     const take = async (partition: number, maxRecords: number, maxBytes: number) => {
       const offset = cursor.offsets.get(partition)!;
-      const got = await this.#log.read(topic, partition, offset, maxRecords, maxBytes);
+      const got = await this.#log.read(topic, partition, offset, maxRecords, maxBytes, options.format);
       if (got.length === 0) return;
       let list = byPartition.get(partition);
       if (!list) byPartition.set(partition, (list = []));

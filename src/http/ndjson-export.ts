@@ -49,6 +49,7 @@ export async function ndjsonExport(
           next,
           Math.min(config.fetchDefaultLimit, recordsLeft, end - next),
           Math.min(config.fetchDefaultMaxBytes, bytesLeft),
+          options.format,
         );
         // Retention passed `next` meanwhile, or the topic is gone: the stream ends where the log does.
         if (records.length === 0) return controller.close();

@@ -1,5 +1,6 @@
 /** What a fetch or a group poll asks for, clamped to the server's limits; shared by both routes. */
 import type { Config } from '../config.js';
+import type { RecordFormat } from '../core/record-validation.js';
 import { invalid } from '../errors.js';
 import { queryInt } from '../api/schemas.js';
 
@@ -8,6 +9,7 @@ export interface ReadQuery {
   maxBytes?: number | undefined;
   waitMs?: number | undefined;
   minBytes?: number | undefined;
+  format?: RecordFormat | undefined;
 }
 
 export interface ReadOptions {
@@ -17,6 +19,7 @@ export interface ReadOptions {
   minBytes: number;
   /** A long-poll ends when the client goes away or the gateway shuts down. */
   signals: AbortSignal[];
+  format: RecordFormat | undefined;
 }
 
 /** The `minBytes` query parameter of both routes. */
@@ -47,5 +50,6 @@ export function readOptions(q: ReadQuery, config: ReadLimitSettings, request: Re
     waitMs: Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs),
     minBytes,
     signals: [request.signal, shutdown],
+    format: q.format,
   };
 }

@@ -24,6 +24,7 @@ import {
   problem,
   ProduceRecordSchema,
   queryInt,
+  RecordFormatQuery,
   RecordSchema,
   Timestamp,
   TopicName,
@@ -109,6 +110,7 @@ const FetchQuery = z.object({
   maxBytes: queryInt('Soft byte budget (keys, values, headers); the first record is always returned.', 1).optional(),
   waitMs: queryInt('At the high watermark, wait up to this long for a record.').optional(),
   minBytes: MinBytesQuery.optional(),
+  format: RecordFormatQuery.optional(),
 });
 
 export const fetchRecords = apiRoute({

@@ -5,7 +5,7 @@ import type { Log } from '../core/log.js';
 import { recordsJsonItems } from '../core/record-codec.js';
 import { TopicReader, type TopicReadResult } from '../core/topic-reader.js';
 import { invalid } from '../errors.js';
-import { problem, queryInt, RecordSchema, TopicParam } from '../api/schemas.js';
+import { problem, queryInt, RecordFormatQuery, RecordSchema, TopicParam } from '../api/schemas.js';
 import { CursorSchema, parseTopicStart, PositionResetSchema, TopicFromQuery, type StartOrCursor } from '../api/topic-start.js';
 import { readOptions } from './read-options.js';
 import { apiRoute, jsonText, newRouter } from './router.js';
@@ -42,6 +42,7 @@ const readTopic = apiRoute({
       limit: queryInt('Most records to return (all partitions together).', 1).optional(),
       maxBytes: queryInt('Soft byte budget (keys, values, headers); at least one record is returned when there is one.', 1).optional(),
       waitMs: queryInt('When no partition has a record, wait up to this long for one.').optional(),
+      format: RecordFormatQuery.optional(),
     }),
   },
   responses: {

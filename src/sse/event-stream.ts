@@ -23,6 +23,7 @@
 import type { Config } from '../config.js';
 import { cursorEncoder } from '../core/cursor.js';
 import { recordsJsonItems } from '../core/record-codec.js';
+import type { RecordFormat } from '../core/record-validation.js';
 import type { PositionReset, TopicCursor, TopicReader, TopicReadResult } from '../core/topic-reader.js';
 import { toProblem } from '../api/problem-details.js';
 import { ErrorCode, GatewayError, isGatewayError } from '../errors.js';
@@ -37,6 +38,8 @@ export interface EventStreamOptions {
   settings: EventStreamSettings;
   /** Any of them ends the stream (the client went away, the gateway shuts down). */
   signals: AbortSignal[];
+  /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
+  format?: RecordFormat | undefined;
   onUnexpectedError: (err: unknown) => void;
 }
 
@@ -64,6 +67,7 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
             maxBytes: Math.min(settings.fetchDefaultMaxBytes, settings.sseHighWaterBytes),
             waitMs: settings.sseHeartbeatMs,
             signals,
+            format: options.format,
           });
         } catch (err) {
           if (!isGatewayError(err)) options.onUnexpectedError(err);

@@ -7,7 +7,7 @@ import { z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
 import { TopicReader } from '../core/topic-reader.js';
-import { ProblemSchema, TopicParam } from '../api/schemas.js';
+import { ProblemSchema, RecordFormatQuery, TopicParam } from '../api/schemas.js';
 import { problemWith, sharedResponses, withCommonHeaders } from '../api/responses.js';
 import { parseTopicStart, TopicFromQuery, type StartOrCursor } from '../api/topic-start.js';
 import { validationError } from '../api/validation-error.js';
@@ -32,6 +32,7 @@ export const EventsQuery = z.object({
     example: 'earliest',
   }),
   partitions: PartitionsQuery,
+  format: RecordFormatQuery.optional(),
   group: GroupName.optional().openapi({
     description:
       'Read as a member of this consumer group: the stream is one member, streams the partitions assigned to it from the group\'s position, commits what it sent each time it reads again, and leaves the group when it ends. Not with partitions.',
@@ -132,6 +133,7 @@ export function sseRoutes(
       resets: opened.resets,
       settings: config,
       signals: [c.req.raw.signal, shutdown],
+      format: query.data.format,
       onUnexpectedError,
     });
     return new Response(body, { status: 200, headers: EVENT_STREAM_HEADERS });

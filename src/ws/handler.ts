@@ -9,6 +9,7 @@ import type { WSEvents } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { WebSocketLike } from '@hono/node-server';
 import { checkTopicName } from '../core/log.js';
+import type { RecordFormat } from '../core/record-validation.js';
 import { invalid } from '../errors.js';
 import { validationError } from '../api/validation-error.js';
 import { CloseCode } from './close-codes.js';
@@ -34,13 +35,13 @@ export function parseSocketRequest(topic: string | undefined, query: Record<stri
 
   const reason = checkTopicName(topic);
   if (reason) return { error: invalid(`path/topic: ${reason}`, [{ path: 'path/topic', message: reason }]) };
-  const q = parsed.data as { from?: string; partitions?: string; group?: string };
+  const q = parsed.data as { from?: string; partitions?: string; group?: string; format?: RecordFormat };
   if (q.group !== undefined && !groupFromAllowed(q.from, q.partitions)) {
     return { error: invalid(GROUP_FROM_MESSAGE, [{ path: 'query/group', message: 'allows only from=earliest|latest' }]) };
   }
   const start = q.from === undefined ? { kind: 'latest' as const } : (parseFrom(q.from) as StartPosition);
   const partitions = q.partitions === undefined ? undefined : (parsePartitions(q.partitions) as number[]);
-  return { credit, subscribe: { topic, start, partitions, group: q.group, fromField: 'query/from' } };
+  return { credit, subscribe: { topic, start, partitions, group: q.group, fromField: 'query/from', format: q.format } };
 }
 
 export function socketEvents(hub: SocketHub, request: SocketRequest): WSEvents<WebSocketLike> {

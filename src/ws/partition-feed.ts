@@ -54,7 +54,17 @@ export class PartitionFeed {
   #queueEnd: number;
   #unlisten: () => void = () => {};
 
-  constructor(topic: string, partition: number, position: number, highWatermark: number) {
+  /**
+   * `readsOnly`: never go live (a topic whose values are decoded per read, see core/record-validation.ts):
+   * appended batches only wake the feed, which reads them from the log.
+   */
+  constructor(
+    topic: string,
+    partition: number,
+    position: number,
+    highWatermark: number,
+    readonly readsOnly = false,
+  ) {
     this.topic = topic;
     this.partition = partition;
     this.position = position;
@@ -85,9 +95,10 @@ export class PartitionFeed {
     this.catchUp();
   }
 
-  /** A catch-up read found nothing: go live if no known append lies beyond `position`. */
+  /** A catch-up read found nothing: go live if no known append lies beyond `position` (true: nothing to read now). */
   tryGoLive(): boolean {
     if (this.position < this.knownHighWatermark) return false;
+    if (this.readsOnly) return true;
     this.#live = true;
     this.#queueEnd = this.position;
     return true;

@@ -6,7 +6,7 @@
  * here exist to document them, not to validate what the server sends.
  */
 import { z } from '@hono/zod-openapi';
-import { checkedString, GroupName, ProduceRecordSchema, RecordSchema, TopicName } from '../api/schemas.js';
+import { checkedString, GroupName, ProduceRecordSchema, RecordFormatQuery, RecordSchema, TopicName } from '../api/schemas.js';
 import { PositionResetSchema } from '../api/topic-start.js';
 
 /** Wire values of `type`, written once (ARCHITECTURE.md convention 11). */
@@ -145,6 +145,7 @@ export const SubscribeCommand = z
       description:
         'Join this consumer group: the server assigns partitions (partitions is then not allowed, and from may only be earliest or latest: where to start partitions the group never committed).',
     }),
+    format: RecordFormatQuery.optional(),
   })
   .openapi('WsSubscribe');
 
@@ -313,4 +314,5 @@ export const TopicSocketQuery = MultiplexQuery.extend({
     description:
       'Join this consumer group as a member: the server assigns partitions, streaming each from the committed offset (not with partitions; from may only be earliest or latest, for partitions never committed).',
   }),
+  format: RecordFormatQuery.optional(),
 });

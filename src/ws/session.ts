@@ -11,6 +11,7 @@
  */
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
+import type { RecordFormat } from '../core/record-validation.js';
 import type { AppendedRecords, TopicChange } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
@@ -80,6 +81,8 @@ export interface SubscribeRequest {
   group?: string;
   /** Where a bad `from` (a cursor of another topic, say) is reported: `query/from` or `message/from`. */
   fromField?: string;
+  /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
+  format?: RecordFormat | undefined;
 }
 
 export class Session {
@@ -170,6 +173,7 @@ export class Session {
             partitions: command.partitions,
             group: command.group,
             fromField: 'message/from',
+            format: command.format,
           });
           return;
         case 'unsubscribe':
@@ -220,10 +224,10 @@ export class Session {
     if (request.group !== undefined) return this.#subscribeAsMember(request, request.group);
 
     const resolved = await resolveStarts(this.#deps.log, topic, request.start, request.partitions, request.fromField);
+    const readsOnly = await this.#deps.log.viewsValues(topic);
     if (this.#closed) return;
     if (this.#subscriptions.has(topic)) throw invalid(`already subscribed to '${topic}'`);
-
-    const subscription = new Subscription(topic, { followNewPartitions: resolved.allPartitions, cursorTopic: resolved.topic });
+    const subscription = new Subscription(topic, { followNewPartitions: resolved.allPartitions, cursorTopic: resolved.topic, format: request.format, readsOnly });
     this.#subscriptions.set(topic, subscription);
     for (const s of resolved.starts) this.#addFeed(subscription, s.partition, s.offset, s.highWatermark);
     this.#send({
@@ -323,7 +327,7 @@ export class Session {
     const groups = this.#deps.groups;
     if (!groups) throw new GatewayError(ErrorCode.UNAVAILABLE, 'consumer groups are not available on this gateway');
     const { topic } = request;
-    const subscription = new Subscription(topic, { followNewPartitions: false });
+    const subscription = new Subscription(topic, { followNewPartitions: false, format: request.format, readsOnly: await this.#deps.log.viewsValues(topic) });
     const streams: MemberStreams = {
       streaming: () => [...subscription.feeds.keys()],
       start: (partition, offset, highWatermark) => this.#addFeed(subscription, partition, offset, highWatermark),
@@ -356,7 +360,7 @@ export class Session {
 
   // ---------------------------------------------------------------- feeds and delivery
   #addFeed(subscription: Subscription, partition: number, offset: number, highWatermark: number): void {
-    const feed = new PartitionFeed(subscription.topic, partition, offset, highWatermark);
+    const feed = new PartitionFeed(subscription.topic, partition, offset, highWatermark, subscription.readsOnly);
     feed.listenWith(this.#deps.log.notifier.onAppend(subscription.topic, partition, (batch) => this.#onAppend(feed, batch)));
     subscription.feeds.set(partition, feed);
   }
@@ -504,6 +508,7 @@ export class Session {
         // rate where 2,000-4,000 reach ~60% (npm run bench, catch-up scenario).
         Math.min(this.#window.credit, settings.fetchMaxLimit),
         Math.min(settings.fetchDefaultMaxBytes, settings.wsHighWaterBytes),
+        subscription.format,
       );
     } catch (err) {
       return this.#catchUpFailed(subscription, feed, err);

@@ -4,6 +4,7 @@
  * so a client can resume over any transport (core/cursor.ts).
  */
 import { cursorEncoder, type CursorTopic } from '../core/cursor.js';
+import type { RecordFormat } from '../core/record-validation.js';
 import type { GroupMember } from '../api/group-member.js';
 import type { PartitionFeed } from './partition-feed.js';
 
@@ -14,13 +15,22 @@ export class Subscription {
   readonly feeds = new Map<number, PartitionFeed>();
   /** Set when the socket reads this topic as a consumer group member. */
   member: GroupMember | undefined;
+  /** How values of a topic bound to a schema are sent. */
+  readonly format: RecordFormat | undefined;
+  /** The topic's values are decoded per read (core/record-validation.ts): its feeds never go live on shared batches. */
+  readonly readsOnly: boolean;
   /** Absent in group mode: a member's position is its group's commits, not a cursor. */
   readonly #encode: ((position: { allPartitions: boolean; offsets: ReadonlyMap<number, number> }) => string) | undefined;
   readonly #positions = new Map<number, number>();
 
-  constructor(topic: string, options: { followNewPartitions: boolean; cursorTopic?: CursorTopic }) {
+  constructor(
+    topic: string,
+    options: { followNewPartitions: boolean; cursorTopic?: CursorTopic; format?: RecordFormat | undefined; readsOnly?: boolean },
+  ) {
     this.topic = topic;
     this.followNewPartitions = options.followNewPartitions;
+    this.format = options.format;
+    this.readsOnly = options.readsOnly ?? false;
     this.#encode = options.cursorTopic ? cursorEncoder(options.cursorTopic) : undefined;
   }
 

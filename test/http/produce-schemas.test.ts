@@ -56,8 +56,10 @@ describe.each([
     good: [{ id: 1, lines: [] }, { id: '2', note: 'gift', lines: [1, 2], kind: 'GIFT' }],
     bad: { id: 3, note: 5, lines: [1], kind: 'NOPE', extra: true },
     badPaths: ['body/records/1/value/note', 'body/records/1/value/kind', 'body/records/1/value/extra'],
+    // Stored as Protobuf and read back in the proto3 JSON mapping: 64-bit integers as strings, defaults left out.
+    readBack: [{ id: '1' }, { id: '2', note: 'gift', lines: [1, 2], kind: 'GIFT' }],
   },
-])('$format', ({ format, schema, good, bad, badPaths }) => {
+])('$format', ({ format, schema, good, bad, badPaths, readBack }) => {
   it('appends records that match, refuses a request with one that does not (422, each bad path), appending nothing', async () => {
     const g = await startGateway();
     await setUp(g, 'orders', format, schema);
@@ -69,7 +71,7 @@ describe.each([
     const paths = refused.body.errors.map((e: { path: string }) => e.path);
     for (const p of badPaths) expect(paths).toContain(p);
     for (const e of refused.body.errors) expect(e).toMatchObject({ index: 1, message: expect.any(String) });
-    expect(await stored(g, 'orders')).toEqual(good);
+    expect(await stored(g, 'orders')).toEqual(readBack ?? good);
   });
 });
 

@@ -585,6 +585,11 @@ export interface components {
              * @example billing
              */
             group?: string;
+            /**
+             * @description Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; `binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. No effect on other topics.
+             * @enum {string}
+             */
+            format?: "json" | "binary";
         };
         /**
          * @description Start position: 'earliest', 'latest' (default), an offset, 'time:<epoch-ms>', 'cursor:<cursor>' (resume where a read over any transport left off), or per partition {"0": 42, "1": 17} (resume: only these partitions).
@@ -2434,6 +2439,8 @@ export interface operations {
                 maxBytes?: number;
                 /** @description When no partition has a record, wait up to this long for one. */
                 waitMs?: number;
+                /** @description Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; `binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. No effect on other topics. */
+                format?: "json" | "binary";
             };
             header?: never;
             path: {
@@ -2702,6 +2709,8 @@ export interface operations {
                 waitMs?: number;
                 /** @description Kafka's fetch.min.bytes: with waitMs, answer once this many record bytes (keys, values, headers) are there, the answer is full (limit or maxBytes), or waitMs ends, whichever comes first. At most maxBytes. Default 1: answer as soon as there is a record. */
                 minBytes?: number;
+                /** @description Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; `binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. No effect on other topics. */
+                format?: "json" | "binary";
             };
             header?: never;
             path: {
@@ -2948,6 +2957,8 @@ export interface operations {
                 partitions?: string;
                 /** @description Join this consumer group as a member: the server assigns partitions, streaming each from the committed offset (not with partitions; from may only be earliest or latest, for partitions never committed). */
                 group?: string;
+                /** @description Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; `binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. No effect on other topics. */
+                format?: "json" | "binary";
             };
             header?: never;
             path: {
@@ -3123,6 +3134,8 @@ export interface operations {
                 from?: string;
                 /** @description Comma-separated partitions to stream (default: every partition, including partitions added later). */
                 partitions?: string;
+                /** @description Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; `binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. No effect on other topics. */
+                format?: "json" | "binary";
                 /** @description Read as a member of this consumer group: the stream is one member, streams the partitions assigned to it from the group's position, commits what it sent each time it reads again, and leaves the group when it ends. Not with partitions. */
                 group?: string;
             };

@@ -28,6 +28,14 @@ export interface ParsedSchema {
    * Each entry names what broke (a field, a type).
    */
   canRead(writer: ParsedSchema): string[];
+  /** True when a JSON record is stored encoded (Avro, Protobuf), false when kept as JSON text (JSON Schema). */
+  readonly storesBinary: boolean;
+  /** The payload (no wire-format header) of a value `validate` accepted. */
+  encode(value: unknown): Uint8Array;
+  /** Why a payload (no header) is not a value of this schema; [] when it is. */
+  payloadProblems(payload: Uint8Array): ValueProblem[];
+  /** A payload this schema accepted, as JSON text (what JSON reads show). */
+  decodeToJson(payload: Uint8Array): string;
 }
 
 export interface SchemaFormat {

@@ -22,6 +22,27 @@ export class JsonSchema implements ParsedSchema {
     return (this.check.errors ?? []).map(problemOf);
   }
 
+  readonly storesBinary = false;
+
+  encode(value: unknown): Uint8Array {
+    return Buffer.from(JSON.stringify(value));
+  }
+
+  payloadProblems(payload: Uint8Array): ValueProblem[] {
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    } catch (err) {
+      return [{ path: '', message: `is not JSON: ${(err as Error).message}` }];
+    }
+    return this.validate(value);
+  }
+
+  /** Parsed and written again: the producer's text may hold newlines, which NDJSON reads cannot carry. */
+  decodeToJson(payload: Uint8Array): string {
+    return JSON.stringify(JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')));
+  }
+
   canRead(writer: ParsedSchema): string[] {
     if (!(writer instanceof JsonSchema)) return [`the writer's schema is ${writer.schemaType}, not JSON`];
     return jsonSchemaCompatibility(this.schema, writer.schema);

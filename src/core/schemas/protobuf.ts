@@ -20,6 +20,39 @@ export class ProtobufSchema implements ParsedSchema {
     return protobufJsonProblems(this.message, value);
   }
 
+  readonly storesBinary = true;
+
+  /** Confluent's message indexes for the first message ([0], written as the single byte 0), then the message. */
+  encode(value: unknown): Uint8Array {
+    const message = this.message.encode(this.message.fromObject(value as Record<string, unknown>)).finish();
+    const out = new Uint8Array(message.length + 1);
+    out.set(message, 1);
+    return out;
+  }
+
+  payloadProblems(payload: Uint8Array): ValueProblem[] {
+    try {
+      this.#decode(payload);
+      return [];
+    } catch (err) {
+      return [{ path: '', message: `is not Protobuf data of message ${this.message.name}: ${(err as Error).message}` }];
+    }
+  }
+
+  decodeToJson(payload: Uint8Array): string {
+    // The proto3 JSON mapping: 64-bit integers as strings, enums by name, bytes in base64.
+    return JSON.stringify(this.message.toObject(this.#decode(payload), { longs: String, enums: String, bytes: String }));
+  }
+
+  /**
+   * Message indexes [0] (the byte 0) are skipped; a payload without them (what
+   * @kafkajs/confluent-schema-registry writes) is read as the message itself. Only the first
+   * message of the schema is a record type, so other indexes are not supported.
+   */
+  #decode(payload: Uint8Array): protobuf.Message {
+    return this.message.decode(payload[0] === 0 ? payload.subarray(1) : payload);
+  }
+
   canRead(writer: ParsedSchema): string[] {
     if (!(writer instanceof ProtobufSchema)) return [`the writer's schema is ${writer.schemaType}, not PROTOBUF`];
     return protobufCompatibility(this, writer);

@@ -30,6 +30,7 @@ export class SchemaRegistry {
   readonly #store: SchemaStore | undefined;
   readonly #parsed = new Map<number, Promise<ParsedSchema>>();
   readonly #latest = new Map<string, Promise<SubjectVersion | undefined>>();
+  readonly #ids = new Map<string, Promise<Set<number>>>();
   /** Registrations and deletions one at a time, so a compatibility check sees the versions it is checked against. */
   #writes: Promise<unknown> = Promise.resolve();
 
@@ -60,7 +61,7 @@ export class SchemaRegistry {
       if (problems.length) throw incompatible(problems);
       const { version } = await this.#schemas.register(subject, content);
       this.#parsed.set(version.id, Promise.resolve(parsed));
-      this.#latest.delete(subject);
+      this.#forget(subject);
       return { id: version.id, version: version.version };
     });
   }
@@ -117,7 +118,7 @@ export class SchemaRegistry {
         }
         await this.#schemas.hardDelete(subject, found.version);
       } else await this.#schemas.softDelete(subject, found.version);
-      this.#latest.delete(subject);
+      this.#forget(subject);
       return found.version;
     });
   }
@@ -135,7 +136,7 @@ export class SchemaRegistry {
         if (live.length === 0) throw new GatewayError(ErrorCode.SUBJECT_NOT_FOUND, `Subject '${subject}' was soft deleted.`, { registryCode: 40404 });
         for (const v of live) await this.#schemas.softDelete(subject, v.version);
       }
-      this.#latest.delete(subject);
+      this.#forget(subject);
       return (permanent ? all : live).map((v) => v.version);
     });
   }
@@ -182,6 +183,22 @@ export class SchemaRegistry {
       this.#latest.set(subject, found);
     }
     return found;
+  }
+
+  /** The ids of the subject's versions, soft-deleted ones included (cached), for wire-format records. */
+  ids(subject: string): Promise<Set<number>> {
+    let found = this.#ids.get(subject);
+    if (!found) {
+      found = this.#schemas.versions(subject).then((vs) => new Set(vs.map((v) => v.id)));
+      found.catch(() => this.#ids.delete(subject));
+      this.#ids.set(subject, found);
+    }
+    return found;
+  }
+
+  #forget(subject: string): void {
+    this.#latest.delete(subject);
+    this.#ids.delete(subject);
   }
 
   /** The parsed schema with this id (cached: an id's content never changes). */
