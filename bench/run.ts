@@ -32,6 +32,7 @@ import { tailLatency } from './scenarios/tail-latency.js';
 import { tailers } from './scenarios/tailers.js';
 import { parked } from './scenarios/parked.js';
 import { retentionStall } from './scenarios/retention-stall.js';
+import { compaction } from './scenarios/compaction.js';
 import { groupJoin } from './scenarios/group-join.js';
 import { spreadProduce } from './scenarios/spread-produce.js';
 
@@ -59,6 +60,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'tailers', needs: [], run: tailers },
   { name: 'parked', needs: [], run: parked },
   { name: 'retention-stall', needs: [], run: retentionStall },
+  { name: 'compaction', needs: [], run: compaction },
   { name: 'group-join', needs: [], run: groupJoin },
   { name: 'spread-produce', needs: [], run: spreadProduce },
   // Peers last: their rows compare with the gateway figures above (skipped in --quick).

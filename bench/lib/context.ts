@@ -42,6 +42,9 @@ export interface Sizes {
   parkedRounds: number;
   /** retention-stall: expired records deleted while producers run. */
   retentionRecords: number;
+  /** compaction: keyed records compacted while producers run, and their distinct keys. */
+  compactionRecords: number;
+  compactionKeys: number;
   /** group-join: members joining at once (the topic has as many partitions). */
   groupJoinMembers: number;
   /** spread-produce: topics single-record produce is spread over. */
@@ -78,6 +81,8 @@ export function sizesFor(quick: boolean): Sizes {
         parkedPolls: 500,
         parkedRounds: 1,
         retentionRecords: 20_000,
+        compactionRecords: 20_000,
+        compactionKeys: 1_000,
         groupJoinMembers: 50,
         spreadTopics: 50,
       }
@@ -109,6 +114,8 @@ export function sizesFor(quick: boolean): Sizes {
         parkedPolls: 10_000,
         parkedRounds: 3,
         retentionRecords: 3_000_000,
+        compactionRecords: 1_000_000,
+        compactionKeys: 1_000,
         groupJoinMembers: 1_000,
         spreadTopics: 1_000,
       };
