@@ -33,6 +33,7 @@ import { parked } from './scenarios/parked.js';
 import { retentionStall } from './scenarios/retention-stall.js';
 import { groupJoin } from './scenarios/group-join.js';
 import { spreadProduce } from './scenarios/spread-produce.js';
+import { jetstreamProduce } from './scenarios/jetstream.js';
 
 type FloorName = Exclude<keyof Floors, 'broadcast'>;
 
@@ -59,6 +60,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'retention-stall', needs: [], run: retentionStall },
   { name: 'group-join', needs: [], run: groupJoin },
   { name: 'spread-produce', needs: [], run: spreadProduce },
+  // The JetStream store on a local 3-node cluster, against SQLite and against itself with two gateways.
+  { name: 'jetstream', needs: [], run: jetstreamProduce },
   // Peers last: their rows compare with the gateway figures above (skipped in --quick).
   { name: 'peer-redis', needs: [], run: peerRedis },
   { name: 'peer-nats', needs: [], run: peerNats },
