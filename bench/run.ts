@@ -35,6 +35,7 @@ import { retentionStall } from './scenarios/retention-stall.js';
 import { compaction } from './scenarios/compaction.js';
 import { groupJoin } from './scenarios/group-join.js';
 import { spreadProduce } from './scenarios/spread-produce.js';
+import { jetstreamProduce } from './scenarios/jetstream.js';
 
 type FloorName = Exclude<keyof Floors, 'broadcast'>;
 
@@ -63,6 +64,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'compaction', needs: [], run: compaction },
   { name: 'group-join', needs: [], run: groupJoin },
   { name: 'spread-produce', needs: [], run: spreadProduce },
+  // The JetStream store on a local 3-node cluster, against SQLite and against itself with two gateways.
+  { name: 'jetstream', needs: [], run: jetstreamProduce },
   // Peers last: their rows compare with the gateway figures above (skipped in --quick).
   { name: 'peer-redis', needs: [], run: peerRedis },
   { name: 'peer-nats', needs: [], run: peerNats },
