@@ -12,7 +12,15 @@ export interface PartitionOffsets {
 export interface Topic {
   name: string;
   partitions: number;
-  config: { retentionMs?: number | null };
+  config: {
+    retentionMs?: number | null;
+    retentionBytes?: number | null;
+    cleanupPolicy?: 'delete' | 'compact' | 'compact,delete';
+    deleteRetentionMs?: number;
+    minCompactionLagMs?: number;
+    valueSchemaValidation?: boolean;
+    keySchemaValidation?: boolean;
+  };
   createdAt: number;
   /** Records from the log starts to the high watermarks. */
   records: number;

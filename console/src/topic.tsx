@@ -94,22 +94,43 @@ function ProduceForm({ topic }: { topic: Topic }) {
   );
 }
 
+/** A number field's text for a setting: empty when unset (null or absent). */
+function shown(value: number | null | undefined): string {
+  return value == null ? '' : String(value);
+}
+
+/** Every topic setting the API has (PATCH /v1/topics/{topic}); an empty number field clears it or keeps its default. */
 function Settings({ topic, onSaved }: { topic: Topic; onSaved: () => void }) {
+  const c = topic.config;
   const [partitions, setPartitions] = useState(String(topic.partitions));
-  const [retention, setRetention] = useState(topic.config.retentionMs == null ? '' : String(topic.config.retentionMs));
+  const [retention, setRetention] = useState(shown(c.retentionMs));
+  const [retentionBytes, setRetentionBytes] = useState(shown(c.retentionBytes));
+  const [policy, setPolicy] = useState(c.cleanupPolicy ?? 'delete');
+  const [deleteRetention, setDeleteRetention] = useState(shown(c.deleteRetentionMs));
+  const [compactionLag, setCompactionLag] = useState(shown(c.minCompactionLagMs));
+  const [valueSchema, setValueSchema] = useState(c.valueSchemaValidation ?? false);
+  const [keySchema, setKeySchema] = useState(c.keySchemaValidation ?? false);
   const [error, setError] = useState<ApiError>();
   const [saved, setSaved] = useState(false);
+  const optional = (text: string) => (text.trim() === '' ? null : Number(text));
   return (
     <form
       class="inline-form"
       aria-labelledby="settings-title"
       onSubmit={async (e) => {
         e.preventDefault();
+        const config: Topic['config'] = {
+          retentionMs: optional(retention),
+          retentionBytes: optional(retentionBytes),
+          cleanupPolicy: policy,
+          valueSchemaValidation: valueSchema,
+          keySchemaValidation: keySchema,
+        };
+        // These two have defaults rather than "none": an empty field leaves them as they are.
+        if (deleteRetention.trim() !== '') config.deleteRetentionMs = Number(deleteRetention);
+        if (compactionLag.trim() !== '') config.minCompactionLagMs = Number(compactionLag);
         try {
-          await api('PATCH', paths.topic(topic.name), {
-            partitions: Number(partitions),
-            config: { retentionMs: retention.trim() === '' ? null : Number(retention) },
-          });
+          await api('PATCH', paths.topic(topic.name), { partitions: Number(partitions), config });
           setError(undefined);
           setSaved(true);
           onSaved();
@@ -127,6 +148,34 @@ function Settings({ topic, onSaved }: { topic: Topic; onSaved: () => void }) {
       <label>
         Retention (ms, empty: forever)
         <input type="number" min="1" value={retention} onInput={(e) => setRetention(e.currentTarget.value)} />
+      </label>
+      <label>
+        Retention (bytes per partition, empty: no limit)
+        <input type="number" min="1" value={retentionBytes} onInput={(e) => setRetentionBytes(e.currentTarget.value)} />
+      </label>
+      <label>
+        Cleanup policy
+        <select value={policy} onChange={(e) => setPolicy(e.currentTarget.value as typeof policy)}>
+          <option value="delete">delete</option>
+          <option value="compact">compact</option>
+          <option value="compact,delete">compact,delete</option>
+        </select>
+      </label>
+      <label>
+        Tombstones kept after compaction (ms)
+        <input type="number" min="0" value={deleteRetention} onInput={(e) => setDeleteRetention(e.currentTarget.value)} />
+      </label>
+      <label>
+        Minimum compaction lag (ms)
+        <input type="number" min="0" value={compactionLag} onInput={(e) => setCompactionLag(e.currentTarget.value)} />
+      </label>
+      <label>
+        <input type="checkbox" checked={valueSchema} onChange={(e) => setValueSchema(e.currentTarget.checked)} /> Validate values against
+        the schema registry
+      </label>
+      <label>
+        <input type="checkbox" checked={keySchema} onChange={(e) => setKeySchema(e.currentTarget.checked)} /> Validate keys against the
+        schema registry
       </label>
       <button type="submit">Save settings</button>
       {saved ? <span role="status">saved</span> : null}
@@ -240,7 +289,7 @@ export function TopicPage({ name }: { name: string }) {
       <ProblemLine error={deleteError} />
       <div class="columns">
         <div>
-          <Settings key={`${topic.partitions}/${topic.config.retentionMs}`} topic={topic} onSaved={refresh} />
+          <Settings key={`${topic.partitions}/${JSON.stringify(topic.config)}`} topic={topic} onSaved={refresh} />
           <Partitions key={topic.partitions} topic={topic} />
         </div>
         <ProduceForm topic={topic} />

@@ -196,6 +196,18 @@ describe('console', () => {
     await page.getByRole('article', { name: `record 1:${future.offset}` }).waitFor();
     expect(await page.locator('article.record').count()).toBe(1);
 
+    // Alter the topic from its settings form: partitions, retention by time and size, compaction lag.
+    await page.getByLabel('Partitions (can only grow)').fill('3');
+    await page.getByLabel('Retention (ms, empty: forever)').fill('86400000');
+    await page.getByLabel('Retention (bytes per partition, empty: no limit)').fill('1000000');
+    await page.getByLabel('Minimum compaction lag (ms)').fill('5000');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(async () => (await gw.json('GET', `/v1/topics/${topic}`)).body)
+      .toMatchObject({ partitions: 3, config: { retentionMs: 86_400_000, retentionBytes: 1_000_000, minCompactionLagMs: 5000, cleanupPolicy: 'delete' } });
+    // The page shows the new partition count once it has reloaded the topic.
+    await expect.poll(() => page.getByLabel('Partitions (can only grow)').inputValue()).toBe('3');
+
     // Delete the topic, confirming by its name.
     await page.getByRole('button', { name: 'Delete topic…' }).click();
     const confirmDelete = page.getByRole('button', { name: `Delete ${topic}` });
