@@ -27,8 +27,9 @@ RUN --mount=type=secret,id=ca \
  && npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The console and the API reference (npm run build bundles them into dist/web).
+# The console, the API reference and the browser client (npm run build bundles them into dist/web).
 COPY console ./console
+COPY client ./client
 COPY docker/prune-native.sh /usr/local/bin/prune-native
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
