@@ -86,7 +86,9 @@ export class Compaction {
       if (this.#deps.stopped()) break;
       const step = await store.compact(topic.name, partition, { from, before, maxTimestamp, budgetMs: this.#deps.stepMs });
       removed += step.removed;
-      if (step.reached <= from) break; // the topic changed under us (deleted, say): the next pass sees
+      // No progress and nothing removed: the topic changed under us (deleted, say): the next pass sees.
+      // (A step may end inside a chunk of keys with many old versions: it removed some, the rest comes next.)
+      if (step.reached <= from && step.removed === 0) break;
       from = step.reached;
     }
     progress.cleanedTo = from;

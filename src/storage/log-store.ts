@@ -310,6 +310,8 @@ export interface LogStore {
    * older records of its key whose timestamp is at most `step.maxTimestamp`. Only the latest version
    * of a key below `before` survives, so a version newer than `before` (written after a snapshot's
    * offsets, say) never removes one below it. Never changes an offset or the log start offset.
+   * A step may stop before finishing the records at `from` (`reached` = `from` with `removed` > 0):
+   * their keys had more old versions than one step deletes; the caller calls again from `reached`.
    */
   compact?(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress>;
   /**

@@ -24,7 +24,7 @@ async function compactAll(store: KeyedLogStore, topic: string, partition: number
   for (;;) {
     const step = await store.compact(topic, partition, { from, before, maxTimestamp, budgetMs: 0 });
     removed += step.removed;
-    if (step.reached <= from) return removed;
+    if (step.reached <= from && step.removed === 0) return removed;
     from = step.reached;
   }
 }

@@ -405,3 +405,32 @@ describe('sqlite store specifics', () => {
     }
   });
 });
+
+describe('SQLite compaction steps', () => {
+  it('delete a bounded number of records however many old versions the keys of a range have, and repeated steps finish the job', async () => {
+    const store = await openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
+    onTestFinished(() => store.close());
+    await store.createTopic('t', 1, {});
+    // 10 keys with 600 versions each: the first 256 offsets name every key, whose 5,990 old versions lie all over the partition.
+    for (let round = 0; round < 6; round++) {
+      const records = Array.from({ length: 1_000 }, (_, i) => ({ partition: 0, timestamp: 1_000, key: `k${i % 10}`, value: `"${round}-${i}"`, headers: null }));
+      await store.append([{ topic: 't', records }]);
+    }
+    const step = { from: 0, before: 6_000, maxTimestamp: Number.MAX_SAFE_INTEGER, budgetMs: 0 };
+    const first = await store.compact!('t', 0, step);
+    // One statement's worth, not the 5,990 it would take to finish those keys at once.
+    expect(first.removed).toBeGreaterThan(0);
+    expect(first.removed).toBeLessThanOrEqual(250);
+    let removed = first.removed;
+    let from = first.reached;
+    for (;;) {
+      const next = await store.compact!('t', 0, { ...step, from });
+      removed += next.removed;
+      if (next.reached <= from && next.removed === 0) break;
+      from = next.reached;
+    }
+    expect(removed).toBe(5_990);
+    const left = await store.read('t', 0, 0, { maxRecords: 100, maxBytes: Number.MAX_SAFE_INTEGER });
+    expect(left.map((r) => r.offset)).toEqual(Array.from({ length: 10 }, (_, i) => 5_990 + i));
+  });
+});

@@ -22,6 +22,12 @@ import type { TopicState } from './topics.js';
 /** Offsets per compaction statement: the first, and the most it grows to (as RecordTable.deleteRange). */
 const FIRST_CHUNK = 256;
 const MAX_CHUNK = 65_536;
+/**
+ * Most records one compaction statement deletes. A chunk of offsets names its keys, and each key's
+ * older versions lie anywhere in the partition: without a cap, the first chunk of a long-lived
+ * partition deleted ~1,000 versions of each of its 256 keys in one statement (seconds, produce stalled).
+ */
+const MAX_DELETES = 250;
 
 const IS_TOMBSTONE = `typeof(value) = 'text' AND value = '${TOMBSTONE_VALUE}'`;
 
@@ -57,7 +63,8 @@ export class KeyIndex {
              CROSS JOIN records o INDEXED BY records_by_key ON o.topic_id = @topic AND o.partition = @partition AND o.key = d.key
              WHERE o.timestamp <= @maxTimestamp
                AND EXISTS (SELECT 1 FROM records n WHERE n.topic_id = @topic AND n.partition = @partition AND n.key = o.key
-                             AND n.offset > o.offset AND n.offset < @before))
+                             AND n.offset > o.offset AND n.offset < @before)
+             LIMIT @limit)
            RETURNING ${RECORD_BYTES}`,
         )
         .pluck(),
@@ -98,7 +105,11 @@ export class KeyIndex {
   /** Inside a transaction: one compaction step (LogStore.compact). Returns its progress and the bytes deleted. */
   compact(topic: TopicState, partition: number, step: CompactionStep): CompactionProgress & { bytes: number } {
     const { maxTimestamp, before } = step;
-    return inChunks(step, (from, to) => this.#stmt.superseded.all({ topic: topic.id, partition, from, to, before, maxTimestamp }) as number[]);
+    return inChunks(
+      step,
+      (from, to) => this.#stmt.superseded.all({ topic: topic.id, partition, from, to, before, maxTimestamp, limit: MAX_DELETES }) as number[],
+      MAX_DELETES,
+    );
   }
 
   /** Inside a transaction: tombstones that may go (LogStore.removeTombstones); the caller keeps `before` below the last offset. */
@@ -110,9 +121,10 @@ export class KeyIndex {
 /**
  * Runs `work` over [step.from, step.before) in chunks of offsets until about step.budgetMs has passed
  * (at least one chunk), growing the chunks while they take well under what is left (as
- * RecordTable.deleteRange). `work` returns the sizes of the records it deleted.
+ * RecordTable.deleteRange). `work` returns the sizes of the records it deleted; when that reaches
+ * `cap`, the chunk may hold more, so the same chunk goes again (what was deleted is gone).
  */
-function inChunks(step: RangeStep, work: (from: number, to: number) => number[]): CompactionProgress & { bytes: number } {
+function inChunks(step: RangeStep, work: (from: number, to: number) => number[], cap = Infinity): CompactionProgress & { bytes: number } {
   const deadline = performance.now() + step.budgetMs;
   let chunk = FIRST_CHUNK;
   let at = step.from;
@@ -124,10 +136,11 @@ function inChunks(step: RangeStep, work: (from: number, to: number) => number[])
     const sizes = work(at, to);
     removed += sizes.length;
     for (const b of sizes) bytes += b;
-    at = to;
+    const capped = sizes.length >= cap;
+    if (!capped) at = to;
     const now = performance.now();
     if (now >= deadline) break;
-    if ((now - started) * 4 < deadline - now && chunk < MAX_CHUNK) chunk *= 2;
+    if (!capped && (now - started) * 4 < deadline - now && chunk < MAX_CHUNK) chunk *= 2;
   }
   return { reached: at, removed, bytes };
 }
