@@ -15,6 +15,7 @@ import { httpLoad, type LoadResult } from '../lib/http-load.js';
 import { produceBody, valueText } from '../lib/records.js';
 import type { ScenarioRow } from '../lib/report.js';
 import { createTopic, requestJson } from '../lib/rest.js';
+import { produceAloneThenDuring } from '../lib/stall.js';
 
 const TARGET_P99_FACTOR = 2;
 const BATCH = 100;
@@ -75,35 +76,14 @@ export async function compaction(ctx: BenchContext): Promise<ScenarioRow[]> {
 
     ctx.progress(`compaction: filling ${total.toLocaleString('en-US')} records over ${keys.toLocaleString('en-US')} keys`);
     await fillKeyed(gateway.url, 'table', total, keys);
-    const url = `${gateway.url}/v1/topics/bench/records`;
-    const body = produceBody(1);
-    await httpLoad({ url, body, connections, durationSec: ctx.sizes.scalingWarmSec });
-    gateway.rss.reset();
-    let clients = new CpuMeter([process.pid]);
-    const alone = await httpLoad({ url, body, connections, durationSec: ctx.sizes.scalingSec });
-    const aloneCpu = gateway.rss.cpuCores();
-    const aloneClientCpu = clients.cores();
-
-    let compacting = false;
-    let startedAt = 0;
-    let doneAt = 0;
-    const done = (async () => {
-      await new Promise((r) => setTimeout(r, 500));
-      startedAt = performance.now();
-      compacting = true;
+    // Compaction: from the policy change until the partition starts at the oldest latest version.
+    const m = await produceAloneThenDuring(ctx, gateway, `${gateway.url}/v1/topics/bench/records`, 'compaction', async () => {
       const patched = await requestJson(`${gateway.url}/v1/topics/table`, 'PATCH', { config: { cleanupPolicy: 'compact' } });
       if (patched.status !== 200) throw new Error(`compaction: PATCH answered ${patched.status}`);
       while ((await firstOffset(gateway.url, 'table')) < total - keys) await new Promise((r) => setTimeout(r, 50));
-      compacting = false;
-      doneAt = performance.now();
-    })();
-    gateway.rss.reset();
-    clients = new CpuMeter([process.pid]);
-    const maxSec = ctx.quick ? 30 : 300;
-    const during = await httpLoad({ url, body, connections, durationSec: maxSec, until: done.catch(() => undefined), recordWhile: () => compacting });
-    await done;
-    if (doneAt === 0) throw new Error(`compaction: ${total} records not compacted within ${maxSec} s`);
-    const compactSec = (doneAt - startedAt) / 1000;
+    });
+    const { alone, during } = m;
+    const compactSec = m.workSec;
     const factor = during.latency.p99Ms / alone.latency.p99Ms;
     const removed = total - keys;
     const single = `compaction: single-record produce, ${connections} conns`;
@@ -135,8 +115,8 @@ export async function compaction(ctx: BenchContext): Promise<ScenarioRow[]> {
         unit: 'records/s',
         latencyOf: 'request',
         latency: alone.latency,
-        cpuCores: aloneCpu,
-        clientCpuCores: aloneClientCpu,
+        cpuCores: m.aloneCpu,
+        clientCpuCores: m.aloneClientCpu,
       },
       {
         scenario: `${single}, while compaction removes ${removed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} records`,
@@ -144,9 +124,9 @@ export async function compaction(ctx: BenchContext): Promise<ScenarioRow[]> {
         unit: 'records/s',
         latencyOf: 'request',
         latency: during.latency,
-        peakRssMiB: gateway.rss.peakMiB(),
-        cpuCores: gateway.rss.cpuCores(),
-        clientCpuCores: clients.cores(),
+        peakRssMiB: m.peakRssMiB,
+        cpuCores: m.duringCpu,
+        clientCpuCores: m.duringClientCpu,
         floor: { name: 'no compaction', value: alone.requestsPerSec },
         ratio: factor,
         ratioText: `${factor.toFixed(1)}x p99`,

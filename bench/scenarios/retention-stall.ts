@@ -5,13 +5,11 @@
  * 100 ms). The produce p99 during the deletion (from the change until the topic's log
  * start offset reaches its high watermark) is compared with the p99 without one.
  */
-import { CpuMeter } from '../lib/cpu.js';
 import type { BenchContext } from '../lib/context.js';
 import { startGatewayFor } from '../lib/gateway.js';
-import { httpLoad } from '../lib/http-load.js';
-import { produceBody } from '../lib/records.js';
 import type { ScenarioRow } from '../lib/report.js';
 import { createTopic, fillTopic, requestJson } from '../lib/rest.js';
+import { produceAloneThenDuring } from '../lib/stall.js';
 
 const TARGET_P99_FACTOR = 2;
 
@@ -29,24 +27,9 @@ export async function retentionStall(ctx: BenchContext): Promise<ScenarioRow[]> 
     ctx.progress(`retention-stall: filling ${total.toLocaleString('en-US')} records`);
     await fillTopic(gateway.url, 'expiring', total);
     const url = `${gateway.url}/v1/topics/bench/records`;
-    const body = produceBody(1);
     const connections = ctx.sizes.connections;
-    await httpLoad({ url, body, connections, durationSec: ctx.sizes.scalingWarmSec });
-
-    gateway.rss.reset();
-    let clients = new CpuMeter([process.pid]);
-    const alone = await httpLoad({ url, body, connections, durationSec: ctx.sizes.scalingSec });
-    const aloneCpu = gateway.rss.cpuCores();
-    const aloneClientCpu = clients.cores();
-
-    // The deletion: the load runs until the log start offset reaches the high watermark.
-    let deleting = false;
-    let deletedAt = 0;
-    let startedAt = 0;
-    const deletion = (async () => {
-      await new Promise((r) => setTimeout(r, 500));
-      startedAt = performance.now();
-      deleting = true;
+    // The deletion: from the retention change until the log start offset reaches the high watermark.
+    const m = await produceAloneThenDuring(ctx, gateway, url, 'retention-stall', async () => {
       const patched = await requestJson(`${gateway.url}/v1/topics/expiring`, 'PATCH', { config: { retentionMs: 1 } });
       if (patched.status !== 200) throw new Error(`retention-stall: PATCH answered ${patched.status}`);
       for (;;) {
@@ -54,19 +37,9 @@ export async function retentionStall(ctx: BenchContext): Promise<ScenarioRow[]> 
         if (logStartOffset >= highWatermark) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      deleting = false;
-      deletedAt = performance.now();
-    })();
-    gateway.rss.reset();
-    clients = new CpuMeter([process.pid]);
-    const maxSec = ctx.quick ? 30 : 300;
-    const during = await httpLoad({ url, body, connections, durationSec: maxSec, until: deletion.catch(() => undefined), recordWhile: () => deleting });
-    await deletion;
-    const cpuCores = gateway.rss.cpuCores();
-    const clientCpuCores = clients.cores();
-    const peakRssMiB = gateway.rss.peakMiB();
-    if (deletedAt === 0) throw new Error(`retention-stall: ${total} records not deleted within ${maxSec} s`);
-    const deleteSec = (deletedAt - startedAt) / 1000;
+    });
+    const { alone, during } = m;
+    const deleteSec = m.workSec;
     const factor = during.latency.p99Ms / alone.latency.p99Ms;
     const name = `retention-stall: single-record produce, ${connections} conns`;
     return [
@@ -76,8 +49,8 @@ export async function retentionStall(ctx: BenchContext): Promise<ScenarioRow[]> 
         unit: 'records/s',
         latencyOf: 'request',
         latency: alone.latency,
-        cpuCores: aloneCpu,
-        clientCpuCores: aloneClientCpu,
+        cpuCores: m.aloneCpu,
+        clientCpuCores: m.aloneClientCpu,
       },
       {
         scenario: `${name}, while retention deletes ${total.toLocaleString('en-US')} records`,
@@ -85,9 +58,9 @@ export async function retentionStall(ctx: BenchContext): Promise<ScenarioRow[]> 
         unit: 'records/s',
         latencyOf: 'request',
         latency: during.latency,
-        peakRssMiB,
-        cpuCores,
-        clientCpuCores,
+        peakRssMiB: m.peakRssMiB,
+        cpuCores: m.duringCpu,
+        clientCpuCores: m.duringClientCpu,
         floor: { name: 'no deletion', value: alone.requestsPerSec },
         ratio: factor,
         ratioText: `${factor.toFixed(1)}x p99`,
