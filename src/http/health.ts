@@ -20,10 +20,10 @@ const readyz = apiRoute({
   path: '/readyz',
   tags: ['health'],
   operationId: 'readyz',
-  summary: 'Ready: the database is open and writable, and the gateway is not shutting down',
+  summary: 'Ready: the store takes writes (SQLite: the file is writable; JetStream: a quorum stores a probe write) and the gateway is not shutting down',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: Status } } },
-    503: problemWith('Not ready: shutting down, or the database cannot be written', RETRY_AFTER),
+    503: problemWith('Not ready: shutting down, or the store cannot take a write', RETRY_AFTER),
   },
 });
 

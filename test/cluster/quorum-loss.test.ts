@@ -1,7 +1,8 @@
 /**
  * A gateway on the JetStream store when the cluster loses its quorum: produce is answered 503 with
  * Retry-After (bounded by natsProduceTimeoutMs, never a hang), /readyz says not ready with the
- * reason, and both recover once the nodes are back, with every acknowledged record still there.
+ * reason (it probes with a write: a node cut off from its peers still answers reads for a while),
+ * and both recover once the nodes are back, with every acknowledged record still there.
  */
 import { expect, it } from 'vitest';
 import { signalNode, startNode, waitHealthy, writeLayout } from '../../src/tools/nats-cluster.js';
@@ -39,6 +40,7 @@ it('answers 503 with Retry-After while two of three nodes are down, is not ready
     again = await gw.json('POST', '/v1/topics/t/records', { records: [{ value: 'after' }] });
   }
   expect(again.status).toBe(200);
+  expect((await gw.api('/readyz')).status).toBe(200);
   const fetched = await gw.json('GET', '/v1/topics/t/partitions/0/records?offset=0');
   const values = fetched.body.records.map((r: { value: string }) => r.value);
   expect(values[0]).toBe('before');

@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ready: the database is open and writable, and the gateway is not shutting down */
+        /** Ready: the store takes writes (SQLite: the file is writable; JetStream: a quorum stores a probe write) and the gateway is not shutting down */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -1383,7 +1383,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Not ready: shutting down, or the database cannot be written */
+            /** @description Not ready: shutting down, or the store cannot take a write */
             503: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */

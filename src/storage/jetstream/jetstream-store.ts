@@ -47,6 +47,8 @@ import { checkSupported, unsupported } from './unsupported.js';
 const HEADER_ROOM_BYTES = 16 * 1024;
 /** Decoded batches kept for re-reads (tails, long-polls). */
 const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
+/** The metadata bucket key /readyz writes (its own prefix: no topic, group or credential watcher sees it). */
+const READY_PROBE_KEY = 'ready.probe';
 
 export interface StoreParts {
   options: JetStreamStoreOptions;
@@ -79,6 +81,7 @@ export class JetStreamStore implements LogStore {
   readonly #batches = new BatchCache(BATCH_CACHE_BYTES);
   readonly #feed: TailFeed;
   #closed = false;
+  #probe: Promise<void> | undefined;
 
   constructor(parts: StoreParts) {
     this.#options = parts.options;
@@ -355,12 +358,19 @@ export class JetStreamStore implements LogStore {
     return this.#run(() => this.#groups.committed(group));
   }
 
-  /** Ready when the cluster has a JetStream meta leader and the topics bucket's stream has a quorum. */
+  /**
+   * Ready when the cluster stores a write: a put of one probe key in the metadata bucket, acknowledged
+   * only once a quorum of its replicas has it. Reads (account or stream info) are not enough: a node
+   * that has lost its peers answers them for up to ~10 s before Raft notices the quorum is gone.
+   * Concurrent probes share one put.
+   */
   ping(): Promise<void> {
-    return this.#run(async () => {
-      await this.#jsm.getAccountInfo();
-      await this.#meta.status();
+    this.#probe ??= this.#run(async () => {
+      await this.#meta.put(READY_PROBE_KEY, String(Date.now()));
+    }).finally(() => {
+      this.#probe = undefined;
     });
+    return this.#probe;
   }
 
   /** The state of every partition's replicas, from the cluster (for /readyz and the failover tests). */
