@@ -2695,9 +2695,9 @@ export interface operations {
                 cursor?: string;
                 /** @description First read: 'earliest' (default), 'latest', 'time:<epoch-ms>' (per partition, the first record at or after it), or 'cursor:<cursor>' (same as cursor=). */
                 from?: string;
-                /** @description Most records to return (all partitions together). */
+                /** @description Most records to return (all partitions together). NDJSON answers: not capped by fetchMaxLimit. */
                 limit?: number;
-                /** @description Soft byte budget (keys, values, headers); at least one record is returned when there is one. */
+                /** @description Soft byte budget (keys, values, headers); at least one record is returned when there is one. Not with an NDJSON answer (400). */
                 maxBytes?: number;
                 /** @description When no partition has a record, wait up to this long for one. */
                 waitMs?: number;
@@ -2713,18 +2713,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Records and the cursor after them */
+            /** @description Records and the cursor after them. With `Accept: application/x-ndjson`: one Record per line, every partition interleaved a page at a time (offset order within each), streamed to each partition's high watermark as it was when the answer started (after waitMs, if it waited), or to `limit` records in all, shared fairly; the cursor to continue from is the Logway-Cursor header (every line is a record). */
             200: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
                     "X-Request-Id": string;
+                    /** @description NDJSON answers: the cursor after the last line (pass it as `cursor` to the next read). */
+                    "Logway-Cursor"?: string;
+                    /** @description NDJSON answers, when the position was older than retention: the `reset` list of the JSON answer, as JSON text. */
+                    "Logway-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TopicReadResponse"];
+                    "application/x-ndjson": components["schemas"]["NdjsonRecords"];
                 };
             };
-            /** @description Invalid query, or a cursor that is malformed or not of this topic (code INVALID_CURSOR) */
+            /** @description Invalid query (maxBytes with an NDJSON answer), or a cursor that is malformed or not of this topic (code INVALID_CURSOR) */
             400: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
