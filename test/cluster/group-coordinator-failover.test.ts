@@ -86,6 +86,9 @@ it('moves coordination off a killed gateway: no partition owned twice at any ins
   const sampler = setInterval(checkSingleOwners, 5);
 
   let killed = false;
+  /** For the log: when the kill happened and when the first heartbeat after it was answered (not asserted). */
+  let killedAt = 0;
+  let firstAnsweredAt = 0;
   let running = true;
   const unexpected: string[] = [];
   const loops = members.map(async (m) => {
@@ -99,6 +102,7 @@ it('moves coordination off a killed gateway: no partition owned twice at any ins
           m.epoch = beat.body.memberEpoch;
           m.owned = beat.body.assignment;
           checkSingleOwners();
+          if (killed && !firstAnsweredAt) firstAnsweredAt = Date.now();
           if (killed) m.heartbeatsAfterKill++;
           if (m.owned.length) {
             const offsets = m.owned.map((tp) => ({ ...tp, offset: round % 20 }));
@@ -135,6 +139,7 @@ it('moves coordination off a killed gateway: no partition owned twice at any ins
     const epochsBefore = new Map(before.body.members.map((d: { memberId: string; memberEpoch: number }) => [d.memberId, d.memberEpoch]));
 
     console.log(`group-coordinator-failover: stable (${samples} samples), killing the coordinating gateway`);
+    killedAt = Date.now();
     coordinator.kill('SIGKILL');
     await coordinator.exited;
     alive.delete(coordinator);
@@ -145,6 +150,7 @@ it('moves coordination off a killed gateway: no partition owned twice at any ins
       () => members.every((m) => m.heartbeatsAfterKill >= 3 && (m.owned.length === 0 || m.commitsAfterKill >= 3)),
       { timeoutMs: 90_000, intervalMs: 100 },
     );
+    console.log(`group-coordinator-failover: first heartbeat answered ${firstAnsweredAt - killedAt} ms after the kill (lease ${LEASE_MS} ms)`);
     console.log(`group-coordinator-failover: taken over; heartbeats after the kill ${members.map((m) => m.heartbeatsAfterKill)}, commits ${members.map((m) => m.commitsAfterKill)}`);
     // Everyone still a member with the same id; no one was expelled or moved to a new epoch by the takeover alone.
     const after = await call(gateways[2]!, 'GET', '/v1/groups/g');
