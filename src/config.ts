@@ -105,6 +105,11 @@ export const ConfigSchema = z.object({
   maxConnections: int(1)
     .default(20_000)
     .describe('Most concurrent TCP connections, HTTP and WebSocket together; one past it is closed as soon as it is accepted.'),
+  listenBacklog: int(1, 65_535)
+    .default(4096)
+    .describe(
+      "Connections the kernel queues until the gateway accepts them (capped by the kernel's net.core.somaxconn). A burst of more new connections than this waits for the client's SYN retries (1 s, then 3 s): Node's default, 511, made 1,000 clients connecting at once take seconds.",
+    ),
 
   autoCreateTopics: bool.default(false).describe('Create a topic on first produce instead of answering 404.'),
   defaultPartitions: int(1, 10_000)

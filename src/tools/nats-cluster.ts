@@ -13,8 +13,8 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePorts } from './free-ports.js';
 
 export interface ClusterNode {
   name: string;
@@ -71,23 +71,6 @@ function ipBinary(): string {
   throw new Error('ip (iproute2) not found: it starts nodes inside network namespaces');
 }
 
-/** Free ports, all held open at once so none is handed out twice, then released for the nodes. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
 
 function nodeConfig(node: ClusterNode, all: ClusterNode[]): string {
   const routes = all.map((n) => `nats-route://${hostOf(n)}:${n.clusterPort}`).join(', ');
