@@ -71,7 +71,6 @@ function ipBinary(): string {
   throw new Error('ip (iproute2) not found: it starts nodes inside network namespaces');
 }
 
-
 function nodeConfig(node: ClusterNode, all: ClusterNode[]): string {
   const routes = all.map((n) => `nats-route://${hostOf(n)}:${n.clusterPort}`).join(', ');
   return [
