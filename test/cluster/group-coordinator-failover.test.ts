@@ -87,7 +87,7 @@ it('moves coordination off a killed gateway: no partition owned twice at any ins
 
   let killed = false;
   /** For the log: when the kill happened and when the first heartbeat after it was answered (not asserted). */
-  let killedAt = 0;
+  let killedAt: number;
   let firstAnsweredAt = 0;
   let running = true;
   const unexpected: string[] = [];
