@@ -105,6 +105,11 @@ export const ConfigSchema = z.object({
   maxConnections: int(1)
     .default(20_000)
     .describe('Most concurrent TCP connections, HTTP and WebSocket together; one past it is closed as soon as it is accepted.'),
+  listenBacklog: int(1, 65_535)
+    .default(4096)
+    .describe(
+      "Connections the kernel queues until the gateway accepts them (capped by the kernel's net.core.somaxconn). A burst of more new connections than this waits for the client's SYN retries (1 s, then 3 s): Node's default, 511, made 1,000 clients connecting at once take seconds.",
+    ),
 
   autoCreateTopics: bool.default(false).describe('Create a topic on first produce instead of answering 404.'),
   defaultPartitions: int(1, 10_000)
@@ -166,6 +171,20 @@ export const ConfigSchema = z.object({
   groupSessionCheckIntervalMs: int(10)
     .default(100)
     .describe('How often expired sessions are looked for; a member is expelled at most this long after its deadline.'),
+  // Several gateways on one cluster: each group has one coordinating gateway at a time (docs/cluster.md).
+  groupCoordinatorLeaseMs: int(1_000)
+    .default(10_000)
+    .describe(
+      'Consumer groups: how long a gateway\'s claim to coordinate a group lasts unless renewed (it renews every third of it). When a coordinating gateway dies, another takes its groups after at most this long. Keep it well below the session timeouts.',
+    ),
+  advertisedUrl: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^/\s]+$/, 'a base URL: scheme://host[:port], no path')
+    .optional()
+    .describe(
+      'This gateway\'s URL as the other gateways on the same cluster reach it (e.g. http://10.0.0.5:8080). Set: they forward the REST requests of groups this gateway coordinates to it. Unset: they answer 503 NOT_COORDINATOR instead.',
+    ),
 
   // About wsHighWaterBytes of 250-byte records: enough in flight that a catching-up socket is
   // not held back by credit returning a frame at a time (measured with npm run bench).

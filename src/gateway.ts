@@ -3,7 +3,7 @@
  * The only module (with main.ts) that knows the concrete stores (SQLite, JetStream).
  */
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -164,8 +164,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     listen() {
       return new Promise((resolve, reject) => {
         // Upgrades go through app.fetch (middleware runs on the handshake), then to this `ws` server.
-        const options = { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: sockets.server } };
-        const s = serve(options, (info: AddressInfo) => {
+        const options = { fetch: app.fetch, websocket: { server: sockets.server } };
+        // createAdaptorServer + listen rather than serve(): serve() cannot pass a backlog.
+        const s = createAdaptorServer(options);
+        s.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
+          const info = s.address() as AddressInfo;
           sockets.start();
           retention.start(config.cleanupIntervalMs ?? config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
           const host = info.address.includes(':') ? `[${info.address}]` : info.address;

@@ -2,7 +2,8 @@
 # `npm test` runs this first (pretest): the suite needs programs npm cannot install.
 # - chromium: test/ws/browser.test.ts drives Debian's Chromium (CHROMIUM_PATH overrides);
 # - curl and jq: test/readme.test.ts runs the README's examples with them;
-# - nats-server: test/storage/jetstream-store.test.ts and the cluster tests start NATS nodes.
+# - nats-server: test/storage/jetstream-store.test.ts and the cluster tests start NATS nodes;
+# - iproute2 (ss, ip): test/http/connections.test.ts reads a listening socket's queue with ss.
 # Missing ones are installed with apt-get when this runs as root on Debian/Ubuntu; otherwise it
 # stops at once with the one command to run, before vitest spends minutes failing on them.
 set -euo pipefail
@@ -18,6 +19,7 @@ if [ -n "${CHROMIUM_PATH:-}" ]; then
 elif [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium)
 fi
+PATH="$PATH:/usr/sbin:/sbin" command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 command="apt-get install -y ${missing[*]}"

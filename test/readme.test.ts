@@ -2,7 +2,7 @@
  * The README tells the truth: its curl walk-through runs, in order, with the system curl
  * against a real gateway and answers what it shows; its consumer-group walk-through (curl
  * and jq in one shell) does what each step says; its problem-details examples are what
- * the server answers; its API table lists every operation in openapi.yaml; and its
+ * the server answers; the API table (docs/api.md) lists every operation in openapi.yaml; and the
  * configuration table is what src/config.ts generates.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -19,6 +19,8 @@ import { openSocket } from './ws/ws-client.js';
 
 const run = promisify(execFile);
 const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+/** The API reference the README's "API overview" points to. */
+const API_DOC = fs.readFileSync(path.join(REPO_ROOT, 'docs/api.md'), 'utf8');
 
 /** The text from a `## heading` up to the next `## ` heading. */
 function section(heading: string): string {
@@ -118,8 +120,8 @@ describe('README', () => {
     expect(longPoll, 'a long-poll with no command after it').toBeUndefined();
     expect(checked).toBe(outputs.length);
 
-    // The API section's problem-details examples are what this server, after the walk-through, answers.
-    const [outOfRange, badPartition] = fencedBlocks(section('API overview')).filter((b) => b.lang === 'json');
+    // docs/api.md's problem-details examples are what this server, after the walk-through, answers.
+    const [outOfRange, badPartition] = fencedBlocks(API_DOC).filter((b) => b.lang === 'json');
     const fetched = await json('GET', '/v1/topics/orders/partitions/0/records?offset=99');
     expect(fetched.status).toBe(416);
     expect(fetched.headers.get('content-type')).toBe('application/problem+json');
@@ -387,20 +389,20 @@ describe('README', () => {
     for (const [, title, anchor] of listed) expect(anchor).toBe(title!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replaceAll(' ', '-'));
   });
 
-  it('API table lists every operation in openapi.yaml', () => {
+  it('API table (docs/api.md) lists every operation in openapi.yaml', () => {
     const document = parse(fs.readFileSync(path.join(REPO_ROOT, 'openapi.yaml'), 'utf8')) as {
       paths: Record<string, Record<string, unknown>>;
     };
     const listed = new Set(
-      [...section('API overview').matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE)` \| `([^`]+)` \|/gm)].map((m) => `${m[1]} ${m[2]}`),
+      [...API_DOC.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE)` \| `([^`]+)` \|/gm)].map((m) => `${m[1]} ${m[2]}`),
     );
     const operations = Object.entries(document.paths).flatMap(([p, item]) =>
       Object.keys(item)
         .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
         .map((m) => `${m.toUpperCase()} ${p}`),
     );
-    expect(operations.filter((op) => !listed.has(op)), 'operations missing from the README API table').toEqual([]);
-    expect([...listed].filter((op) => !operations.includes(op)), 'README API rows with no operation').toEqual([]);
+    expect(operations.filter((op) => !listed.has(op)), 'operations missing from the table in docs/api.md').toEqual([]);
+    expect([...listed].filter((op) => !operations.includes(op)), 'docs/api.md rows with no operation').toEqual([]);
   });
 
   it('configuration table is what src/config.ts generates (run `npm run docs:config` when this fails)', () => {

@@ -5,8 +5,12 @@
 import { CpuMeter } from './cpu.js';
 import type { BenchContext } from './context.js';
 import type { GatewayProcess } from './child.js';
+import type { ScenarioRow } from './report.js';
 import { httpLoad, type LoadResult } from './http-load.js';
 import { produceBody } from './records.js';
+
+/** Background work may at most double the produce p99. */
+const TARGET_P99_FACTOR = 2;
 
 export interface StallMeasure {
   alone: LoadResult;
@@ -57,4 +61,42 @@ export async function produceAloneThenDuring(ctx: BenchContext, gateway: Gateway
     peakRssMiB: gateway.rss.peakMiB(),
     workSec: (doneAt - startedAt) / 1000,
   };
+}
+
+/**
+ * The two rows of a stall measure: produce alone, and produce during the work with its p99 against
+ * the p99 alone. `during` names the work ("while retention deletes N records"), `without` the floor
+ * ("no deletion"), `done` what the work did (for the notes).
+ */
+export function stallRows(m: StallMeasure, name: string, labels: { without: string; during: string; done: string }): ScenarioRow[] {
+  const { alone, during } = m;
+  const factor = during.latency.p99Ms / alone.latency.p99Ms;
+  const rate = during.latency.count / m.workSec;
+  return [
+    {
+      scenario: `${name}, ${labels.without}`,
+      throughput: alone.requestsPerSec,
+      unit: 'records/s',
+      latencyOf: 'request',
+      latency: alone.latency,
+      cpuCores: m.aloneCpu,
+      clientCpuCores: m.aloneClientCpu,
+    },
+    {
+      scenario: `${name}, ${labels.during}`,
+      throughput: rate,
+      unit: 'records/s',
+      latencyOf: 'request',
+      latency: during.latency,
+      peakRssMiB: m.peakRssMiB,
+      cpuCores: m.duringCpu,
+      clientCpuCores: m.duringClientCpu,
+      floor: { name: labels.without, value: alone.requestsPerSec },
+      ratio: factor,
+      ratioText: `${factor.toFixed(1)}x p99`,
+      target: `p99 <= ${TARGET_P99_FACTOR}x`,
+      met: factor <= TARGET_P99_FACTOR,
+      notes: `${labels.done} in ${m.workSec.toFixed(1)} s; produce ran at ${((rate / alone.requestsPerSec) * 100).toFixed(0)}% of its rate without it meanwhile`,
+    },
+  ];
 }

@@ -15,9 +15,8 @@ import { httpLoad, type LoadResult } from '../lib/http-load.js';
 import { produceBody, valueText } from '../lib/records.js';
 import type { ScenarioRow } from '../lib/report.js';
 import { createTopic, requestJson } from '../lib/rest.js';
-import { produceAloneThenDuring } from '../lib/stall.js';
+import { produceAloneThenDuring, stallRows } from '../lib/stall.js';
 
-const TARGET_P99_FACTOR = 2;
 const BATCH = 100;
 
 /** A produce body of `count` records keyed `k<i mod keys>`, i from `seed`. */
@@ -82,11 +81,7 @@ export async function compaction(ctx: BenchContext): Promise<ScenarioRow[]> {
       if (patched.status !== 200) throw new Error(`compaction: PATCH answered ${patched.status}`);
       while ((await firstOffset(gateway.url, 'table')) < total - keys) await new Promise((r) => setTimeout(r, 50));
     });
-    const { alone, during } = m;
-    const compactSec = m.workSec;
-    const factor = during.latency.p99Ms / alone.latency.p99Ms;
     const removed = total - keys;
-    const single = `compaction: single-record produce, ${connections} conns`;
     return [
       {
         scenario: `compaction: produce, ${BATCH} records/request, ${connections} conns, no keys`,
@@ -109,31 +104,11 @@ export async function compaction(ctx: BenchContext): Promise<ScenarioRow[]> {
         ratio: rate(keyed.result) / rate(unkeyed.result),
         notes: 'the same batches with a distinct key per record: the price of the key index row per keyed record',
       },
-      {
-        scenario: `${single}, no compaction`,
-        throughput: alone.requestsPerSec,
-        unit: 'records/s',
-        latencyOf: 'request',
-        latency: alone.latency,
-        cpuCores: m.aloneCpu,
-        clientCpuCores: m.aloneClientCpu,
-      },
-      {
-        scenario: `${single}, while compaction removes ${removed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} records`,
-        throughput: during.latency.count / compactSec,
-        unit: 'records/s',
-        latencyOf: 'request',
-        latency: during.latency,
-        peakRssMiB: m.peakRssMiB,
-        cpuCores: m.duringCpu,
-        clientCpuCores: m.duringClientCpu,
-        floor: { name: 'no compaction', value: alone.requestsPerSec },
-        ratio: factor,
-        ratioText: `${factor.toFixed(1)}x p99`,
-        target: `p99 <= ${TARGET_P99_FACTOR}x`,
-        met: factor <= TARGET_P99_FACTOR,
-        notes: `compacted ${total.toLocaleString('en-US')} records (${keys.toLocaleString('en-US')} keys) in ${compactSec.toFixed(1)} s (from the policy change); produce ran at ${((during.latency.count / compactSec / alone.requestsPerSec) * 100).toFixed(0)}% of its rate without compaction meanwhile`,
-      },
+      ...stallRows(m, `compaction: single-record produce, ${connections} conns`, {
+        without: 'no compaction',
+        during: `while compaction removes ${removed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} records`,
+        done: `compacted ${total.toLocaleString('en-US')} records (${keys.toLocaleString('en-US')} keys, from the policy change)`,
+      }),
     ];
   } finally {
     await gateway.dispose();

@@ -9,9 +9,7 @@ import type { BenchContext } from '../lib/context.js';
 import { startGatewayFor } from '../lib/gateway.js';
 import type { ScenarioRow } from '../lib/report.js';
 import { createTopic, fillTopic, requestJson } from '../lib/rest.js';
-import { produceAloneThenDuring } from '../lib/stall.js';
-
-const TARGET_P99_FACTOR = 2;
+import { produceAloneThenDuring, stallRows } from '../lib/stall.js';
 
 async function partitionBounds(baseUrl: string, topic: string): Promise<{ logStartOffset: number; highWatermark: number }> {
   const res = await requestJson<{ partitionOffsets: { logStartOffset: number; highWatermark: number }[] }>(`${baseUrl}/v1/topics/${topic}`, 'GET');
@@ -38,37 +36,11 @@ export async function retentionStall(ctx: BenchContext): Promise<ScenarioRow[]> 
         await new Promise((r) => setTimeout(r, 50));
       }
     });
-    const { alone, during } = m;
-    const deleteSec = m.workSec;
-    const factor = during.latency.p99Ms / alone.latency.p99Ms;
-    const name = `retention-stall: single-record produce, ${connections} conns`;
-    return [
-      {
-        scenario: `${name}, no deletion`,
-        throughput: alone.requestsPerSec,
-        unit: 'records/s',
-        latencyOf: 'request',
-        latency: alone.latency,
-        cpuCores: m.aloneCpu,
-        clientCpuCores: m.aloneClientCpu,
-      },
-      {
-        scenario: `${name}, while retention deletes ${total.toLocaleString('en-US')} records`,
-        throughput: during.latency.count / deleteSec,
-        unit: 'records/s',
-        latencyOf: 'request',
-        latency: during.latency,
-        peakRssMiB: m.peakRssMiB,
-        cpuCores: m.duringCpu,
-        clientCpuCores: m.duringClientCpu,
-        floor: { name: 'no deletion', value: alone.requestsPerSec },
-        ratio: factor,
-        ratioText: `${factor.toFixed(1)}x p99`,
-        target: `p99 <= ${TARGET_P99_FACTOR}x`,
-        met: factor <= TARGET_P99_FACTOR,
-        notes: `deleted ${total.toLocaleString('en-US')} records in ${deleteSec.toFixed(1)} s (from the retention change); produce ran at ${((during.latency.count / deleteSec / alone.requestsPerSec) * 100).toFixed(0)}% of its rate without a deletion meanwhile`,
-      },
-    ];
+    return stallRows(m, `retention-stall: single-record produce, ${connections} conns`, {
+      without: 'no deletion',
+      during: `while retention deletes ${total.toLocaleString('en-US')} records`,
+      done: `deleted ${total.toLocaleString('en-US')} records (from the retention change)`,
+    });
   } finally {
     await gateway.dispose();
   }

@@ -234,6 +234,16 @@ export class Log {
     return latest;
   }
 
+  /**
+   * Records read outside partition reads (the latest of a key, snapshot pages) as reads in `format`
+   * show them: decoded to JSON, or in the wire format, on a topic bound to a schema; as stored elsewhere.
+   */
+  async shown<R extends StoredRecord>(topic: string, records: R[], format?: RecordFormat): Promise<R[]> {
+    const view = records.length > 0 ? await this.#reader.view(topic, format) : undefined;
+    // A view copies a record only to change its value, so each keeps its other fields (its partition).
+    return view ? ((await view(records)) as R[]) : records;
+  }
+
   // ---------------------------------------------------------------- helpers
 
   async #requireTopic(name: string): Promise<TopicMeta> {

@@ -77,6 +77,21 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { operationId: 'listPartitions', method: 'GET', path: '/v1/topics/:topic/partitions', needs: 'describe on topic:{topic}', check: one(pathTopic, 'describe') },
   { operationId: 'getTopic', method: 'GET', path: '/v1/topics/:topic', needs: 'describe on topic:{topic}', check: one(pathTopic, 'describe') },
   { operationId: 'updateTopic', method: 'PATCH', path: '/v1/topics/:topic', needs: 'admin on topic:{topic}', check: one(pathTopic, 'admin') },
+  // Read, as for the topic's subject in the registry: the document shows the topic's schema.
+  {
+    operationId: 'getTopicOpenApi',
+    method: 'GET',
+    path: '/v1/topics/:topic/openapi.json',
+    needs: 'read on topic:{topic} (the document shows its schema)',
+    check: one(pathTopic, 'read'),
+  },
+  {
+    operationId: 'getTopicOpenApiYaml',
+    method: 'GET',
+    path: '/v1/topics/:topic/openapi.yaml',
+    needs: 'read on topic:{topic} (the document shows its schema)',
+    check: one(pathTopic, 'read'),
+  },
   { operationId: 'deleteTopic', method: 'DELETE', path: '/v1/topics/:topic', needs: 'admin on topic:{topic}', check: one(pathTopic, 'admin') },
   {
     operationId: 'produceRecords',

@@ -13,7 +13,7 @@ import { backupRoutes } from './backup.js';
 import { bodyLimit } from './body-limit.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes, type Scrape } from './metrics.js';
-import { openApiDocument, toYaml } from './openapi.js';
+import { ApiDocument, openApiDocument } from './openapi.js';
 import { groupRoutes } from './groups.js';
 import { errorHandler } from './problem.js';
 import { recordRoutes } from './records.js';
@@ -34,6 +34,7 @@ import { keyRoutes } from './keys.js';
 import { isNdjson } from './ndjson.js';
 import { SchemaRegistry } from '../core/schemas/registry.js';
 import { registryRoutes } from './registry.js';
+import { topicOpenApiRoutes } from './topic-openapi.js';
 import { isRegistryPath, REGISTRY_PREFIX, registryErrorHandler, registryErrorResponse } from './registry-errors.js';
 import { webRoutes } from './web.js';
 
@@ -121,9 +122,14 @@ export function createApp(deps: AppDeps) {
   const lookup = { memberTopics: (group: string, memberId: string) => deps.groups.memberTopics(group, memberId) };
   for (const rule of [...ACCESS_RULES, ...REGISTRY_ACCESS_RULES]) app.on(rule.method, rule.path, accessCheck(rule, security, lookup));
 
+  const registry = deps.registry ?? new SchemaRegistry(deps.store.schemas);
+  // Generated once, on first request: the routes are fixed by then.
+  const document = new ApiDocument(() => openApiDocument(app));
+
   app.route('/', healthRoutes(deps.store));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
+  app.route('/', topicOpenApiRoutes(deps.log, registry, document));
   app.route('/', tableRoutes(deps.log, deps.snapshots ?? new Snapshots(deps.store, new SnapshotLeases(systemClock, deps.config)), deps.config));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown, security));
   app.route('/', topicRecordRoutes(deps.log, deps.config, deps.shutdown));
@@ -133,19 +139,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', keyRoutes(security));
   app.route('/', backupRoutes(deps.store, deps.config.dataDir));
   // Confluent's API, not in the document (see registry.ts).
-  app.route(REGISTRY_PREFIX, registryRoutes(deps.registry ?? new SchemaRegistry(deps.store.schemas)));
+  app.route(REGISTRY_PREFIX, registryRoutes(registry));
 
-  // Generated once, on first request: the routes are fixed by then.
-  let json: string | undefined;
-  let yaml: string | undefined;
-  app.get('/openapi.json', (c) => {
-    json ??= JSON.stringify(openApiDocument(app));
-    return c.body(json, 200, { 'content-type': 'application/json' });
-  });
-  app.get('/openapi.yaml', (c) => {
-    yaml ??= toYaml(openApiDocument(app));
-    return c.body(yaml, 200, { 'content-type': 'application/yaml' });
-  });
+  app.get('/openapi.json', (c) => c.body(document.json, 200, { 'content-type': 'application/json' }));
+  app.get('/openapi.yaml', (c) => c.body(document.yaml, 200, { 'content-type': 'application/yaml' }));
 
   // Static pages, outside the OpenAPI document: not part of the API, and no middleware of their own.
   if (deps.config.console) app.route('/', webRoutes(deps.webRoot, ['console', 'docs']));

@@ -9,8 +9,20 @@ import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { ErrorCode, GatewayError } from '../errors.js';
 
-/** Response headers a browser script may read (Access-Control-Expose-Headers). */
-export const EXPOSED_HEADERS = ['Location', 'Retry-After', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'X-Request-Id', 'WWW-Authenticate'];
+/** Response headers a browser script may read (Access-Control-Expose-Headers); the Logway-* ones are NDJSON reads' positions. */
+export const EXPOSED_HEADERS = [
+  'Location',
+  'Retry-After',
+  'Idempotent-Replayed',
+  'RateLimit',
+  'RateLimit-Policy',
+  'X-Request-Id',
+  'WWW-Authenticate',
+  'Logway-Cursor',
+  'Logway-Reset',
+  'Logway-High-Watermark',
+  'Logway-Log-Start-Offset',
+];
 
 export function corsMiddleware(origins: readonly string[]): MiddlewareHandler {
   const allowed = new Set(origins);

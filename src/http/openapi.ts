@@ -84,6 +84,31 @@ function withSecurity(doc: Document): Document {
   return doc;
 }
 
+/** The document, built once on first use (the routes are fixed by then), as an object, JSON and YAML. */
+export class ApiDocument {
+  readonly #build: () => Document;
+  #object: Document | undefined;
+  #json: string | undefined;
+  #yaml: string | undefined;
+
+  constructor(build: () => Document) {
+    this.#build = build;
+  }
+
+  /** Shared: never change it (copy it first). */
+  get object(): Document {
+    return (this.#object ??= this.#build());
+  }
+
+  get json(): string {
+    return (this.#json ??= JSON.stringify(this.object));
+  }
+
+  get yaml(): string {
+    return (this.#yaml ??= toYaml(this.object));
+  }
+}
+
 export function toYaml(doc: unknown): string {
   return stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 });
 }

@@ -5,7 +5,7 @@ import type { Log } from '../core/log.js';
 import type { SnapshotPage, Snapshots } from '../core/snapshots.js';
 import { invalid } from '../errors.js';
 import { recordsJsonItems } from '../core/record-codec.js';
-import { Offset, PartitionNumber, problem, queryInt, RecordSchema, TopicParam } from '../api/schemas.js';
+import { Offset, PartitionNumber, problem, queryInt, RecordFormatQuery, RecordSchema, TopicParam } from '../api/schemas.js';
 import { apiRoute, jsonText, newRouter } from './router.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
@@ -18,7 +18,10 @@ const getKey = apiRoute({
   summary: 'The latest record of a key (from the key index: the cost does not grow with the partition)',
   request: {
     params: TopicParam.extend({ key: z.string().min(1).openapi({ description: 'The key, URL-encoded; with keyEncoding=base64, its bytes as base64url.' }) }),
-    query: z.object({ keyEncoding: z.enum(['base64']).optional().openapi({ description: 'base64: the key is binary, written as base64url.' }) }),
+    query: z.object({
+      keyEncoding: z.enum(['base64']).optional().openapi({ description: 'base64: the key is binary, written as base64url.' }),
+      format: RecordFormatQuery.optional(),
+    }),
   },
   responses: {
     200: { description: 'The latest record of the key', content: { 'application/json': { schema: RecordSchema } } },
@@ -54,6 +57,7 @@ const getSnapshot = apiRoute({
       limit: queryInt('Most records in the page (default fetchDefaultLimit, at most fetchMaxLimit).', 1).optional(),
       maxBytes: queryInt('Most record bytes in the page (default fetchDefaultMaxBytes, at most fetchMaxBytes); the first record always comes.', 1).optional(),
       cursor: z.string().max(64).optional().openapi({ description: "The previous page's nextCursor; absent for the first page (which starts a snapshot)." }),
+      format: RecordFormatQuery.optional(),
     }),
   },
   responses: {
@@ -91,14 +95,15 @@ export function tableRoutes(log: Log, snapshots: Snapshots, config: SnapshotSett
         maxRecords: Math.min(q.limit ?? config.fetchDefaultLimit, config.fetchMaxLimit),
         maxBytes: Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes),
       }, 'query/cursor');
-      return jsonText<never>(snapshotJson(topic, page), 200);
+      return jsonText<never>(snapshotJson(topic, { ...page, records: await log.shown(topic, page.records, q.format) }), 200);
     })
     .openapi(getKey, async (c) => {
     const { topic, key } = c.req.valid('param');
-    const { keyEncoding } = c.req.valid('query');
+    const { keyEncoding, format } = c.req.valid('query');
     if (keyEncoding === 'base64' && !BASE64URL.test(key)) throw invalid('key: must be base64url when keyEncoding is base64', [{ path: 'key', message: 'must be base64url when keyEncoding is base64' }]);
-    const record = await log.latestForKey(topic, keyEncoding === 'base64' ? Buffer.from(key, 'base64url') : key);
+    const latest = await log.latestForKey(topic, keyEncoding === 'base64' ? Buffer.from(key, 'base64url') : key);
+    const [record] = await log.shown(topic, [latest], format);
     // One record through the codec, so it reads exactly as fetched records do.
-    return jsonText<never>(recordsJsonItems(topic, record.partition, [record]), 200);
+    return jsonText<never>(recordsJsonItems(topic, record!.partition, [record!]), 200);
   });
 }

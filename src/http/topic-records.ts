@@ -7,8 +7,10 @@ import { TopicReader, type TopicReadResult } from '../core/topic-reader.js';
 import { invalid } from '../errors.js';
 import { problem, queryInt, RecordFormatQuery, RecordSchema, TopicParam } from '../api/schemas.js';
 import { CursorSchema, parseTopicStart, PositionResetSchema, TopicFromQuery, type StartOrCursor } from '../api/topic-start.js';
+import { acceptsNdjson, NDJSON_TYPE, NdjsonRecordsSchema } from './ndjson.js';
 import { readOptions } from './read-options.js';
 import { apiRoute, jsonText, newRouter } from './router.js';
+import { topicNdjsonExport } from './topic-ndjson-export.js';
 
 const TopicReadResponseSchema = z
   .object({
@@ -39,15 +41,28 @@ const readTopic = apiRoute({
         description: "First read: 'earliest' (default), 'latest', 'time:<epoch-ms>' (per partition, the first record at or after it), or 'cursor:<cursor>' (same as cursor=).",
         example: 'earliest',
       }),
-      limit: queryInt('Most records to return (all partitions together).', 1).optional(),
-      maxBytes: queryInt('Soft byte budget (keys, values, headers); at least one record is returned when there is one.', 1).optional(),
+      limit: queryInt('Most records to return (all partitions together). NDJSON answers: not capped by fetchMaxLimit.', 1).optional(),
+      maxBytes: queryInt('Soft byte budget (keys, values, headers); at least one record is returned when there is one. Not with an NDJSON answer (400).', 1).optional(),
       waitMs: queryInt('When no partition has a record, wait up to this long for one.').optional(),
       format: RecordFormatQuery.optional(),
     }),
   },
   responses: {
-    200: { description: 'Records and the cursor after them', content: { 'application/json': { schema: TopicReadResponseSchema } } },
-    400: problem('Invalid query, or a cursor that is malformed or not of this topic (code INVALID_CURSOR)'),
+    200: {
+      description:
+        'Records and the cursor after them. With `Accept: application/x-ndjson`: one Record per line, every partition interleaved a page at a time ' +
+        '(offset order within each), streamed to each partition\'s high watermark as it was when the answer started (after waitMs, if it waited), ' +
+        'or to `limit` records in all, shared fairly; the cursor to continue from is the Logway-Cursor header (every line is a record).',
+      headers: {
+        'Logway-Cursor': { description: 'NDJSON answers: the cursor after the last line (pass it as `cursor` to the next read).', schema: { type: 'string' } },
+        'Logway-Reset': {
+          description: 'NDJSON answers, when the position was older than retention: the `reset` list of the JSON answer, as JSON text.',
+          schema: { type: 'string' },
+        },
+      },
+      content: { 'application/json': { schema: TopicReadResponseSchema }, [NDJSON_TYPE]: { schema: NdjsonRecordsSchema } },
+    },
+    400: problem('Invalid query (maxBytes with an NDJSON answer), or a cursor that is malformed or not of this topic (code INVALID_CURSOR)'),
     404: problem('No such topic'),
   },
 });
@@ -68,11 +83,17 @@ export function topicRecordRoutes(log: Log, config: Config, shutdown: AbortSigna
     const q = c.req.valid('query');
     const start = startOf(q);
     const options = readOptions(q, config, c.req.raw, shutdown);
+    const ndjson = acceptsNdjson(c.req.header('accept'));
+    if (ndjson && q.maxBytes !== undefined) {
+      const message = 'not with Accept: application/x-ndjson (the answer is streamed to its end; use limit)';
+      throw invalid(`query/maxBytes: ${message}`, [{ path: 'query/maxBytes', message }]);
+    }
     const opened = await reader.open(topic, {
       cursor: start?.kind === 'cursor' ? start.cursor : undefined,
       start: start?.kind === 'cursor' ? undefined : start,
       field: q.cursor !== undefined ? 'query/cursor' : 'query/from',
     });
+    if (ndjson) return (await topicNdjsonExport(log, reader, config, opened, q.limit, options)) as never;
     const result = await reader.read(opened.cursor, options);
     return jsonText<never>(topicReadJson(topic, result, opened.cursor.encode(), [...opened.resets, ...result.resets]), 200);
   });

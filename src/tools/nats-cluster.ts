@@ -10,8 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePorts } from './free-ports.js';
 
 export interface ClusterNode {
   name: string;
@@ -44,23 +44,6 @@ export function natsServerBinary(): string {
 
 export const clientUrls = (layout: ClusterLayout): string[] => layout.nodes.map((n) => `nats://127.0.0.1:${n.clientPort}`);
 
-/** Free ports, all held open at once so none is handed out twice, then released for the nodes. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
 
 function nodeConfig(node: ClusterNode, all: ClusterNode[]): string {
   const routes = all.map((n) => `nats-route://127.0.0.1:${n.clusterPort}`).join(', ');

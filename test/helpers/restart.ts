@@ -6,6 +6,7 @@
  * so every sequence number lands in the log exactly once.
  */
 import { requestJson, tempDir } from './gateway.js';
+import { freePorts } from '../../src/tools/free-ports.js';
 import { startServerProcess, type ServerProcess } from './process.js';
 
 export interface RestartableGateway {
@@ -17,8 +18,9 @@ export interface RestartableGateway {
 
 export async function startRestartableGateway(env: Record<string, string> = {}): Promise<RestartableGateway> {
   const dataDir = tempDir('logway-restart-');
-  let current = await startServerProcess(dataDir, env);
-  const port = String(current.port);
+  // A port outside the kernel's ephemeral range: while the process is down, no other could take it.
+  const port = String((await freePorts(1))[0]);
+  let current = await startServerProcess(dataDir, { ...env, LOGWAY_PORT: port });
   return {
     url: current.url,
     get current() {

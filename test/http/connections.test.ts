@@ -1,8 +1,10 @@
 /**
  * maxConnections bounds the gateway's open TCP connections (and with them every
  * per-connection buffer): one over the limit is closed as soon as it is accepted, and
- * a slot frees when a connection closes.
+ * a slot frees when a connection closes. listenBacklog is the kernel's accept queue.
  */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startGateway } from '../helpers/gateway.js';
@@ -44,5 +46,24 @@ describe('maxConnections', () => {
     // Once the server has seen one close, a new connection is served.
     first.destroy();
     await until('a new connection to be served after one closed', async () => (await healthz(url, false)) === 200);
+  });
+});
+
+describe('listenBacklog', () => {
+  /** The listening socket's accept queue limit as the kernel reports it (`ss`: Send-Q of a LISTEN socket). */
+  async function kernelBacklog(port: number): Promise<number> {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('ss', ['-ltnH', `sport = :${port}`], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
+    const [, , sendQ] = out.trim().split(/\s+/);
+    return Number(sendQ);
+  }
+  const somaxconn = () => Number(fs.readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+
+  it('is the queue of connections the kernel holds until the gateway accepts them (Node alone would use 511)', async () => {
+    const { port } = await startGateway({ listenBacklog: 1000 });
+    expect(await kernelBacklog(port)).toBe(Math.min(1000, somaxconn()));
+    const defaults = await startGateway();
+    expect(await kernelBacklog(defaults.port)).toBe(Math.min(4096, somaxconn()));
   });
 });

@@ -20,7 +20,7 @@ describe('CORS', () => {
     const listed = await g.api('/v1/topics', { headers: { origin: 'http://app.example' } });
     expect(listed.headers.get('access-control-allow-origin')).toBe('http://app.example');
     const exposed = listed.headers.get('access-control-expose-headers')!.toLowerCase();
-    for (const h of ['idempotent-replayed', 'retry-after', 'location', 'ratelimit', 'ratelimit-policy']) expect(exposed).toContain(h);
+    for (const h of ['idempotent-replayed', 'retry-after', 'location', 'ratelimit', 'ratelimit-policy', 'logway-cursor', 'logway-high-watermark']) expect(exposed).toContain(h);
     const other = await g.api('/v1/topics', { headers: { origin: 'http://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });

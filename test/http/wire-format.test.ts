@@ -131,6 +131,33 @@ describe('wire format with the Confluent client', () => {
   });
 });
 
+describe('reads of the table view', () => {
+  it('the latest record of a key and snapshot pages show Avro values as JSON, and with format=binary in the wire format', async () => {
+    const g = await startGateway();
+    const client = new SchemaRegistry({ host: `${g.url}/registry` });
+    const { id } = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(ORDER) }, { subject: 'profiles-value' });
+    expect((await g.json('POST', '/v1/topics', { name: 'profiles', partitions: 1, config: { valueSchemaValidation: true, cleanupPolicy: 'compact' } })).status).toBe(201);
+    const first = { id: 1, note: null, lines: [] };
+    const latest = { id: 2, note: 'second', lines: [4] };
+    const encoded = await client.encode(id, latest);
+    expect((await g.json('POST', '/v1/topics/profiles/records', { records: [{ key: 'u1', value: first }, { key: 'u1', ...wire(encoded) }, { key: 'u2', value: first }] })).status).toBe(200);
+
+    const asJson = await g.json('GET', '/v1/topics/profiles/keys/u1');
+    expect(asJson).toMatchObject({ status: 200, body: { key: 'u1', offset: 1, value: latest } });
+    expect(asJson.body.valueEncoding).toBeUndefined();
+    const asBytes = await g.json('GET', '/v1/topics/profiles/keys/u1?format=binary');
+    expect(asBytes.body).toMatchObject({ key: 'u1', valueEncoding: 'base64' });
+    expect(Buffer.from(asBytes.body.value, 'base64')).toEqual(encoded);
+
+    const snapshot = await g.json('GET', '/v1/topics/profiles/snapshot');
+    expect(snapshot.body.records.map((r: { key: string; value: unknown }) => [r.key, r.value])).toEqual([['u1', latest], ['u2', first]]);
+    const binarySnapshot = await g.json('GET', '/v1/topics/profiles/snapshot?format=binary');
+    const decoded = await Promise.all(binarySnapshot.body.records.map((r: { value: string }) => client.decode(Buffer.from(r.value, 'base64'))));
+    expect(decoded).toEqual([latest, first]);
+    expect((await g.json('GET', '/v1/topics/profiles/keys/u1?format=text')).body.errors).toEqual([expect.objectContaining({ path: 'query/format' })]);
+  });
+});
+
 describe('refused wire-format records', () => {
   it('an id of another subject, bytes not in the wire format, a payload the schema cannot read: 422 per record, nothing appended', async () => {
     const g = await startGateway();

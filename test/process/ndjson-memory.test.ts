@@ -59,6 +59,21 @@ function postStreamed(url: string, totalBytes: number, line: (i: number) => stri
   });
 }
 
+/** Reads an NDJSON answer line by line as it streams, holding none of the lines: each goes to `line`. */
+async function eachLine(answer: Response, line: (text: string) => void): Promise<{ bytes: number; carry: string }> {
+  let bytes = 0;
+  let carry = '';
+  const decoder = new TextDecoder();
+  const reader = answer.body!.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    bytes += read.value.byteLength;
+    const parts = (carry + decoder.decode(read.value, { stream: true })).split('\n');
+    carry = parts.pop()!;
+    for (const part of parts) line(part);
+  }
+  return { bytes, carry };
+}
+
 describe('NDJSON memory (server process)', () => {
   it('ingests a 200 MB streamed body with the resident set bounded far below the body', { timeout: 600_000 }, async () => {
     const server = await startServerProcess(tempDir(), {
@@ -124,5 +139,41 @@ describe('NDJSON memory (server process)', () => {
     expect(bytes).toBeGreaterThan(100 * MiB);
     // An answer built whole would add at least its own size (over 100 MiB) to the peak.
     expect(after.peak - before.rss).toBeLessThan(50 * MiB);
+  });
+
+  it('exports a 1 M-record topic of 4 partitions (the topic read) as NDJSON with the resident set bounded far below the answer', { timeout: 600_000 }, async () => {
+    const server = await startServerProcess(tempDir(), { LOGWAY_SYNCHRONOUS: 'NORMAL', NODE_OPTIONS: '--max-old-space-size=128' });
+    const pid = server.child.pid!;
+    await fetch(`${server.url}/v1/topics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"many","partitions":4}' });
+    const count = 1_000_000;
+    const res = await postStreamed(`${server.url}/v1/topics/many/records`, Infinity, (i) =>
+      i < count ? `{"key":"k${i % 97}","value":{"i":${i},"pad":"${'z'.repeat(40)}"}}` : undefined,
+    );
+    expect(res.body.appended).toBe(count);
+
+    await (await fetch(`${server.url}/v1/topics/many/records?from=earliest&limit=20000`, { headers: { accept: 'application/x-ndjson' } })).text();
+    const before = resetPeak(pid);
+    const answer = await fetch(`${server.url}/v1/topics/many/records?from=earliest`, { headers: { accept: 'application/x-ndjson' } });
+    expect(answer.status).toBe(200);
+    const next = new Map<number, number>();
+    let lines = 0;
+    const { bytes, carry } = await eachLine(answer, (line) => {
+      const partition = Number(/"partition":(\d+)/.exec(line)![1]);
+      const offset = Number(/"offset":(\d+)/.exec(line)![1]);
+      // Offset order with no gap within each partition, whatever the interleaving.
+      expect(offset).toBe(next.get(partition) ?? 0);
+      next.set(partition, offset + 1);
+      lines++;
+    });
+    const after = memoryOf(pid);
+    expect(carry).toBe('');
+    expect(lines).toBe(count);
+    expect(next.size).toBe(4);
+    console.log(`topic ndjson export: ${lines} lines, ${(bytes / MiB).toFixed(0)} MiB; rss before ${(before.rss / MiB).toFixed(0)} MiB, peak during ${(after.peak / MiB).toFixed(0)}`);
+    expect(bytes).toBeGreaterThan(100 * MiB);
+    expect(after.peak - before.rss).toBeLessThan(50 * MiB);
+    // The header's cursor is the end: a read from it has nothing more.
+    const rest = await fetch(`${server.url}/v1/topics/many/records?cursor=${answer.headers.get('logway-cursor')}`);
+    expect((await rest.json()).records).toEqual([]);
   });
 });

@@ -132,6 +132,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/topics/{topic}/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OpenAPI document specialised for this topic: record values typed by its schema
+         * @description For a topic bound to a schema (valueSchemaValidation), the produce body's records and the records of fetch, topic read, key and snapshot answers carry the JSON Schema of the latest version of subject `<topic>-value` (Avro and Protobuf converted: see docs/schemas.md), and those operations' `topic` parameter names this topic only: openapi-typescript on it makes a client whose record values are typed. For any other topic, the generic document (GET /openapi.json).
+         *
+         *     **Requires:** read on topic:{topic} (the document shows its schema).
+         */
+        get: operations["getTopicOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same document as openapi.json, in YAML
+         * @description For a topic bound to a schema (valueSchemaValidation), the produce body's records and the records of fetch, topic read, key and snapshot answers carry the JSON Schema of the latest version of subject `<topic>-value` (Avro and Protobuf converted: see docs/schemas.md), and those operations' `topic` parameter names this topic only: openapi-typescript on it makes a client whose record values are typed. For any other topic, the generic document (GET /openapi.json).
+         *
+         *     **Requires:** read on topic:{topic} (the document shows its schema).
+         */
+        get: operations["getTopicOpenApiYaml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/topics/{topic}/snapshot": {
         parameters: {
             query?: never;
@@ -840,7 +884,7 @@ export interface components {
             /** @example topic 'orders' does not exist */
             detail: string;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "INVALID_CURSOR" | "SNAPSHOT_EXPIRED" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_FOUND" | "SUBJECT_NOT_FOUND" | "VERSION_NOT_FOUND" | "SCHEMA_NOT_FOUND" | "INVALID_SCHEMA" | "INCOMPATIBLE_SCHEMA" | "RECORD_INVALID" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "NOT_SUPPORTED" | "INTERNAL";
+            code: "INVALID_REQUEST" | "TOPIC_NOT_FOUND" | "TOPIC_ALREADY_EXISTS" | "PARTITION_NOT_FOUND" | "INVALID_PARTITIONS" | "OFFSET_OUT_OF_RANGE" | "INVALID_CURSOR" | "SNAPSHOT_EXPIRED" | "RECORD_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "GROUP_NOT_FOUND" | "MEMBER_NOT_FOUND" | "FENCED_MEMBER" | "NOT_PARTITION_OWNER" | "GROUP_NOT_EMPTY" | "GROUP_FULL" | "TOO_MANY_GROUPS" | "NOT_COORDINATOR" | "NOT_FOUND" | "SUBJECT_NOT_FOUND" | "VERSION_NOT_FOUND" | "SCHEMA_NOT_FOUND" | "INVALID_SCHEMA" | "INCOMPATIBLE_SCHEMA" | "RECORD_INVALID" | "METHOD_NOT_ALLOWED" | "UPGRADE_REQUIRED" | "UNAUTHORIZED" | "FORBIDDEN" | "RATE_LIMITED" | "UNAVAILABLE" | "OVERLOADED" | "NOT_SUPPORTED" | "INTERNAL";
             /** @description For validation errors: each failing field and why. */
             errors?: {
                 path: string;
@@ -2182,6 +2226,220 @@ export interface operations {
             };
         };
     };
+    getTopicOpenApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An OpenAPI 3.1 document */
+            200: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid topic name */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the permission named in the problem (`resource`, `action`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic, or the topic is bound to a subject with no version (code SUBJECT_NOT_FOUND) */
+            404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's quota: nothing was done */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The quota (IETF RateLimit fields) */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTopicOpenApiYaml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Kafka's rule: 1-249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An OpenAPI 3.1 document */
+            200: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+            /** @description Invalid topic name */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is unknown, revoked, expired or badly signed (only when authentication is on) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the permission named in the problem (`resource`, `action`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such topic, or the topic is bound to a subject with no version (code SUBJECT_NOT_FOUND) */
+            404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's quota: nothing was done */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    /** @description The quota (IETF RateLimit fields) */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded, shutting down, or the database cannot be written: retry later */
+            503: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying (RFC 9110 10.2.3), when the gateway can tell. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem details; 500 is a fault of the gateway (logged; no internals in the answer). */
+            default: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getSnapshot: {
         parameters: {
             query?: {
@@ -2191,6 +2449,8 @@ export interface operations {
                 maxBytes?: number;
                 /** @description The previous page's nextCursor; absent for the first page (which starts a snapshot). */
                 cursor?: string;
+                /** @description Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; `binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. No effect on other topics. */
+                format?: "json" | "binary";
             };
             header?: never;
             path: {
@@ -2320,6 +2580,8 @@ export interface operations {
             query?: {
                 /** @description base64: the key is binary, written as base64url. */
                 keyEncoding?: "base64";
+                /** @description Values of a topic bound to a schema (valueSchemaValidation): `json` (default) decodes Avro, Protobuf and wire-format values to JSON; `binary` serves them in Confluent's wire format (magic byte 0, schema id, payload), base64 with valueEncoding base64, for Kafka deserializers. No effect on other topics. */
+                format?: "json" | "binary";
             };
             header?: never;
             path: {
@@ -2433,9 +2695,9 @@ export interface operations {
                 cursor?: string;
                 /** @description First read: 'earliest' (default), 'latest', 'time:<epoch-ms>' (per partition, the first record at or after it), or 'cursor:<cursor>' (same as cursor=). */
                 from?: string;
-                /** @description Most records to return (all partitions together). */
+                /** @description Most records to return (all partitions together). NDJSON answers: not capped by fetchMaxLimit. */
                 limit?: number;
-                /** @description Soft byte budget (keys, values, headers); at least one record is returned when there is one. */
+                /** @description Soft byte budget (keys, values, headers); at least one record is returned when there is one. Not with an NDJSON answer (400). */
                 maxBytes?: number;
                 /** @description When no partition has a record, wait up to this long for one. */
                 waitMs?: number;
@@ -2451,18 +2713,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Records and the cursor after them */
+            /** @description Records and the cursor after them. With `Accept: application/x-ndjson`: one Record per line, every partition interleaved a page at a time (offset order within each), streamed to each partition's high watermark as it was when the answer started (after waitMs, if it waited), or to `limit` records in all, shared fairly; the cursor to continue from is the Logway-Cursor header (every line is a record). */
             200: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
                     "X-Request-Id": string;
+                    /** @description NDJSON answers: the cursor after the last line (pass it as `cursor` to the next read). */
+                    "Logway-Cursor"?: string;
+                    /** @description NDJSON answers, when the position was older than retention: the `reset` list of the JSON answer, as JSON text. */
+                    "Logway-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TopicReadResponse"];
+                    "application/x-ndjson": components["schemas"]["NdjsonRecords"];
                 };
             };
-            /** @description Invalid query, or a cursor that is malformed or not of this topic (code INVALID_CURSOR) */
+            /** @description Invalid query (maxBytes with an NDJSON answer), or a cursor that is malformed or not of this topic (code INVALID_CURSOR) */
             400: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */

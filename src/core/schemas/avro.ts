@@ -5,6 +5,8 @@
  * fails exactly when Avro's resolution rules do).
  */
 import avro from 'avsc';
+import { avroToJsonSchema } from './avro-json-schema.js';
+import type { JsonSchemaObject } from './json-schema-document.js';
 import { invalidSchema, parseJsonSchemaText, pointerToken, type ParsedSchema, type SchemaFormat, type ValueProblem } from './format.js';
 
 export class AvroSchema implements ParsedSchema {
@@ -43,6 +45,10 @@ export class AvroSchema implements ParsedSchema {
       const raw = this[key];
       return Buffer.isBuffer(raw) ? raw.toString('latin1') : v;
     });
+  }
+
+  toJsonSchema(): JsonSchemaObject {
+    return avroToJsonSchema(this.type);
   }
 
   canRead(writer: ParsedSchema): string[] {

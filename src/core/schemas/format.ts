@@ -5,6 +5,7 @@
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { SchemaType } from '../../storage/schema-store.js';
+import type { JsonSchemaObject } from './json-schema-document.js';
 
 /** Why one value does not match its schema: a JSON Pointer into the value, and the reason. */
 export interface ValueProblem {
@@ -36,6 +37,11 @@ export interface ParsedSchema {
   payloadProblems(payload: Uint8Array): ValueProblem[];
   /** A payload this schema accepted, as JSON text (what JSON reads show). */
   decodeToJson(payload: Uint8Array): string;
+  /**
+   * The JSON Schema of the values JSON produce takes and JSON reads show, named parts in its
+   * top-level `$defs` (json-schema-document.ts): the topic's typed OpenAPI document uses it.
+   */
+  toJsonSchema(): JsonSchemaObject;
 }
 
 export interface SchemaFormat {

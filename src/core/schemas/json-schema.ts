@@ -5,6 +5,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { flattenJsonSchema, type JsonSchemaObject } from './json-schema-document.js';
 import { jsonSchemaCompatibility, type JsonSchemaNode } from './json-schema-compatibility.js';
 import { invalidSchema, parseJsonSchemaText, type ParsedSchema, type SchemaFormat, type ValueProblem } from './format.js';
 
@@ -15,6 +16,8 @@ export class JsonSchema implements ParsedSchema {
   constructor(
     readonly schema: JsonSchemaNode,
     readonly check: ValidateFunction,
+    /** The schemas its references import, by the name they are imported under. */
+    readonly references: { name: string; schema: unknown }[] = [],
   ) {}
 
   validate(value: unknown): ValueProblem[] {
@@ -41,6 +44,10 @@ export class JsonSchema implements ParsedSchema {
   /** Parsed and written again: the producer's text may hold newlines, which NDJSON reads cannot carry. */
   decodeToJson(payload: Uint8Array): string {
     return JSON.stringify(JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')));
+  }
+
+  toJsonSchema(): JsonSchemaObject {
+    return flattenJsonSchema(this.schema, this.references);
   }
 
   canRead(writer: ParsedSchema): string[] {
@@ -74,8 +81,9 @@ export const jsonSchemaFormat: SchemaFormat = {
     const ajv = new Ajv2020({ strict: false, allErrors: false });
     addFormats.default(ajv);
     try {
-      for (const ref of references) ajv.addSchema(asDraft2020(JSON.parse(ref.schema)) as object, ref.name);
-      return new JsonSchema(schema as JsonSchemaNode, ajv.compile(schema as object));
+      const imported = references.map((ref) => ({ name: ref.name, schema: asDraft2020(JSON.parse(ref.schema)) }));
+      for (const ref of imported) ajv.addSchema(ref.schema as object, ref.name);
+      return new JsonSchema(schema as JsonSchemaNode, ajv.compile(schema as object), imported);
     } catch (err) {
       throw invalidSchema(`invalid JSON Schema: ${(err as Error).message}`, err);
     }

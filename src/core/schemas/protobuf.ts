@@ -7,6 +7,8 @@
 import protobuf from 'protobufjs';
 import { protobufCompatibility } from './protobuf-compatibility.js';
 import { protobufJsonProblems } from './protobuf-json.js';
+import { protobufToJsonSchema } from './protobuf-json-schema.js';
+import type { JsonSchemaObject } from './json-schema-document.js';
 import { invalidSchema, type ParsedSchema, type SchemaFormat, type ValueProblem } from './format.js';
 
 export class ProtobufSchema implements ParsedSchema {
@@ -51,6 +53,10 @@ export class ProtobufSchema implements ParsedSchema {
    */
   #decode(payload: Uint8Array): protobuf.Message {
     return this.message.decode(payload[0] === 0 ? payload.subarray(1) : payload);
+  }
+
+  toJsonSchema(): JsonSchemaObject {
+    return protobufToJsonSchema(this.message);
   }
 
   canRead(writer: ParsedSchema): string[] {
