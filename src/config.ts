@@ -171,6 +171,20 @@ export const ConfigSchema = z.object({
   groupSessionCheckIntervalMs: int(10)
     .default(100)
     .describe('How often expired sessions are looked for; a member is expelled at most this long after its deadline.'),
+  // Several gateways on one cluster: each group has one coordinating gateway at a time (docs/cluster.md).
+  groupCoordinatorLeaseMs: int(1_000)
+    .default(10_000)
+    .describe(
+      'Consumer groups: how long a gateway\'s claim to coordinate a group lasts unless renewed (it renews every third of it). When a coordinating gateway dies, another takes its groups after at most this long. Keep it well below the session timeouts.',
+    ),
+  advertisedUrl: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^/\s]+$/, 'a base URL: scheme://host[:port], no path')
+    .optional()
+    .describe(
+      'This gateway\'s URL as the other gateways on the same cluster reach it (e.g. http://10.0.0.5:8080). Set: they forward the REST requests of groups this gateway coordinates to it. Unset: they answer 503 NOT_COORDINATOR instead.',
+    ),
 
   // About wsHighWaterBytes of 250-byte records: enough in flight that a catching-up socket is
   // not held back by credit returning a frame at a time (measured with npm run bench).

@@ -34,6 +34,8 @@ export const ErrorCode = {
   GROUP_FULL: 'GROUP_FULL',
   /** The gateway has `groupMaxGroups` groups already: a new one cannot be created. */
   TOO_MANY_GROUPS: 'TOO_MANY_GROUPS',
+  /** Another gateway coordinates the group (`details.coordinator`: its URL, when it advertises one); retry there or later. */
+  NOT_COORDINATOR: 'NOT_COORDINATOR',
   NOT_FOUND: 'NOT_FOUND',
   /** Schema registry: no such subject (or it has only soft-deleted versions). */
   SUBJECT_NOT_FOUND: 'SUBJECT_NOT_FOUND',

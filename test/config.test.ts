@@ -28,6 +28,8 @@ describe('loadConfig', () => {
     const unsetByDefault = ['adminKey', 'jwtSecret', 'jwtPublicKeyFile', 'jwtJwksUrl', 'jwtIssuer', 'jwtAudience', 'cleanupIntervalMs'];
     // The cluster's address and credentials too: absent, the store is SQLite.
     unsetByDefault.push('natsUrls', 'natsToken', 'natsTlsCaFile');
+    // A gateway advertises no URL unless told (other gateways then refuse its groups' requests instead of forwarding).
+    unsetByDefault.push('advertisedUrl');
     expect(Object.keys(config).sort()).toEqual(Object.keys(ConfigSchema.shape).filter((k) => !unsetByDefault.includes(k)).sort());
   });
 
@@ -202,6 +204,15 @@ describe('the store setting', () => {
     expect(() => loadConfig({ env: { LOGWAY_STORE: 'jetstream' } })).toThrow(/LOGWAY_NATS_URLS/);
     expect(() => loadConfig({ env: { LOGWAY_STORE: 'jetstream', LOGWAY_NATS_URLS: 'http://x:4222' } })).toThrow(/LOGWAY_NATS_URLS/);
     expect(() => loadConfig({ env: { LOGWAY_STORE: 'kafka' } })).toThrow(/LOGWAY_STORE/);
+  });
+
+  it('takes an advertised URL (where other gateways forward a group\'s requests) as scheme://host[:port] only', () => {
+    expect(loadConfig({ env: { LOGWAY_ADVERTISED_URL: 'http://10.0.0.5:8080' } }).advertisedUrl).toBe('http://10.0.0.5:8080');
+    for (const bad of ['10.0.0.5:8080', 'http://10.0.0.5:8080/api', 'ftp://host']) {
+      expect(() => loadConfig({ env: { LOGWAY_ADVERTISED_URL: bad } })).toThrow(/LOGWAY_ADVERTISED_URL/);
+    }
+    expect(loadConfig({ env: { LOGWAY_GROUP_COORDINATOR_LEASE_MS: '3000' } }).groupCoordinatorLeaseMs).toBe(3_000);
+    expect(() => loadConfig({ env: { LOGWAY_GROUP_COORDINATOR_LEASE_MS: '10' } })).toThrow(/LOGWAY_GROUP_COORDINATOR_LEASE_MS/);
   });
 });
 

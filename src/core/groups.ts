@@ -8,8 +8,11 @@
  * owners, and members that keep partitions are never interrupted.
  *
  * API (all methods are async unless noted; errors are GatewayError with these codes):
- *   start()                 load every group from the store, start the session timer. Call before serving.
- *   stop()                  stop the timer and topic subscription; pending operations finish.
+ *   start()                 load every stored group whose coordinator lease is free, start the timers. Call before serving.
+ *   stop()                  stop the timers and topic subscription; pending operations finish; leases are let go.
+ *   whoCoordinates(group)   -> {self: true} | {self: false, address}: the gateway holding the group's lease (claimed
+ *                           when free). Every operation below that names a group throws NOT_COORDINATOR (details: group,
+ *                           coordinator) on a gateway that does not hold it; the transports forward or refuse.
  *   join(group, {topics, sessionTimeoutMs?, autoOffsetReset?})
  *                           -> {memberId, memberEpoch, assignment, heartbeatIntervalMs}.  TOPIC_NOT_FOUND, INVALID_REQUEST,
                            GROUP_FULL (groupMaxMembers), TOO_MANY_GROUPS (a new group beyond groupMaxGroups; an existing
@@ -52,9 +55,13 @@
  * meanwhile is expelled one session timeout after start. Poll positions are in memory: after a restart a member
  * reads again from the committed offset (at-least-once, as after any consumer failover).
  *
+ * Several gateways on one store (a cluster): each group is coordinated by one gateway at a time, the holder of its
+ * lease in the store (leases.ts). A new holder fences the group's stored state with its lease epoch before loading it,
+ * and every write carries the epoch, so a deposed holder's writes are refused (docs/cluster.md).
+ *
  * Layout (src/core/groups/): types.ts the vocabulary above; state.ts the persisted state, its copy-on-write draft and
  * its pure transitions; group.ts one group in memory (lock, batches, atomic mutate, indexes, deadlines, listeners); coordinator.ts the registry, lifecycle
- * and membership; reading.ts polls and positions; offsets.ts commits, resets and lag; checks.ts names and shared
+ * and membership; reading.ts polls and positions; offsets.ts commits, resets and lag; leases.ts which gateway coordinates; checks.ts names and shared
  * errors. This file is the only entry point: import from here, not from the folder (ESM has no directory index).
  */
 export { checkGroupName } from './groups/checks.js';

@@ -19,6 +19,7 @@ import {
   TopicName,
 } from '../api/schemas.js';
 import { withFieldPrefix } from '../api/field-paths.js';
+import { forwardGroupRequests } from './group-forwarding.js';
 import '../auth/hono-context.js';
 
 const GroupParam = z.object({ group: GroupName.openapi({ param: { name: 'group', in: 'path' } }) });
@@ -328,7 +329,12 @@ function describableOffsets<T extends GroupOffsets>(principal: Principal, answer
 }
 
 export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: AbortSignal) {
-  return newRouter()
+  // A group's requests go to its coordinating gateway (several gateways on one cluster: group-forwarding.ts).
+  const forward = forwardGroupRequests(groups, config.advertisedUrl ?? '');
+  const router = newRouter();
+  router.use('/v1/groups/:group', forward);
+  router.use('/v1/groups/:group/*', forward);
+  return router
     .openapi(listGroups, (c) => {
       const principal = c.get('principal');
       return c.json({ groups: groups.list().filter((g) => principal.can({ kind: 'group', name: g.group }, 'describe')) }, 200);

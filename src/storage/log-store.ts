@@ -213,6 +213,33 @@ export interface GroupChange {
   members?: { memberId: string; state: unknown }[];
   /** Deletes these members' parts (an id not stored is ignored). */
   removedMembers?: string[];
+  /**
+   * The writer's coordinator lease epoch (GroupLease.epoch): the change is refused with NOT_COORDINATOR,
+   * storing nothing, when the group was written with a higher one, so a deposed coordinator cannot
+   * overwrite its successor. Stored (the highest seen) even when the change names nothing else.
+   */
+  fence?: number;
+}
+
+/** Who coordinates a consumer group (see LogStore.claimGroupLease). */
+export interface GroupLease {
+  /** The holder's id (one per gateway process). */
+  holder: string;
+  /** Where the holder takes requests for the group (its advertised URL); empty when it advertises none. */
+  address: string;
+  /** Grows by one each time the lease passes to another holder: the fence of the holder's writes. */
+  epoch: number;
+  /** Epoch ms by the claimants' clocks: after it, another may take the lease. */
+  expiresAt: number;
+}
+
+/** A claim of a group's coordinator lease. */
+export interface GroupLeaseClaim {
+  holder: string;
+  address: string;
+  ttlMs: number;
+  /** The claimant's clock (as for idempotency keys, the store uses no clock of its own). */
+  now: number;
 }
 
 /**
@@ -325,8 +352,8 @@ export interface LogStore {
   expireIdempotencyKeys(now: number): Promise<number>;
 
   // --- consumer groups ---
-  /** Every group that has stored state or committed offsets. */
-  listGroups(): Promise<StoredGroup[]>;
+  /** Every group that has stored state or committed offsets; with `group`, only that one (at most one element). */
+  listGroups(group?: string): Promise<StoredGroup[]>;
   /**
    * Applies one change to a group's state in one durable commit (like records): all of it or none.
    * The cost is meant to be that of the parts named, not of the group (a heartbeat rewrites one member).
@@ -341,6 +368,16 @@ export interface LogStore {
    */
   commitOffsets(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, change?: GroupChange): Promise<void>;
   committedOffsets(group: string): Promise<CommittedOffset[]>;
+  /**
+   * Takes or renews the group's coordinator lease, atomically: when no one holds it, it expired
+   * (`expiresAt <= claim.now`) or `claim.holder` holds it, the claimant gets it until `now + ttlMs`
+   * (the epoch grows by one when the holder changes); otherwise the current lease is returned unchanged.
+   * Resolves with the lease as it stands; the caller holds it when `holder` is its own. A group's lease
+   * outlives deleteGroup, so epochs never go back. One gateway per store (SQLite) always gets it.
+   */
+  claimGroupLease(group: string, claim: GroupLeaseClaim): Promise<GroupLease>;
+  /** Lets the lease go at once (expiresAt 0, epoch kept) if `holder` holds it: a stopping gateway hands over without waiting. */
+  releaseGroupLease(group: string, holder: string): Promise<void>;
 
   // --- security ---
   /** API keys and secrets, kept beside the log (see credential-store.ts). */

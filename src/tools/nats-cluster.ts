@@ -6,6 +6,9 @@
  * only by `down`, by their recorded pids. The layout (ports, pids, configs, logs) is kept in
  * `<dir>/cluster.json`, so `down`, and tests that kill and restart a node, find them again.
  *
+ * Tests of network partitions place each node in a Linux network namespace of its own (`placement`):
+ * the node then listens on that namespace's address and is started through `ip netns exec`.
+ *
  * Not for production: one machine, loopback only, no TLS or credentials.
  */
 import { spawn } from 'node:child_process';
@@ -22,6 +25,16 @@ export interface ClusterNode {
   logFile: string;
   storeDir: string;
   pid?: number;
+  /** The address the node listens on (default 127.0.0.1). */
+  host?: string;
+  /** The Linux network namespace the node runs in (default: the caller's). */
+  netns?: string;
+}
+
+/** Where one node runs: a network namespace and its address there. */
+export interface NodePlacement {
+  host: string;
+  netns: string;
 }
 
 export interface ClusterLayout {
@@ -42,19 +55,32 @@ export function natsServerBinary(): string {
   throw new Error('nats-server not found: install it (Debian: apt-get install nats-server) or set NATS_SERVER');
 }
 
-export const clientUrls = (layout: ClusterLayout): string[] => layout.nodes.map((n) => `nats://127.0.0.1:${n.clientPort}`);
+const hostOf = (node: ClusterNode): string => node.host ?? '127.0.0.1';
 
+export const clientUrl = (node: ClusterNode): string => `nats://${hostOf(node)}:${node.clientPort}`;
+export const clientUrls = (layout: ClusterLayout): string[] => layout.nodes.map(clientUrl);
+/** The node's monitoring endpoint (/healthz, /jsz, ...). */
+export const monitorUrl = (node: ClusterNode, p: string): string => `http://${hostOf(node)}:${node.monitorPort}${p}`;
+
+/** `ip` (iproute2), which Debian installs in /usr/sbin. */
+function ipBinary(): string {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin']) {
+    const candidate = path.join(dir, 'ip');
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error('ip (iproute2) not found: it starts nodes inside network namespaces');
+}
 
 function nodeConfig(node: ClusterNode, all: ClusterNode[]): string {
-  const routes = all.map((n) => `nats-route://127.0.0.1:${n.clusterPort}`).join(', ');
+  const routes = all.map((n) => `nats-route://${hostOf(n)}:${n.clusterPort}`).join(', ');
   return [
     `server_name: ${node.name}`,
-    `listen: 127.0.0.1:${node.clientPort}`,
-    `http: 127.0.0.1:${node.monitorPort}`,
+    `listen: ${hostOf(node)}:${node.clientPort}`,
+    `http: ${hostOf(node)}:${node.monitorPort}`,
     // A produce request of up to the gateway's default body limit fits one message per partition.
     'max_payload: 8MB',
     `jetstream { store_dir: ${JSON.stringify(node.storeDir)} }`,
-    `cluster { name: logway, listen: 127.0.0.1:${node.clusterPort}, routes: [${routes}] }`,
+    `cluster { name: logway, listen: ${hostOf(node)}:${node.clusterPort}, routes: [${routes}] }`,
     '',
   ].join('\n');
 }
@@ -62,7 +88,10 @@ function nodeConfig(node: ClusterNode, all: ClusterNode[]): string {
 /** Starts (or restarts) one node of a layout in its own session; records its pid. */
 export function startNode(node: ClusterNode): void {
   const log = fs.openSync(node.logFile, 'a');
-  const child = spawn(natsServerBinary(), ['-c', node.configFile], { detached: true, stdio: ['ignore', log, log] });
+  const server = [natsServerBinary(), '-c', node.configFile];
+  // `ip netns exec` enters the namespace and execs the server: the pid recorded is the server's.
+  const [command, ...args] = node.netns ? [ipBinary(), 'netns', 'exec', node.netns, ...server] : server;
+  const child = spawn(command!, args, { detached: true, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   child.unref();
   node.pid = child.pid;
@@ -95,8 +124,8 @@ export async function waitHealthy(layout: ClusterLayout, timeoutMs = 30_000): Pr
     try {
       const checks = await Promise.all(
         layout.nodes.map(async (n) => {
-          const health = await fetch(`http://127.0.0.1:${n.monitorPort}/healthz`);
-          const jsz = (await (await fetch(`http://127.0.0.1:${n.monitorPort}/jsz`)).json()) as { meta_cluster?: { leader?: string } };
+          const health = await fetch(monitorUrl(n, '/healthz'));
+          const jsz = (await (await fetch(monitorUrl(n, '/jsz'))).json()) as { meta_cluster?: { leader?: string } };
           return health.ok && !!jsz.meta_cluster?.leader;
         }),
       );
@@ -110,10 +139,13 @@ export async function waitHealthy(layout: ClusterLayout, timeoutMs = 30_000): Pr
   throw new Error(`the NATS cluster in ${layout.dir} did not become healthy in ${timeoutMs} ms (${last}); see the node logs there`);
 }
 
-/** Starts a new cluster of `nodes` nodes with its data in `dir` (which must not hold one already running). */
-export async function startCluster(options: { dir: string; nodes?: number }): Promise<ClusterLayout> {
+/**
+ * Starts a new cluster of `nodes` nodes with its data in `dir` (which must not hold one already running);
+ * with `placement`, one node per entry, each in its network namespace.
+ */
+export async function startCluster(options: { dir: string; nodes?: number; placement?: NodePlacement[] }): Promise<ClusterLayout> {
   const dir = path.resolve(options.dir);
-  const count = options.nodes ?? 3;
+  const count = options.placement?.length ?? options.nodes ?? 3;
   const existing = readLayout(dir);
   if (existing?.nodes.some((n) => alive(n.pid))) throw new Error(`a cluster is already running in ${dir}: run cluster:down first`);
   fs.mkdirSync(dir, { recursive: true });
@@ -126,6 +158,7 @@ export async function startCluster(options: { dir: string; nodes?: number }): Pr
     configFile: path.join(dir, `n${i + 1}.conf`),
     logFile: path.join(dir, `n${i + 1}.log`),
     storeDir: path.join(dir, `n${i + 1}`),
+    ...options.placement?.[i],
   }));
   const layout: ClusterLayout = { dir, nodes };
   for (const node of nodes) fs.writeFileSync(node.configFile, nodeConfig(node, nodes));

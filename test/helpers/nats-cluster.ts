@@ -12,7 +12,7 @@ import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll } from 'vitest';
-import { clientUrls, startCluster, stopCluster, type ClusterLayout } from '../../src/tools/nats-cluster.js';
+import { clientUrls, monitorUrl, startCluster, stopCluster, type ClusterLayout, type ClusterNode } from '../../src/tools/nats-cluster.js';
 import type { JetStreamStore } from '../../src/storage/jetstream/jetstream-store.js';
 import { openJetStreamStore } from '../../src/storage/jetstream/open-store.js';
 
@@ -79,4 +79,24 @@ export function testStoreOptions(urls: string[], namespace: string) {
 
 export function openTestStore(urls: string[], namespace = freshNamespace()): Promise<JetStreamStore> {
   return openJetStreamStore(testStoreOptions(urls, namespace));
+}
+
+/** A stream's state as one node holds it. */
+export interface StreamState {
+  messages: number;
+  bytes: number;
+  first_seq: number;
+  last_seq: number;
+}
+
+/** One node's own view of a namespace's partition streams (from its monitoring port, not the leader's word). */
+export async function nodeStreams(node: ClusterNode, namespace: string): Promise<Map<string, StreamState>> {
+  const jsz = (await (await fetch(monitorUrl(node, '/jsz?accounts=true&streams=true'))).json()) as {
+    account_details?: { stream_detail?: { name: string; state: StreamState }[] }[];
+  };
+  const out = new Map<string, StreamState>();
+  for (const account of jsz.account_details ?? []) {
+    for (const s of account.stream_detail ?? []) if (s.name.startsWith(`${namespace}_`)) out.set(s.name, s.state);
+  }
+  return out;
 }

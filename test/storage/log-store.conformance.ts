@@ -786,6 +786,70 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         expect((await listed(store))[0]).toEqual({ group: 'g', state: { epoch: 2 }, members: [] });
       });
 
+      it('lists one group by name: its state and members, or its offsets alone, or nothing', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        await store.saveGroup('g', { state: { epoch: 1 }, members: [{ memberId: 'a', state: { n: 1 } }] });
+        await store.saveGroup('other', { state: { epoch: 2 }, members: [{ memberId: 'b', state: { n: 2 } }] });
+        await store.commitOffsets('offsets-only', [{ topic: 't', partition: 0, offset: 0 }], 1);
+        expect(await store.listGroups('g')).toEqual([{ group: 'g', state: { epoch: 1 }, members: [{ memberId: 'a', state: { n: 1 } }] }]);
+        expect(await store.listGroups('offsets-only')).toEqual([{ group: 'offsets-only', state: null, members: [] }]);
+        expect(await store.listGroups('nobody')).toEqual([]);
+      });
+
+      it('coordinator lease: one holder at a time; renewing keeps the epoch; expiry or release lets another take it with the next epoch', async () => {
+        const { store } = await fresh();
+        const claim = (holder: string, now: number) => store.claimGroupLease('g', { holder, address: `http://${holder}`, ttlMs: 1_000, now });
+        expect(await claim('a', 10_000)).toEqual({ holder: 'a', address: 'http://a', epoch: 1, expiresAt: 11_000 });
+        // Held: another claimant gets the holder's lease back, unchanged.
+        expect(await claim('b', 10_500)).toEqual({ holder: 'a', address: 'http://a', epoch: 1, expiresAt: 11_000 });
+        // The holder renews: same epoch, later expiry.
+        expect(await claim('a', 10_900)).toEqual({ holder: 'a', address: 'http://a', epoch: 1, expiresAt: 11_900 });
+        expect((await claim('b', 11_899)).holder).toBe('a');
+        // Expired (expiresAt <= now): another takes it, and the epoch grows.
+        expect(await claim('b', 11_900)).toEqual({ holder: 'b', address: 'http://b', epoch: 2, expiresAt: 12_900 });
+        // Released by a non-holder: nothing; by the holder: free at once, epoch kept until the next holder.
+        await store.releaseGroupLease('g', 'a');
+        expect((await claim('a', 12_000)).holder).toBe('b');
+        await store.releaseGroupLease('g', 'b');
+        expect(await claim('a', 12_000)).toEqual({ holder: 'a', address: 'http://a', epoch: 3, expiresAt: 13_000 });
+        // Leases are per group; deleting a group keeps its lease (epochs never go back).
+        expect((await store.claimGroupLease('h', { holder: 'b', address: '', ttlMs: 1_000, now: 12_000 })).epoch).toBe(1);
+        await store.deleteGroup('g');
+        expect((await claim('a', 12_500)).epoch).toBe(3);
+      });
+
+      it('coordinator lease: of claimants racing for a free lease, exactly one gets it', async () => {
+        const { store } = await fresh();
+        const holders = Array.from({ length: 8 }, (_, i) => `h${i}`);
+        const answers = await Promise.all(holders.map((holder) => store.claimGroupLease('g', { holder, address: '', ttlMs: 60_000, now: 5_000 })));
+        const winner = answers[0]!.holder;
+        expect(holders).toContain(winner);
+        // Every claimant was told the same holder and epoch: one lease, never two.
+        expect(answers.every((a) => a.holder === winner && a.epoch === 1)).toBe(true);
+      });
+
+      it('a write fenced by a lower lease epoch than the group was written with is refused and stores nothing', async () => {
+        const { store } = await fresh();
+        await store.createTopic('t', 1, {});
+        await store.saveGroup('g', { state: { epoch: 1 }, members: [{ memberId: 'a', state: { n: 1 } }], fence: 1 });
+        // The next coordinator fences the group with its epoch before anything else (a change naming nothing else).
+        await store.saveGroup('g', { fence: 2 });
+        await expectCode(store.saveGroup('g', { state: { epoch: 9 }, members: [{ memberId: 'a', state: { n: 9 } }], fence: 1 }), 'NOT_COORDINATOR');
+        await expectCode(store.commitOffsets('g', [{ topic: 't', partition: 0, offset: 0 }], 5, { fence: 1 }), 'NOT_COORDINATOR');
+        expect(await store.listGroups('g')).toEqual([{ group: 'g', state: { epoch: 1 }, members: [{ memberId: 'a', state: { n: 1 } }] }]);
+        expect(await store.committedOffsets('g')).toEqual([]);
+        // The current epoch (and a later one) writes.
+        await store.commitOffsets('g', [{ topic: 't', partition: 0, offset: 0 }], 6, { members: [{ memberId: 'a', state: { n: 2 } }], fence: 2 });
+        await store.saveGroup('g', { state: { epoch: 3 }, fence: 3 });
+        expect(await store.listGroups('g')).toEqual([{ group: 'g', state: { epoch: 3 }, members: [{ memberId: 'a', state: { n: 2 } }] }]);
+        expect(await store.committedOffsets('g')).toEqual([{ topic: 't', partition: 0, offset: 0, committedAt: 6 }]);
+        await expectCode(store.saveGroup('g', { removedMembers: ['a'], fence: 2 }), 'NOT_COORDINATOR');
+        // A fence alone on a group never written stores no group.
+        await store.saveGroup('fresh', { fence: 1 });
+        expect((await store.listGroups()).map((g) => g.group)).toEqual(['g']);
+      });
+
       it('keeps a thousand members as a thousand parts: one member\'s change leaves the others intact', async () => {
         const { store } = await fresh();
         const members = Array.from({ length: 1000 }, (_, i) => ({ memberId: `m${String(i).padStart(4, '0')}`, state: { i, lists: [i, i + 1] } }));

@@ -14,6 +14,7 @@ import { Group } from './group.js';
 import { GroupMembership } from './membership.js';
 import { checkCommitRequest, GroupOffsetBook } from './offsets.js';
 import { GroupReader } from './reading.js';
+import { CoordinatorLeases, type Coordination } from './leases.js';
 import { clone, dedupe, emptyState, parseState, stateName, type GroupState } from './state.js';
 import type {
   CommitRequest,
@@ -40,6 +41,7 @@ export class GroupCoordinator {
   readonly #offsets: GroupOffsetBook;
   readonly #membership: GroupMembership;
   readonly #groups = new Map<string, Group>();
+  readonly #leases: CoordinatorLeases;
   #timer: NodeJS.Timeout | undefined;
   #offTopicChange: (() => void) | undefined;
   #expiring: Promise<unknown> | undefined;
@@ -53,21 +55,26 @@ export class GroupCoordinator {
     this.#reader = new GroupReader(deps);
     this.#offsets = new GroupOffsetBook(deps);
     this.#membership = new GroupMembership(deps);
+    this.#leases = new CoordinatorLeases({
+      store: deps.store,
+      clock: deps.clock,
+      ttlMs: deps.settings.groupCoordinatorLeaseMs,
+      address: deps.settings.advertisedUrl,
+      hooks: {
+        onAcquired: (group, epoch) => this.#load(group, epoch),
+        onLost: (group) => this.#drop(group),
+        keep: (group) => this.#groups.has(group),
+      },
+    });
   }
 
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
-    const now = this.#clock.now();
-    for (const stored of await this.#store.listGroups()) {
-      const g = this.#newGroup(stored.group, parseState(stored.state, stored.members.map((m) => m.state)));
-      g.saved = stored.state !== null && stored.state !== undefined;
-      for (const c of await this.#store.committedOffsets(stored.group)) g.committed.set(tpKey(c), c);
-      // Deadlines are not stored: everyone gets a fresh full session (see the durability note in core/groups.ts).
-      for (const m of g.state.members.values()) g.deadlines.set(m.memberId, now + m.sessionTimeoutMs);
-      // Topics may have changed while the gateway was down; sticky and deterministic, so usually a no-op.
-      if (g.memberCount) await g.exclusive(() => this.#membership.rebalance(g));
-    }
+    // Every stored group whose lease is free is taken and loaded (onAcquired -> #load); on a cluster, groups
+    // another gateway coordinates are left to it. One gateway per store (SQLite) takes them all.
+    for (const stored of await this.#store.listGroups()) await this.#leases.coordinate(stored.group);
+    this.#leases.start();
     this.#offTopicChange = this.#notifier.onTopicChange((event) => {
       for (const g of this.#groups.values()) {
         if (event.kind === 'deleted') {
@@ -94,6 +101,18 @@ export class GroupCoordinator {
     this.#offTopicChange?.();
     await this.#expiring;
     await Promise.all([...this.#groups.values()].map((g) => g.idle()));
+    await this.#leases.stop();
+  }
+
+  /**
+   * Who coordinates the group: this gateway (`self`), or another at `address` (its advertised URL; empty
+   * when it advertises none). Claims the group's lease when it is free. For the transports, which forward
+   * a group's requests to its coordinator; every operation below also checks, and throws NOT_COORDINATOR.
+   */
+  async whoCoordinates(group: string): Promise<{ self: true } | { self: false; address: string }> {
+    checkGroup(group);
+    const c = await this.#leases.coordinate(group);
+    return c.mine ? { self: true } : { self: false, address: c.lease.address };
   }
 
   /** Expels every member past its session deadline (the timer calls this; public for tests). Returns their ids. */
@@ -121,7 +140,7 @@ export class GroupCoordinator {
     const { topics, sessionTimeoutMs, autoOffsetReset } = this.#membership.checkJoin(request);
     for (const t of topics) await this.#log.partitionCount(t); // TOPIC_NOT_FOUND names the topic
 
-    const g = this.#groupOrNew(group);
+    const g = this.#groupOrNew(group, await this.#coordinated(group));
     // Joins that queue up behind the group's lock are admitted together: one rebalance, one write.
     const result = await g.batched(
       'join',
@@ -133,7 +152,7 @@ export class GroupCoordinator {
   }
 
   async heartbeat(group: string, memberId: string, request: HeartbeatRequest): Promise<Membership> {
-    const g = this.#requireGroup(group);
+    const g = await this.#requireCoordinated(group);
     const owned = dedupe(request.ownedPartitions);
     // Heartbeats that queue up behind the group's lock are reconciled together: one draft, one write.
     return g.batched('heartbeat', { memberId, memberEpoch: request.memberEpoch, owned }, (requests) => this.#membership.reconcile(g, requests));
@@ -147,7 +166,7 @@ export class GroupCoordinator {
   }
 
   async leave(group: string, memberId: string): Promise<void> {
-    const g = this.#requireGroup(group);
+    const g = await this.#requireCoordinated(group);
     await g.exclusive(async () => {
       g.requireMember(memberId);
       await this.#membership.removeMembers(g, [memberId], 'it left the group');
@@ -162,8 +181,8 @@ export class GroupCoordinator {
 
   // ---------------------------------------------------------------- reading (reading.ts)
 
-  position(group: string, memberId: string, topic: string, partition: number): Promise<number> {
-    return this.#reader.position(this.#requireGroup(group), memberId, topic, partition);
+  async position(group: string, memberId: string, topic: string, partition: number): Promise<number> {
+    return this.#reader.position(await this.#requireCoordinated(group), memberId, topic, partition);
   }
 
   advance(group: string, memberId: string, topic: string, partition: number, nextOffset: number): void {
@@ -176,8 +195,8 @@ export class GroupCoordinator {
     return [...(this.#groups.get(group)?.member(memberId)?.topics ?? [])];
   }
 
-  poll(group: string, memberId: string, options: PollOptions): Promise<PollResult> {
-    return this.#reader.poll(this.#requireGroup(group), memberId, options);
+  async poll(group: string, memberId: string, options: PollOptions): Promise<PollResult> {
+    return this.#reader.poll(await this.#requireCoordinated(group), memberId, options);
   }
 
   // ---------------------------------------------------------------- offsets (offsets.ts)
@@ -186,22 +205,22 @@ export class GroupCoordinator {
     checkGroup(group);
     checkCommitRequest(request);
     // A member commits to its existing group; an administrator's commit may create one.
-    const g = request.memberId !== undefined ? this.#requireGroup(group) : this.#groupOrNew(group);
+    const g = request.memberId !== undefined ? await this.#requireCoordinated(group) : this.#groupOrNew(group, await this.#coordinated(group));
     const result = await this.#exclusiveOnNew(g, async () => (g.deleted ? undefined : this.#offsets.commit(g, request)));
     return result ?? this.commit(group, request);
   }
 
   async offsets(group: string): Promise<GroupOffsets> {
-    return this.#offsets.lag(this.#requireGroup(group));
+    return this.#offsets.lag(await this.#requireCoordinated(group));
   }
 
   async resetOffsets(group: string, request: ResetRequest): Promise<GroupOffsets> {
-    const g = this.#requireGroup(group);
+    const g = await this.#requireCoordinated(group);
     return g.exclusive(() => this.#offsets.reset(g, request));
   }
 
   async deleteGroup(group: string): Promise<void> {
-    const g = this.#requireGroup(group);
+    const g = await this.#requireCoordinated(group);
     await g.exclusive(async () => {
       g.requireEmpty('be deleted');
       await this.#store.deleteGroup(group);
@@ -225,7 +244,7 @@ export class GroupCoordinator {
   }
 
   async describe(group: string): Promise<GroupDescription> {
-    const g = this.#requireGroup(group);
+    const g = await this.#requireCoordinated(group);
     const lag = await this.#offsets.lag(g);
     return {
       ...lag,
@@ -248,10 +267,57 @@ export class GroupCoordinator {
 
   // ---------------------------------------------------------------- internals
 
-  #newGroup(name: string, state: GroupState): Group {
-    const g = new Group(name, state, { store: this.#store, clock: this.#clock });
+  #newGroup(name: string, state: GroupState, fence: number): Group {
+    const g = new Group(name, state, { store: this.#store, clock: this.#clock, fence });
     this.#groups.set(name, g);
     return g;
+  }
+
+  /**
+   * The lease just came to this gateway: fence the group's stored state with the new epoch (from here on the
+   * previous coordinator's writes are refused), then load what it stored. Members keep their ids, epochs and
+   * partitions; deadlines are not stored, so each gets a fresh full session (as after a restart).
+   */
+  async #load(group: string, epoch: number): Promise<void> {
+    // Let go and taken back with no holder in between: what memory holds is still the stored state.
+    if (this.#groups.get(group)?.fence === epoch) return;
+    await this.#store.saveGroup(group, { fence: epoch });
+    const [stored] = await this.#store.listGroups(group);
+    const committed = await this.#store.committedOffsets(group);
+    if (!stored && !committed.length) return; // no such group (yet): a join or commit creates it
+    const g = this.#newGroup(group, stored ? parseState(stored.state, stored.members.map((m) => m.state)) : emptyState(), epoch);
+    g.saved = stored?.state !== null && stored?.state !== undefined;
+    for (const c of committed) g.committed.set(tpKey(c), c);
+    const now = this.#clock.now();
+    for (const m of g.state.members.values()) g.deadlines.set(m.memberId, now + m.sessionTimeoutMs);
+    // Topics may have changed meanwhile; sticky and deterministic, so usually a no-op.
+    if (g.memberCount) await g.exclusive(() => this.#membership.rebalance(g));
+  }
+
+  /** Another gateway coordinates the group now (or no one can tell): forget it. Operations under way fail on the fence. */
+  #drop(group: string): void {
+    const g = this.#groups.get(group);
+    if (!g) return;
+    g.deleted = true;
+    this.#groups.delete(group);
+  }
+
+  /** This gateway's lease epoch for the group (claiming the lease when free), or NOT_COORDINATOR naming the holder. */
+  async #coordinated(group: string): Promise<number> {
+    checkGroup(group);
+    const c: Coordination = await this.#leases.coordinate(group);
+    if (c.mine) return c.epoch;
+    const where = c.lease.address ? ` at ${c.lease.address}` : '';
+    throw new GatewayError(
+      ErrorCode.NOT_COORDINATOR,
+      `another gateway${where} coordinates group '${group}'; send the group's requests there, or retry`,
+      { group, coordinator: c.lease.address || null, retryAfterSeconds: 1 },
+    );
+  }
+
+  async #requireCoordinated(group: string): Promise<Group> {
+    await this.#coordinated(group);
+    return this.#requireGroup(group);
   }
 
   /**
@@ -260,7 +326,7 @@ export class GroupCoordinator {
    * creation fails), and the check and the insertion are one synchronous step, so concurrent creations cannot
    * overshoot. Groups loaded at start are not checked: lowering the setting refuses only new groups.
    */
-  #groupOrNew(group: string): Group {
+  #groupOrNew(group: string, fence: number): Group {
     const existing = this.#groups.get(group);
     if (existing) return existing;
     const max = this.#settings.groupMaxGroups;
@@ -271,7 +337,7 @@ export class GroupCoordinator {
         { group, maxGroups: max },
       );
     }
-    return this.#newGroup(group, emptyState());
+    return this.#newGroup(group, emptyState(), fence);
   }
 
   /**

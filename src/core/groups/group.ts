@@ -52,8 +52,10 @@ export class Group {
   #lock: Promise<unknown> = Promise.resolve();
   readonly #store: LogStore;
   readonly #clock: Clock;
+  /** This gateway's coordinator lease epoch for the group: every write carries it (GroupChange.fence). */
+  readonly fence: number;
 
-  constructor(name: string, state: GroupState, deps: { store: LogStore; clock: Clock }) {
+  constructor(name: string, state: GroupState, deps: { store: LogStore; clock: Clock; fence: number }) {
     this.name = name;
     this.state = state;
     this.#holders = holdersOf(state);
@@ -63,6 +65,7 @@ export class Group {
     }
     this.#store = deps.store;
     this.#clock = deps.clock;
+    this.fence = deps.fence;
   }
 
   /** The next member's joinSeq (one past the highest stored: sequence numbers only grow). */
@@ -151,6 +154,7 @@ export class Group {
       ...(meta ? { state: meta } : {}),
       members: changed.members.map((m) => ({ memberId: m.memberId, state: m })),
       removedMembers: changed.removed,
+      fence: this.fence,
     });
     // The members as they were, for the indexes: only those the change replaces or removes.
     const before = new Map<string, MemberState>();

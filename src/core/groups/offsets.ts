@@ -125,7 +125,7 @@ export class GroupOffsetBook {
   /** Writes the offsets, then mirrors them in memory (only once they are stored). */
   async #save(g: Group, offsets: Offset[]): Promise<CommittedOffset[]> {
     const now = this.#clock.now();
-    await this.#store.commitOffsets(g.name, offsets, now);
+    await this.#store.commitOffsets(g.name, offsets, now, { fence: g.fence });
     for (const o of offsets) g.committed.set(tpKey(o), { ...o, committedAt: now });
     return offsets.map((o) => ({ ...o, committedAt: now }));
   }

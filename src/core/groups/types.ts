@@ -22,6 +22,10 @@ export interface GroupSettings {
   groupMaxMembers: number;
   groupMaxGroups: number;
   groupSessionCheckIntervalMs: number;
+  /** How long a claim to coordinate a group lasts unless renewed (leases.ts); default 10 s. */
+  groupCoordinatorLeaseMs?: number;
+  /** Where other gateways reach this one (named in NOT_COORDINATOR answers; the transports forward there). */
+  advertisedUrl?: string | undefined;
 }
 
 export interface JoinRequest {

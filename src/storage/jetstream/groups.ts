@@ -6,6 +6,7 @@
  */
 import type { KV } from '@nats-io/kv';
 import type { CommittedOffset, GroupChange, StoredGroup } from '../log-store.js';
+import { checkFence } from '../group-lease.js';
 import { isWrongLastSequence } from './cluster-errors.js';
 import type { KeyLister } from './kv-keys.js';
 import { fromKvKey, kvKey } from './names.js';
@@ -20,9 +21,18 @@ interface GroupEntry {
   members: Record<string, unknown>;
   /** topic -> partition -> { offset, committedAt }. */
   offsets: Record<string, Record<string, { offset: number; committedAt: number }>>;
+  /** The highest coordinator lease epoch the group was written with (GroupChange.fence); absent: none yet. */
+  fence?: number;
 }
 
 const empty = (): GroupEntry => ({ state: null, hasState: false, members: {}, offsets: {} });
+
+/** Throws NOT_COORDINATOR (writing nothing) for a stale fence; else raises the entry's. Within the CAS, so it fences. */
+function applyFence(group: string, g: GroupEntry, change: GroupChange | undefined): void {
+  if (change?.fence === undefined) return;
+  checkFence(group, g.fence, change.fence);
+  g.fence = Math.max(g.fence ?? 0, change.fence);
+}
 
 function applyChange(g: GroupEntry, change: GroupChange): void {
   if (change.state !== undefined) {
@@ -74,10 +84,11 @@ export class GroupStore {
     return run;
   }
 
-  async list(): Promise<StoredGroup[]> {
+  /** Every group, or only `only`. */
+  async list(only?: string): Promise<StoredGroup[]> {
     const out: StoredGroup[] = [];
-    for (const k of await this.#keys(PREFIX)) {
-      const group = fromKvKey(k.slice(PREFIX.length));
+    const names = only !== undefined ? [only] : (await this.#keys(PREFIX)).map((k) => fromKvKey(k.slice(PREFIX.length)));
+    for (const group of names) {
       const { entry } = await this.#read(group);
       if (!entry) continue;
       if (!entry.hasState && Object.keys(entry.offsets).length === 0) continue;
@@ -92,7 +103,9 @@ export class GroupStore {
 
   save(group: string, change: GroupChange): Promise<void> {
     return this.#mutate(group, (g) => {
-      if (change.state === undefined && !change.members?.length && !change.removedMembers?.length) return false;
+      const raises = change.fence !== undefined && change.fence > (g.fence ?? 0);
+      applyFence(group, g, change);
+      if (!raises && change.state === undefined && !change.members?.length && !change.removedMembers?.length) return false;
       applyChange(g, change);
     });
   }
@@ -103,6 +116,7 @@ export class GroupStore {
 
   commit(group: string, offsets: Omit<CommittedOffset, 'committedAt'>[], committedAt: number, change?: GroupChange): Promise<void> {
     return this.#mutate(group, (g) => {
+      applyFence(group, g, change);
       for (const o of offsets) (g.offsets[o.topic] ??= {})[String(o.partition)] = { offset: o.offset, committedAt };
       if (change) applyChange(g, change);
     });

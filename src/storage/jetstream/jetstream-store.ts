@@ -19,6 +19,8 @@ import type {
   PartitionRecord,
   ForeignAppend,
   GroupChange,
+  GroupLease,
+  GroupLeaseClaim,
   LogStore,
   PartitionOffsets,
   ReadLimits,
@@ -33,6 +35,7 @@ import { BatchCache } from './batch-cache.js';
 import { toGatewayError, isStreamNotFound } from './cluster-errors.js';
 import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
+import { GroupLeases } from './group-leases.js';
 import { IdempotencyKeys } from './idempotency.js';
 import type { KeyLister } from './kv-keys.js';
 import { newIncarnation, type ClusterNames } from './names.js';
@@ -75,6 +78,7 @@ export class JetStreamStore implements LogStore {
   readonly #streams: PartitionStreams;
   readonly #topics: TopicCatalog;
   readonly #groups: GroupStore;
+  readonly #leases: GroupLeases;
   readonly #idempotency: IdempotencyKeys;
   /** Partition logs by `<inc>/<partition>`. */
   readonly #logs = new Map<string, PartitionLog>();
@@ -93,6 +97,7 @@ export class JetStreamStore implements LogStore {
     this.#streams = new PartitionStreams(parts.admin, parts.names, parts.options.replicas, parts.options.duplicateWindowMs);
     this.#topics = new TopicCatalog(parts.meta, parts.keys);
     this.#groups = new GroupStore(parts.meta, parts.keys);
+    this.#leases = new GroupLeases(parts.meta);
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
@@ -338,8 +343,8 @@ export class JetStreamStore implements LogStore {
     return this.#run(() => this.#idempotency.expire(now));
   }
 
-  listGroups(): Promise<StoredGroup[]> {
-    return this.#run(() => this.#groups.list());
+  listGroups(group?: string): Promise<StoredGroup[]> {
+    return this.#run(() => this.#groups.list(group));
   }
 
   saveGroup(group: string, change: GroupChange): Promise<void> {
@@ -356,6 +361,14 @@ export class JetStreamStore implements LogStore {
 
   committedOffsets(group: string): Promise<CommittedOffset[]> {
     return this.#run(() => this.#groups.committed(group));
+  }
+
+  claimGroupLease(group: string, claim: GroupLeaseClaim): Promise<GroupLease> {
+    return this.#run(() => this.#leases.claim(group, claim));
+  }
+
+  releaseGroupLease(group: string, holder: string): Promise<void> {
+    return this.#run(() => this.#leases.release(group, holder));
   }
 
   /**

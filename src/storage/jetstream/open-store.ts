@@ -22,6 +22,7 @@ export async function openJetStreamStore(options: JetStreamStoreOptions): Promis
       timeout: options.requestTimeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      ignoreClusterUpdates: options.pinServers,
       user: options.user,
       pass: options.pass,
       token: options.token,

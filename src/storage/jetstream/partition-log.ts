@@ -49,6 +49,18 @@ export class StreamGoneError extends Error {
   }
 }
 
+/**
+ * The stream's leader holds fewer batches than this gateway already saw stored: a replica that missed
+ * acknowledged batches was elected (nats-server 2.9.10 can leave one frozen after a network partition
+ * while calling it current: docs/cluster.md). Writing on it would reuse acknowledged offsets and reading
+ * would serve a shorter log, so both wait, and fail with UNAVAILABLE, until a complete replica leads.
+ */
+export class StaleLeaderError extends Error {
+  constructor(stream: string, lastSeq: number, seen: number) {
+    super(`the leader of stream ${stream} ends at sequence ${lastSeq}, below sequence ${seen} already stored: a replica missing acknowledged batches leads it`);
+  }
+}
+
 export function batchHeader(h: MsgHdrs | undefined): BatchHeader {
   const num = (name: string) => Number(h?.get(name));
   return { base: num(BASE_HEADER), count: num(COUNT_HEADER), maxTimestamp: num(MAX_TS_HEADER) };
@@ -62,6 +74,8 @@ export class PartitionLog {
   readonly #timeoutMs: number;
   readonly #cache: BatchCache;
   #tail: Tail | undefined;
+  /** The highest sequence this gateway has seen stored; a stream's last sequence never goes below it. */
+  #seen = 0;
   readonly #headers = new Map<number, BatchHeader>();
   /** Writes to one partition go one at a time from this gateway (fencing orders them across gateways). */
   #writing: Promise<unknown> = Promise.resolve();
@@ -87,6 +101,7 @@ export class PartitionLog {
 
   /** Told by the tail feed that a batch was stored (by any gateway): moves the tail forward. */
   heard(seq: number, h: BatchHeader): void {
+    this.#seen = Math.max(this.#seen, seq);
     this.#remember(seq, h);
     const tail = this.#tail;
     if (tail && seq === tail.lastSeq + 1) {
@@ -101,6 +116,8 @@ export class PartitionLog {
   async #readTail(): Promise<Tail> {
     const info = await this.#jsm.streams.info(this.stream);
     const { first_seq: firstSeq, last_seq: lastSeq, messages } = info.state;
+    if (lastSeq < this.#seen) throw new StaleLeaderError(this.stream, lastSeq, this.#seen);
+    this.#seen = lastSeq;
     if (messages === 0) return { firstSeq: lastSeq + 1, lastSeq, highWatermark: 0, maxTimestamp: -Infinity };
     const last = await this.header(lastSeq);
     return { firstSeq, lastSeq, highWatermark: last.base + last.count, maxTimestamp: last.maxTimestamp };
@@ -162,6 +179,7 @@ export class PartitionLog {
           return { base: batchHeader(original?.header).base, duplicate: true, stored: original?.header };
         }
         const header = { base, count: records.length, maxTimestamp };
+        this.#seen = Math.max(this.#seen, ack.seq);
         this.#remember(ack.seq, header);
         // Readers following the tail (long-polls, sockets) find the batch without fetching it.
         const stored = records.map((r, i) => ({ offset: base + i, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers }));
@@ -177,7 +195,9 @@ export class PartitionLog {
         this.#tail = undefined;
         if (isWrongLastSequence(err)) continue; // another writer got there first: re-read the tail
         if (await this.#gone(err)) throw new StreamGoneError(this.stream);
-        const transient = err instanceof TimeoutError || err instanceof NoRespondersError || (err as { code?: number }).code === 503;
+        // A stale leader may be replaced by a complete replica within the deadline: wait like for a lost one.
+        const transient =
+          err instanceof TimeoutError || err instanceof NoRespondersError || err instanceof StaleLeaderError || (err as { code?: number }).code === 503;
         if (!transient || Date.now() + 250 >= deadline) throw err;
         await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
       }

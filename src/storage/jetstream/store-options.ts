@@ -19,4 +19,9 @@ export interface JetStreamStoreOptions {
   tlsCaFile?: string;
   /** A name shown in the servers' connection lists. */
   name?: string;
+  /**
+   * Connect only to `servers`, never to the other nodes the cluster advertises (tests that keep a
+   * gateway on one side of a network partition).
+   */
+  pinServers?: boolean;
 }

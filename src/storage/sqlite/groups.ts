@@ -19,6 +19,12 @@ export class GroupTables {
          SELECT DISTINCT group_name, NULL FROM group_offsets WHERE group_name NOT IN (SELECT name FROM groups)`,
       ),
       listMembers: db.prepare('SELECT group_name AS groupName, member_id AS memberId, state FROM group_members'),
+      one: db.prepare(
+        `SELECT name, state FROM groups WHERE name = ?
+         UNION ALL
+         SELECT group_name, NULL FROM group_offsets WHERE group_name = ? AND NOT EXISTS (SELECT 1 FROM groups WHERE name = ?) LIMIT 1`,
+      ),
+      oneMembers: db.prepare('SELECT group_name AS groupName, member_id AS memberId, state FROM group_members WHERE group_name = ?'),
       save: db.prepare('INSERT OR REPLACE INTO groups (name, state) VALUES (?, ?)'),
       saveMember: db.prepare('INSERT OR REPLACE INTO group_members (group_name, member_id, state) VALUES (?, ?, ?)'),
       deleteMember: db.prepare('DELETE FROM group_members WHERE group_name = ? AND member_id = ?'),
@@ -35,10 +41,11 @@ export class GroupTables {
     };
   }
 
-  list(): StoredGroup[] {
-    const rows = this.#stmt.list.all() as { name: string; state: string | null }[];
+  /** Every group, or only `group`. */
+  list(group?: string): StoredGroup[] {
+    const rows = (group === undefined ? this.#stmt.list.all() : this.#stmt.one.all(group, group, group)) as { name: string; state: string | null }[];
     const members = new Map<string, StoredGroup['members']>();
-    for (const m of this.#stmt.listMembers.all() as { groupName: string; memberId: string; state: string }[]) {
+    for (const m of (group === undefined ? this.#stmt.listMembers.all() : this.#stmt.oneMembers.all(group)) as { groupName: string; memberId: string; state: string }[]) {
       let list = members.get(m.groupName);
       if (!list) members.set(m.groupName, (list = []));
       list.push({ memberId: m.memberId, state: JSON.parse(m.state) as unknown });

@@ -29,6 +29,8 @@ import type {
   PartitionOffsets,
   ReadLimits,
   GroupChange,
+  GroupLease,
+  GroupLeaseClaim,
   StoredGroup,
   StoredRecord,
   TopicConfig,
@@ -43,6 +45,7 @@ import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
 import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
 import { GroupTables } from './groups.js';
+import { MemoryGroupLeases } from '../memory-group-leases.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { KeyIndex } from './keys.js';
 import { RecordReader } from './reads.js';
@@ -94,6 +97,8 @@ class SqliteStore implements LogStore {
   readonly #timeIndex: TimeIndex;
   readonly #idempotency: IdempotencyKeys;
   readonly #groups: GroupTables;
+  /** In memory: the data directory lock makes this process the only gateway on the file, so leases need not outlive it. */
+  readonly #leases = new MemoryGroupLeases();
   readonly #keys: KeyIndex;
   readonly #reader: RecordReader;
   readonly #appender: Appender;
@@ -306,13 +311,14 @@ class SqliteStore implements LogStore {
     return this.#failsafe(() => this.#idempotency.expire(now));
   }
 
-  async listGroups(): Promise<StoredGroup[]> {
+  async listGroups(group?: string): Promise<StoredGroup[]> {
     this.#open();
-    return this.#groups.list();
+    return this.#groups.list(group);
   }
 
   async saveGroup(group: string, change: GroupChange): Promise<void> {
     this.#open();
+    this.#leases.fence(group, change.fence);
     this.#failsafe(() => this.#groups.save(group, change));
   }
 
@@ -328,7 +334,18 @@ class SqliteStore implements LogStore {
     change?: GroupChange,
   ): Promise<void> {
     this.#open();
+    this.#leases.fence(group, change?.fence);
     this.#failsafe(() => this.#groups.commitOffsets(group, offsets, committedAt, change));
+  }
+
+  async claimGroupLease(group: string, claim: GroupLeaseClaim): Promise<GroupLease> {
+    this.#open();
+    return this.#leases.claim(group, claim);
+  }
+
+  async releaseGroupLease(group: string, holder: string): Promise<void> {
+    this.#open();
+    this.#leases.release(group, holder);
   }
 
   async committedOffsets(group: string): Promise<CommittedOffset[]> {
