@@ -1,6 +1,7 @@
 /**
- * `logway consume`: records as NDJSON on stdout, from a position (topic-level reads with a
- * cursor) or as a consumer group member (join, poll, commit, heartbeat; leave on exit or Ctrl-C).
+ * `logway consume` without --follow: the records there are now, as NDJSON on stdout, from a
+ * position (topic-level reads with a cursor) or as a consumer group member (join, poll, commit;
+ * leave on exit or Ctrl-C). --follow streams over the WebSocket instead (follow.ts).
  */
 import { ok, type LogwayClient } from './client.js';
 
@@ -8,14 +9,10 @@ export interface ConsumeOptions {
   from: string;
   group?: string;
   max?: number;
-  follow?: boolean;
   /** Aborted by Ctrl-C: the loop ends after the request under way, a member leaves its group. */
   signal: AbortSignal;
   write: (line: string) => void;
 }
-
-/** Long-polls this long when following (short enough that a group member heartbeats in time). */
-const FOLLOW_WAIT_MS = 5_000;
 
 export async function consume(client: LogwayClient, topic: string, options: ConsumeOptions): Promise<number> {
   return options.group ? consumeAsMember(client, topic, options.group, options) : consumeFromPosition(client, topic, options);
@@ -26,7 +23,7 @@ async function consumeFromPosition(client: LogwayClient, topic: string, options:
   let cursor: string | undefined;
   while (!options.signal.aborted && printed < (options.max ?? Infinity)) {
     const limit = Math.min(1000, (options.max ?? Infinity) - printed);
-    const query = { ...(cursor ? { cursor } : { from: options.from }), limit, waitMs: options.follow ? FOLLOW_WAIT_MS : 0 };
+    const query = { ...(cursor ? { cursor } : { from: options.from }), limit };
     const answer = await aborting(options.signal, () =>
       client.GET('/v1/topics/{topic}/records', { params: { path: { topic }, query }, signal: options.signal }),
     );
@@ -35,7 +32,7 @@ async function consumeFromPosition(client: LogwayClient, topic: string, options:
     for (const record of page.records) options.write(JSON.stringify(record));
     printed += page.records.length;
     cursor = page.cursor;
-    if (page.records.length === 0 && !options.follow) break;
+    if (page.records.length === 0) break;
   }
   return printed;
 }
@@ -62,7 +59,8 @@ async function consumeAsMember(client: LogwayClient, topic: string, group: strin
         nextHeartbeat = Date.now() + joined.heartbeatIntervalMs;
       }
       const left = (options.max ?? Infinity) - printed;
-      const query = { limit: Math.min(1000, left), waitMs: options.follow ? Math.min(FOLLOW_WAIT_MS, joined.heartbeatIntervalMs) : 500 };
+      // A short wait: a new member's partitions may take a moment to be assigned.
+      const query = { limit: Math.min(1000, left), waitMs: 500 };
       const answer = await aborting(options.signal, () =>
         client.GET('/v1/groups/{group}/members/{memberId}/records', { params: { path: member, query }, signal: options.signal }),
       );
@@ -75,7 +73,7 @@ async function consumeAsMember(client: LogwayClient, topic: string, group: strin
       if (poll.records.length > 0) {
         // Printed is processed: commit where the poll says to continue.
         ok(await client.POST('/v1/groups/{group}/offsets', { params: { path: { group } }, body: { memberId: member.memberId, memberEpoch: epoch, offsets: poll.nextOffsets } }));
-      } else if (!options.follow) break;
+      } else break;
     }
   } finally {
     // Leave at once, so the partitions go to the other members now rather than at the session timeout.

@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, connect, ok, reach, type Connection } from './client.js';
 import { consume } from './consume.js';
+import { follow } from './follow.js';
 import { produce } from './produce.js';
 
 const program = new Command('logway')
@@ -84,13 +85,14 @@ program
   .option('--from <position>', 'earliest, latest or time:<epoch-ms> (with --group: where a new group starts)', 'earliest')
   .option('--group <group>', 'consume as a member of this consumer group (committing what is printed)')
   .option('--max <n>', 'stop after this many records', integer)
-  .option('--follow', 'keep waiting for new records (Ctrl-C stops; a group member leaves its group)')
+  .option('--follow', 'keep streaming new records over the WebSocket (Ctrl-C stops; a group member commits what it printed and leaves its group)')
   .action((topic: string, o: { from: string; group?: string; max?: number; follow?: boolean }) =>
     run(async () => {
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
-      await consume(client(), topic, { ...o, signal: stop.signal, write: (line) => process.stdout.write(line + '\n') });
+      const options = { ...o, signal: stop.signal, write: (line: string) => process.stdout.write(line + '\n') };
+      await (o.follow ? follow(connection(), topic, options) : consume(client(), topic, options));
     }),
   );
 
