@@ -9,12 +9,13 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parse } from 'yaml';
 import { readmeWithConfigTable } from '../src/tools/gen-config-docs.js';
 import { startGateway, tempDir } from './helpers/gateway.js';
 import { REPO_ROOT } from './helpers/process.js';
 import { until } from './helpers/until.js';
+import WebSocket from 'ws';
 import { openSocket } from './ws/ws-client.js';
 
 const run = promisify(execFile);
@@ -253,9 +254,10 @@ describe('README', () => {
       });
     }
     const { port } = await startGateway();
-    const [script, js, ...others] = fencedBlocks(section('Server-Sent Events and cursors')).filter((b) => b.lang === 'sh' || b.lang === 'js');
+    const [script, js, group, ...others] = fencedBlocks(section('Server-Sent Events and cursors')).filter((b) => b.lang === 'sh' || b.lang === 'js');
     expect(script?.lang).toBe('sh');
     expect(js?.lang).toBe('js');
+    expect(group?.lang).toBe('sh');
     expect(others).toEqual([]);
     const steps = await runSession(shellCommands(script!.body), port);
     const step = (pattern: RegExp): SessionStep => {
@@ -281,6 +283,37 @@ describe('README', () => {
     expect((await after.json()).records).toEqual([]);
     // The comment in the block shows the shape of what curl printed.
     expect(script!.body).toContain('# data: {"topic":"clicks","partition":' + streamed[0].partition);
+  });
+
+  it('Server-Sent Events and cursors: a group member\'s stream gets the records and commits them; the next member starts after them', async () => {
+    for (const tool of ['curl', 'jq']) await run(tool, ['--version']);
+    const { port, json } = await startGateway();
+    const [script, , group] = fencedBlocks(section('Server-Sent Events and cursors')).filter((b) => b.lang === 'sh' || b.lang === 'js');
+    // The walk-through before it makes the topic and its three records; this block continues its shell ($G).
+    for (const s of await runSession(shellCommands(script!.body), port)) expect(s.exitCode === 0 || s.exitCode === 28, s.command).toBe(true);
+    const runs = await runSession(['G=http://localhost:8080', ...shellCommands(group!.body)], port);
+    expect(runs).toHaveLength(3);
+    const [firstRun, secondRun] = runs.slice(1).map((s) => {
+      // A stream runs until curl's --max-time (exit 28).
+      expect(s.exitCode, `${s.command}\n${s.stderr}`).toBe(28);
+      return s.stdout.split('\n\n').flatMap((block) => {
+        const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        return data === undefined ? [] : [{ event, data: JSON.parse(data) }];
+      });
+    });
+    const starts = (events: { event: string; data: any }[]) =>
+      new Map<number, number>(events.filter((e) => e.event === 'assigned').flatMap((e) => e.data.partitions.map((p: Position) => [p.partition, p.offset])));
+    expect(firstRun![0]!.event).toBe('joined');
+    expect(starts(firstRun!)).toEqual(new Map([[0, 0], [1, 0]]));
+    const records = firstRun!.filter((e) => e.event === 'message').map((e) => e.data);
+    expect(records.map((r) => r.value).sort()).toEqual([1, 2, 3]);
+    // Committed as sent: the next member is assigned at those offsets and gets nothing again.
+    const perPartition = new Map([0, 1].map((p) => [p, records.filter((r) => r.partition === p).length]));
+    expect(secondRun![0]!.event).toBe('joined');
+    expect(starts(secondRun!)).toEqual(perPartition);
+    expect(secondRun!.filter((e) => e.event === 'message')).toEqual([]);
+    expect((await json('GET', '/v1/groups/audit')).body.members).toEqual([]);
   });
 
   it('security walk-through: an administrator key makes a write-only key and a read-only browser token that work as the README says', async () => {
@@ -316,6 +349,53 @@ describe('README', () => {
     socket.send({ type: 'produce', id: 1, topic: 'payments', records: [{ value: 1 }] });
     expect(await socket.next('error', (m) => m.id === 1)).toMatchObject({ code: 'FORBIDDEN' });
     expect((await json('GET', '/v1/topics/payments')).status).toBe(401);
+  });
+
+  it('WebSocket streaming: the cursor example resumes after a dropped socket with nothing lost or repeated', async () => {
+    const { port, json } = await startGateway();
+    expect((await json('POST', '/v1/topics', { name: 'orders', partitions: 3 })).status).toBe(201);
+    let produced = 0;
+    const produce = async (n: number) => {
+      const records = Array.from({ length: n }, (_, i) => ({ key: `k${produced + i}`, value: produced + i }));
+      produced += n;
+      expect((await json('POST', '/v1/topics/orders/records', { records })).status).toBe(200);
+    };
+    await produce(6);
+    const example = fencedBlocks(section('WebSocket streaming')).find((b) => b.lang === 'js' && b.body.includes('cursor:'));
+    expect(example, 'the resume example').toBeDefined();
+    // The page's globals, played by Node: the ws package's WebSocket (the one the browser has), show(), setTimeout().
+    const sockets: WebSocket[] = [];
+    const shown: { partition: number; offset: number; value: number }[] = [];
+    let finished = false;
+    class PageSocket extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        sockets.push(this);
+        this.on('error', () => {});
+      }
+    }
+    const later = (fn: () => void, ms: number) => void (finished || setTimeout(fn, ms));
+    onTestFinished(() => {
+      finished = true;
+      for (const s of sockets) s.terminate();
+    });
+    new Function('WebSocket', 'show', 'setTimeout', example!.body.replaceAll('localhost:8080', `127.0.0.1:${port}`))(
+      PageSocket,
+      (records: typeof shown) => shown.push(...records),
+      later,
+    );
+    await until('the page to show the records there', () => shown.length >= 6);
+    // The connection drops; records are produced meanwhile.
+    sockets.at(-1)!.terminate();
+    await produce(6);
+    await until('the page to reconnect and show the new records', () => sockets.length >= 2 && shown.length >= 12, { timeoutMs: 30_000 });
+    expect(shown.map((r) => r.value).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    for (let p = 0; p < 3; p++) {
+      const offsets = shown.filter((r) => r.partition === p).map((r) => r.offset);
+      expect(offsets, `partition ${p}`).toEqual(offsets.map((_, i) => i));
+    }
+    expect(new URL(sockets[0]!.url).searchParams.get('from')).toBe('earliest');
+    expect(new URL(sockets[1]!.url).searchParams.get('from')).toMatch(/^cursor:[\w-]+$/);
   });
 
   it('WebSocket commands: each is answered, without an error, on topics the walk-throughs create', async () => {

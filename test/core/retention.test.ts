@@ -83,7 +83,7 @@ describe('Retention', () => {
     expect(parseEncoded(fetched.json).map((r) => r.value)).toEqual(['fresh']);
   });
 
-  it('yields to produce: a produce arriving while a large delete runs is committed before the next step', async () => {
+  it('yields to produce: a produce arriving while a large delete runs is committed and answered before the next step', async () => {
     const events: string[] = [];
     let during: Promise<unknown> | undefined;
     const { clock, log, store, produce, bounds } = setup(undefined, (real) =>
@@ -97,7 +97,9 @@ describe('Retention', () => {
           events.push('step');
           const reached = await truncateBefore(topic, partition, offset, budgetMs);
           // A request that arrives from the network once this step is done, on a later event-loop turn.
-          during ??= new Promise((resolve) => setImmediate(resolve)).then(() => produce('other', ['during the delete']));
+          during ??= new Promise((resolve) => setImmediate(resolve))
+            .then(() => produce('other', ['during the delete']))
+            .then(() => events.push('produce answered'));
           return reached;
         },
       }),
@@ -112,7 +114,8 @@ describe('Retention', () => {
     expect((await retention.runOnce()).truncated).toBe(10_000);
     await during;
     expect(events.filter((e) => e === 'step').length).toBeGreaterThan(2);
-    expect(events.slice(0, 3)).toEqual(['step', 'produce committed', 'step']);
+    // The producer has its answer before the next step holds the event loop.
+    expect(events.slice(0, 4)).toEqual(['step', 'produce committed', 'produce answered', 'step']);
     expect(await bounds('t')).toEqual([[10_000, 10_000]]);
     expect(await bounds('other')).toEqual([[0, 1]]);
   });

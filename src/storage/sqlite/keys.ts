@@ -17,6 +17,7 @@ import {
   type StoredRecord,
 } from '../log-store.js';
 import { RECORD_BYTES } from './records.js';
+import type { StepPacer } from './step-pacer.js';
 import type { TopicState } from './topics.js';
 
 /** Offsets per compaction statement: the first, and the most it grows to (as RecordTable.deleteRange). */
@@ -102,45 +103,65 @@ export class KeyIndex {
     return rows.map(([offset, timestamp, key, value, headers]) => ({ offset, timestamp, key, value, headers }));
   }
 
-  /** Inside a transaction: one compaction step (LogStore.compact). Returns its progress and the bytes deleted. */
-  compact(topic: TopicState, partition: number, step: CompactionStep): CompactionProgress & { bytes: number } {
+  /**
+   * Inside a transaction: one compaction step (LogStore.compact), deleting no more records than
+   * `pacer` allows for the step's budget (its commit included). Returns its progress, the bytes
+   * deleted and the time its statements took.
+   */
+  compact(topic: TopicState, partition: number, step: CompactionStep, pacer: StepPacer): StepDone {
     const { maxTimestamp, before } = step;
     return inChunks(
       step,
-      (from, to) => this.#stmt.superseded.all({ topic: topic.id, partition, from, to, before, maxTimestamp, limit: MAX_DELETES }) as number[],
-      MAX_DELETES,
+      (from, to, limit) => this.#stmt.superseded.all({ topic: topic.id, partition, from, to, before, maxTimestamp, limit }) as number[],
+      (elapsedMs, removed) => Math.min(MAX_DELETES, pacer.allowance(step.budgetMs, elapsedMs, removed)),
     );
   }
 
   /** Inside a transaction: tombstones that may go (LogStore.removeTombstones); the caller keeps `before` below the last offset. */
-  removeTombstones(topic: TopicState, partition: number, step: RangeStep): CompactionProgress & { bytes: number } {
+  removeTombstones(topic: TopicState, partition: number, step: RangeStep): StepDone {
     return inChunks(step, (from, to) => this.#stmt.tombstones.all({ topic: topic.id, partition, from, to }) as number[]);
   }
+}
+
+export interface StepDone extends CompactionProgress {
+  bytes: number;
+  /** Time the step's statements took (its commit comes after). */
+  workMs: number;
 }
 
 /**
  * Runs `work` over [step.from, step.before) in chunks of offsets until about step.budgetMs has passed
  * (at least one chunk), growing the chunks while they take well under what is left (as
- * RecordTable.deleteRange). `work` returns the sizes of the records it deleted; when that reaches
- * `cap`, the chunk may hold more, so the same chunk goes again (what was deleted is gone).
+ * RecordTable.deleteRange). `work` deletes at most `limit` records (what `allowed` says may still go,
+ * given the time spent and the records deleted so far) and returns their sizes; when that reaches
+ * the limit the chunk may hold more, so the same chunk goes again (what was deleted is gone), or the
+ * step ends there when nothing more is allowed.
  */
-function inChunks(step: RangeStep, work: (from: number, to: number) => number[], cap = Infinity): CompactionProgress & { bytes: number } {
-  const deadline = performance.now() + step.budgetMs;
+function inChunks(
+  step: RangeStep,
+  work: (from: number, to: number, limit: number) => number[],
+  allowed: (elapsedMs: number, removed: number) => number = () => Infinity,
+): StepDone {
+  const started = performance.now();
+  const deadline = started + step.budgetMs;
   let chunk = FIRST_CHUNK;
   let at = step.from;
   let removed = 0;
   let bytes = 0;
+  let now = started;
   while (at < step.before) {
-    const started = performance.now();
+    const limit = allowed(now - started, removed);
+    if (limit <= 0) break;
+    const chunkStarted = now;
     const to = Math.min(at + chunk, step.before);
-    const sizes = work(at, to);
+    const sizes = work(at, to, limit);
     removed += sizes.length;
     for (const b of sizes) bytes += b;
-    const capped = sizes.length >= cap;
+    const capped = sizes.length >= limit;
     if (!capped) at = to;
-    const now = performance.now();
+    now = performance.now();
     if (now >= deadline) break;
-    if (!capped && (now - started) * 4 < deadline - now && chunk < MAX_CHUNK) chunk *= 2;
+    if (!capped && (now - chunkStarted) * 4 < deadline - now && chunk < MAX_CHUNK) chunk *= 2;
   }
-  return { reached: at, removed, bytes };
+  return { reached: at, removed, bytes, workMs: now - started };
 }

@@ -47,9 +47,10 @@ import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } fr
 import { GroupTables } from './groups.js';
 import { MemoryGroupLeases } from '../memory-group-leases.js';
 import { IdempotencyKeys } from './idempotency.js';
-import { KeyIndex } from './keys.js';
+import { KeyIndex, type StepDone } from './keys.js';
 import { RecordReader } from './reads.js';
 import { RecordTable } from './records.js';
+import { StepPacer } from './step-pacer.js';
 import { TimeIndex } from './time-index.js';
 import { cloneMeta, TopicCatalog, type TopicState } from './topics.js';
 
@@ -103,6 +104,8 @@ class SqliteStore implements LogStore {
   readonly #reader: RecordReader;
   readonly #appender: Appender;
   readonly #lock: DataDirLock;
+  /** Sizes compaction steps by what they cost, commit included (see step-pacer.ts). */
+  readonly #pacer = new StepPacer();
   readonly #diskFull: DiskFullWatch;
   readonly credentials: SqliteCredentials;
   readonly schemas: SqliteSchemas;
@@ -199,7 +202,10 @@ class SqliteStore implements LogStore {
   }
 
   async append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    const started = performance.now();
     const outcomes = this.#write(() => this.#appender.write(requests), true);
+    // Inserts included: a produce commit is mostly its fsync, the fixed part of any commit (step-pacer.ts).
+    this.#pacer.appendCommitted(performance.now() - started);
     this.#appender.committed();
     return outcomes;
   }
@@ -278,7 +284,7 @@ class SqliteStore implements LogStore {
   }
 
   async compact(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress> {
-    return this.#compactStep(topic, partition, step, (t, before) => this.#keys.compact(t, partition, { ...step, before }));
+    return this.#compactStep(topic, partition, step, (t, before) => this.#keys.compact(t, partition, { ...step, before }, this.#pacer));
   }
 
   async removeTombstones(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress> {
@@ -291,7 +297,7 @@ class SqliteStore implements LogStore {
     topic: string,
     partition: number,
     step: RangeStep,
-    work: (t: TopicState, before: number) => CompactionProgress & { bytes: number },
+    work: (t: TopicState, before: number) => StepDone,
     spare = 0,
   ): CompactionProgress {
     this.#open();
@@ -300,7 +306,9 @@ class SqliteStore implements LogStore {
     if (!bounds) return { reached: step.from, removed: 0 };
     const before = Math.min(step.before, bounds.highWatermark - spare);
     if (step.from >= before) return { reached: step.from, removed: 0 };
+    const started = performance.now();
     const done = this.#write(() => work(t, before));
+    this.#pacer.stepCommitted(performance.now() - started - done.workMs, done.removed);
     const size = t.sizes[partition];
     if (size !== undefined) t.sizes[partition] = size - done.bytes;
     return { reached: done.reached, removed: done.removed };
