@@ -11,6 +11,8 @@ export interface LoadResult {
   requestsPerSec: number;
   ok: number;
   failed: number;
+  /** What the failures were: `status <code>`, `errors` (connection errors) and `timeouts`, with their counts. */
+  failures: Record<string, number>;
   latency: LatencySummary;
   durationSec: number;
 }
@@ -33,6 +35,7 @@ export async function httpLoad(options: {
   const histogram = newHistogram();
   let ok = 0;
   let failed = 0;
+  const failures: Record<string, number> = {};
   const started = process.hrtime.bigint();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -53,11 +56,14 @@ export async function httpLoad(options: {
         if (!options.recordWhile || options.recordWhile()) recordMs(histogram, responseTimeMs);
       } else {
         failed++;
+        failures[`status ${statusCode}`] = (failures[`status ${statusCode}`] ?? 0) + 1;
       }
     });
     void options.until?.then(() => instance.stop());
   });
   const durationSec = Number(process.hrtime.bigint() - started) / 1e9;
   failed += result.errors + result.timeouts;
-  return { requestsPerSec: ok / durationSec, ok, failed, latency: summarize(histogram), durationSec };
+  if (result.errors) failures.errors = result.errors;
+  if (result.timeouts) failures.timeouts = result.timeouts;
+  return { requestsPerSec: ok / durationSec, ok, failed, failures, latency: summarize(histogram), durationSec };
 }
