@@ -121,8 +121,12 @@ it('loses no acknowledged record, duplicates none and tears no batch through two
   for (const partition of [0, 1]) {
     const stored: { offset: number; value: string }[] = [];
     for (;;) {
-      const page = await a.json('GET', `/v1/topics/t/partitions/${partition}/records?offset=${stored.length}&limit=1000`);
-      expect(page.status).toBe(200);
+      // A read may answer 503 while a restarted node's streams elect or catch up (it promises nothing then): retry it.
+      const page = await until(`a read of partition ${partition} at ${stored.length} not answered 503`, async () => {
+        const res = await a.json('GET', `/v1/topics/t/partitions/${partition}/records?offset=${stored.length}&limit=1000`);
+        return res.status === 503 ? undefined : res;
+      }, { timeoutMs: 60_000, intervalMs: 250 });
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
       stored.push(...page.body.records);
       if (stored.length >= page.body.highWatermark) break;
     }
