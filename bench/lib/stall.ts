@@ -47,7 +47,7 @@ export async function produceAloneThenDuring(ctx: BenchContext, gateway: Gateway
   })();
   gateway.rss.reset();
   clients = new CpuMeter([process.pid]);
-  const maxSec = ctx.quick ? 30 : 300;
+  const maxSec = ctx.quick ? 120 : 300; // a bound on a hang, not a measure
   const during = await httpLoad({ url, body, connections, durationSec: maxSec, until: done.catch(() => undefined), recordWhile: () => running });
   await done;
   if (doneAt === 0) throw new Error(`${what}: not done within ${maxSec} s`);

@@ -87,7 +87,7 @@ export async function groupJoin(ctx: BenchContext): Promise<ScenarioRow[]> {
         }),
       ),
     );
-    const timeoutSec = ctx.quick ? 30 : 120;
+    const timeoutSec = ctx.quick ? 60 : 120;
     let stableSec: number | undefined;
     const describeErrors: string[] = [];
     while (failure === undefined && (performance.now() - started) / 1000 < timeoutSec) {

@@ -7,8 +7,9 @@
  */
 import { expect, it } from 'vitest';
 import { signalNode, startNode, writeLayout, type ClusterNode } from '../../src/tools/nats-cluster.js';
+import { expectAcknowledgedExactlyOnce } from '../helpers/acknowledged.js';
 import { startGateway, tempDir, type RunningGateway } from '../helpers/gateway.js';
-import { freshNamespace, openTestStore, useNatsCluster } from '../helpers/nats-cluster.js';
+import { freshNamespace, nodeStreams, openTestStore, useNatsCluster } from '../helpers/nats-cluster.js';
 import { until } from '../helpers/until.js';
 
 const cluster = useNatsCluster({ own: true });
@@ -18,25 +19,6 @@ interface Sent {
   values: Map<number, string[]>;
   /** Acknowledged offsets by value (only for a 200). */
   acked?: Map<string, { partition: number; offset: number }>;
-}
-
-interface StreamState {
-  messages: number;
-  bytes: number;
-  first_seq: number;
-  last_seq: number;
-}
-
-/** One node's own view of the namespace's partition streams (from its monitoring port). */
-async function nodeStreams(node: ClusterNode, namespace: string): Promise<Map<string, StreamState>> {
-  const jsz = (await (await fetch(`http://127.0.0.1:${node.monitorPort}/jsz?accounts=true&streams=true`)).json()) as {
-    account_details?: { stream_detail?: { name: string; state: StreamState }[] }[];
-  };
-  const out = new Map<string, StreamState>();
-  for (const account of jsz.account_details ?? []) {
-    for (const s of account.stream_detail ?? []) if (s.name.startsWith(`${namespace}_`)) out.set(s.name, s.state);
-  }
-  return out;
 }
 
 it('loses no acknowledged record, duplicates none and tears no batch through two leader kills; replicas converge', async () => {
@@ -130,20 +112,10 @@ it('loses no acknowledged record, duplicates none and tears no batch through two
       stored.push(...page.body.records);
       if (stored.length >= page.body.highWatermark) break;
     }
-    expect(stored.map((r) => r.offset), 'dense offsets').toEqual(stored.map((_, i) => i));
-    const at = new Map<string, number[]>();
-    for (const r of stored) at.set(r.value, [...(at.get(r.value) ?? []), r.offset]);
-    expect([...at.entries()].filter(([, offsets]) => offsets.length > 1), 'no record stored twice').toEqual([]);
-    for (const s of sent) {
-      const values = s.values.get(partition)!;
-      const offsets = values.map((v) => at.get(v)?.[0]);
-      if (s.acked) {
-        expect(offsets, 'every acknowledged record at its acknowledged offset').toEqual(values.map((v) => s.acked!.get(v)!.offset));
-      } else if (offsets.some((o) => o !== undefined)) {
-        // A refused request may have been stored (503 promises nothing), but whole and in order.
-        expect(offsets, 'no torn batch').toEqual(values.map((_, i) => offsets[0]! + i));
-      }
-    }
+    expectAcknowledgedExactlyOnce(
+      stored,
+      sent.map((s) => ({ values: s.values.get(partition)!, ackedOffsets: s.acked && s.values.get(partition)!.map((v) => s.acked!.get(v)!.offset) })),
+    );
   }
   expect(acked).toBeGreaterThan(0);
   // The last commit answered 200 is in place (a later one answered 503 may have landed too: never less).

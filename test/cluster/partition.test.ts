@@ -18,6 +18,7 @@ import type { JetStreamStore } from '../../src/storage/jetstream/jetstream-store
 import { openJetStreamStore } from '../../src/storage/jetstream/open-store.js';
 import { clientUrl, clientUrls, monitorUrl, startCluster, stopCluster, type ClusterLayout } from '../../src/tools/nats-cluster.js';
 import { startGateway, tempDir, type RunningGateway } from '../helpers/gateway.js';
+import { expectAcknowledgedExactlyOnce } from '../helpers/acknowledged.js';
 import { freshNamespace, nodeStreams, testStoreOptions, type StreamState } from '../helpers/nats-cluster.js';
 import { createLab, netnsUnavailable, type NetnsLab } from '../helpers/netns.js';
 import { until } from '../helpers/until.js';
@@ -180,20 +181,10 @@ it.skipIf(skip)(
       }
       expect(views[1], 'both gateways read the same records').toEqual(views[0]);
       const stored = views[0]!;
-      expect(stored.map((r) => r.offset), 'dense offsets').toEqual(stored.map((_, i) => i));
-      const at = new Map<string, number[]>();
-      for (const r of stored) at.set(r.value, [...(at.get(r.value) ?? []), r.offset]);
-      expect([...at.entries()].filter(([, offsets]) => offsets.length > 1), 'no record stored twice').toEqual([]);
-      for (const s of sent) {
-        const values = s.values.get(partition)!;
-        const offsets = values.map((v) => at.get(v)?.[0]);
-        if (s.acked) {
-          expect(offsets, 'every acknowledged record at its acknowledged offset').toEqual(values.map((v) => s.acked!.get(v)));
-        } else if (offsets.some((o) => o !== undefined)) {
-          // A refused request may have been stored (503 promises nothing), but whole and in order.
-          expect(offsets, 'no torn batch').toEqual(values.map((_, i) => offsets[0]! + i));
-        }
-      }
+      expectAcknowledgedExactlyOnce(
+        stored,
+        sent.map((s) => ({ values: s.values.get(partition)!, ackedOffsets: s.acked && s.values.get(partition)!.map((v) => s.acked!.get(v)!) })),
+      );
     }
 
     // Every node's own copy of every partition stream (its monitoring port, not the leader's word): the same.
