@@ -97,7 +97,12 @@ export function follow(connection: Connection, topic: string, options: FollowOpt
 
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const message = JSON.parse(data.toString()) as Record<string, unknown> & { type: string };
+      let message: Record<string, unknown> & { type: string };
+      try {
+        message = JSON.parse(data.toString()) as typeof message;
+      } catch {
+        return fail(new CliError('the gateway sent a WebSocket message that is not JSON'));
+      }
       switch (message.type) {
         case 'records': {
           if (stopping) return;

@@ -7,7 +7,7 @@
  * cluster serves when CI has one.
  */
 import { expect, it } from 'vitest';
-import { freePort } from '../helpers/free-port.js';
+import { freePorts } from '../../src/tools/free-ports.js';
 import { requestJson, tempDir } from '../helpers/gateway.js';
 import { freshNamespace, useNatsCluster } from '../helpers/nats-cluster.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
@@ -20,7 +20,7 @@ const PARTITIONS = 6;
 const MEMBERS = 4;
 
 async function startClusterGateway(namespace: string): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = (await freePorts(1))[0]!;
   return startServerProcess(
     tempDir(),
     {
@@ -70,9 +70,12 @@ it('moves coordination off a killed gateway: no partition owned twice at any ins
 
   /** The check, at every change of any member's holdings: no partition in two members' hands. */
   const violations: string[] = [];
+  /** Checks of every member's holdings, one at each change of any member's (holdings change only there). */
   let samples = 0;
+  let samplesAfterKill = 0;
   const checkSingleOwners = () => {
     samples++;
+    if (killed) samplesAfterKill++;
     const holder = new Map<number, string>();
     for (const m of members) {
       for (const tp of m.owned) {
@@ -82,8 +85,6 @@ it('moves coordination off a killed gateway: no partition owned twice at any ins
       }
     }
   };
-  // Also sampled continuously, between changes.
-  const sampler = setInterval(checkSingleOwners, 5);
 
   let killed = false;
   /** For the log: when the kill happened and when the first heartbeat after it was answered (not asserted). */
@@ -160,10 +161,9 @@ it('moves coordination off a killed gateway: no partition owned twice at any ins
   } finally {
     running = false;
     await Promise.all(loops);
-    clearInterval(sampler);
   }
   expect(unexpected).toEqual([]);
   expect(violations).toEqual([]);
-  expect(samples).toBeGreaterThan(100);
+  expect(samplesAfterKill, 'holdings checked after the kill').toBeGreaterThan(0);
   expect(members.reduce((n, m) => n + m.owned.length, 0)).toBe(PARTITIONS);
 }, 300_000);

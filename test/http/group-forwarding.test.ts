@@ -5,12 +5,12 @@
  */
 import { expect, test } from 'vitest';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePorts } from '../../src/tools/free-ports.js';
 import { startGateway, tempDir } from '../helpers/gateway.js';
 
 async function twoGateways(advertise: boolean) {
   const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
-  const port = await freePort();
+  const port = (await freePorts(1))[0]!;
   const a = await startGateway({ port, ...(advertise ? { advertisedUrl: `http://127.0.0.1:${port}` } : {}) }, { store });
   const b = await startGateway({}, { store });
   expect((await a.json('POST', '/v1/topics', { name: 't', partitions: 2 })).status).toBe(201);

@@ -284,7 +284,7 @@ class SqliteStore implements LogStore {
   }
 
   async compact(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress> {
-    return this.#compactStep(topic, partition, step, (t, before) => this.#keys.compact(t, partition, { ...step, before }, this.#pacer));
+    return this.#compactStep(topic, partition, step, (t, before) => this.#keys.compact(t, partition, { ...step, before }, this.#pacer), 0, this.#pacer);
   }
 
   async removeTombstones(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress> {
@@ -299,6 +299,8 @@ class SqliteStore implements LogStore {
     step: RangeStep,
     work: (t: TopicState, before: number) => StepDone,
     spare = 0,
+    /** The pacer that sized the step learns its commit's cost (tombstone removal is not paced: it would skew it). */
+    pacer?: StepPacer,
   ): CompactionProgress {
     this.#open();
     const t = this.#topics.get(topic);
@@ -308,7 +310,7 @@ class SqliteStore implements LogStore {
     if (step.from >= before) return { reached: step.from, removed: 0 };
     const started = performance.now();
     const done = this.#write(() => work(t, before));
-    this.#pacer.stepCommitted(performance.now() - started - done.workMs, done.removed);
+    pacer?.stepCommitted(performance.now() - started - done.workMs, done.removed);
     const size = t.sizes[partition];
     if (size !== undefined) t.sizes[partition] = size - done.bytes;
     return { reached: done.reached, removed: done.removed };
