@@ -13,7 +13,7 @@ import type { AppendedRecords } from '../core/notifier.js';
 import { isGatewayError } from '../errors.js';
 import type { EncodedRecords, PartitionOffsets } from '../storage/log-store.js';
 import { PartitionFeed } from './partition-feed.js';
-import { encodedRecordsBody, recordsFrameTail, type SharedFrames } from './records-frame.js';
+import { encodedRecordsBody, recordsFrameTail, type FrameParts, type SharedFrames } from './records-frame.js';
 import type { SendWindow } from './send-window.js';
 import { frameBytes, type OutboundFrame } from './socket-sink.js';
 import type { Subscription } from './subscription.js';
@@ -108,7 +108,7 @@ export class Delivery {
       const { batch, start, end } = feed.take(this.#window.credit)!;
       this.#queuedBytes -= before - feed.queuedBytes;
       const body = this.#deps.frames.forSlice(feed.topic, feed.partition, batch, start, end);
-      this.#sendRecords(feed, body, batch[end - 1]!.offset + 1, end - start);
+      this.#sendRecords(feed, [body], batch[end - 1]!.offset + 1, end - start);
       sent = true;
     }
     return sent;
@@ -143,6 +143,9 @@ export class Delivery {
         }
       }
       if (!progressed && !this.#pumpAgain) return;
+      // Out of credit or paused (the usual end of a catch-up chunk, which takes the whole
+      // credit): the window's reopening schedules the next pump, so no turn is spent waiting.
+      if (!this.#canSend()) return;
       // Store reads may resolve at once and a socket's writes may never block, so without
       // this a socket with ample credit could hold the event loop for its whole catch-up.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -202,14 +205,15 @@ export class Delivery {
   }
 
   /**
-   * Sends a records frame: `body` (shared with other sockets when live) and a tail with this
-   * subscription's cursor after it; `next` is the offset after its last record.
+   * Sends a records frame: `body` (shared with other sockets when live; head and store-encoded
+   * records when read) and a tail with this subscription's cursor after it; `next` is the
+   * offset after its last record.
    */
-  #sendRecords(feed: PartitionFeed, body: Buffer, next: number, count: number): void {
+  #sendRecords(feed: PartitionFeed, body: FrameParts, next: number, count: number): void {
     feed.position = next;
     const subscription = this.#host.subscriptions.get(feed.topic);
     subscription?.member?.advance(feed.partition, next);
-    const frame: OutboundFrame = [body, recordsFrameTail(subscription?.cursor())];
+    const frame: OutboundFrame = [...body, recordsFrameTail(subscription?.cursor())];
     this.#deps.onDelivered?.(feed.topic, count, frameBytes(frame));
     this.#window.write(frame, count);
   }
