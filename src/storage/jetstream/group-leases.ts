@@ -19,7 +19,7 @@ export class GroupLeases {
     this.#kv = kv;
   }
 
-  async #read(group: string): Promise<{ lease: GroupLease | undefined; revision: number }> {
+  async read(group: string): Promise<{ lease: GroupLease | undefined; revision: number }> {
     const e = await this.#kv.get(key(group));
     if (!e || e.operation !== 'PUT') return { lease: undefined, revision: e?.revision ?? 0 };
     return { lease: e.json<GroupLease>(), revision: e.revision };
@@ -39,7 +39,7 @@ export class GroupLeases {
 
   async claim(group: string, claim: GroupLeaseClaim): Promise<GroupLease> {
     for (;;) {
-      const { lease, revision } = await this.#read(group);
+      const { lease, revision } = await this.read(group);
       const next = claimedLease(lease, claim);
       if (!next) return lease!;
       if (await this.#write(group, next, revision)) return next;
@@ -48,7 +48,7 @@ export class GroupLeases {
 
   async release(group: string, holder: string): Promise<void> {
     for (;;) {
-      const { lease, revision } = await this.#read(group);
+      const { lease, revision } = await this.read(group);
       if (lease?.holder !== holder || lease.expiresAt === 0) return;
       if (await this.#write(group, { ...lease, expiresAt: 0 }, revision)) return;
     }

@@ -100,6 +100,7 @@ class SqliteStore implements LogStore {
   readonly #groups: GroupTables;
   /** In memory: the data directory lock makes this process the only gateway on the file, so leases need not outlive it. */
   readonly #leases = new MemoryGroupLeases();
+  readonly singleGateway = true;
   readonly #keys: KeyIndex;
   readonly #reader: RecordReader;
   readonly #appender: Appender;
@@ -356,6 +357,11 @@ class SqliteStore implements LogStore {
   async releaseGroupLease(group: string, holder: string): Promise<void> {
     this.#open();
     this.#leases.release(group, holder);
+  }
+
+  async readGroupLease(group: string): Promise<GroupLease | undefined> {
+    this.#open();
+    return this.#leases.read(group);
   }
 
   async committedOffsets(group: string): Promise<CommittedOffset[]> {
