@@ -379,6 +379,13 @@ export interface LogStore {
   /** Lets the lease go at once (expiresAt 0, epoch kept) if `holder` holds it: a stopping gateway hands over without waiting. */
   releaseGroupLease(group: string, holder: string): Promise<void>;
   /**
+   * A lease on work one gateway of a cluster does at a time (cleanup: retention and key expiry), by name:
+   * the rule of claimGroupLease, in a space of its own (a name never meets a group's lease).
+   */
+  claimClusterLease(name: string, claim: GroupLeaseClaim): Promise<GroupLease>;
+  /** Lets a cluster lease go at once if `holder` holds it (see releaseGroupLease). */
+  releaseClusterLease(name: string, holder: string): Promise<void>;
+  /**
    * The group's lease as it stands (undefined when none was ever claimed), writing nothing: who coordinates a
    * group can be asked about any name without leaving anything behind.
    */
