@@ -140,6 +140,9 @@ export const ConfigSchema = z.object({
   cleanupIntervalMs: int(100)
     .optional()
     .describe('How often cleanup runs: retention (`retentionMs`, `retentionBytes`) and compaction of compacted topics. Default: `retentionCheckIntervalMs` (60000).'),
+  cleanupLeaseMs: int(1_000)
+    .default(30_000)
+    .describe('On a cluster store, cleanup runs on one gateway at a time, the holder of a lease it renews every third of this; when that gateway dies, another takes the cleanup over after at most this long.'),
   // A step's own commit comes on top (one fsync with synchronous FULL). A produce commit waits for
   // at most one step, so this bounds what retention adds to produce latency.
   retentionStepMs: int(1, 1_000)

@@ -14,6 +14,7 @@ import { SchemaValidation } from './core/schemas/record-validator.js';
 import { SchemaRegistry } from './core/schemas/registry.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
+import { CleanupLease } from './core/cleanup-lease.js';
 import { SnapshotLeases } from './core/snapshot-leases.js';
 import { Snapshots } from './core/snapshots.js';
 import { protectedMode } from './auth/protected-mode.js';
@@ -90,9 +91,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   // On a cluster store, records other gateways append wake this one's long-polls and sockets too.
   store.watchForeignAppends?.((batch) => notifier.publish(batch));
   const leases = new SnapshotLeases(clock, config);
+  // On a cluster, one gateway at a time cleans up (on SQLite this one process always holds the lease).
+  const cleanupLease = new CleanupLease(store, clock, config.cleanupLeaseMs);
   const retention = new Retention(store, clock, {
     stepMs: config.retentionStepMs,
     leases,
+    clusterLease: cleanupLease,
     afterPendingCommits: () => log.commitsSettled(),
     observer: metrics.core,
   });
@@ -126,6 +130,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     waitingLongPolls: () => notifier.waiting,
     connections: () => new Promise((resolve) => (server ? server.getConnections((err, n) => resolve(err ? 0 : n)) : resolve(0))),
     sockets: () => sockets.stats(),
+    cleanupLeaseHeld: () => cleanupLease.held(),
     // Only the SQLite store has files here to measure.
     files: options.store || config.store !== 'sqlite' ? undefined : { database: path.join(config.dataDir, DATABASE_FILE), wal: path.join(config.dataDir, `${DATABASE_FILE}-wal`) },
   });
@@ -170,6 +175,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         s.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
           const info = s.address() as AddressInfo;
           sockets.start();
+          cleanupLease.start();
           retention.start(config.cleanupIntervalMs ?? config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
           const host = info.address.includes(':') ? `[${info.address}]` : info.address;
           resolve({ host: info.address, port: info.port, url: `http://${host}:${info.port}` });
@@ -193,7 +199,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           if (s && 'closeAllConnections' in s) s.closeAllConnections();
         }, config.shutdownTimeoutMs);
         // Meanwhile sockets get 1001 "going away" (server.close() does not end upgraded connections).
-        await Promise.all([sockets.close(Math.min(config.shutdownTimeoutMs, 2_000)), retention.stop()]);
+        await Promise.all([sockets.close(Math.min(config.shutdownTimeoutMs, 2_000)), retention.stop().then(() => cleanupLease.stop())]);
         await httpClosed;
         clearTimeout(timer);
         await groups.stop();

@@ -3,7 +3,7 @@
  * records of a partition whose records pass `retentionBytes`, advancing the partition's log start
  * offset, as Kafka's retention does (Kafka drops whole segments; here the cut is exact to the record);
  * compaction (compaction.ts) runs on compacted topics. Also forgets expired Idempotency-Keys.
- * `runOnce` is public for tests.
+ * On a cluster the timer's passes run on one gateway at a time (cleanup-lease.ts). `runOnce` is public for tests.
  */
 import { hasKeyOperations, type LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
@@ -24,6 +24,8 @@ export interface RetentionOptions {
   observer?: CoreObserver;
   /** Open snapshots, which compaction must not outrun (see snapshot-leases.ts); none by default. */
   leases?: SnapshotLeases;
+  /** On a cluster, only the holder of this lease runs the timer's passes (see cleanup-lease.ts); every pass when absent. */
+  clusterLease?: { hold(): Promise<boolean> };
 }
 
 export interface CleanupResult {
@@ -41,6 +43,7 @@ export class Retention {
   readonly #afterPendingCommits: () => Promise<void>;
   readonly #observer: CoreObserver;
   readonly #compaction: Compaction;
+  readonly #clusterLease: { hold(): Promise<boolean> } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   /** Set by stop(): a pass under way ends after its current step (a large delete takes many). */
@@ -52,6 +55,7 @@ export class Retention {
     this.#stepMs = options.stepMs ?? 5;
     this.#afterPendingCommits = options.afterPendingCommits ?? (() => Promise.resolve());
     this.#observer = options.observer ?? noObserver;
+    this.#clusterLease = options.clusterLease;
     this.#compaction = new Compaction({
       store,
       leases: options.leases ?? new SnapshotLeases(clock, { snapshotLeaseMs: 0, maxOpenSnapshots: 0 }),
@@ -63,7 +67,7 @@ export class Retention {
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
     this.#timer = setInterval(() => {
-      if (!this.#running) this.#running = this.runOnce().then(() => undefined, onError).finally(() => (this.#running = undefined));
+      if (!this.#running) this.#running = this.#pass().then(() => undefined, onError).finally(() => (this.#running = undefined));
     }, intervalMs);
     this.#timer.unref();
   }
@@ -72,6 +76,13 @@ export class Retention {
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#running;
+  }
+
+  /** A pass of the timer: only on the lease's holder (another gateway of the cluster cleans up otherwise). */
+  async #pass(): Promise<void> {
+    if (this.#clusterLease && !(await this.#clusterLease.hold())) return;
+    if (this.#stopped) return;
+    await this.runOnce();
   }
 
   async runOnce(): Promise<CleanupResult> {

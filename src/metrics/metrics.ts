@@ -7,6 +7,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CoreObserver } from '../core/observer.js';
 import type { ObservedRequest } from '../http/request-observer.js';
 import type { SocketObserver } from '../ws/socket-observer.js';
+import { clusterGauges, type ClusterSources } from './cluster-gauges.js';
 import { coreMetrics } from './core-metrics.js';
 import { LabelBudget } from './label-budget.js';
 import { loadGauges, type LoadSources } from './load-gauges.js';
@@ -29,7 +30,7 @@ export interface Metrics {
   readonly requests: (request: ObservedRequest) => void;
   readonly sockets: SocketObserver;
   /** Adds the gauges read at scrape time, once the objects they read exist. */
-  watch(sources: LoadSources & { log: Log; groups: GroupCoordinator; files?: StorageFiles }): void;
+  watch(sources: LoadSources & ClusterSources & { log: Log; groups: GroupCoordinator; files?: StorageFiles }): void;
   scrape(): Promise<{ contentType: string; text: string }>;
 }
 
@@ -47,6 +48,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     watch(sources) {
       loadGauges(registry, sources);
       logGauges(registry, sources, { topics, groups });
+      clusterGauges(registry, sources);
       if (sources.files) storageGauges(registry, sources.files);
     },
     async scrape() {

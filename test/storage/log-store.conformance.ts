@@ -819,6 +819,21 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         expect((await claim('a', 12_500)).epoch).toBe(3);
       });
 
+      it('coordinator lease: reading it writes nothing; it reads as the last claim or release left it', async () => {
+        const { store } = await fresh();
+        // Asked about a name no one claimed: nothing, and nothing is left behind.
+        expect(await store.readGroupLease('g')).toBeUndefined();
+        expect(await store.readGroupLease('g')).toBeUndefined();
+        expect(await store.listGroups()).toEqual([]);
+        expect((await store.claimGroupLease('g', { holder: 'a', address: 'http://a', ttlMs: 1_000, now: 10_000 })).epoch).toBe(1);
+        expect(await store.readGroupLease('g')).toEqual({ holder: 'a', address: 'http://a', epoch: 1, expiresAt: 11_000 });
+        await store.releaseGroupLease('g', 'a');
+        expect(await store.readGroupLease('g')).toEqual({ holder: 'a', address: 'http://a', epoch: 1, expiresAt: 0 });
+        // Only the claimed group has a lease, and reading it created no group.
+        expect(await store.readGroupLease('h')).toBeUndefined();
+        expect(await store.listGroups()).toEqual([]);
+      });
+
       it('coordinator lease: of claimants racing for a free lease, exactly one gets it', async () => {
         const { store } = await fresh();
         const holders = Array.from({ length: 8 }, (_, i) => `h${i}`);
@@ -827,6 +842,26 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         expect(holders).toContain(winner);
         // Every claimant was told the same holder and epoch: one lease, never two.
         expect(answers.every((a) => a.holder === winner && a.epoch === 1)).toBe(true);
+      });
+
+      it('cluster lease: the group lease rule, by name, in a space of its own; racing claimants get one holder', async () => {
+        const { store } = await fresh();
+        const claim = (holder: string, now: number) => store.claimClusterLease('cleanup', { holder, address: '', ttlMs: 1_000, now });
+        expect(await claim('a', 10_000)).toEqual({ holder: 'a', address: '', epoch: 1, expiresAt: 11_000 });
+        expect((await claim('b', 10_999)).holder).toBe('a');
+        expect(await claim('a', 10_500)).toEqual({ holder: 'a', address: '', epoch: 1, expiresAt: 11_500 });
+        expect(await claim('b', 11_500)).toEqual({ holder: 'b', address: '', epoch: 2, expiresAt: 12_500 });
+        await store.releaseClusterLease('cleanup', 'a');
+        expect((await claim('a', 12_000)).holder).toBe('b');
+        await store.releaseClusterLease('cleanup', 'b');
+        expect(await claim('a', 12_000)).toEqual({ holder: 'a', address: '', epoch: 3, expiresAt: 13_000 });
+        // A group of the same name has a lease of its own, and the cluster lease is no group.
+        expect(await store.claimGroupLease('cleanup', { holder: 'b', address: '', ttlMs: 1_000, now: 12_000 })).toEqual({ holder: 'b', address: '', epoch: 1, expiresAt: 13_000 });
+        expect((await claim('b', 12_100)).holder).toBe('a');
+        expect(await store.listGroups()).toEqual([]);
+        const holders = Array.from({ length: 8 }, (_, i) => `h${i}`);
+        const answers = await Promise.all(holders.map((holder) => store.claimClusterLease('other', { holder, address: '', ttlMs: 60_000, now: 5_000 })));
+        expect(answers.every((a) => a.holder === answers[0]!.holder && a.epoch === 1)).toBe(true);
       });
 
       it('a write fenced by a lower lease epoch than the group was written with is refused and stores nothing', async () => {

@@ -3,6 +3,7 @@
  * bucket `<ns>_meta`), taken and renewed by compare-and-set on its revision, so two gateways claiming at
  * once cannot both win. Expiry is a time in the entry, by the claimants' clocks (see docs/cluster.md:
  * gateways' clocks must agree to well within the lease time). Entries are never deleted: epochs only grow.
+ * The same rule serves the cluster leases (keys `tasks.*`: cleanup).
  */
 import type { KV } from '@nats-io/kv';
 import type { GroupLease, GroupLeaseClaim } from '../log-store.js';
@@ -10,17 +11,22 @@ import { claimedLease } from '../group-lease.js';
 import { isWrongLastSequence } from './cluster-errors.js';
 import { kvKey } from './names.js';
 
-const key = (group: string) => 'leases.' + kvKey(group);
-
 export class GroupLeases {
   readonly #kv: KV;
+  readonly #prefix: string;
 
-  constructor(kv: KV) {
+  /** `prefix`: the keys' space (`leases.` for groups, `tasks.` for cluster leases: LogStore.claimClusterLease). */
+  constructor(kv: KV, prefix = 'leases.') {
     this.#kv = kv;
+    this.#prefix = prefix;
   }
 
-  async #read(group: string): Promise<{ lease: GroupLease | undefined; revision: number }> {
-    const e = await this.#kv.get(key(group));
+  #key(name: string): string {
+    return this.#prefix + kvKey(name);
+  }
+
+  async read(group: string): Promise<{ lease: GroupLease | undefined; revision: number }> {
+    const e = await this.#kv.get(this.#key(group));
     if (!e || e.operation !== 'PUT') return { lease: undefined, revision: e?.revision ?? 0 };
     return { lease: e.json<GroupLease>(), revision: e.revision };
   }
@@ -28,8 +34,8 @@ export class GroupLeases {
   /** Writes `next` over the entry read at `revision`; false when another write came first. */
   async #write(group: string, next: GroupLease, revision: number): Promise<boolean> {
     try {
-      if (revision) await this.#kv.update(key(group), JSON.stringify(next), revision);
-      else await this.#kv.create(key(group), JSON.stringify(next));
+      if (revision) await this.#kv.update(this.#key(group), JSON.stringify(next), revision);
+      else await this.#kv.create(this.#key(group), JSON.stringify(next));
       return true;
     } catch (err) {
       if (isWrongLastSequence(err) || /exists/i.test(String((err as Error).message))) return false;
@@ -39,7 +45,7 @@ export class GroupLeases {
 
   async claim(group: string, claim: GroupLeaseClaim): Promise<GroupLease> {
     for (;;) {
-      const { lease, revision } = await this.#read(group);
+      const { lease, revision } = await this.read(group);
       const next = claimedLease(lease, claim);
       if (!next) return lease!;
       if (await this.#write(group, next, revision)) return next;
@@ -48,7 +54,7 @@ export class GroupLeases {
 
   async release(group: string, holder: string): Promise<void> {
     for (;;) {
-      const { lease, revision } = await this.#read(group);
+      const { lease, revision } = await this.read(group);
       if (lease?.holder !== holder || lease.expiresAt === 0) return;
       if (await this.#write(group, { ...lease, expiresAt: 0 }, revision)) return;
     }

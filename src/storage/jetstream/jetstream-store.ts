@@ -79,6 +79,7 @@ export class JetStreamStore implements LogStore {
   readonly #topics: TopicCatalog;
   readonly #groups: GroupStore;
   readonly #leases: GroupLeases;
+  readonly #clusterLeases: GroupLeases;
   readonly #idempotency: IdempotencyKeys;
   /** Partition logs by `<inc>/<partition>`. */
   readonly #logs = new Map<string, PartitionLog>();
@@ -98,6 +99,7 @@ export class JetStreamStore implements LogStore {
     this.#topics = new TopicCatalog(parts.meta, parts.keys);
     this.#groups = new GroupStore(parts.meta, parts.keys);
     this.#leases = new GroupLeases(parts.meta);
+    this.#clusterLeases = new GroupLeases(parts.meta, 'tasks.');
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
@@ -369,6 +371,18 @@ export class JetStreamStore implements LogStore {
 
   releaseGroupLease(group: string, holder: string): Promise<void> {
     return this.#run(() => this.#leases.release(group, holder));
+  }
+
+  claimClusterLease(name: string, claim: GroupLeaseClaim): Promise<GroupLease> {
+    return this.#run(() => this.#clusterLeases.claim(name, claim));
+  }
+
+  releaseClusterLease(name: string, holder: string): Promise<void> {
+    return this.#run(() => this.#clusterLeases.release(name, holder));
+  }
+
+  readGroupLease(group: string): Promise<GroupLease | undefined> {
+    return this.#run(async () => (await this.#leases.read(group)).lease);
   }
 
   /**

@@ -100,6 +100,8 @@ class SqliteStore implements LogStore {
   readonly #groups: GroupTables;
   /** In memory: the data directory lock makes this process the only gateway on the file, so leases need not outlive it. */
   readonly #leases = new MemoryGroupLeases();
+  readonly singleGateway = true;
+  readonly #clusterLeases = new MemoryGroupLeases();
   readonly #keys: KeyIndex;
   readonly #reader: RecordReader;
   readonly #appender: Appender;
@@ -370,6 +372,22 @@ class SqliteStore implements LogStore {
   async releaseGroupLease(group: string, holder: string): Promise<void> {
     this.#open();
     this.#leases.release(group, holder);
+  }
+
+  // One process opens the data directory: it always gets the lease (kept in memory, like the groups').
+  async claimClusterLease(name: string, claim: GroupLeaseClaim): Promise<GroupLease> {
+    this.#open();
+    return this.#clusterLeases.claim(name, claim);
+  }
+
+  async releaseClusterLease(name: string, holder: string): Promise<void> {
+    this.#open();
+    this.#clusterLeases.release(name, holder);
+  }
+
+  async readGroupLease(group: string): Promise<GroupLease | undefined> {
+    this.#open();
+    return this.#leases.read(group);
   }
 
   async committedOffsets(group: string): Promise<CommittedOffset[]> {
