@@ -48,7 +48,9 @@ test('a group member sent to a gateway that does not coordinate its group is tol
   const values: number[] = [];
   sub.on('open', (info) => opened.push(info));
   sub.on('error', (e) => errors.push(e.code));
-  sub.on('records', (records) => values.push(...records.map((r) => r.value)));
+  sub.on('records', (records) => {
+    values.push(...records.map((r) => r.value));
+  });
   await until('the client to stream the group from a', () => values.length === 3);
   expect(values.sort()).toEqual([1, 2, 3]); // partition 0 from its committed offset 1, partition 1 from earliest
   expect(opened).toHaveLength(1);
