@@ -147,9 +147,11 @@ export class SocketHub {
       {
         send: (frame, onFlushed) => {
           if (typeof frame === 'string' || Buffer.isBuffer(frame)) return ws.send(frame, { binary: false }, () => onFlushed());
-          // A records frame's shared body and this socket's tail, as two fragments of one message: no copy per socket.
-          ws.send(frame[0], { binary: false, fin: false });
-          ws.send(frame[1], { binary: false, fin: true }, () => onFlushed());
+          // A records frame's parts (shared body or head and store-encoded records, this socket's tail)
+          // as fragments of one message: nothing copied per socket or per read.
+          const last = frame.length - 1;
+          for (let i = 0; i < last; i++) ws.send(frame[i]!, { binary: false, fin: false });
+          ws.send(frame[last]!, { binary: false, fin: true }, () => onFlushed());
         },
         get bufferedAmount() {
           return ws.bufferedAmount;

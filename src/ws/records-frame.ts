@@ -2,8 +2,10 @@
  * `{"type":"records","records":[...],"cursor":"..."}` frames, built by splicing stored JSON
  * (record-codec.ts) rather than parsing and re-stringifying it.
  *
- * A frame is sent as two fragments of one WebSocket message: the body (up to the records'
+ * A frame is sent as fragments of one WebSocket message: the body (up to the records'
  * closing bracket, the same for every socket) and a short tail with this socket's cursor.
+ * A catch-up read's body is itself two fragments, the frame's head and the records as the
+ * store encoded them (about 1 MB a chunk), so those bytes are never copied into a frame.
  * A batch just appended is handed to every live subscriber of its partition as the
  * same array object (the notifier publishes one object to all listeners), so its
  * body is built once and the same bytes go to every socket at that position; only the
@@ -13,8 +15,8 @@
 import { recordsJsonItems, recordsToJson } from '../core/record-codec.js';
 import type { StoredRecord } from '../storage/log-store.js';
 
-/** One message in parts, sent as fragments (no copy of the shared part per socket). */
-export type FrameParts = readonly [body: Buffer, tail: Buffer];
+/** One message in parts, sent in order as fragments (no copy of a shared or store-encoded part). */
+export type FrameParts = readonly Buffer[];
 
 const FRAME_HEAD = Buffer.from('{"type":"records","records":[');
 const PLAIN_TAIL = Buffer.from(']}');
@@ -34,9 +36,9 @@ export function recordsFrameTail(cursor: string | undefined): Buffer {
   return cursor === undefined ? PLAIN_TAIL : Buffer.from(`],"cursor":"${cursor}"}`);
 }
 
-/** The body around records a store already encoded (UTF-8 array elements, see EncodedRecords). */
-export function encodedRecordsBody(json: Uint8Array): Buffer {
-  return Buffer.concat([FRAME_HEAD, json]);
+/** The body around records a store already encoded (UTF-8 array elements, see EncodedRecords): two fragments, nothing copied. */
+export function encodedRecordsBody(json: Uint8Array): FrameParts {
+  return [FRAME_HEAD, Buffer.isBuffer(json) ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength)];
 }
 
 export class SharedFrames {

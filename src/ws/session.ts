@@ -1,28 +1,23 @@
 /**
- * One WebSocket client's state, free of any transport: its subscriptions (subscription.ts),
- * each partition's position (partition-feed.ts), and delivery under flow control
- * (send-window.ts). handler.ts binds it to a `ws` socket; tests can bind it to anything
+ * One WebSocket client's state, free of any transport: its commands, its subscriptions
+ * (subscription.ts), and the delivery of their records under flow control (delivery.ts,
+ * send-window.ts). handler.ts binds it to a `ws` socket; tests can bind it to anything
  * with a SocketSink's three members. A topic read as a group member is driven by a
- * GroupMember (group-member.ts).
- *
- * Memory: appended batches waiting for credit or a drain are held by reference up to
- * wsHighWaterBytes per socket; past that they are dropped and the partitions read from
- * the log again at their position, so a stalled socket costs no memory.
+ * GroupMember (api/group-member.ts).
  */
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
 import type { RecordFormat } from '../core/record-validation.js';
-import type { AppendedRecords, TopicChange } from '../core/notifier.js';
+import type { TopicChange } from '../core/notifier.js';
 import { decodeProduceRecord } from '../core/record-codec.js';
 import { ErrorCode, GatewayError, invalid, isGatewayError } from '../errors.js';
 import { withFieldPrefix } from '../api/field-paths.js';
-import type { EncodedRecords, PartitionOffsets } from '../storage/log-store.js';
 import { closeCodeFor, closeReason, CloseCode } from './close-codes.js';
 import type { CommandAccess } from './command-access.js';
 import { parseCommand, type CommandId } from './command-parse.js';
 import { GroupMember, type MemberStreams } from '../api/group-member.js';
 import type { GroupPort } from '../api/group-port.js';
-import { PartitionFeed } from './partition-feed.js';
+import { Delivery } from './delivery.js';
 import { resolveStarts } from './start-positions.js';
 import {
   GROUP_FROM_MESSAGE,
@@ -33,9 +28,9 @@ import {
   type ProduceCommand,
   type StartPosition,
 } from './protocol.js';
-import { encodedRecordsBody, recordsFrameTail, type SharedFrames } from './records-frame.js';
+import type { SharedFrames } from './records-frame.js';
 import { SendWindow } from './send-window.js';
-import { frameBytes, type OutboundFrame, type SocketSink } from './socket-sink.js';
+import type { OutboundFrame, SocketSink } from './socket-sink.js';
 import { Subscription } from './subscription.js';
 
 export type { SocketSink } from './socket-sink.js';
@@ -92,10 +87,8 @@ export class Session {
   readonly #window: SendWindow;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #unlistenTopics: () => void;
+  readonly #delivery: Delivery;
   #closed = false;
-  #pumping = false;
-  #pumpAgain = false;
-  #queuedBytes = 0;
   /** Commands run one at a time, in arrival order, so replies come in command order. */
   #inbound: Promise<void> = Promise.resolve();
   #pendingCommands = 0;
@@ -107,8 +100,17 @@ export class Session {
     this.#sink = sink;
     this.#options = options;
     this.#window = new SendWindow(sink, deps.settings, options.credit, {
-      opened: () => this.#schedulePump(),
+      opened: () => this.#delivery.schedulePump(),
       tooSlow: (reason) => this.close(CloseCode.POLICY_VIOLATION, reason),
+    });
+    this.#delivery = new Delivery(deps, this.#window, {
+      closed: () => this.#closed,
+      subscriptions: this.#subscriptions,
+      endSubscription: (subscription, err) => this.#endSubscription(subscription, err),
+      failed: (err) => {
+        this.#deps.onUnexpectedError(err);
+        this.close(CloseCode.INTERNAL_ERROR, 'internal error while streaming');
+      },
     });
     this.#unlistenTopics = deps.log.notifier.onTopicChange((e) => this.#onTopicChange(e));
   }
@@ -129,7 +131,7 @@ export class Session {
 
   /** Bytes of appended batches held for this socket. */
   get queuedBytes(): number {
-    return this.#queuedBytes;
+    return this.#delivery.queuedBytes;
   }
 
   /** Topics this socket streams. */
@@ -207,7 +209,7 @@ export class Session {
   /** A client's credit grant (adds up). The first one turns automatic credit off. */
   grant(records: number): void {
     this.#window.grant(records);
-    this.#schedulePump();
+    this.#delivery.schedulePump();
   }
 
   /**
@@ -229,7 +231,7 @@ export class Session {
     if (this.#subscriptions.has(topic)) throw invalid(`already subscribed to '${topic}'`);
     const subscription = new Subscription(topic, { followNewPartitions: resolved.allPartitions, cursorTopic: resolved.topic, format: request.format, readsOnly });
     this.#subscriptions.set(topic, subscription);
-    for (const s of resolved.starts) this.#addFeed(subscription, s.partition, s.offset, s.highWatermark);
+    for (const s of resolved.starts) this.#delivery.addFeed(subscription, s.partition, s.offset, s.highWatermark);
     this.#send({
       type: MessageType.subscribed,
       id: request.id,
@@ -238,7 +240,7 @@ export class Session {
       cursor: subscription.cursor(),
       ...(resolved.resets.length > 0 ? { resets: resolved.resets } : {}),
     });
-    this.#schedulePump();
+    this.#delivery.schedulePump();
   }
 
   /** Ends the session: stops feeds, leaves groups at once, closes the socket if still open. */
@@ -330,15 +332,14 @@ export class Session {
     const subscription = new Subscription(topic, { followNewPartitions: false, format: request.format, readsOnly: await this.#deps.log.viewsValues(topic) });
     const streams: MemberStreams = {
       streaming: () => [...subscription.feeds.keys()],
-      start: (partition, offset, highWatermark) => this.#addFeed(subscription, partition, offset, highWatermark),
+      start: (partition, offset, highWatermark) => this.#delivery.addFeed(subscription, partition, offset, highWatermark),
       stop: (partition) => {
         const feed = subscription.feeds.get(partition);
         if (!feed) return;
-        this.#queuedBytes -= feed.queuedBytes;
-        feed.stop();
+        this.#delivery.stopFeed(feed);
         subscription.feeds.delete(partition);
       },
-      resume: () => this.#schedulePump(),
+      resume: () => this.#delivery.schedulePump(),
       assigned: (event) => this.#send({ type: MessageType.assigned, ...event }),
       revoked: (event) => this.#send({ type: MessageType.revoked, ...event }),
       fail: (err) => this.#endSubscription(subscription, err),
@@ -358,19 +359,11 @@ export class Session {
     await joined.member.start(joined.assignment, joined.heartbeatIntervalMs);
   }
 
-  // ---------------------------------------------------------------- feeds and delivery
-  #addFeed(subscription: Subscription, partition: number, offset: number, highWatermark: number): void {
-    const feed = new PartitionFeed(subscription.topic, partition, offset, highWatermark, subscription.readsOnly);
-    feed.listenWith(this.#deps.log.notifier.onAppend(subscription.topic, partition, (batch) => this.#onAppend(feed, batch)));
-    subscription.feeds.set(partition, feed);
-  }
+  // ---------------------------------------------------------------- subscriptions
 
   #removeSubscription(subscription: Subscription): void {
     this.#subscriptions.delete(subscription.topic);
-    for (const feed of subscription.feeds.values()) {
-      this.#queuedBytes -= feed.queuedBytes;
-      feed.stop();
-    }
+    for (const feed of subscription.feeds.values()) this.#delivery.stopFeed(feed);
     subscription.feeds.clear();
     if (subscription.member) {
       // Leave at once so the partitions move now, not after the session timeout.
@@ -407,155 +400,10 @@ export class Session {
     } else if (event.kind === 'partitions-added' && subscription.followNewPartitions) {
       // New partitions are empty when created: everything in them is news, from offset 0.
       for (let p = 0; p < event.partitions; p++) {
-        if (!subscription.feeds.has(p)) this.#addFeed(subscription, p, 0, 0);
+        if (!subscription.feeds.has(p)) this.#delivery.addFeed(subscription, p, 0, 0);
       }
-      this.#schedulePump();
+      this.#delivery.schedulePump();
     }
-  }
-
-  #onAppend(feed: PartitionFeed, batch: AppendedRecords): void {
-    if (this.#closed || feed.stopped) return;
-    const before = feed.queuedBytes;
-    feed.offer(batch);
-    this.#queuedBytes += feed.queuedBytes - before; // a detected gap drops the feed's queue
-    if (!feed.live) {
-      this.#schedulePump(); // catching up (or just fell back to it): the reads will find the batch
-      return;
-    }
-    if (!feed.hasQueued) return;
-    if (this.#queuedBytes > this.#deps.settings.wsHighWaterBytes) {
-      // Too much held for a socket that is not taking it: read from the log later instead.
-      for (const s of this.#subscriptions.values()) {
-        for (const f of s.feeds.values()) {
-          if (f.hasQueued) {
-            this.#queuedBytes -= f.queuedBytes;
-            f.catchUp();
-          }
-        }
-      }
-      this.#queuedBytes = 0;
-      return;
-    }
-    this.#drainQueue(feed);
-  }
-
-  #canSend(): boolean {
-    return !this.#closed && this.#window.open;
-  }
-
-  #drainQueue(feed: PartitionFeed): boolean {
-    let sent = false;
-    while (this.#canSend() && feed.hasQueued) {
-      const before = feed.queuedBytes;
-      const { batch, start, end } = feed.take(this.#window.credit)!;
-      this.#queuedBytes -= before - feed.queuedBytes;
-      const body = this.#deps.frames.forSlice(feed.topic, feed.partition, batch, start, end);
-      this.#sendRecords(feed, body, batch[end - 1]!.offset + 1, end - start);
-      sent = true;
-    }
-    return sent;
-  }
-
-  #schedulePump(): void {
-    if (this.#closed) return;
-    if (this.#pumping) {
-      this.#pumpAgain = true;
-      return;
-    }
-    this.#pumping = true;
-    this.#pump()
-      .catch((err: unknown) => {
-        this.#deps.onUnexpectedError(err);
-        this.close(CloseCode.INTERNAL_ERROR, 'internal error while streaming');
-      })
-      .finally(() => {
-        this.#pumping = false;
-      });
-  }
-
-  /** Sends queued batches and reads the log for feeds catching up, round-robin, while allowed. */
-  async #pump(): Promise<void> {
-    for (;;) {
-      this.#pumpAgain = false;
-      let progressed = false;
-      for (const subscription of [...this.#subscriptions.values()]) {
-        for (const feed of [...subscription.feeds.values()]) {
-          if (!this.#canSend()) return;
-          if (feed.stopped) continue;
-          if (feed.hasQueued) progressed = this.#drainQueue(feed) || progressed;
-          else if (!feed.live) progressed = (await this.#catchUpOnce(subscription, feed)) || progressed;
-        }
-      }
-      if (!progressed && !this.#pumpAgain) return;
-      // Store reads may resolve at once and a socket's writes may never block, so without
-      // this a socket with ample credit could hold the event loop for its whole catch-up.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-
-  /** One bounded read at the feed's position. Returns true if it sent or should read again. */
-  async #catchUpOnce(subscription: Subscription, feed: PartitionFeed): Promise<boolean> {
-    const settings = this.#deps.settings;
-    const position = feed.position;
-    let encoded: EncodedRecords;
-    try {
-      encoded = await this.#deps.log.readEncoded(
-        feed.topic,
-        feed.partition,
-        position,
-        // Chunks as large as credit and bytes allow: each chunk costs a read, a frame and a
-        // turn of the event loop, so 500-record chunks held catch-up to ~40% of the raw read
-        // rate where 2,000-4,000 reach ~60% (npm run bench, catch-up scenario).
-        Math.min(this.#window.credit, settings.fetchMaxLimit),
-        Math.min(settings.fetchDefaultMaxBytes, settings.wsHighWaterBytes),
-        subscription.format,
-      );
-    } catch (err) {
-      return this.#catchUpFailed(subscription, feed, err);
-    }
-    // The feed may have been removed, or moved on, while the read was in flight.
-    if (feed.stopped || this.#closed || feed.live || feed.position !== position) return false;
-    if (encoded.count === 0) {
-      if (feed.tryGoLive()) return false;
-      // Appends reached past `position` yet nothing is stored there: either an append landed
-      // after the read (read again), or retention deleted the records (skip to the log start).
-      let bounds: PartitionOffsets;
-      try {
-        bounds = await this.#deps.log.partitionOffsets(feed.topic, feed.partition);
-      } catch (err) {
-        return this.#catchUpFailed(subscription, feed, err);
-      }
-      if (feed.stopped || this.#closed || feed.live || feed.position !== position) return false;
-      if (position < bounds.logStartOffset) feed.position = bounds.logStartOffset;
-      return true;
-    }
-    if (encoded.nextOffset > feed.knownHighWatermark) feed.knownHighWatermark = encoded.nextOffset;
-    this.#sendRecords(feed, encodedRecordsBody(encoded.json), encoded.nextOffset, encoded.count);
-    return true;
-  }
-
-  /**
-   * A catch-up query refused (the topic was deleted meanwhile, say): that subscription ends
-   * with the error's code, the socket's others go on. Anything else is a bug (the pump closes).
-   */
-  #catchUpFailed(subscription: Subscription, feed: PartitionFeed, err: unknown): false {
-    if (!isGatewayError(err)) throw err;
-    // A feed stopped meanwhile (unsubscribed, revoked, its topic's deletion already handled) has nothing to end.
-    if (!feed.stopped) this.#endSubscription(subscription, err);
-    return false;
-  }
-
-  /**
-   * Sends a records frame: `body` (shared with other sockets when live) and a tail with this
-   * subscription's cursor after it; `next` is the offset after its last record.
-   */
-  #sendRecords(feed: PartitionFeed, body: Buffer, next: number, count: number): void {
-    feed.position = next;
-    const subscription = this.#subscriptions.get(feed.topic);
-    subscription?.member?.advance(feed.partition, next);
-    const frame: OutboundFrame = [body, recordsFrameTail(subscription?.cursor())];
-    this.#deps.onDelivered?.(feed.topic, count, frameBytes(frame));
-    this.#write(frame, count);
   }
 
   #send(message: Record<string, unknown>): void {

@@ -15,5 +15,7 @@ export interface SocketSink {
 export function frameBytes(frame: OutboundFrame): number {
   if (typeof frame === 'string') return Buffer.byteLength(frame);
   if (Buffer.isBuffer(frame)) return frame.byteLength;
-  return frame[0].byteLength + frame[1].byteLength;
+  let bytes = 0;
+  for (const part of frame) bytes += part.byteLength;
+  return bytes;
 }
