@@ -4,6 +4,7 @@
  * The coordinator satisfies it structurally.
  */
 import type { MemberEvent, TopicPartition } from '../core/groups.js';
+import type { Coordinator } from './coordinator-forwarding.js';
 
 export type { MemberEvent, TopicPartition };
 
@@ -26,4 +27,6 @@ export interface GroupPort {
     request: { memberId?: string; memberEpoch?: number; offsets: { topic: string; partition: number; offset: number }[] },
   ): Promise<unknown>;
   onMemberChange(group: string, memberId: string, listener: (event: MemberEvent) => void): () => void;
+  /** Which gateway serves the group (several gateways on one cluster); absent: this one. */
+  whoCoordinates?(group: string): Promise<Coordinator>;
 }

@@ -8,11 +8,15 @@
  * owners, and members that keep partitions are never interrupted.
  *
  * API (all methods are async unless noted; errors are GatewayError with these codes):
- *   start()                 load every stored group whose coordinator lease is free, start the timers. Call before serving.
+ *   start()                 take the free leases of stored groups (on a shared store: those with members) and load them,
+ *                           start the timers. Call before serving.
  *   stop()                  stop the timers and topic subscription; pending operations finish; leases are let go.
- *   whoCoordinates(group)   -> {self: true} | {self: false, address}: the gateway holding the group's lease (claimed
- *                           when free). Every operation below that names a group throws NOT_COORDINATOR (details: group,
- *                           coordinator) on a gateway that does not hold it; the transports forward or refuse.
+ *   whoCoordinates(group)   -> {self: true} | {self: false, address, retryAfterSeconds}: who serves the group (only reads;
+ *                           self when no one holds its lease). Every operation below that names a group throws
+ *                           NOT_COORDINATOR (details: group, coordinator, retryAfterSeconds) on a gateway that does not hold
+ *                           it; the transports forward or refuse. A lease is claimed only for an existing group, a join or
+ *                           an administrator's commit; other requests naming no group get GROUP_NOT_FOUND and store nothing.
+ *   renewLeases()           renew busy or recently used groups' leases, let idle ones go (a timer calls it on a shared store).
  *   join(group, {topics, sessionTimeoutMs?, autoOffsetReset?})
  *                           -> {memberId, memberEpoch, assignment, heartbeatIntervalMs}.  TOPIC_NOT_FOUND, INVALID_REQUEST,
                            GROUP_FULL (groupMaxMembers), TOO_MANY_GROUPS (a new group beyond groupMaxGroups; an existing
@@ -42,7 +46,7 @@
  *   onMemberChange(group, memberId, listener) -> unsubscribe. (sync) listener({type:'reconcile'}) when the member should
  *                           heartbeat now (a partition is revoked from it, or one it is due became free);
  *                           listener({type:'fenced', reason}) when it is expelled or leaves. Never throws into the caller.
- *   list(), describe(group), offsets(group), resetOffsets(group, {to, timestamp?, offset?, topics?}), deleteGroup(group)
+ *   listAll() every stored group; list() (sync) those held here, describe(group), offsets(group), resetOffsets(group, {to, timestamp?, offset?, topics?}), deleteGroup(group)
  *
  * Durability: membership (members, subscriptions, epochs, targets, grants, revocations) is saved in the store on every
  * change, and committed offsets in the same commit path, so a gateway restart keeps members' ids, epochs and partitions.
@@ -66,4 +70,5 @@
  */
 export { checkGroupName } from './groups/checks.js';
 export { GroupCoordinator } from './groups/coordinator.js';
+export { notCoordinator } from './groups/leases.js';
 export * from './groups/types.js';

@@ -335,9 +335,9 @@ export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: 
   router.use('/v1/groups/:group', forward);
   router.use('/v1/groups/:group/*', forward);
   return router
-    .openapi(listGroups, (c) => {
+    .openapi(listGroups, async (c) => {
       const principal = c.get('principal');
-      return c.json({ groups: groups.list().filter((g) => principal.can({ kind: 'group', name: g.group }, 'describe')) }, 200);
+      return c.json({ groups: (await groups.listAll()).filter((g) => principal.can({ kind: 'group', name: g.group }, 'describe')) }, 200);
     })
     .openapi(getGroup, async (c) => c.json(describableOffsets(c.get('principal'), await groups.describe(c.req.valid('param').group)), 200))
     .openapi(deleteGroup, async (c) => {

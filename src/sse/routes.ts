@@ -17,6 +17,7 @@ import { ErrorCode, GatewayError, invalid } from '../errors.js';
 import { GroupName } from '../api/schemas.js';
 import type { GroupPort } from '../api/group-port.js';
 import { groupEventStream } from './group-event-stream.js';
+import { forwardable, forwardToCoordinator } from '../api/coordinator-forwarding.js';
 
 const PartitionsQuery = z
   .string()
@@ -100,6 +101,9 @@ export function sseRoutes(
         throw invalid(`query/group: ${GROUP_FROM}`, [{ path: 'query/group', message: GROUP_FROM }]);
       }
       if (!groups) throw new GatewayError(ErrorCode.UNAVAILABLE, 'consumer groups are not available on this gateway');
+      // On a cluster, the stream is served by the group's coordinator: forwarded there and relayed as it streams.
+      const coordinator = await groups.whoCoordinates?.(group);
+      if (coordinator && forwardable(c, coordinator)) return forwardToCoordinator(c, group, coordinator, config.advertisedUrl ?? '');
       // Last-Event-ID is ignored: a member resumes from its group's commits (its events carry no ids).
       const body = await groupEventStream({
         reader,

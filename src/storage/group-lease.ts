@@ -20,6 +20,7 @@ export function checkFence(group: string, stored: number | undefined, fence: num
   throw new GatewayError(
     ErrorCode.NOT_COORDINATOR,
     `this gateway no longer coordinates group '${group}' (its lease epoch ${fence} < ${stored}); retry`,
-    { group, retryAfterSeconds: 1 },
+    // The same fields as every NOT_COORDINATOR (core/groups/leases.ts); the store does not know the new holder's URL.
+    { group, coordinator: null, retryAfterSeconds: 1 },
   );
 }

@@ -385,6 +385,16 @@ export interface LogStore {
   claimClusterLease(name: string, claim: GroupLeaseClaim): Promise<GroupLease>;
   /** Lets a cluster lease go at once if `holder` holds it (see releaseGroupLease). */
   releaseClusterLease(name: string, holder: string): Promise<void>;
+  /**
+   * The group's lease as it stands (undefined when none was ever claimed), writing nothing: who coordinates a
+   * group can be asked about any name without leaving anything behind.
+   */
+  readGroupLease(group: string): Promise<GroupLease | undefined>;
+  /**
+   * True when only one gateway process can open the store at a time (SQLite: the data directory lock): a lease
+   * it takes never needs renewing. Absent or false: several gateways may share it (a cluster).
+   */
+  readonly singleGateway?: boolean;
 
   // --- security ---
   /** API keys and secrets, kept beside the log (see credential-store.ts). */

@@ -17,6 +17,11 @@ export class MemoryGroupLeases {
     return { ...(next ?? current!) };
   }
 
+  read(group: string): GroupLease | undefined {
+    const current = this.#leases.get(group);
+    return current && { ...current };
+  }
+
   release(group: string, holder: string): void {
     const current = this.#leases.get(group);
     if (current?.holder === holder) this.#leases.set(group, { ...current, expiresAt: 0 });

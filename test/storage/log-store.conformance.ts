@@ -819,6 +819,21 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
         expect((await claim('a', 12_500)).epoch).toBe(3);
       });
 
+      it('coordinator lease: reading it writes nothing; it reads as the last claim or release left it', async () => {
+        const { store } = await fresh();
+        // Asked about a name no one claimed: nothing, and nothing is left behind.
+        expect(await store.readGroupLease('g')).toBeUndefined();
+        expect(await store.readGroupLease('g')).toBeUndefined();
+        expect(await store.listGroups()).toEqual([]);
+        expect((await store.claimGroupLease('g', { holder: 'a', address: 'http://a', ttlMs: 1_000, now: 10_000 })).epoch).toBe(1);
+        expect(await store.readGroupLease('g')).toEqual({ holder: 'a', address: 'http://a', epoch: 1, expiresAt: 11_000 });
+        await store.releaseGroupLease('g', 'a');
+        expect(await store.readGroupLease('g')).toEqual({ holder: 'a', address: 'http://a', epoch: 1, expiresAt: 0 });
+        // Only the claimed group has a lease, and reading it created no group.
+        expect(await store.readGroupLease('h')).toBeUndefined();
+        expect(await store.listGroups()).toEqual([]);
+      });
+
       it('coordinator lease: of claimants racing for a free lease, exactly one gets it', async () => {
         const { store } = await fresh();
         const holders = Array.from({ length: 8 }, (_, i) => `h${i}`);

@@ -4,7 +4,7 @@
  * offsets are delegated to GroupMembership, GroupReader and GroupOffsetBook. The public API and its contract are described in core/groups.ts.
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
-import type { CommittedOffset, LogStore } from '../../storage/log-store.js';
+import type { CommittedOffset, GroupLease, LogStore } from '../../storage/log-store.js';
 import { tpKey } from '../assignor.js';
 import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
@@ -14,7 +14,7 @@ import { Group } from './group.js';
 import { GroupMembership } from './membership.js';
 import { checkCommitRequest, GroupOffsetBook } from './offsets.js';
 import { GroupReader } from './reading.js';
-import { CoordinatorLeases, type Coordination } from './leases.js';
+import { CoordinatorLeases, notCoordinator, secondsLeft, type Coordination } from './leases.js';
 import { clone, dedupe, emptyState, parseState, stateName, type GroupState } from './state.js';
 import type {
   CommitRequest,
@@ -46,7 +46,8 @@ export class GroupCoordinator {
   #offTopicChange: (() => void) | undefined;
   #expiring: Promise<unknown> | undefined;
 
-  constructor(deps: { store: LogStore; log: Log; notifier: Notifier; clock: Clock; settings: GroupSettings }) {
+  /** `shared`: whether other gateways may share the store (default: unless the store is single-gateway); see leases.ts. */
+  constructor(deps: { store: LogStore; log: Log; notifier: Notifier; clock: Clock; settings: GroupSettings; shared?: boolean }) {
     this.#store = deps.store;
     this.#log = deps.log;
     this.#notifier = deps.notifier;
@@ -60,10 +61,11 @@ export class GroupCoordinator {
       clock: deps.clock,
       ttlMs: deps.settings.groupCoordinatorLeaseMs,
       address: deps.settings.advertisedUrl,
+      shared: deps.shared,
       hooks: {
         onAcquired: (group, epoch) => this.#load(group, epoch),
         onLost: (group) => this.#drop(group),
-        keep: (group) => this.#groups.has(group),
+        busy: (group) => (this.#groups.get(group)?.memberCount ?? 0) > 0,
       },
     });
   }
@@ -71,9 +73,13 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
-    // Every stored group whose lease is free is taken and loaded (onAcquired -> #load); on a cluster, groups
-    // another gateway coordinates are left to it. One gateway per store (SQLite) takes them all.
-    for (const stored of await this.#store.listGroups()) await this.#leases.coordinate(stored.group);
+    // One gateway per store (SQLite) takes and loads every stored group (onAcquired -> #load). On a cluster, a
+    // gateway takes the groups with members whose lease is free (their sessions need a coordinator to run out);
+    // the others are taken by whichever gateway gets their next request, and groups another coordinates are left to it.
+    for (const stored of await this.#store.listGroups()) {
+      if (this.#leases.shared && !stored.members.length) continue;
+      if (!(await this.#leases.lookup(stored.group))) await this.#leases.coordinate(stored.group);
+    }
     this.#leases.start();
     this.#offTopicChange = this.#notifier.onTopicChange((event) => {
       for (const g of this.#groups.values()) {
@@ -105,14 +111,21 @@ export class GroupCoordinator {
   }
 
   /**
-   * Who coordinates the group: this gateway (`self`), or another at `address` (its advertised URL; empty
-   * when it advertises none). Claims the group's lease when it is free. For the transports, which forward
-   * a group's requests to its coordinator; every operation below also checks, and throws NOT_COORDINATOR.
+   * Who serves the group's requests: this gateway (`self`: it coordinates the group, or no one does and its next
+   * request here claims it), or another at `address` (its advertised URL; empty when it advertises none). Only
+   * reads: asking about any name leaves nothing behind. For the transports, which forward a group's requests to
+   * its coordinator; every operation below also checks, and throws NOT_COORDINATOR.
    */
-  async whoCoordinates(group: string): Promise<{ self: true } | { self: false; address: string }> {
+  async whoCoordinates(group: string): Promise<{ self: true } | { self: false; address: string; retryAfterSeconds: number }> {
     checkGroup(group);
-    const c = await this.#leases.coordinate(group);
-    return c.mine ? { self: true } : { self: false, address: c.lease.address };
+    const c = await this.#leases.lookup(group);
+    if (!c || c.mine) return { self: true };
+    return { self: false, address: c.lease.address, retryAfterSeconds: secondsLeft(c.lease, this.#clock.now(), this.#leases.ttlMs) };
+  }
+
+  /** Renews the leases of busy or recently used groups and lets idle groups go (a timer calls this on a shared store; public for tests). */
+  renewLeases(): Promise<void> {
+    return this.#leases.renewAll();
   }
 
   /** Expels every member past its session deadline (the timer calls this; public for tests). Returns their ids. */
@@ -140,7 +153,7 @@ export class GroupCoordinator {
     const { topics, sessionTimeoutMs, autoOffsetReset } = this.#membership.checkJoin(request);
     for (const t of topics) await this.#log.partitionCount(t); // TOPIC_NOT_FOUND names the topic
 
-    const g = this.#groupOrNew(group, await this.#coordinated(group));
+    const g = this.#groupOrNew(group, await this.#coordinated(group, true));
     // Joins that queue up behind the group's lock are admitted together: one rebalance, one write.
     const result = await g.batched(
       'join',
@@ -205,7 +218,7 @@ export class GroupCoordinator {
     checkGroup(group);
     checkCommitRequest(request);
     // A member commits to its existing group; an administrator's commit may create one.
-    const g = request.memberId !== undefined ? await this.#requireCoordinated(group) : this.#groupOrNew(group, await this.#coordinated(group));
+    const g = request.memberId !== undefined ? await this.#requireCoordinated(group) : this.#groupOrNew(group, await this.#coordinated(group, true));
     const result = await this.#exclusiveOnNew(g, async () => (g.deleted ? undefined : this.#offsets.commit(g, request)));
     return result ?? this.commit(group, request);
   }
@@ -236,6 +249,18 @@ export class GroupCoordinator {
     return this.#groups.size;
   }
 
+  /** Every group in the store, whichever gateway coordinates it (the store holds them all; listing needs no lease). */
+  async listAll(): Promise<GroupSummary[]> {
+    const stored = await this.#store.listGroups();
+    return stored
+      .map(({ group, state, members }) => {
+        const parsed = parseState(state, members.map((m) => m.state));
+        return { group, state: stateName(parsed), groupEpoch: parsed.groupEpoch, members: parsed.members.size };
+      })
+      .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  }
+
+  /** The groups this gateway coordinates and holds in memory (synchronous: for gauges). */
   list(): GroupSummary[] {
     return [...this.#groups.values()]
       .filter((g) => g.exists)
@@ -302,17 +327,27 @@ export class GroupCoordinator {
     this.#groups.delete(group);
   }
 
-  /** This gateway's lease epoch for the group (claiming the lease when free), or NOT_COORDINATOR naming the holder. */
-  async #coordinated(group: string): Promise<number> {
+  /**
+   * This gateway's lease epoch for the group, or NOT_COORDINATOR naming the holder. A free lease is claimed only
+   * for a group that exists, or for a request that `creates` it (a join, an administrator's commit): a request
+   * naming no group answers GROUP_NOT_FOUND and leaves no lease or fence behind.
+   */
+  async #coordinated(group: string, creates = false): Promise<number> {
     checkGroup(group);
+    const epoch = this.#leases.heldEpoch(group);
+    if (epoch !== undefined) return epoch;
+    const other = await this.#leases.lookup(group);
+    if (other && !other.mine) throw this.#notCoordinator(group, other.lease);
+    if (!creates && !other && !(await this.#store.listGroups(group)).length) {
+      throw new GatewayError(ErrorCode.GROUP_NOT_FOUND, `group '${group}' does not exist`, { group });
+    }
     const c: Coordination = await this.#leases.coordinate(group);
     if (c.mine) return c.epoch;
-    const where = c.lease.address ? ` at ${c.lease.address}` : '';
-    throw new GatewayError(
-      ErrorCode.NOT_COORDINATOR,
-      `another gateway${where} coordinates group '${group}'; send the group's requests there, or retry`,
-      { group, coordinator: c.lease.address || null, retryAfterSeconds: 1 },
-    );
+    throw this.#notCoordinator(group, c.lease);
+  }
+
+  #notCoordinator(group: string, lease: GroupLease): GatewayError {
+    return notCoordinator(group, lease.address || null, secondsLeft(lease, this.#clock.now(), this.#leases.ttlMs));
   }
 
   async #requireCoordinated(group: string): Promise<Group> {

@@ -1,17 +1,24 @@
 /**
  * Which gateway coordinates each group: the holder of the group's lease in the store (LogStore.claimGroupLease),
  * as Kafka has one coordinator per group. This gateway coordinates a group only while it holds the lease by its
- * own reckoning: from the moment it asked (before the store answered) plus the lease time, less a margin. It
- * renews every third of the lease time; when a renewal finds another holder, or the lease ran out without one,
- * the group is dropped from memory (`onLost`). A new holder writes its epoch into the group's stored state first
- * (the fence: the old holder's writes are refused from then on), then loads it (`onAcquired`).
- * Transport-free: the transports ask `coordinate` who coordinates and forward or refuse as they see fit.
+ * own reckoning: from the moment it asked (before the store answered) plus the lease time, less a margin. A new
+ * holder writes its epoch into the group's stored state first (the fence: the old holder's writes are refused
+ * from then on), then loads it (`onAcquired`).
+ * Asking who coordinates (`lookup`) only reads; a lease is claimed (`coordinate`) for requests the coordinator
+ * serves. On a store several gateways share, held leases are renewed every third of the lease time while the
+ * group is busy (it has members) or was used within the lease time; an idle group's lease is let go and the
+ * group dropped from memory (`onLost`), so idle groups cost no writes. On a single-gateway store (SQLite) a
+ * lease is taken once, for good: there is no one to hand it to, so nothing is renewed.
+ * Transport-free: the transports ask who coordinates and forward or refuse as they see fit.
  */
 import { randomUUID } from 'node:crypto';
 import type { GroupLease, LogStore } from '../../storage/log-store.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Clock } from '../clock.js';
 
 const DEFAULT_LEASE_MS = 10_000;
+/** A single-gateway store's lease: about 285,000 years, past any clock. */
+const FOREVER_MS = 2 ** 53 - 1 - Date.UTC(2100, 0);
 
 /** The answer to "who coordinates this group": this gateway (with its epoch), or another (its lease). */
 export type Coordination = { mine: true; epoch: number } | { mine: false; lease: GroupLease };
@@ -20,6 +27,8 @@ interface Held {
   epoch: number;
   /** Local time after which this gateway no longer acts as the coordinator unless it renewed. */
   validUntil: number;
+  /** Local time of the last request served under it: an idle group's lease is let go. */
+  usedAt: number;
 }
 
 export interface LeaseHooks {
@@ -27,8 +36,8 @@ export interface LeaseHooks {
   onAcquired(group: string, epoch: number): Promise<void>;
   /** This gateway lost the lease (another holds it, or it ran out): forget the group. */
   onLost(group: string): void;
-  /** Whether the group is still wanted (in memory): a lease taken for a request on no group is let go at the next renewal. */
-  keep(group: string): boolean;
+  /** Whether the group needs its coordinator however idle (it has members, whose sessions it keeps). */
+  busy(group: string): boolean;
 }
 
 export class CoordinatorLeases {
@@ -39,21 +48,42 @@ export class CoordinatorLeases {
   readonly #ttlMs: number;
   readonly #address: string;
   readonly #hooks: LeaseHooks;
+  /** Whether other gateways may share the store: leases are then renewed, and let go when idle. */
+  readonly #shared: boolean;
   readonly #held = new Map<string, Held>();
   /** Claims in flight per group: concurrent requests share one. */
   readonly #claims = new Map<string, Promise<Coordination>>();
   #timer: NodeJS.Timeout | undefined;
   #renewing: Promise<unknown> | undefined;
 
-  constructor(deps: { store: LogStore; clock: Clock; ttlMs?: number | undefined; address?: string | undefined; hooks: LeaseHooks }) {
+  constructor(deps: {
+    store: LogStore;
+    clock: Clock;
+    ttlMs?: number | undefined;
+    address?: string | undefined;
+    /** Default: unless the store says it is single-gateway. */
+    shared?: boolean | undefined;
+    hooks: LeaseHooks;
+  }) {
     this.#store = deps.store;
+    this.#shared = deps.shared ?? !deps.store.singleGateway;
     this.#clock = deps.clock;
     this.#ttlMs = deps.ttlMs ?? DEFAULT_LEASE_MS;
     this.#address = deps.address ?? '';
     this.#hooks = deps.hooks;
   }
 
+  /** How long a claim lasts unless renewed. */
+  get ttlMs(): number {
+    return this.#ttlMs;
+  }
+
+  get shared(): boolean {
+    return this.#shared;
+  }
+
   start(): void {
+    if (!this.#shared) return;
     this.#timer = setInterval(() => {
       this.#renewing ??= this.renewAll().finally(() => (this.#renewing = undefined));
     }, this.#ttlMs / 3);
@@ -69,10 +99,26 @@ export class CoordinatorLeases {
     await Promise.all(groups.map((g) => this.#store.releaseGroupLease(g, this.holder).catch(() => undefined)));
   }
 
-  /** This gateway's epoch for the group while it holds a valid lease (no store call), else undefined. */
+  /** This gateway's epoch for the group while it holds a valid lease (no store call), else undefined. Counts as a use. */
   heldEpoch(group: string): number | undefined {
     const h = this.#held.get(group);
-    return h && this.#clock.now() < h.validUntil ? h.epoch : undefined;
+    if (!h) return undefined;
+    const now = this.#clock.now();
+    if (now >= h.validUntil) return undefined;
+    h.usedAt = now;
+    return h.epoch;
+  }
+
+  /**
+   * Who coordinates the group, reading only: this gateway (its epoch), another whose lease is still running by
+   * this gateway's clock, or undefined when no one does (the gateway serving the group's next request claims it).
+   */
+  async lookup(group: string): Promise<Coordination | undefined> {
+    const epoch = this.heldEpoch(group);
+    if (epoch !== undefined) return { mine: true, epoch };
+    const lease = await this.#store.readGroupLease(group);
+    if (!lease || lease.holder === this.holder || lease.expiresAt <= this.#clock.now()) return undefined;
+    return { mine: false, lease };
   }
 
   /** Who coordinates the group; claims the lease when it is free (running onAcquired before answering). */
@@ -92,12 +138,15 @@ export class CoordinatorLeases {
     return claim;
   }
 
-  /** Renews every held lease (the timer calls this; public for tests). */
+  /** Renews the held leases of busy or recently used groups and lets the others go (the timer calls this; public for tests). */
   async renewAll(): Promise<void> {
+    if (!this.#shared) return; // held for good (see the class comment)
+    const now = this.#clock.now();
     await Promise.all(
-      [...this.#held.keys()].map(async (g) => {
-        if (this.#hooks.keep(g)) return this.#sharedClaim(g).catch(() => undefined);
-        this.#held.delete(g);
+      [...this.#held].map(async ([g, h]) => {
+        if (this.#claims.has(g) || this.#hooks.busy(g) || now - h.usedAt < this.#ttlMs) return this.#sharedClaim(g).catch(() => undefined);
+        // Forgotten first: from here on this gateway does not act on the group, so another may take it at once.
+        this.#lose(g);
         await this.#store.releaseGroupLease(g, this.holder).catch(() => undefined);
       }),
     );
@@ -107,7 +156,8 @@ export class CoordinatorLeases {
     const asked = this.#clock.now();
     let lease: GroupLease;
     try {
-      lease = await this.#store.claimGroupLease(group, { holder: this.holder, address: this.#address, ttlMs: this.#ttlMs, now: asked });
+      const ttlMs = this.#shared ? this.#ttlMs : FOREVER_MS;
+      lease = await this.#store.claimGroupLease(group, { holder: this.holder, address: this.#address, ttlMs, now: asked });
     } catch (err) {
       // Unreachable store: keep acting only while the lease we had is still valid by our reckoning.
       const h = this.#held.get(group);
@@ -118,7 +168,7 @@ export class CoordinatorLeases {
       if (this.#held.has(group)) this.#lose(group);
       return { mine: false, lease };
     }
-    const validUntil = asked + this.#ttlMs - Math.min(1_000, this.#ttlMs / 5);
+    const validUntil = this.#shared ? asked + this.#ttlMs - Math.min(1_000, this.#ttlMs / 5) : Infinity;
     const held = this.#held.get(group);
     if (held && held.epoch === lease.epoch) {
       held.validUntil = validUntil;
@@ -130,7 +180,7 @@ export class CoordinatorLeases {
         await this.#store.releaseGroupLease(group, this.holder).catch(() => undefined);
         throw err;
       }
-      this.#held.set(group, { epoch: lease.epoch, validUntil });
+      this.#held.set(group, { epoch: lease.epoch, validUntil, usedAt: this.#clock.now() });
     }
     return { mine: true, epoch: lease.epoch };
   }
@@ -139,4 +189,25 @@ export class CoordinatorLeases {
     this.#held.delete(group);
     this.#hooks.onLost(group);
   }
+}
+
+/**
+ * Whole seconds until the lease runs out (at least 1, at most the lease time `ttlMs`): when its holder died,
+ * another gateway takes the group then.
+ */
+export function secondsLeft(lease: GroupLease, now: number, ttlMs: number): number {
+  return Math.max(1, Math.ceil(Math.min(lease.expiresAt - now, ttlMs) / 1000));
+}
+
+/**
+ * NOT_COORDINATOR, alike wherever it is raised (here, REST forwarding, sockets): details `group`, `coordinator`
+ * (the holder's advertised URL; null when it advertises none or is not known) and `retryAfterSeconds`.
+ */
+export function notCoordinator(group: string, coordinator: string | null, retryAfterSeconds: number, message?: string): GatewayError {
+  const where = coordinator ? ` at ${coordinator}` : '';
+  return new GatewayError(
+    ErrorCode.NOT_COORDINATOR,
+    message ?? `another gateway${where} coordinates group '${group}'; send the group's requests there, or retry`,
+    { group, coordinator, retryAfterSeconds },
+  );
 }

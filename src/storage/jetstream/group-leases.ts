@@ -25,7 +25,7 @@ export class GroupLeases {
     return this.#prefix + kvKey(name);
   }
 
-  async #read(group: string): Promise<{ lease: GroupLease | undefined; revision: number }> {
+  async read(group: string): Promise<{ lease: GroupLease | undefined; revision: number }> {
     const e = await this.#kv.get(this.#key(group));
     if (!e || e.operation !== 'PUT') return { lease: undefined, revision: e?.revision ?? 0 };
     return { lease: e.json<GroupLease>(), revision: e.revision };
@@ -45,7 +45,7 @@ export class GroupLeases {
 
   async claim(group: string, claim: GroupLeaseClaim): Promise<GroupLease> {
     for (;;) {
-      const { lease, revision } = await this.#read(group);
+      const { lease, revision } = await this.read(group);
       const next = claimedLease(lease, claim);
       if (!next) return lease!;
       if (await this.#write(group, next, revision)) return next;
@@ -54,7 +54,7 @@ export class GroupLeases {
 
   async release(group: string, holder: string): Promise<void> {
     for (;;) {
-      const { lease, revision } = await this.#read(group);
+      const { lease, revision } = await this.read(group);
       if (lease?.holder !== holder || lease.expiresAt === 0) return;
       if (await this.#write(group, { ...lease, expiresAt: 0 }, revision)) return;
     }

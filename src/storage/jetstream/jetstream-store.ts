@@ -381,6 +381,10 @@ export class JetStreamStore implements LogStore {
     return this.#run(() => this.#clusterLeases.release(name, holder));
   }
 
+  readGroupLease(group: string): Promise<GroupLease | undefined> {
+    return this.#run(async () => (await this.#leases.read(group)).lease);
+  }
+
   /**
    * Ready when the cluster stores a write: a put of one probe key in the metadata bucket, acknowledged
    * only once a quorum of its replicas has it. Reads (account or stream info) are not enough: a node

@@ -100,6 +100,7 @@ class SqliteStore implements LogStore {
   readonly #groups: GroupTables;
   /** In memory: the data directory lock makes this process the only gateway on the file, so leases need not outlive it. */
   readonly #leases = new MemoryGroupLeases();
+  readonly singleGateway = true;
   readonly #clusterLeases = new MemoryGroupLeases();
   readonly #keys: KeyIndex;
   readonly #reader: RecordReader;
@@ -368,6 +369,11 @@ class SqliteStore implements LogStore {
   async releaseClusterLease(name: string, holder: string): Promise<void> {
     this.#open();
     this.#clusterLeases.release(name, holder);
+  }
+
+  async readGroupLease(group: string): Promise<GroupLease | undefined> {
+    this.#open();
+    return this.#leases.read(group);
   }
 
   async committedOffsets(group: string): Promise<CommittedOffset[]> {

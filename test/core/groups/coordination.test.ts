@@ -13,6 +13,7 @@ import { Notifier } from '../../../src/core/notifier.js';
 import type { LogStore } from '../../../src/storage/log-store.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../../helpers/gateway.js';
+import { intercept } from '../../helpers/intercept.js';
 
 class ManualClock implements Clock {
   t = 1_700_000_000_000;
@@ -23,7 +24,7 @@ class ManualClock implements Clock {
 
 const LEASE_MS = 60_000;
 
-function coordinator(store: LogStore, clock: Clock, address: string) {
+function coordinator(store: LogStore, clock: Clock, address: string, shared = true) {
   const notifier = new Notifier();
   const log = new Log(store, notifier, { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1_000_000, idempotencyWindowMs: 60_000 }, clock);
   const groups = new GroupCoordinator({
@@ -42,6 +43,8 @@ function coordinator(store: LogStore, clock: Clock, address: string) {
       groupCoordinatorLeaseMs: LEASE_MS,
       advertisedUrl: address,
     },
+    // As on a cluster: this store is SQLite's, which one gateway alone would hold for good.
+    shared,
   });
   onTestFinished(() => groups.stop());
   return { groups, log };
@@ -66,18 +69,19 @@ test('the first gateway to serve a group coordinates it; another answers NOT_COO
   const { a, b } = await setup();
   const m = await a.join('g', { topics: ['t'] });
   expect(await a.whoCoordinates('g')).toEqual({ self: true });
-  expect(await b.whoCoordinates('g')).toEqual({ self: false, address: 'http://a.example' });
+  expect(await b.whoCoordinates('g')).toEqual({ self: false, address: 'http://a.example', retryAfterSeconds: LEASE_MS / 1000 });
   for (const call of [
     () => b.join('g', { topics: ['t'] }),
     () => b.heartbeat('g', m.memberId, { memberEpoch: m.memberEpoch, ownedPartitions: m.assignment }),
     () => b.commit('g', { memberId: m.memberId, memberEpoch: m.memberEpoch, offsets: [{ topic: 't', partition: 0, offset: 0 }] }),
     () => b.describe('g'),
   ]) {
-    await expect(call()).rejects.toMatchObject({ code: 'NOT_COORDINATOR', details: { group: 'g', coordinator: 'http://a.example' } });
+    // Retry-After: the lease's time left, after which another gateway may take the group if a is gone.
+    await expect(call()).rejects.toMatchObject({ code: 'NOT_COORDINATOR', details: { group: 'g', coordinator: 'http://a.example', retryAfterSeconds: LEASE_MS / 1000 } });
   }
   // Another group is free: b takes it.
   await b.join('h', { topics: ['t'] });
-  expect(await a.whoCoordinates('h')).toEqual({ self: false, address: 'http://b.example' });
+  expect(await a.whoCoordinates('h')).toMatchObject({ self: false, address: 'http://b.example' });
   expect(b.list().map((g) => g.group)).toEqual(['h']);
   expect(a.list().map((g) => g.group)).toEqual(['g']);
 });
@@ -127,4 +131,84 @@ test('a stopping gateway lets its leases go: another takes its groups at once', 
   const again = await b.heartbeat('g', m.memberId, { memberEpoch: m.memberEpoch, ownedPartitions: m.assignment });
   expect(again.memberId).toBe(m.memberId);
   expect(await b.whoCoordinates('g')).toEqual({ self: true });
+});
+
+test('asking about a group that does not exist claims nothing and stores nothing, on either gateway', async () => {
+  const { store, a, b } = await setup();
+  for (const gw of [a, b]) {
+    expect(await gw.whoCoordinates('typo')).toEqual({ self: true });
+    for (const call of [
+      () => gw.describe('typo'),
+      () => gw.offsets('typo'),
+      () => gw.heartbeat('typo', 'm', { memberEpoch: 1, ownedPartitions: [] }),
+      () => gw.poll('typo', 'm', { maxRecords: 1, maxBytes: 1_000, waitMs: 0 }),
+      () => gw.leave('typo', 'm'),
+      () => gw.commit('typo', { memberId: 'm', memberEpoch: 1, offsets: [{ topic: 't', partition: 0, offset: 0 }] }),
+      () => gw.resetOffsets('typo', { to: 'earliest' }),
+      () => gw.deleteGroup('typo'),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: 'GROUP_NOT_FOUND' });
+    }
+  }
+  expect(await store.readGroupLease('typo')).toBeUndefined();
+  expect(await store.listGroups()).toEqual([]);
+  expect(a.loadedGroups + b.loadedGroups).toBe(0);
+});
+
+test('an idle group\'s lease is let go after a lease time unused; a group with members keeps its lease however quiet', async () => {
+  const { store, a, b, clockA } = await setup();
+  const third = LEASE_MS / 3;
+  const idle = await a.join('idle', { topics: ['t'] });
+  await a.commit('idle', { memberId: idle.memberId, memberEpoch: idle.memberEpoch, offsets: [{ topic: 't', partition: 0, offset: 0 }] });
+  await a.leave('idle', idle.memberId);
+  const busy = await a.join('busy', { topics: ['t'] });
+
+  // Used within the lease time: renewed.
+  clockA.t += third;
+  await a.renewLeases();
+  expect(await store.readGroupLease('idle')).toMatchObject({ expiresAt: clockA.t + LEASE_MS });
+  // Unused for a lease time: let go at once (expiresAt 0) and dropped from a's memory.
+  for (let i = 0; i < 3; i++) {
+    clockA.t += third;
+    await a.renewLeases();
+  }
+  expect(await store.readGroupLease('idle')).toMatchObject({ expiresAt: 0, epoch: 1 });
+  expect(a.list().map((g) => g.group)).toEqual(['busy']);
+  // The member of 'busy' never called, yet its group's lease was renewed each time.
+  expect(await store.readGroupLease('busy')).toMatchObject({ expiresAt: clockA.t + LEASE_MS, epoch: 1 });
+  expect(await b.whoCoordinates('busy')).toMatchObject({ self: false });
+  expect(busy.memberId).toBeTypeOf('string');
+
+  // b (whose clock did not move) takes the idle group at once, from the store: its offsets are there.
+  expect((await b.offsets('idle')).offsets.find((o) => o.partition === 0)).toMatchObject({ committedOffset: 0 });
+  expect(await store.readGroupLease('idle')).toMatchObject({ epoch: 2 });
+  expect(b.list().map((g) => g.group)).toEqual(['idle']);
+  expect(a.list().map((g) => g.group)).toEqual(['busy']);
+});
+
+test('one gateway on its own store (SQLite) takes a group\'s lease once, for good: nothing to renew, nothing let go', async () => {
+  const raw = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
+  onTestFinished(() => raw.close());
+  let claims = 0;
+  const store = intercept(raw, {
+    claimGroupLease: (original) => (group, claim) => {
+      claims++;
+      return original(group, claim);
+    },
+  });
+  const clock = new ManualClock();
+  const { groups, log } = coordinator(store, clock, '', false);
+  await groups.start();
+  await log.createTopic('t', 1);
+  const m = await groups.join('g', { topics: ['t'] });
+  await groups.leave('g', m.memberId);
+  expect(claims).toBe(1);
+  expect((await store.readGroupLease('g'))!.expiresAt).toBeGreaterThan(clock.t + 1_000 * 365 * 24 * 3_600_000);
+  // Ten lease times later, idle all along: still coordinated here, and never claimed again.
+  for (let i = 0; i < 30; i++) {
+    clock.t += LEASE_MS / 3;
+    await groups.renewLeases();
+  }
+  expect((await groups.describe('g')).state).toBe('empty');
+  expect(claims).toBe(1);
 });
