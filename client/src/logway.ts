@@ -47,7 +47,7 @@ export class Logway {
   /** Streams `topic`; add listeners at once (`sub.on('records', ...)`): it connects right after this returns. */
   subscribe<V = unknown>(topic: string, options: SubscribeOptions = {}): Subscription<V> {
     const connector: Connector = {
-      socketUrl: (path, query) => `${this.url.replace(/^http/, 'ws')}${path}?${query}`,
+      socketUrl: (path, query, base = this.url) => `${base.replace(/\/+$/, '').replace(/^http/, 'ws')}${path}?${query}`,
       protocols: async () => {
         const token = await this.#token();
         // Browsers cannot set headers on a WebSocket: the credential rides as a subprotocol next to `logway`.

@@ -67,7 +67,8 @@ interface QueuedFrame {
 
 /** How to reach the gateway (given by Logway). */
 export interface Connector {
-  socketUrl(path: string, query: URLSearchParams): string;
+  /** The socket URL of `path` on the gateway, or on `base` (another gateway's http(s) URL) when given. */
+  socketUrl(path: string, query: URLSearchParams, base?: string): string;
   protocols(): Promise<string[]>;
   /** Whether a fresh credential could be had (a token function): then a 4401 close is worth a retry. */
   canRefreshToken: boolean;
@@ -107,6 +108,11 @@ export class Subscription<V = unknown> extends Emitter<SubscriptionEvents<V>> {
   #commandId = 0;
   readonly #pending = new Map<string, { resolve: () => void; reject: (err: LogwayError) => void }>();
   #closedInfo: Promise<void> | undefined;
+  /**
+   * Group mode on a cluster: the gateway coordinating the group, as a NOT_COORDINATOR refusal named it. Reconnections
+   * go there; a refusal naming none (null) sends them back to the configured gateway.
+   */
+  #coordinator: string | undefined;
   #resolveClosed: (() => void) | undefined;
 
   constructor(topic: string, options: SubscribeOptions, connector: Connector) {
@@ -192,7 +198,7 @@ export class Subscription<V = unknown> extends Emitter<SubscriptionEvents<V>> {
     }
     // close() may have been called while the credential was fetched.
     if ((this.#state as SubscriptionState) === 'closed') return;
-    const socket = new WebSocket(this.#connector.socketUrl(`/v1/topics/${encodeURIComponent(this.topic)}/ws`, query), protocols);
+    const socket = new WebSocket(this.#connector.socketUrl(`/v1/topics/${encodeURIComponent(this.topic)}/ws`, query, this.#coordinator), protocols);
     this.#socket = socket;
     this.#opened = false;
     socket.onmessage = (event) => {
@@ -248,8 +254,14 @@ export class Subscription<V = unknown> extends Emitter<SubscriptionEvents<V>> {
         if (frame.type === 'committed') return pending?.resolve();
         const { code, message, ...details } = frame as unknown as { code: string; message: string };
         const error = new LogwayError(code, message, undefined, details);
-        if (pending) pending.reject(error);
-        else this.emit('error', error);
+        if (pending) return pending.reject(error);
+        if (code === 'NOT_COORDINATOR' && this.#options.group !== undefined) {
+          // Another gateway coordinates the group: the socket closes (4503) and the next connection goes there.
+          const coordinator = (details as { coordinator?: unknown }).coordinator;
+          this.#coordinator = typeof coordinator === 'string' && /^https?:\/\//.test(coordinator) ? coordinator : undefined;
+          if (this.#coordinator !== undefined) return;
+        }
+        this.emit('error', error);
         return;
       }
     }

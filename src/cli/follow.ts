@@ -38,7 +38,33 @@ interface RecordLine {
   offset: number;
 }
 
-export function follow(connection: Connection, topic: string, options: FollowOptions): Promise<number> {
+/** A group member refused by a gateway that does not coordinate its group (several gateways on one cluster). */
+class NotCoordinator extends CliError {
+  constructor(
+    message: string,
+    /** The coordinating gateway's URL, when the refusal named one. */
+    readonly coordinator: string | undefined,
+    /** Whether records were printed before the refusal. */
+    readonly printed: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Streams `topic`. A group member refused with NOT_COORDINATOR before it printed anything connects once more, to the
+ * coordinating gateway the refusal names (the credential goes along: a gateway of the same cluster).
+ */
+export async function follow(connection: Connection, topic: string, options: FollowOptions): Promise<number> {
+  try {
+    return await followOnce(connection, topic, options);
+  } catch (err) {
+    if (!(err instanceof NotCoordinator) || err.coordinator === undefined || err.printed || options.signal.aborted) throw err;
+    return followOnce({ ...connection, url: err.coordinator }, topic, options);
+  }
+}
+
+function followOnce(connection: Connection, topic: string, options: FollowOptions): Promise<number> {
   const query = new URLSearchParams({ from: options.from, credit: String(Math.min(CREDIT, options.max ?? CREDIT)) });
   if (options.group !== undefined) query.set('group', options.group);
   const url = `${connection.url.replace(/\/+$/, '').replace(/^http/, 'ws')}/v1/topics/${encodeURIComponent(topic)}/ws?${query}`;
@@ -135,7 +161,7 @@ export function follow(connection: Connection, topic: string, options: FollowOpt
             return answer(message.type === 'error' ? socketError(message) : undefined);
           }
           // The subscription failed or ended (the socket then closes with 4000 + status).
-          if (message.type === 'error') fail(socketError(message));
+          if (message.type === 'error') fail(socketError(message, printed > 0));
           return;
         }
       }
@@ -171,6 +197,9 @@ export function follow(connection: Connection, topic: string, options: FollowOpt
   });
 }
 
-function socketError(message: Record<string, unknown>): CliError {
-  return new CliError(`${String(message.code)}: ${String(message.message)}`);
+function socketError(message: Record<string, unknown>, printed = false): CliError {
+  const text = `${String(message.code)}: ${String(message.message)}`;
+  if (message.code !== 'NOT_COORDINATOR') return new CliError(text);
+  const coordinator = typeof message.coordinator === 'string' && /^https?:\/\//.test(message.coordinator) ? message.coordinator : undefined;
+  return new NotCoordinator(text, coordinator, printed);
 }

@@ -19,7 +19,7 @@ import { CommandSchema, MultiplexQuery, ServerMessageSchema, TopicSocketQuery } 
 const FRAMES =
   'Every frame is JSON text with a `type`. The server sends WsServerMessage (records arrive as `{"type":"records","records":[...]}` in offset order per partition, no gap and no duplicate within a socket); the client may send WsCommand. ' +
   'Close codes: 1000 normal, 1001 gateway shutting down, 1003 binary frame, 1008 too slow (send buffer over wsMaxBufferedBytes), 1009 frame over wsMaxMessageBytes, 1011 internal error, 1013 too many sockets, ' +
-  '4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4401 credential revoked or expired, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups, 4429 too many sockets for one principal (quotaMaxSocketsPerPrincipal)). ' +
+  '4000 + the HTTP status of the error code for a bad handshake or a lost subscription (4400 bad query, 4401 credential revoked or expired, 4404 unknown topic or partition, 4416 offset out of range, 4409 fenced group member or a new group beyond groupMaxGroups, 4429 too many sockets for one principal (quotaMaxSocketsPerPrincipal), 4503 NOT_COORDINATOR: another gateway of the cluster coordinates the group, named in the error message\'s coordinator field). ' +
   'Subprotocol `logway.v1` is selected when offered.';
 
 const switching = withCommonHeaders({

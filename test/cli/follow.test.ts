@@ -7,7 +7,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startGateway } from '../helpers/gateway.js';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { freePorts } from '../../src/tools/free-ports.js';
+import { startGateway, tempDir } from '../helpers/gateway.js';
+import { intercept } from '../helpers/intercept.js';
 import { childEnv, REPO_ROOT } from '../helpers/process.js';
 import { until } from '../helpers/until.js';
 
@@ -123,5 +126,24 @@ describe('logway consume --follow (WebSocket)', () => {
     expect((await refused.exited).code).toBe(1);
     expect(refused.stderr()).toMatch(/^logway: INVALID_REQUEST: /);
     expect(refused.stdout()).toBe('');
+  });
+
+  it('as a group member sent to a gateway that does not coordinate the group: connects to the coordinator the refusal names', { timeout: 180_000 }, async () => {
+    // Two gateways on one store told it is shared (its leases stand in for a cluster's); a coordinates the group.
+    const store = intercept(openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' }), { singleGateway: () => false });
+    const port = (await freePorts(1))[0]!;
+    const a = await startGateway({ port, advertisedUrl: `http://127.0.0.1:${port}` }, { store });
+    const b = await startGateway({}, { store });
+    expect((await a.json('POST', '/v1/topics', { name: 'live', partitions: 2 })).status).toBe(201);
+    expect((await a.json('POST', '/v1/topics/live/records', { records: [0, 1, 2, 3, 4].map((n) => ({ value: { n } })) })).status).toBe(200);
+    expect((await a.json('POST', '/v1/groups/tail/offsets', { offsets: [{ topic: 'live', partition: 0, offset: 0 }] })).status).toBe(200);
+
+    const cli = startCli(b.url, ['consume', 'live', '--group', 'tail', '--follow', '--from', 'earliest', '--max', '5']);
+    expect(await cli.exited, cli.stderr()).toEqual({ code: 0, signal: null });
+    expect(cli.records().map((r) => r.value.n).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
+    // The member was a's; b never held the group.
+    expect(b.gateway.groups.list()).toEqual([]);
+    const offsets = (await a.json('GET', '/v1/groups/tail/offsets')).body.offsets as { committedOffset: number | null }[];
+    expect(offsets.reduce((sum, o) => sum + (o.committedOffset ?? 0), 0)).toBe(5);
   });
 });

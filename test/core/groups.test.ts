@@ -28,11 +28,13 @@ async function open(dataDir: string, clock: ManualClock, maxGroups = 100) {
   // Records group state writes, to check that a heartbeat that changes nothing writes nothing and that a
   // change writes only the members it changed. Every write still reaches the real store.
   // `gate`, when set, holds each write until it resolves (the group stays busy meanwhile).
-  const writes = { saveGroup: 0, changes: [] as GroupChange[], gate: undefined as Promise<void> | undefined, held: 0 };
+  // `blockMs`, when set, makes each write hold the event loop that long first, as a slow fsync does.
+  const writes = { saveGroup: 0, changes: [] as GroupChange[], gate: undefined as Promise<void> | undefined, held: 0, blockMs: 0 };
   const store = intercept(raw, {
     saveGroup: (saveGroup) => async (group, change) => {
       // A coordinator fences a group once as it takes its lease (leases.ts): not a membership write.
       if (Object.keys(change).every((k) => k === 'fence')) return saveGroup(group, change);
+      for (const end = performance.now() + writes.blockMs; performance.now() < end; );
       if (writes.gate) {
         writes.held++;
         await writes.gate;
@@ -296,6 +298,32 @@ describe('GroupCoordinator', () => {
     expect(d.members.map((m) => m.target.length)).toEqual([2, 2, 2]);
     // Admitted in one turn, each got its target at once: nobody held anything before.
     expect(joins.map((j) => j.assignment.length)).toEqual([2, 2, 2]);
+  });
+
+  test('joins that arrive one by one just after a slow write are admitted together in the next write', async () => {
+    const { groups, writes } = await setup(6);
+    // The first join's write holds the event loop for 40 ms, as a slow fsync does.
+    writes.blockMs = 40;
+    const a = await groups.join('g', { topics: ['t'] });
+    writes.blockMs = 0;
+    expect(writes.saveGroup).toBe(1);
+
+    // Two more joins right after it, 5 ms apart: separate event-loop turns, so each would start a turn of its
+    // own, and write, if the group did not leave the loop some time after a slow write before its next turn.
+    const join = () => groups.join('g', { topics: ['t'] });
+    const b = join();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const c = join();
+    const later = await Promise.all([b, c]);
+    expect(writes.saveGroup).toBe(2);
+    expect(writes.changes[1]!.members!.map((m) => m.memberId)).toEqual(expect.arrayContaining(later.map((j) => j.memberId)));
+
+    // One rebalance for both: every partition targeted once, two each, and members keep their ids.
+    const d = await expectSingleOwners(groups, 'g');
+    expect(d.members.map((m) => m.memberId)).toEqual([a.memberId, ...later.map((j) => j.memberId)]);
+    const targets = d.members.flatMap((m) => m.target.map(tpKey));
+    expect(targets.sort()).toEqual(Array.from({ length: 6 }, (_, p) => `t/${p}`).sort());
+    expect(d.members.map((m) => m.target.length)).toEqual([2, 2, 2]);
   });
 
   test('a silent member is expelled after its session timeout and its partitions move', async () => {

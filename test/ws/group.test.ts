@@ -17,13 +17,14 @@ function socketWorker(s: TestSocket) {
   const state = {
     processed: new Set<number>(),
     committing: true,
-    /** Values whose commit the server confirmed. */
+    /** Values it processed that a commit the server confirmed covers. */
     confirmed: new Set<number>(),
     error: undefined as string | undefined,
     owned: new Set<number>(),
   };
   const expected = new Map<number, number>();
-  const pending = new Map<number, number[]>();
+  /** What it processed, by partition then offset: a confirmed commit confirms every record below its offset. */
+  const seen = new Map<number, Map<number, number>>();
   let nextId = 0;
   s.each((m) => {
     if (m.type === 'assigned') for (const p of m.partitions) {
@@ -34,7 +35,10 @@ function socketWorker(s: TestSocket) {
       expected.delete(p.partition);
       state.owned.delete(p.partition);
     }
-    if (m.type === 'committed') for (const v of pending.get(m.id) ?? []) state.confirmed.add(v);
+    // Offsets are cumulative: a later commit covers records whose own commit was refused (a stale epoch, say).
+    if (m.type === 'committed') {
+      for (const o of m.offsets) for (const [offset, v] of seen.get(o.partition) ?? []) if (offset < o.offset) state.confirmed.add(v);
+    }
     if (m.type !== 'records') return;
     const partition = m.records[0].partition;
     for (const r of m.records) {
@@ -42,10 +46,11 @@ function socketWorker(s: TestSocket) {
       if (r.offset !== expected.get(partition)) state.error ??= `p${partition}: expected ${expected.get(partition)}, got ${r.offset}`;
       expected.set(partition, r.offset + 1);
       state.processed.add(r.value.n);
+      if (!seen.has(partition)) seen.set(partition, new Map());
+      seen.get(partition)!.set(r.offset, r.value.n);
     }
     if (!state.committing) return;
     const id = ++nextId;
-    pending.set(id, m.records.map((r: any) => r.value.n));
     s.send({ type: 'commit', id, offsets: [{ topic: TOPIC, partition, offset: m.records.at(-1).offset + 1 }] });
   });
   return state;
