@@ -16,6 +16,24 @@ const MAX_DELETE_CHUNK = 65_536;
 /** A record's size as counted everywhere (key + value + headers, in bytes), in SQL. */
 export const RECORD_BYTES = 'coalesce(octet_length(key), 0) + octet_length(value) + coalesce(octet_length(headers), 0)';
 
+export interface RangeDeleteOptions {
+  /** Time the statements may take; without it, the whole range in one statement. */
+  budgetMs?: number;
+  /** Count the deleted records' bytes (for a partition whose size is kept). */
+  countBytes?: boolean;
+  /** Records that may still go, given the statements' time and the records deleted so far (StepPacer.allowance). */
+  allowed?: (elapsedMs: number, removed: number) => number;
+}
+
+export interface RangeDeleted {
+  /** The offset deleted up to. */
+  reached: number;
+  bytes: number;
+  removed: number;
+  /** Time the statements took (the commit comes after). */
+  workMs: number;
+}
+
 export type RecordRow = [offset: number, timestamp: number, key: string | Buffer | null, value: string | Buffer, headers: string | null];
 
 export class RecordTable {
@@ -127,34 +145,43 @@ export class RecordTable {
 
   /**
    * Inside a transaction: deletes the offsets [from, to); with `budgetMs`, in chunks until about
-   * that long has passed (at least one chunk). Returns the offset deleted up to, and with
-   * `countBytes` the bytes of the records deleted.
+   * that long has passed (at least one chunk) or `allowed` (given the time spent and the records
+   * deleted so far) lets no more records go (retention steps paced by their commit's cost, see
+   * step-pacer.ts). Returns the offset deleted up to, the records deleted, the time the statements
+   * took, and with `countBytes` the bytes of the records deleted.
    */
-  deleteRange(topic: TopicState, partition: number, from: number, to: number, budgetMs?: number, countBytes = false): { reached: number; bytes: number } {
+  deleteRange(topic: TopicState, partition: number, from: number, to: number, options: RangeDeleteOptions = {}): RangeDeleted {
+    const started = performance.now();
     let bytes = 0;
+    let removed = 0;
     const remove = (a: number, b: number) => {
-      if (countBytes) bytes += this.#stmt.bytesInRange.get(topic.id, partition, a, b) as number;
-      this.#stmt.deleteRange.run(topic.id, partition, a, b);
+      if (options.countBytes) bytes += this.#stmt.bytesInRange.get(topic.id, partition, a, b) as number;
+      removed += this.#stmt.deleteRange.run(topic.id, partition, a, b).changes;
     };
-    if (budgetMs === undefined) {
+    if (options.budgetMs === undefined) {
       remove(from, to);
-      return { reached: to, bytes };
+      return { reached: to, bytes, removed, workMs: performance.now() - started };
     }
-    const deadline = performance.now() + budgetMs;
+    const allowed = options.allowed ?? (() => Infinity);
+    const deadline = started + options.budgetMs;
     let chunk = FIRST_DELETE_CHUNK;
     let at = from;
+    let now = started;
     while (at < to) {
-      const started = performance.now();
-      const end = Math.min(at + chunk, to);
+      // Offsets are at most records (a compacted partition has gaps): a chunk never holds more than allowed.
+      const limit = allowed(now - started, removed);
+      if (limit <= 0) break;
+      const chunkStarted = now;
+      const end = Math.min(at + chunk, at + limit, to);
       remove(at, end);
       at = end;
-      const now = performance.now();
+      now = performance.now();
       if (now >= deadline) break;
       // Fewer, larger statements while a chunk takes well under what is left, so that the
       // budget is overrun by at most about a quarter of it.
-      if ((now - started) * 4 < deadline - now && chunk < MAX_DELETE_CHUNK) chunk *= 2;
+      if ((now - chunkStarted) * 4 < deadline - now && chunk < MAX_DELETE_CHUNK) chunk *= 2;
     }
-    return { reached: at, bytes };
+    return { reached: at, bytes, removed, workMs: now - started };
   }
 
   /** The bytes of the records from `from` on (one pass over the range's row headers). */

@@ -106,8 +106,12 @@ class SqliteStore implements LogStore {
   readonly #reader: RecordReader;
   readonly #appender: Appender;
   readonly #lock: DataDirLock;
-  /** Sizes compaction steps by what they cost, commit included (see step-pacer.ts). */
+  /**
+   * Size compaction and retention steps by what they cost, commit included (see step-pacer.ts):
+   * one each, as a record costs far more scattered by key than in a contiguous range.
+   */
   readonly #pacer = new StepPacer();
+  readonly #rangePacer = new StepPacer();
   readonly #diskFull: DiskFullWatch;
   readonly credentials: SqliteCredentials;
   readonly schemas: SqliteSchemas;
@@ -207,7 +211,9 @@ class SqliteStore implements LogStore {
     const started = performance.now();
     const outcomes = this.#write(() => this.#appender.write(requests), true);
     // Inserts included: a produce commit is mostly its fsync, the fixed part of any commit (step-pacer.ts).
-    this.#pacer.appendCommitted(performance.now() - started);
+    const ms = performance.now() - started;
+    this.#pacer.appendCommitted(ms);
+    this.#rangePacer.appendCommitted(ms);
     this.#appender.committed();
     return outcomes;
   }
@@ -251,12 +257,20 @@ class SqliteStore implements LogStore {
     const target = Math.min(offset, bounds.highWatermark);
     if (target <= bounds.logStartOffset) return bounds.logStartOffset;
     const size = t.sizes[partition];
+    const pacer = this.#rangePacer;
+    const started = performance.now();
     const deleted = this.#write(() => {
-      const deleted = this.#records.deleteRange(t, partition, bounds.logStartOffset, target, budgetMs, size !== undefined);
+      const deleted = this.#records.deleteRange(t, partition, bounds.logStartOffset, target, {
+        budgetMs,
+        countBytes: size !== undefined,
+        allowed: (elapsedMs, removed) => pacer.allowance(budgetMs ?? Infinity, elapsedMs, removed),
+      });
       this.#timeIndex.deleteBefore(t, partition, deleted.reached);
       this.#topics.writeLogStart(t, partition, deleted.reached);
       return deleted;
     });
+    // Only budgeted steps were sized by the pacer (an unbudgeted cut would skew what it learns).
+    if (budgetMs !== undefined) pacer.stepCommitted(performance.now() - started - deleted.workMs, deleted.removed);
     bounds.logStartOffset = deleted.reached;
     if (size !== undefined) t.sizes[partition] = size - deleted.bytes;
     return deleted.reached;

@@ -1,12 +1,14 @@
 /**
- * Sizes background delete steps (compaction) by their whole cost, commit included.
+ * Sizes background delete steps (compaction, retention) by their whole cost, commit included.
  *
  * A step's statements stop within its time budget, but its commit comes after them: SQLite then
  * writes every page the step dirtied to the WAL, fsyncs it (synchronous=FULL) and, every ~1,000
  * pages, checkpoints. Deleting the old versions of keys dirties about one table page per record (a
- * key's versions lie all over the partition), so a step that spent its budget deleting could spend
- * several times as long committing, holding the event loop and the write lock ahead of the produce
- * commits waiting behind it. The pacer learns what one deleted record adds to a commit and lets a
+ * key's versions lie all over the partition); deleting a range of expired records dirties fewer pages
+ * per record, but as many as it deletes (WAL mode writes even the pages it frees: ~250 bytes of WAL
+ * per 200-byte record). Either way a step that spent its budget deleting could spend several times as
+ * long committing, holding the event loop and the write lock ahead of the produce commits waiting
+ * behind it. The pacer learns what one deleted record adds to a commit and lets a
  * step delete only as many records as its budget still pays for, commit included.
  *
  * A commit costs a fixed part (the fsync, ~5-7 ms on the development machine's disk, paid by every

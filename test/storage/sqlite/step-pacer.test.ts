@@ -1,12 +1,14 @@
 /**
- * Compaction steps sized by their whole cost, commit included (src/storage/sqlite/step-pacer.ts):
- * the pacer's arithmetic, and a step of the key index that stops at what the pacer allows, the
- * next going on where it stopped until the job is exactly done. Costs are taught, never timed.
+ * Compaction and retention steps sized by their whole cost, commit included
+ * (src/storage/sqlite/step-pacer.ts): the pacer's arithmetic, and a step of the key index (compaction)
+ * or of the record table (retention's range delete) that stops at what the pacer allows, the next
+ * going on where it stopped until the job is exactly done. Costs are taught, never timed.
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { KeyIndex } from '../../../src/storage/sqlite/keys.js';
+import { RecordTable } from '../../../src/storage/sqlite/records.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
 import { DATABASE_FILE } from '../../../src/storage/sqlite/database.js';
 import { MIN_STEP_DELETES, StepPacer } from '../../../src/storage/sqlite/step-pacer.js';
@@ -102,5 +104,64 @@ describe('a compaction step of the key index', () => {
     expect(steps).toBeGreaterThan(5_990 / 40);
     const left = db.prepare('SELECT offset FROM records WHERE topic_id = ? ORDER BY offset').pluck().all(topic.id);
     expect(left).toEqual(Array.from({ length: 10 }, (_, i) => 5_990 + i));
+  });
+});
+
+describe('a retention step of the record table', () => {
+  it('deletes no more records than the pacer allows, and the next steps go on from where it stopped to exactly the cut', async () => {
+    const dataDir = tempDir();
+    const store = await openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+    await store.createTopic('t', 1, {});
+    const records = Array.from({ length: 3_000 }, (_, i) => ({ partition: 0, timestamp: 1_000, key: null, value: `"${i}"`, headers: null }));
+    await store.append([{ topic: 't', records }]);
+    await store.close();
+    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    onTestFinished(() => {
+      db.close();
+    });
+    const topic = { id: (db.prepare('SELECT id FROM topics').pluck().get() as number) } as TopicState;
+    const table = new RecordTable(db);
+    const pacer = new StepPacer();
+    appends(pacer, 0);
+    pacer.stepCommitted(100, 1_000); // 0.1 ms a record: a 4 ms budget pays for at most 40
+    // A generous statement budget: only the pacer can end these steps early.
+    const options = { budgetMs: 10_000, countBytes: true, allowed: (elapsedMs: number, removed: number) => pacer.allowance(4, elapsedMs, removed) };
+    const cut = 2_500;
+    let from = 0;
+    let steps = 0;
+    let removed = 0;
+    while (from < cut) {
+      const step = db.transaction(() => table.deleteRange(topic, 0, from, cut, options))();
+      expect(step.removed).toBeGreaterThan(0);
+      expect(step.removed).toBeLessThanOrEqual(40);
+      expect(step.reached).toBe(from + step.removed); // contiguous offsets: one record each
+      expect(step.bytes).toBeGreaterThan(0);
+      removed += step.removed;
+      from = step.reached;
+      steps++;
+    }
+    expect(from).toBe(cut);
+    expect(removed).toBe(cut);
+    expect(steps).toBeGreaterThanOrEqual(cut / 40);
+    const left = db.prepare('SELECT offset FROM records WHERE topic_id = ? ORDER BY offset').pluck().all(topic.id);
+    expect(left).toEqual(Array.from({ length: 500 }, (_, i) => cut + i));
+  });
+
+  it('without a time budget, deletes the whole range at once', async () => {
+    const dataDir = tempDir();
+    const store = await openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+    await store.createTopic('t', 1, {});
+    await store.append([{ topic: 't', records: Array.from({ length: 1_000 }, (_, i) => ({ partition: 0, timestamp: 1_000, key: null, value: `"${i}"`, headers: null })) }]);
+    await store.close();
+    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    onTestFinished(() => {
+      db.close();
+    });
+    const topic = { id: (db.prepare('SELECT id FROM topics').pluck().get() as number) } as TopicState;
+    const table = new RecordTable(db);
+    const all = db.transaction(() => table.deleteRange(topic, 0, 0, 600))();
+    expect(all).toMatchObject({ reached: 600, removed: 600 });
+    const left = db.prepare('SELECT count(*) FROM records WHERE topic_id = ?').pluck().get(topic.id);
+    expect(left).toBe(400);
   });
 });
