@@ -15,6 +15,7 @@ import { SchemaRegistry } from './core/schemas/registry.js';
 import { Notifier } from './core/notifier.js';
 import { Retention } from './core/retention.js';
 import { CleanupLease } from './core/cleanup-lease.js';
+import { ClusterStatus } from './core/cluster-status.js';
 import { SnapshotLeases } from './core/snapshot-leases.js';
 import { Snapshots } from './core/snapshots.js';
 import { protectedMode } from './auth/protected-mode.js';
@@ -81,6 +82,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   if (mode.outcome === 'warn') logger.warn(mode.message);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openConfiguredStore(config));
+  // Each partition's replicas on a cluster store, read at most once per clusterStatusRefreshMs for /readyz and the metrics together.
+  const clusterStatus = new ClusterStatus(store, clock, config.clusterStatusRefreshMs);
   const metrics = createMetrics({ maxLabelValues: config.metricsMaxLabelValues, processMetrics: options.processMetrics });
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
     wakeChunk: config.longPollWakeChunk,
@@ -131,6 +134,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     connections: () => new Promise((resolve) => (server ? server.getConnections((err, n) => resolve(err ? 0 : n)) : resolve(0))),
     sockets: () => sockets.stats(),
     cleanupLeaseHeld: () => cleanupLease.held(),
+    clusterStatus,
     // Only the SQLite store has files here to measure.
     files: options.store || config.store !== 'sqlite' ? undefined : { database: path.join(config.dataDir, DATABASE_FILE), wal: path.join(config.dataDir, `${DATABASE_FILE}-wal`) },
   });
@@ -142,6 +146,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     snapshots: new Snapshots(store, leases),
     groups,
     store,
+    clusterStatus,
     security,
     shutdown: shutdown.signal,
     onUnexpectedError,

@@ -68,6 +68,8 @@ export class Log {
       autoCreate: (topic) => this.#autoCreate(topic),
     });
     this.#reader = new PartitionReader(store, notifier, observer, validator);
+    // Long-poll answers are chunked across turns; produce commits waiting go before a chunk.
+    notifier.waiters.yieldTo(() => this.#producer.commitsWaiting);
   }
 
   get notifier(): Notifier {

@@ -58,6 +58,11 @@ export class Producer {
     return this.#commits.settled();
   }
 
+  /** True while produce requests wait for a commit (long-poll answers give way to them: waiter-registry.ts). */
+  get commitsWaiting(): boolean {
+    return this.#commits.pending > 0;
+  }
+
   /** Record bytes submitted and not yet committed (for metrics). */
   get pendingBytes(): number {
     return this.#pendingBytes;

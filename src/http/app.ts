@@ -22,6 +22,7 @@ import { observeRequests, type ObservedRequest } from './request-observer.js';
 import { topicRoutes } from './topics.js';
 import { tableRoutes } from './table.js';
 import { systemClock } from '../core/clock.js';
+import { ClusterStatus } from '../core/cluster-status.js';
 import { SnapshotLeases } from '../core/snapshot-leases.js';
 import { Snapshots } from '../core/snapshots.js';
 import { problemResponse } from '../api/problem-details.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   security: Security;
   /** The table view's snapshots; default: their own leases (which then hold back no compaction: gateway.ts shares them with cleanup). */
   snapshots?: Snapshots;
+  /** Each partition's replicas on a cluster store, for /readyz; default: its own cache (gateway.ts shares one with the metrics). */
+  clusterStatus?: ClusterStatus;
   /** The schema registry served at /registry; default: one over `store.schemas`. */
   registry?: SchemaRegistry;
   /** Aborted when the gateway starts shutting down: long-polls answer at once. */
@@ -126,7 +129,7 @@ export function createApp(deps: AppDeps) {
   // Generated once, on first request: the routes are fixed by then.
   const document = new ApiDocument(() => openApiDocument(app));
 
-  app.route('/', healthRoutes(deps.store));
+  app.route('/', healthRoutes(deps.store, deps.clusterStatus ?? new ClusterStatus(deps.store, systemClock, deps.config.clusterStatusRefreshMs)));
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
   app.route('/', topicOpenApiRoutes(deps.log, registry, document));

@@ -48,7 +48,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     watch(sources) {
       loadGauges(registry, sources);
       logGauges(registry, sources, { topics, groups });
-      clusterGauges(registry, sources);
+      clusterGauges(registry, sources, topics);
       if (sources.files) storageGauges(registry, sources.files);
     },
     async scrape() {

@@ -242,6 +242,29 @@ export interface GroupLeaseClaim {
   now: number;
 }
 
+/** One node's copy of a partition, as the partition's leader reports it (see LogStore.replicaStatus). */
+export interface ReplicaState {
+  /** The node's name. */
+  node: string;
+  leader: boolean;
+  /** The leader's word that the node's log is caught up (the leader's own copy: always). */
+  current: boolean;
+  /** Operations the node is behind the leader, by the leader's count (0 for the leader). */
+  lag: number;
+  /** The leader counts the node as gone. */
+  offline: boolean;
+}
+
+/** A partition's replicas as its leader reports them; no replicas when no leader answered. */
+export interface PartitionReplicas {
+  topic: string;
+  partition: number;
+  /** The replication factor configured. */
+  replicas: number;
+  /** The leader first, then the followers; empty when the partition has no leader (none answered). */
+  nodes: ReplicaState[];
+}
+
 /**
  * Temporary backup copies in a data directory are named with this prefix. A copy the process was
  * still writing when it died stays behind; a store removes such leftovers when it takes the
@@ -413,6 +436,11 @@ export interface LogStore {
    */
   watchForeignAppends?(listener: (batch: ForeignAppend) => void): void;
   // --- operations ---
+  /**
+   * Optional, for a replicated store: every partition's replicas (with `topic`, that topic's; throws TOPIC_NOT_FOUND),
+   * as each partition's leader reports them. One call costs the cluster a few requests, not one per partition.
+   */
+  replicaStatus?(topic?: string): Promise<PartitionReplicas[]>;
   /**
    * Optional: writes a consistent copy of everything stored to `destination` (a new file) while
    * the store keeps serving. The SQLite store writes a SQLite database: to restore, it becomes

@@ -99,6 +99,27 @@ describe('WaiterRegistry', () => {
     expect(woken).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('a chunk gives way to commits waiting in the same turn, once: the next chunk goes whatever waits', async () => {
+    const { r, append } = registry(1);
+    let commitsWaiting = 0;
+    r.yieldTo(() => commitsWaiting > 0);
+    const events: string[] = [];
+    const waits = Array.from({ length: 3 }, (_, i) => r.park({ partitions: watch(0), timeoutMs: 60_000 }).result.then(() => events.push(`answer ${i}`)));
+    append('t', 0, 0, ['x']);
+    // A produce read in this turn: its commit is queued (setImmediate) behind the registry's chunk.
+    commitsWaiting++;
+    setImmediate(() => {
+      commitsWaiting--;
+      events.push('commit');
+    });
+    await turn();
+    await turn();
+    // Commits waiting at every chunk (a steady stream of produce): answers still go, every other turn.
+    commitsWaiting = Infinity;
+    await Promise.all(waits);
+    expect(events).toEqual(['commit', 'answer 0', 'answer 1', 'answer 2']);
+  });
+
   it('minBytes: waits until that many record bytes were appended past the watched position', async () => {
     const { r, append } = registry();
     const parked = r.park({ partitions: watch(2), timeoutMs: 60_000, minBytes: 10 });

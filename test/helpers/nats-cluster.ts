@@ -33,9 +33,9 @@ export interface TestCluster {
 
 /**
  * Registers beforeAll/afterAll: the CI cluster when TEST_NATS_URLS is set (unless `own`), else one of this file's own.
- * Tests that kill nodes pass `own: true`.
+ * Tests that kill nodes pass `own: true` (and `nodes` for a cluster of other than 3).
  */
-export function useNatsCluster(options: { own?: boolean } = {}): TestCluster {
+export function useNatsCluster(options: { own?: boolean; nodes?: number } = {}): TestCluster {
   const cluster: TestCluster = { urls: [] };
   let dir: string | undefined;
   beforeAll(async () => {
@@ -45,7 +45,7 @@ export function useNatsCluster(options: { own?: boolean } = {}): TestCluster {
       return;
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logway-nats-'));
-    cluster.layout = await startCluster({ dir });
+    cluster.layout = await startCluster({ dir, nodes: options.nodes });
     cluster.urls = clientUrls(cluster.layout);
   }, 60_000);
   afterAll(async () => {

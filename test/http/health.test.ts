@@ -21,6 +21,15 @@ describe('health probes', () => {
     await closing;
   });
 
+  it('/readyz?topic= on SQLite: ready for an existing topic (no partition list: one process, no replicas), 404 for none, 400 for a bad name', async () => {
+    const { json } = await startGateway();
+    await json('POST', '/v1/topics', { name: 't', partitions: 2 });
+    expect(await json('GET', '/readyz?topic=t')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect((await json('GET', '/readyz')).body).toEqual({ status: 'ok' });
+    expectProblem(await json('GET', '/readyz?topic=nope'), 404, 'TOPIC_NOT_FOUND');
+    expectProblem(await json('GET', '/readyz?topic=a%2Fb'), 400, 'INVALID_REQUEST', 'topic');
+  });
+
   it('/readyz answers 503 when the store is closed (database not usable)', async () => {
     const { gateway, json } = await startGateway();
     await gateway.store.close();

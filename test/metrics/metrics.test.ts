@@ -131,6 +131,16 @@ describe('GET /metrics', () => {
     await until('the close to be counted', async () => (await scrape(gw)).value('logway_ws_sockets_closed_total', { code: '4404', by: 'server' }) === 1);
   });
 
+  it('on SQLite: the one gateway holds the cleanup lease, and there are no replica gauges (test/cluster/readiness.test.ts has them)', async () => {
+    const gw = await startGateway();
+    await createTopic(gw, 'orders');
+    await until('the cleanup lease to be held', async () => (await scrape(gw)).value('logway_cleanup_lease_held') === 1);
+    const scraped = await scrape(gw);
+    for (const name of ['logway_partition_quorum', 'logway_partition_leader', 'logway_partition_replica_current', 'logway_partition_replica_lag']) {
+      expect(scraped.labels(name)).toEqual([]);
+    }
+  });
+
   it('reads waiting long-polls, consumer lag, and the database files at scrape time', async () => {
     const gw = await startGateway();
     await createTopic(gw, 'orders');

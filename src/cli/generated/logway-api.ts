@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ready: the store takes writes (SQLite: the file is writable; JetStream: a quorum stores a probe write) and the gateway is not shutting down */
+        /** Ready: the store takes writes (SQLite: the file is writable; JetStream: a quorum stores a probe write) and the gateway is not shutting down. With `topic`, on a cluster: every partition of the topic has a quorum. */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -893,6 +893,18 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        Ready: {
+            /** @enum {string} */
+            status: "ok";
+            /** @description On a cluster store: the partitions that cannot take writes now (produce to them answers 503), read from the cluster at most once per clusterStatusRefreshMs. Absent on SQLite. */
+            partitionsWithoutQuorum?: components["schemas"]["PartitionWithoutQuorum"][];
+        };
+        PartitionWithoutQuorum: {
+            topic: string;
+            partition: number;
+            /** @description Why it takes no writes, by its leader's report (no leader; too few current replicas, naming them). */
+            reason: string;
+        };
         PrometheusText: string;
         Topic: {
             /**
@@ -1409,7 +1421,10 @@ export interface operations {
     };
     readyz: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Ready for this topic: on a cluster store, 503 while any of its partitions has no quorum (the problem lists them with the reason). */
+                topic?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1424,10 +1439,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Ready"];
                 };
             };
-            /** @description Not ready: shutting down, or the store cannot take a write */
+            /** @description Invalid path, query, header or body: `errors` names each field */
+            400: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `topic` names no topic */
+            404: {
+                headers: {
+                    /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready: shutting down, the store cannot take a write, or (with `topic`) a partition of the topic has no quorum */
             503: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */

@@ -23,6 +23,7 @@ import type {
   GroupLeaseClaim,
   LogStore,
   PartitionOffsets,
+  PartitionReplicas,
   ReadLimits,
   StoredGroup,
   StoredRecord,
@@ -40,7 +41,7 @@ import { IdempotencyKeys } from './idempotency.js';
 import type { KeyLister } from './kv-keys.js';
 import { newIncarnation, type ClusterNames } from './names.js';
 import { PartitionLog, StreamGoneError } from './partition-log.js';
-import { PartitionStreams, type PartitionHealth } from './partition-streams.js';
+import { PartitionStreams, replicaStates, type PartitionHealth } from './partition-streams.js';
 import type { JetStreamStoreOptions } from './store-options.js';
 import { TailFeed } from './tail-feed.js';
 import { TopicCatalog, metaOf, notFound, type TopicEntry } from './topics.js';
@@ -405,6 +406,19 @@ export class JetStreamStore implements LogStore {
     return this.#run(async () => {
       const t = await this.#topics.get(topic);
       return this.#streams.health(t.inc, t.partitions, this.#jsm);
+    });
+  }
+
+  replicaStatus(topic?: string): Promise<PartitionReplicas[]> {
+    return this.#run(async () => {
+      const entries = topic === undefined ? this.#topics.list() : [await this.#topics.get(topic)];
+      const infos = await this.#streams.infos(topic === undefined ? undefined : entries[0]!.inc);
+      return entries.flatMap((t) =>
+        Array.from({ length: t.partitions }, (_, partition) => {
+          const info = infos.get(this.#names.stream(t.inc, partition));
+          return { topic: t.name, partition, replicas: info?.config.num_replicas ?? this.#options.replicas, nodes: info ? replicaStates(info) : [] };
+        }),
+      );
     });
   }
 

@@ -32,6 +32,11 @@ export class ClusterNames {
     return `${this.namespace}.d.${inc}.${partition}`;
   }
 
+  /** The subjects of every partition of this namespace, or of one topic incarnation's. */
+  dataWildcard(inc?: string): string {
+    return inc === undefined ? `${this.namespace}.d.>` : `${this.namespace}.d.${inc}.*`;
+  }
+
   /** Where the server republishes each stored batch's headers (the tail feed other gateways hear). */
   feedSubject(inc: string, partition: number): string {
     return `${this.namespace}.n.${inc}.${partition}`;

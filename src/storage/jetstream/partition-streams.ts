@@ -2,8 +2,9 @@
  * Creating, deleting and inspecting a topic's partition streams. Each stream is a Raft group the
  * cluster must elect, which takes longer than an ordinary request: these calls get a long timeout.
  */
-import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
+import type { JetStreamManager, StreamConfig, StreamInfo } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import type { ReplicaState } from '../log-store.js';
 import { isStreamNotFound } from './cluster-errors.js';
 import type { ClusterNames } from './names.js';
 
@@ -14,6 +15,16 @@ export interface PartitionHealth {
   partition: number;
   leader?: string;
   replicas: { name: string; current: boolean; lag?: number }[];
+}
+
+/** A stream's replicas as its leader reports them, leader first; none when no leader is named. */
+export function replicaStates(info: StreamInfo): ReplicaState[] {
+  const cluster = info.cluster;
+  if (!cluster?.leader) return [];
+  return [
+    { node: cluster.leader, leader: true, current: true, lag: 0, offline: false },
+    ...(cluster.replicas ?? []).map((r) => ({ node: r.name, leader: false, current: r.current, lag: r.lag ?? 0, offline: r.offline ?? false })),
+  ];
 }
 
 export class PartitionStreams {
@@ -56,6 +67,18 @@ export class PartitionStreams {
 
   async delete(inc: string, from: number, to: number): Promise<void> {
     await Promise.allSettled(Array.from({ length: to - from }, (_, i) => this.#admin.streams.delete(this.#names.stream(inc, from + i))));
+  }
+
+  /**
+   * The infos of this namespace's partition streams (with `inc`, of that topic incarnation's), by stream name,
+   * as their leaders report them: pages of up to 256 streams per request, not one request per stream. A stream
+   * whose leader did not answer (none elected) is absent.
+   */
+  async infos(inc?: string): Promise<Map<string, StreamInfo>> {
+    const filter = this.#names.dataWildcard(inc);
+    const infos = new Map<string, StreamInfo>();
+    for await (const info of this.#admin.streams.list(filter)) infos.set(info.config.name, info);
+    return infos;
   }
 
   /** Each partition's leader and replicas, as the stream leaders report them. */
