@@ -22,10 +22,7 @@ export function createLogger(settings: Pick<Config, 'logLevel' | 'logFormat'>, d
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } });
   }
   options.formatters = { level: (label) => ({ level: label }) };
-  // Written asynchronously: one write(2) per line, synchronously, was ~8% of the CPU of answering
-  // 5,000 woken long-polls (a line per request). Lines logged while a write is in flight go out
-  // together in the next; pino writes what is left synchronously when the process exits.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  return destination ? pino(options, destination) : pino(options);
 }
 
 function requirePinoPretty(): void {

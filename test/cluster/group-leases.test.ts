@@ -4,7 +4,9 @@
  * cluster, every gateway lists every group, and an idle group's lease is let go, so another gateway serves the
  * group directly afterwards. docs/cluster.md "Consumer groups across gateways".
  */
-import { expect, test } from 'vitest';
+import { expect, onTestFinished, test } from 'vitest';
+import WebSocket from 'ws';
+import { Logway } from '../../client/src/logway.js';
 import { freePorts } from '../../src/tools/free-ports.js';
 import { startGateway } from '../helpers/gateway.js';
 import { freshNamespace, openTestStore, useNatsCluster } from '../helpers/nats-cluster.js';
@@ -133,6 +135,50 @@ test('an event-stream member on a gateway that does not coordinate its group is 
     // Ending the stream at b ends it at a: the member leaves.
     stop.abort();
     await until('the streamed member to leave', async () => (await a.json('GET', '/v1/groups/g')).body.members.length === 1);
+  } finally {
+    await probe.close();
+  }
+});
+
+test('a WebSocket member on a gateway that does not coordinate its group is refused naming the coordinator, and the client goes there', async () => {
+  const { a, b, probe } = await twoGateways();
+  try {
+    expect((await a.json('POST', '/v1/topics/t/records', { records: [0, 1, 2].map((i) => ({ value: i, partition: 0 })) })).status).toBe(200);
+    expect((await a.json('POST', '/v1/groups/g/offsets', { offsets: [{ topic: 't', partition: 0, offset: 1 }] })).status).toBe(200);
+    // A member on another topic keeps the group busy at a (an idle group's 1 s lease would be let go meanwhile).
+    expect((await a.json('POST', '/v1/topics', { name: 'u', partitions: 1 })).status).toBe(201);
+    await until('b to know topic u', async () => (await b.json('GET', '/v1/topics/u')).status === 200, { timeoutMs: 30_000 });
+    const other = await a.json('POST', '/v1/groups/g/members', { topics: ['u'] });
+    expect(other.status).toBe(201);
+
+    const raw = new WebSocket(`${b.url.replace(/^http/, 'ws')}/v1/topics/t/ws?group=g`, ['logway']);
+    const frames: Record<string, unknown>[] = [];
+    raw.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
+    expect(await new Promise<number>((resolve) => raw.on('close', (code) => resolve(code)))).toBe(4503);
+    expect(frames).toEqual([
+      expect.objectContaining({ type: 'error', code: 'NOT_COORDINATOR', group: 'g', coordinator: `http://127.0.0.1:${a.port}`, retryAfterSeconds: expect.any(Number) }),
+    ]);
+
+    // The client (on ws's WebSocket, the browser's API) pointed at b becomes a member at a.
+    const globals = globalThis as { WebSocket?: unknown };
+    const before = globals.WebSocket;
+    globals.WebSocket = WebSocket;
+    onTestFinished(() => {
+      globals.WebSocket = before;
+    });
+    const sub = new Logway({ url: b.url }).subscribe<number>('t', { group: 'g', reconnect: { initialDelayMs: 10, maxDelayMs: 100 } });
+    onTestFinished(() => sub.close());
+    const values: number[] = [];
+    const opened: { memberId?: string }[] = [];
+    sub.on('open', (info) => opened.push(info));
+    sub.on('records', (records) => {
+      values.push(...records.map((r) => r.value));
+    });
+    await until('the client to stream the group from a', () => values.length === 2, { timeoutMs: 30_000 });
+    expect(values).toEqual([1, 2]);
+    const members = (await a.json('GET', '/v1/groups/g')).body.members.map((m: { memberId: string }) => m.memberId);
+    expect(members.sort()).toEqual([other.body.memberId, opened[0]!.memberId].sort());
+    expect(b.gateway.groups.list()).toEqual([]);
   } finally {
     await probe.close();
   }
