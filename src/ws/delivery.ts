@@ -126,6 +126,10 @@ export class Delivery {
       .catch((err: unknown) => this.#host.failed(err))
       .finally(() => {
         this.#pumping = false;
+        // A window that reopened while this pump was ending (a write's callback runs as a tick,
+        // before this promise settles) only set #pumpAgain: without this its wake-up is lost
+        // and the socket waits forever.
+        if (this.#pumpAgain) this.schedulePump();
       });
   }
 

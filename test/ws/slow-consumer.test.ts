@@ -132,4 +132,25 @@ describe('slow consumer', () => {
     expect(client.state.error).toBeUndefined();
     expect(client.state.received).toBeLessThan(total + 10);
   });
+
+  it('ten sockets that stopped reading each get every record once they read again (no pump wake-up is lost)', async () => {
+    // Regression: a window that reopened while a pump was ending (a write callback runs as a
+    // tick, before the pump's promise settles) only marked "pump again", and the socket waited forever.
+    const gw = await startGateway();
+    expect((await gw.json('POST', '/v1/topics', { name: 'many', partitions: 1 })).status).toBe(201);
+    const clients = Array.from({ length: 10 }, () => streamingClient(gw.url.replace('http', 'ws') + '/v1/topics/many/ws'));
+    await Promise.all(clients.map((c) => c.opened));
+    await produceMany(gw, 'many', 10, 10, 10);
+    await until(() => clients.every((c) => c.state.received === 10), 'every socket to be live');
+    for (const c of clients) c.pause();
+    const total = 20_010;
+    await produceMany(gw, 'many', total - 10, 500, 200);
+    for (const c of clients) c.resume();
+    await waitFor('every socket to receive every record', () => clients.every((c) => c.state.received === total), { timeoutMs: 40_000 });
+    for (const c of clients) {
+      expect(c.state.error).toBeUndefined();
+      expect(c.state.next).toBe(total);
+      c.ws.close();
+    }
+  });
 });
