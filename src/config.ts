@@ -143,6 +143,9 @@ export const ConfigSchema = z.object({
   cleanupLeaseMs: int(1_000)
     .default(30_000)
     .describe('On a cluster store, cleanup runs on one gateway at a time, the holder of a lease it renews every third of this; when that gateway dies, another takes the cleanup over after at most this long.'),
+  apiKeyRefreshMs: int(100)
+    .default(5_000)
+    .describe('On a cluster store, each gateway reads the API keys again this often, so a key made or revoked through another gateway works, or stops working (its sockets closed), within this time. On SQLite (one process) keys take effect at once.'),
   clusterStatusRefreshMs: int(100)
     .default(5_000)
     .describe("On a cluster store, /readyz and the replica metrics read each partition's leader and replicas from the cluster at most once per this period (an answer up to this old between), so probes and scrapes cost a bounded number of requests."),

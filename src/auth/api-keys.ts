@@ -45,6 +45,8 @@ export function sha256(text: string): Buffer {
 export class KeyRing {
   readonly #store: CredentialStore;
   readonly #byId = new Map<string, Entry>();
+  /** Bumped before and after each local create or revoke, so a reload that overlaps one is dropped (#reload). */
+  #changes = 0;
 
   private constructor(store: CredentialStore) {
     this.#store = store;
@@ -61,8 +63,10 @@ export class KeyRing {
     const secret = randomBytes(32).toString('base64url');
     const grants: Grants = quota ? { permissions, quota } : { permissions };
     const stored: StoredKey = { id, name, secretHash: sha256(secret).toString('hex'), grants, createdAt: now };
+    this.#changes++;
     await this.#store.createKey(stored);
     const entry = this.#remember(stored);
+    this.#changes++;
     return { ...entry.info, key: `${PREFIX}${id}_${secret}` };
   }
 
@@ -72,9 +76,31 @@ export class KeyRing {
 
   /** Forgets the key at once (callers close what it authenticated). False when there was none. */
   async revoke(id: string): Promise<boolean> {
+    this.#changes++;
     const existed = await this.#store.deleteKey(id);
     this.#byId.delete(id);
+    this.#changes++;
     return existed;
+  }
+
+  /**
+   * Reads the keys again from the store: on a cluster, other gateways make and revoke keys in the
+   * store this ring only read when it opened. Resolves with the ids that are gone (revoked elsewhere),
+   * so their sockets can be closed. A read that overlapped a create or revoke of this ring's own is
+   * dropped (it could miss the new key or bring back the revoked one): the next reload sees it.
+   */
+  async reload(): Promise<string[]> {
+    const before = this.#changes;
+    const listed = await this.#store.listKeys();
+    if (this.#changes !== before) return [];
+    const present = new Set<string>();
+    for (const stored of listed) {
+      present.add(stored.id);
+      if (!this.#byId.has(stored.id)) this.#remember(stored);
+    }
+    const gone = [...this.#byId.keys()].filter((id) => !present.has(id));
+    for (const id of gone) this.#byId.delete(id);
+    return gone;
   }
 
   has(id: string): boolean {

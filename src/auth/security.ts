@@ -105,6 +105,14 @@ export class Security {
     return existed;
   }
 
+  /**
+   * Takes in the keys other gateways made or revoked (a cluster store); sockets authenticated by a
+   * key revoked elsewhere, or by a token it minted, are told to close as after a local revoke.
+   */
+  async refreshKeys(): Promise<void> {
+    for (const id of await this.authenticator.keys.reload()) for (const listener of this.#revokeListeners) listener(id);
+  }
+
   onRevoke(listener: (keyId: string) => void): () => void {
     this.#revokeListeners.add(listener);
     return () => this.#revokeListeners.delete(listener);
