@@ -110,20 +110,6 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const onUnexpectedError = (err: unknown) => logger.error({ err }, 'unexpected error while handling a request');
   const audit = logger.child({ component: 'audit' });
   const security = await openSecurity(config, store.credentials, (entry) => audit.info({ audit: entry }, 'audit'), () => clock.now());
-  // On a cluster, other gateways make and revoke API keys: read them again every apiKeyRefreshMs, one read
-  // at a time (SQLite is one process: its keys are always current, so never).
-  let keyRefresh: NodeJS.Timeout | undefined;
-  const refreshKeysLater = () => {
-    keyRefresh = setTimeout(() => {
-      security
-        .refreshKeys()
-        .catch((err: unknown) => logger.warn({ err }, 'reading the API keys again failed'))
-        .finally(() => {
-          if (keyRefresh !== undefined) refreshKeysLater();
-        });
-    }, config.apiKeyRefreshMs);
-    keyRefresh.unref();
-  };
   // Each socket is counted and logged: the hub reports to both through one observer.
   const socketLines = socketLog(logger);
   const sockets = new SocketHub({
@@ -195,7 +181,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           const info = s.address() as AddressInfo;
           sockets.start();
           cleanupLease.start();
-          if (!store.singleGateway) refreshKeysLater();
+          // On a cluster, other gateways make and revoke API keys (SQLite is one process: never needed).
+          if (!store.singleGateway) security.refreshKeysEvery(config.apiKeyRefreshMs, (err) => logger.warn({ err }, 'reading the API keys again failed'));
           retention.start(config.cleanupIntervalMs ?? config.retentionCheckIntervalMs, (err) => logger.error({ err }, 'retention failed'));
           const host = info.address.includes(':') ? `[${info.address}]` : info.address;
           resolve({ host: info.address, port: info.port, url: `http://${host}:${info.port}` });
@@ -211,8 +198,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       closing ??= (async () => {
         // Readiness fails and long-polls answer at once.
         shutdown.abort();
-        clearTimeout(keyRefresh);
-        keyRefresh = undefined;
+        security.stopKeyRefresh();
         // Stop accepting first; in-flight requests finish; stragglers are cut at the deadline.
         const s = server;
         const httpClosed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();

@@ -48,6 +48,7 @@ export class Security {
   readonly #audit: (entry: AuditEntry) => void;
   readonly #now: () => number;
   readonly #revokeListeners = new Set<(keyId: string) => void>();
+  #keyRefresh: NodeJS.Timeout | undefined;
 
   constructor(settings: SecuritySettings, authenticator: Authenticator, audit: (entry: AuditEntry) => void, now: () => number) {
     this.settings = settings;
@@ -111,6 +112,26 @@ export class Security {
    */
   async refreshKeys(): Promise<void> {
     for (const id of await this.authenticator.keys.reload()) for (const listener of this.#revokeListeners) listener(id);
+  }
+
+  /** Calls refreshKeys every `ms`, one read at a time, until stopKeyRefresh(). */
+  refreshKeysEvery(ms: number, onError: (err: unknown) => void): void {
+    const next = () => {
+      this.#keyRefresh = setTimeout(() => {
+        this.refreshKeys()
+          .catch(onError)
+          .finally(() => {
+            if (this.#keyRefresh !== undefined) next();
+          });
+      }, ms);
+      this.#keyRefresh.unref();
+    };
+    next();
+  }
+
+  stopKeyRefresh(): void {
+    clearTimeout(this.#keyRefresh);
+    this.#keyRefresh = undefined;
   }
 
   onRevoke(listener: (keyId: string) => void): () => void {
