@@ -70,6 +70,8 @@ async function main(): Promise<void> {
   serving.gateway = gateway;
   if (signalled) return exitAfterClose(gateway);
   logger.info({ url, dataDir: config.dataDir, synchronous: config.synchronous }, 'logway listening');
+  // Written now rather than with the next lines (logBufferBytes): whoever waits for it is told at once.
+  logger.flush();
 }
 
 main().catch((err: unknown) => {
