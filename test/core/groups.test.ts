@@ -137,6 +137,27 @@ describe('GroupCoordinator', () => {
     expect([...keys(a2.assignment), ...keys(b2.assignment)].sort()).toEqual(keys(a.assignment));
   });
 
+  test('heartbeats in one turn: a member granted a free partition first still holds the one it is releasing', async () => {
+    const { groups, log } = await setup(2);
+    // A holds both partitions; B joins: A keeps t/0, t/1 is revoked from A (B's target, not yet B's).
+    const a = await groups.join('g', { topics: ['t'] });
+    const b = await groups.join('g', { topics: ['t'] });
+    // Two new partitions: one goes to A's target, one to B's; both are free.
+    await log.updateTopic('t', { partitions: 4 });
+    await expect.poll(async () => (await groups.describe('g')).members.every((m) => m.target.length === 2), { timeout: 15_000 }).toBe(true);
+    const before = await expectSingleOwners(groups, 'g');
+    expect(keys(before.members.find((m) => m.memberId === a.memberId)!.revoking)).toEqual(['t/1']);
+    // Both heartbeat in one turn, A first. A still lists t/1 (it has not released it: it learns of the revocation
+    // from this answer), and is granted its new free partition. B must not get t/1 in the same turn.
+    const [a2, b2] = await Promise.all([
+      groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment }),
+      groups.heartbeat('g', b.memberId, { memberEpoch: b.memberEpoch, ownedPartitions: [] }),
+    ]);
+    expect(a2.assignment).toHaveLength(2);
+    expect(keys(b2.assignment)).not.toContain('t/1');
+    await expectSingleOwners(groups, 'g');
+  });
+
   test('commits are fenced: stale epoch, foreign partition, departed member; nothing is stored', async () => {
     const { groups, log } = await setup(2);
     await log.produce('t', [{ key: null, value: '1', headers: null, partition: 0 }]);

@@ -123,11 +123,16 @@ export class GroupDraft {
 
   /**
    * Who holds each partition (granted or revoking) in the draft as it stands: the base's index for members
-   * not edited, the edited members' own lists for the rest. Built in O(edited members' partitions).
+   * not edited, the edited members' own lists for the rest, plus what set() adds. Built in O(edited members'
+   * partitions). The members read from the overlay are fixed when the view is built: a member first edited
+   * later (granting to it copies it) keeps the holdings the base index gives it, or its partitions being
+   * revoked would look free and go to a second member in the same turn.
    */
   holders(): { get(key: string): string | undefined; set(key: string, memberId: string): void } {
     const overlay = new Map<string, string>();
+    const replaced = new Set(this.#removed);
     for (const m of this.#edited.values()) {
+      replaced.add(m.memberId);
       for (const tp of m.granted) overlay.set(tpKey(tp), m.memberId);
       for (const tp of m.revoking) overlay.set(tpKey(tp), m.memberId);
     }
@@ -136,7 +141,7 @@ export class GroupDraft {
         const edited = overlay.get(key);
         if (edited !== undefined) return edited;
         const owner = this.#holders.get(key);
-        return owner === undefined || this.#edited.has(owner) || this.#removed.has(owner) ? undefined : owner;
+        return owner === undefined || replaced.has(owner) ? undefined : owner;
       },
       set: (key, memberId) => void overlay.set(key, memberId),
     };

@@ -166,6 +166,19 @@ describe('grantDraft', () => {
     expect(text(draft.peek('a')!.granted)).toBe('t/0');
     expect(text(draft.peek('b')!.granted)).toBe('t/1');
   });
+
+  test('a member granted something first still holds what it is releasing: a later one in the turn does not get that', () => {
+    // a is giving t/0 up (b's target now) and is due t/1, which is free; neither is edited yet when the turn grants
+    // (a heartbeat that still lists what it releases edits nothing). Granting a t/1 copies a: b must still see a
+    // holding t/0. Before the fix, the holder look-up dropped an edited member's base holdings, and b got t/0 while
+    // a was still reading it: two owners (test/process/group-crash.test.ts saw it after a restart).
+    const base = state(member('a', { target: 't/1', granted: '', revoking: 't/0', delivered: 't/0' }), member('b', { target: 't/0' }));
+    const draft = new GroupDraft(base);
+    grantDraft(draft, ['a', 'b']);
+    expect(text(draft.peek('a')!.granted)).toBe('t/1');
+    expect(text(draft.peek('a')!.revoking)).toBe('t/0');
+    expect(text(draft.peek('b')!.granted)).toBe('');
+  });
 });
 
 describe('stateName', () => {
