@@ -60,6 +60,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
 
   logger.info({ dataDir: config.dataDir }, 'logway starting');
+  // Written now, not with the next lines (logBufferBytes): opening the store may hold the event loop, flush timer included.
+  logger.flush();
   const gateway = await createGateway(config, { logger, processMetrics: true });
   // Opening the store is synchronous work: let a signal that arrived meanwhile be handled now.
   // Signals are read in the event loop's poll phase; an immediate set from a timer runs after
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
   serving.gateway = gateway;
   if (signalled) return exitAfterClose(gateway);
   logger.info({ url, dataDir: config.dataDir, synchronous: config.synchronous }, 'logway listening');
+  // Written now too: whoever waits for it is told at once.
+  logger.flush();
 }
 
 main().catch((err: unknown) => {

@@ -9,9 +9,13 @@ import type { ObservedRequest } from '../http/request-observer.js';
 import type { SocketClosed, SocketOpened } from '../ws/socket-observer.js';
 
 export function requestLog(logger: Logger): (request: ObservedRequest) => void {
+  // Without the logger's redaction paths: every field of this line is a string or a number under a
+  // fixed name that is no secret's, and the URL's access_token is redacted before it gets here, so the
+  // paths (a wildcard walk over every field) never matched, yet cost ~40% of each line (profile, issue 9).
+  const lines = logger.child({}, { redact: [] });
   return (r) => {
-    if (!logger.isLevelEnabled('info')) return;
-    logger.info(
+    if (!lines.isLevelEnabled('info')) return;
+    lines.info(
       {
         reqId: r.requestId,
         method: r.method,

@@ -6,11 +6,12 @@
  */
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Config } from '../config.js';
+import { stdoutDestination, type BufferSettings } from './stdout-destination.js';
 
 /** Field names whose values never reach a log line, at the top level or one object down. */
 const SECRET_FIELDS = ['authorization', 'cookie', 'token', 'accessToken', 'access_token', 'password', 'secret', 'apiKey', 'api_key'];
 
-export function createLogger(settings: Pick<Config, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
+export function createLogger(settings: Pick<Config, 'logLevel' | 'logFormat'> & Partial<BufferSettings>, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level: settings.logLevel,
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -22,7 +23,10 @@ export function createLogger(settings: Pick<Config, 'logLevel' | 'logFormat'>, d
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } });
   }
   options.formatters = { level: (label) => ({ level: label }) };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // Silent: nothing to hold (tests start many such gateways in one process).
+  const logBufferBytes = settings.logLevel === 'silent' ? 0 : (settings.logBufferBytes ?? 0);
+  return pino(options, stdoutDestination({ logBufferBytes, logFlushMs: settings.logFlushMs ?? 100 }));
 }
 
 function requirePinoPretty(): void {

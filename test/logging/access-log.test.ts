@@ -89,6 +89,32 @@ describe('request log', () => {
     ]);
   });
 
+  it('echoes the request id once on every kind of answer: JSON, a problem, 404, a streamed NDJSON export, a woken long-poll', async () => {
+    // The id is set on node's response and merged into whatever answer is written (not on each web Response).
+    const { gw, requestLines } = await loggedGateway();
+    await gw.json('POST', '/v1/topics', { name: 'ids' });
+    const poll = fetch(`${gw.url}/v1/topics/ids/partitions/0/records?offset=0&waitMs=20000`, { headers: { 'x-request-id': 'poll-1' } });
+    await until('the long-poll to park', () => gw.gateway.log.notifier.waiting === 1);
+    const produced = await gw.api('/v1/topics/ids/records', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'produce-1' },
+      body: JSON.stringify({ records: [{ value: 1 }] }),
+    });
+    const problem = await gw.api('/v1/topics/ids/records', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'bad-1' }, body: '{' });
+    const missing = await gw.api('/nothing/here', { headers: { 'x-request-id': 'missing-1' } });
+    const exported = await gw.api('/v1/topics/ids/partitions/0/records?offset=0', { headers: { accept: 'application/x-ndjson', 'x-request-id': 'export-1' } });
+    const woken = await poll;
+    const answers = { 'produce-1': produced, 'bad-1': problem, 'missing-1': missing, 'export-1': exported, 'poll-1': woken };
+    expect(Object.values(answers).map((r) => r.status)).toEqual([200, 400, 404, 200, 200]);
+    expect(exported.headers.get('content-type')).toMatch(/ndjson/);
+    expect(await exported.text()).toContain('"value":1');
+    expect((await woken.json()).records).toHaveLength(1);
+    // fetch joins a repeated header with ", ": equal means exactly once.
+    for (const [id, res] of Object.entries(answers)) expect(res.headers.get('x-request-id'), id).toBe(id);
+    await until('six request lines', () => requestLines().length === 6);
+    expect(requestLines().slice(1).map((l) => l.reqId).sort()).toEqual(Object.keys(answers).sort());
+  });
+
   it('logs route templates for errors and `unmatched` for paths with no route', async () => {
     const { gw, requestLines } = await loggedGateway();
     await gw.api('/v1/topics/missing');

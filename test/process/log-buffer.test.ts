@@ -1,0 +1,45 @@
+/**
+ * Log lines are written to stdout a few KB at a time (logBufferBytes, logFlushMs): none is lost
+ * by a graceful shutdown however long its flush interval, and none waits longer than that interval.
+ */
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/gateway.js';
+import { startServerProcess } from '../helpers/process.js';
+import { until } from '../helpers/until.js';
+
+const requestLines = (stdout: string, reqIdPrefix: string) =>
+  stdout
+    .split('\n')
+    .filter((line) => line.includes(`"reqId":"${reqIdPrefix}`))
+    .map((line) => JSON.parse(line) as { reqId: string; route: string; status: number });
+
+describe('buffered log lines', () => {
+  it('SIGTERM writes every request line still in the buffer before the process exits', async () => {
+    // A flush interval far longer than the test: only the buffer filling up or the exit can write these lines.
+    const server = await startServerProcess(tempDir('logway-logbuffer-'), { LOGWAY_LOG_FLUSH_MS: '60000', LOGWAY_LOG_BUFFER_BYTES: '16000' });
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': `buffered-${i}` } });
+      expect(res.status).toBe(200);
+    }
+    // Held: five short lines are far below 16,000 bytes.
+    expect(requestLines(server.output().stdout, 'buffered-')).toEqual([]);
+    server.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(requestLines(server.output().stdout, 'buffered-').map((l) => [l.reqId, l.route, l.status])).toEqual(
+      [0, 1, 2, 3, 4].map((i) => [`buffered-${i}`, '/healthz', 200]),
+    );
+    expect(server.output().stdout).toContain('shutting down');
+  });
+
+  it('writes a held line within logFlushMs on a gateway that is otherwise quiet', async () => {
+    const server = await startServerProcess(tempDir('logway-logbuffer-'), { LOGWAY_LOG_FLUSH_MS: '50' });
+    expect((await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'quiet-1' } })).status).toBe(200);
+    await until('the request line to be written', () => requestLines(server.output().stdout, 'quiet-').length === 1);
+  });
+
+  it('logBufferBytes=0 writes each line as it is logged', async () => {
+    const server = await startServerProcess(tempDir('logway-logbuffer-'), { LOGWAY_LOG_FLUSH_MS: '60000', LOGWAY_LOG_BUFFER_BYTES: '0' });
+    expect((await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'unbuffered-1' } })).status).toBe(200);
+    await until('the request line to be written', () => requestLines(server.output().stdout, 'unbuffered-').length === 1);
+  });
+});
