@@ -189,7 +189,7 @@ export const ConfigSchema = z.object({
   groupMaxGroups: int(1)
     .default(10_000)
     .describe(
-      'Most consumer groups (each is held in memory and in the store); creating one more (a join or an administrator\'s commit naming a new group) gets 409. Groups already stored beyond it still load.',
+      'Most consumer groups this gateway holds (each is held in memory and in the store); creating one more (a join or an administrator\'s commit naming a new group) gets 409. Groups already stored beyond it still load. On a cluster store it counts only the groups this gateway coordinates at the time (not those other gateways coordinate, nor idle ones it let go), so the cluster may hold more in all.',
     ),
   groupSessionCheckIntervalMs: int(10)
     .default(100)

@@ -6,6 +6,7 @@
  * permission check, and (here unlimited) the quota lookup.
  */
 import { startGateway } from '../lib/child.js';
+import { CpuMeter } from '../lib/cpu.js';
 import type { BenchContext } from '../lib/context.js';
 import { httpLoad, type LoadResult } from '../lib/http-load.js';
 import { produceBody } from '../lib/records.js';
@@ -23,7 +24,15 @@ async function call(url: string, method: string, headers: Record<string, string>
   return res.json();
 }
 
-async function produce(ctx: BenchContext, withKey: boolean): Promise<LoadResult> {
+interface Measured {
+  load: LoadResult;
+  cpuCores: number | undefined;
+  clientCpuCores: number | undefined;
+  /** Server CPU per acknowledged request: what the key costs, whatever else shares the machine. */
+  cpuUsPerRequest: number | undefined;
+}
+
+async function produce(ctx: BenchContext, withKey: boolean): Promise<Measured> {
   const label = withKey ? 'auth-key' : 'auth-off';
   const settings = { ...ctx.gatewaySettings, ...(withKey ? { adminKey: ADMIN_KEY } : {}) };
   const gateway = await startGateway({ synchronous: ctx.synchronous, settings, cpuProfDir: ctx.cpuProfDir, label });
@@ -41,17 +50,23 @@ async function produce(ctx: BenchContext, withKey: boolean): Promise<LoadResult>
     const url = `${gateway.url}/v1/topics/bench/records`;
     const body = produceBody(1);
     const warm = await httpLoad({ url, body, headers, connections: ctx.sizes.connections, durationSec: 1 });
+    gateway.rss.reset();
+    const client = new CpuMeter([process.pid]);
     const load = await httpLoad({ url, body, headers, connections: ctx.sizes.connections, durationSec: ctx.sizes.loadSec });
+    const cpuCores = gateway.rss.cpuCores();
+    const clientCpuCores = client.cores();
     if (load.ok === 0 || load.failed > 0 || warm.failed > 0) throw new Error(`${label}: ${load.failed + warm.failed} produce requests failed`);
-    return load;
+    return { load, cpuCores, clientCpuCores, cpuUsPerRequest: cpuCores === undefined ? undefined : (cpuCores * 1e6) / load.requestsPerSec };
   } finally {
     await gateway.dispose();
   }
 }
 
 export async function authCost(ctx: BenchContext): Promise<ScenarioRow[]> {
-  const off = await produce(ctx, false);
-  const keyed = await produce(ctx, true);
+  const offRun = await produce(ctx, false);
+  const keyedRun = await produce(ctx, true);
+  const off = offRun.load;
+  const keyed = keyedRun.load;
   const ratio = keyed.requestsPerSec / off.requestsPerSec;
   return [
     {
@@ -60,11 +75,15 @@ export async function authCost(ctx: BenchContext): Promise<ScenarioRow[]> {
       unit: 'records/s',
       latencyOf: 'request',
       latency: keyed.latency,
+      cpuCores: keyedRun.cpuCores,
+      clientCpuCores: keyedRun.clientCpuCores,
       floor: { name: 'the same load, authentication off', value: off.requestsPerSec },
       ratio,
       target: '>= 95%',
       met: ratio >= 0.95,
-      notes: `authentication off: p99 ${off.latency.p99Ms.toFixed(2)} ms`,
+      notes:
+        `authentication off: p99 ${off.latency.p99Ms.toFixed(2)} ms, server ${offRun.cpuCores?.toFixed(2)} cores; ` +
+        `server CPU per request ${keyedRun.cpuUsPerRequest?.toFixed(0)} µs with the key, ${offRun.cpuUsPerRequest?.toFixed(0)} µs without`,
     },
   ];
 }

@@ -57,8 +57,8 @@ export async function startGateway(
   options: GatewayOptions & { dataDir?: string; keep?: boolean } = {},
 ): Promise<RunningGateway> {
   const dataDir = options.dataDir ?? tempDir();
-  const config = loadConfig({ overrides: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir, ...overrides } });
-  const store = options.store ?? (await clusterStoreFor(dataDir));
+  const config = loadConfig({ env: storeEnv, overrides: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir, ...overrides } });
+  const store = options.store ?? (config.store === 'jetstream' ? await clusterStoreFor(config.natsUrls!, dataDir) : undefined);
   const gateway = await createGateway(config, { ...options, store });
   const { url, port } = await gateway.listen();
   if (!options.keep) onTestFinished(() => gateway.close());
@@ -68,16 +68,21 @@ export async function startGateway(
 }
 
 /**
- * Set by test/cluster/api-suites.test.ts: the REST and WebSocket suites it imports then run their
- * gateways on the JetStream store of this cluster instead of SQLite. A data folder stands for a
- * namespace, so a suite that restarts a gateway on the same folder finds its data again.
+ * True in `npm run test:jetstream` (vitest.jetstream.config.ts), where the suites run again with LOGWAY_STORE=jetstream:
+ * for a test to expect what that store answers differently, as documented (e.g. a topic's `bytes`), or to skip
+ * what it does not have yet, saying why (`skip(onJetStream, 'reason')`).
  */
-export const clusterGateways: { urls?: string[] } = {};
+export const onJetStream = process.env.LOGWAY_STORE === 'jetstream';
+const storeEnv = onJetStream ? { LOGWAY_STORE: 'jetstream', LOGWAY_NATS_URLS: process.env.LOGWAY_NATS_URLS } : {};
+
+/**
+ * LOGWAY_STORE=jetstream: a gateway's log is on the cluster at LOGWAY_NATS_URLS, and a data folder stands for
+ * a namespace never used before, so a suite that restarts a gateway on the same folder finds its data again.
+ */
 const namespaceByDir = new Map<string, string>();
 
-async function clusterStoreFor(dataDir: string): Promise<LogStore | undefined> {
-  if (!clusterGateways.urls) return undefined;
+async function clusterStoreFor(natsUrls: string, dataDir: string): Promise<LogStore> {
   let namespace = namespaceByDir.get(dataDir);
   if (!namespace) namespaceByDir.set(dataDir, (namespace = freshNamespace()));
-  return openTestStore(clusterGateways.urls, namespace);
+  return openTestStore(natsUrls.split(','), namespace);
 }

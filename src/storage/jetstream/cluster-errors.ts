@@ -15,6 +15,23 @@ export function isStreamNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
 }
 
+/**
+ * Runs `work` again, for up to `settleMs`, while the cluster answers that a stream it has just created
+ * does not exist: on a busy cluster a new stream's assignment reaches the node that serves the next
+ * request a moment later (seen: the watch on a namespace's new metadata bucket, made right after it).
+ */
+export async function whileStreamSettles<T>(work: () => Promise<T>, settleMs = 10_000): Promise<T> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isStreamNotFound(err) || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 export function isMessageNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound;
 }

@@ -7,7 +7,7 @@
 import type { KV, KvEntry } from '@nats-io/kv';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { TopicConfig, TopicMeta } from '../log-store.js';
-import { isWrongLastSequence } from './cluster-errors.js';
+import { isWrongLastSequence, whileStreamSettles } from './cluster-errors.js';
 import type { KeyLister } from './kv-keys.js';
 import { fromKvKey, kvKey } from './names.js';
 
@@ -51,7 +51,8 @@ export class TopicCatalog {
 
   /** Loads every topic, then follows changes (watch first, so none between the two is missed). */
   async load(): Promise<void> {
-    const watch = await this.#kv.watch({ key: `${PREFIX}>`, include: 'updates' as never });
+    // The bucket may have been made just now, by this gateway.
+    const watch = await whileStreamSettles(() => this.#kv.watch({ key: `${PREFIX}>`, include: 'updates' as never }));
     this.#stopWatch = () => watch.stop();
     void (async () => {
       for await (const e of watch) this.#apply(e);
