@@ -68,6 +68,9 @@ export const ConfigSchema = z.object({
   natsProduceTimeoutMs: int(100)
     .default(10_000)
     .describe('store=jetstream: a produce the cluster cannot store within this (no quorum: a failover, a partition) is answered 503 with Retry-After.'),
+  natsBatchCacheBytes: int(0)
+    .default(32 * 1024 * 1024)
+    .describe('store=jetstream: bytes of recently stored or read batches kept decoded in memory, so tails and long-polls re-read them without asking the cluster (0 keeps none).'),
   natsDuplicateWindowMs: int(1_000)
     .default(120_000)
     .describe('store=jetstream: how long the cluster remembers each batch\'s id to drop a retried publish (the stream\'s duplicate_window).'),

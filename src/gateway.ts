@@ -41,6 +41,7 @@ async function openConfiguredStore(config: Config): Promise<LogStore> {
     requestTimeoutMs: config.natsRequestTimeoutMs,
     produceTimeoutMs: config.natsProduceTimeoutMs,
     duplicateWindowMs: config.natsDuplicateWindowMs,
+    batchCacheBytes: config.natsBatchCacheBytes,
     token: config.natsToken,
     tlsCaFile: config.natsTlsCaFile,
   });

@@ -49,7 +49,7 @@ import { checkSupported, unsupported } from './unsupported.js';
 
 /** Room left in each message for its headers. */
 const HEADER_ROOM_BYTES = 16 * 1024;
-/** Decoded batches kept for re-reads (tails, long-polls). */
+/** Decoded batches kept for re-reads (tails, long-polls), unless the options say otherwise. */
 const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
 /** The metadata bucket key /readyz writes (its own prefix: no topic, group or credential watcher sees it). */
 const READY_PROBE_KEY = 'ready.probe';
@@ -84,13 +84,14 @@ export class JetStreamStore implements LogStore {
   readonly #idempotency: IdempotencyKeys;
   /** Partition logs by `<inc>/<partition>`. */
   readonly #logs = new Map<string, PartitionLog>();
-  readonly #batches = new BatchCache(BATCH_CACHE_BYTES);
+  readonly #batches: BatchCache;
   readonly #feed: TailFeed;
   #closed = false;
   #probe: Promise<void> | undefined;
 
   constructor(parts: StoreParts) {
     this.#options = parts.options;
+    this.#batches = new BatchCache(parts.options.batchCacheBytes ?? BATCH_CACHE_BYTES);
     this.#names = parts.names;
     this.#nc = parts.nc;
     this.#js = parts.js;

@@ -12,6 +12,8 @@ export interface JetStreamStoreOptions {
   produceTimeoutMs: number;
   /** How long the server remembers message ids to drop a retried batch (stream duplicate_window). */
   duplicateWindowMs: number;
+  /** Bytes of decoded batches kept for re-reads (tails, long-polls); default 32 MiB. */
+  batchCacheBytes?: number;
   user?: string;
   pass?: string;
   token?: string;
