@@ -305,6 +305,22 @@ describe('GroupCoordinator', () => {
     expect(current.map((m) => m.owned.length)).toEqual([2, 2, 2]);
   });
 
+  test('a join and a heartbeat arriving together share one write; the heartbeat is answered after the join', async () => {
+    const { groups, writes } = await setup(6);
+    const a = await groups.join('g', { topics: ['t'] });
+    const before = writes.saveGroup;
+    const [b, a2] = await Promise.all([
+      groups.join('g', { topics: ['t'] }),
+      groups.heartbeat('g', a.memberId, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment }),
+    ]);
+    expect(writes.saveGroup - before).toBe(1);
+    // B's join revoked three partitions from A; A's heartbeat in the same turn already learns of it.
+    expect(b.assignment).toEqual([]);
+    expect(a2.assignment).toHaveLength(3);
+    expect(a2.memberEpoch).toBe(a.memberEpoch + 1);
+    await expectSingleOwners(groups, 'g');
+  });
+
   test('joins that reach the gateway in one event-loop turn, each in its own callback, share one write', async () => {
     const { groups, writes } = await setup(6);
     // As HTTP requests parsed in one I/O phase: each join starts in its own callback, and the group is idle.

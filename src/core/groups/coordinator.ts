@@ -11,7 +11,7 @@ import type { Log } from '../log.js';
 import type { Notifier } from '../notifier.js';
 import { checkGroup } from './checks.js';
 import { Group } from './group.js';
-import { GroupMembership } from './membership.js';
+import { GroupMembership, type MembershipRequest } from './membership.js';
 import { checkCommitRequest, GroupOffsetBook } from './offsets.js';
 import { GroupReader } from './reading.js';
 import { CoordinatorLeases, notCoordinator, secondsLeft, type Coordination } from './leases.js';
@@ -154,21 +154,29 @@ export class GroupCoordinator {
     for (const t of topics) await this.#log.partitionCount(t); // TOPIC_NOT_FOUND names the topic
 
     const g = this.#groupOrNew(group, await this.#coordinated(group, true));
-    // Joins that queue up behind the group's lock are admitted together: one rebalance, one write.
-    const result = await g.batched(
-      'join',
-      { topics, sessionTimeoutMs, autoOffsetReset },
-      (requests) => this.#membership.admit(g, requests),
-      (fn) => this.#exclusiveOnNew(g, fn),
-    );
+    const result = await this.#membershipTurn(g, { join: { topics, sessionTimeoutMs, autoOffsetReset } });
     return result ?? this.join(group, request);
   }
 
   async heartbeat(group: string, memberId: string, request: HeartbeatRequest): Promise<Membership> {
     const g = await this.#requireCoordinated(group);
     const owned = dedupe(request.ownedPartitions);
-    // Heartbeats that queue up behind the group's lock are reconciled together: one draft, one write.
-    return g.batched('heartbeat', { memberId, memberEpoch: request.memberEpoch, owned }, (requests) => this.#membership.reconcile(g, requests));
+    const result = await this.#membershipTurn(g, { heartbeat: { memberId, memberEpoch: request.memberEpoch, owned } });
+    if (!result) throw new Error('a membership turn answered a heartbeat with no membership'); // only joins start over
+    return result;
+  }
+
+  /**
+   * Joins and heartbeats that queue up behind the group's lock are handled together: one draft, one write (joins
+   * may create the group, hence #exclusiveOnNew).
+   */
+  #membershipTurn(g: Group, request: MembershipRequest): Promise<Membership | undefined> {
+    return g.batched(
+      'membership',
+      request,
+      (requests) => this.#membership.turn(g, requests),
+      (fn) => this.#exclusiveOnNew(g, fn),
+    );
   }
 
   touch(group: string, memberId: string): boolean {

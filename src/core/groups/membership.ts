@@ -1,6 +1,6 @@
 /**
- * Group membership transitions: who is admitted by a turn of joins, what a turn of heartbeats
- * reconciles, and what removing members or a change of topics rebalances. Each runs inside the
+ * Group membership transitions: who is admitted by the joins of a turn, what its heartbeats
+ * reconcile, and what removing members or a change of topics rebalances. Each runs inside the
  * group's exclusive() and writes through Group.mutate (one write per turn, of what changed).
  */
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import { checkTopicName, type Log } from '../log.js';
 import { staleEpoch } from './checks.js';
 import type { Group, Settled } from './group.js';
-import { clone, grantDraft, rebalanceDraft, sameSet, settled, type GroupState, type MemberState } from './state.js';
+import { clone, grantDraft, rebalanceDraft, sameSet, settled, type GroupDraft, type GroupState, type MemberState } from './state.js';
 import { AutoOffsetReset, type GroupSettings, type JoinRequest, type Membership } from './types.js';
 
 export interface JoinTerms {
@@ -23,6 +23,15 @@ export interface HeartbeatTerms {
   memberId: string;
   memberEpoch: number;
   owned: TopicPartition[];
+}
+
+/** One request of a membership turn (GroupMembership.turn). */
+export type MembershipRequest = { join: JoinTerms } | { heartbeat: HeartbeatTerms };
+
+/** A join admitted in a turn: the request's index in the turn, and the new member. */
+interface Admitted {
+  index: number;
+  member: MemberState;
 }
 
 export class GroupMembership {
@@ -61,18 +70,47 @@ export class GroupMembership {
     return { topics, sessionTimeoutMs, autoOffsetReset };
   }
 
-  /** One turn of joins (GroupCoordinator.join): each is admitted in arrival order while the group has room. */
-  async admit(
-    g: Group,
-    requests: JoinTerms[],
-  ): Promise<Settled<Membership | undefined>[]> {
-    // The group was deleted (or its creation failed) meanwhile: each join starts over on a fresh group.
-    if (g.deleted) return requests.map(() => ({ value: undefined }));
-    const max = this.#settings.groupMaxMembers;
+  /**
+   * One turn of membership requests (GroupCoordinator.join and .heartbeat), in one draft and one write: joins and
+   * heartbeats arriving together share a write rather than alternating turns of one write each. The joins go
+   * first (admitted in arrival order while the group has room), then the heartbeats, each checked and applied in
+   * arrival order (a refused one changes nothing): the same outcome as a turn of joins followed by one of
+   * heartbeats, so a heartbeat's answer already reflects the rebalance the joins caused. A join answered with
+   * undefined starts over (the group was deleted, or its creation failed, meanwhile).
+   */
+  async turn(g: Group, requests: MembershipRequest[]): Promise<Settled<Membership | undefined>[]> {
     const results: Settled<Membership | undefined>[] = [];
-    const admitted: { index: number; member: MemberState }[] = [];
-    const now = this.#clock.now();
+    const joins: { index: number; terms: JoinTerms }[] = [];
+    const beats: { index: number; terms: HeartbeatTerms }[] = [];
     requests.forEach((r, index) => {
+      if (!('join' in r)) beats.push({ index, terms: r.heartbeat });
+      else if (g.deleted) results[index] = { value: undefined };
+      else joins.push({ index, terms: r.join });
+    });
+    const admitted = this.#admissions(g, joins, results);
+    const counts = admitted.length ? await this.#partitionCounts(g.state, admitted.flatMap((a) => a.member.topics)) : undefined;
+    const accepted: { index: number; memberId: string }[] = [];
+    await g.mutate((draft) => {
+      if (counts) admitDraft(draft, admitted, counts);
+      this.#reconcileDraft(g, draft, beats, results, accepted);
+    });
+    const now = this.#clock.now();
+    for (const { member } of admitted) g.deadlines.set(member.memberId, now + member.sessionTimeoutMs);
+    for (const { index, memberId } of [...admitted.map((a) => ({ index: a.index, memberId: a.member.memberId })), ...accepted]) {
+      const m = g.member(memberId)!;
+      results[index] = {
+        value: { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) },
+      };
+    }
+    return results;
+  }
+
+  /** The joins the group has room for, as new members (in arrival order); the others get GROUP_FULL in `results`. */
+  #admissions(g: Group, joins: { index: number; terms: JoinTerms }[], results: Settled<Membership | undefined>[]): Admitted[] {
+    const max = this.#settings.groupMaxMembers;
+    const admitted: Admitted[] = [];
+    const now = this.#clock.now();
+    for (const { index, terms } of joins) {
       if (g.memberCount + admitted.length >= max) {
         results[index] = {
           error: new GatewayError(ErrorCode.GROUP_FULL, `group '${g.name}' has the maximum of ${max} members (setting groupMaxMembers)`, {
@@ -80,13 +118,13 @@ export class GroupMembership {
             maxMembers: max,
           }),
         };
-        return;
+        continue;
       }
       const member: MemberState = {
         memberId: randomUUID(),
-        topics: r.topics,
-        sessionTimeoutMs: r.sessionTimeoutMs,
-        autoOffsetReset: r.autoOffsetReset,
+        topics: terms.topics,
+        sessionTimeoutMs: terms.sessionTimeoutMs,
+        autoOffsetReset: terms.autoOffsetReset,
         joinedAt: now,
         joinSeq: g.nextJoinSeq(),
         memberEpoch: 1,
@@ -97,85 +135,57 @@ export class GroupMembership {
         delivered: [],
       };
       admitted.push({ index, member });
-    });
-    if (!admitted.length) return results;
-    const counts = await this.#partitionCounts(g.state, admitted.flatMap((a) => a.member.topics));
-    await g.mutate((draft) => {
-      for (const { member } of admitted) draft.add(member);
-      rebalanceDraft(draft, counts);
-      grantDraft(
-        draft,
-        admitted.map((a) => a.member.memberId),
-      );
-      for (const { member } of admitted) {
-        const m = draft.edit(member.memberId)!;
-        m.delivered = m.granted;
-      }
-    });
-    for (const { index, member } of admitted) {
-      g.deadlines.set(member.memberId, now + member.sessionTimeoutMs);
-      const m = g.member(member.memberId)!;
-      results[index] = {
-        value: { memberId: m.memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) },
-      };
     }
-    return results;
+    return admitted;
   }
 
-  /** One turn of heartbeats (GroupCoordinator.heartbeat): each checked and applied in arrival order; a refused one changes nothing. */
-  async reconcile(
+  /** The heartbeats of a turn, applied to `draft`: refused ones get their error in `results`, the others are listed in `accepted`. */
+  #reconcileDraft(
     g: Group,
-    requests: HeartbeatTerms[],
-  ): Promise<Settled<Membership>[]> {
-    const results: Settled<Membership>[] = [];
-    const accepted: { index: number; memberId: string }[] = [];
-    await g.mutate((draft) => {
-      const reconciling = new Set<string>();
-      requests.forEach(({ memberId, memberEpoch, owned }, index) => {
-        const m = draft.peek(memberId);
-        if (!m) {
-          results[index] = { error: memberError(() => g.requireMember(memberId)) };
-          return;
-        }
-        if (memberEpoch !== m.memberEpoch) {
-          // A heartbeat whose answer was lost names the previous epoch; accept it if it claims nothing it may not hold.
-          const held = new Set([...m.granted, ...m.revoking].map(tpKey));
-          const lostAnswer = memberEpoch === m.previousEpoch && owned.every((tp) => held.has(tpKey(tp)));
-          if (!lostAnswer) {
-            results[index] = { error: staleEpoch(g.name, memberId, memberEpoch, m.memberEpoch) };
-            return;
-          }
-        }
-        g.touch(memberId);
-        accepted.push({ index, memberId });
-        // The common case, a settled member: nothing to release, grant or tell, so no copy and no write.
-        if (settled(m)) return;
-        reconciling.add(memberId);
-        // Revoked partitions it no longer lists are released: from now on they may go to their new owner
-        // (also to one whose heartbeat is earlier in this batch: they are granted after every release).
-        const ownedKeys = new Set(owned.map(tpKey));
-        if (m.revoking.some((tp) => !ownedKeys.has(tpKey(tp)))) {
-          const d = draft.edit(memberId)!;
-          d.revoking = d.revoking.filter((tp) => ownedKeys.has(tpKey(tp)));
-        }
-      });
-      grantDraft(draft, [...reconciling]);
-      for (const memberId of reconciling) {
-        const m = draft.peek(memberId)!;
-        if (sameSet(m.granted, m.delivered)) continue;
-        const d = draft.edit(memberId)!;
-        d.previousEpoch = d.memberEpoch;
-        d.memberEpoch++;
-        d.delivered = d.granted;
+    draft: GroupDraft,
+    beats: { index: number; terms: HeartbeatTerms }[],
+    results: Settled<Membership | undefined>[],
+    accepted: { index: number; memberId: string }[],
+  ): void {
+    const reconciling = new Set<string>();
+    for (const { index, terms } of beats) {
+      const { memberId, memberEpoch, owned } = terms;
+      const m = draft.peek(memberId);
+      if (!m) {
+        results[index] = { error: memberError(() => g.requireMember(memberId)) };
+        continue;
       }
-    });
-    for (const { index, memberId } of accepted) {
-      const m = g.member(memberId)!;
-      results[index] = {
-        value: { memberId, memberEpoch: m.memberEpoch, assignment: clone(m.granted), heartbeatIntervalMs: this.#heartbeatMs(m) },
-      };
+      if (memberEpoch !== m.memberEpoch) {
+        // A heartbeat whose answer was lost names the previous epoch; accept it if it claims nothing it may not hold.
+        const held = new Set([...m.granted, ...m.revoking].map(tpKey));
+        const lostAnswer = memberEpoch === m.previousEpoch && owned.every((tp) => held.has(tpKey(tp)));
+        if (!lostAnswer) {
+          results[index] = { error: staleEpoch(g.name, memberId, memberEpoch, m.memberEpoch) };
+          continue;
+        }
+      }
+      g.touch(memberId);
+      accepted.push({ index, memberId });
+      // The common case, a settled member: nothing to release, grant or tell, so no copy and no write.
+      if (settled(m)) continue;
+      reconciling.add(memberId);
+      // Revoked partitions it no longer lists are released: from now on they may go to their new owner
+      // (also to one whose heartbeat is earlier in this batch: they are granted after every release).
+      const ownedKeys = new Set(owned.map(tpKey));
+      if (m.revoking.some((tp) => !ownedKeys.has(tpKey(tp)))) {
+        const d = draft.edit(memberId)!;
+        d.revoking = d.revoking.filter((tp) => ownedKeys.has(tpKey(tp)));
+      }
     }
-    return results;
+    grantDraft(draft, [...reconciling]);
+    for (const memberId of reconciling) {
+      const m = draft.peek(memberId)!;
+      if (sameSet(m.granted, m.delivered)) continue;
+      const d = draft.edit(memberId)!;
+      d.previousEpoch = d.memberEpoch;
+      d.memberEpoch++;
+      d.delivered = d.granted;
+    }
   }
 
   async removeMembers(g: Group, memberIds: string[], reason: string): Promise<void> {
@@ -212,6 +222,20 @@ export class GroupMembership {
   /** The configured interval, but never so long that a member would miss its own session. */
   #heartbeatMs(m: MemberState): number {
     return Math.max(1, Math.min(this.#settings.groupHeartbeatIntervalMs, Math.floor(m.sessionTimeoutMs / 3)));
+  }
+}
+
+/** New members enter the draft: one rebalance for them all, then each is granted what is free of its target, and told so. */
+function admitDraft(draft: GroupDraft, admitted: readonly Admitted[], counts: ReadonlyMap<string, number>): void {
+  for (const { member } of admitted) draft.add(member);
+  rebalanceDraft(draft, counts);
+  grantDraft(
+    draft,
+    admitted.map((a) => a.member.memberId),
+  );
+  for (const { member } of admitted) {
+    const m = draft.edit(member.memberId)!;
+    m.delivered = m.granted;
   }
 }
 
