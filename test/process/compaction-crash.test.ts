@@ -2,7 +2,9 @@
  * A SIGKILL in the middle of compaction (issue 14) loses nothing compaction should have kept:
  * every key's latest record (tombstones included) is still at its offset, every record still
  * there is the one produced at that offset, offsets and watermarks are unchanged, and the next
- * gateway finishes the job to exactly the model's content.
+ * gateway finishes the job to exactly the model's content. Producers write to another topic
+ * meanwhile, so compaction steps ride in their commits (src/storage/sqlite/step-carrier.ts): every
+ * record acknowledged before the kill is there too.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +14,8 @@ import { startServerProcess } from '../helpers/process.js';
 import { until } from '../helpers/until.js';
 
 const TOPIC = 'table';
+/** Written by producers while compaction runs. */
+const SIDE = 'side';
 const PARTITIONS = 2;
 const KEYS = 400;
 const BATCHES = 150;
@@ -86,19 +90,50 @@ describe('SIGKILL during compaction', () => {
     const total = count(produced);
     const kept = latest.size;
 
-    // The second gateway compacts in 1 ms steps; it is killed as soon as the first deletion is visible.
+    // The second gateway compacts in 1 ms steps while producers write to another topic; it is killed
+    // as soon as the first deletion is visible.
     const second = await startServerProcess(dataDir, { LOGWAY_CLEANUP_INTERVAL_MS: '100', LOGWAY_RETENTION_STEP_MS: '1' });
+    expect((await requestJson(`${second.url}/v1/topics`, 'POST', { name: SIDE, partitions: 1 })).status).toBe(201);
+    const acked = new Map<number, number>();
+    let producing = true;
+    const producers = Array.from({ length: 4 }, async (_, p) => {
+      for (let n = 0; producing; n++) {
+        const value = p * 1_000_000 + n;
+        try {
+          const res = await requestJson(`${second.url}/v1/topics/${SIDE}/records`, 'POST', { records: [{ value }] });
+          if (res.status === 200) acked.set(res.body.records[0].offset, value);
+        } catch {
+          return; // the gateway was killed under this request: it was never acknowledged
+        }
+      }
+    });
     const watcher = new Database(path.join(dataDir, 'logway.db'), { readonly: true, fileMustExist: true });
     try {
-      const rows = watcher.prepare('SELECT count(*) AS n FROM records');
-      await until('compaction started', () => (rows.get() as { n: number }).n < total, { timeoutMs: 120_000, intervalMs: 2 });
+      const rows = watcher.prepare('SELECT count(*) AS n FROM records r JOIN topics t ON t.id = r.topic_id WHERE t.name = ?');
+      await until('compaction started', () => (rows.get(TOPIC) as { n: number }).n < total, { timeoutMs: 120_000, intervalMs: 2 });
+      // Produce commits during compaction: the steps ride in them.
+      const ackedBefore = acked.size;
+      await until('produce during compaction', () => acked.size >= ackedBefore + 20, { timeoutMs: 120_000, intervalMs: 2 });
     } finally {
       watcher.close();
     }
     second.kill('SIGKILL');
     expect(await second.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    producing = false;
+    await Promise.all(producers);
+    expect(acked.size).toBeGreaterThan(0);
 
     const third = await startServerProcess(dataDir, NO_CLEANUP);
+    // Every record acknowledged while compaction ran is there, at its offset.
+    const stored = new Map<number, unknown>();
+    for (let offset = 0; ; ) {
+      const side = await requestJson(`${third.url}/v1/topics/${SIDE}/partitions/0/records?offset=${offset}&limit=10000`, 'GET');
+      expect(side.status).toBe(200);
+      for (const r of side.body.records) stored.set(r.offset, r.value);
+      offset = side.body.nextOffset;
+      if (offset >= side.body.highWatermark) break;
+    }
+    for (const [offset, value] of acked) expect(stored.get(offset)).toBe(value);
     const afterKill = await readAll(third.url);
     // The kill landed mid-compaction: some superseded records went, not all of them.
     expect(count(afterKill.records)).toBeLessThan(total);
