@@ -121,6 +121,13 @@ export const ConfigSchema = z.object({
       "Connections the kernel queues until the gateway accepts them (capped by the kernel's net.core.somaxconn). A burst of more new connections than this waits for the client's SYN retries (1 s, then 3 s): Node's default, 511, made 1,000 clients connecting at once take seconds.",
     ),
 
+  // Must outlast the idle time of every client and proxy that reuses connections: a client reusing a socket the server is closing gets ECONNRESET.
+  keepAliveTimeoutMs: int(1, 600_000)
+    .default(5_000)
+    .describe(
+      "How long an idle kept-alive HTTP connection stays open (Node's default, 5 s). Behind a proxy or load balancer that pools connections, set it above that pool's idle timeout (e.g. 65000 behind a 60 s one): a request sent on a connection the gateway is closing fails with ECONNRESET.",
+    ),
+
   autoCreateTopics: bool.default(false).describe('Create a topic on first produce instead of answering 404.'),
   defaultPartitions: int(1, 10_000)
     .default(1)

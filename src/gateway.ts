@@ -192,6 +192,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         // Bounds every per-connection buffer (long-polls, sockets, request bodies) by a setting.
         // (Every ServerType is a net.Server. Not `'maxConnections' in s`: node leaves the field unset, so that was false.)
         s.maxConnections = config.maxConnections;
+        // Node also says it in each answer's Keep-Alive header, which clients that honour it use to stop reusing a socket before.
+        if ('keepAliveTimeout' in s) s.keepAliveTimeout = config.keepAliveTimeoutMs;
         server = s;
       });
     },

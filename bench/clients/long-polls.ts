@@ -16,7 +16,15 @@ const WAIT_MS = 30_000;
 /** Connections opened at once: a burst of thousands overflows the listen backlog (SYN retries of 1 s). */
 const OPEN_AT_ONCE = 200;
 
-let agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+/**
+ * Kept-alive connections that are dropped before the server drops them: Node's agent honours the server's
+ * `Keep-Alive: timeout=5` (closing an idle socket 1 s before it) only when the agent has a timeout of
+ * its own; without one, polls answered first sat idle past the server's 5 s while the rest were answered, and
+ * the next round re-parked on sockets the server was closing (ECONNRESET, "socket hang up"). The timeout itself
+ * never ends a request (an active socket's timeout only emits 'timeout', which nothing listens to).
+ */
+const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 600_000 });
+let agent = newAgent();
 
 function nextOffsetIn(body: string): number {
   const at = body.lastIndexOf('"nextOffset":');
@@ -96,7 +104,7 @@ serveCommands({
     tailing = false;
     // Parked polls would wait out their waitMs: drop the connections instead.
     agent.destroy();
-    agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+    agent = newAgent();
     await Promise.allSettled(running.splice(0));
     return { answers, records, failure };
   },

@@ -26,7 +26,8 @@ export class Producer {
   #seed = 0;
 
   constructor(baseUrl: string, topic: string, times: ProducedTimes, maxSockets = 8) {
-    this.#agent = new http.Agent({ keepAlive: true, maxSockets });
+    // A timeout of its own makes the agent honour the server's Keep-Alive hint (see bench/clients/long-polls.ts).
+    this.#agent = new http.Agent({ keepAlive: true, maxSockets, timeout: 600_000 });
     this.#url = new URL(`${baseUrl}/v1/topics/${topic}/records`);
     this.#times = times;
   }

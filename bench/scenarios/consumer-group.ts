@@ -26,7 +26,8 @@ export async function consumerGroup(ctx: BenchContext): Promise<ScenarioRow[]> {
   const { groupPartitions: partitions, groupMembers: members, groupRecords: total } = ctx.sizes;
   const name = `consumer group: ${members} REST members, ${partitions} partitions`;
   const gateway = await startGateway({ synchronous: ctx.synchronous, settings: ctx.gatewaySettings, cpuProfDir: ctx.cpuProfDir, label: 'consumer-group' });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: members * 2 });
+  // A timeout of its own makes the agent honour the server's Keep-Alive hint (see bench/clients/long-polls.ts).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: members * 2, timeout: 600_000 });
   try {
     if (!(await hasConsumerGroups(gateway.url))) {
       return [{ scenario: name, skipped: 'consumer groups are not served yet' }];

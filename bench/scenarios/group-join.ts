@@ -44,7 +44,8 @@ export async function groupJoin(ctx: BenchContext): Promise<ScenarioRow[]> {
   const members = ctx.sizes.groupJoinMembers;
   const name = `group-join: ${members.toLocaleString('en-US')} REST members join at once, ${members.toLocaleString('en-US')} partitions`;
   const gateway = await startGatewayFor(ctx, 'group-join', { groupHeartbeatIntervalMs: HEARTBEAT_MS, groupMaxMembers: Math.max(members, 1000) });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: members });
+  // A timeout of its own makes the agent honour the server's Keep-Alive hint (see bench/clients/long-polls.ts).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: members, timeout: 600_000 });
   let running = true;
   try {
     if (!(await hasConsumerGroups(gateway.url))) return [{ scenario: name, skipped: 'consumer groups are not served yet' }];

@@ -35,6 +35,7 @@ type ReadLimitSettings = Pick<Config, 'fetchDefaultLimit' | 'fetchMaxLimit' | 'f
  * The signals are handed to the core as a list, never combined with AbortSignal.any
  * (see core/abort.ts: on Node 20 that retains every combined signal from `shutdown`).
  * The core's waiter registry gives a signal shared by many waits (shutdown) one listener.
+ * A read without waitMs never waits, so it gets none.
  */
 export function readOptions(q: ReadQuery, config: ReadLimitSettings, request: Request, shutdown: AbortSignal): ReadOptions {
   const maxBytes = Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes);
@@ -44,12 +45,14 @@ export function readOptions(q: ReadQuery, config: ReadLimitSettings, request: Re
     const message = `must be at most maxBytes (${maxBytes}${q.maxBytes === undefined ? ', setting fetchDefaultMaxBytes' : q.maxBytes > config.fetchMaxBytes ? ', setting fetchMaxBytes' : ''})`;
     throw invalid(`query/minBytes: ${message}`, [{ path: 'query/minBytes', message }]);
   }
+  const waitMs = Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs);
   return {
     maxRecords: Math.min(q.limit ?? config.fetchDefaultLimit, config.fetchMaxLimit),
     maxBytes,
-    waitMs: Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs),
+    waitMs,
     minBytes,
-    signals: [request.signal, shutdown],
+    // Only a read that may wait listens: @hono/node-server makes the request's AbortController on first use of its signal.
+    signals: waitMs > 0 ? [request.signal, shutdown] : [],
     format: q.format,
   };
 }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startGateway } from '../helpers/gateway.js';
 import { until } from '../helpers/until.js';
@@ -65,5 +66,32 @@ describe('listenBacklog', () => {
     expect(await kernelBacklog(port)).toBe(Math.min(1000, somaxconn()));
     const defaults = await startGateway();
     expect(await kernelBacklog(defaults.port)).toBe(Math.min(4096, somaxconn()));
+  });
+});
+
+describe('keepAliveTimeoutMs', () => {
+  /** One GET /healthz on a raw kept-alive connection: the answer's head, and a promise of the server closing the idle connection. */
+  function keepAliveOf(url: string): Promise<{ head: string; closedByServer: Promise<void> }> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, () => socket.write(`GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`));
+      onTestFinished(() => void socket.destroy());
+      const closedByServer = new Promise<void>((closed) => socket.once('end', () => closed()));
+      let received = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => {
+        received += chunk;
+        const end = received.indexOf('\r\n\r\n');
+        if (end !== -1) resolve({ head: received.slice(0, end).toLowerCase(), closedByServer });
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  it('is said in every answer (Keep-Alive: timeout=<seconds>), and the idle connection is closed by the server once it passes', async () => {
+    const long = await keepAliveOf((await startGateway({ keepAliveTimeoutMs: 65_000 })).url);
+    expect(long.head).toContain('\r\nkeep-alive: timeout=65');
+    const short = await keepAliveOf((await startGateway({ keepAliveTimeoutMs: 1_000 })).url);
+    expect(short.head).toContain('\r\nkeep-alive: timeout=1');
+    await short.closedByServer;
   });
 });

@@ -202,6 +202,25 @@ describe('createLogger', () => {
     expect(lines[1]).toMatchObject({ token: '[REDACTED]', nested: { password: '[REDACTED]', kept: 1 } });
   });
 
+  it('stamps each line with the time it was logged, in ISO form to the millisecond', async () => {
+    const lines: Line[] = [];
+    const logger = createLogger({ logLevel: 'info', logFormat: 'json' }, { write: (s: string) => lines.push(JSON.parse(s) as Line) });
+    const before = Date.now();
+    logger.info('first');
+    const between = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = Date.now();
+    logger.info('second');
+    const after = Date.now();
+    const [first, second] = lines.map((l) => Date.parse(l.time));
+    expect(lines.map((l) => new Date(l.time).toISOString())).toEqual(lines.map((l) => l.time));
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(first).toBeLessThanOrEqual(between);
+    expect(second).toBeGreaterThanOrEqual(later);
+    expect(second).toBeLessThanOrEqual(after);
+    expect(second).toBeGreaterThan(first!);
+  });
+
   it('writes nothing below its level', () => {
     const lines: string[] = [];
     const logger = createLogger({ logLevel: 'warn', logFormat: 'json' }, { write: (s: string) => lines.push(s) });
