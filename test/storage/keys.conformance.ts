@@ -18,8 +18,7 @@ const show = (k: string | Uint8Array | null) => (k === null || typeof k === 'str
 const offsetsOf = (records: StoredRecord[]) => records.map((r) => r.offset);
 const pairs = (records: StoredRecord[]) => records.map((r) => [show(r.key), r.value]);
 
-async function compactAll(store: KeyedLogStore, topic: string, partition: number, before: number, maxTimestamp = FOREVER) {
-  let from = 0;
+async function compactAll(store: KeyedLogStore, topic: string, partition: number, before: number, maxTimestamp = FOREVER, from = 0) {
   let removed = 0;
   for (;;) {
     const step = await store.compact(topic, partition, { from, before, maxTimestamp, budgetMs: 0 });
@@ -245,6 +244,21 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>):
       await store.append([{ topic: 't', records: [keyed(0, 'e', '1')] }]);
       await removeAllTombstones(store, 't', 0, 6);
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([3, 5]);
+    });
+
+    it('a pass over only what was appended since the last one removes those keys\' older versions below it too', async (ctx) => {
+      const { store } = await fresh(ctx);
+      await store.createTopic('t', 1, {});
+      await store.append([{ topic: 't', records: [keyed(0, 'a', '1'), keyed(0, 'b', '2'), keyed(0, 'a', '3'), keyed(0, 'c', '4')] }]);
+      expect(await compactAll(store, 't', 0, 4)).toBe(1);
+      await store.append([{ topic: 't', records: [keyed(0, 'b', '5'), keyed(0, 'a', '6'), keyed(0, 'b', '7')] }]);
+      // From offset 4 on: b@1 and a@2 (below it) go, and b@4 (superseded inside it); c@3 stays.
+      expect(await compactAll(store, 't', 0, 7, FOREVER, 4)).toBe(3);
+      expect((await store.read('t', 0, 0, BIG)).map((r) => [r.offset, show(r.key)])).toEqual([
+        [3, 'c'],
+        [5, 'a'],
+        [6, 'b'],
+      ]);
     });
 
     it('in steps of any budget, ends with exactly the latest record per key (random logs)', async (ctx) => {

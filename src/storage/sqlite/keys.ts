@@ -24,9 +24,10 @@ import type { TopicState } from './topics.js';
 const FIRST_CHUNK = 256;
 const MAX_CHUNK = 65_536;
 /**
- * Most records one compaction statement deletes. A chunk of offsets names its keys, and each key's
- * older versions lie anywhere in the partition: without a cap, the first chunk of a long-lived
- * partition deleted ~1,000 versions of each of its 256 keys in one statement (seconds, produce stalled).
+ * Most records one compaction statement deletes (and offsets one covers). A chunk of offsets names its
+ * keys, and each key's older versions may lie anywhere below it: without a cap, the first chunk of a
+ * long-lived partition deleted ~1,000 versions of each of its 256 keys in one statement (seconds,
+ * produce stalled).
  */
 const MAX_DELETES = 250;
 
@@ -54,18 +55,30 @@ export class KeyIndex {
       // `key >= ''`: every key (text sorts before blob, and '' before any text), through the index.
       latestFirst: db.prepare(this.#latestSql("key >= ''")).raw(true),
       latestAfter: db.prepare(this.#latestSql('key > @after')).raw(true),
-      // The older versions of the keys written in [from, to): one index range per key, however long the partition.
-      superseded: db
+      // The older versions, below `from`, of the keys written in [from, to): one index range per key, however
+      // long the partition. (Those in [from, to) go by `supersededInRange`, in offset order.)
+      supersededBelow: db
         .prepare(
           `DELETE FROM records WHERE topic_id = @topic AND partition = @partition AND offset IN (
              SELECT o.offset
              FROM (SELECT DISTINCT key FROM records WHERE topic_id = @topic AND partition = @partition
                      AND offset >= @from AND offset < @to AND key IS NOT NULL) d
              CROSS JOIN records o INDEXED BY records_by_key ON o.topic_id = @topic AND o.partition = @partition AND o.key = d.key
-             WHERE o.timestamp <= @maxTimestamp
+             WHERE o.offset < @from AND o.timestamp <= @maxTimestamp
                AND EXISTS (SELECT 1 FROM records n WHERE n.topic_id = @topic AND n.partition = @partition AND n.key = o.key
                              AND n.offset > o.offset AND n.offset < @before)
              LIMIT @limit)
+           RETURNING ${RECORD_BYTES}`,
+        )
+        .pluck(),
+      // The records of [from, to) that a later version below `before` supersedes: neighbours in the
+      // table, so the pages they dirty are shared (in key order each sat on a page of its own).
+      supersededInRange: db
+        .prepare(
+          `DELETE FROM records WHERE topic_id = @topic AND partition = @partition AND offset >= @from AND offset < @to
+             AND key IS NOT NULL AND timestamp <= @maxTimestamp
+             AND EXISTS (SELECT 1 FROM records n INDEXED BY records_by_key WHERE n.topic_id = @topic AND n.partition = @partition
+                           AND n.key = records.key AND n.offset > records.offset AND n.offset < @before)
            RETURNING ${RECORD_BYTES}`,
         )
         .pluck(),
@@ -107,19 +120,35 @@ export class KeyIndex {
    * Inside a transaction: one compaction step (LogStore.compact), deleting no more records than
    * `pacer` allows for the step's budget (its commit included). Returns its progress, the bytes
    * deleted and the time its statements took.
+   *
+   * Chunk by chunk of offsets: first the older versions, below the chunk, of the keys written in it
+   * (one index range per key: scattered, about a page each), then the chunk's own records that a later
+   * version supersedes, in offset order. On a first pass over a long partition nearly every deletion
+   * is of the second kind, neighbours sharing their pages: deleting them key by key wrote about one
+   * table page per record to the WAL, which is what a step's commit costs (see step-pacer.ts).
    */
   compact(topic: TopicState, partition: number, step: CompactionStep, pacer: StepPacer): StepDone {
     const { maxTimestamp, before } = step;
     return inChunks(
       step,
-      (from, to, limit) => this.#stmt.superseded.all({ topic: topic.id, partition, from, to, before, maxTimestamp, limit }) as number[],
+      (from, to, limit) => {
+        // Offsets are at most records (a compacted partition has gaps): a chunk never holds more than allowed.
+        const end = Math.min(to, from + limit);
+        const params = { topic: topic.id, partition, from, to: end, before, maxTimestamp };
+        const below = this.#stmt.supersededBelow.all({ ...params, limit }) as number[];
+        // Its keys have more old versions than this statement deleted: the same chunk again.
+        if (below.length >= limit) return { sizes: below, reached: from };
+        const reached = Math.min(end, from + limit - below.length);
+        const own = this.#stmt.supersededInRange.all({ ...params, to: reached }) as number[];
+        return { sizes: below.concat(own), reached };
+      },
       (elapsedMs, removed) => Math.min(MAX_DELETES, pacer.allowance(step.budgetMs, elapsedMs, removed)),
     );
   }
 
   /** Inside a transaction: tombstones that may go (LogStore.removeTombstones); the caller keeps `before` below the last offset. */
   removeTombstones(topic: TopicState, partition: number, step: RangeStep): StepDone {
-    return inChunks(step, (from, to) => this.#stmt.tombstones.all({ topic: topic.id, partition, from, to }) as number[]);
+    return inChunks(step, (from, to) => ({ sizes: this.#stmt.tombstones.all({ topic: topic.id, partition, from, to }) as number[], reached: to }));
   }
 }
 
@@ -129,17 +158,23 @@ export interface StepDone extends CompactionProgress {
   workMs: number;
 }
 
+/** What one chunk's statements did: the sizes of the records they deleted, and the offset the chunk was done up to. */
+interface ChunkDone {
+  sizes: number[];
+  reached: number;
+}
+
 /**
  * Runs `work` over [step.from, step.before) in chunks of offsets until about step.budgetMs has passed
  * (at least one chunk), growing the chunks while they take well under what is left (as
  * RecordTable.deleteRange). `work` deletes at most `limit` records (what `allowed` says may still go,
- * given the time spent and the records deleted so far) and returns their sizes; when that reaches
- * the limit the chunk may hold more, so the same chunk goes again (what was deleted is gone), or the
- * step ends there when nothing more is allowed.
+ * given the time spent and the records deleted so far) and says how far into the chunk it got: short
+ * of its end when that limit stopped it (the rest comes next, or in the next step when nothing
+ * more is allowed).
  */
 function inChunks(
   step: RangeStep,
-  work: (from: number, to: number, limit: number) => number[],
+  work: (from: number, to: number, limit: number) => ChunkDone,
   allowed: (elapsedMs: number, removed: number) => number = () => Infinity,
 ): StepDone {
   const started = performance.now();
@@ -154,14 +189,13 @@ function inChunks(
     if (limit <= 0) break;
     const chunkStarted = now;
     const to = Math.min(at + chunk, step.before);
-    const sizes = work(at, to, limit);
-    removed += sizes.length;
-    for (const b of sizes) bytes += b;
-    const capped = sizes.length >= limit;
-    if (!capped) at = to;
+    const done = work(at, to, limit);
+    removed += done.sizes.length;
+    for (const b of done.sizes) bytes += b;
+    at = done.reached;
     now = performance.now();
     if (now >= deadline) break;
-    if (!capped && (now - chunkStarted) * 4 < deadline - now && chunk < MAX_CHUNK) chunk *= 2;
+    if (at === to && (now - chunkStarted) * 4 < deadline - now && chunk < MAX_CHUNK) chunk *= 2;
   }
   return { reached: at, removed, bytes, workMs: now - started };
 }
