@@ -45,7 +45,10 @@ async function produce(ctx: BenchContext, withSchema: boolean, perRequest: numbe
     const url = `${gateway.url}/v1/topics/bench/records`;
     const payload = body(perRequest);
     const warm = await httpLoad({ url, body: payload, connections, durationSec: 1 });
-    const load = await httpLoad({ url, body: payload, connections, durationSec: ctx.sizes.loadSec });
+    // 10,000-record requests take ~0.5 s each on a quiet machine and several on a loaded one (CI runs --quick
+    // beside other work): a load of --quick's 2 s could end before any of them was answered.
+    const durationSec = perRequest >= 1_000 ? Math.max(ctx.sizes.loadSec, 10) : ctx.sizes.loadSec;
+    const load = await httpLoad({ url, body: payload, connections, durationSec });
     // A refused request is a wrong answer: no figure. A request past autocannon's 10 s timeout is a
     // latency tail: reported in the row's notes, not a wrong answer (the high watermark check below still holds).
     const refused = Object.keys({ ...warm.failures, ...load.failures }).some((k) => k.startsWith('status'));
