@@ -4,22 +4,13 @@
  */
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { tpKey, type TopicPartition } from '../../src/core/assignor.js';
-import type { Clock } from '../../src/core/clock.js';
-import { GroupCoordinator, type MemberEvent } from '../../src/core/groups.js';
-import { Log } from '../../src/core/log.js';
-import { Notifier } from '../../src/core/notifier.js';
+import type { GroupCoordinator, MemberEvent } from '../../src/core/groups.js';
 import type { GroupChange } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
+import { groupCoordinator, ManualClock } from '../helpers/group-coordinator.js';
 import { intercept } from '../helpers/intercept.js';
 import { until } from '../helpers/until.js';
-
-class ManualClock implements Clock {
-  t = 1_700_000_000_000;
-  now() {
-    return this.t;
-  }
-}
 
 const SESSION_MS = 1_000;
 
@@ -44,28 +35,12 @@ async function open(dataDir: string, clock: ManualClock, maxGroups = 100) {
       return saveGroup(group, change);
     },
   });
-  const notifier = new Notifier();
-  const log = new Log(
-    store,
-    notifier,
-    { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1_000_000, idempotencyWindowMs: 60_000 },
-    clock,
-  );
-  const groups = new GroupCoordinator({
-    store,
-    log,
-    notifier,
-    clock,
-    settings: {
-      groupSessionTimeoutMs: SESSION_MS,
-      groupMinSessionTimeoutMs: 100,
-      groupMaxSessionTimeoutMs: 60_000,
-      groupHeartbeatIntervalMs: 100,
-      groupMaxMembers: 3,
-      groupMaxGroups: maxGroups,
-      // The test drives expiry itself.
-      groupSessionCheckIntervalMs: 3_600_000,
-    },
+  // The test drives expiry itself (the helper's groupSessionCheckIntervalMs is an hour).
+  const { groups, log, notifier } = groupCoordinator(store, clock, {
+    groupSessionTimeoutMs: SESSION_MS,
+    groupMaxSessionTimeoutMs: 60_000,
+    groupMaxMembers: 3,
+    groupMaxGroups: maxGroups,
   });
   await groups.start();
   let closed = false;

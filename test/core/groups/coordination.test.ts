@@ -7,45 +7,17 @@
 import { expect, onTestFinished, test } from 'vitest';
 import { tpKey, type TopicPartition } from '../../../src/core/assignor.js';
 import type { Clock } from '../../../src/core/clock.js';
-import { GroupCoordinator } from '../../../src/core/groups.js';
-import { Log } from '../../../src/core/log.js';
-import { Notifier } from '../../../src/core/notifier.js';
 import type { LogStore } from '../../../src/storage/log-store.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../../helpers/gateway.js';
+import { groupCoordinator, ManualClock } from '../../helpers/group-coordinator.js';
 import { intercept } from '../../helpers/intercept.js';
-
-class ManualClock implements Clock {
-  t = 1_700_000_000_000;
-  now() {
-    return this.t;
-  }
-}
 
 const LEASE_MS = 60_000;
 
 function coordinator(store: LogStore, clock: Clock, address: string, shared = true) {
-  const notifier = new Notifier();
-  const log = new Log(store, notifier, { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1_000_000, idempotencyWindowMs: 60_000 }, clock);
-  const groups = new GroupCoordinator({
-    store,
-    log,
-    notifier,
-    clock,
-    settings: {
-      groupSessionTimeoutMs: 120_000,
-      groupMinSessionTimeoutMs: 100,
-      groupMaxSessionTimeoutMs: 600_000,
-      groupHeartbeatIntervalMs: 100,
-      groupMaxMembers: 10,
-      groupMaxGroups: 100,
-      groupSessionCheckIntervalMs: 3_600_000,
-      groupCoordinatorLeaseMs: LEASE_MS,
-      advertisedUrl: address,
-    },
-    // As on a cluster: this store is SQLite's, which one gateway alone would hold for good.
-    shared,
-  });
+  // As on a cluster: this store is SQLite's, which one gateway alone would hold for good (shared).
+  const { groups, log } = groupCoordinator(store, clock, { groupSessionTimeoutMs: 120_000, groupCoordinatorLeaseMs: LEASE_MS, advertisedUrl: address }, shared);
   onTestFinished(() => groups.stop());
   return { groups, log };
 }

@@ -8,11 +8,10 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { tpKey, type TopicPartition } from '../../../src/core/assignor.js';
 import type { Clock } from '../../../src/core/clock.js';
-import { GroupCoordinator } from '../../../src/core/groups.js';
-import { Log } from '../../../src/core/log.js';
-import { Notifier } from '../../../src/core/notifier.js';
+import type { GroupCoordinator } from '../../../src/core/groups.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../../helpers/gateway.js';
+import { groupCoordinator } from '../../helpers/group-coordinator.js';
 
 const PARTITIONS = 6;
 const MAX_MEMBERS = 8;
@@ -22,29 +21,8 @@ const clock: Clock = { now: () => 1_700_000_000_000 };
 
 async function open() {
   const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
-  const notifier = new Notifier();
-  const log = new Log(
-    store,
-    notifier,
-    { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1_000, idempotencyWindowMs: 60_000 },
-    clock,
-  );
+  const { groups, log } = groupCoordinator(store, clock, { groupHeartbeatIntervalMs: 1_000, groupMaxMembers: MAX_MEMBERS, groupMaxGroups: 10 });
   await log.createTopic('t', PARTITIONS);
-  const groups = new GroupCoordinator({
-    store,
-    log,
-    notifier,
-    clock,
-    settings: {
-      groupSessionTimeoutMs: 60_000,
-      groupMinSessionTimeoutMs: 100,
-      groupMaxSessionTimeoutMs: 60_000,
-      groupHeartbeatIntervalMs: 1_000,
-      groupMaxMembers: MAX_MEMBERS,
-      groupMaxGroups: 10,
-      groupSessionCheckIntervalMs: 3_600_000,
-    },
-  });
   await groups.start();
   return {
     groups,
