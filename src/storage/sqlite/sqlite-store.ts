@@ -50,8 +50,7 @@ import { MemoryGroupLeases } from '../memory-group-leases.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { KeyIndex, type StepDone } from './keys.js';
 import { RecordReader } from './reads.js';
-import { RecordTable, type RangeDeleted } from './records.js';
-import { StepCarrier, type CarriedStep, type Ride } from './step-carrier.js';
+import { RecordTable } from './records.js';
 import { StepPacer } from './step-pacer.js';
 import { TimeIndex } from './time-index.js';
 import { cloneMeta, TopicCatalog, type TopicState } from './topics.js';
@@ -114,11 +113,6 @@ class SqliteStore implements LogStore {
    */
   readonly #pacer = new StepPacer();
   readonly #rangePacer = new StepPacer();
-  /** Cleanup steps ride in the next produce commit while producers are active (see step-carrier.ts). */
-  readonly #carrier = new StepCarrier(
-    (work) => this.#write(work),
-    (work) => this.#savepoint(work),
-  );
   readonly #diskFull: DiskFullWatch;
   /** WAL checkpoints in a worker thread, not in the produce commits on the event loop (see checkpointer.ts). */
   readonly #checkpointer: Checkpointer;
@@ -156,15 +150,6 @@ class SqliteStore implements LogStore {
   #write<T>(work: () => T, provesRoom = false): T {
     const db = this.#open();
     return this.#failsafe(() => db.transaction(work).immediate(), provesRoom);
-  }
-
-  /** Inside a write transaction: runs `work` in a savepoint (a nested better-sqlite3 transaction), rolled back alone if it throws. */
-  #savepoint<T>(work: () => T): T {
-    try {
-      return this.#db.transaction(work)();
-    } catch (err) {
-      throw storeUnavailable(err) ?? err;
-    }
   }
 
   /**
@@ -229,34 +214,12 @@ class SqliteStore implements LogStore {
 
   async append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
     const started = performance.now();
-    const carried: { ride?: Ride } = {};
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = this.#write(() => {
-        const out = this.#appender.write(requests);
-        carried.ride = this.#carrier.carry();
-        return out;
-      }, true);
-    } catch (err) {
-      const ride = carried.ride;
-      if (!ride) throw err;
-      // A carried step never fails a produce (some SQLite errors in its savepoint roll back the whole
-      // transaction, and its pages may be what the commit could not write): the append goes again
-      // without it, then the step on its own.
-      try {
-        return await this.append(requests);
-      } finally {
-        this.#carrier.settle(ride, undefined);
-      }
-    }
+    const outcomes = this.#write(() => this.#appender.write(requests), true);
+    // Inserts included: a produce commit is mostly its fsync, the fixed part of any commit (step-pacer.ts).
     const ms = performance.now() - started;
-    if (!carried.ride) {
-      // Inserts included: a produce commit is mostly its fsync, the fixed part of any commit (step-pacer.ts).
-      this.#pacer.appendCommitted(ms);
-      this.#rangePacer.appendCommitted(ms);
-    }
+    this.#pacer.appendCommitted(ms);
+    this.#rangePacer.appendCommitted(ms);
     this.#appender.committed();
-    this.#carrier.settle(carried.ride, ms);
     return outcomes;
   }
 
@@ -298,31 +261,23 @@ class SqliteStore implements LogStore {
     if (!bounds) return 0;
     const target = Math.min(offset, bounds.highWatermark);
     if (target <= bounds.logStartOffset) return bounds.logStartOffset;
+    const size = t.sizes[partition];
     const pacer = this.#rangePacer;
-    const step: CarriedStep<RangeDeleted> = {
-      work: () => {
-        // Read when the step runs: a carried step runs a little after it was asked for.
-        const from = bounds.logStartOffset;
-        if (target <= from) return { reached: from, bytes: 0, removed: 0, workMs: 0 };
-        const deleted = this.#records.deleteRange(t, partition, from, target, {
-          budgetMs,
-          countBytes: t.sizes[partition] !== undefined,
-          allowed: (elapsedMs, removed) => pacer.allowance(budgetMs ?? Infinity, elapsedMs, removed),
-        });
-        this.#timeIndex.deleteBefore(t, partition, deleted.reached);
-        this.#topics.writeLogStart(t, partition, deleted.reached);
-        return deleted;
-      },
-      committed: (deleted, ms) => {
-        // Only budgeted steps were sized by the pacer (an unbudgeted cut would skew what it learns).
-        if (budgetMs !== undefined) pacer.stepCommitted(ms - deleted.workMs, deleted.removed);
-        bounds.logStartOffset = deleted.reached;
-        const size = t.sizes[partition];
-        if (size !== undefined) t.sizes[partition] = size - deleted.bytes;
-      },
-    };
-    // An unbudgeted cut is not a background step: it runs now, whatever its size.
-    const deleted = budgetMs === undefined ? this.#carrier.runNow(step) : await this.#carrier.run(step);
+    const started = performance.now();
+    const deleted = this.#write(() => {
+      const deleted = this.#records.deleteRange(t, partition, bounds.logStartOffset, target, {
+        budgetMs,
+        countBytes: size !== undefined,
+        allowed: (elapsedMs, removed) => pacer.allowance(budgetMs ?? Infinity, elapsedMs, removed),
+      });
+      this.#timeIndex.deleteBefore(t, partition, deleted.reached);
+      this.#topics.writeLogStart(t, partition, deleted.reached);
+      return deleted;
+    });
+    // Only budgeted steps were sized by the pacer (an unbudgeted cut would skew what it learns).
+    if (budgetMs !== undefined) pacer.stepCommitted(performance.now() - started - deleted.workMs, deleted.removed);
+    bounds.logStartOffset = deleted.reached;
+    if (size !== undefined) t.sizes[partition] = size - deleted.bytes;
     return deleted.reached;
   }
 
@@ -358,8 +313,8 @@ class SqliteStore implements LogStore {
     return this.#compactStep(topic, partition, step, (t, before) => this.#keys.removeTombstones(t, partition, { ...step, before }), 1);
   }
 
-  /** A compaction step in one write transaction (or a produce commit's, see step-carrier.ts) over [step.from, min(step.before, high watermark - `spare`)). */
-  async #compactStep(
+  /** A compaction step in one write transaction over [step.from, min(step.before, high watermark - `spare`)). */
+  #compactStep(
     topic: string,
     partition: number,
     step: RangeStep,
@@ -367,21 +322,18 @@ class SqliteStore implements LogStore {
     spare = 0,
     /** The pacer that sized the step learns its commit's cost (tombstone removal is not paced: it would skew it). */
     pacer?: StepPacer,
-  ): Promise<CompactionProgress> {
+  ): CompactionProgress {
     this.#open();
     const t = this.#topics.get(topic);
     const bounds = t.bounds[partition];
     if (!bounds) return { reached: step.from, removed: 0 };
     const before = Math.min(step.before, bounds.highWatermark - spare);
     if (step.from >= before) return { reached: step.from, removed: 0 };
-    const done = await this.#carrier.run({
-      work: () => work(t, before),
-      committed: (done: StepDone, ms) => {
-        pacer?.stepCommitted(ms - done.workMs, done.removed);
-        const size = t.sizes[partition];
-        if (size !== undefined) t.sizes[partition] = size - done.bytes;
-      },
-    });
+    const started = performance.now();
+    const done = this.#write(() => work(t, before));
+    pacer?.stepCommitted(performance.now() - started - done.workMs, done.removed);
+    const size = t.sizes[partition];
+    if (size !== undefined) t.sizes[partition] = size - done.bytes;
     return { reached: done.reached, removed: done.removed };
   }
 
@@ -478,8 +430,6 @@ class SqliteStore implements LogStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    // A step waiting for a produce commit runs now, on its own.
-    this.#carrier.flush();
     this.#closed = true;
     // The checkpointer's connection first: the last connection to close checkpoints the WAL into
     // the main file and removes it. Then the directory is free.
