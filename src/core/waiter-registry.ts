@@ -31,6 +31,7 @@
  * whatever the number of waits. The process-wide shutdown signal used to get one listener per
  * parked wait (quadratic to add and remove, and Node's MaxListenersExceededWarning past 10).
  */
+import type { AbortSource } from './abort.js';
 import type { AppendedRecords } from './notifier.js';
 import { batchBytesFrom } from './shared-batch.js';
 
@@ -45,7 +46,7 @@ export interface ParkRequest {
   partitions: readonly WatchedPartition[];
   timeoutMs: number;
   /** Any of them ends the wait (the client went away, the gateway is shutting down). */
-  signals?: readonly AbortSignal[] | undefined;
+  signals?: readonly AbortSource[] | undefined;
   /**
    * Kafka's fetch.min.bytes: wake only once this many record bytes (keys, values, headers) were
    * appended past the watched high watermarks. Default 1: any record.
@@ -71,7 +72,7 @@ interface Waiter {
   watches: WatchedPartition[];
   /** Record bytes still wanted before waking (minBytes minus what was appended since parking). */
   needBytes: number;
-  signals: readonly AbortSignal[];
+  signals: readonly AbortSource[];
   timer: NodeJS.Timeout | undefined;
   settled: boolean;
   resolve: (wake: Wake) => void;
@@ -108,7 +109,7 @@ export class WaiterRegistry {
   readonly #publishedHighWatermark: (topic: string, partition: number) => number | undefined;
   /** Waiters by watched partition. A set is taken out whole when an append wakes it. */
   readonly #byPartition = new Map<string, Set<Waiter>>();
-  readonly #bySignal = new Map<AbortSignal, SignalEntry>();
+  readonly #bySignal = new Map<AbortSource, SignalEntry>();
   /** Appends whose waiters are not all processed yet, oldest first (each set as taken out of the index). */
   readonly #queue: Queued[] = [];
   /** Where the drain is in the head's waiters. */
@@ -211,7 +212,7 @@ export class WaiterRegistry {
    * in order with the wake-ups queued before it, within the same per-turn budget. At once when
    * a signal aborts (the client went away, or the gateway is shutting down: it answers now).
    */
-  turn(signals: readonly AbortSignal[] = []): Promise<void> {
+  turn(signals: readonly AbortSource[] = []): Promise<void> {
     return new Promise<void>((resolve) => {
       if (signals.some((s) => s.aborted)) return resolve();
       const w: Waiter = { watches: [], needBytes: 0, signals, timer: undefined, settled: false, resolve: () => resolve() };
@@ -354,7 +355,7 @@ export class WaiterRegistry {
     set.add(w);
   }
 
-  #listen(w: Waiter, signal: AbortSignal): void {
+  #listen(w: Waiter, signal: AbortSource): void {
     let entry = this.#bySignal.get(signal);
     if (!entry) {
       const waiters = new Set<Waiter>();
