@@ -22,10 +22,12 @@
  * read in the next, so every commit would wait behind a chunk of answers. When commits are
  * waiting, the chunk moves to the next turn (once: the chunk after it runs whatever is waiting).
  * The budget holds on average too: one answer can cost more than `turnMs` (a tailer far behind
- * reads 1,000 records), and the chunk is never less than one, so the time a chunk took over the
- * budget is paid back, while commits wait, by turns without answers (one per `turnMs` over).
- * Without that, 1,000 tailers far behind took one ~2.7 ms answer every other turn whatever the
- * budget, and five single-record producers kept 26-36% of their rate.
+ * reads 1,000 records), and the chunk is never less than one, so while producers are active the
+ * time a chunk took over the budget is paid back before the next chunk: by turns without answers
+ * while commits wait (one per `turnMs` over), else by a pause that long (their next requests are
+ * on their way: a turn without answers would find none of them and end at once). Without that,
+ * 1,000 tailers far behind took one ~2.7 ms answer per produce round trip whatever the budget,
+ * and five single-record producers kept 26-36% of their rate.
  *
  * Abort signals are shared across waits: each signal gets ONE listener while any wait uses it,
  * whatever the number of waits. The process-wide shutdown signal used to get one listener per
@@ -122,6 +124,10 @@ export class WaiterRegistry {
   #deferred = false;
   /** CPU time the last chunk took over turnMs, not yet paid back by turns without answers (see yieldTo). */
   #overMs = 0;
+  /** Appends published (producers are active when it moves), and its value when the last chunk ran. */
+  #appends = 0;
+  #appendsAtChunk = 0;
+  #pauses = 0;
 
   /**
    * @param settings most waiters processed per turn (or a number: that alone, no time budget),
@@ -163,6 +169,11 @@ export class WaiterRegistry {
   /** Waits parked and not yet answered (a cheap gauge of waiting long-polls). */
   get size(): number {
     return this.#size;
+  }
+
+  /** Pauses taken to pay back a chunk's overrun while producers were active (see the file's comment). */
+  get pauses(): number {
+    return this.#pauses;
   }
 
   /** Abort listeners this registry holds: one per distinct signal in use, however many waits share it. */
@@ -225,6 +236,7 @@ export class WaiterRegistry {
 
   /** An append committed: its partition's waiters are queued and woken on later turns. */
   wake(batch: AppendedRecords): void {
+    this.#appends++;
     const key = keyOf(batch.topic, batch.partition);
     const set = this.#byPartition.get(key);
     if (!set) return;
@@ -261,8 +273,14 @@ export class WaiterRegistry {
         this.#schedule();
         return;
       }
+      if (this.#overMs > 0 && this.#appends !== this.#appendsAtChunk) {
+        // Producers are active, none waits now: their next requests are on the way. Pay the overrun back in time.
+        this.#pause(this.#overMs);
+        return;
+      }
       this.#deferred = false;
       this.#overMs = 0;
+      this.#appendsAtChunk = this.#appends;
       // One turn in MEASURE_EVERY is measured (and the first): process.cpuUsage is a getrusage
       // call, ~9 µs on this project's VMs, and two a turn were ~10% of the CPU of 5,000 wake-ups.
       // Every turn when answers are dear (a chunk of one or two: each half the budget or more): their
@@ -284,6 +302,17 @@ export class WaiterRegistry {
       this.#overMs = Math.max(0, elapsedMs - this.#turnMs);
       this.#measure(processed, elapsedMs);
     });
+  }
+
+  /** The next chunk after `ms` (rounded up to the timers' 1 ms), with no turn scheduled meanwhile. */
+  #pause(ms: number): void {
+    this.#overMs = 0;
+    this.#pauses++;
+    this.#scheduled = true;
+    setTimeout(() => {
+      this.#scheduled = false;
+      this.#schedule();
+    }, Math.ceil(ms));
   }
 
   /** One chunk: up to `#chunk` queued waiters woken (or parked again), then the next turn. Returns how many. */

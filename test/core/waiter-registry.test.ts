@@ -153,6 +153,27 @@ describe('WaiterRegistry', () => {
     for (const gap of await gapsBetweenAnswers(4)) expect(gap).toBeGreaterThanOrEqual(4);
   });
 
+  it('while producers are active and none waits to commit, a chunk over its budget is followed by a pause; with no appends, none', async () => {
+    const r = new WaiterRegistry({ wakeChunk: 64, turnMs: 1 }, () => undefined);
+    const busy = () => {
+      const from = process.cpuUsage();
+      for (let used = process.cpuUsage(from); used.user + used.system < 5_000; used = process.cpuUsage(from));
+    };
+    await Promise.all(Array.from({ length: 10 }, () => r.turn().then(busy)));
+    expect(r.chunk).toBe(1);
+    // No producer: tailers alone are answered back to back.
+    const pausesBefore = r.pauses;
+    await Promise.all(Array.from({ length: 3 }, () => r.turn().then(busy)));
+    expect(r.pauses).toBe(pausesBefore);
+    // A producer's append after each answer (to a partition nobody watches): its next request is on the
+    // way, so the next answer waits for the overrun to be paid back. Every answer is still given.
+    const batch: AppendedRecords = { topic: 'other', partition: 0, records: [], highWatermark: 1 };
+    const answered: number[] = [];
+    await Promise.all(Array.from({ length: 3 }, (_, i) => r.turn().then(() => (answered.push(i), busy(), r.wake(batch)))));
+    expect(answered).toEqual([0, 1, 2]);
+    expect(r.pauses - pausesBefore).toBe(2);
+  });
+
   it('minBytes: waits until that many record bytes were appended past the watched position', async () => {
     const { r, append } = registry();
     const parked = r.park({ partitions: watch(2), timeoutMs: 60_000, minBytes: 10 });
