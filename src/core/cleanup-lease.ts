@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
+import { Periodic } from './periodic.js';
 
 export const CLEANUP_LEASE = 'cleanup';
 
@@ -21,7 +22,7 @@ export class CleanupLease {
   /** Local time until which this gateway holds the lease by its own reckoning (0: it does not). */
   #validUntil = 0;
   #claiming: Promise<boolean> | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #renewal = new Periodic(() => this.claim());
 
   constructor(store: LogStore, clock: Clock, ttlMs: number) {
     this.#store = store;
@@ -59,13 +60,12 @@ export class CleanupLease {
 
   start(): void {
     void this.claim();
-    this.#timer = setInterval(() => void this.claim(), this.#ttlMs / 3);
-    this.#timer.unref();
+    this.#renewal.start(this.#ttlMs / 3);
   }
 
   /** Stops renewing and lets the lease go, so another gateway takes the cleanup at once. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    await this.#renewal.stop();
     await this.#claiming;
     if (this.#validUntil === 0) return;
     this.#validUntil = 0;

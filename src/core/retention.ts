@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import { compacts, deletes } from './cleanup-policy.js';
 import { Compaction } from './compaction.js';
 import { noObserver, type CoreObserver } from './observer.js';
+import { Periodic } from './periodic.js';
 import { SnapshotLeases } from './snapshot-leases.js';
 
 export interface RetentionOptions {
@@ -44,8 +45,7 @@ export class Retention {
   readonly #observer: CoreObserver;
   readonly #compaction: Compaction;
   readonly #clusterLease: { hold(): Promise<boolean> } | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  #periodic: Periodic | undefined;
   /** Set by stop(): a pass under way ends after its current step (a large delete takes many). */
   #stopped = false;
 
@@ -66,16 +66,13 @@ export class Retention {
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {
-    this.#timer = setInterval(() => {
-      if (!this.#running) this.#running = this.#pass().then(() => undefined, onError).finally(() => (this.#running = undefined));
-    }, intervalMs);
-    this.#timer.unref();
+    this.#periodic = new Periodic(() => this.#pass(), onError);
+    this.#periodic.start(intervalMs);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearInterval(this.#timer);
-    await this.#running;
+    await this.#periodic?.stop();
   }
 
   /** A pass of the timer: only on the lease's holder (another gateway of the cluster cleans up otherwise). */

@@ -5,7 +5,7 @@
  * headers on a WebSocket). The principal is put on the context for the access rules and handlers,
  * and one request is charged to its quota.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bearerOf } from '../auth/authenticator.js';
 import { ANONYMOUS, type Principal } from '../auth/principal.js';
 import type { Security } from '../auth/security.js';
@@ -33,24 +33,30 @@ function credentialOf(header: (name: string) => string | undefined, query: (name
 }
 
 export function authenticate(security: Security): MiddlewareHandler {
-  return async (c, next) => {
+  // Not async itself: a request that needs no credential (every request when security is off) goes
+  // straight on, without a promise of this middleware's own.
+  return (c, next) => {
     // The console's and reference's static files are public: they hold no data, and ask for a credential themselves.
     if (!security.enabled || PUBLIC_PATHS.has(c.req.path) || isWebPath(c.req.path) || c.req.method === 'OPTIONS') {
       c.set('principal', ANONYMOUS);
       return next();
     }
-    let principal: Principal | undefined;
-    try {
-      principal = await security.authenticate(credentialOf((n) => c.req.header(n), (n) => c.req.query(n)));
-      security.chargeRequest(principal);
-    } catch (err) {
-      if (isGatewayError(err)) {
-        const who = principal?.id ?? 'unauthenticated';
-        security.audit({ principal: who, action: `${c.req.method} ${c.req.path}`, resource: c.req.path, outcome: 'refused', reason: err.code });
-      }
-      throw err;
-    }
-    c.set('principal', principal);
-    return next();
+    return authenticated(security, c, next);
   };
+}
+
+async function authenticated(security: Security, c: Context, next: Next): Promise<void> {
+  let principal: Principal | undefined;
+  try {
+    principal = await security.authenticate(credentialOf((n) => c.req.header(n), (n) => c.req.query(n)));
+    security.chargeRequest(principal);
+  } catch (err) {
+    if (isGatewayError(err)) {
+      const who = principal?.id ?? 'unauthenticated';
+      security.audit({ principal: who, action: `${c.req.method} ${c.req.path}`, resource: c.req.path, outcome: 'refused', reason: err.code });
+    }
+    throw err;
+  }
+  c.set('principal', principal);
+  return next();
 }

@@ -14,12 +14,13 @@ import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
 
 export function bodyLimit(maxBytes: number, onError: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
   const counting = honoBodyLimit({ maxSize: maxBytes, onError });
-  return async (c, next) => {
+  // Not async: on every request, and nothing to do after `next` (one promise less each).
+  return (c, next) => {
     if (c.req.header('transfer-encoding') !== undefined) return counting(c, next);
     const length = c.req.header('content-length');
     // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body (RFC 9112 section 6.3).
     if (length === undefined) return next();
-    if (Number(length) > maxBytes) return onError(c);
+    if (Number(length) > maxBytes) return Promise.resolve(onError(c));
     return next();
   };
 }

@@ -38,7 +38,8 @@ export function corsMiddleware(origins: readonly string[]): MiddlewareHandler {
 /** Refuses (403) a WebSocket handshake from a browser page whose origin is neither listed nor the gateway's own. */
 export function websocketOrigin(origins: readonly string[]): MiddlewareHandler {
   const allowed = new Set(origins);
-  return async (c, next) => {
+  // Not async: it runs on every request and has nothing to do after `next` (one promise less each).
+  return (c, next) => {
     const origin = c.req.header('origin');
     if (origin !== undefined && c.req.header('upgrade')?.toLowerCase() === 'websocket' && !allowed.has(origin)) {
       let sameOrigin = false;
@@ -53,6 +54,6 @@ export function websocketOrigin(origins: readonly string[]): MiddlewareHandler {
         });
       }
     }
-    await next();
+    return next();
   };
 }

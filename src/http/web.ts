@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
 
 /** Where `npm run build` writes the pages: root/dist/web, from src/http or dist/http alike. */
@@ -76,7 +76,10 @@ export function webRoutes(root: string = DEFAULT_WEB_ROOT, sites: readonly WebSi
 
   for (const site of sites) {
     app.get(`/${site}`, (c) => c.redirect(`/${site}/`, 301));
-    app.get(`/${site}/:name{.*}`, (c) => {
+    // `/site/` and `/site/:name{.+}`, not one `:name{.*}`: a pattern that matches the empty name
+    // makes hono fall back from its RegExpRouter to the TrieRouter for every route of the app, which
+    // costs ~2 us more per request on the API's paths (issue 9).
+    const serve = (c: Context) => {
       const requested = c.req.param('name') || MAIN_FILE[site];
       if (!SAFE_NAME.test(requested)) return c.text('not found', 404);
       const asset = load(site, requested);
@@ -99,7 +102,9 @@ export function webRoutes(root: string = DEFAULT_WEB_ROOT, sites: readonly WebSi
       }
       if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304, headers);
       return c.body(new Uint8Array(asset.body), 200, headers);
-    });
+    };
+    app.get(`/${site}/`, serve);
+    app.get(`/${site}/:name{.+}`, serve);
   }
   return app;
 }

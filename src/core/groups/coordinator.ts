@@ -9,6 +9,7 @@ import { tpKey } from '../assignor.js';
 import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import type { Notifier } from '../notifier.js';
+import { Periodic } from '../periodic.js';
 import { checkGroup } from './checks.js';
 import { Group } from './group.js';
 import { GroupMembership, type MembershipRequest } from './membership.js';
@@ -42,9 +43,8 @@ export class GroupCoordinator {
   readonly #membership: GroupMembership;
   readonly #groups = new Map<string, Group>();
   readonly #leases: CoordinatorLeases;
-  #timer: NodeJS.Timeout | undefined;
   #offTopicChange: (() => void) | undefined;
-  #expiring: Promise<unknown> | undefined;
+  readonly #expiry = new Periodic(() => this.expireSessions());
 
   /** `shared`: whether other gateways may share the store (default: unless the store is single-gateway); see leases.ts. */
   constructor(deps: { store: LogStore; log: Log; notifier: Notifier; clock: Clock; settings: GroupSettings; shared?: boolean }) {
@@ -94,18 +94,12 @@ export class GroupCoordinator {
         }
       }
     });
-    this.#timer = setInterval(() => {
-      this.#expiring ??= this.expireSessions()
-        .catch(() => undefined)
-        .finally(() => (this.#expiring = undefined));
-    }, this.#settings.groupSessionCheckIntervalMs);
-    this.#timer.unref();
+    this.#expiry.start(this.#settings.groupSessionCheckIntervalMs);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    await this.#expiry.stop();
     this.#offTopicChange?.();
-    await this.#expiring;
     await Promise.all([...this.#groups.values()].map((g) => g.idle()));
     await this.#leases.stop();
   }

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { GroupLease, LogStore } from '../../storage/log-store.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Clock } from '../clock.js';
+import { Periodic } from '../periodic.js';
 
 const DEFAULT_LEASE_MS = 10_000;
 /** A single-gateway store's lease: about 285,000 years, past any clock. */
@@ -53,8 +54,7 @@ export class CoordinatorLeases {
   readonly #held = new Map<string, Held>();
   /** Claims in flight per group: concurrent requests share one. */
   readonly #claims = new Map<string, Promise<Coordination>>();
-  #timer: NodeJS.Timeout | undefined;
-  #renewing: Promise<unknown> | undefined;
+  readonly #renewal = new Periodic(() => this.renewAll());
 
   constructor(deps: {
     store: LogStore;
@@ -84,16 +84,12 @@ export class CoordinatorLeases {
 
   start(): void {
     if (!this.#shared) return;
-    this.#timer = setInterval(() => {
-      this.#renewing ??= this.renewAll().finally(() => (this.#renewing = undefined));
-    }, this.#ttlMs / 3);
-    this.#timer.unref();
+    this.#renewal.start(this.#ttlMs / 3);
   }
 
   /** Stops renewing and lets every held lease go, so other gateways take the groups at once. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#renewing;
+    await this.#renewal.stop();
     const groups = [...this.#held.keys()];
     this.#held.clear();
     await Promise.all(groups.map((g) => this.#store.releaseGroupLease(g, this.holder).catch(() => undefined)));

@@ -39,6 +39,7 @@ import type {
 } from '../log-store.js';
 import { BACKUP_FILE_PREFIX } from '../log-store.js';
 import { Appender } from './append.js';
+import { Checkpointer } from './checkpointer.js';
 import { SqliteCredentials } from './credentials.js';
 import { SqliteSchemas } from './schemas.js';
 import { DATABASE_FILE, openDatabase, probeCommit } from './database.js';
@@ -119,6 +120,8 @@ class SqliteStore implements LogStore {
     (work) => this.#savepoint(work),
   );
   readonly #diskFull: DiskFullWatch;
+  /** WAL checkpoints in a worker thread, not in the produce commits on the event loop (see checkpointer.ts). */
+  readonly #checkpointer: Checkpointer;
   readonly credentials: SqliteCredentials;
   readonly schemas: SqliteSchemas;
   #closed = false;
@@ -140,6 +143,8 @@ class SqliteStore implements LogStore {
     this.#reader = new RecordReader(this.#records, this.#timeIndex);
     this.#appender = new Appender({ topics: this.#topics, records: this.#records, timeIndex: this.#timeIndex, idempotency: this.#idempotency });
     this.#timeIndex.load(this.#topics.byId());
+    // Last: nothing after it may fail and leave the worker running.
+    this.#checkpointer = new Checkpointer(db, { file: path.join(path.resolve(options.dataDir), DATABASE_FILE), synchronous: options.synchronous });
   }
 
   #open(): Database.Database {
@@ -476,8 +481,10 @@ class SqliteStore implements LogStore {
     // A step waiting for a produce commit runs now, on its own.
     this.#carrier.flush();
     this.#closed = true;
-    // A clean close checkpoints the WAL into the main file; then the directory is free.
+    // The checkpointer's connection first: the last connection to close checkpoints the WAL into
+    // the main file and removes it. Then the directory is free.
     try {
+      await this.#checkpointer.close();
       this.#db.close();
     } finally {
       this.#lock.release();
