@@ -47,7 +47,11 @@ LABEL org.opencontainers.image.title="Logway" \
 ENV NODE_ENV=production \
     LOGWAY_HOST=0.0.0.0 \
     LOGWAY_DATA_DIR=/data \
-    LOGWAY_SHUTDOWN_TIMEOUT_MS=8000
+    LOGWAY_SHUTDOWN_TIMEOUT_MS=8000 \
+    GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=134217728
+# GLIBC_TUNABLES: MB-sized read buffers (catch-up chunks, fetch pages) come from the heap and
+# freed heap stays mapped (up to 128 MiB at its top), so they are not page-faulted in again for
+# every chunk: with glibc's defaults that cost 1-2 µs a record on some VMs (docs/performance.md).
 # Shutdown budget: on SIGTERM in-flight requests get LOGWAY_SHUTDOWN_TIMEOUT_MS (8 s), and
 # src/main.ts exits at most 1 s after that whatever happens: 9 s in all, inside the 10 s that
 # `docker stop` waits by default before SIGKILL. Raising the timeout needs `docker stop -t`

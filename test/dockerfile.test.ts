@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { GATEWAY_GLIBC_TUNABLES } from '../bench/lib/child.js';
 import { startGateway } from './helpers/gateway.js';
 import { childEnv, REPO_ROOT } from './helpers/process.js';
 
@@ -103,6 +104,11 @@ describe('Dockerfile', () => {
     // /data must be writable by that user, and prepared before USER switches away from root.
     expect(text.indexOf('chown node:node /data')).toBeGreaterThan(-1);
     expect(text.indexOf('chown node:node /data')).toBeLessThan(text.indexOf('USER '));
+  });
+
+  it('runtime stage: sets the glibc malloc tunables the bench runs the gateway with (catch-up buffers not faulted in per chunk)', () => {
+    const text = runtime!.instructions.join('\n');
+    expect(text).toContain(`GLIBC_TUNABLES=${GATEWAY_GLIBC_TUNABLES}`);
   });
 
   it('runtime stage: tini from the build stage is PID 1 and runs node directly, so SIGTERM reaches the gateway', () => {

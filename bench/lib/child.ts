@@ -110,6 +110,20 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
   };
 }
 
+/**
+ * glibc malloc settings the container image runs the gateway with (Dockerfile `ENV GLIBC_TUNABLES`,
+ * checked equal by test/dockerfile.test.ts), so the bench measures the gateway as shipped. With
+ * glibc's defaults a catch-up chunk's MB-sized buffers are mmap'ed and unmapped, or trimmed off
+ * the heap after each GC, and faulted in again for the next chunks: 0.007-0.075 minor page faults
+ * per record from one run to the next, at ~22 µs a fault on the bench VM (docs/performance.md).
+ */
+export const GATEWAY_GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=134217728';
+
+/** `BENCH_GLIBC_TUNABLES=` (empty) runs the gateway with glibc's defaults instead, for an A/B. */
+function gatewayTunables(): string {
+  return process.env.BENCH_GLIBC_TUNABLES ?? GATEWAY_GLIBC_TUNABLES;
+}
+
 /** The real gateway (src/main.ts) on loopback, port 0, with its own temp data dir. */
 export interface GatewayProcess extends ChildServer {
   readonly dataDir: string;
@@ -137,6 +151,7 @@ export async function startGateway(options: {
     script: 'src/main.ts',
     args,
     nodeArgs,
+    env: { GLIBC_TUNABLES: gatewayTunables() },
     urlFrom: (line) => {
       if (!line.includes('logway listening')) return undefined;
       try {

@@ -6,7 +6,19 @@
  * removed when the wait ends, leave nothing behind.
  */
 
-export function anyAborted(signals: readonly AbortSignal[]): boolean {
+/**
+ * What ends a wait: an AbortSignal, or anything that tells the same three things. The REST layer
+ * passes the client's connection itself (http/client-gone.ts) rather than the request's
+ * AbortSignal: making that signal and listening to it cost ~15-20 µs on every parked long-poll
+ * (issue 9), where a listener on the connection costs a few.
+ */
+export interface AbortSource {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export function anyAborted(signals: readonly AbortSource[]): boolean {
   return signals.some((s) => s.aborted);
 }
 
@@ -15,7 +27,7 @@ export function anyAborted(signals: readonly AbortSignal[]): boolean {
  * it from every signal; call it when the wait ends for any reason. Callers check
  * anyAborted() first: a signal that has already aborted fires no event.
  */
-export function onAnyAbort(signals: readonly AbortSignal[], listener: () => void): () => void {
+export function onAnyAbort(signals: readonly AbortSource[], listener: () => void): () => void {
   if (signals.length === 0) return () => undefined;
   let fired = false;
   const onAbort = () => {

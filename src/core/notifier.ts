@@ -5,6 +5,7 @@
  * (the waiter registry) are woken from it on later turns of the event loop.
  */
 import type { StoredRecord } from '../storage/log-store.js';
+import type { AbortSource } from './abort.js';
 import { WaiterRegistry, type Wake } from './waiter-registry.js';
 
 export interface AppendedRecords {
@@ -20,7 +21,7 @@ export interface WaitForAppend {
   /** The partition's high watermark as the caller last read it: wait for it to pass. */
   highWatermark: number;
   timeoutMs: number;
-  signals?: readonly AbortSignal[];
+  signals?: readonly AbortSource[];
 }
 
 export type AppendListener = (batch: AppendedRecords) => void;

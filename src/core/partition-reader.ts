@@ -2,6 +2,7 @@
  * Reads of one partition: plain range reads, and Kafka's fetch with long-poll (`waitMs`,
  * `minBytes`), answered as delivered-record JSON.
  */
+import type { AbortSource } from './abort.js';
 import type { EncodedRecords, LogStore, PartitionOffsets, StoredRecord } from '../storage/log-store.js';
 import { checkOffsetInRange, partitionNotFound } from './log-errors.js';
 import type { AppendedRecords, Notifier } from './notifier.js';
@@ -23,7 +24,7 @@ export interface FetchOptions {
    */
   minBytes?: number | undefined;
   /** Any of them aborts the wait (the client went away, the gateway is shutting down). */
-  signals?: readonly AbortSignal[];
+  signals?: readonly AbortSource[];
   /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
   format?: RecordFormat | undefined;
 }

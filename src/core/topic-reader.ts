@@ -14,6 +14,7 @@
  * Retention: a position below a partition's log start (the records were deleted) moves to the
  * log start, and the read says so in `resets`; never a silent jump.
  */
+import type { AbortSource } from './abort.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { PartitionOffsets, StoredRecord, TopicMeta } from '../storage/log-store.js';
 import { cursorEncoder, decodeCursor, topicFingerprint, type TopicPosition } from './cursor.js';
@@ -36,7 +37,7 @@ export interface TopicReadOptions {
   maxBytes: number;
   /** Wait up to this long for a record when no partition has one. */
   waitMs: number;
-  signals?: readonly AbortSignal[];
+  signals?: readonly AbortSource[];
   /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
   format?: RecordFormat | undefined;
 }

@@ -21,11 +21,20 @@
  * setImmediate, and a drain rescheduled in one turn is queued ahead of the commit of the requests
  * read in the next, so every commit would wait behind a chunk of answers. When commits are
  * waiting, the chunk moves to the next turn (once: the chunk after it runs whatever is waiting).
+ * The budget holds on average too: one answer can cost more than `turnMs` (a tailer far behind
+ * reads 1,000 records), and the chunk is never less than one, so while producers are active the
+ * time a chunk took over the budget is paid back before the next chunk: by turns without answers
+ * while commits wait (one per `turnMs` over), else, for a chunk of twice its budget or more, by a
+ * pause that long (their next requests are on their way: a turn without answers would find none
+ * of them and end at once). Without that,
+ * 1,000 tailers far behind took one ~2.7 ms answer per produce round trip whatever the budget,
+ * and five single-record producers kept 26-36% of their rate.
  *
  * Abort signals are shared across waits: each signal gets ONE listener while any wait uses it,
  * whatever the number of waits. The process-wide shutdown signal used to get one listener per
  * parked wait (quadratic to add and remove, and Node's MaxListenersExceededWarning past 10).
  */
+import type { AbortSource } from './abort.js';
 import type { AppendedRecords } from './notifier.js';
 import { batchBytesFrom } from './shared-batch.js';
 
@@ -40,7 +49,7 @@ export interface ParkRequest {
   partitions: readonly WatchedPartition[];
   timeoutMs: number;
   /** Any of them ends the wait (the client went away, the gateway is shutting down). */
-  signals?: readonly AbortSignal[] | undefined;
+  signals?: readonly AbortSource[] | undefined;
   /**
    * Kafka's fetch.min.bytes: wake only once this many record bytes (keys, values, headers) were
    * appended past the watched high watermarks. Default 1: any record.
@@ -66,7 +75,7 @@ interface Waiter {
   watches: WatchedPartition[];
   /** Record bytes still wanted before waking (minBytes minus what was appended since parking). */
   needBytes: number;
-  signals: readonly AbortSignal[];
+  signals: readonly AbortSource[];
   timer: NodeJS.Timeout | undefined;
   settled: boolean;
   resolve: (wake: Wake) => void;
@@ -103,7 +112,7 @@ export class WaiterRegistry {
   readonly #publishedHighWatermark: (topic: string, partition: number) => number | undefined;
   /** Waiters by watched partition. A set is taken out whole when an append wakes it. */
   readonly #byPartition = new Map<string, Set<Waiter>>();
-  readonly #bySignal = new Map<AbortSignal, SignalEntry>();
+  readonly #bySignal = new Map<AbortSource, SignalEntry>();
   /** Appends whose waiters are not all processed yet, oldest first (each set as taken out of the index). */
   readonly #queue: Queued[] = [];
   /** Where the drain is in the head's waiters. */
@@ -112,8 +121,14 @@ export class WaiterRegistry {
   #size = 0;
   /** True while produce requests wait for a commit (see yieldTo). */
   #commitsWaiting: () => boolean = () => false;
-  /** The last chunk was moved to this turn for commits: this one runs whatever is waiting. */
+  /** The last chunk was moved to this turn for commits: this one runs whatever is waiting (unless #overMs). */
   #deferred = false;
+  /** CPU time the last chunk took over turnMs, not yet paid back by turns without answers (see yieldTo). */
+  #overMs = 0;
+  /** Appends published (producers are active when it moves), and its value when the last chunk ran. */
+  #appends = 0;
+  #appendsAtChunk = 0;
+  #pauses = 0;
 
   /**
    * @param settings most waiters processed per turn (or a number: that alone, no time budget),
@@ -134,8 +149,9 @@ export class WaiterRegistry {
 
   /**
    * Chunks give way to commits: while `commitsWaiting()` says produce requests wait for one,
-   * a chunk moves to the next turn of the event loop (at most once in a row, so answers go on
-   * under a steady stream of produce).
+   * a chunk moves to the next turn of the event loop: once in a row, and once more for every
+   * `turnMs` the last chunk took over its budget (so answers go on under a steady stream of
+   * produce, taking about turnMs per turn on average).
    */
   yieldTo(commitsWaiting: () => boolean): void {
     this.#commitsWaiting = commitsWaiting;
@@ -154,6 +170,11 @@ export class WaiterRegistry {
   /** Waits parked and not yet answered (a cheap gauge of waiting long-polls). */
   get size(): number {
     return this.#size;
+  }
+
+  /** Pauses taken to pay back a chunk's overrun while producers were active (see the file's comment). */
+  get pauses(): number {
+    return this.#pauses;
   }
 
   /** Abort listeners this registry holds: one per distinct signal in use, however many waits share it. */
@@ -203,7 +224,7 @@ export class WaiterRegistry {
    * in order with the wake-ups queued before it, within the same per-turn budget. At once when
    * a signal aborts (the client went away, or the gateway is shutting down: it answers now).
    */
-  turn(signals: readonly AbortSignal[] = []): Promise<void> {
+  turn(signals: readonly AbortSource[] = []): Promise<void> {
     return new Promise<void>((resolve) => {
       if (signals.some((s) => s.aborted)) return resolve();
       const w: Waiter = { watches: [], needBytes: 0, signals, timer: undefined, settled: false, resolve: () => resolve() };
@@ -216,6 +237,7 @@ export class WaiterRegistry {
 
   /** An append committed: its partition's waiters are queued and woken on later turns. */
   wake(batch: AppendedRecords): void {
+    this.#appends++;
     const key = keyOf(batch.topic, batch.partition);
     const set = this.#byPartition.get(key);
     if (!set) return;
@@ -244,26 +266,55 @@ export class WaiterRegistry {
     let measured = false;
     setImmediate(() => {
       this.#scheduled = false;
-      if (!this.#deferred && this.#commitsWaiting()) {
+      if ((!this.#deferred || this.#overMs > 0) && this.#commitsWaiting()) {
         // The commit's setImmediate is queued behind this one, in this turn: let it go first.
+        // This turn goes without answers: it pays back one budget of the last chunk's overrun.
+        this.#overMs = Math.max(0, this.#overMs - this.#turnMs);
         this.#deferred = true;
         this.#schedule();
         return;
       }
+      if (this.#overMs >= this.#turnMs && this.#appends !== this.#appendsAtChunk) {
+        // Producers are active, none waits now: their next requests are on the way. Pay the overrun back in time.
+        // Only a chunk of twice its budget or more: a measured turn a little over (a GC) is no reason to hold answers.
+        this.#pause(this.#overMs);
+        return;
+      }
       this.#deferred = false;
+      this.#overMs = 0;
+      this.#appendsAtChunk = this.#appends;
       // One turn in MEASURE_EVERY is measured (and the first): process.cpuUsage is a getrusage
       // call, ~9 µs on this project's VMs, and two a turn were ~10% of the CPU of 5,000 wake-ups.
-      measured = this.#turnMs !== Infinity && (this.#costMs === undefined || this.#turns % MEASURE_EVERY === 0);
+      // Every turn when answers are dear (a chunk of one or two: each half the budget or more): their
+      // cost varies most (a tailer far behind reads 1,000 records, one at the tail a few), and the
+      // time over the budget is paid back from it; two calls are then a few % of the turn.
+      measured =
+        this.#turnMs !== Infinity && (this.#costMs === undefined || this.#chunk <= 2 || this.#turns % MEASURE_EVERY === 0);
       if (measured) started = process.cpuUsage();
       processed = this.#drain();
+      // Unmeasured turns are costed at the running average; a measured one corrects it below.
+      if (this.#costMs !== undefined) this.#overMs = Math.max(0, processed * this.#costMs - this.#turnMs);
     });
     // Queued right behind the drain, so it runs once the drain's microtasks (the answers) have.
     // CPU time, not wall time: on a busy machine the process being descheduled is not an answer's cost.
     setImmediate(() => {
       if (!measured || processed === 0) return;
       const used = process.cpuUsage(started);
-      this.#measure(processed, (used.user + used.system) / 1000);
+      const elapsedMs = (used.user + used.system) / 1000;
+      this.#overMs = Math.max(0, elapsedMs - this.#turnMs);
+      this.#measure(processed, elapsedMs);
     });
+  }
+
+  /** The next chunk after `ms` (rounded up to the timers' 1 ms), with no turn scheduled meanwhile. */
+  #pause(ms: number): void {
+    this.#overMs = 0;
+    this.#pauses++;
+    this.#scheduled = true;
+    setTimeout(() => {
+      this.#scheduled = false;
+      this.#schedule();
+    }, Math.ceil(ms));
   }
 
   /** One chunk: up to `#chunk` queued waiters woken (or parked again), then the next turn. Returns how many. */
@@ -335,7 +386,7 @@ export class WaiterRegistry {
     set.add(w);
   }
 
-  #listen(w: Waiter, signal: AbortSignal): void {
+  #listen(w: Waiter, signal: AbortSource): void {
     let entry = this.#bySignal.get(signal);
     if (!entry) {
       const waiters = new Set<Waiter>();

@@ -360,7 +360,7 @@ export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: 
     })
     .openapi(poll, async (c) => {
       const { group, memberId } = c.req.valid('param');
-      const result = await groups.poll(group, memberId, readOptions(c.req.valid('query'), config, c.req.raw, shutdown));
+      const result = await groups.poll(group, memberId, readOptions(c.req.valid('query'), config, c, shutdown));
       // Records are spliced in as serialized by the core (stored JSON text is not parsed again).
       const text =
         `{"records":${result.recordsJson},"memberEpoch":${result.memberEpoch},` +

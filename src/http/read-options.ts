@@ -1,5 +1,9 @@
 /** What a fetch or a group poll asks for, clamped to the server's limits; shared by both routes. */
+import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+import type { AbortSource } from '../core/abort.js';
 import type { Config } from '../config.js';
+import { ClientGone } from './client-gone.js';
 import type { RecordFormat } from '../core/record-validation.js';
 import { invalid } from '../errors.js';
 import { queryInt } from '../api/schemas.js';
@@ -18,7 +22,7 @@ export interface ReadOptions {
   waitMs: number;
   minBytes: number;
   /** A long-poll ends when the client goes away or the gateway shuts down. */
-  signals: AbortSignal[];
+  signals: AbortSource[];
   format: RecordFormat | undefined;
 }
 
@@ -37,7 +41,7 @@ type ReadLimitSettings = Pick<Config, 'fetchDefaultLimit' | 'fetchMaxLimit' | 'f
  * The core's waiter registry gives a signal shared by many waits (shutdown) one listener.
  * A read without waitMs never waits, so it gets none.
  */
-export function readOptions(q: ReadQuery, config: ReadLimitSettings, request: Request, shutdown: AbortSignal): ReadOptions {
+export function readOptions(q: ReadQuery, config: ReadLimitSettings, c: Context, shutdown: AbortSignal): ReadOptions {
   const maxBytes = Math.min(q.maxBytes ?? config.fetchDefaultMaxBytes, config.fetchMaxBytes);
   const minBytes = q.minBytes ?? 1;
   // More than an answer may hold could never be reached: the client's mistake, said at once.
@@ -51,8 +55,14 @@ export function readOptions(q: ReadQuery, config: ReadLimitSettings, request: Re
     maxBytes,
     waitMs,
     minBytes,
-    // Only a read that may wait listens: @hono/node-server makes the request's AbortController on first use of its signal.
-    signals: waitMs > 0 ? [request.signal, shutdown] : [],
+    // Only a read that may wait listens.
+    signals: waitMs > 0 ? [clientGone(c), shutdown] : [],
     format: q.format,
   };
+}
+
+/** Node's response, watched for the client going away; without one (app.request() in tests), the request's signal. */
+function clientGone(c: Context): AbortSource {
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  return outgoing ? new ClientGone(outgoing) : c.req.raw.signal;
 }

@@ -212,7 +212,7 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal, se
     const input = fetchInput(c);
     if (input instanceof Response) return input;
     const { topic, partition, query: q } = input;
-    const options = readOptions(q, config, c.req.raw, shutdown);
+    const options = readOptions(q, config, c, shutdown);
     const offset = q.offset ?? (await log.partitionOffsets(topic, partition)).logStartOffset;
     if (acceptsNdjson(c.req.header('accept'))) {
       return ndjsonExport(log, config, topic, partition, { offset, limit: q.limit, maxBytes: q.maxBytes }, options);

@@ -82,7 +82,7 @@ export function topicRecordRoutes(log: Log, config: Config, shutdown: AbortSigna
     const { topic } = c.req.valid('param');
     const q = c.req.valid('query');
     const start = startOf(q);
-    const options = readOptions(q, config, c.req.raw, shutdown);
+    const options = readOptions(q, config, c, shutdown);
     const ndjson = acceptsNdjson(c.req.header('accept'));
     if (ndjson && q.maxBytes !== undefined) {
       const message = 'not with Accept: application/x-ndjson (the answer is streamed to its end; use limit)';

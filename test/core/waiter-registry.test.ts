@@ -120,6 +120,60 @@ describe('WaiterRegistry', () => {
     expect(events).toEqual(['commit', 'answer 0', 'answer 1', 'answer 2']);
   });
 
+  it('while commits wait, a chunk over its time budget is paid back by turns without answers; with none waiting, answers go every turn', async () => {
+    const r = new WaiterRegistry({ wakeChunk: 64, turnMs: 1 }, () => undefined);
+    let commitsWaiting = false;
+    r.yieldTo(() => commitsWaiting);
+    // Each granted caller works 5 ms of CPU (a tailer far behind: one answer is five budgets).
+    const busy = () => {
+      const from = process.cpuUsage();
+      for (let used = process.cpuUsage(from); used.user + used.system < 5_000; used = process.cpuUsage(from));
+    };
+    await Promise.all(Array.from({ length: 10 }, () => r.turn().then(busy)));
+    expect(r.chunk).toBe(1);
+    // Turns of the event loop between consecutive answers, counted by a ticker.
+    const gapsBetweenAnswers = async (answers: number) => {
+      let ticks = 0;
+      let ticking = true;
+      const tick = () => {
+        ticks++;
+        if (ticking) setImmediate(tick);
+      };
+      tick();
+      const at: number[] = [];
+      await Promise.all(Array.from({ length: answers }, () => r.turn().then(() => (at.push(ticks), busy()))));
+      ticking = false;
+      return at.slice(1).map((t, i) => t - at[i]!);
+    };
+    // No produce waiting: nobody to give way to, one answer a turn.
+    expect(await gapsBetweenAnswers(4)).toEqual([1, 1, 1]);
+    // A steady stream of produce: ~4 ms over the budget per answer, paid back by ~4 answer-free turns
+    // (the fixed once-in-a-row alone would leave one).
+    commitsWaiting = true;
+    for (const gap of await gapsBetweenAnswers(4)) expect(gap).toBeGreaterThanOrEqual(4);
+  });
+
+  it('while producers are active and none waits to commit, a chunk over its budget is followed by a pause; with no appends, none', async () => {
+    const r = new WaiterRegistry({ wakeChunk: 64, turnMs: 1 }, () => undefined);
+    const busy = () => {
+      const from = process.cpuUsage();
+      for (let used = process.cpuUsage(from); used.user + used.system < 5_000; used = process.cpuUsage(from));
+    };
+    await Promise.all(Array.from({ length: 10 }, () => r.turn().then(busy)));
+    expect(r.chunk).toBe(1);
+    // No producer: tailers alone are answered back to back.
+    const pausesBefore = r.pauses;
+    await Promise.all(Array.from({ length: 3 }, () => r.turn().then(busy)));
+    expect(r.pauses).toBe(pausesBefore);
+    // A producer's append after each answer (to a partition nobody watches): its next request is on the
+    // way, so the next answer waits for the overrun to be paid back. Every answer is still given.
+    const batch: AppendedRecords = { topic: 'other', partition: 0, records: [], highWatermark: 1 };
+    const answered: number[] = [];
+    await Promise.all(Array.from({ length: 3 }, (_, i) => r.turn().then(() => (answered.push(i), busy(), r.wake(batch)))));
+    expect(answered).toEqual([0, 1, 2]);
+    expect(r.pauses - pausesBefore).toBe(2);
+  });
+
   it('minBytes: waits until that many record bytes were appended past the watched position', async () => {
     const { r, append } = registry();
     const parked = r.park({ partitions: watch(2), timeoutMs: 60_000, minBytes: 10 });

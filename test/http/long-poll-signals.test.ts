@@ -104,3 +104,19 @@ test('fetches and polls with waitMs leave nothing attached to the shutdown signa
   }
   expect(listeners()).toBe(0);
 });
+
+test('a long-poll whose client goes away leaves the waiter registry (fetch and group poll)', async () => {
+  const { url, post, notifier } = await gatewayWithShutdown();
+  expect((await post('/v1/topics', { name: 't', partitions: 1 })).status).toBe(201);
+  const join = await post('/v1/groups/g/members', { topics: ['t'], autoOffsetReset: 'latest' });
+  const { memberId } = (await join.json()) as { memberId: string };
+  for (const path of ['/v1/topics/t/partitions/0/records?offset=0&waitMs=60000', `/v1/groups/g/members/${memberId}/records?waitMs=60000`]) {
+    const client = new AbortController();
+    const poll = fetch(url + path, { signal: client.signal }).catch((err: unknown) => err);
+    await waitFor('the long-poll to wait', () => notifier.waiters.size === 1);
+    client.abort();
+    await poll;
+    await waitFor('the abandoned long-poll to leave the registry', () => notifier.waiters.size === 0);
+    expect(notifier.waiters.signalListeners).toBe(0);
+  }
+});

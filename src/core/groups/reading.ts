@@ -3,6 +3,7 @@
  * long-poll on the notifier) and socket members (position, then advance as records are sent).
  * Positions live in memory only (see the durability note in core/groups.ts).
  */
+import type { AbortSource } from '../abort.js';
 import type { PartitionOffsets } from '../../storage/log-store.js';
 import { tpKey, type TopicPartition } from '../assignor.js';
 import type { Log } from '../log.js';
@@ -157,7 +158,7 @@ export class GroupReader {
     memberId: string,
     positions: { topic: string; partition: number; offset: number }[],
     waitMs: number,
-    signals: readonly AbortSignal[] = [],
+    signals: readonly AbortSource[] = [],
     minBytes = 1,
   ): Promise<Wake> {
     const parked = this.#notifier.waiters.park({

@@ -1,4 +1,5 @@
 /** The consumer group API's vocabulary: settings, requests and results (no behaviour here). */
+import type { AbortSource } from '../abort.js';
 import type { TopicPartition } from '../assignor.js';
 
 export type { TopicPartition } from '../assignor.js';
@@ -54,7 +55,7 @@ export interface PollOptions {
   /** Kafka's fetch.min.bytes: with waitMs, answer once this many record bytes are there (or the answer is full). Default 1. */
   minBytes?: number | undefined;
   /** Any of them ends the wait (the client went away, the gateway is shutting down). */
-  signals?: readonly AbortSignal[];
+  signals?: readonly AbortSource[];
 }
 
 export interface PollResult {
