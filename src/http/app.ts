@@ -2,6 +2,7 @@
  * The REST transport: an OpenAPIHono app assembled from one router per resource.
  * It validates, calls the core, and maps results and errors; it holds no state.
  */
+import type { HttpBindings } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import type { GroupCoordinator } from '../core/groups.js';
@@ -104,7 +105,14 @@ export function createApp(deps: AppDeps) {
     }
     await next();
     // Shutting down: ask keep-alive clients to reconnect, so their idle sockets do not hold the exit open.
-    if (deps.shutdown.aborted) c.header('connection', 'close');
+    // On Node's response when there is one (writeHead merges it into the answer): c.header() on a finished
+    // answer makes hono copy it into a new Response, body included, and the answer then leaves by
+    // @hono/node-server's stream path: at shutdown every parked long-poll answers at once (profile, issue 9).
+    if (deps.shutdown.aborted) {
+      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+      if (outgoing && !outgoing.headersSent) outgoing.setHeader('connection', 'close');
+      else c.header('connection', 'close');
+    }
   });
 
   // A streamed NDJSON body has no overall limit: each of its lines is held to maxBodyBytes instead.
