@@ -26,9 +26,8 @@
  * time a chunk took over the budget is paid back before the next chunk: by turns without answers
  * while commits wait (one per `turnMs` over), else, for a chunk of twice its budget or more, by a
  * pause that long (their next requests are on their way: a turn without answers would find none
- * of them and end at once). Without that,
- * 1,000 tailers far behind took one ~2.7 ms answer per produce round trip whatever the budget,
- * and five single-record producers kept 26-36% of their rate.
+ * of them and end at once). Without that, 1,000 tailers far behind took one ~2.7 ms answer per
+ * produce round trip whatever the budget, and five single-record producers kept 26-36% of their rate.
  *
  * Abort signals are shared across waits: each signal gets ONE listener while any wait uses it,
  * whatever the number of waits. The process-wide shutdown signal used to get one listener per
