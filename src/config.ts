@@ -153,6 +153,11 @@ export const ConfigSchema = z.object({
     .default(1)
     .describe("CPU time budget, in milliseconds, of one turn of the event loop's long-poll answers: new requests (produce among them) are read between turns, so re-polling tailers cannot starve producers. While producers are active, a turn that took twice the budget or more (one answer can) is paid back before the next answers."),
 
+  // Tailers behind each read a range of their own: 1,000 store reads of overlapping ranges built the same JSON again and again.
+  recentRecordsBytes: int(0)
+    .default(32 * 1024 * 1024)
+    .describe("Most bytes of recently appended records kept in memory, encoded once, to answer fetches of the partitions being read without a store read (the partitions read least lately give way first); 0 keeps none. Not used for compacted topics."),
+
   retentionCheckIntervalMs: int(100)
     .default(60_000)
     .describe('How often cleanup runs: retention (`retentionMs`, `retentionBytes`) and compaction. The older name of `cleanupIntervalMs`, which wins when both are set.'),

@@ -89,6 +89,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const notifier = new Notifier((err) => logger.error({ err }, 'a subscriber failed while being told of an append'), {
     wakeChunk: config.longPollWakeChunk,
     turnMs: config.longPollTurnMs,
+    recentBytes: config.recentRecordsBytes,
   });
   const registry = new SchemaRegistry(store.schemas);
   const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));

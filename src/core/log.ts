@@ -128,6 +128,8 @@ export class Log {
     if (change.partitions !== undefined) this.#checkPartitionCount(change.partitions);
     const before = await this.#requireTopic(name);
     const meta = await this.#store.updateTopic(name, change);
+    // Kept records are answered only for topics that are not compacted: one made compacted stops being kept.
+    if (change.config !== undefined) this.#notifier.recent.dropTopic(name);
     if (meta.partitions > before.partitions) {
       this.#notifier.publishTopicChange({ topic: name, kind: 'partitions-added', partitions: meta.partitions });
     }

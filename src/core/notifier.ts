@@ -6,6 +6,7 @@
  */
 import type { StoredRecord } from '../storage/log-store.js';
 import type { AbortSource } from './abort.js';
+import { RecentRecords } from './recent-records.js';
 import { WaiterRegistry, type Wake } from './waiter-registry.js';
 
 export interface AppendedRecords {
@@ -42,6 +43,7 @@ export class Notifier {
   readonly #published = new Map<string, number[]>();
   readonly #onListenerError: (err: unknown) => void;
   readonly #waiters: WaiterRegistry;
+  readonly #recent: RecentRecords;
 
   /**
    * @param onListenerError told of a listener that threw. Publishing happens after a durable
@@ -49,9 +51,14 @@ export class Notifier {
    * and duplicate records) nor keep the other listeners from hearing of the append.
    * @param options.wakeChunk most long-polls answered per turn of the event loop (config longPollWakeChunk).
    * @param options.turnMs time budget of a turn's long-poll answers (config longPollTurnMs); absent: none.
+   * @param options.recentBytes most bytes of appended records kept for reads (config recentRecordsBytes); absent: none.
    */
-  constructor(onListenerError: (err: unknown) => void = () => undefined, options: { wakeChunk?: number; turnMs?: number } = {}) {
+  constructor(
+    onListenerError: (err: unknown) => void = () => undefined,
+    options: { wakeChunk?: number; turnMs?: number; recentBytes?: number } = {},
+  ) {
     this.#onListenerError = onListenerError;
+    this.#recent = new RecentRecords(options.recentBytes ?? 0);
     this.#waiters = new WaiterRegistry({ wakeChunk: options.wakeChunk ?? 256, turnMs: options.turnMs }, (topic, partition) =>
       this.publishedHighWatermark(topic, partition),
     );
@@ -60,6 +67,11 @@ export class Notifier {
   /** Parked long-polls and group polls. */
   get waiters(): WaiterRegistry {
     return this.#waiters;
+  }
+
+  /** Records appended lately to the partitions being read, encoded once (see recent-records.ts). */
+  get recent(): RecentRecords {
+    return this.#recent;
   }
 
   /** Calls `listener` with every batch appended to the partition until the returned function is called. */
@@ -84,6 +96,7 @@ export class Notifier {
     let published = this.#published.get(batch.topic);
     if (!published) this.#published.set(batch.topic, (published = []));
     if (!(published[batch.partition]! >= batch.highWatermark)) published[batch.partition] = batch.highWatermark;
+    this.#recent.append(batch);
     // Only queued here: parked polls are answered after the producers (see waiter-registry.ts).
     this.#waiters.wake(batch);
     const set = this.#byPartition.get(keyOf(batch.topic, batch.partition));
@@ -94,6 +107,7 @@ export class Notifier {
   publishTopicChange(event: Parameters<TopicListener>[0]): void {
     if (event.kind === 'deleted') {
       this.#published.delete(event.topic);
+      this.#recent.dropTopic(event.topic);
       this.#waiters.endTopic(event.topic);
     }
     for (const listener of [...this.#topicListeners]) this.#call(listener, event);

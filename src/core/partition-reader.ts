@@ -4,6 +4,7 @@
  */
 import type { AbortSource } from './abort.js';
 import type { EncodedRecords, LogStore, PartitionOffsets, StoredRecord } from '../storage/log-store.js';
+import { compacts } from './cleanup-policy.js';
 import { checkOffsetInRange, partitionNotFound } from './log-errors.js';
 import type { AppendedRecords, Notifier } from './notifier.js';
 import type { CoreObserver } from './observer.js';
@@ -25,6 +26,11 @@ export interface FetchOptions {
   minBytes?: number | undefined;
   /** Any of them aborts the wait (the client went away, the gateway is shutting down). */
   signals?: readonly AbortSource[];
+  /**
+   * The client's connection, when one of `signals`: a wait it ended is answered with no records
+   * and no read (nobody reads that answer), where the gateway's shutdown still gets a full answer.
+   */
+  client?: AbortSource | undefined;
   /** Values of a topic bound to a schema: decoded to JSON (default) or in Confluent's wire format. */
   format?: RecordFormat | undefined;
 }
@@ -89,6 +95,7 @@ export class PartitionReader {
       // that re-polling tailers cannot crowd the producers out.
       await this.#notifier.waiters.turn(options.signals);
       bounds = await this.partitionOffsets(topic, partition);
+      if (options.client?.aborted) return this.#gone(topic, partition, offset, bounds);
       if (minBytes === 1) return this.#readShared(topic, partition, offset, bounds, options);
     }
     for (;;) {
@@ -114,6 +121,7 @@ export class PartitionReader {
         if (shared) return shared;
       }
       bounds = await this.partitionOffsets(topic, partition);
+      if (wake.reason === 'aborted' && options.client?.aborted) return this.#gone(topic, partition, offset, bounds);
       if (wake.reason !== 'appended' || minBytes === 1) return this.#readShared(topic, partition, offset, bounds, options);
       // minBytes: the wait ended early (an append it could not count); look again.
     }
@@ -121,13 +129,33 @@ export class PartitionReader {
 
   async #readFrom(topic: string, partition: number, offset: number, bounds: PartitionOffsets, options: ViewedFetch): Promise<FetchResult> {
     const from = Math.max(offset, bounds.logStartOffset);
-    const encoded =
-      from >= bounds.highWatermark
-        ? encodeRecords(topic, partition, from, [])
-        : options.view
-          ? encodeRecords(topic, partition, from, await options.view(await this.#store.read(topic, partition, from, options)))
-          : await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes);
+    const empty = from >= bounds.highWatermark;
+    const encoded = options.view
+      ? encodeRecords(topic, partition, from, empty ? [] : await options.view(await this.#store.read(topic, partition, from, options)))
+      : ((await this.#fromRecent(topic, partition, from, bounds, options)) ??
+        (empty ? encodeRecords(topic, partition, from, []) : await this.readEncoded(topic, partition, from, options.maxRecords, options.maxBytes)));
     return { ...encoded, highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
+  }
+
+  /**
+   * The read from the records kept in memory (recent-records.ts) when they hold it; undefined:
+   * the store reads, and the partition is kept from now on (a read at the high watermark too:
+   * its reader reads what comes next). Never for a compacted topic:
+   * compaction deletes records inside the kept range.
+   */
+  async #fromRecent(topic: string, partition: number, from: number, bounds: PartitionOffsets, options: FetchOptions): Promise<EncodedRecords | undefined> {
+    const recent = this.#notifier.recent;
+    if (!recent.enabled) return undefined;
+    const meta = await this.#store.getTopic(topic);
+    if (!meta || compacts(meta.config)) return undefined;
+    const found = recent.read(topic, partition, from, bounds.highWatermark, options.maxRecords, options.maxBytes);
+    if (!found) recent.miss(topic, partition, bounds.highWatermark);
+    return found;
+  }
+
+  /** The answer to a long-poll whose client went away: nobody reads it, so nothing is read for it. */
+  #gone(topic: string, partition: number, offset: number, bounds: PartitionOffsets): FetchResult {
+    return { ...encodeRecords(topic, partition, offset, []), highWatermark: bounds.highWatermark, logStartOffset: bounds.logStartOffset };
   }
 
   /** #readFrom(), shared by the long-poll answers of this turn that would read the same. */

@@ -23,6 +23,8 @@ export interface ReadOptions {
   minBytes: number;
   /** A long-poll ends when the client goes away or the gateway shuts down. */
   signals: AbortSource[];
+  /** The client's connection (of a long-poll): once it is gone, no answer needs building. */
+  client: AbortSource | undefined;
   format: RecordFormat | undefined;
 }
 
@@ -50,13 +52,15 @@ export function readOptions(q: ReadQuery, config: ReadLimitSettings, c: Context,
     throw invalid(`query/minBytes: ${message}`, [{ path: 'query/minBytes', message }]);
   }
   const waitMs = Math.min(q.waitMs ?? 0, config.fetchMaxWaitMs);
+  const client = waitMs > 0 ? clientGone(c) : undefined;
   return {
     maxRecords: Math.min(q.limit ?? config.fetchDefaultLimit, config.fetchMaxLimit),
     maxBytes,
     waitMs,
     minBytes,
     // Only a read that may wait listens.
-    signals: waitMs > 0 ? [clientGone(c), shutdown] : [],
+    signals: client ? [client, shutdown] : [],
+    client,
     format: q.format,
   };
 }

@@ -126,4 +126,25 @@ describe('tailers: long-polls that find records already there', () => {
     expect((await Promise.all(ahead)).map(values)).toEqual(Array.from({ length: 5 }, () => ['a']));
     expect(notifier.waiters.size).toBe(0);
   });
+
+  it('a poll whose own client went away while it waited for its turn is answered empty, with no read; one ended by shutdown is answered in full', async () => {
+    const { log, notifier, produce, poll, reads } = await setup(1);
+    await log.createTopic('t', 1);
+    await produce('t', [{ value: 'a' }]);
+    const shutdown = new AbortController();
+    const ahead = Array.from({ length: 5 }, () => log.fetch('t', 0, 0, poll({ signals: [shutdown.signal] })));
+    const client = new AbortController();
+    const gone = log.fetch('t', 0, 0, poll({ signals: [client.signal, shutdown.signal], client: client.signal }));
+    for (let i = 0; i < 100 && notifier.waiters.size < 6; i++) await Promise.resolve();
+    expect(notifier.waiters.size).toBe(6);
+    const readsBefore = reads();
+    client.abort();
+    const answer = await gone;
+    expect([answer.count, answer.nextOffset, values(answer)]).toEqual([0, 0, []]);
+    expect(reads()).toBe(readsBefore);
+    // The gateway shutting down ends the others' waits too: their clients are there, they get the records.
+    shutdown.abort();
+    expect((await Promise.all(ahead)).map(values)).toEqual(Array.from({ length: 5 }, () => ['a']));
+    expect(notifier.waiters.size).toBe(0);
+  });
 });

@@ -104,24 +104,33 @@ export function explainOpenFailure(err: unknown, dataDir: string, file: string):
  */
 export class DiskFullWatch {
   readonly #dir: string;
+  readonly #onChange: (full: boolean) => void;
   /** Free bytes when the last commit failed for want of space; undefined: no such failure pending. */
   #freeAtFailure: number | undefined;
 
-  constructor(dir: string) {
+  /** `onChange`: told when the disk turns full (a commit failed for want of space) and when it no longer is. */
+  constructor(dir: string, onChange: (full: boolean) => void = () => undefined) {
     this.#dir = dir;
+    this.#onChange = onChange;
   }
 
   /** Tells the watch of a write's outcome (`err` undefined: it committed). */
   observe(err: unknown): void {
-    if (err === undefined) this.#freeAtFailure = undefined;
-    else if (failureReason(err) === StoreFailureReason.DISK_FULL) this.#freeAtFailure = this.#freeBytes();
+    if (err === undefined) this.#set(undefined);
+    else if (failureReason(err) === StoreFailureReason.DISK_FULL) this.#set(this.#freeBytes());
   }
 
   /** True while the disk is still as full as when a commit last failed for want of space. */
   stillFull(): boolean {
     if (this.#freeAtFailure === undefined) return false;
-    if (this.#freeBytes() > this.#freeAtFailure) this.#freeAtFailure = undefined;
+    if (this.#freeBytes() > this.#freeAtFailure) this.#set(undefined);
     return this.#freeAtFailure !== undefined;
+  }
+
+  #set(freeAtFailure: number | undefined): void {
+    const wasFull = this.#freeAtFailure !== undefined;
+    this.#freeAtFailure = freeAtFailure;
+    if (wasFull !== (freeAtFailure !== undefined)) this.#onChange(!wasFull);
   }
 
   #freeBytes(): number {

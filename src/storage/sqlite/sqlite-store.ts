@@ -124,7 +124,8 @@ class SqliteStore implements LogStore {
     const db = openDatabase(options.dataDir, options.synchronous);
     this.#db = db;
     this.#lock = lock;
-    this.#diskFull = new DiskFullWatch(path.resolve(options.dataDir));
+    // No checkpoints while the disk is full: they would take the room the next commit needs.
+    this.#diskFull = new DiskFullWatch(path.resolve(options.dataDir), (full) => (full ? this.#checkpointer.pause() : this.#checkpointer.resume()));
     // Credential writes fail as record writes do: 503 UNAVAILABLE with the reason, never a 500.
     this.credentials = new SqliteCredentials(db, (write) => this.#failsafe(write));
     this.schemas = new SqliteSchemas(db, (work) => this.#write(work));
@@ -165,6 +166,8 @@ class SqliteStore implements LogStore {
     } catch (err) {
       this.#diskFull.observe(err);
       throw storeUnavailable(err) ?? err;
+    } finally {
+      this.#checkpointer.wrote();
     }
     if (provesRoom) this.#diskFull.observe(undefined);
     return result;
@@ -420,6 +423,7 @@ class SqliteStore implements LogStore {
     try {
       // Not through #failsafe: the probe's one page fitting proves nothing about a full disk.
       probeCommit(db);
+      this.#checkpointer.wrote();
     } catch (err) {
       const unavailable = storeUnavailable(err);
       if (unavailable) throw unavailable;

@@ -1,8 +1,8 @@
 /**
  * WAL checkpoints off the event loop (src/storage/sqlite/checkpointer.ts): a worker thread with its
  * own connection copies the writer's WAL into the database file long before the writer's own
- * threshold, gives checkpoints back to the writer when it ends or fails, and the store's close ends
- * its connection too.
+ * threshold, idles while nothing was written, pauses while the disk is full, gives checkpoints back
+ * to the writer when it ends or fails, and the store's close ends its connection too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,6 +51,70 @@ describe('Checkpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_CHECKPOINT_PAGES);
   });
 
+  it('idles while nothing was written since it copied the whole WAL, and wakes when the writer says it wrote', async () => {
+    const dataDir = tempDir();
+    const db = openDatabase(dataDir, 'NORMAL');
+    onTestFinished(() => {
+      if (db.open) db.close();
+    });
+    const file = path.join(dataDir, DATABASE_FILE);
+    db.exec('CREATE TABLE filler (body BLOB)');
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+    db.transaction(() => insert.run(Buffer.alloc(50 * PAGE, 1)))();
+    let nextReport = reportPromise();
+    const checkpointer = new Checkpointer(db, { file, synchronous: 'NORMAL', intervalMs: 5, onCheckpoint: (report) => nextReport.resolve(report) });
+    onTestFinished(() => checkpointer.close());
+
+    // The frames written before it started: its first round copies them all.
+    const first = await nextReport.promise;
+    expect(first.checkpointed).toBe(first.log);
+    const roundsWhenCopied = checkpointer.rounds;
+    // Forty intervals with nothing written: no round at all (it waits on the writer, no timer).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(checkpointer.rounds).toBe(roundsWhenCopied);
+
+    nextReport = reportPromise();
+    db.transaction(() => insert.run(Buffer.alloc(50 * PAGE, 2)))();
+    checkpointer.wrote();
+    const second = await nextReport.promise;
+    expect(second.checkpointed).toBeGreaterThan(0);
+    expect(checkpointer.rounds).toBeGreaterThan(roundsWhenCopied);
+  });
+
+  it('copies nothing while paused (the disk is full), and copies what was written meanwhile once resumed', async () => {
+    const dataDir = tempDir();
+    const db = openDatabase(dataDir, 'NORMAL');
+    onTestFinished(() => {
+      if (db.open) db.close();
+    });
+    const file = path.join(dataDir, DATABASE_FILE);
+    db.exec('CREATE TABLE filler (body BLOB)');
+    // The 250 pages written while paused (the table's creation may be reported first).
+    const pausedPages = reportPromise();
+    const onCheckpoint = (report: CheckpointReport) => (report.log >= 250 ? pausedPages.resolve(report) : undefined);
+    const checkpointer = new Checkpointer(db, { file, synchronous: 'NORMAL', intervalMs: 5, onCheckpoint });
+    onTestFinished(() => checkpointer.close());
+    while (checkpointer.rounds === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const sizeBefore = fs.statSync(file).size;
+
+    checkpointer.pause();
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+    for (let commit = 0; commit < 5; commit++) {
+      db.transaction(() => insert.run(Buffer.alloc(50 * PAGE, commit)))();
+      checkpointer.wrote();
+    }
+    const roundsWhenPaused = checkpointer.rounds;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(checkpointer.rounds).toBe(roundsWhenPaused);
+    // Only a checkpoint writes the database file in WAL mode.
+    expect(fs.statSync(file).size).toBe(sizeBefore);
+
+    checkpointer.resume();
+    const report = await pausedPages.promise;
+    expect(report.checkpointed).toBe(report.log);
+    expect(fs.statSync(file).size).toBeGreaterThan(sizeBefore);
+  });
+
   it('gives checkpoints back to the writer when its worker fails', async () => {
     const dataDir = tempDir();
     const db = openDatabase(dataDir, 'NORMAL');
@@ -63,6 +127,13 @@ describe('Checkpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_CHECKPOINT_PAGES);
   });
 });
+
+/** The next checkpoint report, as a promise. */
+function reportPromise(): { promise: Promise<CheckpointReport>; resolve: (report: CheckpointReport) => void } {
+  let resolve!: (report: CheckpointReport) => void;
+  const promise = new Promise<CheckpointReport>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 describe('the SQLite store with its checkpointer', () => {
   it('closes the checkpointer\'s connection with its own (no WAL left behind), and reopens with every record', async () => {

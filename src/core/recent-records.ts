@@ -1,0 +1,260 @@
+/**
+ * The records appended lately to the partitions being read, encoded once, answered as slices.
+ *
+ * Tailers that are behind each read their own range: 1,000 of them at as many offsets made
+ * 1,000 store reads of overlapping ranges, each building the same records' JSON again (the
+ * SQLite read was ~20-29% of the gateway's CPU in the `tailers` bench, issue 9). Here the
+ * records the log publishes after each commit are kept (nothing is read from the store), and
+ * encoded once, on the first read that needs them, into segments of comma-separated JSON with
+ * each record's byte position: an answer is a slice of one segment (no copy) or the join of a
+ * few. A partition is kept only once something reads it (a fetch that missed, see `miss`), so
+ * produce to partitions nobody reads costs nothing here.
+ *
+ * What a slice holds is exactly what a store read from that offset returns, because the kept
+ * range is contiguous (a batch that does not follow the last one starts the range over) and
+ * is only answered from when it reaches the caller's high watermark. Not kept for compacted
+ * topics (the caller checks): compaction deletes records inside the range without telling.
+ * Bounded by `maxBytes` (config recentRecordsBytes): past it, the oldest records of the
+ * partition read longest ago go first, and a partition with none left is no longer kept.
+ */
+import type { EncodedRecords, StoredRecord } from '../storage/log-store.js';
+import type { AppendedRecords } from './notifier.js';
+import { recordBytes, recordsJsonItems } from './record-codec.js';
+
+const COMMA = Buffer.from(',');
+/**
+ * Records encoded later join the last segment while it is smaller than this (and than an eighth of
+ * the bound: a segment is evicted whole): an answer spans few segments.
+ */
+const SEGMENT_BYTES = 256 * 1024;
+
+interface Segment {
+  /** Offset of its first record. */
+  first: number;
+  /** The records' JSON, comma-separated (EncodedRecords.json of the whole segment). */
+  json: Buffer;
+  /** starts[i]: byte where record i starts; one more entry, json.length + 1, as if a comma followed the last. */
+  starts: number[];
+  /** sizes[i]: record bytes (keys, values, headers: what maxBytes counts) of records [0, i). */
+  sizes: number[];
+}
+
+interface Kept {
+  topic: string;
+  partition: number;
+  /** Offsets [start, end) are held: encoded in `segments`, then as published in `pending`. */
+  start: number;
+  end: number;
+  segments: Segment[];
+  pending: StoredRecord[][];
+  /** What this partition holds: its segments' JSON, its pending records' bytes. */
+  bytes: number;
+}
+
+const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
+
+export class RecentRecords {
+  readonly #maxBytes: number;
+  readonly #segmentBytes: number;
+  /** Kept partitions, the one read longest ago first (a read moves its partition to the end). */
+  readonly #kept = new Map<string, Kept>();
+  #bytes = 0;
+  #encoded = 0;
+
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes;
+    this.#segmentBytes = Math.min(SEGMENT_BYTES, maxBytes / 8);
+  }
+
+  /** False when nothing may be kept (maxBytes 0). */
+  get enabled(): boolean {
+    return this.#maxBytes > 0;
+  }
+
+  /** Bytes held now (at most maxBytes once an append returns). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Records encoded so far (for tests: each kept record is encoded once, whoever reads it). */
+  get encoded(): number {
+    return this.#encoded;
+  }
+
+  /** A commit's records (from the notifier). Kept if their partition is. */
+  append(batch: AppendedRecords): void {
+    const kept = this.#kept.get(keyOf(batch.topic, batch.partition));
+    const first = batch.records[0]?.offset;
+    if (!kept || first === undefined) return;
+    if (first !== kept.end) this.#restart(kept, first);
+    kept.pending.push(batch.records);
+    kept.end = batch.records[batch.records.length - 1]!.offset + 1;
+    let bytes = 0;
+    for (const r of batch.records) bytes += recordBytes(r);
+    this.#grow(kept, bytes);
+    this.#evict();
+  }
+
+  /**
+   * A read from `from` that was not answered here: keep the partition from its next append on
+   * (`highWatermark`: the high watermark the reader saw), if it is not kept already.
+   */
+  miss(topic: string, partition: number, highWatermark: number): void {
+    const key = keyOf(topic, partition);
+    if (this.#kept.has(key) || this.#maxBytes <= 0) return;
+    this.#kept.set(key, { topic, partition, start: highWatermark, end: highWatermark, segments: [], pending: [], bytes: 0 });
+  }
+
+  /**
+   * What a store read from `from` with these limits returns while the partition's high
+   * watermark is `highWatermark`: undefined unless every record in [from, highWatermark) is held.
+   */
+  read(topic: string, partition: number, from: number, highWatermark: number, maxRecords: number, maxBytes: number): EncodedRecords | undefined {
+    const key = keyOf(topic, partition);
+    const kept = this.#kept.get(key);
+    if (!kept || from < kept.start || from >= highWatermark || highWatermark > kept.end) return undefined;
+    // Read most lately: evicted last.
+    this.#kept.delete(key);
+    this.#kept.set(key, kept);
+    this.#encodePending(kept);
+    // Encoding can pass maxBytes: the eviction may have taken `from` (or the whole partition) away.
+    if (from < kept.start || this.#kept.get(key) !== kept) return undefined;
+    const pieces: Buffer[] = [];
+    let at = from;
+    let bytesLeft = maxBytes;
+    let recordsLeft = Math.max(maxRecords, 1);
+    let i = segmentOf(kept.segments, from);
+    while (at < highWatermark && recordsLeft > 0 && i < kept.segments.length) {
+      const s = kept.segments[i]!;
+      const a = at - s.first;
+      const cap = Math.min(s.starts.length - 1, a + recordsLeft, highWatermark - s.first);
+      // Largest end in (a, cap] whose bytes fit; the first record of the answer always goes.
+      let lo = at === from ? a + 1 : a;
+      let hi = cap;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (s.sizes[mid]! - s.sizes[a]! <= bytesLeft) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo === a) break;
+      pieces.push(s.json.subarray(s.starts[a]!, s.starts[lo]! - 1));
+      bytesLeft -= s.sizes[lo]! - s.sizes[a]!;
+      recordsLeft -= lo - a;
+      at = s.first + lo;
+      if (lo < s.starts.length - 1) break; // cut by the limits inside this segment
+      i++;
+    }
+    return { json: join(pieces), count: at - from, nextOffset: at };
+  }
+
+  /** The topic was deleted or changed (e.g. made compacted): nothing of it is kept. */
+  dropTopic(topic: string): void {
+    for (const [key, kept] of this.#kept) {
+      if (kept.topic !== topic) continue;
+      this.#bytes -= kept.bytes;
+      this.#kept.delete(key);
+    }
+  }
+
+  #restart(kept: Kept, at: number): void {
+    this.#bytes -= kept.bytes;
+    Object.assign(kept, { start: at, end: at, segments: [], pending: [], bytes: 0 });
+  }
+
+  #grow(kept: Kept, bytes: number): void {
+    kept.bytes += bytes;
+    this.#bytes += bytes;
+  }
+
+  #encodePending(kept: Kept): void {
+    if (kept.pending.length === 0) return;
+    const records = kept.pending.length === 1 ? kept.pending[0]! : kept.pending.flat();
+    kept.pending = [];
+    const texts: string[] = new Array<string>(records.length);
+    const starts: number[] = [];
+    const sizes: number[] = [];
+    let at = 0;
+    let size = 0;
+    let recordsBytes = 0;
+    for (let i = 0; i < records.length; i++) {
+      const text = recordsJsonItems(kept.topic, kept.partition, [records[i]!]);
+      texts[i] = text;
+      starts.push(at);
+      sizes.push(size);
+      at += Buffer.byteLength(text) + 1;
+      const rb = recordBytes(records[i]!);
+      size += rb;
+      recordsBytes += rb;
+    }
+    const json = Buffer.from(texts.join(','));
+    this.#encoded += records.length;
+    // Pending records were counted by their record bytes; from now on by their JSON (and a comma).
+    this.#grow(kept, json.length + 1 - recordsBytes);
+    const last = kept.segments[kept.segments.length - 1];
+    if (last && last.json.length < this.#segmentBytes && last.first + last.starts.length - 1 === records[0]!.offset) {
+      const shift = last.json.length + 1;
+      const sizeShift = last.sizes[last.sizes.length - 1]!;
+      last.starts.pop();
+      for (const s of starts) last.starts.push(s + shift);
+      last.starts.push(shift + at);
+      for (let i = 1; i < sizes.length; i++) last.sizes.push(sizes[i]! + sizeShift);
+      last.sizes.push(size + sizeShift);
+      last.json = Buffer.concat([last.json, COMMA, json]);
+    } else {
+      starts.push(at);
+      sizes.push(size);
+      kept.segments.push({ first: records[0]!.offset, json, starts, sizes });
+    }
+    this.#evict();
+  }
+
+  /** Past maxBytes: the oldest segment or batch of the partition read longest ago goes, until under. */
+  #evict(): void {
+    while (this.#bytes > this.#maxBytes) {
+      const [key, kept] = this.#kept.entries().next().value as [string, Kept];
+      const segment = kept.segments.shift();
+      if (segment) {
+        const count = segment.starts.length - 1;
+        kept.start = segment.first + count;
+        this.#grow(kept, -(segment.json.length + 1));
+      } else {
+        const batch = kept.pending.shift();
+        if (!batch) {
+          this.#bytes -= kept.bytes;
+          this.#kept.delete(key);
+          continue;
+        }
+        let bytes = 0;
+        for (const r of batch) bytes += recordBytes(r);
+        kept.start = batch[batch.length - 1]!.offset + 1;
+        this.#grow(kept, -bytes);
+      }
+      if (kept.start >= kept.end) {
+        this.#bytes -= kept.bytes;
+        this.#kept.delete(key);
+      }
+    }
+  }
+}
+
+/** Index of the segment holding `offset` (segments in offset order, contiguous). */
+function segmentOf(segments: readonly Segment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (segments[mid]!.first <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function join(pieces: Buffer[]): Buffer {
+  if (pieces.length === 1) return pieces[0]!;
+  const parts: Buffer[] = [];
+  for (const p of pieces) {
+    if (parts.length > 0) parts.push(COMMA);
+    parts.push(p);
+  }
+  return Buffer.concat(parts);
+}
