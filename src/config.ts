@@ -85,10 +85,14 @@ export const ConfigSchema = z.object({
   // One write per line was ~4% of a single-record produce (a request log line per request): lines are written a few KB at a time.
   logBufferBytes: int(0, 16_000)
     .default(8_192)
-    .describe('logFormat=json: log lines are written to stdout once this many bytes wait (or logFlushMs passed), and always at exit; 0 writes each line at once.'),
+    .describe('logFormat=json: log lines are written to stdout once this many bytes wait (or logFlushMs passed), and always at exit; 0 writes them as soon as the last write is done.'),
   logFlushMs: int(1, 60_000)
     .default(100)
     .describe('logFormat=json: longest a log line waits in the buffer (logBufferBytes) before it is written; a SIGKILL loses at most this much.'),
+  // stdout is written off the event loop: a reader that stops (a full pipe) must cost lines, not the gateway.
+  logMaxPendingBytes: int(65_536)
+    .default(16 * 1024 * 1024)
+    .describe('logFormat=json: most bytes of log lines waiting for stdout (a slow or stalled reader of the process\'s output); lines past it are dropped and counted in a warning once stdout drains.'),
   // Every label value is a time series Prometheus keeps; names clients make up must not grow them without end.
   metricsMaxLabelValues: int(1)
     .default(100)

@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
-import { createLogger } from './logging/logger.js';
+import { createLogger, flushLog } from './logging/logger.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -39,10 +39,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs + 1_000).unref();
     g.close().then(
-      () => process.exit(0),
+      () => flushLog(logger, 1_000).then(() => process.exit(0)),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
-        process.exit(1);
+        void flushLog(logger, 1_000).then(() => process.exit(1));
       },
     );
   };

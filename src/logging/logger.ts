@@ -24,9 +24,11 @@ export function createLogger(settings: Pick<Config, 'logLevel' | 'logFormat'> & 
   }
   options.formatters = { level: (label) => ({ level: label }) };
   if (destination) return pino(options, destination);
-  // Silent: nothing to hold (tests start many such gateways in one process).
-  const logBufferBytes = settings.logLevel === 'silent' ? 0 : (settings.logBufferBytes ?? 0);
-  return pino(options, stdoutDestination({ logBufferBytes, logFlushMs: settings.logFlushMs ?? 100 }));
+  // Silent: nothing is ever written (tests start many such gateways in one process).
+  if (settings.logLevel === 'silent') return pino(options, pino.destination({ dest: 1, sync: true }));
+  const bounds = { logBufferBytes: settings.logBufferBytes ?? 0, logFlushMs: settings.logFlushMs ?? 100, logMaxPendingBytes: settings.logMaxPendingBytes ?? 16 * 1024 * 1024 };
+  const logger = pino(options, stdoutDestination(bounds, (lines) => logger.warn({ droppedLines: lines }, 'log lines dropped: stdout was not read fast enough (logMaxPendingBytes)')));
+  return logger;
 }
 
 /**
@@ -53,3 +55,20 @@ function requirePinoPretty(): void {
     throw new Error('logFormat=pretty needs pino-pretty, a development dependency: run `npm install` (not --omit=dev), or set LOGWAY_LOG_FORMAT=json');
   }
 }
+
+/**
+ * Resolves once every line logged so far is written to stdout, or after `timeoutMs` (a reader
+ * that does not read): before a graceful exit, so the exit's own synchronous flush never races a
+ * write still in libuv's thread pool.
+ */
+export function flushLog(logger: Logger, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
