@@ -283,11 +283,12 @@ export const REGISTRY_ACCESS_RULES: readonly AccessRule[] = [
 
 /** Route middleware running one rule: refusals are audited and answered 403 by the error handler. */
 export function accessCheck(rule: AccessRule, security: Security, lookup: AccessLookup): MiddlewareHandler {
-  return async (c, next) => {
+  // Not async: most checks are synchronous (produce and fetch among them), and a long-poll parked
+  // behind this middleware would hold a suspended frame of it until answered (issue 9). A check that
+  // reads the body returns a promise, and is waited for.
+  return (c, next) => {
     const principal = c.get('principal');
-    try {
-      await rule.check(c, principal, security, lookup);
-    } catch (err) {
+    const refused = (err: unknown): never => {
       if (isGatewayError(err)) {
         security.audit({
           principal: principal.id,
@@ -298,12 +299,22 @@ export function accessCheck(rule: AccessRule, security: Security, lookup: Access
         });
       }
       throw err;
+    };
+    let checked: void | Promise<void> = undefined;
+    try {
+      checked = rule.check(c, principal, security, lookup);
+    } catch (err) {
+      refused(err);
     }
-    await next();
-    if (AUDITED.has(rule.operationId) && c.res.status < 400) {
-      const resource = rule.operationId === 'deleteTopic' ? `topic:${c.req.param('topic')}` : `group:${c.req.param('group')}`;
-      security.audit({ principal: principal.id, action: rule.operationId, resource, outcome: 'allowed' });
-    }
+    const allowed = (): Promise<void> => {
+      if (!AUDITED.has(rule.operationId)) return next();
+      return next().then(() => {
+        if (c.res.status >= 400) return;
+        const resource = rule.operationId === 'deleteTopic' ? `topic:${c.req.param('topic')}` : `group:${c.req.param('group')}`;
+        security.audit({ principal: principal.id, action: rule.operationId, resource, outcome: 'allowed' });
+      });
+    };
+    return checked instanceof Promise ? checked.then(allowed, refused) : allowed();
   };
 }
 

@@ -85,9 +85,10 @@ export function createApp(deps: AppDeps) {
   if (security.settings.corsOrigins.length > 0) app.use('*', corsMiddleware(security.settings.corsOrigins));
   app.use('*', websocketOrigin(security.settings.corsOrigins));
   app.use('*', authenticate(security));
-  app.use('*', async (c, next) => {
+  // Not async: a long-poll parked behind it would hold a suspended frame of it until answered (issue 9).
+  app.use('*', (c, next) => {
     if (deps.shutdown.aborted && c.req.path === '/readyz') {
-      return problemResponse(new GatewayError(ErrorCode.UNAVAILABLE, 'the gateway is shutting down'));
+      return Promise.resolve(problemResponse(new GatewayError(ErrorCode.UNAVAILABLE, 'the gateway is shutting down')));
     }
     const method = c.req.method;
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
@@ -97,22 +98,24 @@ export function createApp(deps: AppDeps) {
       // NDJSON is produce's streamed body (src/http/ndjson-ingest.ts); every other body is JSON.
       const ndjsonProduce = method === 'POST' && isNdjson(type) && PRODUCE_PATH.test(c.req.path);
       if (hasBody && !ndjsonProduce && (type === undefined || !JSON_TYPE.test(type))) {
-        return problemResponse(
-          new GatewayError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `content-type must be application/json, not ${type ?? 'absent'}`),
-          { accept: 'application/json' },
+        return Promise.resolve(
+          problemResponse(new GatewayError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `content-type must be application/json, not ${type ?? 'absent'}`), {
+            accept: 'application/json',
+          }),
         );
       }
     }
-    await next();
-    // Shutting down: ask keep-alive clients to reconnect, so their idle sockets do not hold the exit open.
-    // On Node's response when there is one (writeHead merges it into the answer): c.header() on a finished
-    // answer makes hono copy it into a new Response, body included, and the answer then leaves by
-    // @hono/node-server's stream path: at shutdown every parked long-poll answers at once (profile, issue 9).
-    if (deps.shutdown.aborted) {
-      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
-      if (outgoing && !outgoing.headersSent) outgoing.setHeader('connection', 'close');
-      else c.header('connection', 'close');
-    }
+    return next().then(() => {
+      // Shutting down: ask keep-alive clients to reconnect, so their idle sockets do not hold the exit open.
+      // On Node's response when there is one (writeHead merges it into the answer): c.header() on a finished
+      // answer makes hono copy it into a new Response, body included, and the answer then leaves by
+      // @hono/node-server's stream path: at shutdown every parked long-poll answers at once (profile, issue 9).
+      if (deps.shutdown.aborted) {
+        const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+        if (outgoing && !outgoing.headersSent) outgoing.setHeader('connection', 'close');
+        else c.header('connection', 'close');
+      }
+    });
   });
 
   // A streamed NDJSON body has no overall limit: each of its lines is held to maxBodyBytes instead.

@@ -5,7 +5,8 @@
  * the response has been written (or the client went away).
  */
 import type { HttpBindings } from '@hono/node-server';
-import type { Context, MiddlewareHandler } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { routePath } from 'hono/route';
 
 export interface ObservedRequest {
@@ -38,27 +39,12 @@ export function redactQuery(query: string): string {
 const VALID_REQUEST_ID = /^[\w\-=]+$/;
 
 export function observeRequests(onRequest: (request: ObservedRequest) => void): MiddlewareHandler {
-  return async (c, next) => {
+  return (c, next) => {
     const started = performance.now();
     const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
     const asked = c.req.header('x-request-id');
-    const id = asked && asked.length <= REQUEST_ID_LIMIT && VALID_REQUEST_ID.test(asked) ? asked : crypto.randomUUID();
+    const id = asked && asked.length <= REQUEST_ID_LIMIT && VALID_REQUEST_ID.test(asked) ? asked : randomUUID();
     c.set('requestId', id);
-    if (outgoing) {
-      // On node's response itself, which merges it into whatever answer is written (the answer's own
-      // headers win), every problem and 426 included. Not through hono's c.header(): that turns every
-      // answer's headers into a web Headers object, which @hono/node-server then copies back into a
-      // plain object per response (its slow path; ~2% of a single-record produce, issue 9).
-      outgoing.setHeader('x-request-id', id);
-      await next();
-    } else {
-      // No node response (app.request() in tests, a WebSocket handshake): on the web Response. An
-      // answer made as a Response of its own (every problem, a 426) replaces the context's, so the id
-      // is put back: errors are where clients need it most.
-      c.header('x-request-id', id);
-      await next();
-      if (c.res.status !== 101 && !c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', id);
-    }
     const report = (aborted: boolean, bytesOut: number | undefined) => {
       onRequest({
         requestId: id,
@@ -72,25 +58,47 @@ export function observeRequests(onRequest: (request: ObservedRequest) => void): 
         aborted,
       });
     };
-    // A WebSocket handshake has no response object to wait for: its socket reports its own life.
-    if (!outgoing || c.res.status === 101) return report(false, undefined);
-    // The response is written after this middleware returns: report once it has been.
-    const socket = outgoing.socket;
-    const before = socket?.bytesWritten ?? 0;
-    // 'finish': written. 'close' without it: the connection went first. (A kept-alive response need not emit 'close'.)
-    let reported = false;
-    const done = () => {
-      if (reported) return;
-      reported = true;
-      outgoing.off('finish', done);
-      outgoing.off('close', done);
-      report(!outgoing.writableFinished, socket ? socket.bytesWritten - before : undefined);
-    };
-    // The client went away while the handler ran (an abandoned long-poll): 'close' has already fired.
-    if (outgoing.destroyed) return done();
-    outgoing.once('finish', done);
-    outgoing.once('close', done);
+    if (!outgoing) return withoutNodeResponse(c, next, id, report);
+    // On node's response itself, which merges it into whatever answer is written (the answer's own
+    // headers win), every problem and 426 included. Not through hono's c.header(): that turns every
+    // answer's headers into a web Headers object, which @hono/node-server then copies back into a
+    // plain object per response (its slow path; ~2% of a single-record produce, issue 9).
+    outgoing.setHeader('x-request-id', id);
+    // Not an async function: a parked long-poll holds every suspended frame of its middleware chain
+    // until it is answered (garbage to collect, issue 9). The callback returns nothing, so the
+    // answer stays the one the handler made.
+    return next().then(() => {
+      // A WebSocket handshake has no response to wait for: its socket reports its own life.
+      if (c.res.status === 101) {
+        report(false, undefined);
+        return;
+      }
+      // The response is written after this middleware returns: report once it has been.
+      const socket = outgoing.socket;
+      const before = socket?.bytesWritten ?? 0;
+      const done = () => report(!outgoing.writableFinished, socket ? socket.bytesWritten - before : undefined);
+      // The client went away while the handler ran (an abandoned long-poll): 'close' has already fired.
+      if (outgoing.destroyed) {
+        done();
+        return;
+      }
+      // One listener, 'close', not 'finish' and 'close': node emits 'close' once for every response,
+      // on the tick after 'finish' when it was written (kept-alive connections included), or alone when
+      // the connection went first; its writableFinished says which. (Two once-listeners, each added and
+      // removed, cost more than the line's own fields, issue 9.)
+      outgoing.once('close', done);
+    });
   };
+}
+
+/** No node response (app.request() in tests, a WebSocket handshake): the id goes on the web Response. */
+async function withoutNodeResponse(c: Context, next: Next, id: string, report: (aborted: boolean, bytesOut: number | undefined) => void): Promise<void> {
+  c.header('x-request-id', id);
+  await next();
+  // An answer made as a Response of its own (every problem, a 426) replaces the context's, so the id
+  // is put back: errors are where clients need it most.
+  if (c.res.status !== 101 && !c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', id);
+  report(false, undefined);
 }
 
 function routeOf(c: Context): string {

@@ -4,6 +4,7 @@
  * (echoed in X-Request-Id), socket open and close lines, level names, and never a record's
  * key or value or a token.
  */
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig, type ConfigInput } from '../../src/config.js';
@@ -70,6 +71,42 @@ describe('request log', () => {
     expect(await poll).toBe('aborted');
     await until('the abandoned long-poll to be logged', () => requestLines().length === 2);
     expect(requestLines()[1]).toMatchObject({ route: '/v1/topics/:topic/partitions/:partition/records', aborted: true });
+  });
+
+  it('logs each answer on a kept-alive connection once, not aborted, with the bytes written for that answer', async () => {
+    const { gw, requestLines } = await loggedGateway();
+    await gw.json('POST', '/v1/topics', { name: 'kept' });
+    await until('the create line', () => requestLines().length === 1);
+    // One socket for all three: each answer's bytes are what the socket read since the last one's end.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const received: number[] = [];
+    const reused: boolean[] = [];
+    let readBefore = 0;
+    try {
+      for (const path of ['/v1/topics/kept', '/v1/topics', '/nothing/here']) {
+        await new Promise<void>((resolve, reject) => {
+          const req = http.get(`${gw.url}${path}`, { agent }, (res) => {
+            reused.push(req.reusedSocket);
+            const socket = res.socket;
+            res.resume();
+            res.once('end', () => {
+              received.push(socket.bytesRead - readBefore);
+              readBefore = socket.bytesRead;
+              resolve();
+            });
+          });
+          req.once('error', reject);
+        });
+      }
+    } finally {
+      agent.destroy();
+    }
+    expect(reused).toEqual([false, true, true]);
+    await until('three more request lines', () => requestLines().length === 4);
+    const lines = requestLines().slice(1);
+    expect(lines.map((l) => l.status)).toEqual([200, 200, 404]);
+    expect(lines.map((l) => l.aborted)).toEqual([undefined, undefined, undefined]);
+    expect(lines.map((l) => l.bytesOut)).toEqual(received);
   });
 
   it('keeps a valid X-Request-Id and echoes it; replaces an invalid one with its own', async () => {
