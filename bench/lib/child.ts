@@ -36,6 +36,9 @@ export interface SpawnOptions {
   cpus?: string;
 }
 
+/** Numbers each child's log file. */
+let spawned = 0;
+
 export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
   // The child must not pick up settings meant for another gateway.
   const env: Record<string, string> = {};
@@ -48,12 +51,20 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
     options.script,
     ...(options.args ?? []),
   ]);
+  // The child's stdout (the gateway's request log) goes to a file, not to a pipe this process drains: this
+  // process is also the load generator, and while it is busy a burst of log lines fills the pipe (64 KiB), and
+  // the gateway's synchronous log write then sleeps 100 ms per retry with its event loop blocked (pino's
+  // sonic-boom on EAGAIN). With 1,000 joins at once that was ~0.5 s of the gateway's loop (group-join, --profile).
+  const logFile = path.join(os.tmpdir(), `logway-bench-${process.pid}-${++spawned}.log`);
+  const out = fs.openSync(logFile, 'w');
   // taskset execs the command, so the child's pid is the server's.
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, 'pipe'],
   });
+  fs.closeSync(out);
+  const removeLog = () => fs.rmSync(logFile, { force: true });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -68,29 +79,28 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
   );
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.script} did not start in time\n${stderr}`)), options.startTimeoutMs ?? 30_000);
-    let buffered = '';
-    const onData = (d: Buffer) => {
-      buffered += d.toString();
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) !== -1) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        const found = options.urlFrom(line);
-        if (found) {
-          clearTimeout(timer);
-          child.stdout!.off('data', onData);
-          child.stdout!.resume(); // keep draining so the child never blocks on a full pipe
-          resolve(found);
-          return;
-        }
-      }
-    };
-    child.stdout!.on('data', onData);
-    void exited.then((code) => {
+    let settled = false;
+    const finish = (error: Error | undefined, found?: string) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      reject(new Error(`${options.script} exited with ${code} before listening\n${stderr}`));
-    });
+      clearInterval(poll);
+      if (error) reject(error);
+      else resolve(found!);
+    };
+    const timer = setTimeout(() => finish(new Error(`${options.script} did not start in time\n${stderr}`)), options.startTimeoutMs ?? 30_000);
+    // The URL line is among the first the child prints: read the file from the start until it shows up.
+    const poll = setInterval(() => {
+      const text = fs.readFileSync(logFile, 'utf8');
+      for (const line of text.split('\n').slice(0, -1)) {
+        const found = options.urlFrom(line);
+        if (found) return finish(undefined, found);
+      }
+    }, 20);
+    void exited.then((code) => finish(new Error(`${options.script} exited with ${code} before listening\n${stderr}`)));
+  }).catch((err: unknown) => {
+    removeLog();
+    throw err;
   });
 
   const rss = new PeakRss(child.pid!);
@@ -101,11 +111,12 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
     async stop() {
       rss.stop();
       stopping = true;
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return removeLog();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
       clearTimeout(timer);
+      removeLog();
     },
   };
 }

@@ -2,8 +2,10 @@
  * Group join: N REST members join one group at once, on a topic of N partitions, then
  * each heartbeats at the interval the gateway suggests (set to 500 ms here, so that
  * the few heartbeats an incremental rebalance needs fit in the target), listing the
- * partitions it was last given. Measured: each join's latency, and the time from the
- * first join until the group describes itself as stable with all N members.
+ * partitions it was last given, and asking to wait up to an interval for news when it only
+ * waits for partitions other members are releasing (heartbeat's waitMs). Measured: each
+ * join's latency, and the time from the first join until the group describes itself as
+ * stable with all N members.
  */
 import http from 'node:http';
 import { CpuMeter } from '../lib/cpu.js';
@@ -71,6 +73,8 @@ export async function groupJoin(ctx: BenchContext): Promise<ScenarioRow[]> {
         const hb = await call<{ memberEpoch: number; assignment: TopicPartition[] }>(agent, `${base}/members/${joined.body.memberId}/heartbeat`, 'POST', {
           memberEpoch,
           ownedPartitions: assignment,
+          // While it only waits for partitions others release, answered when they are (or after an interval).
+          waitMs: interval,
         });
         if (hb.status !== 200) throw new Error(`heartbeat: ${hb.status} ${JSON.stringify(hb.body)}`);
         recordMs(heartbeats, performance.now() - h);

@@ -21,11 +21,14 @@
  *                           -> {memberId, memberEpoch, assignment, heartbeatIntervalMs}.  TOPIC_NOT_FOUND, INVALID_REQUEST,
                            GROUP_FULL (groupMaxMembers), TOO_MANY_GROUPS (a new group beyond groupMaxGroups; an existing
                            group is never refused by it, and a deleted group frees its slot)
- *   heartbeat(group, memberId, {memberEpoch, ownedPartitions})
+ *   heartbeat(group, memberId, {memberEpoch, ownedPartitions}, {waitMs?, signals?})
  *                           -> {memberEpoch, assignment, heartbeatIntervalMs}. `ownedPartitions` is what the member
  *                           still holds; a partition it stops listing is released (and may go to its new owner).
  *                           `assignment` is what it may hold now: partitions missing from it are revoked (stop
- *                           reading them, commit, then heartbeat without them); new ones are granted.
+ *                           reading them, commit, then heartbeat without them); new ones are granted. With waitMs, a
+ *                           member that only waits for partitions others are releasing, and would be told nothing
+ *                           new, is answered when one is released (then with it), after at most waitMs (capped at
+ *                           its heartbeatIntervalMs), or when a signal aborts.
  *                           GROUP_NOT_FOUND, MEMBER_NOT_FOUND (never joined), FENCED_MEMBER (expelled, left, stale epoch)
  *   touch(group, memberId)  (sync) a sign of life without reconciling, e.g. a socket's pong. Returns false if unknown.
  *   leave(group, memberId)  its partitions are free at once.

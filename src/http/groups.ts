@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import type { Principal } from '../auth/principal.js';
 import { AutoOffsetReset, ResetTarget, type GroupCoordinator, type GroupOffsets } from '../core/groups.js';
-import { MinBytesQuery, readOptions } from './read-options.js';
+import { clientGone, MinBytesQuery, readOptions } from './read-options.js';
 import { apiRoute, jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
 import { LOCATION } from '../api/responses.js';
 import {
@@ -66,6 +66,12 @@ const HeartbeatSchema = z
     ownedPartitions: z
       .array(TopicPartitionSchema)
       .openapi({ description: 'What the member still holds. A revoked partition is released by leaving it out.' }),
+    waitMs: safeInt()
+      .optional()
+      .openapi({
+        description:
+          'While the member only waits for partitions other members are still releasing, and would be told nothing new, wait up to this long (at most heartbeatIntervalMs) for one to be released, then answer with it. Default 0: answer at once.',
+      }),
   })
   .openapi('Heartbeat');
 
@@ -351,7 +357,10 @@ export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: 
     })
     .openapi(heartbeat, async (c) => {
       const { group, memberId } = c.req.valid('param');
-      return c.json(await groups.heartbeat(group, memberId, c.req.valid('json')), 200);
+      const { waitMs, ...beat } = c.req.valid('json');
+      // Only a heartbeat that may wait listens (as a read: read-options.ts).
+      const signals = waitMs ? [clientGone(c), shutdown] : [];
+      return c.json(await groups.heartbeat(group, memberId, beat, { waitMs: waitMs ?? 0, signals }), 200);
     })
     .openapi(leaveGroup, async (c) => {
       const { group, memberId } = c.req.valid('param');

@@ -66,7 +66,7 @@ export function readOptions(q: ReadQuery, config: ReadLimitSettings, c: Context,
 }
 
 /** Node's response, watched for the client going away; without one (app.request() in tests), the request's signal. */
-function clientGone(c: Context): AbortSource {
+export function clientGone(c: Context): AbortSource {
   const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
   return outgoing ? new ClientGone(outgoing) : c.req.raw.signal;
 }

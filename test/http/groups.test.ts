@@ -400,6 +400,12 @@ describe('consumer groups over REST', () => {
       'INVALID_REQUEST',
       'body/memberEpoch',
     );
+    expectProblem(
+      await g.json('POST', `/v1/groups/bad/members/${a.memberId}/heartbeat`, { memberEpoch: a.epoch, ownedPartitions: [], waitMs: -1 }),
+      400,
+      'INVALID_REQUEST',
+      'body/waitMs',
+    );
     expectProblem(await g.json('GET', `/v1/groups/bad/members/${a.memberId}/records?limit=0`), 400, 'INVALID_REQUEST', 'query/limit');
     expectProblem(await rawRequest(`${g.url}/v1/groups/bad/offsets`, 'POST', '{nope', { 'content-type': 'application/json' }), 400, 'INVALID_REQUEST');
     expectProblem(await g.json('POST', '/v1/groups/bad/offsets/reset', { to: 'earliest' }), 409, 'GROUP_NOT_EMPTY');
@@ -424,6 +430,26 @@ describe('consumer groups over REST', () => {
       members: before.members.map(({ sessionExpiresAt: _, ...m }: any) => m),
     });
     expect((await g.json('GET', '/v1/groups')).body.groups.map((x: { group: string }) => x.group)).toEqual(['bad']);
+  });
+
+  test('a heartbeat with waitMs, waiting for a partition another member releases, is answered with it once released', async () => {
+    // A heartbeat interval longer than the test: only the release can end B's wait.
+    const g = await startGateway({ groupHeartbeatIntervalMs: 60_000 });
+    await g.json('POST', '/v1/topics', { name: 'w', partitions: 2 });
+    const a = (await g.json('POST', '/v1/groups/w/members', { topics: ['w'] })).body;
+    const b = (await g.json('POST', '/v1/groups/w/members', { topics: ['w'] })).body;
+    expect(b.assignment).toEqual([]);
+    const beat = (m: { memberId: string }, body: Record<string, unknown>) => g.json('POST', `/v1/groups/w/members/${m.memberId}/heartbeat`, body);
+    const waiting = beat(b, { memberEpoch: b.memberEpoch, ownedPartitions: [], waitMs: 60_000 });
+    // A learns which partition it gives up, then releases it by no longer listing it.
+    const a2 = (await beat(a, { memberEpoch: a.memberEpoch, ownedPartitions: a.assignment })).body;
+    expect(a2.assignment).toHaveLength(1);
+    expect((await beat(a, { memberEpoch: a2.memberEpoch, ownedPartitions: a2.assignment })).status).toBe(200);
+    const b2 = await waiting;
+    expect(b2.status).toBe(200);
+    expect(keys([...a2.assignment, ...b2.body.assignment])).toEqual(['w/0', 'w/1']);
+    expect(b2.body.memberEpoch).toBe(b.memberEpoch + 1);
+    expect((await g.json('GET', '/v1/groups/w')).body.state).toBe('stable');
   });
 
   test('a full group answers 409 GROUP_FULL and keeps its members', async () => {

@@ -87,7 +87,9 @@ describe('SIGKILL while a group rebalances', () => {
         const m: Member = { id: joined.body.memberId, epoch: joined.body.memberEpoch, owned: joined.body.assignment, leaving: false, left: false };
         members.push(m);
         for (let beat = 0; beat < 4 + ((s + round) % 3); beat++) {
-          const hb = await call('POST', `/v1/groups/${GROUP}/members/${m.id}/heartbeat`, { memberEpoch: m.epoch, ownedPartitions: m.owned });
+          // Half the slots' heartbeats may wait for a partition being released (waitMs), so waits end by releases too.
+          const wait = s % 2 ? { waitMs: 300 } : {};
+          const hb = await call('POST', `/v1/groups/${GROUP}/members/${m.id}/heartbeat`, { memberEpoch: m.epoch, ownedPartitions: m.owned, ...wait });
           if (!hb) return;
           expect(hb.status, JSON.stringify(hb.body)).toBe(200);
           answered();

@@ -1228,6 +1228,8 @@ export interface components {
             memberEpoch: number;
             /** @description What the member still holds. A revoked partition is released by leaving it out. */
             ownedPartitions: components["schemas"]["TopicPartition"][];
+            /** @description While the member only waits for partitions other members are still releasing, and would be told nothing new, wait up to this long (at most heartbeatIntervalMs) for one to be released, then answer with it. Default 0: answer at once. */
+            waitMs?: number;
         };
         GroupPoll: {
             records: components["schemas"]["Record"][];

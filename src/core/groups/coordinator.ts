@@ -16,13 +16,14 @@ import { GroupMembership, type MembershipRequest } from './membership.js';
 import { checkCommitRequest, GroupOffsetBook } from './offsets.js';
 import { GroupReader } from './reading.js';
 import { CoordinatorLeases, notCoordinator, secondsLeft, type Coordination } from './leases.js';
-import { clone, dedupe, emptyState, parseState, stateName, type GroupState } from './state.js';
+import { clone, dedupe, emptyState, parseState, stateName, waitingForRelease, type GroupState } from './state.js';
 import type {
   CommitRequest,
   GroupDescription,
   GroupOffsets,
   GroupSettings,
   GroupSummary,
+  HeartbeatOptions,
   HeartbeatRequest,
   JoinRequest,
   MemberListener,
@@ -152,10 +153,23 @@ export class GroupCoordinator {
     return result ?? this.join(group, request);
   }
 
-  async heartbeat(group: string, memberId: string, request: HeartbeatRequest): Promise<Membership> {
+  async heartbeat(group: string, memberId: string, request: HeartbeatRequest, options: HeartbeatOptions = {}): Promise<Membership> {
     const g = await this.#requireCoordinated(group);
-    const owned = dedupe(request.ownedPartitions);
-    const result = await this.#membershipTurn(g, { heartbeat: { memberId, memberEpoch: request.memberEpoch, owned } });
+    const beat: MembershipRequest = { heartbeat: { memberId, memberEpoch: request.memberEpoch, owned: dedupe(request.ownedPartitions) } };
+    const answer = await this.#heartbeatTurn(g, beat);
+    // Waiting for a partition another member releases, and told nothing new (same epoch): rather than answer
+    // "nothing yet" and be asked again an interval later, wait for the release and answer the same heartbeat
+    // again, as if it had arrived then. Never longer than the member's interval, so its session is never at risk;
+    // never after a new epoch, so a retry of a lost answer still names the previous one.
+    const waitMs = Math.min(options.waitMs ?? 0, answer.heartbeatIntervalMs);
+    const m = g.member(memberId);
+    if (waitMs <= 0 || answer.memberEpoch !== request.memberEpoch || !m || !waitingForRelease(m)) return answer;
+    if (!(await g.awaitNews(memberId, waitMs, options.signals ?? []))) return answer;
+    return this.#heartbeatTurn(g, beat);
+  }
+
+  async #heartbeatTurn(g: Group, beat: MembershipRequest): Promise<Membership> {
+    const result = await this.#membershipTurn(g, beat);
     if (!result) throw new Error('a membership turn answered a heartbeat with no membership'); // only joins start over
     return result;
   }

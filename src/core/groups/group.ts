@@ -5,6 +5,7 @@
  * and tells members what changed for them (listeners).
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
+import { anyAborted, onAnyAbort, type AbortSource } from '../abort.js';
 import type { CommittedOffset, LogStore } from '../../storage/log-store.js';
 import { tpKey } from '../assignor.js';
 import type { Clock } from '../clock.js';
@@ -284,6 +285,25 @@ export class Group {
       listeners.delete(listener);
       if (!listeners.size && this.#listeners.get(memberId) === listeners) this.#listeners.delete(memberId);
     };
+  }
+
+  /**
+   * Resolves true when the member is next told to heartbeat (a partition it is due became free, one it holds is
+   * revoked) or leaves the group, false after `ms` or once a signal aborts: a heartbeat that waits for news.
+   */
+  awaitNews(memberId: string, ms: number, signals: readonly AbortSource[]): Promise<boolean> {
+    if (anyAborted(signals)) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const end = (told: boolean) => {
+        clearTimeout(timer);
+        off();
+        offAbort();
+        resolve(told);
+      };
+      const timer = setTimeout(() => end(false), ms);
+      const off = this.listen(memberId, () => end(true));
+      const offAbort = onAnyAbort(signals, () => end(false));
+    });
   }
 
   /** After the member left the state: drops what memory holds for it and tells its listeners why, last. */

@@ -265,6 +265,17 @@ export function settled(m: Readonly<MemberState>): boolean {
   return !m.revoking.length && sameList(m.granted, m.target) && sameList(m.delivered, m.granted);
 }
 
+/**
+ * Whether the member only waits for partitions of its target that other members still hold (they are releasing
+ * them): it releases nothing itself and was told everything it holds, so only another member's release can
+ * change its answer.
+ */
+export function waitingForRelease(m: Readonly<MemberState>): boolean {
+  if (m.revoking.length || !sameList(m.delivered, m.granted)) return false;
+  const granted = new Set(m.granted.map(tpKey));
+  return m.target.some((tp) => !granted.has(tpKey(tp)));
+}
+
 /** KIP-848's group state: stable once every member holds, and was told, exactly its target. */
 export function stateName(state: GroupState): GroupStateName {
   if (!state.members.size) return GroupStateName.empty;

@@ -48,6 +48,16 @@ export interface HeartbeatRequest {
   ownedPartitions: TopicPartition[];
 }
 
+export interface HeartbeatOptions {
+  /**
+   * A member waiting only for partitions others are releasing, and told nothing new, is answered once one of
+   * them is released (with it), after at most this long (capped at its heartbeat interval). Default 0: at once.
+   */
+  waitMs?: number;
+  /** End the wait early (the client went away, the gateway shuts down): the answer is then the one it had. */
+  signals?: readonly AbortSource[];
+}
+
 export interface PollOptions {
   maxRecords: number;
   maxBytes: number;
