@@ -22,18 +22,23 @@ import type { AppendedRecords } from './notifier.js';
 import { recordBytes, recordsJsonItems } from './record-codec.js';
 
 const COMMA = Buffer.from(',');
+const COMMA_BYTE = 0x2c;
 /**
- * Records encoded later join the last segment while it is smaller than this (and than an eighth of
- * the bound: a segment is evicted whole): an answer spans few segments.
+ * A segment is a buffer of this capacity at most (and an eighth of the bound: it is evicted whole),
+ * filled as records are encoded: an answer of ~1,000 records is mostly a slice of one, no copy.
+ * A partition's first segments are smaller (from FIRST_SEGMENT_BYTES, doubling), so partitions
+ * read a little hold little.
  */
-const SEGMENT_BYTES = 256 * 1024;
+const SEGMENT_BYTES = 1024 * 1024;
+const FIRST_SEGMENT_BYTES = 16 * 1024;
 
 interface Segment {
   /** Offset of its first record. */
   first: number;
-  /** The records' JSON, comma-separated (EncodedRecords.json of the whole segment). */
-  json: Buffer;
-  /** starts[i]: byte where record i starts; one more entry, json.length + 1, as if a comma followed the last. */
+  /** The records' JSON, comma-separated, in its first `used` bytes; the rest is room for the next records. */
+  buffer: Buffer;
+  used: number;
+  /** starts[i]: byte where record i starts; one more entry, used + 1, as if a comma followed the last. */
   starts: number[];
   /** sizes[i]: record bytes (keys, values, headers: what maxBytes counts) of records [0, i). */
   sizes: number[];
@@ -47,8 +52,10 @@ interface Kept {
   end: number;
   segments: Segment[];
   pending: StoredRecord[][];
-  /** What this partition holds: its segments' JSON, its pending records' bytes. */
+  /** What this partition holds: its segments' buffers, its pending records' bytes. */
   bytes: number;
+  /** Capacity of its next segment. */
+  nextSegment: number;
 }
 
 const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
@@ -102,7 +109,7 @@ export class RecentRecords {
   miss(topic: string, partition: number, highWatermark: number): void {
     const key = keyOf(topic, partition);
     if (this.#kept.has(key) || this.#maxBytes <= 0) return;
-    this.#kept.set(key, { topic, partition, start: highWatermark, end: highWatermark, segments: [], pending: [], bytes: 0 });
+    this.#kept.set(key, { topic, partition, start: highWatermark, end: highWatermark, segments: [], pending: [], bytes: 0, nextSegment: FIRST_SEGMENT_BYTES });
   }
 
   /**
@@ -137,7 +144,7 @@ export class RecentRecords {
         else hi = mid - 1;
       }
       if (lo === a) break;
-      pieces.push(s.json.subarray(s.starts[a]!, s.starts[lo]! - 1));
+      pieces.push(s.buffer.subarray(s.starts[a]!, s.starts[lo]! - 1));
       bytesLeft -= s.sizes[lo]! - s.sizes[a]!;
       recordsLeft -= lo - a;
       at = s.first + lo;
@@ -158,7 +165,7 @@ export class RecentRecords {
 
   #restart(kept: Kept, at: number): void {
     this.#bytes -= kept.bytes;
-    Object.assign(kept, { start: at, end: at, segments: [], pending: [], bytes: 0 });
+    Object.assign(kept, { start: at, end: at, segments: [], pending: [], bytes: 0, nextSegment: FIRST_SEGMENT_BYTES });
   }
 
   #grow(kept: Kept, bytes: number): void {
@@ -170,41 +177,40 @@ export class RecentRecords {
     if (kept.pending.length === 0) return;
     const records = kept.pending.length === 1 ? kept.pending[0]! : kept.pending.flat();
     kept.pending = [];
-    const texts: string[] = new Array<string>(records.length);
-    const starts: number[] = [];
-    const sizes: number[] = [];
-    let at = 0;
-    let size = 0;
+    const texts = new Array<string>(records.length);
+    const lengths = new Array<number>(records.length);
+    const sizesOf = new Array<number>(records.length);
+    let total = -1; // commas between records
     let recordsBytes = 0;
     for (let i = 0; i < records.length; i++) {
-      const text = recordsJsonItems(kept.topic, kept.partition, [records[i]!]);
-      texts[i] = text;
-      starts.push(at);
-      sizes.push(size);
-      at += Buffer.byteLength(text) + 1;
-      const rb = recordBytes(records[i]!);
-      size += rb;
-      recordsBytes += rb;
+      texts[i] = recordsJsonItems(kept.topic, kept.partition, [records[i]!]);
+      lengths[i] = Buffer.byteLength(texts[i]!);
+      total += lengths[i]! + 1;
+      sizesOf[i] = recordBytes(records[i]!);
+      recordsBytes += sizesOf[i]!;
     }
-    const json = Buffer.from(texts.join(','));
     this.#encoded += records.length;
-    // Pending records were counted by their record bytes; from now on by their JSON (and a comma).
-    this.#grow(kept, json.length + 1 - recordsBytes);
-    const last = kept.segments[kept.segments.length - 1];
-    if (last && last.json.length < this.#segmentBytes && last.first + last.starts.length - 1 === records[0]!.offset) {
-      const shift = last.json.length + 1;
-      const sizeShift = last.sizes[last.sizes.length - 1]!;
-      last.starts.pop();
-      for (const s of starts) last.starts.push(s + shift);
-      last.starts.push(shift + at);
-      for (let i = 1; i < sizes.length; i++) last.sizes.push(sizes[i]! + sizeShift);
-      last.sizes.push(size + sizeShift);
-      last.json = Buffer.concat([last.json, COMMA, json]);
-    } else {
-      starts.push(at);
-      sizes.push(size);
-      kept.segments.push({ first: records[0]!.offset, json, starts, sizes });
+    // Pending records were counted by their record bytes; a segment counts its capacity.
+    this.#grow(kept, -recordsBytes);
+    let segment = kept.segments[kept.segments.length - 1];
+    if (!segment || segment.buffer.length - segment.used < total + 1) {
+      const capacity = Math.max(total, Math.min(kept.nextSegment, this.#segmentBytes));
+      kept.nextSegment = Math.min(this.#segmentBytes, kept.nextSegment * 2);
+      segment = { first: records[0]!.offset, buffer: Buffer.allocUnsafe(capacity), used: -1, starts: [0], sizes: [0] };
+      kept.segments.push(segment);
+      this.#grow(kept, capacity);
     }
+    // Bytes below `used` never change once written: answers hold slices of them.
+    const { buffer, starts, sizes } = segment;
+    let at = segment.used + 1;
+    for (let i = 0; i < records.length; i++) {
+      if (at > 0) buffer[at - 1] = COMMA_BYTE;
+      buffer.write(texts[i]!, at, 'utf8');
+      at += lengths[i]! + 1;
+      starts.push(at);
+      sizes.push(sizes[sizes.length - 1]! + sizesOf[i]!);
+    }
+    segment.used = at - 1;
     this.#evict();
   }
 
@@ -216,7 +222,7 @@ export class RecentRecords {
       if (segment) {
         const count = segment.starts.length - 1;
         kept.start = segment.first + count;
-        this.#grow(kept, -(segment.json.length + 1));
+        this.#grow(kept, -segment.buffer.length);
       } else {
         const batch = kept.pending.shift();
         if (!batch) {
