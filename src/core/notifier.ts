@@ -96,7 +96,8 @@ export class Notifier {
     let published = this.#published.get(batch.topic);
     if (!published) this.#published.set(batch.topic, (published = []));
     if (!(published[batch.partition]! >= batch.highWatermark)) published[batch.partition] = batch.highWatermark;
-    this.#recent.append(batch);
+    // After a durable commit: a failure here must not fail the producers (see the constructor).
+    this.#call((b: AppendedRecords) => this.#recent.append(b), batch);
     // Only queued here: parked polls are answered after the producers (see waiter-registry.ts).
     this.#waiters.wake(batch);
     const set = this.#byPartition.get(keyOf(batch.topic, batch.partition));

@@ -217,7 +217,9 @@ export class RecentRecords {
   /** Past maxBytes: the oldest segment or batch of the partition read longest ago goes, until under. */
   #evict(): void {
     while (this.#bytes > this.#maxBytes) {
-      const [key, kept] = this.#kept.entries().next().value as [string, Kept];
+      const oldest = this.#kept.entries().next();
+      if (oldest.done) return void (this.#bytes = 0); // nothing kept holds anything
+      const [key, kept] = oldest.value;
       const segment = kept.segments.shift();
       if (segment) {
         const count = segment.starts.length - 1;
