@@ -197,9 +197,18 @@ export class Producer {
       }
     }
     for (const group of appended.values()) {
-      // Requests are appended in order, so each partition's records are already in offset order.
-      const last = group.records[group.records.length - 1]!;
-      this.#d.notifier.publish({ ...group, highWatermark: last.offset + 1 });
+      // Requests are appended in order, so each partition's records are already in offset order;
+      // but one commit can hold several batches to a partition (JetStream: an Idempotency-Key request
+      // among plain ones, a batch past the size limit) with another gateway's records between them.
+      // The notifier's batches are dense: each run of consecutive offsets is published on its own.
+      const { topic, partition, records } = group;
+      let start = 0;
+      for (let i = 1; i <= records.length; i++) {
+        if (i < records.length && records[i]!.offset === records[i - 1]!.offset + 1) continue;
+        const run = start === 0 && i === records.length ? records : records.slice(start, i);
+        this.#d.notifier.publish({ topic, partition, records: run, highWatermark: run[run.length - 1]!.offset + 1 });
+        start = i;
+      }
     }
     return outcomes;
   }
