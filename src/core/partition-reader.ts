@@ -148,8 +148,8 @@ export class PartitionReader {
     if (!recent.enabled) return undefined;
     const meta = await this.#store.getTopic(topic);
     if (!meta || compacts(meta.config)) return undefined;
-    const found = recent.read(topic, partition, from, bounds.highWatermark, options.maxRecords, options.maxBytes);
-    if (!found) recent.miss(topic, partition, bounds.highWatermark);
+    const found = recent.read(topic, meta.createdAt, partition, from, bounds.highWatermark, options.maxRecords, options.maxBytes);
+    if (!found) recent.miss(topic, meta.createdAt, partition, bounds.highWatermark);
     return found;
   }
 

@@ -15,7 +15,12 @@
  * is only answered from when it reaches the caller's high watermark. Not kept for compacted
  * topics (the caller checks): compaction deletes records inside the range without telling.
  * Bounded by `maxBytes` (config recentRecordsBytes): past it, the oldest records of the
- * partition read longest ago go first, and a partition with none left is no longer kept.
+ * partition read longest ago go first, and a partition with none left is no longer kept. What is
+ * counted is what is held: a record waiting to be encoded by its bytes plus its object's size, an
+ * encoded one by its segment's capacity plus its two index entries.
+ *
+ * A topic is known by its name and creation time: one deleted and made again by another gateway
+ * (a shared cluster store, where this one hears of no deletion) is not answered from the old one.
  */
 import type { EncodedRecords, StoredRecord } from '../storage/log-store.js';
 import type { AppendedRecords } from './notifier.js';
@@ -31,6 +36,16 @@ const COMMA_BYTE = 0x2c;
  */
 const SEGMENT_BYTES = 1024 * 1024;
 const FIRST_SEGMENT_BYTES = 16 * 1024;
+/** Memory of a published record besides its bytes (its object, its strings' headers): ~88 bytes measured with 1-byte values. */
+const PENDING_RECORD_BYTES = 96;
+/** Memory of an encoded record's two index entries (`starts`, `sizes`: a double each). */
+const INDEX_RECORD_BYTES = 16;
+
+const pendingBytes = (records: readonly StoredRecord[]): number => {
+  let bytes = 0;
+  for (const r of records) bytes += recordBytes(r) + PENDING_RECORD_BYTES;
+  return bytes;
+};
 
 interface Segment {
   /** Offset of its first record. */
@@ -42,10 +57,14 @@ interface Segment {
   starts: number[];
   /** sizes[i]: record bytes (keys, values, headers: what maxBytes counts) of records [0, i). */
   sizes: number[];
+  /** What it is counted for: its buffer's capacity and its records' index entries. */
+  counted: number;
 }
 
 interface Kept {
   topic: string;
+  /** The topic's creation time: the same name made again is another topic. */
+  createdAt: number;
   partition: number;
   /** Offsets [start, end) are held: encoded in `segments`, then as published in `pending`. */
   start: number;
@@ -70,7 +89,7 @@ export class RecentRecords {
 
   constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
-    this.#segmentBytes = Math.min(SEGMENT_BYTES, maxBytes / 8);
+    this.#segmentBytes = Math.min(SEGMENT_BYTES, Math.floor(maxBytes / 8));
   }
 
   /** False when nothing may be kept (maxBytes 0). */
@@ -96,9 +115,7 @@ export class RecentRecords {
     if (first !== kept.end) this.#restart(kept, first);
     kept.pending.push(batch.records);
     kept.end = batch.records[batch.records.length - 1]!.offset + 1;
-    let bytes = 0;
-    for (const r of batch.records) bytes += recordBytes(r);
-    this.#grow(kept, bytes);
+    this.#grow(kept, pendingBytes(batch.records));
     this.#evict();
   }
 
@@ -106,19 +123,25 @@ export class RecentRecords {
    * A read from `from` that was not answered here: keep the partition from its next append on
    * (`highWatermark`: the high watermark the reader saw), if it is not kept already.
    */
-  miss(topic: string, partition: number, highWatermark: number): void {
+  miss(topic: string, createdAt: number, partition: number, highWatermark: number): void {
     const key = keyOf(topic, partition);
     if (this.#kept.has(key) || this.#maxBytes <= 0) return;
-    this.#kept.set(key, { topic, partition, start: highWatermark, end: highWatermark, segments: [], pending: [], bytes: 0, nextSegment: FIRST_SEGMENT_BYTES });
+    this.#kept.set(key, { topic, createdAt, partition, start: highWatermark, end: highWatermark, segments: [], pending: [], bytes: 0, nextSegment: FIRST_SEGMENT_BYTES });
   }
 
   /**
    * What a store read from `from` with these limits returns while the partition's high
    * watermark is `highWatermark`: undefined unless every record in [from, highWatermark) is held.
+   * `createdAt`: the topic's creation time; what is kept of an older topic of that name is dropped.
    */
-  read(topic: string, partition: number, from: number, highWatermark: number, maxRecords: number, maxBytes: number): EncodedRecords | undefined {
+  read(topic: string, createdAt: number, partition: number, from: number, highWatermark: number, maxRecords: number, maxBytes: number): EncodedRecords | undefined {
     const key = keyOf(topic, partition);
-    const kept = this.#kept.get(key);
+    let kept = this.#kept.get(key);
+    if (kept && kept.createdAt !== createdAt) {
+      this.#bytes -= kept.bytes;
+      this.#kept.delete(key);
+      kept = undefined;
+    }
     if (!kept || from < kept.start || from >= highWatermark || highWatermark > kept.end) return undefined;
     // Read most lately: evicted last.
     this.#kept.delete(key);
@@ -187,19 +210,20 @@ export class RecentRecords {
       lengths[i] = Buffer.byteLength(texts[i]!);
       total += lengths[i]! + 1;
       sizesOf[i] = recordBytes(records[i]!);
-      recordsBytes += sizesOf[i]!;
+      recordsBytes += sizesOf[i]! + PENDING_RECORD_BYTES;
     }
     this.#encoded += records.length;
-    // Pending records were counted by their record bytes; a segment counts its capacity.
-    this.#grow(kept, -recordsBytes);
+    // Pending records were counted by their bytes and objects; a segment counts its capacity and index entries.
+    this.#grow(kept, -recordsBytes + INDEX_RECORD_BYTES * records.length);
     let segment = kept.segments[kept.segments.length - 1];
     if (!segment || segment.buffer.length - segment.used < total + 1) {
       const capacity = Math.max(total, Math.min(kept.nextSegment, this.#segmentBytes));
       kept.nextSegment = Math.min(this.#segmentBytes, kept.nextSegment * 2);
-      segment = { first: records[0]!.offset, buffer: Buffer.allocUnsafe(capacity), used: -1, starts: [0], sizes: [0] };
+      segment = { first: records[0]!.offset, buffer: Buffer.allocUnsafe(capacity), used: -1, starts: [0], sizes: [0], counted: capacity };
       kept.segments.push(segment);
       this.#grow(kept, capacity);
     }
+    segment.counted += INDEX_RECORD_BYTES * records.length;
     // Bytes below `used` never change once written: answers hold slices of them.
     const { buffer, starts, sizes } = segment;
     let at = segment.used + 1;
@@ -224,7 +248,7 @@ export class RecentRecords {
       if (segment) {
         const count = segment.starts.length - 1;
         kept.start = segment.first + count;
-        this.#grow(kept, -segment.buffer.length);
+        this.#grow(kept, -segment.counted);
       } else {
         const batch = kept.pending.shift();
         if (!batch) {
@@ -232,10 +256,8 @@ export class RecentRecords {
           this.#kept.delete(key);
           continue;
         }
-        let bytes = 0;
-        for (const r of batch) bytes += recordBytes(r);
         kept.start = batch[batch.length - 1]!.offset + 1;
-        this.#grow(kept, -bytes);
+        this.#grow(kept, -pendingBytes(batch));
       }
       if (kept.start >= kept.end) {
         this.#bytes -= kept.bytes;

@@ -188,6 +188,35 @@ describe('recent records: fetches of a partition being read, from memory', () =>
     expect(answer.records.map((r) => r.value)).toEqual(['new']);
   });
 
+  it('a topic deleted and made again by another gateway (the store changed, this notifier told nothing) is not answered from the old one', async () => {
+    const { raw, log, produce, stored, fetch } = setup();
+    await log.createTopic('t', 1);
+    await fetch('t', 0);
+    await produce('t', [{ value: 'old' }, { value: 'old' }]);
+    await fetch('t', 0);
+    // Another gateway on a shared store: delete, create (a later creation time) and append, all unheard here.
+    await raw.deleteTopic('t');
+    const deletedAt = Date.now();
+    while (Date.now() === deletedAt) await new Promise((resolve) => setTimeout(resolve, 1));
+    await raw.createTopic('t', 1, {});
+    await raw.append([{ topic: 't', records: [{ partition: 0, timestamp: Date.now(), key: null, value: JSON.stringify('new'), headers: null }] }]);
+    const answer = seen(await fetch('t', 0));
+    expect(answer).toEqual(await stored('t', 0, 1_000, 1 << 20));
+    expect(answer.records.map((r) => r.value)).toEqual(['new']);
+  });
+
+  it('counts what it holds: a record waiting to be encoded by its bytes and its object, an encoded one by its segment and index', async () => {
+    const { log, notifier, produce, fetch } = setup();
+    await log.createTopic('t', 1);
+    await fetch('t', 0);
+    // 1-byte values: their bytes alone would count 1,000 records as ~1 KB, where they take ~100 KB.
+    await produce('t', Array.from({ length: 1_000 }, () => ({ value: 1 })));
+    expect(notifier.recent.bytes).toBeGreaterThanOrEqual(1_000 * 90);
+    await fetch('t', 0);
+    // Encoded: at least the JSON itself (each record's offset, timestamp, key, value, headers) and two index entries each.
+    expect(notifier.recent.bytes).toBeGreaterThanOrEqual(1_000 * (50 + 16));
+  });
+
   it('keeps nothing with a bound of 0: every read is the store’s', async () => {
     const { log, notifier, produce, fetch, reads } = setup(0);
     await log.createTopic('t', 1);
