@@ -31,8 +31,29 @@ function nextOffsetIn(body: string): number {
   return at < 0 ? NaN : parseInt(body.slice(at + 13), 10);
 }
 
-/** One long-poll; resolves with the answer's body. `opened` is called once its socket is connected. */
+/** Polls sent again because the server had closed their kept-alive socket (see `poll`). */
+let resent = 0;
+
+/**
+ * One long-poll; resolves with the answer's body. `opened` is called once its socket is connected.
+ * A GET on a reused socket that the server closed as idle (its keep-alive timeout, 5 s) before the
+ * request reached it fails with ECONNRESET / "socket hang up": sent again on a fresh socket, as
+ * Node's documentation advises for idempotent requests. It happens when this process, the load
+ * generator, is too busy to send a tailer's next poll for seconds after its answer arrived.
+ */
 function poll(base: string, topic: string, offset: number, opened: () => void, waitMs = WAIT_MS): Promise<string> {
+  const sentWith = agent;
+  return pollOnce(base, topic, offset, opened, waitMs).catch((err: unknown) => {
+    // Not when this process dropped the connections itself (stopTail destroys the agent).
+    if (!(err instanceof ReusedSocketClosed) || agent !== sentWith) throw err;
+    resent++;
+    return pollOnce(base, topic, offset, opened, waitMs);
+  });
+}
+
+class ReusedSocketClosed extends Error {}
+
+function pollOnce(base: string, topic: string, offset: number, opened: () => void, waitMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${base}/v1/topics/${topic}/partitions/0/records?offset=${offset}&waitMs=${waitMs}&limit=1000`, { agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -44,7 +65,9 @@ function poll(base: string, topic: string, offset: number, opened: () => void, w
       });
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(req.reusedSocket && err.code === 'ECONNRESET' ? new ReusedSocketClosed(err.message) : err),
+    );
     req.once('socket', (s) => (s.connecting ? s.once('connect', opened) : opened()));
   });
 }
@@ -96,6 +119,7 @@ serveCommands({
     answers = 0;
     records = 0;
     failure = undefined;
+    resent = 0;
     await openPolls(count, (_i, opened) => running.push(tailer(url, topic, from, opened)));
     return { opened: count };
   },
@@ -106,7 +130,7 @@ serveCommands({
     agent.destroy();
     agent = newAgent();
     await Promise.allSettled(running.splice(0));
-    return { answers, records, failure };
+    return { answers, records, failure, resent };
   },
   async park(args) {
     const { url, topic, count, offset, waitMs } = args as { url: string; topic: string; count: number; offset: number; waitMs?: number };

@@ -64,6 +64,7 @@ export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
         notes:
           [
             tail ? `tailers got ${Number(tail.answers).toLocaleString('en-US')} answers, ${Number(tail.records).toLocaleString('en-US')} records in all` : undefined,
+            tail?.resent ? `${Number(tail.resent)} polls sent again (the gateway had closed their idle kept-alive socket: the client was that far behind)` : undefined,
             load.failed ? `${load.failed} produce requests failed` : undefined,
           ]
             .filter(Boolean)
