@@ -16,13 +16,7 @@ const PAGE = 4_096;
 
 describe('Checkpointer', () => {
   it('copies the WAL into the database file from its own connection while the writer stays below its own threshold', async () => {
-    const dataDir = tempDir();
-    const db = openDatabase(dataDir, 'NORMAL');
-    onTestFinished(() => {
-      if (db.open) db.close();
-    });
-    const file = path.join(dataDir, DATABASE_FILE);
-    db.exec('CREATE TABLE filler (body BLOB)');
+    const { db, file, write } = fillerDatabase();
     const sizeBefore = fs.statSync(file).size;
     const reports: CheckpointReport[] = [];
     let copied!: () => void;
@@ -39,8 +33,7 @@ describe('Checkpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WRITER_CHECKPOINT_PAGES);
 
     // ~500 pages in 10 commits: half SQLite's default threshold, a twentieth of the writer's.
-    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
-    for (let commit = 0; commit < 10; commit++) db.transaction(() => insert.run(Buffer.alloc(50 * PAGE, commit)))();
+    for (let commit = 0; commit < 10; commit++) write(commit);
     await firstCopy;
     await checkpointer.close();
 
@@ -52,15 +45,8 @@ describe('Checkpointer', () => {
   });
 
   it('idles while nothing was written since it copied the whole WAL, and wakes when the writer says it wrote', async () => {
-    const dataDir = tempDir();
-    const db = openDatabase(dataDir, 'NORMAL');
-    onTestFinished(() => {
-      if (db.open) db.close();
-    });
-    const file = path.join(dataDir, DATABASE_FILE);
-    db.exec('CREATE TABLE filler (body BLOB)');
-    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
-    db.transaction(() => insert.run(Buffer.alloc(50 * PAGE, 1)))();
+    const { db, file, write } = fillerDatabase();
+    write(1);
     let nextReport = reportPromise();
     const checkpointer = new Checkpointer(db, { file, synchronous: 'NORMAL', intervalMs: 5, onCheckpoint: (report) => nextReport.resolve(report) });
     onTestFinished(() => checkpointer.close());
@@ -74,7 +60,7 @@ describe('Checkpointer', () => {
     expect(checkpointer.rounds).toBe(roundsWhenCopied);
 
     nextReport = reportPromise();
-    db.transaction(() => insert.run(Buffer.alloc(50 * PAGE, 2)))();
+    write(2);
     checkpointer.wrote();
     const second = await nextReport.promise;
     expect(second.checkpointed).toBeGreaterThan(0);
@@ -82,13 +68,7 @@ describe('Checkpointer', () => {
   });
 
   it('copies nothing while paused (the disk is full), and copies what was written meanwhile once resumed', async () => {
-    const dataDir = tempDir();
-    const db = openDatabase(dataDir, 'NORMAL');
-    onTestFinished(() => {
-      if (db.open) db.close();
-    });
-    const file = path.join(dataDir, DATABASE_FILE);
-    db.exec('CREATE TABLE filler (body BLOB)');
+    const { db, file, write } = fillerDatabase();
     // The 250 pages written while paused (the table's creation may be reported first).
     const pausedPages = reportPromise();
     const onCheckpoint = (report: CheckpointReport) => (report.log >= 250 ? pausedPages.resolve(report) : undefined);
@@ -98,9 +78,8 @@ describe('Checkpointer', () => {
     const sizeBefore = fs.statSync(file).size;
 
     checkpointer.pause();
-    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
     for (let commit = 0; commit < 5; commit++) {
-      db.transaction(() => insert.run(Buffer.alloc(50 * PAGE, commit)))();
+      write(commit);
       checkpointer.wrote();
     }
     const roundsWhenPaused = checkpointer.rounds;
@@ -127,6 +106,19 @@ describe('Checkpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_CHECKPOINT_PAGES);
   });
 });
+
+/** A WAL-mode database in a temp dir with one table; `write(fill)` commits ~50 pages to it. */
+function fillerDatabase() {
+  const dataDir = tempDir();
+  const db = openDatabase(dataDir, 'NORMAL');
+  onTestFinished(() => {
+    if (db.open) db.close();
+  });
+  db.exec('CREATE TABLE filler (body BLOB)');
+  const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+  const write = (fill: number) => db.transaction(() => insert.run(Buffer.alloc(50 * PAGE, fill)))();
+  return { db, file: path.join(dataDir, DATABASE_FILE), write };
+}
 
 /** The next checkpoint report, as a promise. */
 function reportPromise(): { promise: Promise<CheckpointReport>; resolve: (report: CheckpointReport) => void } {
