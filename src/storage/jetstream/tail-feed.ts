@@ -43,7 +43,7 @@ export class TailFeed {
         log.heard(seq, header);
         if (this.#ownMsgIds.delete(msg.headers?.get('Nats-Msg-Id') ?? '')) return; // ours: the core has published it already
         const topic = this.#target.topicOf(inc!);
-        if (topic && this.#listener) this.#relay(log, topic, Number(p), seq, header.base + header.count);
+        if (topic && this.#listener) this.#relay(log, inc!, topic, Number(p), seq, header.base + header.count);
       },
     });
   }
@@ -59,12 +59,15 @@ export class TailFeed {
   }
 
   /** Fetches another gateway's batch and hands it on, in order per partition (one chain each). */
-  #relay(log: PartitionLog, topic: string, partition: number, seq: number, highWatermark: number): void {
+  #relay(log: PartitionLog, inc: string, topic: string, partition: number, seq: number, highWatermark: number): void {
     const key = `${topic}/${partition}`;
     const previous = this.#relays.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
       const records = await log.batch(seq);
-      if (records && records.length > 0 && !this.#stopped) this.#listener?.({ topic, partition, records, highWatermark });
+      // The topic may have been deleted (and made again under its name) while the batch was fetched:
+      // its records must not reach the new topic's readers.
+      const current = this.#target.topicOf(inc) === topic;
+      if (records && records.length > 0 && current && !this.#stopped) this.#listener?.({ topic, partition, records, highWatermark });
     });
     const settled = next.catch(() => undefined);
     this.#relays.set(key, settled);
