@@ -15,6 +15,8 @@ export interface Sizes {
   catchUpPage: number;
   tailRatePerSec: number;
   tailSec: number;
+  /** Seconds of the same tail load before the measured one (not counted: the gateway's code runs cold at first). */
+  tailWarmSec: number;
   fanOutSockets: number;
   fanOutRecords: number;
   slowSockets: number;
@@ -61,6 +63,7 @@ export function sizesFor(quick: boolean): Sizes {
         catchUpPage: 10_000,
         tailRatePerSec: 10_000,
         tailSec: 2,
+        tailWarmSec: 0.5,
         fanOutSockets: 50,
         fanOutRecords: 5_000,
         slowSockets: 10,
@@ -94,6 +97,7 @@ export function sizesFor(quick: boolean): Sizes {
         catchUpPage: 10_000,
         tailRatePerSec: 10_000,
         tailSec: 10,
+        tailWarmSec: 2,
         fanOutSockets: 1_000,
         fanOutRecords: 10_000,
         slowSockets: 100,

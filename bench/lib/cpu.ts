@@ -87,3 +87,24 @@ export class CpuMeter {
     return now === undefined || Number.isNaN(this.#cpuAtReset) ? undefined : now - this.#cpuAtReset;
   }
 }
+
+/** Run-queue wait (ms) from the text of /proc/<pid>/schedstat: time on CPU, time waiting for one, timeslices (ns, ns, count). */
+export function parseSchedstatWaitMs(schedstat: string): number {
+  const waitNs = Number(schedstat.split(' ')[1]);
+  if (!Number.isFinite(waitNs)) throw new Error(`unreadable /proc schedstat: ${schedstat.slice(0, 80)}`);
+  return waitNs / 1e6;
+}
+
+/**
+ * Time the process's main thread has spent runnable but waiting for a CPU (the run queue), in ms, from
+ * /proc/<pid>/schedstat; undefined once it is gone or off Linux. On a pinned core it is the time other
+ * processes (or the process's own other threads) held that core: a latency row whose server waited long
+ * here was bound by the machine's load.
+ */
+export function runQueueWaitMs(pid: number): number | undefined {
+  try {
+    return parseSchedstatWaitMs(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

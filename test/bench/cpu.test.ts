@@ -4,7 +4,7 @@
  * and a meter over several processes adding up what each of them used.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cpuTimeMs, CpuMeter, minorFaults, parseStatCpuMs, parseStatMinorFaults } from '../../bench/lib/cpu.js';
+import { cpuTimeMs, CpuMeter, minorFaults, parseSchedstatWaitMs, parseStatCpuMs, parseStatMinorFaults, runQueueWaitMs } from '../../bench/lib/cpu.js';
 import { ClientWorker } from '../../bench/lib/worker.js';
 
 const workers: ClientWorker[] = [];
@@ -28,6 +28,13 @@ describe('bench CPU accounting', () => {
     expect(minorFaults(process.pid)! - before).toBeGreaterThan(1000);
     expect(fresh.at(-1)).toBe(1);
     expect(minorFaults(2 ** 22 + 1)).toBeUndefined();
+  });
+
+  it('reads the run-queue wait from /proc/<pid>/schedstat (on CPU ns, waiting ns, timeslices)', () => {
+    expect(parseSchedstatWaitMs('1234567890 45600000 789\n')).toBe(45.6);
+    expect(() => parseSchedstatWaitMs('')).toThrow(/unreadable/);
+    expect(runQueueWaitMs(process.pid)).toBeGreaterThanOrEqual(0);
+    expect(runQueueWaitMs(2 ** 22 + 1)).toBeUndefined();
   });
 
   it('refuses a stat line it cannot read instead of reporting 0', () => {
