@@ -6,6 +6,7 @@ import { CpuMeter } from './cpu.js';
 import type { BenchContext } from './context.js';
 import type { GatewayProcess } from './child.js';
 import type { ScenarioRow } from './report.js';
+import { GatewayVitals } from './gateway-vitals.js';
 import { httpLoad, type LoadResult } from './http-load.js';
 import { produceBody } from './records.js';
 
@@ -22,6 +23,9 @@ export interface StallMeasure {
   peakRssMiB: number | undefined;
   /** How long `work` took, from its start. */
   workSec: number;
+  /** What the gateway's /metrics and its run queue said about each phase (bench/lib/gateway-vitals.ts). */
+  aloneVitals: string | undefined;
+  duringVitals: string | undefined;
 }
 
 export async function produceAloneThenDuring(ctx: BenchContext, gateway: GatewayProcess, url: string, what: string, work: () => Promise<void>): Promise<StallMeasure> {
@@ -29,10 +33,14 @@ export async function produceAloneThenDuring(ctx: BenchContext, gateway: Gateway
   const connections = ctx.sizes.connections;
   await httpLoad({ url, body, connections, durationSec: ctx.sizes.scalingWarmSec });
   gateway.rss.reset();
+  const vitals = new GatewayVitals(gateway.url, gateway.pid);
+  await vitals.reset();
   let clients = new CpuMeter([process.pid]);
+  let phaseStarted = performance.now();
   const alone = await httpLoad({ url, body, connections, durationSec: ctx.sizes.scalingSec });
   const aloneCpu = gateway.rss.cpuCores();
   const aloneClientCpu = clients.cores();
+  const aloneVitals = await vitals.describe((performance.now() - phaseStarted) / 1000);
 
   let running = false;
   let startedAt = 0;
@@ -46,11 +54,14 @@ export async function produceAloneThenDuring(ctx: BenchContext, gateway: Gateway
     doneAt = performance.now();
   })();
   gateway.rss.reset();
+  await vitals.reset();
   clients = new CpuMeter([process.pid]);
+  phaseStarted = performance.now();
   const maxSec = ctx.quick ? 120 : 300; // a bound on a hang, not a measure
   const during = await httpLoad({ url, body, connections, durationSec: maxSec, until: done.catch(() => undefined), recordWhile: () => running });
   await done;
   if (doneAt === 0) throw new Error(`${what}: not done within ${maxSec} s`);
+  const duringVitals = await vitals.describe((performance.now() - phaseStarted) / 1000);
   return {
     alone,
     aloneCpu,
@@ -60,6 +71,8 @@ export async function produceAloneThenDuring(ctx: BenchContext, gateway: Gateway
     duringClientCpu: clients.cores(),
     peakRssMiB: gateway.rss.peakMiB(),
     workSec: (doneAt - startedAt) / 1000,
+    aloneVitals,
+    duringVitals,
   };
 }
 
@@ -81,6 +94,7 @@ export function stallRows(m: StallMeasure, name: string, labels: { without: stri
       latency: alone.latency,
       cpuCores: m.aloneCpu,
       clientCpuCores: m.aloneClientCpu,
+      ...(m.aloneVitals ? { notes: m.aloneVitals } : {}),
     },
     {
       scenario: `${name}, ${labels.during}`,
@@ -96,7 +110,10 @@ export function stallRows(m: StallMeasure, name: string, labels: { without: stri
       ratioText: `${factor.toFixed(1)}x p99`,
       target: `p99 <= ${TARGET_P99_FACTOR}x`,
       met: factor <= TARGET_P99_FACTOR,
-      notes: `${labels.done} in ${m.workSec.toFixed(1)} s; produce ran at ${((rate / alone.requestsPerSec) * 100).toFixed(0)}% of its rate without it meanwhile`,
+      notes: [
+        `${labels.done} in ${m.workSec.toFixed(1)} s; produce ran at ${((rate / alone.requestsPerSec) * 100).toFixed(0)}% of its rate without it meanwhile`,
+        ...(m.duringVitals ? [m.duringVitals] : []),
+      ].join('; '),
     },
   ];
 }
