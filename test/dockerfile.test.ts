@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { GATEWAY_GLIBC_TUNABLES } from '../bench/lib/child.js';
+import { GATEWAY_GLIBC_TUNABLES, GATEWAY_NODE_FLAGS } from '../bench/lib/child.js';
 import { startGateway } from './helpers/gateway.js';
 import { childEnv, REPO_ROOT } from './helpers/process.js';
 
@@ -22,7 +22,7 @@ const run = promisify(execFile);
 const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
 const dockerfile = read('Dockerfile');
 const dockerignore = read('.dockerignore').split('\n').map((l) => l.trim());
-const pkg = JSON.parse(read('package.json')) as { version: string; license: string; type: string };
+const pkg = JSON.parse(read('package.json')) as { version: string; license: string; type: string; scripts: Record<string, string> };
 
 /** Instructions with continuation lines joined and comments dropped, split per stage. */
 function stages(): { name: string; from: string; instructions: string[] }[] {
@@ -116,8 +116,12 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/^COPY --from=build \/usr\/bin\/tini \/usr\/bin\/tini$/m);
     expect(runtime!.instructions.filter((l) => /^(CMD|ENTRYPOINT)\b/.test(l))).toEqual([
       'ENTRYPOINT ["/usr/bin/tini", "--"]',
-      'CMD ["node", "dist/main.js"]',
+      `CMD [${['node', ...GATEWAY_NODE_FLAGS, 'dist/main.js'].map((a) => JSON.stringify(a)).join(', ')}]`,
     ]);
+  });
+
+  it('runs the gateway with the V8 flags the bench runs it with (young generation sized for batched produce), `npm start` too', () => {
+    expect(pkg.scripts.start).toBe(`node ${GATEWAY_NODE_FLAGS.join(' ')} dist/main.js`);
   });
 
   it('runtime stage: OCI labels with the package version and licence', () => {

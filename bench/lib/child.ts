@@ -45,6 +45,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LOGWAY_')) env[k] = v;
   Object.assign(env, options.env);
   const [command, args] = pinned(options.cpus ?? pinning().server, process.execPath, [
+    ...serverNodeFlags(),
     ...(options.nodeArgs ?? []),
     '--import',
     'tsx',
@@ -133,6 +134,22 @@ export const GATEWAY_GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glib
 /** `BENCH_GLIBC_TUNABLES=` (empty) runs the gateway with glibc's defaults instead, for an A/B. */
 function gatewayTunables(): string {
   return process.env.BENCH_GLIBC_TUNABLES ?? GATEWAY_GLIBC_TUNABLES;
+}
+
+/**
+ * V8 flags the container image runs the gateway with (Dockerfile `CMD`, checked equal by
+ * test/dockerfile.test.ts); every Node server the bench starts (the gateway, the floor servers) gets
+ * them. With Node 20's 16 MiB semi-spaces, batched produce (~20 KB bodies, their records held until
+ * their group commit) filled the young generation every ~15 ms, while most of what it held was still
+ * waiting for a commit, so each scavenge copied most of it: 331 scavenges and 3.5 s of pauses in 12 s
+ * of load (--trace-gc), against 124 and 0.6 s with 64 MiB (docs/performance.md).
+ */
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+/** `BENCH_NODE_FLAGS=` (empty) runs the servers with Node's defaults instead, for an A/B (space-separated flags). */
+function serverNodeFlags(): string[] {
+  const flags = process.env.BENCH_NODE_FLAGS;
+  return flags === undefined ? GATEWAY_NODE_FLAGS : flags.split(' ').filter(Boolean);
 }
 
 /** The real gateway (src/main.ts) on loopback, port 0, with its own temp data dir. */
