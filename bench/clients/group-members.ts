@@ -7,6 +7,8 @@
  *   interval the gateway gives it (with `waitMs` equal to it: answered early when a partition it waits for
  *   is released), listing what it was last given. Answers once every join is answered, with each join's
  *   latency from its own request's write to its whole answer's arrival, and the epoch ms of the first write.
+ * - `oneEach {timeoutMs}`: waits until every member's last answer holds exactly one partition, and answers
+ *   with the epoch ms at which the last of them arrived (with as many partitions as members: the group stable).
  * - `stop`: ends the heartbeats (after those in flight) and answers with their latencies.
  *
  * A minimal HTTP/1.1 client over `net` rather than node:http: the 1,000 members' requests are then a
@@ -123,8 +125,25 @@ let members: Promise<void>[] = [];
 let heartbeatMs: number[] = [];
 let failure: string | undefined;
 
+/**
+ * Partitions in each member's last answer, and when every member's last answer first held exactly one. With as
+ * many partitions as members that is the group stable as its members see it: all partitions granted, one each
+ * (so none is still being released: a partition being released is granted to no one), and each member told.
+ */
+let held: number[] = [];
+let holdingOne = 0;
+let oneEachAt: number | undefined;
+
+function told(index: number, answer: Answer, partitions: number): void {
+  const before = held[index] ?? 0;
+  held[index] = partitions;
+  holdingOne += (partitions === 1 ? 1 : 0) - (before === 1 ? 1 : 0);
+  if (holdingOne < held.length) oneEachAt = undefined;
+  else oneEachAt ??= answer.answeredAt;
+}
+
 /** One member: joins, then heartbeats until `stop`. `joined` is called once its join is answered (or has failed). */
-async function member(c: Connection, group: string, body: unknown, joined: (a: Answer | undefined) => void): Promise<void> {
+async function member(index: number, c: Connection, group: string, body: unknown, joined: (a: Answer | undefined) => void): Promise<void> {
   let answered = false;
   try {
     const join = await c.request('POST', `/v1/groups/${group}/members`, body);
@@ -133,6 +152,7 @@ async function member(c: Connection, group: string, body: unknown, joined: (a: A
     if (join.status !== 201) throw new Error(`join: ${join.status} ${join.body.slice(0, 300)}`);
     const m = JSON.parse(join.body) as { memberId: string; memberEpoch: number; assignment: TopicPartition[]; heartbeatIntervalMs: number };
     let { memberEpoch, assignment } = m;
+    told(index, join, assignment.length);
     const interval = m.heartbeatIntervalMs;
     while (running) {
       await new Promise((r) => setTimeout(r, interval));
@@ -146,6 +166,7 @@ async function member(c: Connection, group: string, body: unknown, joined: (a: A
       if (hb.status !== 200) throw new Error(`heartbeat: ${hb.status} ${hb.body.slice(0, 300)}`);
       heartbeatMs.push(hb.answeredAt - hb.sentAt);
       ({ memberEpoch, assignment } = JSON.parse(hb.body) as { memberEpoch: number; assignment: TopicPartition[] });
+      told(index, hb, assignment.length);
     }
   } catch (err) {
     if (running) failure ??= err instanceof Error ? err.message : String(err);
@@ -174,12 +195,21 @@ serveCommands({
     };
     connections = Array.from({ length: count }, () => new Connection(host, port));
     // Every connection is opened (and its join queued on it) in one loop: each join goes out as its connection comes up.
-    members = connections.map((c) => member(c, group, body, joined));
+    held = new Array<number>(count).fill(0);
+    holdingOne = 0;
+    oneEachAt = undefined;
+    members = connections.map((c, i) => member(i, c, group, body, joined));
     await done;
     if (failure !== undefined) throw new Error(failure);
     return { joinMs, firstSentAt, lastSentAt };
   },
-  progress: () => ({ failure }),
+  /** Waits until every member's last answer holds exactly one partition (see `told`), or `timeoutMs`. */
+  async oneEach(args) {
+    const end = performance.now() + Number(args.timeoutMs);
+    while (oneEachAt === undefined && failure === undefined && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
+    if (failure !== undefined) throw new Error(failure);
+    return { at: oneEachAt };
+  },
   async stop() {
     running = false;
     await Promise.allSettled(members);
