@@ -312,6 +312,26 @@ describe('GroupCoordinator', () => {
     expect(joins.map((j) => j.assignment.length)).toEqual([2, 2, 2]);
   });
 
+  test('leaves arriving together share one write and one rebalance; each bad one gets its own error', async () => {
+    const { groups, writes } = await setup(6);
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => groups.join('g', { topics: ['t'] })));
+    const before = writes.saveGroup;
+    const leaves = await Promise.allSettled([
+      groups.leave('g', a!.memberId),
+      groups.leave('g', b!.memberId),
+      groups.leave('g', 'nobody'),
+      groups.leave('g', a!.memberId), // the same member again, in the same turn
+    ]);
+    expect(leaves.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(leaves.slice(2).map((r) => (r as PromiseRejectedResult).reason)).toMatchObject([{ code: 'MEMBER_NOT_FOUND' }, { code: 'FENCED_MEMBER' }]);
+    // One write: both rows removed, C's target grown to every partition, the fenced ids stored.
+    expect(writes.saveGroup - before).toBe(1);
+    expect(writes.changes.at(-1)).toMatchObject({ removedMembers: [a!.memberId, b!.memberId], members: [{ memberId: c!.memberId }] });
+    const d = await expectSingleOwners(groups, 'g');
+    expect(d.members.map((m) => [m.memberId, m.target.length])).toEqual([[c!.memberId, 6]]);
+    await expect(groups.heartbeat('g', b!.memberId, { memberEpoch: b!.memberEpoch, ownedPartitions: [] })).rejects.toMatchObject({ code: 'FENCED_MEMBER' });
+  });
+
   test('joins that arrive one by one just after a slow write are admitted together in the next write', async () => {
     const { groups, writes } = await setup(6);
     // The first join's write holds the event loop for 40 ms, as a slow fsync does.

@@ -196,10 +196,8 @@ export class GroupCoordinator {
 
   async leave(group: string, memberId: string): Promise<void> {
     const g = await this.#requireCoordinated(group);
-    await g.exclusive(async () => {
-      g.requireMember(memberId);
-      await this.#membership.removeMembers(g, [memberId], 'it left the group');
-    });
+    // Leaves that queue up behind the group's lock are handled together: one draft, one rebalance, one write.
+    await g.batched('leave', memberId, (memberIds) => this.#membership.leaveTurn(g, memberIds));
   }
 
   onMemberChange(group: string, memberId: string, listener: MemberListener): () => void {

@@ -188,6 +188,26 @@ export class GroupMembership {
     }
   }
 
+  /**
+   * One turn of leaves (GroupCoordinator.leave): every member leaving in it is removed in one draft, one rebalance
+   * and one write, so a thousand members leaving together cost a few writes rather than a thousand, each with a
+   * rebalance over the whole group. A leave naming no member gets its error alone; one repeated in the turn gets
+   * what it would after the first (FENCED_MEMBER).
+   */
+  async leaveTurn(g: Group, memberIds: string[]): Promise<Settled<void>[]> {
+    const leaving = new Set<string>();
+    const repeated = new Set<number>();
+    const results: Settled<void>[] = memberIds.map((id, index) => {
+      if (leaving.has(id)) repeated.add(index);
+      else if (!g.member(id)) return { error: memberError(() => g.requireMember(id)) };
+      leaving.add(id);
+      return { value: undefined };
+    });
+    if (leaving.size) await this.removeMembers(g, [...leaving], 'it left the group');
+    for (const index of repeated) results[index] = { error: memberError(() => g.requireMember(memberIds[index]!)) };
+    return results;
+  }
+
   async removeMembers(g: Group, memberIds: string[], reason: string): Promise<void> {
     const gone = new Set(memberIds);
     const counts = await this.#partitionCounts(g.state, []);
