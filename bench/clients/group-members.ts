@@ -2,14 +2,15 @@
  * Client worker (see bench/lib/worker.ts): REST consumer-group members by the thousand, for the
  * group-join scenario, so that their sockets cost the client core and not the bench process.
  *
- * - `join {host, port, group, topic, count, sessionTimeoutMs?}`: `count` members, each on its own kept-alive connection,
+ * - `join {host, port, group, topic, count}`: `count` members, each on its own kept-alive connection,
  *   all connecting at once; each sends its join as soon as its connection is up, then heartbeats at the
  *   interval the gateway gives it (with `waitMs` equal to it: answered early when a partition it waits for
  *   is released), listing what it was last given. Answers once every join is answered, with each join's
  *   latency from its own request's write to its whole answer's arrival, and the epoch ms of the first write.
  * - `oneEach {timeoutMs}`: waits until every member's last answer holds exactly one partition, and answers
  *   with the epoch ms at which the last of them arrived (with as many partitions as members: the group stable).
- * - `stop`: ends the heartbeats (after those in flight) and answers with their latencies.
+ * - `stop {leave?}`: ends the heartbeats (after those in flight), with `leave` has every member leave the group,
+ *   and answers with the heartbeats' latencies.
  *
  * A minimal HTTP/1.1 client over `net` rather than node:http: the 1,000 members' requests are then a
  * write each, and an answer costs the client a few microseconds to read, so neither the making of a
@@ -66,12 +67,11 @@ class Connection {
     });
   }
 
-  request(method: string, path: string, body: unknown): Promise<Answer> {
+  request(method: string, path: string, body?: unknown): Promise<Answer> {
     if (this.#pending) return Promise.reject(new Error('a request is already in flight'));
-    const text = JSON.stringify(body);
-    const bytes = Buffer.from(
-      `${method} ${path} HTTP/1.1\r\nHost: ${this.#host}:${this.#port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-    );
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const type = body === undefined ? '' : 'Content-Type: application/json\r\n';
+    const bytes = Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: ${this.#host}:${this.#port}\r\n${type}Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
     return new Promise<Answer>((resolve, reject) => {
       this.#pending = { resolve, reject, sentAt: NaN };
       if (!this.#socket) this.open();
@@ -104,9 +104,10 @@ class Connection {
     const headEnd = this.#buffer.indexOf('\r\n\r\n');
     if (headEnd < 0) return;
     const head = this.#buffer.toString('latin1', 0, headEnd);
+    const status = Number(head.slice(9, 12));
     const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-    if (!length) return this.#fail(new Error(`answer without content-length: ${head.slice(0, 200)}`));
-    const end = headEnd + 4 + Number(length[1]);
+    if (!length && status !== 204) return this.#fail(new Error(`answer without content-length: ${head.slice(0, 200)}`));
+    const end = headEnd + 4 + Number(length?.[1] ?? 0);
     if (this.#buffer.length < end) return;
     const body = this.#buffer.toString('utf8', headEnd + 4, end);
     const rest = this.#buffer.subarray(end);
@@ -115,7 +116,7 @@ class Connection {
     this.#pending = undefined;
     if (!pending) return;
     if (/\r\nconnection: *close/i.test(head)) this.close();
-    pending.resolve({ status: Number(head.slice(9, 12)), body, sentAt: pending.sentAt, answeredAt });
+    pending.resolve({ status, body, sentAt: pending.sentAt, answeredAt });
   }
 }
 
@@ -123,6 +124,8 @@ let running = false;
 let connections: Connection[] = [];
 let members: Promise<void>[] = [];
 let heartbeatMs: number[] = [];
+/** Whether `stop` makes every member leave the group (else they just stop, and their sessions run out). */
+let leaveOnStop = false;
 let failure: string | undefined;
 
 /**
@@ -168,17 +171,22 @@ async function member(index: number, c: Connection, group: string, body: unknown
       ({ memberEpoch, assignment } = JSON.parse(hb.body) as { memberEpoch: number; assignment: TopicPartition[] });
       told(index, hb, assignment.length);
     }
+    if (leaveOnStop) {
+      const left = await c.request('DELETE', `/v1/groups/${group}/members/${m.memberId}`);
+      if (left.status !== 204) throw new Error(`leave: ${left.status} ${left.body.slice(0, 300)}`);
+    }
   } catch (err) {
-    if (running) failure ??= err instanceof Error ? err.message : String(err);
+    if (running || leaveOnStop) failure ??= err instanceof Error ? err.message : String(err);
     if (!answered) joined(undefined);
   }
 }
 
 serveCommands({
   async join(args) {
-    const { host, port, group, topic, count, sessionTimeoutMs } = args as { host: string; port: number; group: string; topic: string; count: number; sessionTimeoutMs?: number };
-    const body = sessionTimeoutMs === undefined ? { topics: [topic] } : { topics: [topic], sessionTimeoutMs };
+    const { host, port, group, topic, count } = args as { host: string; port: number; group: string; topic: string; count: number };
+    const body = { topics: [topic] };
     running = true;
+    leaveOnStop = false;
     failure = undefined;
     heartbeatMs = [];
     const joinMs: number[] = [];
@@ -210,7 +218,8 @@ serveCommands({
     if (failure !== undefined) throw new Error(failure);
     return { at: oneEachAt };
   },
-  async stop() {
+  async stop(args) {
+    leaveOnStop = args.leave === true;
     running = false;
     await Promise.allSettled(members);
     for (const c of connections) c.close();
