@@ -93,9 +93,10 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
   for (const plan of planned) {
     if (!plan) continue;
     const own = new Map<PartitionLog, Batch>();
+    /** The request's partition logs by partition: looked up once per partition, not per record. */
+    const logs: PartitionLog[] = [];
     for (const r of plan.request.records) {
-      const log = ctx.log(plan.topic, r.partition);
-      topicOf.set(log, plan.topic);
+      const log = (logs[r.partition] ??= ctx.log(plan.topic, r.partition));
       let batch = plan.idem ? own.get(log) : open.get(log);
       const size = encodedSize(r);
       if (batch && batch.bytes + size > ctx.maxBatchBytes && batch.records.length > 0) batch = undefined;
@@ -112,7 +113,10 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
             }
           : { log, records: [], bytes: 0, msgId: nuid.next(), headers: {} };
         let list = perPartition.get(log);
-        if (!list) perPartition.set(log, (list = []));
+        if (!list) {
+          perPartition.set(log, (list = []));
+          topicOf.set(log, plan.topic);
+        }
         list.push(batch);
         if (plan.idem) {
           own.set(log, batch);

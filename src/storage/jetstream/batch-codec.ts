@@ -29,12 +29,24 @@ const HAS_HEADERS = 8;
 
 type Record = Pick<RecordToAppend, 'timestamp' | 'key' | 'value' | 'headers'>;
 
-const bytesOf = (v: string | Uint8Array): Buffer => (typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+/** Bytes a key, value or headers field takes: its u32 length and its bytes (none when null). */
+const fieldSize = (v: string | Uint8Array | null): number => (v === null ? 0 : 4 + (typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength));
 
 /** Payload bytes one record takes in a batch. */
 export function encodedSize(r: Record): number {
-  const len = (v: string | Uint8Array | null) => (v === null ? 0 : 4 + (typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength));
-  return 1 + 8 + len(r.key) + len(r.value) + len(r.headers);
+  return 9 + fieldSize(r.key) + fieldSize(r.value) + fieldSize(r.headers);
+}
+
+/** Writes a length-prefixed field at `at`; returns where the next begins. Text is encoded straight into `out`. */
+function putField(out: Buffer, at: number, v: string | Uint8Array): number {
+  let n: number;
+  if (typeof v === 'string') n = out.write(v, at + 4, 'utf8');
+  else {
+    out.set(v, at + 4);
+    n = v.byteLength;
+  }
+  out.writeUInt32LE(n, at);
+  return at + 4 + n;
 }
 
 export function encodeBatch(records: readonly Record[]): Uint8Array {
@@ -42,12 +54,6 @@ export function encodeBatch(records: readonly Record[]): Uint8Array {
   for (const r of records) size += encodedSize(r);
   const out = Buffer.allocUnsafe(size);
   let at = 0;
-  const put = (v: string | Uint8Array) => {
-    const b = bytesOf(v);
-    out.writeUInt32LE(b.length, at);
-    b.copy(out, at + 4);
-    at += 4 + b.length;
-  };
   for (const r of records) {
     let flags = 0;
     if (r.key !== null) flags |= typeof r.key === 'string' ? KEY_TEXT : KEY_BYTES;
@@ -56,9 +62,9 @@ export function encodeBatch(records: readonly Record[]): Uint8Array {
     out.writeUInt8(flags, at);
     out.writeDoubleLE(r.timestamp, at + 1);
     at += 9;
-    if (r.key !== null) put(r.key);
-    put(r.value);
-    if (r.headers !== null) put(r.headers);
+    if (r.key !== null) at = putField(out, at, r.key);
+    at = putField(out, at, r.value);
+    if (r.headers !== null) at = putField(out, at, r.headers);
   }
   return out;
 }
