@@ -5,6 +5,7 @@
 import { startGateway } from '../lib/child.js';
 import { CpuMeter } from '../lib/cpu.js';
 import type { BenchContext } from '../lib/context.js';
+import { GatewayVitals } from '../lib/gateway-vitals.js';
 import { httpLoad } from '../lib/http-load.js';
 import { produceBody } from '../lib/records.js';
 import type { ScenarioRow } from '../lib/report.js';
@@ -17,17 +18,23 @@ async function produceLoad(ctx: BenchContext, label: string, recordsPerRequest: 
     const url = `${gateway.url}/v1/topics/bench/records`;
     const body = produceBody(recordsPerRequest);
     const warm = await httpLoad({ url, body, connections: ctx.sizes.connections, durationSec: 1 });
+    // GC pauses and the main thread's wait for its core: a row's CPU per record moves with both
+    // (young-generation size, other processes on the server core), which its rate alone does not show.
+    const vitals = new GatewayVitals(gateway.url, gateway.pid);
+    await vitals.reset();
+    const phaseStarted = performance.now();
     gateway.rss.reset();
     const client = new CpuMeter([process.pid]);
     const load = await httpLoad({ url, body, connections: ctx.sizes.connections, durationSec: ctx.sizes.loadSec });
     const peakRssMiB = gateway.rss.peakMiB();
     const cpuCores = gateway.rss.cpuCores();
     const clientCpuCores = client.cores();
+    const vitalsNote = await vitals.describe((performance.now() - phaseStarted) / 1000);
     // Every acknowledged record must be in the log: a fast wrong answer is no answer.
     const [hw] = await highWatermarks(gateway.url, 'bench');
     const acked = (warm.ok + load.ok) * recordsPerRequest;
     if (hw! < acked) throw new Error(`${label}: ${acked} records acknowledged but the high watermark is ${hw}`);
-    return { load, peakRssMiB, cpuCores, clientCpuCores };
+    return { load, peakRssMiB, cpuCores, clientCpuCores, vitalsNote };
   } finally {
     await gateway.dispose();
   }
@@ -42,7 +49,7 @@ async function produceRow(
   notes: (throughput: number) => string | undefined,
 ): Promise<ScenarioRow> {
   const label = recordsPerRequest === 1 ? 'produce-single' : 'produce-batched';
-  const { load, peakRssMiB, cpuCores, clientCpuCores } = await produceLoad(ctx, label, recordsPerRequest);
+  const { load, peakRssMiB, cpuCores, clientCpuCores, vitalsNote } = await produceLoad(ctx, label, recordsPerRequest);
   const throughput = load.requestsPerSec * recordsPerRequest;
   ctx.figures[recordsPerRequest === 1 ? 'produceSingle' : 'produceBatched'] = throughput;
   const failed = load.failed ? `${load.failed} requests failed` : undefined;
@@ -60,7 +67,7 @@ async function produceRow(
     ratio: throughput / floor.value,
     target: `>= ${Math.round(targetRatio * 100)}%`,
     met: throughput / floor.value >= targetRatio,
-    notes: [note, failed].filter(Boolean).join('; ') || undefined,
+    notes: [note, vitalsNote, failed].filter(Boolean).join('; ') || undefined,
   };
 }
 
