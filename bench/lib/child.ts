@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildGatewayOnce, GATEWAY_ENTRY } from './gateway-build.js';
 import { pinned, pinning } from './pinning.js';
 import { PeakRss } from './rss.js';
 
@@ -23,7 +24,7 @@ export interface ChildServer {
 }
 
 export interface SpawnOptions {
-  /** Script path relative to the repo root, run through tsx. */
+  /** Script path relative to the repo root: JavaScript runs as it is, TypeScript through tsx. */
   script: string;
   args?: string[];
   /** Extra node flags, e.g. --cpu-prof. */
@@ -47,8 +48,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
   const [command, args] = pinned(options.cpus ?? pinning().server, process.execPath, [
     ...serverNodeFlags(),
     ...(options.nodeArgs ?? []),
-    '--import',
-    'tsx',
+    ...(options.script.endsWith('.ts') ? ['--import', 'tsx'] : []),
     options.script,
     ...(options.args ?? []),
   ]);
@@ -152,7 +152,7 @@ function serverNodeFlags(): string[] {
   return flags === undefined ? GATEWAY_NODE_FLAGS : flags.split(' ').filter(Boolean);
 }
 
-/** The real gateway (src/main.ts) on loopback, port 0, with its own temp data dir. */
+/** The real gateway (dist/main.js, compiled from src/ first: gateway-build.ts) on loopback, port 0, with its own temp data dir. */
 export interface GatewayProcess extends ChildServer {
   readonly dataDir: string;
   /** Stops the gateway and removes its data dir. */
@@ -171,12 +171,13 @@ export async function startGateway(options: {
   for (const [k, v] of Object.entries(options.settings ?? {})) {
     args.push('--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), String(v));
   }
-  // One folder per run: Node names each thread's profile itself (tsx's loader runs in a second thread).
+  buildGatewayOnce();
+  // One folder per run: Node names each thread's profile itself (the checkpoint worker has its own).
   const nodeArgs = options.cpuProfDir
     ? ['--cpu-prof', '--cpu-prof-dir', path.join(options.cpuProfDir, `${options.label ?? 'gateway'}-${Date.now()}`)]
     : [];
   const server = await spawnServer({
-    script: 'src/main.ts',
+    script: GATEWAY_ENTRY,
     args,
     nodeArgs,
     env: { GLIBC_TUNABLES: gatewayTunables() },
