@@ -2,7 +2,8 @@
  * Client workers (bench/lib/worker.ts) carry the bench's many-connection loads in
  * their own process. These tests pin the command channel, and the long-poll worker
  * (bench/clients/long-polls.ts) against a real gateway: parked polls are all answered
- * by one produce, and tailers follow the log to its end.
+ * by one produce, and tailers follow the log to its end; and the group-member worker
+ * (bench/clients/group-members.ts): its members join, heartbeat until the group is stable, and leave.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientWorker, epochMs } from '../../bench/lib/worker.js';
@@ -71,5 +72,28 @@ describe('bench client workers', () => {
     expect(done.failure).toBeUndefined();
     expect(done.records).toBe(50);
     expect(done.answers).toBeGreaterThanOrEqual(5);
+  });
+
+  it('run group members that join at once, see the group stable with one partition each, and leave', async () => {
+    const { port, json } = await startGateway({ groupHeartbeatIntervalMs: 100 });
+    expect((await json('POST', '/v1/topics', { name: 'j', partitions: 6 })).status).toBe(201);
+    const w = start('bench/clients/group-members.ts');
+    const joined = (await w.call('join', { host: '127.0.0.1', port, group: 'g', topic: 'j', count: 6 })) as unknown as {
+      joinMs: number[];
+      firstSentAt: number;
+      lastSentAt: number;
+    };
+    expect(joined.joinMs).toHaveLength(6);
+    expect(joined.lastSentAt).toBeGreaterThanOrEqual(joined.firstSentAt);
+    // Seen by the members: each told one partition; the gateway agrees that the group is stable.
+    const { at } = (await w.call('oneEach', { timeoutMs: 30_000 })) as unknown as { at?: number };
+    expect(at).toBeGreaterThan(joined.firstSentAt);
+    const d = await json('GET', '/v1/groups/g');
+    expect(d.body.state).toBe('stable');
+    expect(d.body.members.map((m: { assignment: unknown[] }) => m.assignment.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    const stopped = (await w.call('stop', { leave: true })) as unknown as { heartbeatMs: number[]; failure?: string };
+    expect(stopped.failure).toBeUndefined();
+    expect(stopped.heartbeatMs.length).toBeGreaterThan(0);
+    expect((await json('GET', '/v1/groups/g')).body.members).toEqual([]);
   });
 });
