@@ -38,7 +38,17 @@ export async function fillTopic(baseUrl: string, topic: string, count: number, o
   await Promise.all(Array.from({ length: options.inFlight ?? 4 }, worker));
 }
 
+/**
+ * The topic's high watermarks. A 503 (the JetStream store's partition query timing out on a cluster
+ * still busy with the load just ended: seen once at load 10.7) is asked again, as a client would, for up
+ * to 30 s; any other answer without offsets fails the scenario with what the gateway said.
+ */
 export async function highWatermarks(baseUrl: string, topic: string): Promise<number[]> {
-  const res = await requestJson<{ partitionOffsets: { highWatermark: number }[] }>(`${baseUrl}/v1/topics/${topic}`, 'GET');
-  return res.body.partitionOffsets.map((p) => p.highWatermark);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await requestJson<{ partitionOffsets?: { highWatermark: number }[] }>(`${baseUrl}/v1/topics/${topic}`, 'GET');
+    if (res.status === 200 && res.body.partitionOffsets) return res.body.partitionOffsets.map((p) => p.highWatermark);
+    if (res.status !== 503 || Date.now() > deadline) throw new Error(`describe ${topic}: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
