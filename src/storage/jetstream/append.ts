@@ -40,6 +40,8 @@ interface Batch {
   base?: number;
   /** For an idempotent batch answered as a duplicate: the fingerprint stored with the original. */
   storedFingerprint?: string;
+  /** For a batch answered as a duplicate: the original records' timestamps. */
+  storedTimestamps?: number[];
 }
 
 interface Planned {
@@ -137,7 +139,10 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
         ctx.published(b.msgId);
         const out = await b.log.publish(b.records, b.msgId, b.headers, ctx.deadline);
         b.base = out.base;
-        if (out.duplicate) b.storedFingerprint = out.stored?.get(FINGERPRINT_HEADER) ?? '';
+        if (out.duplicate) {
+          b.storedFingerprint = out.stored?.get(FINGERPRINT_HEADER) ?? '';
+          b.storedTimestamps = out.timestamps;
+        }
       }
     }),
   );
@@ -167,7 +172,8 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
     }
     const positions: RecordPosition[] = plan.placement.map(({ batch, index }) => {
       const r = batch.records[index]!;
-      return { partition: r.partition, offset: batch.base! + index, timestamp: r.timestamp };
+      // A duplicate (a retry of a request some partitions had stored) answers with what was stored.
+      return { partition: r.partition, offset: batch.base! + index, timestamp: batch.storedTimestamps?.[index] ?? r.timestamp };
     });
     outcomes[i] = { status: 'appended', positions };
     if (plan.idem) {

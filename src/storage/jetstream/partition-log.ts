@@ -37,6 +37,8 @@ export interface PublishOutcome {
   duplicate: boolean;
   /** The stored batch's headers (for a duplicate, the original's). */
   stored?: MsgHdrs;
+  /** For a duplicate: its records' timestamps as stored (a retry's answer repeats the original's). */
+  timestamps?: number[];
 }
 
 /**
@@ -176,7 +178,9 @@ export class PartitionLog {
           // Stored by an earlier attempt (ours, or another gateway's with the same id): answer with that.
           this.#tail = undefined;
           const original = await this.#get(ack.seq);
-          return { base: batchHeader(original?.header).base, duplicate: true, stored: original?.header };
+          const base = batchHeader(original?.header).base;
+          const timestamps = original ? decodeBatch(original.data, base).map((r) => r.timestamp) : undefined;
+          return { base, duplicate: true, stored: original?.header, timestamps };
         }
         const header = { base, count: records.length, maxTimestamp };
         this.#seen = Math.max(this.#seen, ack.seq);
