@@ -196,7 +196,8 @@ describe('console', () => {
     await page.getByLabel('Time', { exact: true }).fill(at);
     await page.getByRole('button', { name: 'Start tail' }).click();
     await page.getByRole('article', { name: `record 1:${future.offset}` }).waitFor();
-    expect(await page.locator('article.record').count()).toBe(1);
+    // Only that record, once the page has drawn what the tail brought.
+    await expect.poll(() => page.locator('article.record').count()).toBe(1);
 
     // Alter the topic from its settings form: partitions, retention by time and size, compaction lag.
     await page.getByLabel('Partitions (can only grow)').fill('3');
@@ -265,8 +266,9 @@ describe('console', () => {
     const themeButton = page.getByRole('button', { name: 'Dark theme' });
     const dark = (await themeButton.getAttribute('aria-pressed')) === 'true';
     await themeButton.click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(dark ? 'light' : 'dark');
-    expect(await themeButton.getAttribute('aria-pressed')).toBe(String(!dark));
+    // The theme reaches the document in an effect after the next render (a frame later on a busy machine).
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(dark ? 'light' : 'dark');
+    await expect.poll(() => themeButton.getAttribute('aria-pressed')).toBe(String(!dark));
     const storage = await page.evaluate(() => ({ session: { ...sessionStorage }, local: { ...localStorage }, cookie: document.cookie }));
     expect(Object.values(storage.session)).toContain(adminKey);
     expect(JSON.stringify(storage.local)).not.toContain(adminKey);
