@@ -178,9 +178,14 @@ export class PartitionLog {
           // Stored by an earlier attempt (ours, or another gateway's with the same id): answer with that.
           this.#tail = undefined;
           const original = await this.#get(ack.seq);
-          const base = batchHeader(original?.header).base;
-          const timestamps = original ? decodeBatch(original.data, base).map((r) => r.timestamp) : undefined;
-          return { base, duplicate: true, stored: original?.header, timestamps };
+          const kept = batchHeader(original?.header);
+          // Answered only from what was stored: gone (retention purged it) or cut otherwise than this batch
+          // (another maxBatchBytes), it cannot say where these records are.
+          if (!original || kept.count !== records.length) {
+            throw new Error(`${this.stream}: message ${msgId} was stored ${original ? `with ${kept.count} records, not ${records.length}` : 'and is gone'}`);
+          }
+          const timestamps = decodeBatch(original.data, kept.base).map((r) => r.timestamp);
+          return { base: kept.base, duplicate: true, stored: original.header, timestamps };
         }
         const header = { base, count: records.length, maxTimestamp };
         this.#seen = Math.max(this.#seen, ack.seq);

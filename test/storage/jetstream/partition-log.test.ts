@@ -13,19 +13,23 @@ import { freshNamespace, useNatsCluster } from '../../helpers/nats-cluster.js';
 
 const cluster = useNatsCluster();
 
-const records = (timestamp: number): RecordToAppend[] =>
-  ['a', 'b'].map((value) => ({ partition: 0, timestamp, key: null, value: JSON.stringify(value), headers: null }));
+const records = (timestamp: number, values = ['a', 'b']): RecordToAppend[] =>
+  values.map((value) => ({ partition: 0, timestamp, key: null, value: JSON.stringify(value), headers: null }));
 
 describe('jetstream partition log', () => {
   let nc: NatsConnection | undefined;
   afterEach(() => nc?.close());
 
-  it('answers a batch published again under a stored message id with the stored offsets and timestamps', async () => {
+  async function newLog(): Promise<PartitionLog> {
     nc = await connect({ servers: cluster.urls });
     const jsm = await jetstreamManager(nc);
     const stream = freshNamespace();
     await jsm.streams.add({ name: stream, subjects: [`${stream}.p`], num_replicas: 3 });
-    const log = new PartitionLog(jetstream(nc), jsm, stream, `${stream}.p`, 5_000, new BatchCache(0));
+    return new PartitionLog(jetstream(nc), jsm, stream, `${stream}.p`, 5_000, new BatchCache(0));
+  }
+
+  it('answers a batch published again under a stored message id with the stored offsets and timestamps', async () => {
+    const log = await newLog();
     const deadline = Date.now() + 10_000;
 
     const first = await log.publish(records(1_000), 'request-1', {}, deadline);
@@ -34,5 +38,12 @@ describe('jetstream partition log', () => {
     expect(first).toMatchObject({ base: 0, duplicate: false });
     expect(again).toMatchObject({ base: 0, duplicate: true, timestamps: [1_000, 1_000] });
     expect((await log.read(0, { maxRecords: 10, maxBytes: 1 << 20 })).map((r) => r.timestamp)).toEqual([1_000, 1_000]);
+  });
+
+  it('refuses to answer a batch published again under a stored message id with other records than were stored', async () => {
+    const log = await newLog();
+    const deadline = Date.now() + 10_000;
+    await log.publish(records(1_000), 'request-1', {}, deadline);
+    await expect(log.publish(records(2_000, ['a', 'b', 'c']), 'request-1', {}, deadline)).rejects.toThrow(/stored with 2 records, not 3/);
   });
 });
