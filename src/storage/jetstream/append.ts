@@ -137,7 +137,7 @@ export async function appendFlush(ctx: AppendContext, requests: AppendRequest[])
     partitions.map(async ([, batches]) => {
       for (const b of batches) {
         ctx.published(b.msgId);
-        const out = await b.log.publish(b.records, b.msgId, b.headers, ctx.deadline);
+        const out = await b.log.publish(b.records, b.msgId, b.headers, ctx.deadline, b.bytes);
         b.base = out.base;
         if (out.duplicate) {
           b.storedFingerprint = out.stored?.get(FINGERPRINT_HEADER) ?? '';

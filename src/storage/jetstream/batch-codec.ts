@@ -49,9 +49,8 @@ function putField(out: Buffer, at: number, v: string | Uint8Array): number {
   return at + 4 + n;
 }
 
-export function encodeBatch(records: readonly Record[]): Uint8Array {
-  let size = 0;
-  for (const r of records) size += encodedSize(r);
+/** `size`: the records' summed encodedSize when the caller has counted it already (append does, to split batches). */
+export function encodeBatch(records: readonly Record[], size = records.reduce((n, r) => n + encodedSize(r), 0)): Uint8Array {
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const r of records) {

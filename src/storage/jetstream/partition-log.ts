@@ -148,16 +148,17 @@ export class PartitionLog {
   /**
    * Appends `records` as one batch at the tail and resolves with its first offset. Serialised per
    * partition in this gateway. `deadline` (epoch ms) bounds the retries after timeouts and lost
-   * leaders: past it the last error is thrown (the caller answers 503).
+   * leaders: past it the last error is thrown (the caller answers 503). `bytes`: the payload size when the
+   * caller has summed it already (append does, to split batches), so no record is measured twice.
    */
-  publish(records: readonly RecordToAppend[], msgId: string, extra: ExtraHeaders, deadline: number): Promise<PublishOutcome> {
-    const run = this.#writing.then(() => this.#publish(records, msgId, extra, deadline));
+  publish(records: readonly RecordToAppend[], msgId: string, extra: ExtraHeaders, deadline: number, bytes?: number): Promise<PublishOutcome> {
+    const run = this.#writing.then(() => this.#publish(records, msgId, extra, deadline, bytes));
     this.#writing = run.catch(() => undefined);
     return run;
   }
 
-  async #publish(records: readonly RecordToAppend[], msgId: string, extra: ExtraHeaders, deadline: number): Promise<PublishOutcome> {
-    const payload = encodeBatch(records);
+  async #publish(records: readonly RecordToAppend[], msgId: string, extra: ExtraHeaders, deadline: number, bytes?: number): Promise<PublishOutcome> {
+    const payload = encodeBatch(records, bytes);
     let batchMax = -Infinity;
     for (const r of records) if (r.timestamp > batchMax) batchMax = r.timestamp;
     for (let attempt = 0; ; attempt++) {
