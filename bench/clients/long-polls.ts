@@ -86,6 +86,8 @@ async function openPolls(count: number, start: (i: number, opened: () => void) =
 let tailing = false;
 let answers = 0;
 let records = 0;
+/** Bytes of the answers' bodies: what the gateway wrote to its tailers. */
+let bytes = 0;
 let failure: string | undefined;
 const running: Promise<void>[] = [];
 
@@ -103,6 +105,7 @@ async function tailer(url: string, topic: string, from: number, opened: () => vo
       first = false;
       const next = nextOffsetIn(body);
       answers++;
+      bytes += body.length;
       records += next - offset;
       offset = next;
     }
@@ -118,19 +121,20 @@ serveCommands({
     tailing = true;
     answers = 0;
     records = 0;
+    bytes = 0;
     failure = undefined;
     resent = 0;
     await openPolls(count, (_i, opened) => running.push(tailer(url, topic, from, opened)));
     return { opened: count };
   },
-  progress: () => ({ answers, records }),
+  progress: () => ({ answers, records, bytes }),
   async stopTail() {
     tailing = false;
     // Parked polls would wait out their waitMs: drop the connections instead.
     agent.destroy();
     agent = newAgent();
     await Promise.allSettled(running.splice(0));
-    return { answers, records, failure, resent };
+    return { answers, records, bytes, failure, resent };
   },
   async park(args) {
     const { url, topic, count, offset, waitMs } = args as { url: string; topic: string; count: number; offset: number; waitMs?: number };

@@ -18,6 +18,12 @@ import { ClientWorker } from '../lib/worker.js';
 const TARGET_TAILERS = 1_000;
 const TARGET_RATIO = 0.5;
 
+/** Records and MB a second the tailers received between two `progress` snapshots. */
+function deliveredRate(before: Record<string, unknown>, after: Record<string, unknown>, seconds: number) {
+  const records = Math.round((Number(after.records) - Number(before.records)) / seconds);
+  return { records, mb: (Number(after.bytes) - Number(before.bytes)) / seconds / 1e6 };
+}
+
 export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
   const { tailerProducers: producers, tailerCounts } = ctx.sizes;
   const gateway = await startGatewayFor(ctx, 'tailers');
@@ -38,7 +44,9 @@ export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
       await httpLoad({ url, body, connections: producers, durationSec: ctx.sizes.scalingWarmSec });
       gateway.rss.reset();
       const clients = new CpuMeter([process.pid, worker.pid]);
+      const before = count > 0 ? await worker.call('progress') : undefined;
       const load = await httpLoad({ url, body, connections: producers, durationSec: ctx.sizes.scalingSec });
+      const delivered = before ? deliveredRate(before, await worker.call('progress'), load.durationSec) : undefined;
       const cpuCores = gateway.rss.cpuCores();
       const clientCpuCores = clients.cores();
       const peakRssMiB = gateway.rss.peakMiB();
@@ -64,6 +72,9 @@ export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
         notes:
           [
             tail ? `tailers got ${Number(tail.answers).toLocaleString('en-US')} answers, ${Number(tail.records).toLocaleString('en-US')} records in all` : undefined,
+            delivered
+              ? `while the producers were measured the gateway wrote its tailers ${delivered.records.toLocaleString('en-US')} records/s, ${delivered.mb.toFixed(0)} MB/s of answers (each tailer gets every record)`
+              : undefined,
             tail?.resent ? `${Number(tail.resent)} polls sent again (the gateway had closed their idle kept-alive socket: the client was that far behind)` : undefined,
             load.failed ? `${load.failed} produce requests failed` : undefined,
           ]
