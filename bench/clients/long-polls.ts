@@ -26,22 +26,33 @@ const OPEN_AT_ONCE = 200;
 const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 600_000 });
 let agent = newAgent();
 
-function nextOffsetIn(body: string): number {
-  const at = body.lastIndexOf('"nextOffset":');
-  return at < 0 ? NaN : parseInt(body.slice(at + 13), 10);
+/**
+ * What a tailer needs of an answer: its nextOffset, which the gateway writes after the records, and its
+ * size. Only the answer's last TAIL_BYTES are kept and decoded: decoding whole answers (hundreds of KB
+ * each, hundreds of MB a second to 1,000 tailers) made this process, not the gateway, bound the row.
+ */
+interface Answer {
+  nextOffset: number;
+  bytes: number;
+}
+const TAIL_BYTES = 256;
+
+function nextOffsetIn(tail: string): number {
+  const at = tail.lastIndexOf('"nextOffset":');
+  return at < 0 ? NaN : parseInt(tail.slice(at + 13), 10);
 }
 
 /** Polls sent again because the server had closed their kept-alive socket (see `poll`). */
 let resent = 0;
 
 /**
- * One long-poll; resolves with the answer's body. `opened` is called once its socket is connected.
+ * One long-poll; resolves with the answer's nextOffset and size. `opened` is called once its socket is connected.
  * A GET on a reused socket that the server closed as idle (its keep-alive timeout, 5 s) before the
  * request reached it fails with ECONNRESET / "socket hang up": sent again on a fresh socket, as
  * Node's documentation advises for idempotent requests. It happens when this process, the load
  * generator, is too busy to send a tailer's next poll for seconds after its answer arrived.
  */
-function poll(base: string, topic: string, offset: number, opened: () => void, waitMs = WAIT_MS): Promise<string> {
+function poll(base: string, topic: string, offset: number, opened: () => void, waitMs = WAIT_MS): Promise<Answer> {
   const sentWith = agent;
   return pollOnce(base, topic, offset, opened, waitMs).catch((err: unknown) => {
     // Not when this process dropped the connections itself (stopTail destroys the agent).
@@ -53,15 +64,20 @@ function poll(base: string, topic: string, offset: number, opened: () => void, w
 
 class ReusedSocketClosed extends Error {}
 
-function pollOnce(base: string, topic: string, offset: number, opened: () => void, waitMs: number): Promise<string> {
+function pollOnce(base: string, topic: string, offset: number, opened: () => void, waitMs: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${base}/v1/topics/${topic}/partitions/0/records?offset=${offset}&waitMs=${waitMs}&limit=1000`, { agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let head: Buffer | undefined;
+      let tail: Buffer = Buffer.alloc(0);
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        head ??= c;
+        bytes += c.length;
+        tail = c.length >= TAIL_BYTES ? c.subarray(c.length - TAIL_BYTES) : Buffer.concat([tail, c]).subarray(-TAIL_BYTES);
+      });
       res.on('end', () => {
-        const body = Buffer.concat(chunks).toString();
-        if (res.statusCode !== 200) reject(new Error(`poll: ${res.statusCode} ${body.slice(0, 200)}`));
-        else resolve(body);
+        if (res.statusCode !== 200) reject(new Error(`poll: ${res.statusCode} ${head?.subarray(0, 200).toString()}`));
+        else resolve({ nextOffset: nextOffsetIn(tail.toString()), bytes });
       });
       res.on('error', reject);
     });
@@ -101,11 +117,11 @@ async function tailer(url: string, topic: string, from: number, opened: () => vo
   let first = true;
   try {
     while (tailing) {
-      const body = await poll(url, topic, offset, first ? opened : () => {});
+      const answer = await poll(url, topic, offset, first ? opened : () => {});
       first = false;
-      const next = nextOffsetIn(body);
+      const next = answer.nextOffset;
       answers++;
-      bytes += body.length;
+      bytes += answer.bytes;
       records += next - offset;
       offset = next;
     }
@@ -143,10 +159,10 @@ serveCommands({
     const polls: Promise<void>[] = [];
     await openPolls(count, (i, opened) => {
       polls.push(
-        poll(url, topic, offset, opened, waitMs).then((body) => {
+        poll(url, topic, offset, opened, waitMs).then((answer) => {
           woken[i] = epochMs();
           wokenCount++;
-          if (!(nextOffsetIn(body) > offset)) throw new Error(`poll ${i} answered without a record`);
+          if (!(answer.nextOffset > offset)) throw new Error(`poll ${i} answered without a record`);
         }),
       );
     });
