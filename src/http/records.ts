@@ -17,6 +17,7 @@ import type { Security } from '../auth/security.js';
 import { ingestNdjson } from './ndjson-ingest.js';
 import { acceptsNdjson, isNdjson, NDJSON_TYPE, NdjsonLineSchema, NdjsonProduceResponseSchema, NdjsonRecordsSchema } from './ndjson.js';
 import { ndjsonExport } from './ndjson-export.js';
+import { fetchAnswerBody } from './fetch-answer.js';
 import {
   Offset,
   PartitionNumber,
@@ -218,8 +219,7 @@ export function recordRoutes(log: Log, config: Config, shutdown: AbortSignal, se
       return ndjsonExport(log, config, topic, partition, { offset, limit: q.limit, maxBytes: q.maxBytes }, options);
     }
     const result = await log.fetch(topic, partition, offset, options);
-    const tail = `],"nextOffset":${result.nextOffset},"highWatermark":${result.highWatermark},"logStartOffset":${result.logStartOffset}}`;
-    return jsonText<Response>(Buffer.concat([RECORDS_HEAD, result.json, Buffer.from(tail)]), 200);
+    return jsonText<Response>(fetchAnswerBody(result), 200);
   });
   return router.openapi(offsetsByTime, async (c) => {
     const { topic, partition } = c.req.valid('param');
@@ -321,9 +321,6 @@ export function fetchInput(c: Context): FetchInput | Response {
   if (!params.success) return validationHook({ ...params, target: 'param' }, c)!;
   return { topic: params.data.topic, partition: params.data.partition, query: query.data };
 }
-
-/** The start of a FetchResponse body: the records (already UTF-8 JSON) follow it. */
-const RECORDS_HEAD = Buffer.from('{"records":[');
 
 /**
  * The ProduceResponse body, written directly: about 3x cheaper than JSON.stringify of
