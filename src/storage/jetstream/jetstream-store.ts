@@ -106,7 +106,7 @@ export class JetStreamStore implements LogStore {
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
       log: (inc, partition) => this.#logs.get(`${inc}/${partition}`),
-      topicOf: (inc) => this.#topics.list().find((t) => t.inc === inc)?.name,
+      topicOf: (inc) => this.#topics.nameOf(inc),
     });
   }
 
@@ -126,7 +126,7 @@ export class JetStreamStore implements LogStore {
 
   #dropStale(key: string): void {
     const inc = key.split('/')[0]!;
-    if (!this.#topics.list().some((t) => t.inc === inc)) this.#logs.delete(key);
+    if (this.#topics.nameOf(inc) === undefined) this.#logs.delete(key);
   }
 
   /** Every call: refused once closed; cluster failures become UNAVAILABLE. */

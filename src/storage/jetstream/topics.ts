@@ -40,6 +40,8 @@ export class TopicCatalog {
   readonly #kv: KV;
   readonly #keys: KeyLister;
   readonly #cache = new Map<string, Cached>();
+  /** Incarnation id -> topic name, for the tail feed, which hears incarnations (one lookup per relayed batch). */
+  readonly #nameByInc = new Map<string, string>();
   #stopWatch: (() => void) | undefined;
   /** Called with a topic's entry when another gateway (or this one) changed or deleted it. */
   onChange: (name: string, entry: TopicEntry | undefined) => void = () => {};
@@ -72,8 +74,22 @@ export class TopicCatalog {
     const known = this.#cache.get(name);
     if (known && known.revision >= e.revision) return;
     const entry = e.operation === 'PUT' ? (JSON.parse(new TextDecoder().decode(e.value)) as TopicEntry) : undefined;
-    this.#cache.set(name, { entry, revision: e.revision });
+    this.#remember(name, { entry, revision: e.revision });
     this.onChange(name, entry);
+  }
+
+  /** Every change to the cache goes through here, so the incarnation index never goes stale. */
+  #remember(name: string, cached: Cached | undefined): void {
+    const before = this.#cache.get(name)?.entry;
+    if (before && before.inc !== cached?.entry?.inc) this.#nameByInc.delete(before.inc);
+    if (cached) this.#cache.set(name, cached);
+    else this.#cache.delete(name);
+    if (cached?.entry) this.#nameByInc.set(cached.entry.inc, name);
+  }
+
+  /** The name of the topic whose incarnation is `inc`, if this gateway knows it as current. */
+  nameOf(inc: string): string | undefined {
+    return this.#nameByInc.get(inc);
   }
 
   find(name: string): TopicEntry | undefined {
@@ -91,7 +107,7 @@ export class TopicCatalog {
   async refresh(name: string): Promise<TopicEntry | undefined> {
     const e = await this.#kv.get(key(name));
     if (e) this.#apply(e);
-    else this.#cache.delete(name); // purged: the topic is gone
+    else this.#remember(name, undefined); // purged: the topic is gone
     return this.find(name);
   }
 
@@ -143,7 +159,7 @@ export class TopicCatalog {
       if (!cached?.entry || cached.entry.inc !== inc) return false;
       try {
         await this.#kv.delete(key(name), { previousSeq: cached.revision });
-        this.#cache.set(name, { entry: undefined, revision: cached.revision + 1 });
+        this.#remember(name, { entry: undefined, revision: cached.revision + 1 });
         this.onChange(name, undefined);
         return true;
       } catch (err) {
