@@ -14,7 +14,10 @@ import { hasKeyOperations, type KeyedLogStore, type LogStore, type PartitionOffs
 import { deleteRetentionMs, minCompactionLagMs } from './cleanup-policy.js';
 import type { SnapshotLeases } from './snapshot-leases.js';
 
-/** Most "reached at" marks kept per partition; past it the oldest goes (its tombstones then wait for the next mark: later, never earlier). */
+/**
+ * Most "reached at" marks kept per partition. Past it one mark goes (see thinMarks): its tombstones
+ * are then dated by the next mark (later, never earlier).
+ */
 const MAX_MARKS = 32;
 
 interface PartitionProgress {
@@ -93,7 +96,7 @@ export class Compaction {
     }
     progress.cleanedTo = from;
     progress.marks.push({ offset: from, at: now });
-    if (progress.marks.length > MAX_MARKS) progress.marks.shift();
+    if (progress.marks.length > MAX_MARKS) thinMarks(progress.marks);
     return removed;
   }
 
@@ -114,4 +117,16 @@ export class Compaction {
     progress.tombstonesTo = from;
     return removed;
   }
+}
+
+/**
+ * Drops the inner mark whose neighbours are closest in time, so the marks keep spanning the whole
+ * time since the oldest. Dropping the oldest instead would leave every mark at most MAX_MARKS passes
+ * old: with appends between passes and deleteRetentionMs longer than MAX_MARKS passes (the defaults:
+ * 24 h, passes every minute), no mark would ever be old enough and no tombstone would ever go.
+ */
+function thinMarks(marks: { offset: number; at: number }[]): void {
+  let drop = 1;
+  for (let i = 2; i < marks.length - 1; i++) if (marks[i + 1]!.at - marks[i - 1]!.at < marks[drop + 1]!.at - marks[drop - 1]!.at) drop = i;
+  marks.splice(drop, 1);
 }

@@ -92,6 +92,23 @@ describe('Compaction', () => {
     expect(await content('t')).toEqual([[3, 'kept', null]]);
   });
 
+  it('removes a tombstone once deleteRetentionMs has passed even when every pass in between compacted new records (more passes than marks kept)', async () => {
+    const { clock, log, cleanup, put, content } = setup();
+    await log.createTopic('t', 1, compacted({ deleteRetentionMs: 100_000 }));
+    await put('t', ['gone', 'v1'], ['gone', null]);
+    // One pass a second, each with a new record to compact: 150 passes, far more than the marks kept.
+    for (let pass = 0; pass < 150; pass++) {
+      await put('t', ['busy', pass]);
+      await cleanup.runOnce();
+      clock.t += 1_000;
+      const tombstoneKept = (await content('t')).some(([, key]) => key === 'gone');
+      // Reached at the first pass: kept for 100 s (never less), then gone at the next pass (within a few marks' spacing).
+      if (pass < 100) expect(tombstoneKept).toBe(true);
+      if (pass >= 110) expect(tombstoneKept).toBe(false);
+    }
+    expect(await content('t')).toEqual([[151, 'busy', 149]]);
+  });
+
   it('honours minCompactionLagMs: a record goes only once it and the record superseding it are older than it (as Kafka)', async () => {
     const { clock, log, cleanup, put, content } = setup();
     await log.createTopic('t', 1, compacted({ minCompactionLagMs: 1_000 }));
