@@ -27,6 +27,7 @@ const getKey = apiRoute({
     200: { description: 'The latest record of the key', content: { 'application/json': { schema: RecordSchema } } },
     400: problem('Invalid topic name or key'),
     404: problem('No such topic, or the key has no record (or its latest record is a tombstone)'),
+    501: problem('The store keeps no key index (code NOT_SUPPORTED)'),
   },
 });
 

@@ -3,8 +3,8 @@
  * every key's latest record (tombstones included) is still at its offset, every record still
  * there is the one produced at that offset, offsets and watermarks are unchanged, and the next
  * gateway finishes the job to exactly the model's content. Producers write to another topic
- * meanwhile, so compaction steps ride in their commits (src/storage/sqlite/step-carrier.ts): every
- * record acknowledged before the kill is there too.
+ * meanwhile, their commits let in between compaction's steps: every record acknowledged before
+ * the kill is there too.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
