@@ -51,7 +51,6 @@ export class KeyIndex {
            ORDER BY r.partition`,
         )
         .raw(true),
-      // The bare columns of a max() aggregate come from the row holding the maximum (SQLite's documented rule).
       // `key >= ''`: every key (text sorts before blob, and '' before any text), through the index.
       latestFirst: db.prepare(this.#latestSql("key >= ''")).raw(true),
       latestAfter: db.prepare(this.#latestSql('key > @after')).raw(true),
@@ -97,10 +96,23 @@ export class KeyIndex {
     };
   }
 
+  /**
+   * Key by key through the index: the next key that has a version below `before` (one seek), then its
+   * latest version below `before` (one seek). A page costs the keys it visits, however many versions
+   * each has; a GROUP BY over the index read every version of every key on the way (4.1 ms against
+   * 0.24 ms for 100 keys of 100 versions each, in-process). Tombstoned keys are visited, not counted.
+   */
   #latestSql(keyCondition: string): string {
-    return `SELECT max(offset), timestamp, key, value, headers FROM records
-            WHERE topic_id = @topic AND partition = @partition AND ${keyCondition} AND offset < @before
-            GROUP BY key HAVING NOT (${IS_TOMBSTONE}) ORDER BY key LIMIT @limit`;
+    const below = 'topic_id = @topic AND partition = @partition AND offset < @before';
+    return `WITH RECURSIVE k(key) AS (
+              SELECT (SELECT min(key) FROM records WHERE ${below} AND ${keyCondition})
+              UNION ALL
+              SELECT (SELECT min(key) FROM records WHERE ${below} AND key > k.key) FROM k WHERE k.key IS NOT NULL)
+            SELECT r.offset, r.timestamp, r.key, r.value, r.headers
+            FROM k CROSS JOIN records r ON r.topic_id = @topic AND r.partition = @partition
+              AND r.offset = (SELECT max(offset) FROM records WHERE ${below} AND key = k.key)
+            WHERE k.key IS NOT NULL AND NOT (${IS_TOMBSTONE})
+            LIMIT @limit`;
   }
 
   latestForKey(topic: TopicState, key: string | Uint8Array): PartitionRecord[] {
