@@ -4,7 +4,12 @@
  * many records). The payload is the records, length-prefixed; the headers say where the batch sits:
  * - Lw-Base: the offset of its first record (records are Lw-Base, Lw-Base + 1, ...);
  * - Lw-Count: how many records it holds;
- * - Lw-MaxTs: the partition's running maximum timestamp through this batch (the time index).
+ * - Lw-MaxTs: the partition's running maximum timestamp through this batch (the time index);
+ * - Lw-Bytes and Lw-Bytes-From: the partition's record bytes (keys, values, headers, as the SQLite store
+ *   counts them) from offset Lw-Bytes-From through this batch (the size index, for retention by size).
+ *   A batch continues the count of the batch before it; a batch after one without these headers (written
+ *   before they existed) starts a count of its own from its base. So the last batch's Lw-Bytes-From says
+ *   from where on every batch's count is comparable (size-limit.ts).
  *
  * Each record: a flags byte (key null/text/bytes, value text/bytes, headers present), the timestamp
  * as a float64 (exact for integers up to 2^53), then u32-length-prefixed key, value and headers.
@@ -14,12 +19,22 @@ import type { StoredRecord, RecordToAppend } from '../log-store.js';
 export const BASE_HEADER = 'Lw-Base';
 export const COUNT_HEADER = 'Lw-Count';
 export const MAX_TS_HEADER = 'Lw-MaxTs';
+export const BYTES_HEADER = 'Lw-Bytes';
+export const BYTES_FROM_HEADER = 'Lw-Bytes-From';
+
+/** A running count of record bytes: `bytes` from offset `from` through a batch. */
+export interface ByteCount {
+  from: number;
+  bytes: number;
+}
 
 /** Where a stored batch sits in its partition, read from its headers. */
 export interface BatchHeader {
   base: number;
   count: number;
   maxTimestamp: number;
+  /** Undefined for a batch written before the size index existed. */
+  byteCount?: ByteCount;
 }
 
 const KEY_TEXT = 1;
@@ -35,6 +50,21 @@ const fieldSize = (v: string | Uint8Array | null): number => (v === null ? 0 : 4
 /** Payload bytes one record takes in a batch. */
 export function encodedSize(r: Record): number {
   return 9 + fieldSize(r.key) + fieldSize(r.value) + fieldSize(r.headers);
+}
+
+const dataSize = (v: string | Uint8Array | null): number => (v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength);
+
+/** A record's bytes as retention by size and read limits count them: its key, value and headers. */
+export function recordBytes(r: Record): number {
+  return dataSize(r.key) + dataSize(r.value) + dataSize(r.headers);
+}
+
+/**
+ * Payload bytes of a record that are framing, not its key, value or headers: what encodedSize adds.
+ * A batch's record bytes are its payload's length less its records' framing (no string measured again).
+ */
+export function framingSize(r: Record): number {
+  return 13 + (r.key === null ? 0 : 4) + (r.headers === null ? 0 : 4);
 }
 
 /** Writes a length-prefixed field at `at`; returns where the next begins. Text is encoded straight into `out`. */

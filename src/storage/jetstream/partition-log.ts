@@ -12,7 +12,19 @@
 import { headers as natsHeaders, TimeoutError, NoRespondersError, type MsgHdrs } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import type { ReadLimits, RecordToAppend, StoredRecord } from '../log-store.js';
-import { BASE_HEADER, COUNT_HEADER, MAX_TS_HEADER, decodeBatch, encodeBatch, type BatchHeader } from './batch-codec.js';
+import {
+  BASE_HEADER,
+  BYTES_FROM_HEADER,
+  BYTES_HEADER,
+  COUNT_HEADER,
+  MAX_TS_HEADER,
+  decodeBatch,
+  encodeBatch,
+  framingSize,
+  recordBytes,
+  type BatchHeader,
+  type ByteCount,
+} from './batch-codec.js';
 import type { BatchCache } from './batch-cache.js';
 import { isStreamNotFound, isWrongLastSequence } from './cluster-errors.js';
 
@@ -23,6 +35,8 @@ interface Tail {
   highWatermark: number;
   /** Running maximum timestamp (-Infinity before the first record). */
   maxTimestamp: number;
+  /** The last batch's running byte count; undefined when empty or that batch predates the count. */
+  byteCount?: ByteCount;
 }
 
 /** Headers remembered per partition; a batch's headers never change, so the cache is never stale. */
@@ -65,7 +79,12 @@ export class StaleLeaderError extends Error {
 
 export function batchHeader(h: MsgHdrs | undefined): BatchHeader {
   const num = (name: string) => Number(h?.get(name));
-  return { base: num(BASE_HEADER), count: num(COUNT_HEADER), maxTimestamp: num(MAX_TS_HEADER) };
+  const header: BatchHeader = { base: num(BASE_HEADER), count: num(COUNT_HEADER), maxTimestamp: num(MAX_TS_HEADER) };
+  // Absent (a batch written before the size index) or unreadable: no count, never a wrong one.
+  const from = h?.get(BYTES_FROM_HEADER) ? num(BYTES_FROM_HEADER) : NaN;
+  const bytes = h?.get(BYTES_HEADER) ? num(BYTES_HEADER) : NaN;
+  if (Number.isSafeInteger(from) && Number.isSafeInteger(bytes)) header.byteCount = { from, bytes };
+  return header;
 }
 
 export class PartitionLog {
@@ -110,6 +129,7 @@ export class PartitionLog {
       tail.lastSeq = seq;
       tail.highWatermark = h.base + h.count;
       tail.maxTimestamp = Math.max(tail.maxTimestamp, h.maxTimestamp);
+      tail.byteCount = h.byteCount;
     } else if (tail && seq > tail.lastSeq) {
       this.#tail = undefined; // a gap in what we heard (the feed is at-most-once): re-read it
     }
@@ -122,7 +142,7 @@ export class PartitionLog {
     this.#seen = lastSeq;
     if (messages === 0) return { firstSeq: lastSeq + 1, lastSeq, highWatermark: 0, maxTimestamp: -Infinity };
     const last = await this.header(lastSeq);
-    return { firstSeq, lastSeq, highWatermark: last.base + last.count, maxTimestamp: last.maxTimestamp };
+    return { firstSeq, lastSeq, highWatermark: last.base + last.count, maxTimestamp: last.maxTimestamp, byteCount: last.byteCount };
   }
 
   #remember(seq: number, h: BatchHeader): void {
@@ -160,7 +180,12 @@ export class PartitionLog {
   async #publish(records: readonly RecordToAppend[], msgId: string, extra: ExtraHeaders, deadline: number, bytes?: number): Promise<PublishOutcome> {
     const payload = encodeBatch(records, bytes);
     let batchMax = -Infinity;
-    for (const r of records) if (r.timestamp > batchMax) batchMax = r.timestamp;
+    let framing = 0;
+    for (const r of records) {
+      if (r.timestamp > batchMax) batchMax = r.timestamp;
+      framing += framingSize(r);
+    }
+    const batchBytes = payload.byteLength - framing;
     for (let attempt = 0; ; attempt++) {
       try {
         const tail = await this.tail();
@@ -168,10 +193,14 @@ export class PartitionLog {
         // Read before the publish: the tail feed may move the tail while the ack is on its way.
         const base = tail.highWatermark;
         const expected = tail.lastSeq;
+        // Continues the last batch's count; after a batch without one (or on an empty stream), starts at this base.
+        const byteCount = { from: tail.byteCount?.from ?? base, bytes: (tail.byteCount?.bytes ?? 0) + batchBytes };
         const h = natsHeaders();
         h.set(BASE_HEADER, String(base));
         h.set(COUNT_HEADER, String(records.length));
         h.set(MAX_TS_HEADER, String(maxTimestamp));
+        h.set(BYTES_FROM_HEADER, String(byteCount.from));
+        h.set(BYTES_HEADER, String(byteCount.bytes));
         for (const [k, v] of Object.entries(extra)) h.set(k, v);
         const timeout = Math.max(100, Math.min(this.#timeoutMs, deadline - Date.now()));
         const ack = await this.#js.publish(this.subject, payload, { msgID: msgId, expect: { lastSequence: expected }, headers: h, timeout });
@@ -188,7 +217,7 @@ export class PartitionLog {
           const timestamps = decodeBatch(original.data, kept.base).map((r) => r.timestamp);
           return { base: kept.base, duplicate: true, stored: original.header, timestamps };
         }
-        const header = { base, count: records.length, maxTimestamp };
+        const header = { base, count: records.length, maxTimestamp, byteCount };
         this.#seen = Math.max(this.#seen, ack.seq);
         this.#remember(ack.seq, header);
         // Readers following the tail (long-polls, sockets) find the batch without fetching it.
@@ -199,6 +228,7 @@ export class PartitionLog {
           tail.lastSeq = ack.seq;
           tail.highWatermark = header.base + header.count;
           tail.maxTimestamp = maxTimestamp;
+          tail.byteCount = byteCount;
         }
         return { base: header.base, duplicate: false, stored: h };
       } catch (err) {
@@ -288,7 +318,7 @@ export class PartitionLog {
       }
       for (const r of records) {
         if (r.offset < from) continue;
-        bytes += size(r.key) + size(r.value) + size(r.headers);
+        bytes += recordBytes(r);
         if ((bytes > limits.maxBytes && out.length > 0) || out.length >= limits.maxRecords) return out;
         out.push(r);
       }
@@ -305,5 +335,3 @@ export class PartitionLog {
     tail.firstSeq = Math.max(tail.firstSeq, seq);
   }
 }
-
-const size = (v: string | Uint8Array | null): number => (v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength);

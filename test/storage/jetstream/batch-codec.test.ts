@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBatch, encodeBatch, encodedSize } from '../../../src/storage/jetstream/batch-codec.js';
+import { decodeBatch, encodeBatch, encodedSize, framingSize, recordBytes } from '../../../src/storage/jetstream/batch-codec.js';
 
 const records = [
   { timestamp: 1, key: null, value: '"plain"', headers: null },
@@ -15,5 +15,10 @@ describe('batch codec', () => {
     const decoded = decodeBatch(payload, 40);
     expect(decoded.map((r) => r.offset)).toEqual([40, 41, 42, 43]);
     expect(decoded.map(({ offset: _, ...r }) => r)).toEqual(records);
+  });
+
+  it("splits each record's payload bytes into its key, value and headers bytes and the framing (what Lw-Bytes counts)", () => {
+    expect(records.map(recordBytes)).toEqual([7, 7 + 24 + 9, 7, 2]);
+    for (const r of records) expect(recordBytes(r) + framingSize(r)).toBe(encodedSize(r));
   });
 });
