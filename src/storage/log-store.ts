@@ -272,7 +272,11 @@ export interface PartitionReplicas {
  */
 export const BACKUP_FILE_PREFIX = '.backup-';
 
-/** The optional operations of issue 14 (retention by size, compaction, the table view): a store has all or none. */
+/**
+ * The optional operations of issue 14 (retention by size, compaction, the table view): a store has all or
+ * none. The JetStream store has all five, and answers NOT_SUPPORTED from the four of compaction and the
+ * table view (it refuses compacted topics); its retention by size works.
+ */
 export type KeyOperations = 'offsetForSizeLimit' | 'latestForKey' | 'readLatest' | 'compact' | 'removeTombstones';
 export type KeyedLogStore = LogStore & Required<Pick<LogStore, KeyOperations>>;
 
@@ -340,9 +344,9 @@ export interface LogStore {
   offsetForSizeLimit?(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<number>;
 
   // --- keys (compaction and the table view) ---
-  // Optional for now (the JetStream store has not got them yet): a store without them serves no
-  // retention by size, no compaction and no table view; a store with them implements all five and
-  // passes test/storage/keys.conformance.ts.
+  // Optional: a store without them serves no retention by size, no compaction and no table view; a
+  // store with them implements all five and passes test/storage/keys.conformance.ts (the JetStream
+  // store implements them, passes sizeLimitConformance, and refuses the key ones with NOT_SUPPORTED).
   /**
    * The latest record of `key` in each partition that holds one (usually one), tombstones included.
    * From an index: the cost does not grow with the partitions' length. Keys compare by kind and bytes: a

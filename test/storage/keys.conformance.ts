@@ -1,6 +1,7 @@
 /**
  * LogStore conformance, issue 14: retention by size, the latest record per key, and compaction.
- * Part of logStoreConformance (log-store.conformance.ts calls it), so every store runs it.
+ * Part of logStoreConformance (log-store.conformance.ts calls it): sizeLimitConformance for every store
+ * with offsetForSizeLimit, keysConformance for every store that has the key index too.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -37,12 +38,12 @@ async function removeAllTombstones(store: KeyedLogStore, topic: string, partitio
   }
 }
 
-/** The operations are optional (LogStore): a store without them has these tests skipped, and says so in the report. */
-export function keysConformance(freshStore: () => Promise<{ store: LogStore }>): void {
-  async function fresh(ctx: { skip: (note?: string) => never }): Promise<{ store: KeyedLogStore }> {
-    const { store } = await freshStore();
-    if (!hasKeyOperations(store)) ctx.skip('this store has no key operations (retention by size, compaction, table view)');
-    return { store: store as KeyedLogStore };
+/** Retention by size, for every store that has offsetForSizeLimit (the JetStream store has it without the key index). */
+export function sizeLimitConformance(freshStore: () => Promise<{ store: LogStore; harness: { open(): Promise<LogStore> } }>): void {
+  async function fresh(ctx: { skip: (note?: string) => never }) {
+    const { store, harness } = await freshStore();
+    if (!store.offsetForSizeLimit) ctx.skip('this store has no retention by size');
+    return { store: store as LogStore & Required<Pick<LogStore, 'offsetForSizeLimit'>>, harness };
   }
 
   describe('offsetForSizeLimit (retention by size)', () => {
@@ -83,7 +84,52 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>):
       }
       expect(await store.offsetForSizeLimit('t', 0, 10_000, 0)).toBe(9_000);
     });
+
+    it('counts keys, values and headers exactly over many appends, across a reopen, and from a log start inside an append', async (ctx) => {
+      const { store, harness } = await fresh(ctx);
+      await store.createTopic('t', 1, {});
+      // Appends of 1 to 4 records: text and binary keys, headers or none, multi-byte text.
+      const batch = (i: number): RecordToAppend[] =>
+        Array.from({ length: 1 + (i % 4) }, (_, j) => ({
+          partition: 0,
+          timestamp: 1_000 + i,
+          key: j % 3 === 0 ? null : j % 3 === 1 ? `k${i}` : new Uint8Array(i % 5),
+          value: i % 2 ? `"é${'x'.repeat(i)}"` : new Uint8Array(j + 1),
+          headers: j % 2 ? '{"h":"ü"}' : null,
+        }));
+      for (let i = 0; i < 12; i++) await store.append([{ topic: 't', records: batch(i) }]);
+      await store.close();
+      // A store opened again continues the count from what is stored.
+      const reopened = (await harness.open()) as typeof store;
+      ctx.onTestFinished(() => reopened.close());
+      for (let i = 12; i < 20; i++) await reopened.append([{ topic: 't', records: batch(i) }]);
+      await reopened.truncateBefore('t', 0, 6); // inside the third append
+      const bytes = (v: string | Uint8Array | null) => (v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength);
+      const kept = await reopened.read('t', 0, 0, BIG);
+      const sizes = kept.map((r) => bytes(r.key) + bytes(r.value) + bytes(r.headers));
+      const total = sizes.reduce((a, b) => a + b, 0);
+      /** The reference: the first offset from which the rest fit, dropping from the log start. */
+      const expected = (max: number) => {
+        let rest = total;
+        let i = 0;
+        while (rest > max && i < kept.length) rest -= sizes[i++]!;
+        return i === 0 ? kept[0]!.offset : i < kept.length ? kept[i]!.offset : kept[kept.length - 1]!.offset + 1;
+      };
+      expect(kept[0]!.offset).toBe(6);
+      for (const max of [total + 1, total, total - 1, Math.floor(total / 2), sizes.at(-1)!, 1, 0]) {
+        expect(await reopened.offsetForSizeLimit('t', 0, max), `maxBytes ${max} of ${total}`).toBe(expected(max));
+      }
+    });
   });
+}
+
+/** The operations are optional (LogStore): a store without them has these tests skipped, and says so in the report. */
+export function keysConformance(freshStore: () => Promise<{ store: LogStore }>): void {
+  async function fresh(ctx: { skip: (note?: string) => never }): Promise<{ store: KeyedLogStore }> {
+    const { store } = await freshStore();
+    if (!hasKeyOperations(store)) ctx.skip('this store has no key operations (retention by size, compaction, table view)');
+    return { store: store as KeyedLogStore };
+  }
 
   describe('latestForKey', () => {
     it('answers the latest record of a key in each partition holding it, tombstones included; text and binary keys differ', async (ctx) => {

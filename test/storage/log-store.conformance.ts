@@ -12,7 +12,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorCode, GatewayError } from '../../src/errors.js';
 import { recordsToJson } from '../../src/core/record-codec.js';
 import { parseEncoded } from '../helpers/encoded.js';
-import { keysConformance } from './keys.conformance.js';
+import { keysConformance, sizeLimitConformance } from './keys.conformance.js';
 import type { AppendRequest, LogStore, RecordToAppend, StoredRecord } from '../../src/storage/log-store.js';
 
 export interface StoreHarness {
@@ -31,8 +31,9 @@ export interface ConformanceOptions {
    */
   topicPerRunFactor?: number;
   /**
-   * Set (to the reason) for a store without retention by size, the key index and compaction: its
-   * suite then checks that it refuses them with NOT_SUPPORTED instead of running keysConformance.
+   * Set (to the reason) for a store without the key index and compaction: its suite then checks that it
+   * refuses them with NOT_SUPPORTED instead of running keysConformance (retention by size runs for every
+   * store that has offsetForSizeLimit).
    */
   keysUnsupported?: string;
   /**
@@ -950,20 +951,24 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
       });
     });
 
+    sizeLimitConformance(fresh);
     if (options.keysUnsupported === undefined) keysConformance(fresh);
     else {
-      it(`refuses retention by size, compaction and reads by key with NOT_SUPPORTED (${options.keysUnsupported})`, async () => {
+      it(`refuses compaction and reads by key with NOT_SUPPORTED, takes retention by size (${options.keysUnsupported})`, async () => {
         const { store } = await fresh();
         await expect(store.createTopic('c', 1, { cleanupPolicy: 'compact' })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
-        await expect(store.createTopic('s', 1, { retentionBytes: 100 })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
         expect(await store.getTopic('c'), 'nothing was created').toBeUndefined();
+        expect((await store.createTopic('s', 1, { retentionBytes: 100 })).config.retentionBytes).toBe(100);
         await store.createTopic('d', 1, {});
         await expect(store.updateTopic('d', { config: { cleanupPolicy: 'compact' } })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
         expect((await store.getTopic('d'))?.config.cleanupPolicy ?? 'delete').toBe('delete');
+        expect((await store.updateTopic('d', { config: { retentionBytes: 50 } })).config.retentionBytes).toBe(50);
         // A store may also leave the key operations out (hasKeyOperations); if it has them, they refuse.
         if (store.latestForKey) await expect(store.latestForKey('d', 'k')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
         // readLatest is what a snapshot (GET /v1/topics/{topic}/snapshot) pages with: 501 there too.
         if (store.readLatest) await expect(store.readLatest('d', 0, { before: 0, limit: 1 })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+        if (store.compact) await expect(store.compact('d', 0, { from: 0, before: 1, maxTimestamp: 0, budgetMs: 0 })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+        if (store.removeTombstones) await expect(store.removeTombstones('d', 0, { from: 0, before: 1, budgetMs: 0 })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
       });
     }
 

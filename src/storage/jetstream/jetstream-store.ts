@@ -43,6 +43,7 @@ import { newIncarnation, type ClusterNames } from './names.js';
 import { PartitionLog, StreamGoneError } from './partition-log.js';
 import { PartitionStreams, replicaStates, type PartitionHealth } from './partition-streams.js';
 import type { JetStreamStoreOptions } from './store-options.js';
+import { offsetForSizeLimit } from './size-limit.js';
 import { TailFeed } from './tail-feed.js';
 import { TopicCatalog, metaOf, notFound, type TopicEntry } from './topics.js';
 import { checkSupported, unsupported } from './unsupported.js';
@@ -320,13 +321,20 @@ export class JetStreamStore implements LogStore {
     });
   }
 
-  // Retention by size and compaction (issue 14) are not built on this store yet: a topic cannot be
-  // given retentionBytes or a compact cleanup policy here (createTopic and updateTopic refuse it),
-  // and the key operations answer NOT_SUPPORTED (501), never a silent empty answer.
-  offsetForSizeLimit(): Promise<number> {
-    return this.#run(async () => unsupported('retention by size (retentionBytes)'));
+  /**
+   * A few header reads and one batch decoded (size-limit.ts), so `budgetMs` is not needed to bound it: the
+   * full cut is answered at once. (Batches written before the size index are counted record by record.)
+   */
+  offsetForSizeLimit(topic: string, partition: number, maxBytes: number): Promise<number> {
+    return this.#onTopic(topic, async (t) => {
+      if (partition < 0 || partition >= t.partitions) return 0;
+      return offsetForSizeLimit(this.#log(t, partition), t.logStart[partition]!, maxBytes);
+    });
   }
 
+  // Compaction and reads by key (issue 14) are not built on this store yet: a topic cannot be given a
+  // compact cleanup policy here (createTopic and updateTopic refuse it), and these answer NOT_SUPPORTED
+  // (501), never a silent empty answer.
   latestForKey(): Promise<PartitionRecord[]> {
     return this.#run(async () => unsupported('the latest record per key'));
   }

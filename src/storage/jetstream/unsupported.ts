@@ -1,5 +1,5 @@
 /**
- * What this store does not do yet (retention by size, compaction, reads by key: issue 14 on the
+ * What this store does not do yet (compaction, reads by key: issue 14 on the
  * cluster store): refused with NOT_SUPPORTED (501), never a silent empty answer.
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
@@ -15,6 +15,5 @@ export function checkSupported(config: TopicConfig | undefined): void {
   const refuse = (field: string, why: string) => {
     throw new GatewayError(ErrorCode.NOT_SUPPORTED, `config.${field}: ${why} is not available on the JetStream store yet (see docs/cluster.md)`, { field: `config.${field}` });
   };
-  if (config.retentionBytes !== undefined && config.retentionBytes !== null) refuse('retentionBytes', 'retention by size');
   if (config.cleanupPolicy !== undefined && config.cleanupPolicy !== 'delete') refuse('cleanupPolicy', 'compaction');
 }
