@@ -890,6 +890,35 @@ describe('retention', () => {
     ]);
     expect((await gw.fetchRecords('t', 0)).body).toEqual({ records: [], nextOffset: 6, highWatermark: 6, logStartOffset: 6 });
   });
+
+  it('deletes the oldest records past retentionBytes per partition (keys, values, headers), keeping the newest that fit', async () => {
+    const gw = await setup();
+    await gw.createTopic('t', 2, { retentionBytes: 35 });
+    // Each record is 10 bytes: the value '"abcdefgh"' as JSON text, no key, no headers. Two requests, so
+    // two batches on the JetStream store.
+    const value = (i: number) => `${i}`.padStart(8, '-');
+    await gw.produceOk('t', [0, 1, 2, 3, 4, 5].map((i) => ({ value: value(i), partition: 0 })));
+    await gw.produceOk('t', [6, 7, 8, 9].map((i) => ({ value: value(i), partition: 0 })));
+    await gw.produceOk('t', [{ value: value(0), partition: 1 }]);
+
+    const retention = new Retention(gw.gateway.store, { now: () => Date.now() });
+    expect((await retention.runOnce()).truncated).toBe(7);
+    expect(await gw.bounds('t')).toEqual([
+      [7, 10],
+      [0, 1],
+    ]);
+    const kept = await gw.fetchRecords('t', 0);
+    expect(kept.body.records.map((r: any) => [r.offset, r.value])).toEqual([7, 8, 9].map((i) => [i, value(i)]));
+    // Under the limit: nothing more goes.
+    expect((await retention.runOnce()).truncated).toBe(0);
+    // A record with a key and headers counts them: 1 + 10 + the headers' JSON text.
+    await gw.produceOk('t', [{ key: 'k', value: value(10), headers: { h: 'x' }, partition: 0 }]);
+    expect((await retention.runOnce()).truncated).toBe(2);
+    expect(await gw.bounds('t')).toEqual([
+      [9, 11],
+      [0, 1],
+    ]);
+  });
 });
 
 /** POSTs a stream: sent with transfer-encoding chunked, so the server cannot trust a content-length. */
