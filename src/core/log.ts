@@ -228,7 +228,7 @@ export class Log {
    * has no record or its latest is a tombstone, TOPIC_NOT_FOUND, NOT_SUPPORTED (501) for a store without keys.
    */
   async latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord> {
-    if (!hasKeyOperations(this.#store)) throw new GatewayError(ErrorCode.NOT_SUPPORTED, 'this store keeps no key index (the JetStream store has none yet)');
+    if (!hasKeyOperations(this.#store)) throw new GatewayError(ErrorCode.NOT_SUPPORTED, 'this store keeps no key index');
     const found = await this.#store.latestForKey(topic, key);
     let latest: PartitionRecord | undefined;
     for (const r of found) if (!latest || r.timestamp > latest.timestamp) latest = r;

@@ -52,7 +52,7 @@ export class Snapshots {
    */
   async page(topic: string, cursor: string | undefined, limits: SnapshotLimits, field = 'cursor'): Promise<SnapshotPage> {
     const store = this.#store;
-    if (!hasKeyOperations(store)) throw new GatewayError(ErrorCode.NOT_SUPPORTED, 'this store keeps no key index (the JetStream store has none yet)');
+    if (!hasKeyOperations(store)) throw new GatewayError(ErrorCode.NOT_SUPPORTED, 'this store keeps no key index');
     if (cursor === undefined) {
       const bounds = await store.offsets(topic);
       const offsets = bounds.map((b) => b.highWatermark);
