@@ -90,4 +90,13 @@ describe('minBytes on a group poll', () => {
     expect(valuesOf((await gw.json('GET', `${poll}?waitMs=50&minBytes=1000`)).body)).toEqual(['ef']);
     expectProblem(await gw.json('GET', `${poll}?minBytes=2000&maxBytes=1999`), 400, 'INVALID_REQUEST', 'minBytes');
   });
+
+  // The test's own timeout (15 s) is below waitMs: a poll that waited would fail it.
+  it('answers at once when the answer reaches its limit with every partition read to its end', { timeout: 15_000 }, async () => {
+    const { gw, produce } = await setup();
+    const poll = await member(gw);
+    await produce('ab', 'cd');
+    // Two records, limit 2: the answer cannot grow, so it does not wait the 30 s for minBytes.
+    expect(valuesOf((await gw.json('GET', `${poll}?waitMs=30000&minBytes=1000&limit=2`)).body)).toEqual(['ab', 'cd']);
+  });
 });

@@ -119,6 +119,8 @@ export class GroupReader {
       if (next < b.highWatermark) full = true;
       if (advance) this.advance(g, memberId, tp.topic, tp.partition, next);
     }
+    // An answer at its record or byte limit cannot grow, even with every partition drained.
+    if (count >= options.maxRecords || (bytes >= options.maxBytes && count > 0)) full = true;
     const now = g.member(memberId);
     const still = new Set((now?.granted ?? []).map(tpKey));
     const result: PollResult = {
