@@ -42,3 +42,50 @@ export function onAnyAbort(signals: readonly AbortSource[], listener: () => void
   for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
   return off;
 }
+
+/**
+ * onAnyAbort for many waits on the same long-lived signals (the gateway's shutdown): each signal
+ * gets one listener while any wait uses it, however many waits there are. One listener per wait
+ * made adding and removing them O(waits) and set off Node's MaxListenersExceededWarning past 10.
+ */
+export class SharedAbortListeners {
+  readonly #bySignal = new Map<AbortSource, { onAbort: () => void; waits: Set<() => void> }>();
+
+  /** Signals listened to now (one listener each). */
+  get size(): number {
+    return this.#bySignal.size;
+  }
+
+  /** As onAnyAbort: calls `listener` once, when the first of `signals` aborts; returns its removal. */
+  onAny(signals: readonly AbortSource[], listener: () => void): () => void {
+    let done = false;
+    const fire = () => {
+      if (done) return;
+      off();
+      listener();
+    };
+    const off = () => {
+      done = true;
+      for (const signal of signals) {
+        const entry = this.#bySignal.get(signal);
+        if (!entry?.waits.delete(fire) || entry.waits.size > 0) continue;
+        signal.removeEventListener('abort', entry.onAbort);
+        this.#bySignal.delete(signal);
+      }
+    };
+    for (const signal of signals) {
+      let entry = this.#bySignal.get(signal);
+      if (!entry) {
+        const waits = new Set<() => void>();
+        const onAbort = () => {
+          this.#bySignal.delete(signal);
+          for (const wait of [...waits]) wait();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.#bySignal.set(signal, (entry = { onAbort, waits }));
+      }
+      entry.waits.add(fire);
+    }
+    return off;
+  }
+}

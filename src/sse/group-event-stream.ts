@@ -16,6 +16,7 @@
  * yet committed when the stream ends, or whose partition moves, are sent again to their next owner.
  */
 import type { Config } from '../config.js';
+import { onAnyAbort } from '../core/abort.js';
 import { recordsJsonItems } from '../core/record-codec.js';
 import { TopicCursor, type TopicReader, type TopicReadResult } from '../core/topic-reader.js';
 import type { Log } from '../core/log.js';
@@ -91,11 +92,13 @@ export async function groupEventStream(options: GroupEventStreamOptions): Promis
   const leave = () => {
     if (left) return;
     left = true;
+    stopListening();
     member.leave().catch((err: unknown) => {
       if (!isGatewayError(err)) options.onUnexpectedError(err);
     });
   };
-  for (const signal of signals) signal.addEventListener('abort', leave, { once: true });
+  // Removed when the stream ends however it ends: the shutdown signal outlives every stream.
+  const stopListening = onAnyAbort(signals, leave);
   if (ended()) leave();
 
   const commitSent = async () => {

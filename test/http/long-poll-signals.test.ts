@@ -5,7 +5,7 @@
  * life of the process (~6 MB per 100k requests, measured in review). The waiting code now
  * listens to each signal and removes its listeners when the wait ends.
  *
- * The app is assembled here (not through createGateway) to hold the shutdown signal.
+ * The app (with the event-stream routes) is assembled here, not through createGateway, to hold the shutdown signal.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -17,6 +17,7 @@ import { Log } from '../../src/core/log.js';
 import { Notifier } from '../../src/core/notifier.js';
 import { createApp } from '../../src/http/app.js';
 import { openSecurity } from '../../src/auth/security.js';
+import { sseRoutes } from '../../src/sse/routes.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
 import { until as waitFor } from '../helpers/until.js';
@@ -40,7 +41,9 @@ async function gatewayWithShutdown() {
   await groups.start();
   const shutdown = new AbortController();
   const security = await openSecurity(config, store.credentials, () => {}, () => Date.now());
-  const app = createApp({ config, log, groups, store, security, shutdown: shutdown.signal, onUnexpectedError: (err) => console.error(err) });
+  const onUnexpectedError = (err: unknown) => console.error(err);
+  const routes = [sseRoutes(log, config, shutdown.signal, onUnexpectedError, groups)];
+  const app = createApp({ config, log, groups, store, security, shutdown: shutdown.signal, onUnexpectedError, routes });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -119,4 +122,22 @@ test('a long-poll whose client goes away leaves the waiter registry (fetch and g
     await waitFor('the abandoned long-poll to leave the registry', () => notifier.waiters.size === 0);
     expect(notifier.waiters.signalListeners).toBe(0);
   }
+});
+
+test('a group event stream leaves nothing attached to the shutdown signal once its client goes away', async () => {
+  const { url, shutdown, post } = await gatewayWithShutdown();
+  const listeners = countListeners(shutdown.signal);
+  expect((await post('/v1/topics', { name: 't', partitions: 1 })).status).toBe(201);
+  for (let stream = 0; stream < 3; stream++) {
+    const client = new AbortController();
+    const res = await fetch(`${url}/v1/topics/t/events?group=g`, { signal: client.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: joined')) text += new TextDecoder().decode((await reader.read()).value);
+    client.abort();
+    await waitFor('the member to leave', async () => ((await (await fetch(`${url}/v1/groups/g`)).json()) as { members: unknown[] }).members.length === 0);
+  }
+  // Each stream listened to the shutdown signal while it ran; none is left once they ended.
+  expect(listeners()).toBe(0);
 });

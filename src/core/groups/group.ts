@@ -5,7 +5,7 @@
  * and tells members what changed for them (listeners).
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
-import { anyAborted, onAnyAbort, type AbortSource } from '../abort.js';
+import { anyAborted, SharedAbortListeners, type AbortSource } from '../abort.js';
 import type { CommittedOffset, LogStore } from '../../storage/log-store.js';
 import { tpKey } from '../assignor.js';
 import type { Clock } from '../clock.js';
@@ -20,6 +20,9 @@ import {
   type StateChange,
 } from './state.js';
 import type { MemberEvent, MemberListener } from './types.js';
+
+/** Heartbeats waiting for news, all groups together: one listener on the gateway's shutdown signal, not one per wait. */
+const heartbeatAborts = new SharedAbortListeners();
 
 /** A turn after a write leaves the loop this many times the write's duration first (see Group.#paced). */
 const WRITE_PACE = 3;
@@ -302,7 +305,7 @@ export class Group {
       };
       const timer = setTimeout(() => end(false), ms);
       const off = this.listen(memberId, () => end(true));
-      const offAbort = onAnyAbort(signals, () => end(false));
+      const offAbort = heartbeatAborts.onAny(signals, () => end(false));
     });
   }
 

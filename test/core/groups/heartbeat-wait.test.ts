@@ -8,7 +8,9 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { tpKey, type TopicPartition } from '../../../src/core/assignor.js';
 import type { Membership } from '../../../src/core/groups.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
+import { countListeners } from '../../helpers/abort-listeners.js';
 import { tempDir } from '../../helpers/gateway.js';
+import { until } from '../../helpers/until.js';
 import { groupCoordinator, ManualClock } from '../../helpers/group-coordinator.js';
 
 const LONG = 60_000;
@@ -25,7 +27,7 @@ async function setup(heartbeatIntervalMs = LONG) {
     await store.close();
   });
   await log.createTopic('t', 2);
-  return { groups };
+  return { groups, log };
 }
 
 const keys = (list: TopicPartition[]) => list.map(tpKey).sort();
@@ -120,5 +122,29 @@ describe('heartbeat waitMs', () => {
     const outcome = waiting.catch((err: unknown) => err);
     await groups.leave('g', b.memberId);
     expect(await outcome).toMatchObject({ code: 'FENCED_MEMBER' });
+  });
+
+  test('waiting heartbeats put one listener on the shutdown signal however many wait, and none once answered', async () => {
+    const { groups, log } = await setup();
+    await log.createTopic('wide', 10);
+    const holder = await groups.join('g', { topics: ['wide'] });
+    const joiners = [];
+    for (let i = 0; i < 9; i++) joiners.push(await groups.join('g', { topics: ['wide'] }));
+    const shutdown = new AbortController();
+    const shutdownListeners = countListeners(shutdown.signal);
+    // Each waits for its partition, which the holder never releases; each with its own client signal too.
+    const waits = joiners.map((m) => {
+      const client = new AbortController();
+      const listening = countListeners(client.signal);
+      const answer = groups.heartbeat('g', m.memberId, { memberEpoch: m.memberEpoch, ownedPartitions: [] }, { waitMs: LONG, signals: [client.signal, shutdown.signal] });
+      return { answer, listening };
+    });
+    await until('every heartbeat waiting', () => waits.every((w) => w.listening() === 1));
+    expect(shutdownListeners()).toBe(1);
+    shutdown.abort();
+    for (const w of waits) expect((await w.answer).assignment).toEqual([]);
+    expect(shutdownListeners()).toBe(0);
+    expect(waits.every((w) => w.listening() === 0)).toBe(true);
+    expect(holder.assignment).toHaveLength(10);
   });
 });
