@@ -290,9 +290,32 @@ class SqliteStore implements LogStore {
     const bounds = t.bounds[partition];
     if (!bounds) return 0;
     // The first time: one pass over the partition; from then on appends and deletions keep it current.
-    const size = (t.sizes[partition] ??= this.#records.bytesFrom(t, partition, bounds.logStartOffset));
+    const size = t.sizes[partition] ?? (budgetMs === undefined ? this.#records.bytesFrom(t, partition, bounds.logStartOffset) : await this.#countSize(t, partition, budgetMs));
+    if (size === undefined) return bounds.logStartOffset; // the topic or its log start changed while counting: next pass
+    t.sizes[partition] = size;
     if (size <= maxBytes) return bounds.logStartOffset;
     return this.#records.offsetDropping(t, partition, bounds.logStartOffset, size - maxBytes, budgetMs);
+  }
+
+  /**
+   * A partition's first size count, in parts of about `budgetMs` with the event loop let go between them
+   * (produce commits land meanwhile; the count goes on to the end as it is then), so that a long partition
+   * after a restart does not hold the thread for a whole pass. Undefined when the topic was deleted or its
+   * log start moved meanwhile (the count would include records no longer there).
+   */
+  async #countSize(t: TopicState, partition: number, budgetMs: number): Promise<number | undefined> {
+    const logStart = t.bounds[partition]!.logStartOffset;
+    let bytes = 0;
+    let from = logStart;
+    for (;;) {
+      const part = this.#records.bytesFromWithin(t, partition, from, budgetMs);
+      bytes += part.bytes;
+      from = part.next;
+      if (part.done) return bytes; // counted to the end within one synchronous part: nothing was appended unseen
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.#closed || this.#topics.find(t.meta.name) !== t || t.bounds[partition]?.logStartOffset !== logStart) return undefined;
+      if (t.sizes[partition] !== undefined) return t.sizes[partition]; // another caller finished counting meanwhile
+    }
   }
 
   async latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord[]> {
