@@ -181,6 +181,11 @@ export class WaiterRegistry {
     return this.#bySignal.size;
   }
 
+  /** Partitions with at least one waiter (an ended wait leaves none behind). */
+  get watchedPartitions(): number {
+    return this.#byPartition.size;
+  }
+
   /**
    * Parks a wait. It resolves with 'appended' once an append passes one of the watched high
    * watermarks (and brings `minBytes`), 'timeout' after `timeoutMs`, 'aborted' when a signal

@@ -49,13 +49,15 @@ describe('WaiterRegistry', () => {
     const { r } = registry();
     const request = new AbortController();
     const other = r.park({ partitions: watch(0), timeoutMs: 60_000 });
-    const parked = r.park({ partitions: watch(0), timeoutMs: 60_000, signals: [request.signal] });
-    expect(r.size).toBe(2);
+    const parked = r.park({ partitions: watch(0, 't', 1), timeoutMs: 60_000, signals: [request.signal] });
+    expect([r.size, r.watchedPartitions]).toEqual([2, 2]);
     request.abort();
-    expect(r.size).toBe(1);
+    // Gone from the count, from the signal and from its partition's index.
+    expect([r.size, r.watchedPartitions]).toEqual([1, 1]);
     expect(r.signalListeners).toBe(0);
     expect(await parked.result).toEqual({ reason: 'aborted' });
     other.end();
+    expect(r.watchedPartitions).toBe(0);
     // An already aborted signal never parks.
     expect(await r.park({ partitions: watch(0), timeoutMs: 60_000, signals: [request.signal] }).result).toEqual({ reason: 'aborted' });
     expect(r.size).toBe(0);
