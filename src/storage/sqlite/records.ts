@@ -194,17 +194,7 @@ export class RecordTable {
    * whether that was the partition's end (`done`); else call again from `next`.
    */
   bytesFromWithin(topic: TopicState, partition: number, from: number, budgetMs: number): { bytes: number; next: number; done: boolean } {
-    const deadline = performance.now() + budgetMs;
-    let bytes = 0;
-    let next = from;
-    let seen = 0;
-    for (const [offset, size] of this.#stmt.sizesFrom.iterate(topic.id, partition, from) as IterableIterator<[number, number]>) {
-      bytes += size;
-      next = offset + 1;
-      // The clock is read every 1,024 rows: a row costs well under a microsecond.
-      if (++seen % 1024 === 0 && performance.now() >= deadline) return { bytes, next, done: false };
-    }
-    return { bytes, next, done: true };
+    return this.#walkSizes(topic, partition, from, budgetMs, () => false);
   }
 
   /**
@@ -212,18 +202,23 @@ export class RecordTable {
    * deleting below it drops at least `excess` bytes); with `budgetMs`, possibly short of it.
    */
   offsetDropping(topic: TopicState, partition: number, from: number, excess: number, budgetMs?: number): number {
-    const deadline = budgetMs === undefined ? Infinity : performance.now() + budgetMs;
-    let dropped = 0;
+    return this.#walkSizes(topic, partition, from, budgetMs ?? Infinity, (dropped) => dropped >= excess).next;
+  }
+
+  /** Adds up record sizes in offset order from `from` until `enough` says so, the budget is spent or the partition ends. */
+  #walkSizes(topic: TopicState, partition: number, from: number, budgetMs: number, enough: (bytes: number) => boolean) {
+    const deadline = performance.now() + budgetMs;
+    let bytes = 0;
     let next = from;
     let seen = 0;
-    for (const [offset, bytes] of this.#stmt.sizesFrom.iterate(topic.id, partition, from) as IterableIterator<[number, number]>) {
-      dropped += bytes;
+    for (const [offset, size] of this.#stmt.sizesFrom.iterate(topic.id, partition, from) as IterableIterator<[number, number]>) {
+      bytes += size;
       next = offset + 1;
-      if (dropped >= excess) break;
+      if (enough(bytes)) return { bytes, next, done: false };
       // The clock is read every 1,024 rows: a row costs well under a microsecond.
-      if (++seen % 1024 === 0 && performance.now() >= deadline) break;
+      if (++seen % 1024 === 0 && performance.now() >= deadline) return { bytes, next, done: false };
     }
-    return next;
+    return { bytes, next, done: true };
   }
 
   /** Inside a transaction. */
