@@ -3,9 +3,10 @@
  * keeping its log on a 3-node NATS JetStream cluster instead of SQLite: the same API, the same answers.
  * test/jetstream/global-setup.ts sets LOGWAY_STORE=jetstream and LOGWAY_NATS_URLS (CI's cluster, or one it
  * starts); test/helpers/gateway.ts then gives each data folder a namespace of the cluster never used before.
- * Suites of what the store does not have yet (docs/cluster.md: compacted topics and the latest-record-per-key
- * view, the schema registry, backups) are left out below, and a test of one inside a suite here skips on it
- * saying why (test/helpers/gateway.ts: onJetStream). Retention by size runs here (test/http/records.test.ts).
+ * Suites of what the store does not have yet (docs/cluster.md: compacted topics, the schema registry,
+ * backups) are left out below, and a test of one inside a suite here skips on it saying why
+ * (test/helpers/gateway.ts: onJetStream). Retention by size runs here (test/http/records.test.ts), and so
+ * does the table view of a topic without compaction (test/http/key-reads.test.ts).
  */
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
@@ -24,6 +25,7 @@ import base from './vitest.config.js';
  */
 export const JETSTREAM_SUITES = [
   'test/http/records.test.ts',
+  'test/http/key-reads.test.ts',
   'test/http/topics.test.ts',
   'test/http/topic-records.test.ts',
   'test/http/min-bytes.test.ts',

@@ -71,6 +71,11 @@ export const ConfigSchema = z.object({
   natsBatchCacheBytes: int(0)
     .default(32 * 1024 * 1024)
     .describe('store=jetstream: bytes of recently stored or read batches kept decoded in memory, so tails and long-polls re-read them without asking the cluster (0 keeps none).'),
+  natsKeyIndexCacheBytes: int(64 * 1024)
+    .default(16 * 1024 * 1024)
+    .describe(
+      'store=jetstream: memory for the index of keys each gateway derives from the partitions read by key (GET .../keys/{key}, snapshots); what does not fit is kept in a temporary file.',
+    ),
   natsDuplicateWindowMs: int(1_000)
     .default(120_000)
     .describe('store=jetstream: how long the cluster remembers each batch\'s id to drop a retried publish (the stream\'s duplicate_window).'),

@@ -42,6 +42,7 @@ async function openConfiguredStore(config: Config): Promise<LogStore> {
     produceTimeoutMs: config.natsProduceTimeoutMs,
     duplicateWindowMs: config.natsDuplicateWindowMs,
     batchCacheBytes: config.natsBatchCacheBytes,
+    keyIndexCacheBytes: config.natsKeyIndexCacheBytes,
     token: config.natsToken,
     tlsCaFile: config.natsTlsCaFile,
   });

@@ -274,8 +274,8 @@ export const BACKUP_FILE_PREFIX = '.backup-';
 
 /**
  * The optional operations of issue 14 (retention by size, compaction, the table view): a store has all or
- * none. The JetStream store has all five, and answers NOT_SUPPORTED from the four of compaction and the
- * table view (it refuses compacted topics); its retention by size works.
+ * none. The JetStream store has all five, and answers NOT_SUPPORTED from the two of compaction (it refuses
+ * compacted topics); its retention by size and its reads by key work.
  */
 export type KeyOperations = 'offsetForSizeLimit' | 'latestForKey' | 'readLatest' | 'compact' | 'removeTombstones';
 export type KeyedLogStore = LogStore & Required<Pick<LogStore, KeyOperations>>;
@@ -346,11 +346,12 @@ export interface LogStore {
   // --- keys (compaction and the table view) ---
   // Optional: a store without them serves no retention by size, no compaction and no table view; a
   // store with them implements all five and passes test/storage/keys.conformance.ts (the JetStream
-  // store implements them, passes sizeLimitConformance, and refuses the key ones with NOT_SUPPORTED).
+  // store passes its reads by key and sizeLimitConformance, and refuses compaction with NOT_SUPPORTED).
   /**
    * The latest record of `key` in each partition that holds one (usually one), tombstones included.
-   * From an index: the cost does not grow with the partitions' length. Keys compare by kind and bytes: a
-   * text key and a binary key are never the same key. Throws TOPIC_NOT_FOUND.
+   * From an index: the cost does not grow with the partitions' length (except, on the JetStream store, a
+   * gateway's first read by key of a partition, which derives its index from the log). Keys compare by kind
+   * and bytes: a text key and a binary key are never the same key. Throws TOPIC_NOT_FOUND.
    */
   latestForKey?(topic: string, key: string | Uint8Array): Promise<PartitionRecord[]>;
   /**

@@ -21,6 +21,7 @@ import type {
   GroupChange,
   GroupLease,
   GroupLeaseClaim,
+  LatestQuery,
   LogStore,
   PartitionOffsets,
   PartitionReplicas,
@@ -38,6 +39,7 @@ import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
 import { GroupLeases } from './group-leases.js';
 import { IdempotencyKeys } from './idempotency.js';
+import { KeyIndex } from './key-index.js';
 import type { KeyLister } from './kv-keys.js';
 import { newIncarnation, type ClusterNames } from './names.js';
 import { PartitionLog, StreamGoneError } from './partition-log.js';
@@ -52,6 +54,8 @@ import { checkSupported, unsupported } from './unsupported.js';
 const HEADER_ROOM_BYTES = 16 * 1024;
 /** Decoded batches kept for re-reads (tails, long-polls), unless the options say otherwise. */
 const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
+/** Page cache of the key index (key-index.ts), unless the options say otherwise. */
+const KEY_INDEX_CACHE_BYTES = 16 * 1024 * 1024;
 /** The metadata bucket key /readyz writes (its own prefix: no topic, group or credential watcher sees it). */
 const READY_PROBE_KEY = 'ready.probe';
 
@@ -87,6 +91,8 @@ export class JetStreamStore implements LogStore {
   readonly #logs = new Map<string, PartitionLog>();
   readonly #batches: BatchCache;
   readonly #feed: TailFeed;
+  /** Which offsets hold each key, derived from the partitions read by key (created on the first such read). */
+  #keyIndex: KeyIndex | undefined;
   #closed = false;
   #probe: Promise<void> | undefined;
 
@@ -127,7 +133,14 @@ export class JetStreamStore implements LogStore {
 
   #dropStale(key: string): void {
     const inc = key.split('/')[0]!;
-    if (this.#topics.nameOf(inc) === undefined) this.#logs.delete(key);
+    if (this.#topics.nameOf(inc) === undefined) this.#forgetLog(key);
+  }
+
+  /** A partition of a deleted topic incarnation: its log and its keys are never used again. */
+  #forgetLog(key: string): void {
+    const log = this.#logs.get(key);
+    this.#logs.delete(key);
+    if (log) this.#keyIndex?.forget(log.stream);
   }
 
   /** Every call: refused once closed; cluster failures become UNAVAILABLE. */
@@ -224,7 +237,7 @@ export class JetStreamStore implements LogStore {
       if (!(await this.#topics.delete(name, entry.inc))) throw notFound(name);
       // Its streams go (their names are never used again), then every group's offsets for it.
       await this.#streams.delete(entry.inc, 0, entry.partitions);
-      for (let p = 0; p < entry.partitions; p++) this.#logs.delete(`${entry.inc}/${p}`);
+      for (let p = 0; p < entry.partitions; p++) this.#forgetLog(`${entry.inc}/${p}`);
       await this.#groups.forgetTopic(name);
     });
   }
@@ -332,17 +345,46 @@ export class JetStreamStore implements LogStore {
     });
   }
 
-  // Compaction and reads by key (issue 14) are not built on this store yet: a topic cannot be given a
-  // compact cleanup policy here (createTopic and updateTopic refuse it), and these answer NOT_SUPPORTED
-  // (501), never a silent empty answer.
-  latestForKey(): Promise<PartitionRecord[]> {
-    return this.#run(async () => unsupported('the latest record per key'));
+  /**
+   * The partition's log as the key index knows it: indexed up to the high watermark this gateway knows
+   * (what a read would return), the first read by key of a partition indexing all of it (key-index.ts).
+   */
+  async #indexedLog(t: TopicEntry, partition: number): Promise<{ log: PartitionLog; index: KeyIndex; logStart: number }> {
+    const log = this.#log(t, partition);
+    const logStart = t.logStart[partition]!;
+    const index = (this.#keyIndex ??= new KeyIndex(this.#options.keyIndexCacheBytes ?? KEY_INDEX_CACHE_BYTES));
+    await index.catchUp(log.stream, log, logStart, (await log.tail()).highWatermark);
+    return { log, index, logStart };
   }
 
-  readLatest(): Promise<StoredRecord[]> {
-    return this.#run(async () => unsupported('the latest record per key'));
+  latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord[]> {
+    return this.#onTopic(topic, async (t) => {
+      const found = await Promise.all(
+        Array.from({ length: t.partitions }, async (_, partition) => {
+          const { log, index, logStart } = await this.#indexedLog(t, partition);
+          const offset = index.latest(log.stream, key, logStart);
+          const [record] = offset === undefined ? [] : await log.recordsAt([offset]);
+          return record && { partition, ...record };
+        }),
+      );
+      return found.filter((r) => r !== undefined);
+    });
   }
 
+  readLatest(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]> {
+    return this.#onTopic(topic, async (t) => {
+      if (partition < 0 || partition >= t.partitions) return [];
+      const { log, index, logStart } = await this.#indexedLog(t, partition);
+      const offsets = index.latestPage(log.stream, logStart, query);
+      // Fetched in offset order (each batch once), answered in the page's key order.
+      const byOffset = new Map((await log.recordsAt([...offsets].sort((a, b) => a - b))).map((r) => [r.offset, r]));
+      return offsets.flatMap((o) => byOffset.get(o) ?? []);
+    });
+  }
+
+  // Compaction (issue 14) is not built on this store yet: a topic cannot be given a compact cleanup policy
+  // here (createTopic and updateTopic refuse it), and these answer NOT_SUPPORTED (501), never a silent
+  // empty answer.
   compact(): Promise<CompactionProgress> {
     return this.#run(async () => unsupported('compaction'));
   }
@@ -436,6 +478,7 @@ export class JetStreamStore implements LogStore {
     this.#closed = true;
     this.#topics.stop();
     this.#feed.stop();
+    this.#keyIndex?.close();
     await this.#nc.close().catch(() => undefined);
   }
 }

@@ -327,6 +327,27 @@ export class PartitionLog {
     return out;
   }
 
+  /**
+   * The records at `offsets` (ascending), fetching each batch once; an offset whose batch is gone (purged by
+   * retention meanwhile) is left out.
+   */
+  async recordsAt(offsets: readonly number[]): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    let records: StoredRecord[] | undefined;
+    for (const offset of offsets) {
+      const first = records?.[0]?.offset ?? Infinity;
+      if (!records || offset < first || offset >= first + records.length) {
+        const seq = await this.locate(offset);
+        records = seq === undefined ? undefined : await this.batch(seq);
+        if (!records?.length) continue;
+      }
+      // Offsets are dense within a batch.
+      const r = records[offset - records[0]!.offset];
+      if (r?.offset === offset) out.push(r);
+    }
+    return out;
+  }
+
   /** Deletes every batch before the one at `seq` (the batch holding the new log start stays). */
   async purgeBefore(seq: number): Promise<void> {
     const tail = await this.tail();

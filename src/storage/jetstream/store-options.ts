@@ -14,6 +14,8 @@ export interface JetStreamStoreOptions {
   duplicateWindowMs: number;
   /** Bytes of decoded batches kept for re-reads (tails, long-polls); default 32 MiB. */
   batchCacheBytes?: number;
+  /** Memory (SQLite page cache) of the index of keys derived from the partitions read by key; default 16 MiB. */
+  keyIndexCacheBytes?: number;
   user?: string;
   pass?: string;
   token?: string;

@@ -1,6 +1,6 @@
 /**
- * What this store does not do yet (compaction, reads by key: issue 14 on the
- * cluster store): refused with NOT_SUPPORTED (501), never a silent empty answer.
+ * What this store does not do yet (compaction: issue 14 on the cluster store): refused with
+ * NOT_SUPPORTED (501), never a silent empty answer.
  */
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { TopicConfig } from '../log-store.js';
