@@ -57,6 +57,13 @@ import { cloneMeta, TopicCatalog, type TopicState } from './topics.js';
 
 export { DATABASE_FILE } from './database.js';
 
+/**
+ * The parts of a partition's first size count for a topic description (partitionSizes): about this long
+ * each, the event loop let go between them, so describing a long partition after a start does not hold
+ * the thread (and every produce commit) for a whole pass. Retention counts in its own step budget.
+ */
+const SIZE_COUNT_PART_MS = 5;
+
 export interface SqliteStoreOptions {
   /** Folder for the database file; created if missing. */
   dataDir: string;
@@ -245,8 +252,15 @@ class SqliteStore implements LogStore {
     this.#open();
     const t = this.#topics.get(topic);
     const bounds = range ? t.bounds.slice(range.from, Math.max(range.from, range.before)) : t.bounds;
-    // Measured once per partition (one pass, as retention by size does); appends and deletions keep it current.
-    return bounds.map((b) => (t.sizes[b.partition] ??= this.#records.bytesFrom(t, b.partition, b.logStartOffset)));
+    // Counted once per partition, in parts (as retention by size does); appends and deletions keep it current.
+    const sizes: number[] = [];
+    for (const b of bounds) {
+      const size = t.sizes[b.partition] ?? (await this.#countSize(t, b.partition, SIZE_COUNT_PART_MS));
+      // The topic was deleted or made again, or a log start moved, while counting: answer as it is now.
+      if (size === undefined) return this.partitionSizes(topic, range);
+      sizes.push((t.sizes[b.partition] = size));
+    }
+    return sizes;
   }
 
   async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {

@@ -2,7 +2,8 @@
  * Retention by size needs each partition's size, which the store keeps in memory: after a start it
  * counts a partition once. With a step budget that count comes in parts with the event loop let go
  * between them, so a long partition does not hold the thread for a whole pass; appends that land
- * meanwhile are counted too, and a log start moved meanwhile makes the count start over later.
+ * meanwhile are counted too, and a log start moved meanwhile makes the count start over later. A topic
+ * description (partitionSizes) counts the same way.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RecordToAppend } from '../../../src/storage/log-store.js';
@@ -42,6 +43,21 @@ describe('SQLite store: the first size count of a partition', () => {
     // 60,500 records of 100 bytes: the newest 1,000 fit.
     expect(await store.offsetForSizeLimit!('t', 0, 1_000 * 100)).toBe(59_500);
     expect(await store.partitionSizes('t')).toEqual([60_500 * 100]);
+  });
+
+  it('for a topic description (partitionSizes) too: in parts, counting what is appended meanwhile', async () => {
+    const store = await reopened(60_000);
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    const counting = store.partitionSizes('t');
+    const appended = store.append([{ topic: 't', records: records(500) }]);
+    const sizes = await counting;
+    expect(turns, 'the event loop ran while it counted').toBeGreaterThan(0);
+    clearInterval(ticking);
+    await appended;
+    expect(sizes).toEqual([60_500 * 100]);
+    await store.truncateBefore('t', 0, 500);
+    expect(await store.partitionSizes('t')).toEqual([60_000 * 100]);
   });
 
   it('starts over when the log start moves while it counts', async () => {
