@@ -348,12 +348,21 @@ export class JetStreamStore implements LogStore {
   /**
    * The partition's log as the key index knows it: indexed up to the high watermark this gateway knows
    * (what a read would return), the first read by key of a partition indexing all of it (key-index.ts).
+   * `through`: the offset the answer must cover. A snapshot's later pages are asked as of the offsets its
+   * first page named, maybe by a client of another gateway (behind a load balancer) that has not heard of
+   * the latest batches yet (the tail feed is at most once and may lag): its tail is read again from the
+   * cluster, so that no page leaves out a version the snapshot's offsets include.
    */
-  async #indexedLog(t: TopicEntry, partition: number): Promise<{ log: PartitionLog; index: KeyIndex; logStart: number }> {
+  async #indexedLog(t: TopicEntry, partition: number, through = 0): Promise<{ log: PartitionLog; index: KeyIndex; logStart: number }> {
     const log = this.#log(t, partition);
     const logStart = t.logStart[partition]!;
     const index = (this.#keyIndex ??= new KeyIndex(this.#options.keyIndexCacheBytes ?? KEY_INDEX_CACHE_BYTES));
-    await index.catchUp(log.stream, log, logStart, (await log.tail()).highWatermark);
+    let { highWatermark } = await log.tail();
+    if (highWatermark < through) {
+      log.invalidate();
+      ({ highWatermark } = await log.tail());
+    }
+    await index.catchUp(log.stream, log, logStart, highWatermark);
     return { log, index, logStart };
   }
 
@@ -374,7 +383,7 @@ export class JetStreamStore implements LogStore {
   readLatest(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]> {
     return this.#onTopic(topic, async (t) => {
       if (partition < 0 || partition >= t.partitions) return [];
-      const { log, index, logStart } = await this.#indexedLog(t, partition);
+      const { log, index, logStart } = await this.#indexedLog(t, partition, query.before);
       const offsets = index.latestPage(log.stream, logStart, query);
       // Fetched in offset order (each batch once), answered in the page's key order.
       const byOffset = new Map((await log.recordsAt([...offsets].sort((a, b) => a - b))).map((r) => [r.offset, r]));
