@@ -32,6 +32,8 @@ interface Indexed {
   prunedBelow: number;
   /** Catch-ups of one partition run one after the other. */
   work: Promise<void>;
+  /** Dropped (forget): a catch-up still reading the log writes nothing, or its rows would stay for good. */
+  forgotten: boolean;
 }
 
 const sqlKey = (key: string | Uint8Array): string | Buffer => (typeof key === 'string' ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength));
@@ -73,13 +75,14 @@ export class KeyIndex {
       latestAfter: this.#db.prepare(latestSql('key > @after')).pluck(),
       prune: this.#db.prepare('DELETE FROM versions WHERE partition = ? AND offset < ?'),
       forget: this.#db.prepare('DELETE FROM versions WHERE partition = ?'),
+      count: this.#db.prepare('SELECT count(*) FROM versions').pluck(),
     };
   }
 
   #partition(stream: string): Indexed {
     let p = this.#partitions.get(stream);
     if (!p) {
-      p = { id: this.#nextId++, through: 0, prunedBelow: 0, work: Promise.resolve() };
+      p = { id: this.#nextId++, through: 0, prunedBelow: 0, work: Promise.resolve(), forgotten: false };
       this.#partitions.set(stream, p);
     }
     return p;
@@ -104,8 +107,9 @@ export class KeyIndex {
     let from = Math.max(p.through, logStart);
     while (from < highWatermark) {
       const records = await source.read(from, { maxRecords: CATCH_UP_RECORDS, maxBytes: CATCH_UP_BYTES });
-      // The log ends below what the caller heard (a stale tail): the rest next time. Closed meanwhile: nothing to write to.
-      if (records.length === 0 || this.#closed) return;
+      // The log ends below what the caller heard (a stale tail): the rest next time. Closed or forgotten
+      // meanwhile: nothing to write to, or nobody left to delete the rows.
+      if (records.length === 0 || this.#closed || p.forgotten) return;
       this.#db.transaction(() => {
         for (const r of records) if (r.key !== null) this.#stmt.insert.run(p.id, sqlKey(r.key), r.offset, isTombstone(r) ? 1 : 0);
       })();
@@ -138,8 +142,14 @@ export class KeyIndex {
   forget(stream: string): void {
     const p = this.#partitions.get(stream);
     if (!p) return;
+    p.forgotten = true;
     this.#partitions.delete(stream);
     this.#stmt.forget.run(p.id);
+  }
+
+  /** Rows held, every partition's (what the temporary database stores). */
+  get rows(): number {
+    return this.#stmt.count.get() as number;
   }
 
   close(): void {
