@@ -8,7 +8,7 @@ import type { EncodedRecords, LogStore, PartitionOffsets, PartitionRecord, Store
 import { hasKeyOperations, TOMBSTONE_VALUE } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
 import { topicNotFound } from './log-errors.js';
-import type { Notifier } from './notifier.js';
+import type { AppendedRecords, Notifier } from './notifier.js';
 import { checkName } from './names.js';
 import { noObserver, type CoreObserver } from './observer.js';
 import { PartitionReader, type FetchOptions, type FetchResult } from './partition-reader.js';
@@ -16,6 +16,7 @@ import { RoundRobin } from './partitioner.js';
 import { Producer, type ProduceResult, type ProduceSettings } from './producer.js';
 import type { ProduceRecord } from './record-codec.js';
 import type { RecordFormat, RecordValidator } from './record-validation.js';
+import type { BatchSlice } from './shared-batch.js';
 import { partitionPage, topicPage, topicSummary, type PartitionSummary, type TopicPage, type TopicPageQuery, type TopicSummary } from './topic-listing.js';
 
 export { checkOffsetInRange, partitionNotFound, topicNotFound } from './log-errors.js';
@@ -202,6 +203,16 @@ export class Log {
   /** Raw range read without waiting or range checks (for group polls, which track their own position); counted as fetched. */
   async read(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number, format?: RecordFormat): Promise<StoredRecord[]> {
     return this.#reader.read(topic, partition, offset, maxRecords, maxBytes, format);
+  }
+
+  /**
+   * read() from a batch just appended, without reading the store: for a wait woken by that batch
+   * (group polls; fetch does the same inside). The caller checks that the partition's high watermark
+   * is still the batch's and that its log starts at or before `offset`. Undefined when the batch does
+   * not start at or hold `offset`, or the topic's values are shown through a schema: the caller reads.
+   */
+  readFromBatch(batch: AppendedRecords, offset: number, maxRecords: number, maxBytes: number): Promise<BatchSlice | undefined> {
+    return this.#reader.readFromBatch(batch, offset, maxRecords, maxBytes);
   }
 
   /**

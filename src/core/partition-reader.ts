@@ -9,7 +9,7 @@ import { checkOffsetInRange, partitionNotFound } from './log-errors.js';
 import type { AppendedRecords, Notifier } from './notifier.js';
 import type { CoreObserver } from './observer.js';
 import { encodeRecords, recordBytes } from './record-codec.js';
-import { encodedSlice, sliceEnd } from './shared-batch.js';
+import { sliceOfBatch, type BatchSlice } from './shared-batch.js';
 import type { RecordFormat, RecordValidator } from './record-validation.js';
 import { SharedReads } from './shared-reads.js';
 
@@ -183,19 +183,22 @@ export class PartitionReader {
    * too, so the poller comes back less often), or retention has passed `offset`: the caller reads.
    */
   async #answerFromBatch(offset: number, options: FetchOptions, batch: AppendedRecords): Promise<FetchResult | undefined> {
-    const { topic, partition, records } = batch;
-    const start = offset - (records[0]?.offset ?? Infinity);
-    if (!(start >= 0 && start < records.length)) return undefined;
+    const { topic, partition } = batch;
     const { logStartOffset, highWatermark } = await this.partitionOffsets(topic, partition);
     if (logStartOffset > offset || highWatermark > batch.highWatermark) return undefined;
-    const end = sliceEnd(records, start, options.maxRecords, options.maxBytes);
-    return {
-      json: encodedSlice(topic, partition, records, start, end),
-      count: end - start,
-      nextOffset: records[end - 1]!.offset + 1,
-      highWatermark: batch.highWatermark,
-      logStartOffset,
-    };
+    const slice = sliceOfBatch(batch, offset, options.maxRecords, options.maxBytes);
+    return slice && { json: slice.json, count: slice.count, nextOffset: slice.nextOffset, highWatermark: batch.highWatermark, logStartOffset };
+  }
+
+  /**
+   * See Log.readFromBatch: the records a read from `offset` returns, taken from the batch the caller
+   * was woken by; undefined when the caller must read (see there). Counted as fetched, as read() is.
+   */
+  async readFromBatch(batch: AppendedRecords, offset: number, maxRecords: number, maxBytes: number): Promise<BatchSlice | undefined> {
+    if (await this.view(batch.topic, undefined)) return undefined;
+    const slice = sliceOfBatch(batch, offset, maxRecords, maxBytes);
+    if (slice) this.#observer.fetched(batch.topic, slice.count, slice.bytes);
+    return slice;
   }
 
   /** See Log.read. */

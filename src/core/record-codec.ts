@@ -89,6 +89,21 @@ export function recordsToJson(topic: string, partition: number, records: readonl
   return '[' + recordsJsonItems(topic, partition, records) + ']';
 }
 
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/**
+ * Chunks of array items (recordsJsonItems, each non-empty) joined into one JSON array, between `head` and
+ * `tail` (e.g. the rest of a response body): one copy of every byte.
+ */
+export function joinRecordChunks(chunks: readonly Uint8Array[], head: Uint8Array = Buffer.alloc(0), tail: Uint8Array = Buffer.alloc(0)): Buffer<ArrayBuffer> {
+  const parts: Uint8Array[] = [head, OPEN];
+  chunks.forEach((chunk, i) => parts.push(...(i === 0 ? [chunk] : [COMMA, chunk])));
+  parts.push(CLOSE, tail);
+  return Buffer.concat(parts);
+}
+
 /**
  * The elements of recordsToJson's array without the brackets ('' for no records), for callers
  * that join several partitions into one array: cutting the brackets off with slice() would copy

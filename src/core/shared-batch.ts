@@ -13,6 +13,7 @@
  * record always goes.
  */
 import type { StoredRecord } from '../storage/log-store.js';
+import type { AppendedRecords } from './notifier.js';
 import { recordBytes, recordsJsonItems } from './record-codec.js';
 
 /** Per batch: prefix[i] is the byte size of records [0, i). */
@@ -64,6 +65,33 @@ export function encodedSlice(topic: string, partition: number, records: readonly
     built++;
   }
   return json;
+}
+
+/** Records of a batch a read from some offset takes, encoded (shared, see encodedSlice). */
+export interface BatchSlice {
+  json: Buffer;
+  count: number;
+  /** Record bytes (keys, values, headers), as recordBytes counts them. */
+  bytes: number;
+  nextOffset: number;
+}
+
+/**
+ * What a read from `offset` with these limits returns of the batch, when the batch starts the read
+ * (`offset` is one of its records); undefined otherwise. The caller checks that the partition has
+ * nothing past the batch and that retention has not passed `offset`.
+ */
+export function sliceOfBatch(batch: AppendedRecords, offset: number, maxRecords: number, maxBytes: number): BatchSlice | undefined {
+  const { records } = batch;
+  const start = offset - (records[0]?.offset ?? Infinity);
+  if (!(start >= 0 && start < records.length)) return undefined;
+  const end = sliceEnd(records, start, maxRecords, maxBytes);
+  return {
+    json: encodedSlice(batch.topic, batch.partition, records, start, end),
+    count: end - start,
+    bytes: batchBytesFrom(records, start, end),
+    nextOffset: records[end - 1]!.offset + 1,
+  };
 }
 
 /** Slices encoded so far in this process (for tests: N waiters at one position cost one encoding). */

@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import type { Config } from '../config.js';
 import type { Principal } from '../auth/principal.js';
 import { AutoOffsetReset, ResetTarget, type GroupCoordinator, type GroupOffsets } from '../core/groups.js';
+import { joinRecordChunks } from '../core/record-codec.js';
 import { clientGone, MinBytesQuery, readOptions } from './read-options.js';
 import { apiRoute, jsonBody, jsonResponse, jsonText, newRouter } from './router.js';
 import { LOCATION } from '../api/responses.js';
@@ -21,6 +22,9 @@ import {
 import { withFieldPrefix } from '../api/field-paths.js';
 import { forwardGroupRequests } from './group-forwarding.js';
 import '../auth/hono-context.js';
+
+/** The start of a poll's answer, before its records. */
+const RECORDS_FIELD = Buffer.from('{"records":');
 
 const GroupParam = z.object({ group: GroupName.openapi({ param: { name: 'group', in: 'path' } }) });
 const MemberParam = GroupParam.extend({
@@ -371,10 +375,8 @@ export function groupRoutes(groups: GroupCoordinator, config: Config, shutdown: 
       const { group, memberId } = c.req.valid('param');
       const result = await groups.poll(group, memberId, readOptions(c.req.valid('query'), config, c, shutdown));
       // Records are spliced in as serialized by the core (stored JSON text is not parsed again).
-      const text =
-        `{"records":${result.recordsJson},"memberEpoch":${result.memberEpoch},` +
-        `"assignment":${JSON.stringify(result.assignment)},"nextOffsets":${JSON.stringify(result.nextOffsets)}}`;
-      return jsonText<never>(text, 200);
+      const tail = `,"memberEpoch":${result.memberEpoch},"assignment":${JSON.stringify(result.assignment)},"nextOffsets":${JSON.stringify(result.nextOffsets)}}`;
+      return jsonText<never>(joinRecordChunks(result.records, RECORDS_FIELD, Buffer.from(tail)), 200);
     })
     .openapi(commitOffsets, async (c) => {
       const { group } = c.req.valid('param');

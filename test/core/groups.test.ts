@@ -8,7 +8,7 @@ import type { GroupCoordinator, MemberEvent } from '../../src/core/groups.js';
 import type { GroupChange } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
-import { groupCoordinator, ManualClock } from '../helpers/group-coordinator.js';
+import { groupCoordinator, ManualClock, polledRecords } from '../helpers/group-coordinator.js';
 import { intercept } from '../helpers/intercept.js';
 import { until } from '../helpers/until.js';
 
@@ -392,22 +392,22 @@ describe('GroupCoordinator', () => {
 
     const m = await groups.join('g', { topics: ['t'], autoOffsetReset: 'earliest' });
     const p1 = await groups.poll('g', m.memberId, { maxRecords: 2, maxBytes: 1e6, waitMs: 0 });
-    expect(JSON.parse(p1.recordsJson).map((r: { value: number }) => r.value)).toEqual([0, 1]);
+    expect(polledRecords(p1).map((r) => r.value)).toEqual([0, 1]);
     expect(p1.nextOffsets).toEqual([{ topic: 't', partition: 0, offset: 2 }]);
     const p2 = await groups.poll('g', m.memberId, { maxRecords: 2, maxBytes: 1e6, waitMs: 0 });
-    expect(JSON.parse(p2.recordsJson).map((r: { value: number }) => r.value)).toEqual([2, 3]);
+    expect(polledRecords(p2).map((r) => r.value)).toEqual([2, 3]);
     await groups.commit('g', { memberId: m.memberId, memberEpoch: m.memberEpoch, offsets: p1.nextOffsets });
     await groups.leave('g', m.memberId);
 
     // A new member resumes at the commit (2), not where the old one had read to (4).
     const n = await groups.join('g', { topics: ['t'], autoOffsetReset: 'latest' });
     const p3 = await groups.poll('g', n.memberId, { maxRecords: 100, maxBytes: 1e6, waitMs: 0 });
-    expect(JSON.parse(p3.recordsJson).map((r: { value: number }) => r.value)).toEqual([2, 3, 4]);
+    expect(polledRecords(p3).map((r) => r.value)).toEqual([2, 3, 4]);
 
     const waiting = groups.poll('g', n.memberId, { maxRecords: 100, maxBytes: 1e6, waitMs: 30_000 });
     await produce(5);
     const p4 = await waiting;
-    expect(JSON.parse(p4.recordsJson).map((r: { value: number }) => r.value)).toEqual([5]);
+    expect(polledRecords(p4).map((r) => r.value)).toEqual([5]);
   });
 
   test('membership, epochs, assignments and offsets survive a restart; sessions restart in full', async () => {
@@ -481,7 +481,7 @@ describe('GroupCoordinator', () => {
     expect(first.recordCount).toBe(1);
     const second = await groups.poll('g', m.memberId, { maxRecords: 10, maxBytes: 150, waitMs: 0 });
     expect(second.recordCount).toBe(1);
-    expect(new Set([...JSON.parse(first.recordsJson), ...JSON.parse(second.recordsJson)].map((r) => r.partition))).toEqual(new Set([0, 1]));
+    expect(new Set([...polledRecords(first), ...polledRecords(second)].map((r) => r.partition))).toEqual(new Set([0, 1]));
   });
 
   test('bad input changes nothing', async () => {

@@ -5,7 +5,8 @@
  */
 import type { Clock } from '../../src/core/clock.js';
 import { GroupCoordinator } from '../../src/core/groups.js';
-import type { GroupSettings } from '../../src/core/groups/types.js';
+import type { GroupSettings, PollResult } from '../../src/core/groups/types.js';
+import { joinRecordChunks } from '../../src/core/record-codec.js';
 import { Log } from '../../src/core/log.js';
 import { Notifier } from '../../src/core/notifier.js';
 import type { LogStore } from '../../src/storage/log-store.js';
@@ -33,4 +34,9 @@ export function groupCoordinator(store: LogStore, clock: Clock, settings: Partia
   const log = new Log(store, notifier, { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1_000_000, idempotencyWindowMs: 60_000 }, clock);
   const groups = new GroupCoordinator({ store, log, notifier, clock, settings: { ...TEST_GROUP_SETTINGS, ...settings }, ...(shared === undefined ? {} : { shared }) });
   return { groups, log, notifier };
+}
+
+/** A poll's records, parsed as a client of the REST answer would (the core hands them out as JSON chunks). */
+export function polledRecords(result: PollResult): Array<{ topic: string; partition: number; offset: number; value: unknown }> {
+  return JSON.parse(joinRecordChunks(result.records).toString());
 }

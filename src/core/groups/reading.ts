@@ -7,7 +7,7 @@ import type { AbortSource } from '../abort.js';
 import type { PartitionOffsets } from '../../storage/log-store.js';
 import { tpKey, type TopicPartition } from '../assignor.js';
 import type { Log } from '../log.js';
-import type { Notifier } from '../notifier.js';
+import type { AppendedRecords, Notifier } from '../notifier.js';
 import type { Wake } from '../waiter-registry.js';
 import { recordBytes, recordsJsonItems } from '../record-codec.js';
 import { notOwner } from './checks.js';
@@ -59,7 +59,8 @@ export class GroupReader {
         if (enough || remaining <= 0 || !g.member(memberId)) break;
         const wake = await this.#waitForRecords(g, memberId, read.result.nextOffsets, remaining, options.signals, minBytes - read.bytes);
         if (!g.member(memberId)) break;
-        read = await this.#readOnce(g, memberId, options, advance);
+        // The append that woke the wait is answered from its batch in memory, not read again per member.
+        read = await this.#readOnce(g, memberId, options, advance, wake.batch);
         // Without minBytes one wait is all; with it, an append that did not bring enough waits on.
         if (wake.reason !== 'appended' || minBytes === 1) break;
       }
@@ -79,10 +80,16 @@ export class GroupReader {
    * One pass over the member's partitions from its positions. `bytes`: record bytes read; `full`:
    * records were left unread (limits reached), so waiting for more would not grow the answer.
    */
-  async #readOnce(g: Group, memberId: string, options: PollOptions, advance: boolean): Promise<{ result: PollResult; bytes: number; full: boolean }> {
+  async #readOnce(
+    g: Group,
+    memberId: string,
+    options: PollOptions,
+    advance: boolean,
+    woken?: AppendedRecords,
+  ): Promise<{ result: PollResult; bytes: number; full: boolean }> {
     const m = g.requireMember(memberId);
     const granted = clone(m.granted);
-    let items = '';
+    const chunks: Uint8Array[] = [];
     let count = 0;
     let bytes = 0;
     let full = false;
@@ -106,15 +113,14 @@ export class GroupReader {
         full = true;
         continue;
       }
-      const records = await this.#log.read(tp.topic, tp.partition, from, options.maxRecords - count, Math.max(options.maxBytes - bytes, 1));
-      if (!records.length) continue;
+      const part = await this.#readPartition(tp, from, b, options.maxRecords - count, Math.max(options.maxBytes - bytes, 1), woken);
+      if (!part) continue;
       // A partition revoked while we read is not delivered (its position is not advanced either).
       if (!g.member(memberId)?.granted.some((x) => x.topic === tp.topic && x.partition === tp.partition)) continue;
-      count += records.length;
-      for (const r of records) bytes += recordBytes(r); // UTF-8, as the store and fetch count
-      // Appended, not joined at the end: each partition's text is added to the rope once, never copied.
-      items += (items ? ',' : '') + recordsJsonItems(tp.topic, tp.partition, records);
-      const next = records[records.length - 1]!.offset + 1;
+      count += part.count;
+      bytes += part.bytes;
+      chunks.push(part.json);
+      const next = part.nextOffset;
       read.set(tpKey(tp), next);
       if (next < b.highWatermark) full = true;
       if (advance) this.advance(g, memberId, tp.topic, tp.partition, next);
@@ -126,13 +132,30 @@ export class GroupReader {
     const result: PollResult = {
       memberEpoch: now?.memberEpoch ?? m.memberEpoch,
       assignment: clone(now?.granted ?? []),
-      recordsJson: '[' + items + ']',
+      records: chunks,
       recordCount: count,
       nextOffsets: granted
         .filter((tp) => still.has(tpKey(tp)) && read.has(tpKey(tp)))
         .map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: read.get(tpKey(tp))! })),
     };
     return { result, bytes, full };
+  }
+
+  /**
+   * One partition's records from `from`: from the batch that woke the poll when it holds what a read
+   * returns (the partition has nothing past it and its log starts at or before `from`), else read.
+   */
+  async #readPartition(tp: TopicPartition, from: number, bounds: PartitionOffsets, maxRecords: number, maxBytes: number, woken?: AppendedRecords) {
+    if (woken && woken.topic === tp.topic && woken.partition === tp.partition && woken.highWatermark === bounds.highWatermark && bounds.logStartOffset <= from) {
+      const slice = await this.#log.readFromBatch(woken, from, maxRecords, maxBytes);
+      if (slice) return slice;
+    }
+    const records = await this.#log.read(tp.topic, tp.partition, from, maxRecords, maxBytes);
+    if (!records.length) return undefined;
+    let bytes = 0;
+    for (const r of records) bytes += recordBytes(r); // UTF-8, as the store and fetch count
+    const json = Buffer.from(recordsJsonItems(tp.topic, tp.partition, records));
+    return { json, count: records.length, bytes, nextOffset: records[records.length - 1]!.offset + 1 };
   }
 
   /** The member's read position in a granted partition: kept in memory, else committed, else autoOffsetReset. */

@@ -71,8 +71,12 @@ export interface PollOptions {
 export interface PollResult {
   memberEpoch: number;
   assignment: TopicPartition[];
-  /** JSON array text of delivered records (record-codec.ts), partitions interleaved, each in offset order. */
-  recordsJson: string;
+  /**
+   * Delivered records (record-codec.ts) as JSON array items, one chunk per partition read (each in offset
+   * order, without brackets): joinRecordChunks makes the array. Chunks from the batch that woke the poll
+   * are shared by every member answered from it, so they are never written to.
+   */
+  records: readonly Uint8Array[];
   recordCount: number;
   /** Per granted partition, the member's position after this poll: commit these once the records are processed. */
   nextOffsets: { topic: string; partition: number; offset: number }[];
