@@ -274,8 +274,7 @@ export const BACKUP_FILE_PREFIX = '.backup-';
 
 /**
  * The optional operations of issue 14 (retention by size, compaction, the table view): a store has all or
- * none. The JetStream store has all five, and answers NOT_SUPPORTED from the two of compaction (it refuses
- * compacted topics); its retention by size and its reads by key work.
+ * none. Both stores have all five (the JetStream store compacts whole appended batches: see its compaction.ts).
  */
 export type KeyOperations = 'offsetForSizeLimit' | 'latestForKey' | 'readLatest' | 'compact' | 'removeTombstones';
 export type KeyedLogStore = LogStore & Required<Pick<LogStore, KeyOperations>>;
@@ -345,8 +344,7 @@ export interface LogStore {
 
   // --- keys (compaction and the table view) ---
   // Optional: a store without them serves no retention by size, no compaction and no table view; a
-  // store with them implements all five and passes test/storage/keys.conformance.ts (the JetStream
-  // store passes its reads by key and sizeLimitConformance, and refuses compaction with NOT_SUPPORTED).
+  // store with them implements all five and passes test/storage/keys.conformance.ts.
   /**
    * The latest record of `key` in each partition that holds one (usually one), tombstones included.
    * From an index: the cost does not grow with the partitions' length (except, on the JetStream store, a
@@ -367,6 +365,8 @@ export interface LogStore {
    * offsets, say) never removes one below it. Never changes an offset or the log start offset.
    * A step may stop before finishing the records at `from` (`reached` = `from` with `removed` > 0):
    * their keys had more old versions than one step deletes; the caller calls again from `reached`.
+   * The JetStream store deletes only whole appended batches: a superseded record in a batch with a record
+   * that stays, stays too (Kafka's guarantee, the latest per key kept, holds either way).
    */
   compact?(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress>;
   /**

@@ -35,7 +35,8 @@ describe('compacted topics over REST', () => {
   it('compacts in the background at the cleanup interval (the new setting name)', async () => {
     const { json } = await startGateway({ cleanupIntervalMs: 100 });
     await json('POST', '/v1/topics', { name: 'profiles', config: { cleanupPolicy: 'compact' } });
-    await json('POST', '/v1/topics/profiles/records', { records: [{ key: 'a', value: 1 }, { key: 'a', value: 2 }, { key: 'b', value: 3 }] });
+    // One request per record: each its own batch, which the JetStream store compacts whole.
+    for (const record of [{ key: 'a', value: 1 }, { key: 'a', value: 2 }, { key: 'b', value: 3 }]) await json('POST', '/v1/topics/profiles/records', { records: [record] });
     await until('compaction of a@0', async () => (await json('GET', '/v1/topics/profiles/partitions/0/records?offset=0')).body.records.length === 2, { intervalMs: 50 });
     const fetched = await json('GET', '/v1/topics/profiles/partitions/0/records?offset=0');
     expect(fetched.body.records.map((r: { offset: number; value: unknown }) => [r.offset, r.value])).toEqual([
@@ -101,7 +102,8 @@ describe('GET /v1/topics/{topic}/snapshot', () => {
     await json('POST', '/v1/topics/profiles/records', { records: [{ key: 'a', value: 3, partition: 0 }, { key: 'b', value: 3, partition: 0 }, { key: 'c', value: 3, partition: 1 }] });
     await json('POST', '/v1/topics', { name: 'witness', config: { cleanupPolicy: 'compact' } });
     for (const round of [1, 2]) {
-      await json('POST', '/v1/topics/witness/records', { records: [{ key: 'w', value: round }, { key: 'w', value: round }] });
+      // Two requests: two batches, the first superseded whole (as the JetStream store compacts).
+      for (let i = 0; i < 2; i++) await json('POST', '/v1/topics/witness/records', { records: [{ key: 'w', value: round }] });
       await until(`cleanup pass ${round}`, async () => (await json('GET', '/v1/topics/witness/partitions/0/records?offset=0')).body.records.length === 1, { intervalMs: 50 });
     }
     const rest: Page['records'] = [];

@@ -125,9 +125,22 @@ export function sizeLimitConformance(freshStore: () => Promise<{ store: LogStore
 
 /**
  * The operations are optional (LogStore): a store without them has these tests skipped, and says so in the report.
- * With `compaction: false`, only the reads by key run (a store that refuses compacted topics: the JetStream store).
+ * With `compaction: false`, only the reads by key run (a store that refuses compacted topics). With
+ * `compactsWholeBatches`, the compaction tests append one record at a time: such a store (the JetStream
+ * store: one message per appended batch) removes a batch only once every record of it may go, so exactly
+ * the latest record per key is what it must reach when each record is its own batch (its own tests cover
+ * batches of several records).
  */
-export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, { compaction = true } = {}): void {
+export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, { compaction = true, compactsWholeBatches = false } = {}): void {
+  /** Appends to partitions as one batch, or one record per append for a store that compacts whole batches. */
+  async function append(store: LogStore, topic: string, records: RecordToAppend[]): Promise<void> {
+    if (!compactsWholeBatches) {
+      await store.append([{ topic, records }]);
+      return;
+    }
+    for (const record of records) await store.append([{ topic, records: [record] }]);
+  }
+
   async function fresh(ctx: { skip: (note?: string) => never }): Promise<{ store: KeyedLogStore }> {
     const { store } = await freshStore();
     if (!hasKeyOperations(store)) ctx.skip('this store has no key operations (retention by size, compaction, table view)');
@@ -138,10 +151,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
     it('answers the latest record of a key in each partition holding it, tombstones included; text and binary keys differ', async (ctx) => {
       const { store } = await fresh(ctx);
       await store.createTopic('t', 3, {});
-      await store.append([
-        {
-          topic: 't',
-          records: [
+      await append(store, 't', [
             keyed(0, 'a', '1', 10),
             keyed(0, 'b', '2'),
             keyed(0, 'a', '3', 30),
@@ -149,9 +159,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
             keyed(0, new Uint8Array([0x61]), '5'),
             keyed(1, 'b', 'null'),
             keyed(1, null, '6'),
-          ],
-        },
-      ]);
+          ]);
       expect(await store.latestForKey('t', 'a')).toEqual([
         { partition: 0, offset: 2, timestamp: 30, key: 'a', value: '3', headers: null },
         { partition: 2, offset: 0, timestamp: 40, key: 'a', value: '4', headers: null },
@@ -171,10 +179,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
     it('pages the latest record per key below an offset, in key order (text before binary), without tombstoned or keyless records', async (ctx) => {
       const { store } = await fresh(ctx);
       await store.createTopic('t', 2, {});
-      await store.append([
-        {
-          topic: 't',
-          records: [
+      await append(store, 't', [
             keyed(0, 'b', '"b1"'),
             keyed(0, new Uint8Array([1]), '"x1"'),
             keyed(0, 'a', '"a1"'),
@@ -184,9 +189,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
             keyed(0, 'c', 'null'),
             keyed(0, 'a', '"a2"'),
             keyed(1, 'z', '"other partition"'),
-          ],
-        },
-      ]);
+          ]);
       const all = await store.readLatest('t', 0, { before: 8, limit: 100 });
       expect(pairs(all)).toEqual([
         ['a', '"a2"'],
@@ -215,7 +218,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
     it.runIf(compaction)('answers the same pages below `before` whatever is appended at or above it and compacted up to it (what a snapshot relies on)', async (ctx) => {
       const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
-      await store.append([{ topic: 't', records: [keyed(0, 'a', '1'), keyed(0, 'b', '1'), keyed(0, 'a', '2'), keyed(0, 'c', '1')] }]);
+      await append(store, 't', [keyed(0, 'a', '1'), keyed(0, 'b', '1'), keyed(0, 'a', '2'), keyed(0, 'c', '1')]);
       const before = 4;
       const pages = async () => [
         ...(await store.readLatest('t', 0, { before, limit: 2 })),
@@ -227,7 +230,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
         ['b', '1'],
         ['c', '1'],
       ]);
-      await store.append([{ topic: 't', records: [keyed(0, 'a', '3'), keyed(0, 'b', 'null'), keyed(0, 'd', '1'), keyed(0, 'c', '2')] }]);
+      await append(store, 't', [keyed(0, 'a', '3'), keyed(0, 'b', 'null'), keyed(0, 'd', '1'), keyed(0, 'c', '2')]);
       await compactAll(store, 't', 0, before);
       await removeAllTombstones(store, 't', 0, before);
       expect(await pages()).toEqual(asOfBefore);
@@ -238,12 +241,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
     it('keeps the latest version of each key below `before`; offsets, bounds and keyless records stay; reads skip the gaps', async (ctx) => {
       const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
-      await store.append([
-        {
-          topic: 't',
-          records: [keyed(0, 'a', '1'), keyed(0, null, '2'), keyed(0, 'b', '3'), keyed(0, 'a', '4'), keyed(0, 'b', '5'), keyed(0, 'a', '6')],
-        },
-      ]);
+      await append(store, 't', [keyed(0, 'a', '1'), keyed(0, null, '2'), keyed(0, 'b', '3'), keyed(0, 'a', '4'), keyed(0, 'b', '5'), keyed(0, 'a', '6')]);
       // Only versions below offset 5 supersede: a@0 goes (a@3), b@2 goes (b@4); a@3 stays (a@5 is not below 5).
       expect(await compactAll(store, 't', 0, 5)).toBe(2);
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([1, 3, 4, 5]);
@@ -267,7 +265,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
     it('leaves records newer than maxTimestamp', async (ctx) => {
       const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
-      await store.append([{ topic: 't', records: [keyed(0, 'k', '1', 100), keyed(0, 'k', '2', 500), keyed(0, 'k', '3', 900)] }]);
+      await append(store, 't', [keyed(0, 'k', '1', 100), keyed(0, 'k', '2', 500), keyed(0, 'k', '3', 900)]);
       expect(await compactAll(store, 't', 0, 3, 499)).toBe(1);
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([1, 2]);
     });
@@ -275,12 +273,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
     it('removes tombstones that are their key’s latest record with nothing older left, never the last record', async (ctx) => {
       const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
-      await store.append([
-        {
-          topic: 't',
-          records: [keyed(0, 'a', '1'), keyed(0, 'a', 'null'), keyed(0, 'b', 'null'), keyed(0, 'c', '"v"'), keyed(0, 'd', 'null')],
-        },
-      ]);
+      await append(store, 't', [keyed(0, 'a', '1'), keyed(0, 'a', 'null'), keyed(0, 'b', 'null'), keyed(0, 'c', '"v"'), keyed(0, 'd', 'null')]);
       // a's tombstone has a@0 before it: it stays until compaction has removed a@0.
       expect(await removeAllTombstones(store, 't', 0, 5)).toBeLessThanOrEqual(4);
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([0, 1, 3, 4]);
@@ -290,7 +283,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([3, 4]);
       expect(await store.latestForKey('t', 'a')).toEqual([]);
       expect((await store.latestForKey('t', 'd')).map((r) => r.value)).toEqual(['null']);
-      await store.append([{ topic: 't', records: [keyed(0, 'e', '1')] }]);
+      await append(store, 't', [keyed(0, 'e', '1')]);
       await removeAllTombstones(store, 't', 0, 6);
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([3, 5]);
     });
@@ -298,9 +291,9 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
     it('a pass over only what was appended since the last one removes those keys\' older versions below it too', async (ctx) => {
       const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});
-      await store.append([{ topic: 't', records: [keyed(0, 'a', '1'), keyed(0, 'b', '2'), keyed(0, 'a', '3'), keyed(0, 'c', '4')] }]);
+      await append(store, 't', [keyed(0, 'a', '1'), keyed(0, 'b', '2'), keyed(0, 'a', '3'), keyed(0, 'c', '4')]);
       expect(await compactAll(store, 't', 0, 4)).toBe(1);
-      await store.append([{ topic: 't', records: [keyed(0, 'b', '5'), keyed(0, 'a', '6'), keyed(0, 'b', '7')] }]);
+      await append(store, 't', [keyed(0, 'b', '5'), keyed(0, 'a', '6'), keyed(0, 'b', '7')]);
       // From offset 4 on: b@1 and a@2 (below it) go, and b@4 (superseded inside it); c@3 stays.
       expect(await compactAll(store, 't', 0, 7, FOREVER, 4)).toBe(3);
       expect((await store.read('t', 0, 0, BIG)).map((r) => [r.offset, show(r.key)])).toEqual([
@@ -321,7 +314,7 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
             const topic = `p${n++}`;
             await store.createTopic(topic, 1, {});
             const records = ops.map(([key, tombstone], i) => keyed(0, key, key !== null && tombstone ? 'null' : String(i)));
-            await store.append([{ topic, records }]);
+            await append(store, topic, records);
             const before = cut % (records.length + 1);
             await compactAll(store, topic, 0, before);
             // Model: a keyed record below `before` stays only if no later record of its key is below `before`.

@@ -31,11 +31,10 @@ export interface ConformanceOptions {
    */
   topicPerRunFactor?: number;
   /**
-   * Set (to the reason) for a store without compaction: its suite then runs only the reads by key of
-   * keysConformance and checks that it refuses compaction with NOT_SUPPORTED (retention by size runs for
-   * every store that has offsetForSizeLimit).
+   * Set (to the reason) for a store that compacts whole appended batches only (see keysConformance): its
+   * compaction tests append one record at a time.
    */
-  compactionUnsupported?: string;
+  compactsWholeBatches?: string;
   /**
    * Set (to the reason) for a store whose partitionSizes are its storage bytes, with framing, rather
    * than exactly the records' keys, values and headers: its suite checks bounds instead of equality.
@@ -952,24 +951,7 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
     });
 
     sizeLimitConformance(fresh);
-    keysConformance(fresh, { compaction: options.compactionUnsupported === undefined });
-    if (options.compactionUnsupported !== undefined) {
-      it(`refuses compaction with NOT_SUPPORTED, takes retention by size and reads by key (${options.compactionUnsupported})`, async () => {
-        const { store } = await fresh();
-        await expect(store.createTopic('c', 1, { cleanupPolicy: 'compact' })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
-        expect(await store.getTopic('c'), 'nothing was created').toBeUndefined();
-        expect((await store.createTopic('s', 1, { retentionBytes: 100 })).config.retentionBytes).toBe(100);
-        await store.createTopic('d', 1, {});
-        await expect(store.updateTopic('d', { config: { cleanupPolicy: 'compact' } })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
-        expect((await store.getTopic('d'))?.config.cleanupPolicy ?? 'delete').toBe('delete');
-        expect((await store.updateTopic('d', { config: { retentionBytes: 50 } })).config.retentionBytes).toBe(50);
-        await store.append([{ topic: 'd', records: [rec(0, '1', { key: 'k' })] }]);
-        expect((await store.latestForKey!('d', 'k')).map((r) => r.value)).toEqual(['1']);
-        expect((await store.readLatest!('d', 0, { before: 1, limit: 1 })).map((r) => r.value)).toEqual(['1']);
-        if (store.compact) await expect(store.compact('d', 0, { from: 0, before: 1, maxTimestamp: 0, budgetMs: 0 })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
-        if (store.removeTombstones) await expect(store.removeTombstones('d', 0, { from: 0, before: 1, budgetMs: 0 })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
-      });
-    }
+    keysConformance(fresh, { compactsWholeBatches: options.compactsWholeBatches !== undefined });
 
     describe('durability and lifecycle', () => {
       it('keeps topics, records, bounds, idempotency keys and group state across close and reopen', async () => {

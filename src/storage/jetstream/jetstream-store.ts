@@ -16,6 +16,7 @@ import type {
   AppendRequest,
   CommittedOffset,
   CompactionProgress,
+  CompactionStep,
   PartitionRecord,
   ForeignAppend,
   GroupChange,
@@ -31,9 +32,11 @@ import type {
   TopicConfig,
   TopicMeta,
   PartitionRange,
+  RangeStep,
 } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
+import { compactStep, removeTombstonesStep } from './compaction.js';
 import { toGatewayError, isStreamNotFound } from './cluster-errors.js';
 import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
@@ -48,7 +51,6 @@ import type { JetStreamStoreOptions } from './store-options.js';
 import { offsetForSizeLimit } from './size-limit.js';
 import { TailFeed } from './tail-feed.js';
 import { TopicCatalog, metaOf, notFound, type TopicEntry } from './topics.js';
-import { checkSupported, unsupported } from './unsupported.js';
 
 /** Room left in each message for its headers. */
 const HEADER_ROOM_BYTES = 16 * 1024;
@@ -181,7 +183,6 @@ export class JetStreamStore implements LogStore {
 
   createTopic(name: string, partitions: number, config: TopicConfig): Promise<TopicMeta> {
     return this.#run(async () => {
-      checkSupported(config);
       if (this.#topics.find(name) ?? (await this.#topics.refresh(name))) {
         throw new GatewayError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${name}' already exists`, { topic: name });
       }
@@ -210,7 +211,6 @@ export class JetStreamStore implements LogStore {
 
   updateTopic(name: string, change: { partitions?: number; config?: TopicConfig }): Promise<TopicMeta> {
     return this.#run(async () => {
-      checkSupported(change.config);
       const current = await this.#topics.get(name);
       const partitions = change.partitions ?? current.partitions;
       const refuse = (e: TopicEntry) =>
@@ -303,12 +303,11 @@ export class JetStreamStore implements LogStore {
       const reaching = await log.firstReaching(timestamp);
       if (reaching === undefined) return null;
       const tail = await log.tail();
-      let seq = Math.max(reaching, (await log.locate(logStart)) ?? reaching);
+      const seq = Math.max(reaching, (await log.locate(logStart)) ?? reaching);
       // The first batch whose running maximum reaches the time holds the first such record from offset
       // 0; from the log start on, it is the first record at or past both.
-      for (; seq <= tail.lastSeq; seq++) {
-        const records = await log.batch(seq);
-        for (const r of records ?? []) if (r.offset >= logStart && r.timestamp >= timestamp) return r.offset;
+      for (let found = await log.batchAtOrAfter(seq); found && found.seq <= tail.lastSeq; found = await log.batchAtOrAfter(found.seq + 1)) {
+        for (const r of found.records) if (r.offset >= logStart && r.timestamp >= timestamp) return r.offset;
       }
       return null;
     });
@@ -391,15 +390,19 @@ export class JetStreamStore implements LogStore {
     });
   }
 
-  // Compaction (issue 14) is not built on this store yet: a topic cannot be given a compact cleanup policy
-  // here (createTopic and updateTopic refuse it), and these answer NOT_SUPPORTED (501), never a silent
-  // empty answer.
-  compact(): Promise<CompactionProgress> {
-    return this.#run(async () => unsupported('compaction'));
+  // Compaction (issue 14) by whole batches: see compaction.ts.
+  compact(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress> {
+    return this.#onTopic(topic, async (t) => {
+      if (partition < 0 || partition >= t.partitions) return { reached: step.before, removed: 0 };
+      return compactStep(await this.#indexedLog(t, partition, step.before), step);
+    });
   }
 
-  removeTombstones(): Promise<CompactionProgress> {
-    return this.#run(async () => unsupported('compaction'));
+  removeTombstones(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress> {
+    return this.#onTopic(topic, async (t) => {
+      if (partition < 0 || partition >= t.partitions) return { reached: step.before, removed: 0 };
+      return removeTombstonesStep(await this.#indexedLog(t, partition, step.before), step);
+    });
   }
 
   expireIdempotencyKeys(now: number): Promise<number> {

@@ -76,6 +76,10 @@ export class KeyIndex {
       prune: this.#db.prepare('DELETE FROM versions WHERE partition = ? AND offset < ?'),
       forget: this.#db.prepare('DELETE FROM versions WHERE partition = ?'),
       count: this.#db.prepare('SELECT count(*) FROM versions').pluck(),
+      older: this.#db.prepare('SELECT offset FROM versions WHERE partition = ? AND key = ? AND offset < ?').pluck(),
+      laterBelow: this.#db.prepare('SELECT 1 FROM versions WHERE partition = ? AND key = ? AND offset > ? AND offset < ? LIMIT 1').pluck(),
+      versions: this.#db.prepare('SELECT offset FROM versions WHERE partition = ? AND key = ?').pluck(),
+      dropRange: this.#db.prepare('DELETE FROM versions WHERE partition = ? AND offset >= ? AND offset < ?'),
     };
   }
 
@@ -136,6 +140,32 @@ export class KeyIndex {
     return (
       query.afterKey === undefined ? this.#stmt.latestFirst.all(params) : this.#stmt.latestAfter.all({ ...params, after: sqlKey(query.afterKey) })
     ) as number[];
+  }
+
+  // --- compaction (compaction.ts): which versions a key has, and forgetting the batches it deletes ---
+
+  /** The offsets of `key`'s versions below `below`. */
+  olderVersions(stream: string, key: string | Uint8Array, below: number): number[] {
+    const p = this.#partitions.get(stream);
+    return p ? (this.#stmt.older.all(p.id, sqlKey(key), below) as number[]) : [];
+  }
+
+  /** Whether `key` has a version after `offset` and below `before`. */
+  hasLaterBelow(stream: string, key: string | Uint8Array, offset: number, before: number): boolean {
+    const p = this.#partitions.get(stream);
+    return p !== undefined && this.#stmt.laterBelow.get(p.id, sqlKey(key), offset, before) !== undefined;
+  }
+
+  /** The offsets of every version of `key`. */
+  versions(stream: string, key: string | Uint8Array): number[] {
+    const p = this.#partitions.get(stream);
+    return p ? (this.#stmt.versions.all(p.id, sqlKey(key)) as number[]) : [];
+  }
+
+  /** Forgets the versions at offsets [from, before) (a batch compaction deleted). */
+  dropRange(stream: string, from: number, before: number): void {
+    const p = this.#partitions.get(stream);
+    if (p) this.#stmt.dropRange.run(p.id, from, before);
   }
 
   /** Drops a partition's rows (its topic was deleted or made again: its stream is never used again). */

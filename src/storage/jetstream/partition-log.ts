@@ -1,7 +1,9 @@
 /**
- * One partition: one replicated stream whose messages are record batches (batch-codec.ts). Stream
- * sequence numbers are dense from the stream's first to its last message, so a batch is found by
- * its sequence and an offset by a binary search over the batches' Lw-Base headers.
+ * One partition: one replicated stream whose messages are record batches (batch-codec.ts). A batch is
+ * found by its sequence and an offset by a binary search over the batches' Lw-Base headers. Sequences
+ * are dense from the stream's first to its last message until compaction deletes a batch inside the
+ * stream (deleteBatch): reads and searches then ask for the first message at or after a sequence
+ * (one request, whatever the gap), and offsets keep their gaps, as the SQLite store's do.
  *
  * Writes are fenced: every publish says which sequence it expects to be the stream's last
  * (Nats-Expected-Last-Sequence), so offsets stay dense however many gateways write; a writer whose
@@ -10,7 +12,7 @@
  * was in fact stored is answered with the original sequence instead of storing it twice.
  */
 import { headers as natsHeaders, TimeoutError, NoRespondersError, type MsgHdrs } from '@nats-io/transport-node';
-import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager, MsgRequest, StoredMsg } from '@nats-io/jetstream';
 import type { ReadLimits, RecordToAppend, StoredRecord } from '../log-store.js';
 import {
   BASE_HEADER,
@@ -41,6 +43,8 @@ interface Tail {
 
 /** Headers remembered per partition; a batch's headers never change, so the cache is never stale. */
 const HEADER_CACHE_ENTRIES = 4096;
+/** JetStream's error code for a message that is not there (JSNoMessageFoundErr). */
+const NO_MESSAGE_FOUND = 10037;
 
 /** Header of one publish: what else a batch carries (the idempotency fingerprint, for instance). */
 export type ExtraHeaders = Record<string, string>;
@@ -156,6 +160,24 @@ export class PartitionLog {
     return msg;
   }
 
+  /** The first message at or after `seq` (past a purge or compaction's deletes), or null when there is none. */
+  async #getAtOrAfter(seq: number): Promise<StoredMsg | null> {
+    // STREAM.MSG.GET takes next_by_subj since nats-server 2.9; the client types it for direct gets only.
+    const query = { seq, next_by_subj: this.subject } as unknown as MsgRequest;
+    const msg = await this.#jsm.streams.getMessage(this.stream, query);
+    if (msg) this.#remember(msg.seq, batchHeader(msg.header));
+    return msg;
+  }
+
+  /** The headers of the first batch at or after `seq`, and its sequence; `seq` must not be past the last batch. */
+  async headerAtOrAfter(seq: number): Promise<{ seq: number; header: BatchHeader }> {
+    const known = this.#headers.get(seq);
+    if (known) return { seq, header: known };
+    const msg = await this.#getAtOrAfter(seq);
+    if (!msg) throw new Error(`stream ${this.stream} has no message at or after ${seq}`);
+    return { seq: msg.seq, header: batchHeader(msg.header) };
+  }
+
   /** The headers of the batch at `seq` (which must exist). */
   async header(seq: number): Promise<BatchHeader> {
     const known = this.#headers.get(seq);
@@ -259,33 +281,89 @@ export class PartitionLog {
     }
   }
 
-  /** The sequence of the batch holding `offset` (offset within [its base, base + count)), or the nearest batch below it. */
+  /**
+   * The sequence of the batch holding `offset` (offset within [its base, base + count)), or the nearest
+   * batch below it (the first batch when every batch is above it).
+   */
   async locate(offset: number): Promise<number | undefined> {
     const tail = await this.tail();
-    let lo = tail.firstSeq;
-    let hi = tail.lastSeq;
-    if (hi < lo) return undefined;
-    // Largest seq whose base <= offset.
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if ((await this.header(mid)).base <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    if (tail.lastSeq < tail.firstSeq) return undefined;
+    // The first batch whose base passes `offset`; the one before it holds it.
+    const above = await this.firstBatchWhere(tail.firstSeq, tail.lastSeq + 1, (h) => h.base > offset);
+    if (above === tail.firstSeq) return (await this.headerAtOrAfter(above)).seq;
+    return this.#lastBatchBefore(above, tail.firstSeq);
   }
 
   /** The first batch whose running maximum timestamp reaches `timestamp`, or undefined when none does. */
   async firstReaching(timestamp: number): Promise<number | undefined> {
     const tail = await this.tail();
     if (tail.lastSeq < tail.firstSeq || tail.maxTimestamp < timestamp) return undefined;
-    let lo = tail.firstSeq;
-    let hi = tail.lastSeq;
+    return this.firstBatchWhere(tail.firstSeq, tail.lastSeq, (h) => h.maxTimestamp >= timestamp);
+  }
+
+  /**
+   * The sequence of the first batch in [lo, hi] for which `test` holds, `test` being false up to some
+   * batch and true from it on (hi + 1 when it holds for none; `hi` must then be the last batch or past it).
+   * A binary search over sequences, each probe the first batch at or after its sequence: deleted batches
+   * inside the stream cost nothing more.
+   */
+  async firstBatchWhere(lo: number, hi: number, test: (h: BatchHeader) => boolean): Promise<number> {
+    const last = (await this.tail()).lastSeq;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      if ((await this.header(mid)).maxTimestamp >= timestamp) hi = mid;
-      else lo = mid + 1;
+      const probe = mid > last ? undefined : await this.headerAtOrAfter(mid);
+      if (!probe || test(probe.header)) hi = mid;
+      else lo = probe.seq + 1;
+    }
+    if (lo > last) return lo;
+    const at = await this.headerAtOrAfter(lo);
+    return at.seq;
+  }
+
+  /** The last batch below `seq`, at or after `first` (which holds a batch). */
+  async #lastBatchBefore(seq: number, first: number): Promise<number> {
+    if (this.#headers.has(seq - 1)) return seq - 1;
+    // Past a run of deleted batches: the largest sequence below `seq` whose first batch at or after it is below `seq`.
+    let lo = first;
+    let hi = seq - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const probe = await this.headerAtOrAfter(mid);
+      if (probe.seq < seq) lo = probe.seq;
+      else hi = mid - 1;
     }
     return lo;
+  }
+
+  /**
+   * The first batch at or after `seq` and its records; undefined when there is none (past the stream's
+   * last message). A purged or deleted `seq` gives the next batch kept.
+   */
+  async batchAtOrAfter(seq: number): Promise<{ seq: number; records: StoredRecord[] } | undefined> {
+    const cached = this.#cache.get(this.stream, seq);
+    if (cached) return { seq, records: cached };
+    const msg = await this.#getAtOrAfter(seq);
+    if (!msg) return undefined;
+    const records = this.#cache.get(this.stream, msg.seq) ?? decodeBatch(msg.data, batchHeader(msg.header).base);
+    this.#cache.put(this.stream, msg.seq, records, msg.data.byteLength);
+    return { seq: msg.seq, records };
+  }
+
+  /**
+   * Deletes the batch at `seq` from inside the stream (compaction: every record of it is superseded), never
+   * the stream's last batch, whose headers give the high watermark. Resolves false when it was not there.
+   */
+  async deleteBatch(seq: number): Promise<boolean> {
+    const tail = await this.tail();
+    if (seq >= tail.lastSeq) throw new Error(`${this.stream}: the last batch (${tail.lastSeq}) is never deleted`);
+    this.#cache.delete(this.stream, seq);
+    this.#headers.delete(seq);
+    const deleted = await this.#jsm.streams.deleteMessage(this.stream, seq, false).catch((err: unknown) => {
+      if ((err as { api_error?: { err_code?: number } }).api_error?.err_code === NO_MESSAGE_FOUND) return false;
+      throw err;
+    });
+    if (seq === tail.firstSeq) this.#tail = undefined; // the stream's first message moved
+    return deleted;
   }
 
   /** The records of the batch at `seq`, or undefined when it is gone (purged) or not there yet. */
@@ -307,15 +385,11 @@ export class PartitionLog {
     const out: StoredRecord[] = [];
     let bytes = 0;
     while (seq !== undefined && seq <= tail.lastSeq && out.length < limits.maxRecords) {
-      const records = await this.batch(seq);
-      if (!records) {
-        // Purged under us (retention): start again from the stream's new first batch.
-        this.#tail = undefined;
-        const fresh = await this.tail();
-        if (seq >= fresh.firstSeq) break;
-        seq = fresh.firstSeq;
-        continue;
-      }
+      // Purged under us (retention) or deleted (compaction): the next batch kept.
+      const found = await this.batchAtOrAfter(seq);
+      if (!found || found.seq > tail.lastSeq) break;
+      seq = found.seq;
+      const records = found.records;
       for (const r of records) {
         if (r.offset < from) continue;
         bytes += recordBytes(r);

@@ -21,8 +21,10 @@ export async function offsetForSizeLimit(log: PartitionLog, logStart: number, ma
   const uncounted: { offset: number; bytes: number }[] = [];
   if (logStart < counted.from) {
     for (let seq = await log.locate(logStart); seq !== undefined && seq <= tail.lastSeq; seq++) {
-      const records = await log.batch(seq);
-      if (!records) return logStart; // purged meanwhile: the next pass sees the new log start
+      const found = await log.batchAtOrAfter(seq);
+      if (!found) return logStart; // purged meanwhile: the next pass sees the new log start
+      const records = found.records;
+      seq = found.seq;
       if (records[0] && records[0].offset >= counted.from) break;
       for (const r of records) if (r.offset >= logStart && r.offset < counted.from) uncounted.push({ offset: r.offset, bytes: recordBytes(r) });
     }
@@ -38,7 +40,7 @@ export async function offsetForSizeLimit(log: PartitionLog, logStart: number, ma
   }
   // The cut is in the counted part: the first record at which the count reaches `need`.
   const need = before + excess;
-  const seq = await firstCountReaching(log, (await log.locate(start))!, tail.lastSeq, need);
+  const seq = await log.firstBatchWhere((await log.locate(start))!, tail.lastSeq, (h) => h.byteCount!.bytes >= need);
   const header = await log.header(seq);
   const records = await log.batch(seq);
   if (!records) return logStart;
@@ -60,14 +62,4 @@ async function countedBefore(log: PartitionLog, offset: number): Promise<number 
   let count = header.byteCount.bytes;
   for (const r of records) if (r.offset >= offset) count -= recordBytes(r);
   return count;
-}
-
-/** The first batch in [lo, hi] whose running count reaches `need` (the last one does). */
-async function firstCountReaching(log: PartitionLog, lo: number, hi: number, need: number): Promise<number> {
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if ((await log.header(mid)).byteCount!.bytes >= need) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }

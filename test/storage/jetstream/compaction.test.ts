@@ -1,0 +1,102 @@
+/**
+ * Compaction on the cluster store deletes whole appended batches (src/storage/jetstream/compaction.ts):
+ * a batch goes once every record of it is superseded, and reads, searches and reads by key then work past
+ * the deleted messages inside the stream, on the gateway that compacted and on one that started after.
+ * (The conformance suite checks exact compaction with one record per batch: keys.conformance.ts.)
+ */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { KeyedLogStore, RecordToAppend } from '../../../src/storage/log-store.js';
+import { freshNamespace, openTestStore, useNatsCluster } from '../../helpers/nats-cluster.js';
+
+const cluster = useNatsCluster();
+const ALL = { maxRecords: 1_000, maxBytes: 1 << 30 };
+const FOREVER = Number.MAX_SAFE_INTEGER;
+
+const keyed = (key: string | null, value: string, timestamp = 1_000): RecordToAppend => ({ partition: 0, timestamp, key, value, headers: null });
+
+async function open(namespace = freshNamespace()): Promise<KeyedLogStore> {
+  const store = (await openTestStore(cluster.urls, namespace)) as KeyedLogStore;
+  onTestFinished(() => store.close());
+  return store;
+}
+
+async function compactAll(store: KeyedLogStore, topic: string, before: number) {
+  let from = 0;
+  let removed = 0;
+  for (;;) {
+    const step = await store.compact(topic, 0, { from, before, maxTimestamp: FOREVER, budgetMs: 0 });
+    removed += step.removed;
+    if (step.reached <= from && step.removed === 0) return removed;
+    from = step.reached;
+  }
+}
+
+const offsets = async (store: KeyedLogStore, topic: string, from = 0) => (await store.read(topic, 0, from, ALL)).map((r) => r.offset);
+
+describe('jetstream store: compaction by whole batches', () => {
+  it('keeps a batch while one record of it stays, and deletes it once every record is superseded', async () => {
+    const store = await open();
+    await store.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    await store.append([{ topic: 't', records: [keyed('a', '1'), keyed('b', '1')] }]); // offsets 0, 1
+    await store.append([{ topic: 't', records: [keyed('a', '2')] }]); // 2
+    expect(await compactAll(store, 't', 3)).toBe(0); // b@1 is live: a@0 stays with it
+    expect(await offsets(store, 't')).toEqual([0, 1, 2]);
+
+    await store.append([{ topic: 't', records: [keyed('b', '2')] }]); // 3
+    expect(await compactAll(store, 't', 4)).toBe(2);
+    expect(await offsets(store, 't')).toEqual([2, 3]);
+    expect(await store.offsets('t')).toEqual([{ partition: 0, logStartOffset: 0, highWatermark: 4 }]);
+    expect((await store.latestForKey('t', 'a')).map((r) => [r.offset, r.value])).toEqual([[2, '2']]);
+  });
+
+  it('reads, locates, finds by time and by key past a run of deleted batches; a gateway started after agrees', async () => {
+    const namespace = freshNamespace();
+    const store = await open(namespace);
+    await store.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    // `z`, 40 versions of `a` (timestamps 1,000 + offset), then `b`: compaction leaves z@0, a@40 and b@41,
+    // the 39 batches between deleted inside the stream.
+    await store.append([{ topic: 't', records: [keyed('z', 'first', 500)] }]);
+    for (let i = 1; i <= 40; i++) await store.append([{ topic: 't', records: [keyed('a', String(i), 1_000 + i)] }]);
+    await store.append([{ topic: 't', records: [keyed('b', 'x', 2_000)] }]);
+    expect(await compactAll(store, 't', 42)).toBe(39);
+
+    const started = await open(namespace);
+    for (const s of [store, started]) {
+      expect(await offsets(s, 't')).toEqual([0, 40, 41]);
+      // From inside the gap: the next record kept.
+      expect(await offsets(s, 't', 17)).toEqual([40, 41]);
+      expect((await s.read('t', 0, 1, { maxRecords: 1, maxBytes: 1 << 20 })).map((r) => r.offset)).toEqual([40]);
+      expect(await s.offsetForTimestamp('t', 0, 1_010)).toBe(40);
+      expect(await s.offsetForTimestamp('t', 0, 1_500)).toBe(41);
+      expect((await s.latestForKey('t', 'a')).map((r) => r.offset)).toEqual([40]);
+      expect((await s.readLatest('t', 0, { before: 42, limit: 10 })).map((r) => [r.key, r.offset])).toEqual([
+        ['a', 40],
+        ['b', 41],
+        ['z', 0],
+      ]);
+    }
+    const appended = await started.append([{ topic: 't', records: [keyed('a', 'new')] }]);
+    expect(appended).toMatchObject([{ status: 'appended', positions: [{ offset: 42 }] }]);
+    expect(await started.truncateBefore('t', 0, 20)).toBe(20);
+    expect(await offsets(started, 't')).toEqual([40, 41, 42]);
+  });
+
+  it('removes a batch whose keys all end in a tombstone there, with their older versions in it; never the last batch', async () => {
+    const store = await open();
+    await store.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    await store.append([{ topic: 't', records: [keyed('a', '1'), keyed('a', 'null')] }]); // 0, 1
+    await store.append([{ topic: 't', records: [keyed('c', '1'), keyed('d', 'null')] }]); // 2, 3: c is live
+    await store.append([{ topic: 't', records: [keyed('e', 'null')] }]); // 4: the last batch
+    const step = await store.removeTombstones('t', 0, { from: 0, before: 5, budgetMs: 1_000 });
+    expect(step.removed).toBe(2);
+    expect(await offsets(store, 't')).toEqual([2, 3, 4]);
+    expect(await store.latestForKey('t', 'a')).toEqual([]);
+  });
+
+  it('is refused nothing: a topic is made compacted, or changed to compacted', async () => {
+    const store = await open();
+    expect((await store.createTopic('c', 1, { cleanupPolicy: 'compact' })).config.cleanupPolicy).toBe('compact');
+    await store.createTopic('d', 1, {});
+    expect((await store.updateTopic('d', { config: { cleanupPolicy: 'compact,delete' } })).config.cleanupPolicy).toBe('compact,delete');
+  });
+});
