@@ -14,7 +14,8 @@ import { nuid } from '@nats-io/transport-node';
 import type { AppendOutcome, AppendRequest, RecordPosition, RecordToAppend } from '../log-store.js';
 import { encodedSize } from './batch-codec.js';
 import { FINGERPRINT_HEADER, type IdempotencyKeys, type Lookup } from './idempotency.js';
-import { StreamGoneError, type PartitionLog } from './partition-log.js';
+import { StreamGoneError } from './cluster-errors.js';
+import type { PartitionLog } from './partition-log.js';
 import type { TopicCatalog, TopicEntry } from './topics.js';
 
 export interface AppendContext {

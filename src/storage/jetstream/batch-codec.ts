@@ -14,6 +14,7 @@
  * Each record: a flags byte (key null/text/bytes, value text/bytes, headers present), the timestamp
  * as a float64 (exact for integers up to 2^53), then u32-length-prefixed key, value and headers.
  */
+import type { MsgHdrs } from '@nats-io/transport-node';
 import type { StoredRecord, RecordToAppend } from '../log-store.js';
 
 export const BASE_HEADER = 'Lw-Base';
@@ -122,4 +123,15 @@ export function decodeBatch(payload: Uint8Array, base: number): StoredRecord[] {
     out.push({ offset: base + out.length, timestamp, key, value, headers });
   }
   return out;
+}
+
+/** A stored batch's headers, read from its message (see the header names above). */
+export function batchHeader(h: MsgHdrs | undefined): BatchHeader {
+  const num = (name: string) => Number(h?.get(name));
+  const header: BatchHeader = { base: num(BASE_HEADER), count: num(COUNT_HEADER), maxTimestamp: num(MAX_TS_HEADER) };
+  // Absent (a batch written before the size index) or unreadable: no count, never a wrong one.
+  const from = h?.get(BYTES_FROM_HEADER) ? num(BYTES_FROM_HEADER) : NaN;
+  const bytes = h?.get(BYTES_HEADER) ? num(BYTES_HEADER) : NaN;
+  if (Number.isSafeInteger(from) && Number.isSafeInteger(bytes)) header.byteCount = { from, bytes };
+  return header;
 }

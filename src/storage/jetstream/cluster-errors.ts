@@ -15,6 +15,33 @@ export function isStreamNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
 }
 
+/** A message asked for (to get or delete) is not in the stream. */
+export function isNoMessageFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound;
+}
+
+/**
+ * The partition's stream no longer exists: its topic was deleted (the topic's entry goes first, then its
+ * streams), so a writer that still knew the topic meets this instead of a quorum problem. Never retried.
+ */
+export class StreamGoneError extends Error {
+  constructor(stream: string) {
+    super(`stream ${stream} no longer exists`);
+  }
+}
+
+/**
+ * The stream's leader holds fewer batches than this gateway already saw stored: a replica that missed
+ * acknowledged batches was elected (nats-server 2.9.10 can leave one frozen after a network partition
+ * while calling it current: docs/cluster.md). Writing on it would reuse acknowledged offsets and reading
+ * would serve a shorter log, so both wait, and fail with UNAVAILABLE, until a complete replica leads.
+ */
+export class StaleLeaderError extends Error {
+  constructor(stream: string, lastSeq: number, seen: number) {
+    super(`the leader of stream ${stream} ends at sequence ${lastSeq}, below sequence ${seen} already stored: a replica missing acknowledged batches leads it`);
+  }
+}
+
 /**
  * Runs `work` again, for up to `settleMs`, while the cluster answers that a stream it has just created
  * does not exist: on a busy cluster a new stream's assignment reaches the node that serves the next

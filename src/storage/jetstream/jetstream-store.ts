@@ -37,7 +37,7 @@ import type {
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
 import { compactStep, removeTombstonesStep } from './compaction.js';
-import { toGatewayError, isStreamNotFound } from './cluster-errors.js';
+import { toGatewayError, isStreamNotFound, StreamGoneError } from './cluster-errors.js';
 import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
 import { GroupLeases } from './group-leases.js';
@@ -45,7 +45,7 @@ import { IdempotencyKeys } from './idempotency.js';
 import { KeyIndex } from './key-index.js';
 import type { KeyLister } from './kv-keys.js';
 import { newIncarnation, type ClusterNames } from './names.js';
-import { PartitionLog, StreamGoneError } from './partition-log.js';
+import { PartitionLog } from './partition-log.js';
 import { PartitionStreams, replicaStates, type PartitionHealth } from './partition-streams.js';
 import type { JetStreamStoreOptions } from './store-options.js';
 import { offsetForSizeLimit } from './size-limit.js';

@@ -1,9 +1,10 @@
 /**
  * One partition: one replicated stream whose messages are record batches (batch-codec.ts). A batch is
- * found by its sequence and an offset by a binary search over the batches' Lw-Base headers. Sequences
- * are dense from the stream's first to its last message until compaction deletes a batch inside the
- * stream (deleteBatch): reads and searches then ask for the first message at or after a sequence
- * (one request, whatever the gap), and offsets keep their gaps, as the SQLite store's do.
+ * found by its sequence and an offset by a binary search over the batches' Lw-Base headers
+ * (batch-search.ts). Sequences are dense from the stream's first to its last message until compaction
+ * deletes a batch inside the stream (deleteBatch): reads and searches then ask for the first message at
+ * or after a sequence (one request, whatever the gap), and offsets keep their gaps, as the SQLite
+ * store's do.
  *
  * Writes are fenced: every publish says which sequence it expects to be the stream's last
  * (Nats-Expected-Last-Sequence), so offsets stay dense however many gateways write; a writer whose
@@ -20,6 +21,7 @@ import {
   BYTES_HEADER,
   COUNT_HEADER,
   MAX_TS_HEADER,
+  batchHeader,
   decodeBatch,
   encodeBatch,
   framingSize,
@@ -28,7 +30,8 @@ import {
   type ByteCount,
 } from './batch-codec.js';
 import type { BatchCache } from './batch-cache.js';
-import { isStreamNotFound, isWrongLastSequence } from './cluster-errors.js';
+import { firstBatchWhere, firstReaching, locate } from './batch-search.js';
+import { isNoMessageFound, isStreamNotFound, isWrongLastSequence, StaleLeaderError, StreamGoneError } from './cluster-errors.js';
 
 /** What this gateway believes the partition's tail is; refreshed whenever a fenced publish is refused. */
 interface Tail {
@@ -43,8 +46,6 @@ interface Tail {
 
 /** Headers remembered per partition; a batch's headers never change, so the cache is never stale. */
 const HEADER_CACHE_ENTRIES = 4096;
-/** JetStream's error code for a message that is not there (JSNoMessageFoundErr). */
-const NO_MESSAGE_FOUND = 10037;
 
 /** Header of one publish: what else a batch carries (the idempotency fingerprint, for instance). */
 export type ExtraHeaders = Record<string, string>;
@@ -57,38 +58,6 @@ export interface PublishOutcome {
   stored?: MsgHdrs;
   /** For a duplicate: its records' timestamps as stored (a retry's answer repeats the original's). */
   timestamps?: number[];
-}
-
-/**
- * The partition's stream no longer exists: its topic was deleted (the topic's entry goes first, then its
- * streams), so a writer that still knew the topic meets this instead of a quorum problem. Never retried.
- */
-export class StreamGoneError extends Error {
-  constructor(stream: string) {
-    super(`stream ${stream} no longer exists`);
-  }
-}
-
-/**
- * The stream's leader holds fewer batches than this gateway already saw stored: a replica that missed
- * acknowledged batches was elected (nats-server 2.9.10 can leave one frozen after a network partition
- * while calling it current: docs/cluster.md). Writing on it would reuse acknowledged offsets and reading
- * would serve a shorter log, so both wait, and fail with UNAVAILABLE, until a complete replica leads.
- */
-export class StaleLeaderError extends Error {
-  constructor(stream: string, lastSeq: number, seen: number) {
-    super(`the leader of stream ${stream} ends at sequence ${lastSeq}, below sequence ${seen} already stored: a replica missing acknowledged batches leads it`);
-  }
-}
-
-export function batchHeader(h: MsgHdrs | undefined): BatchHeader {
-  const num = (name: string) => Number(h?.get(name));
-  const header: BatchHeader = { base: num(BASE_HEADER), count: num(COUNT_HEADER), maxTimestamp: num(MAX_TS_HEADER) };
-  // Absent (a batch written before the size index) or unreadable: no count, never a wrong one.
-  const from = h?.get(BYTES_FROM_HEADER) ? num(BYTES_FROM_HEADER) : NaN;
-  const bytes = h?.get(BYTES_HEADER) ? num(BYTES_HEADER) : NaN;
-  if (Number.isSafeInteger(from) && Number.isSafeInteger(bytes)) header.byteCount = { from, bytes };
-  return header;
 }
 
 export class PartitionLog {
@@ -281,58 +250,19 @@ export class PartitionLog {
     }
   }
 
-  /**
-   * The sequence of the batch holding `offset` (offset within [its base, base + count)), or the nearest
-   * batch below it (the first batch when every batch is above it).
-   */
-  async locate(offset: number): Promise<number | undefined> {
-    const tail = await this.tail();
-    if (tail.lastSeq < tail.firstSeq) return undefined;
-    // The first batch whose base passes `offset`; the one before it holds it.
-    const above = await this.firstBatchWhere(tail.firstSeq, tail.lastSeq + 1, (h) => h.base > offset);
-    if (above === tail.firstSeq) return (await this.headerAtOrAfter(above)).seq;
-    return this.#lastBatchBefore(above, tail.firstSeq);
+  /** See batch-search.ts. */
+  locate(offset: number): Promise<number | undefined> {
+    return locate(this, offset);
   }
 
-  /** The first batch whose running maximum timestamp reaches `timestamp`, or undefined when none does. */
-  async firstReaching(timestamp: number): Promise<number | undefined> {
-    const tail = await this.tail();
-    if (tail.lastSeq < tail.firstSeq || tail.maxTimestamp < timestamp) return undefined;
-    return this.firstBatchWhere(tail.firstSeq, tail.lastSeq, (h) => h.maxTimestamp >= timestamp);
+  /** See batch-search.ts. */
+  firstReaching(timestamp: number): Promise<number | undefined> {
+    return firstReaching(this, timestamp);
   }
 
-  /**
-   * The sequence of the first batch in [lo, hi] for which `test` holds, `test` being false up to some
-   * batch and true from it on (hi + 1 when it holds for none; `hi` must then be the last batch or past it).
-   * A binary search over sequences, each probe the first batch at or after its sequence: deleted batches
-   * inside the stream cost nothing more.
-   */
-  async firstBatchWhere(lo: number, hi: number, test: (h: BatchHeader) => boolean): Promise<number> {
-    const last = (await this.tail()).lastSeq;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const probe = mid > last ? undefined : await this.headerAtOrAfter(mid);
-      if (!probe || test(probe.header)) hi = mid;
-      else lo = probe.seq + 1;
-    }
-    if (lo > last) return lo;
-    const at = await this.headerAtOrAfter(lo);
-    return at.seq;
-  }
-
-  /** The last batch below `seq`, at or after `first` (which holds a batch). */
-  async #lastBatchBefore(seq: number, first: number): Promise<number> {
-    if (this.#headers.has(seq - 1)) return seq - 1;
-    // Past a run of deleted batches: the largest sequence below `seq` whose first batch at or after it is below `seq`.
-    let lo = first;
-    let hi = seq - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      const probe = await this.headerAtOrAfter(mid);
-      if (probe.seq < seq) lo = probe.seq;
-      else hi = mid - 1;
-    }
-    return lo;
+  /** See batch-search.ts. */
+  firstBatchWhere(lo: number, hi: number, test: (h: BatchHeader) => boolean): Promise<number> {
+    return firstBatchWhere(this, lo, hi, test);
   }
 
   /**
@@ -359,7 +289,7 @@ export class PartitionLog {
     this.#cache.delete(this.stream, seq);
     this.#headers.delete(seq);
     const deleted = await this.#jsm.streams.deleteMessage(this.stream, seq, false).catch((err: unknown) => {
-      if ((err as { api_error?: { err_code?: number } }).api_error?.err_code === NO_MESSAGE_FOUND) return false;
+      if (isNoMessageFound(err)) return false;
       throw err;
     });
     if (seq === tail.firstSeq) this.#tail = undefined; // the stream's first message moved

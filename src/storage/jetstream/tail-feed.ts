@@ -6,7 +6,8 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ForeignAppend } from '../log-store.js';
-import { batchHeader, type PartitionLog } from './partition-log.js';
+import { batchHeader } from './batch-codec.js';
+import type { PartitionLog } from './partition-log.js';
 
 /** Own message ids remembered at most: one whose feed message was lost must not stay forever. */
 const OWN_IDS_LIMIT = 100_000;
