@@ -15,9 +15,13 @@ export function isStreamNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
 }
 
-/** A message asked for (to get or delete) is not in the stream. */
+/** JSStreamMsgDeleteFailedF: a delete failed; nats-server 2.9 says why in words ("sequence 3 not found"). */
+const MSG_DELETE_FAILED = 10043;
+
+/** A message asked for (to get or delete) is not in the stream (deleted already, say). */
 export function isNoMessageFound(err: unknown): boolean {
-  return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound;
+  if (!(err instanceof JetStreamApiError)) return false;
+  return err.code === JetStreamApiCodes.NoMessageFound || (err.code === MSG_DELETE_FAILED && /not found/.test(err.message));
 }
 
 /**
