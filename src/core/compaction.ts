@@ -111,7 +111,9 @@ export class Compaction {
       if (this.#deps.stopped()) break;
       const step = await store.removeTombstones(topic.name, bounds.partition, { from, before, budgetMs: this.#deps.stepMs });
       removed += step.removed;
-      if (step.reached <= from) break; // the partition's last record (kept) or nothing left: again next pass
+      // Nothing removed and no progress: the partition's last record (kept) or nothing left: again next pass.
+      // (A step out of time may stop inside a chunk it removed some of, as compaction's may.)
+      if (step.reached <= from && step.removed === 0) break;
       from = step.reached;
     }
     progress.tombstonesTo = from;

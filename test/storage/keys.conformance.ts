@@ -33,7 +33,7 @@ async function removeAllTombstones(store: KeyedLogStore, topic: string, partitio
   let from = 0;
   for (;;) {
     const step = await store.removeTombstones(topic, partition, { from, before, budgetMs: 0 });
-    if (step.reached <= from) return step.reached;
+    if (step.reached <= from && step.removed === 0) return step.reached;
     from = step.reached;
   }
 }

@@ -35,6 +35,7 @@ export async function compactStep({ log, index, logStart }: IndexedPartition, st
   let reached = Math.max(step.from, logStart);
   let removed = 0;
   while (reached < step.before) {
+    const chunkStart = reached;
     const records = await log.read(reached, { maxRecords: CHUNK_RECORDS, maxBytes: CHUNK_BYTES });
     if (records.length === 0) return { reached: step.before, removed };
     // The last version in the chunk of each key written there: its older versions are the candidates.
@@ -49,7 +50,10 @@ export async function compactStep({ log, index, logStart }: IndexedPartition, st
     for (const { key, offset } of newest.values()) for (const o of index.olderVersions(log.stream, key, offset)) if (o >= logStart) candidates.add(o);
     const superseded = (r: StoredRecord) =>
       r.key !== null && r.timestamp <= step.maxTimestamp && index.hasLaterBelow(log.stream, r.key, r.offset, step.before);
-    removed += await deleteBatchesWhere(log, index, [...candidates].sort((a, b) => a - b), (records) => records.every(superseded));
+    const done = await deleteBatchesWhere(log, index, [...candidates].sort((a, b) => a - b), (records) => records.every(superseded), deadline);
+    removed += done.removed;
+    // Out of time with candidates left: the next step reads this chunk again (what was deleted is gone from the index).
+    if (!done.complete) return { reached: chunkStart, removed };
     if (performance.now() >= deadline) break;
   }
   return { reached: Math.min(reached, step.before), removed };
@@ -72,7 +76,10 @@ export async function removeTombstonesStep({ log, index, logStart }: IndexedPart
     const records = (await log.read(reached, { maxRecords: CHUNK_RECORDS, maxBytes: CHUNK_BYTES })).filter((r) => r.offset < before);
     if (records.length === 0) return { reached: before, removed };
     const tombstones = records.filter((r) => r.key !== null && isTombstone(r)).map((r) => r.offset);
-    removed += await deleteBatchesWhere(log, index, tombstones, (batch) => batch[batch.length - 1]!.offset < before && onlyTombstonedKeys(log, index, batch));
+    const removable = (batch: StoredRecord[]) => batch[batch.length - 1]!.offset < before && onlyTombstonedKeys(log, index, batch);
+    const done = await deleteBatchesWhere(log, index, tombstones, removable, deadline);
+    removed += done.removed;
+    if (!done.complete) break; // out of time: the next step reads this chunk again
     reached = records[records.length - 1]!.offset + 1;
     if (performance.now() >= deadline) break;
   }
@@ -98,9 +105,16 @@ function onlyTombstonedKeys(log: PartitionLog, index: KeyIndex, batch: StoredRec
 
 /**
  * Deletes each batch holding one of `offsets` (ascending) for which `test` holds, never the stream's last,
- * and forgets its records in the key index. Returns the records deleted.
+ * and forgets its records in the key index, DELETES_IN_FLIGHT at a time until `deadline` (at least once).
+ * Returns the records deleted, and whether every such batch was.
  */
-async function deleteBatchesWhere(log: PartitionLog, index: KeyIndex, offsets: number[], test: (records: StoredRecord[]) => boolean): Promise<number> {
+async function deleteBatchesWhere(
+  log: PartitionLog,
+  index: KeyIndex,
+  offsets: number[],
+  test: (records: StoredRecord[]) => boolean,
+  deadline: number,
+): Promise<{ removed: number; complete: boolean }> {
   const last = (await log.tail()).lastSeq;
   const doomed: { seq: number; from: number; before: number; count: number }[] = [];
   let covered = -1; // offsets below this were in a batch already looked at
@@ -118,6 +132,7 @@ async function deleteBatchesWhere(log: PartitionLog, index: KeyIndex, offsets: n
   }
   let removed = 0;
   for (let i = 0; i < doomed.length; i += DELETES_IN_FLIGHT) {
+    if (i > 0 && performance.now() >= deadline) return { removed, complete: false };
     const chunk = doomed.slice(i, i + DELETES_IN_FLIGHT);
     const done = await Promise.all(chunk.map((d) => log.deleteBatch(d.seq)));
     chunk.forEach((d, j) => {
@@ -125,7 +140,7 @@ async function deleteBatchesWhere(log: PartitionLog, index: KeyIndex, offsets: n
       if (done[j]) removed += d.count;
     });
   }
-  return removed;
+  return { removed, complete: true };
 }
 
 const isTombstone = (r: StoredRecord): boolean => r.value === TOMBSTONE_VALUE;

@@ -81,6 +81,17 @@ describe('jetstream store: compaction by whole batches', () => {
     expect(await offsets(started, 't')).toEqual([40, 41, 42]);
   });
 
+  it('stops a step once its budget is spent, inside a chunk if need be, and the next steps finish it', async () => {
+    const store = await open();
+    await store.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    for (let i = 0; i < 100; i++) await store.append([{ topic: 't', records: [keyed('a', String(i))] }]);
+    const first = await store.compact('t', 0, { from: 0, before: 100, maxTimestamp: FOREVER, budgetMs: 0 });
+    // A budget of 0: one round of deletes in flight (32), then the step ends where its chunk began.
+    expect(first).toEqual({ reached: 0, removed: 32 });
+    expect(await compactAll(store, 't', 100)).toBe(67);
+    expect(await offsets(store, 't')).toEqual([99]);
+  });
+
   it('removes a batch whose keys all end in a tombstone there, with their older versions in it; never the last batch', async () => {
     const store = await open();
     await store.createTopic('t', 1, { cleanupPolicy: 'compact' });
