@@ -51,14 +51,19 @@ function rowPerRecord(): Result {
     for (let o = from; o < to; o++) insert.run(o, 1_700_000_000_000 + o, value);
   });
   for (let o = 0; o < records; o += 100_000) fill(o, Math.min(records, o + 100_000));
-  const del = db.prepare('DELETE FROM records WHERE topic_id = 1 AND partition = 0 AND offset >= ? AND offset < ?');
-  const result = measure(db, 'row per record (range DELETE)', () => {
+  const result = deleteInSteps(db, 'row per record (range DELETE)', 'DELETE FROM records WHERE topic_id = 1 AND partition = 0 AND offset >= ? AND offset < ?');
+  dispose();
+  return result;
+}
+
+/** Deletes offsets [0, records) with `sql` (its two parameters: a range of offsets), STEP offsets a transaction, as retention does. */
+function deleteInSteps(db: Database.Database, format: string, sql: string): Result {
+  const del = db.prepare(sql);
+  return measure(db, format, () => {
     let n = 0;
     for (let o = 0; o < records; o += STEP, n++) db.transaction(() => del.run(o, o + STEP))();
     return n;
   });
-  dispose();
-  return result;
 }
 
 function rowPerBatch(): Result {
@@ -71,12 +76,11 @@ function rowPerBatch(): Result {
   db.transaction(() => {
     for (let o = 0; o < records; o += perBatch) insert.run(o, Math.min(perBatch, records - o), blob);
   })();
-  const del = db.prepare('DELETE FROM batches WHERE topic_id = 1 AND partition = 0 AND base_offset >= ? AND base_offset < ?');
-  const result = measure(db, `row per batch (${perBatch} records, range DELETE)`, () => {
-    let n = 0;
-    for (let o = 0; o < records; o += STEP, n++) db.transaction(() => del.run(o, o + STEP))();
-    return n;
-  });
+  const result = deleteInSteps(
+    db,
+    `row per batch (${perBatch} records, range DELETE)`,
+    'DELETE FROM batches WHERE topic_id = 1 AND partition = 0 AND base_offset >= ? AND base_offset < ?',
+  );
   dispose();
   return result;
 }
