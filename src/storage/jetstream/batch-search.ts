@@ -65,5 +65,7 @@ async function lastBatchBefore(log: SearchedLog, seq: number, first: number): Pr
     if (probe.seq < seq) lo = probe.seq;
     else hi = mid - 1;
   }
-  return lo;
+  // `first` may be a batch deleted since this gateway read the tail (the feed tells of appends, not of
+  // deletes): then no batch is below `seq`, and the first batch kept is the answer.
+  return lo === first ? (await log.headerAtOrAfter(first)).seq : lo;
 }

@@ -135,6 +135,9 @@ export class PartitionLog {
     const query = { seq, next_by_subj: this.subject } as unknown as MsgRequest;
     const msg = await this.#jsm.streams.getMessage(this.stream, query);
     if (msg) this.#remember(msg.seq, batchHeader(msg.header));
+    // Asked at or before the stream's first batch as known, answered later: the first batches were deleted.
+    const tail = this.#tail;
+    if (msg && tail && seq <= tail.firstSeq && msg.seq > tail.firstSeq) tail.firstSeq = msg.seq;
     return msg;
   }
 

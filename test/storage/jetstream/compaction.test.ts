@@ -7,6 +7,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { KeyedLogStore, RecordToAppend } from '../../../src/storage/log-store.js';
 import { freshNamespace, openTestStore, useNatsCluster } from '../../helpers/nats-cluster.js';
+import { until } from '../../helpers/until.js';
 
 const cluster = useNatsCluster();
 const ALL = { maxRecords: 1_000, maxBytes: 1 << 30 };
@@ -90,6 +91,18 @@ describe('jetstream store: compaction by whole batches', () => {
     expect(first).toEqual({ reached: 0, removed: 32 });
     expect(await compactAll(store, 't', 100)).toBe(67);
     expect(await offsets(store, 't')).toEqual([99]);
+  });
+
+  it("leaves another gateway's searches right when the stream's first batches were deleted after it read the tail", async () => {
+    const namespace = freshNamespace();
+    const a = await open(namespace);
+    const b = await open(namespace);
+    await a.createTopic('t', 1, { cleanupPolicy: 'compact,delete' });
+    for (const [k, v] of [['k', '1'], ['k', '2'], ['j', '1']]) await a.append([{ topic: 't', records: [keyed(k!, v!)] }]);
+    await until('b knows the records', async () => (await b.offsets('t').catch(() => undefined))?.[0]?.highWatermark === 3);
+    expect(await compactAll(a, 't', 3)).toBe(1); // the stream's first batch goes; b's tail still starts there
+    expect(await b.offsetForSizeLimit('t', 0, 1)).toBe(await a.offsetForSizeLimit('t', 0, 1));
+    expect(await offsets(b, 't')).toEqual([1, 2]);
   });
 
   it('removes a batch whose keys all end in a tombstone there, with their older versions in it; never the last batch', async () => {
