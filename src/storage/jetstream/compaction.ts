@@ -8,9 +8,9 @@
  * request, as state updates usually do, is compacted exactly.
  *
  * The versions of each key come from the gateway's key index (key-index.ts), caught up to `before` first;
- * the batches deleted are forgotten there too. Another gateway's index keeps their rows until it restarts:
- * harmless, as a deleted version is never a key's latest. Deletes go out a few at a time, and a step stops
- * after its budget once it has finished a chunk of the range.
+ * the batches deleted are forgotten there too. Another gateway's index keeps their rows: its reads by key
+ * check each version against the stream on a compacted topic and drop those gone (JetStreamStore
+ * #versionsAt). Deletes go out a few at a time, and a step stops after its budget once a round is done.
  */
 import { TOMBSTONE_VALUE } from '../log-store.js';
 import type { CompactionProgress, CompactionStep, RangeStep, StoredRecord } from '../log-store.js';
@@ -134,11 +134,16 @@ async function deleteBatchesWhere(
   for (let i = 0; i < doomed.length; i += DELETES_IN_FLIGHT) {
     if (i > 0 && performance.now() >= deadline) return { removed, complete: false };
     const chunk = doomed.slice(i, i + DELETES_IN_FLIGHT);
-    const done = await Promise.all(chunk.map((d) => log.deleteBatch(d.seq)));
+    // Every delete's outcome is waited for, so that those done leave the index even when one failed.
+    const done = await Promise.allSettled(chunk.map((d) => log.deleteBatch(d.seq)));
     chunk.forEach((d, j) => {
+      const outcome = done[j]!;
+      if (outcome.status === 'rejected') return;
       index.dropRange(log.stream, d.from, d.before);
-      if (done[j]) removed += d.count;
+      if (outcome.value) removed += d.count;
     });
+    const failed = done.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   return { removed, complete: true };
 }

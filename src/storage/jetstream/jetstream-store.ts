@@ -369,9 +369,11 @@ export class JetStreamStore implements LogStore {
     return this.#onTopic(topic, async (t) => {
       const found = await Promise.all(
         Array.from({ length: t.partitions }, async (_, partition) => {
-          const { log, index, logStart } = await this.#indexedLog(t, partition);
-          const offset = index.latest(log.stream, key, logStart);
-          const [record] = offset === undefined ? [] : await log.recordsAt([offset]);
+          const indexed = await this.#indexedLog(t, partition);
+          const [record] = await this.#versionsAt(t, indexed, () => {
+            const offset = indexed.index.latest(indexed.log.stream, key, indexed.logStart);
+            return offset === undefined ? [] : [offset];
+          });
           return record && { partition, ...record };
         }),
       );
@@ -382,12 +384,27 @@ export class JetStreamStore implements LogStore {
   readLatest(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]> {
     return this.#onTopic(topic, async (t) => {
       if (partition < 0 || partition >= t.partitions) return [];
-      const { log, index, logStart } = await this.#indexedLog(t, partition, query.before);
-      const offsets = index.latestPage(log.stream, logStart, query);
-      // Fetched in offset order (each batch once), answered in the page's key order.
-      const byOffset = new Map((await log.recordsAt([...offsets].sort((a, b) => a - b))).map((r) => [r.offset, r]));
-      return offsets.flatMap((o) => byOffset.get(o) ?? []);
+      const indexed = await this.#indexedLog(t, partition, query.before);
+      return this.#versionsAt(t, indexed, () => indexed.index.latestPage(indexed.log.stream, indexed.logStart, query));
     });
+  }
+
+  /**
+   * The records at the offsets `ask` takes from the key index, in its order. On a compacted topic another
+   * gateway's compaction may have deleted batches this gateway's index still lists (it learns of appends,
+   * not of deletes): there each batch is read from the stream rather than the cache, the versions gone
+   * leave the index, and the index is asked again (its next answer names older versions, or other keys).
+   */
+  async #versionsAt(t: TopicEntry, { log, index }: { log: PartitionLog; index: KeyIndex }, ask: () => number[]): Promise<StoredRecord[]> {
+    const compacted = t.config.cleanupPolicy?.includes('compact') ?? false;
+    for (;;) {
+      const offsets = ask();
+      // Fetched in offset order (each batch once), answered in the index's order.
+      const byOffset = new Map((await log.recordsAt([...offsets].sort((a, b) => a - b), compacted)).map((r) => [r.offset, r]));
+      const gone = offsets.filter((o) => !byOffset.has(o));
+      if (!compacted || gone.length === 0) return offsets.flatMap((o) => byOffset.get(o) ?? []);
+      for (const o of gone) index.dropRange(log.stream, o, o + 1);
+    }
   }
 
   // Compaction (issue 14) by whole batches: see compaction.ts.

@@ -334,18 +334,27 @@ export class PartitionLog {
     return out;
   }
 
+  /** The batch at `seq` read from the stream, not the cache (it may have been deleted since it was cached). */
+  async #fetchBatch(seq: number): Promise<StoredRecord[] | undefined> {
+    const msg = await this.#get(seq);
+    if (!msg) return undefined;
+    const records = decodeBatch(msg.data, batchHeader(msg.header).base);
+    this.#cache.put(this.stream, seq, records, msg.data.byteLength);
+    return records;
+  }
+
   /**
-   * The records at `offsets` (ascending), fetching each batch once; an offset whose batch is gone (purged by
+   * The records at `offsets` (ascending), fetching each batch once (`fromStream`: from the stream, even when cached); an offset whose batch is gone (purged by
    * retention meanwhile) is left out.
    */
-  async recordsAt(offsets: readonly number[]): Promise<StoredRecord[]> {
+  async recordsAt(offsets: readonly number[], fromStream = false): Promise<StoredRecord[]> {
     const out: StoredRecord[] = [];
     let records: StoredRecord[] | undefined;
     for (const offset of offsets) {
       const first = records?.[0]?.offset ?? Infinity;
       if (!records || offset < first || offset >= first + records.length) {
         const seq = await this.locate(offset);
-        records = seq === undefined ? undefined : await this.batch(seq);
+        records = seq === undefined ? undefined : fromStream ? await this.#fetchBatch(seq) : await this.batch(seq);
         if (!records?.length) continue;
       }
       // Offsets are dense within a batch.

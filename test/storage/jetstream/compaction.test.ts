@@ -6,7 +6,8 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { KeyedLogStore, RecordToAppend } from '../../../src/storage/log-store.js';
-import { freshNamespace, openTestStore, useNatsCluster } from '../../helpers/nats-cluster.js';
+import { openJetStreamStore } from '../../../src/storage/jetstream/open-store.js';
+import { freshNamespace, openTestStore, testStoreOptions, useNatsCluster } from '../../helpers/nats-cluster.js';
 import { until } from '../../helpers/until.js';
 
 const cluster = useNatsCluster();
@@ -103,6 +104,29 @@ describe('jetstream store: compaction by whole batches', () => {
     expect(await compactAll(a, 't', 3)).toBe(1); // the stream's first batch goes; b's tail still starts there
     expect(await b.offsetForSizeLimit('t', 0, 1)).toBe(await a.offsetForSizeLimit('t', 0, 1));
     expect(await offsets(b, 't')).toEqual([1, 2]);
+  });
+
+  it("answers reads by key on another gateway without the versions compaction deleted there, cached or not", async () => {
+    const namespace = freshNamespace();
+    const a = await open(namespace);
+    const cached = await open(namespace);
+    const uncached = (await openJetStreamStore({ ...testStoreOptions(cluster.urls, namespace), batchCacheBytes: 0 })) as KeyedLogStore;
+    onTestFinished(() => uncached.close());
+    await a.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    await a.append([{ topic: 't', records: [keyed('a', '"x"')] }]); // 0
+    await a.append([{ topic: 't', records: [keyed('f', '1')] }]); // 1
+    for (const b of [cached, uncached]) {
+      await until('the gateway knows the records', async () => (await b.offsets('t').catch(() => undefined))?.[0]?.highWatermark === 2);
+      expect((await b.latestForKey('t', 'a')).map((r) => r.value)).toEqual(['"x"']); // indexed (and cached)
+    }
+    await a.append([{ topic: 't', records: [keyed('a', 'null')] }]); // 2
+    await a.append([{ topic: 't', records: [keyed('g', '1')] }]); // 3
+    expect(await compactAll(a, 't', 4)).toBe(1); // a@0
+    expect((await a.removeTombstones('t', 0, { from: 0, before: 4, budgetMs: 1_000 })).removed).toBe(1); // a@2
+    for (const b of [cached, uncached]) {
+      expect(await b.latestForKey('t', 'a')).toEqual([]);
+      expect((await b.readLatest('t', 0, { before: 4, limit: 2 })).map((r) => r.key)).toEqual(['f', 'g']);
+    }
   });
 
   it('removes a batch whose keys all end in a tombstone there, with their older versions in it; never the last batch', async () => {
