@@ -289,25 +289,20 @@ export class PartitionLog {
   async deleteBatch(seq: number): Promise<boolean> {
     const tail = await this.tail();
     if (seq >= tail.lastSeq) throw new Error(`${this.stream}: the last batch (${tail.lastSeq}) is never deleted`);
-    this.#cache.delete(this.stream, seq);
-    this.#headers.delete(seq);
     const deleted = await this.#jsm.streams.deleteMessage(this.stream, seq, false).catch((err: unknown) => {
       if (isNoMessageFound(err)) return false;
       throw err;
     });
+    // After the delete: a read in between would have put the batch back in the cache.
+    this.#cache.delete(this.stream, seq);
+    this.#headers.delete(seq);
     if (seq === tail.firstSeq) this.#tail = undefined; // the stream's first message moved
     return deleted;
   }
 
   /** The records of the batch at `seq`, or undefined when it is gone (purged) or not there yet. */
   async batch(seq: number): Promise<StoredRecord[] | undefined> {
-    const cached = this.#cache.get(this.stream, seq);
-    if (cached) return cached;
-    const msg = await this.#get(seq);
-    if (!msg) return undefined;
-    const records = decodeBatch(msg.data, batchHeader(msg.header).base);
-    this.#cache.put(this.stream, seq, records, msg.data.byteLength);
-    return records;
+    return this.#cache.get(this.stream, seq) ?? this.#fetchBatch(seq);
   }
 
   /** Records at offsets >= `from` within the limits, up to the known tail. */
