@@ -4,6 +4,7 @@
  * a revision or sequence check that failed is told apart so that callers can resync and retry.
  */
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { TimeoutError } from '@nats-io/transport-node';
 import { ErrorCode, GatewayError } from '../../errors.js';
 
 /** A publish or KV write whose expected last sequence (or revision) was not the stream's. */
@@ -48,8 +49,10 @@ export class StaleLeaderError extends Error {
 
 /**
  * Runs `work` again, for up to `settleMs`, while the cluster answers that a stream it has just created
- * does not exist: on a busy cluster a new stream's assignment reaches the node that serves the next
- * request a moment later (seen: the watch on a namespace's new metadata bucket, made right after it).
+ * does not exist, or does not answer in time: on a busy cluster a new stream's assignment reaches the
+ * node that serves the next request a moment later, and a request to a replicated stream whose leader
+ * is still being elected gets no answer (seen: the watch on a namespace's new metadata bucket, made right
+ * after it, timed out on a cluster started a moment before under a loaded CI machine).
  */
 export async function whileStreamSettles<T>(work: () => Promise<T>, settleMs = 10_000): Promise<T> {
   const deadline = Date.now() + settleMs;
@@ -57,7 +60,8 @@ export async function whileStreamSettles<T>(work: () => Promise<T>, settleMs = 1
     try {
       return await work();
     } catch (err) {
-      if (!isStreamNotFound(err) || Date.now() >= deadline) throw err;
+      const settling = isStreamNotFound(err) || err instanceof TimeoutError;
+      if (!settling || Date.now() >= deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
