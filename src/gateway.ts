@@ -105,6 +105,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     clusterLease: cleanupLease,
     afterPendingCommits: () => log.commitsSettled(),
     observer: metrics.core,
+    // Pacing compares deletions with the appends this gateway sees: on a cluster store other gateways
+    // append too, and the deletes go to the cluster's disks, not to the one this gateway's commits use.
+    sharePercent: store.watchForeignAppends ? 100 : config.cleanupSharePercent,
+    appends: () => log.appends,
   });
   const groups = new GroupCoordinator({ store, log, notifier, clock, settings: config });
   // Members and offsets are loaded before the first request, so heartbeats across a restart find their member.

@@ -22,6 +22,12 @@ export function deletes(config: TopicConfig): boolean {
   return cleanupPolicy(config) !== CleanupPolicy.compact;
 }
 
+/** Cleanup has work on the topic: it is compacted, or retention by time or size is set. */
+export function isCleanedUp(config: TopicConfig): boolean {
+  const retained = config.retentionMs != null || config.retentionBytes != null;
+  return compacts(config) || (deletes(config) && retained);
+}
+
 export function deleteRetentionMs(config: TopicConfig): number {
   return config.deleteRetentionMs ?? DEFAULT_DELETE_RETENTION_MS;
 }

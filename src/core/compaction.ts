@@ -37,6 +37,8 @@ export interface CompactionDeps {
   stepMs: number;
   /** Lets produce in between steps (Retention's yield). */
   yieldToProduce: () => Promise<void>;
+  /** After each step, with its duration and the records it deleted: Retention's pacing (cleanup-pacing.ts). */
+  afterStep: (stepMs: number, removed: number) => Promise<void>;
   /** True once the gateway is shutting down: a pass ends after its current step (the next gateway's first pass goes on). */
   stopped: () => boolean;
 }
@@ -87,8 +89,10 @@ export class Compaction {
     while (from < before) {
       await this.#deps.yieldToProduce();
       if (this.#deps.stopped()) break;
+      const started = performance.now();
       const step = await store.compact(topic.name, partition, { from, before, maxTimestamp, budgetMs: this.#deps.stepMs });
       removed += step.removed;
+      await this.#deps.afterStep(performance.now() - started, step.removed);
       // No progress and nothing removed: the topic changed under us (deleted, say): the next pass sees.
       // (A step may end inside a chunk of keys with many old versions: it removed some, the rest comes next.)
       if (step.reached <= from && step.removed === 0) break;
@@ -109,8 +113,10 @@ export class Compaction {
     while (from < before) {
       await this.#deps.yieldToProduce();
       if (this.#deps.stopped()) break;
+      const started = performance.now();
       const step = await store.removeTombstones(topic.name, bounds.partition, { from, before, budgetMs: this.#deps.stepMs });
       removed += step.removed;
+      await this.#deps.afterStep(performance.now() - started, step.removed);
       // Nothing removed and no progress: the partition's last record (kept) or nothing left: again next pass.
       // (A step out of time may stop inside a chunk it removed some of, as compaction's may.)
       if (step.reached <= from && step.removed === 0) break;

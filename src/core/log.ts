@@ -13,7 +13,7 @@ import { checkName } from './names.js';
 import { noObserver, type CoreObserver } from './observer.js';
 import { PartitionReader, type FetchOptions, type FetchResult } from './partition-reader.js';
 import { RoundRobin } from './partitioner.js';
-import { Producer, type ProduceResult, type ProduceSettings } from './producer.js';
+import { Producer, type AppendCounts, type ProduceResult, type ProduceSettings } from './producer.js';
 import type { ProduceRecord } from './record-codec.js';
 import type { RecordFormat, RecordValidator } from './record-validation.js';
 import type { BatchSlice } from './shared-batch.js';
@@ -85,6 +85,11 @@ export class Log {
   /** Record bytes submitted and not yet committed (for metrics). */
   get pendingProduceBytes(): number {
     return this.#producer.pendingBytes;
+  }
+
+  /** Records this gateway appended since start (see AppendCounts). */
+  get appends(): Readonly<AppendCounts> {
+    return this.#producer.appends;
   }
 
   // ---------------------------------------------------------------- topics

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, GatewayError, invalid, type FieldError } from '../errors.js';
 import type { AppendOutcome, AppendRequest, LogStore, RecordPosition, RecordToAppend, StoredRecord, TopicMeta } from '../storage/log-store.js';
-import { compacts } from './cleanup-policy.js';
+import { compacts, isCleanedUp } from './cleanup-policy.js';
 import type { Clock } from './clock.js';
 import { GroupCommit } from './group-commit.js';
 import { recordsInvalid, topicNotFound } from './log-errors.js';
@@ -42,11 +42,19 @@ export interface ProducerDeps {
   autoCreate: (topic: string) => Promise<TopicMeta>;
 }
 
+/** Records appended since start: what cleanup's pacing (cleanup-pacing.ts) watches. */
+export interface AppendCounts {
+  records: number;
+  /** To topics cleanup works on (retention set, or compacted): its coming work. */
+  toCleanedUpTopics: number;
+}
+
 export class Producer {
   readonly #d: ProducerDeps;
   readonly #commits: GroupCommit<AppendRequest, AppendOutcome>;
   /** Record bytes submitted and not yet committed (bounded by maxPendingProduceBytes). */
   #pendingBytes = 0;
+  readonly #appends: AppendCounts = { records: 0, toCleanedUpTopics: 0 };
 
   constructor(deps: ProducerDeps) {
     this.#d = deps;
@@ -66,6 +74,11 @@ export class Producer {
   /** Record bytes submitted and not yet committed (for metrics). */
   get pendingBytes(): number {
     return this.#pendingBytes;
+  }
+
+  /** Records appended since start (replays not counted), in all and to topics cleanup works on: see AppendCounts. */
+  get appends(): Readonly<AppendCounts> {
+    return this.#appends;
   }
 
   /** See Log.produce. */
@@ -156,6 +169,8 @@ export class Producer {
     }
     switch (outcome.status) {
       case 'appended':
+        this.#appends.records += records.length;
+        if (isCleanedUp(meta.config)) this.#appends.toCleanedUpTopics += records.length;
         observer.produced(topic, records.length, requestBytes);
         return { positions: outcome.positions, replayed: false };
       case 'replayed':

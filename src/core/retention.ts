@@ -6,12 +6,17 @@
  * On a cluster the timer's passes run on one gateway at a time (cleanup-lease.ts). `runOnce` is public for tests.
  */
 import { hasKeyOperations, type LogStore } from '../storage/log-store.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from './clock.js';
+import { CleanupPacing } from './cleanup-pacing.js';
+import type { AppendCounts } from './producer.js';
 import { compacts, deletes } from './cleanup-policy.js';
 import { Compaction } from './compaction.js';
 import { noObserver, type CoreObserver } from './observer.js';
 import { Periodic } from './periodic.js';
 import { SnapshotLeases } from './snapshot-leases.js';
+
+const NO_APPENDS: AppendCounts = { records: 0, toCleanedUpTopics: 0 };
 
 export interface RetentionOptions {
   /** Time one delete step may take (its transaction's work, before the commit). */
@@ -27,6 +32,12 @@ export interface RetentionOptions {
   leases?: SnapshotLeases;
   /** On a cluster, only the holder of this lease runs the timer's passes (see cleanup-lease.ts); every pass when absent. */
   clusterLease?: { hold(): Promise<boolean> };
+  /** Percent of the time cleanup steps may take while producers write (cleanup-pacing.ts); default 100: no pause. */
+  sharePercent?: number;
+  /** Records appended so far (Log.appends), which pacing compares its steps with. */
+  appends?: () => Readonly<AppendCounts>;
+  /** Waits between paced steps; default a timer that stop() cuts short (tests pass their own to see the pauses). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 export interface CleanupResult {
@@ -46,8 +57,11 @@ export class Retention {
   readonly #compaction: Compaction;
   readonly #clusterLease: { hold(): Promise<boolean> } | undefined;
   #periodic: Periodic | undefined;
+  readonly #pacing: CleanupPacing;
   /** Set by stop(): a pass under way ends after its current step (a large delete takes many). */
   #stopped = false;
+  /** Aborted by stop(): cuts a pause between steps short. */
+  readonly #stopping = new AbortController();
 
   constructor(store: LogStore, clock: Clock, options: RetentionOptions = {}) {
     this.#store = store;
@@ -56,11 +70,18 @@ export class Retention {
     this.#afterPendingCommits = options.afterPendingCommits ?? (() => Promise.resolve());
     this.#observer = options.observer ?? noObserver;
     this.#clusterLease = options.clusterLease;
+    const signal = this.#stopping.signal;
+    this.#pacing = new CleanupPacing({
+      sharePercent: options.sharePercent ?? 100,
+      appends: options.appends ?? (() => NO_APPENDS),
+      pause: options.pause ?? ((ms) => sleep(ms, undefined, { signal }).catch(() => undefined)),
+    });
     this.#compaction = new Compaction({
       store,
       leases: options.leases ?? new SnapshotLeases(clock, { snapshotLeaseMs: 0, maxOpenSnapshots: 0 }),
       stepMs: this.#stepMs,
       yieldToProduce: () => this.#yieldToProduce(),
+      afterStep: (stepMs, removed) => this.#pacing.afterStep(stepMs, removed),
       stopped: () => this.#stopped,
     });
   }
@@ -72,6 +93,7 @@ export class Retention {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     await this.#periodic?.stop();
   }
 
@@ -98,6 +120,7 @@ export class Retention {
   /** `counted.truncated` keeps up as it goes, so a failed pass still reports what it deleted. */
   async #run(counted: { truncated: number }): Promise<CleanupResult> {
     const now = this.#clock.now();
+    this.#pacing.beginPass();
     let compacted = 0;
     const compactedTopics = new Set<string>();
     for (const topic of await this.#store.listTopics()) {
@@ -153,9 +176,11 @@ export class Retention {
       await this.#yieldToProduce();
       // Shutting down: what is left is deleted by the next gateway's first pass.
       if (this.#stopped) break;
+      const started = performance.now();
       const reached = await this.#store.truncateBefore(topic, partition, keepFrom, this.#stepMs);
       if (reached <= from) break; // another deleter got there first, or nothing could be deleted
       counted.truncated += reached - from;
+      await this.#pacing.afterStep(performance.now() - started, reached - from);
       from = reached;
     }
     return from;

@@ -8,6 +8,7 @@ import { SnapshotLeases } from '../../src/core/snapshot-leases.js';
 import type { StoredRecord, TopicConfig } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
+import { intercept } from '../helpers/intercept.js';
 
 const ALL = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
 
@@ -219,6 +220,29 @@ describe('Compaction', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('Compaction paced', () => {
+  it('pauses after each step that producers wrote during, like retention (cleanup-pacing.ts)', async () => {
+    const { clock, store, log, put, content } = setup();
+    const pauses: number[] = [];
+    let steps = 0;
+    const producingDuringTwo = intercept(store, {
+      compact: (compact) => async (topic, partition, options) => {
+        if (++steps <= 2) await log.produce('busy', [{ key: null, value: '1', headers: null }]);
+        return compact!(topic, partition, options);
+      },
+    });
+    const cleanup = new Retention(producingDuringTwo, clock, { stepMs: 0, sharePercent: 10, appends: () => log.appends, pause: async (ms) => void pauses.push(ms) });
+    await log.createTopic('table', 1, compacted());
+    await log.createTopic('busy', 1);
+    for (let round = 0; round < 20; round++) await put('table', ...Array.from({ length: 1_000 }, (_, k): [string, unknown] => [`k${k}`, round]));
+
+    expect((await cleanup.runOnce()).compacted).toBe(19_000);
+    expect(steps).toBeGreaterThan(2);
+    expect(pauses).toHaveLength(2);
+    expect((await content('table')).every(([, , value]) => value === 19)).toBe(true);
   });
 });
 

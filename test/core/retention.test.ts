@@ -148,6 +148,85 @@ describe('Retention', () => {
     expect(logStart).toBeLessThan(20_000);
   });
 
+  it('paces its steps while producers write: a pause after each step they wrote during, in proportion to it', async () => {
+    const pauses: number[] = [];
+    let steps = 0;
+    const { clock, log, store, produce, bounds } = setup();
+    const producingDuringThree = intercept(store, {
+      truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
+        // A producer writes (to a topic without retention) during the first three steps only.
+        if (++steps <= 3) await produce('busy', [steps]);
+        return truncateBefore(topic, partition, offset, budgetMs);
+      },
+    });
+    const retention = new Retention(producingDuringThree, clock, {
+      stepMs: 0,
+      sharePercent: 10,
+      appends: () => log.appends,
+      pause: async (ms) => void pauses.push(ms),
+    });
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    await log.createTopic('busy', 1);
+    await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
+    clock.t += 2_000;
+
+    expect((await retention.runOnce()).truncated).toBe(20_000);
+    expect(steps).toBeGreaterThan(3);
+    expect(pauses).toHaveLength(3);
+    for (const ms of pauses) expect(ms).toBeGreaterThan(0);
+    expect(await bounds('t')).toEqual([[20_000, 20_000]]);
+  });
+
+  it('does not pace while it deletes no more than producers append to topics it cleans up (it would fall behind)', async () => {
+    const pauses: number[] = [];
+    let steps = 0;
+    const { clock, log, store, produce } = setup();
+    const outpaced = intercept(store, {
+      truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
+        // More records to a retained topic than this whole pass deletes, then one record a step elsewhere.
+        if (++steps === 1) await produce('retained', Array.from({ length: 25_000 }, (_, j) => j));
+        if (steps <= 3) await produce('busy', [steps]);
+        return truncateBefore(topic, partition, offset, budgetMs);
+      },
+    });
+    const retention = new Retention(outpaced, clock, { stepMs: 0, sharePercent: 10, appends: () => log.appends, pause: async (ms) => void pauses.push(ms) });
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    await log.createTopic('retained', 1, { retentionMs: 3_600_000 });
+    await log.createTopic('busy', 1);
+    await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
+    clock.t += 2_000;
+
+    expect((await retention.runOnce()).truncated).toBe(20_000);
+    expect(steps).toBeGreaterThan(3);
+    expect(pauses).toEqual([]);
+  });
+
+  it('stop() cuts a pause between paced steps short', async () => {
+    const { clock, log, store, produce } = setup();
+    let steps = 0;
+    const slowFirstStep = intercept(store, {
+      truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
+        if (++steps === 1) {
+          await produce('busy', [1]);
+          // 1 s at a share of 1%: a pause of 99 s follows, longer than this test may take (60 s).
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+        return truncateBefore(topic, partition, offset, budgetMs);
+      },
+    });
+    const retention = new Retention(slowFirstStep, clock, { stepMs: 0, sharePercent: 1, appends: () => log.appends });
+    await log.createTopic('t', 1, { retentionMs: 1_000 });
+    await log.createTopic('busy', 1);
+    await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
+    clock.t += 2_000;
+
+    const pass = retention.runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 1_300)); // the pause has begun
+    await retention.stop();
+    expect((await pass).truncated).toBeGreaterThan(0);
+    expect(steps).toBe(1);
+  });
+
   it('is exact at the boundary: a record exactly retentionMs old is kept', async () => {
     const { clock, log, retention, produce, bounds } = setup();
     await log.createTopic('t', 1, { retentionMs: 1_000 });
