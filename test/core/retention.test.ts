@@ -26,6 +26,14 @@ function setup(start = Date.UTC(2024, 0, 1), wrap: (store: LogStore) => LogStore
   return { clock, store, log, retention, produce, bounds };
 }
 
+/** Topic 't': 20,000 records, all expired by the clock; topic 'busy', without retention, for a producer to write to meanwhile. */
+async function expiredBesideBusy({ clock, log, produce }: ReturnType<typeof setup>): Promise<void> {
+  await log.createTopic('t', 1, { retentionMs: 1_000 });
+  await log.createTopic('busy', 1);
+  await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
+  clock.t += 2_000;
+}
+
 describe('Retention', () => {
   it('deletes exactly the records older than retentionMs by the clock, per partition, and leaves other topics alone', async () => {
     const { clock, log, retention, produce, bounds } = setup();
@@ -151,7 +159,8 @@ describe('Retention', () => {
   it('paces its steps while producers write: a pause after each step they wrote during, in proportion to it', async () => {
     const pauses: number[] = [];
     let steps = 0;
-    const { clock, log, store, produce, bounds } = setup();
+    const ctx = setup();
+    const { clock, log, store, produce, bounds } = ctx;
     const producingDuringThree = intercept(store, {
       truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
         // A producer writes (to a topic without retention) during the first three steps only.
@@ -165,10 +174,7 @@ describe('Retention', () => {
       appends: () => log.appends,
       pause: async (ms) => void pauses.push(ms),
     });
-    await log.createTopic('t', 1, { retentionMs: 1_000 });
-    await log.createTopic('busy', 1);
-    await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
-    clock.t += 2_000;
+    await expiredBesideBusy(ctx);
 
     expect((await retention.runOnce()).truncated).toBe(20_000);
     expect(steps).toBeGreaterThan(3);
@@ -180,7 +186,8 @@ describe('Retention', () => {
   it('does not pace while it deletes no more than producers append to topics it cleans up (it would fall behind)', async () => {
     const pauses: number[] = [];
     let steps = 0;
-    const { clock, log, store, produce } = setup();
+    const ctx = setup();
+    const { clock, log, store, produce } = ctx;
     const outpaced = intercept(store, {
       truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
         // More records to a retained topic than this whole pass deletes, then one record a step elsewhere.
@@ -190,11 +197,8 @@ describe('Retention', () => {
       },
     });
     const retention = new Retention(outpaced, clock, { stepMs: 0, sharePercent: 10, appends: () => log.appends, pause: async (ms) => void pauses.push(ms) });
-    await log.createTopic('t', 1, { retentionMs: 1_000 });
     await log.createTopic('retained', 1, { retentionMs: 3_600_000 });
-    await log.createTopic('busy', 1);
-    await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
-    clock.t += 2_000;
+    await expiredBesideBusy(ctx);
 
     expect((await retention.runOnce()).truncated).toBe(20_000);
     expect(steps).toBeGreaterThan(3);
@@ -202,7 +206,8 @@ describe('Retention', () => {
   });
 
   it('stop() cuts a pause between paced steps short', async () => {
-    const { clock, log, store, produce } = setup();
+    const ctx = setup();
+    const { clock, log, store, produce } = ctx;
     let steps = 0;
     const slowFirstStep = intercept(store, {
       truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
@@ -215,10 +220,7 @@ describe('Retention', () => {
       },
     });
     const retention = new Retention(slowFirstStep, clock, { stepMs: 0, sharePercent: 1, appends: () => log.appends });
-    await log.createTopic('t', 1, { retentionMs: 1_000 });
-    await log.createTopic('busy', 1);
-    await produce('t', Array.from({ length: 20_000 }, (_, j) => j));
-    clock.t += 2_000;
+    await expiredBesideBusy(ctx);
 
     const pass = retention.runOnce();
     await new Promise((resolve) => setTimeout(resolve, 1_300)); // the pause has begun
