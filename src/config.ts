@@ -192,7 +192,7 @@ export const ConfigSchema = z.object({
   cleanupSharePercent: int(1, 100)
     .default(10)
     .describe(
-      'While producers write, retention and compaction take at most this percent of the time: each step is followed by a pause (9 times its length at 10). No pause while a cleanup pass has deleted no more records than were appended meanwhile to topics it cleans up (so it never falls behind them), or when nothing is appended (an idle gateway cleans up at full speed). 100: no pause. The SQLite store only (a cluster store deletes on the cluster).',
+      'While producers write, retention and compaction take at most this percent of the time: each step is followed by a pause (9 times its length at 10). No pause until a cleanup pass has deleted more than twice the records appended meanwhile to topics it cleans up (so it still gains on them and its backlog shrinks), or when nothing is appended (an idle gateway cleans up at full speed). 100: no pause. The SQLite store only (a cluster store deletes on the cluster).',
     ),
   // A snapshot holds compaction back below its offsets while it is open; an abandoned one ends on its own.
   snapshotLeaseMs: int(1_000)

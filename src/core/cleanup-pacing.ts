@@ -8,13 +8,19 @@
  * longer and the commits between its steps meet a quieter disk (docs/performance.md, "Cleanup paced").
  *
  * There is no pause:
+ * - after a step that deleted nothing (it wrote no pages);
  * - when nothing was appended since the step before: no producer to protect (an idle gateway cleans up
  *   at full speed);
- * - while this pass has deleted no more records than were appended, since it began, to topics cleanup
- *   works on (retention set, or compacted): those appends are cleanup's coming work, and slowed down
- *   below their rate it would fall behind for good. Pacing never lets a backlog grow.
+ * - until this pass has deleted more than twice what was appended, since it began, to topics cleanup
+ *   works on (retention set, or compacted): those appends are cleanup's coming work. Held to twice
+ *   their rate, cleanup still shrinks what it started the pass with by at least that rate, so a pass
+ *   ends and the backlog stays bounded: pauses whenever deletions merely exceeded the appends would hold
+ *   cleanup at the appends' rate, and the backlog a pass began with would never shrink.
  */
 import type { AppendCounts } from './producer.js';
+
+/** Cleanup is ahead of its work once it has deleted more than this many times what was appended to it. */
+const AHEAD_FACTOR = 2;
 
 export interface CleanupPacingOptions {
   /** Percent of the time cleanup may take while producers write; 100: no pause. */
@@ -53,8 +59,8 @@ export class CleanupPacing {
     const producing = appends.records > this.#recordsAtLastStep;
     this.#recordsAtLastStep = appends.records;
     this.#removed += removed;
-    const ahead = this.#removed > appends.toCleanedUpTopics - this.#workAtStart;
-    if (sharePercent >= 100 || !producing || !ahead) return 0;
+    const ahead = this.#removed > AHEAD_FACTOR * (appends.toCleanedUpTopics - this.#workAtStart);
+    if (sharePercent >= 100 || removed === 0 || !producing || !ahead) return 0;
     return (stepMs * (100 - sharePercent)) / sharePercent;
   }
 

@@ -74,7 +74,8 @@ export class Retention {
     this.#pacing = new CleanupPacing({
       sharePercent: options.sharePercent ?? 100,
       appends: options.appends ?? (() => NO_APPENDS),
-      pause: options.pause ?? ((ms) => sleep(ms, undefined, { signal }).catch(() => undefined)),
+      // Not ref'd, as the timer of the passes is not: a pause never holds the process open.
+      pause: options.pause ?? ((ms) => sleep(ms, undefined, { signal, ref: false }).catch(() => undefined)),
     });
     this.#compaction = new Compaction({
       store,

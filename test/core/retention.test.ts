@@ -183,7 +183,7 @@ describe('Retention', () => {
     expect(await bounds('t')).toEqual([[20_000, 20_000]]);
   });
 
-  it('does not pace while it deletes no more than producers append to topics it cleans up (it would fall behind)', async () => {
+  it('does not pace until it deletes more than twice what producers append to topics it cleans up (it would fall behind)', async () => {
     const pauses: number[] = [];
     let steps = 0;
     const ctx = setup();
