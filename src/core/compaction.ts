@@ -35,10 +35,11 @@ export interface CompactionDeps {
   store: LogStore;
   leases: SnapshotLeases;
   stepMs: number;
-  /** Lets produce in between steps (Retention's yield). */
-  yieldToProduce: () => Promise<void>;
-  /** After each step, with its duration and the records it deleted: Retention's pacing (cleanup-pacing.ts). */
-  afterStep: (stepMs: number, removed: number) => Promise<void>;
+  /**
+   * Runs one delete step as Retention runs its own: after the pending produce commits, then paced
+   * (cleanup-pacing.ts); undefined, without running it, once the gateway is stopping.
+   */
+  step: <T extends { removed: number }>(work: () => Promise<T>) => Promise<T | undefined>;
   /** True once the gateway is shutting down: a pass ends after its current step (the next gateway's first pass goes on). */
   stopped: () => boolean;
 }
@@ -87,12 +88,9 @@ export class Compaction {
     if (from >= before) return 0;
     let removed = 0;
     while (from < before) {
-      await this.#deps.yieldToProduce();
-      if (this.#deps.stopped()) break;
-      const started = performance.now();
-      const step = await store.compact(topic.name, partition, { from, before, maxTimestamp, budgetMs: this.#deps.stepMs });
+      const step = await this.#deps.step(() => store.compact(topic.name, partition, { from, before, maxTimestamp, budgetMs: this.#deps.stepMs }));
+      if (!step) break;
       removed += step.removed;
-      await this.#deps.afterStep(performance.now() - started, step.removed);
       // No progress and nothing removed: the topic changed under us (deleted, say): the next pass sees.
       // (A step may end inside a chunk of keys with many old versions: it removed some, the rest comes next.)
       if (step.reached <= from && step.removed === 0) break;
@@ -111,12 +109,9 @@ export class Compaction {
     let from = Math.max(progress.tombstonesTo, bounds.logStartOffset);
     let removed = 0;
     while (from < before) {
-      await this.#deps.yieldToProduce();
-      if (this.#deps.stopped()) break;
-      const started = performance.now();
-      const step = await store.removeTombstones(topic.name, bounds.partition, { from, before, budgetMs: this.#deps.stepMs });
+      const step = await this.#deps.step(() => store.removeTombstones(topic.name, bounds.partition, { from, before, budgetMs: this.#deps.stepMs }));
+      if (!step) break;
       removed += step.removed;
-      await this.#deps.afterStep(performance.now() - started, step.removed);
       // Nothing removed and no progress: the partition's last record (kept) or nothing left: again next pass.
       // (A step out of time may stop inside a chunk it removed some of, as compaction's may.)
       if (step.reached <= from && step.removed === 0) break;

@@ -5,8 +5,8 @@
  * compaction (compaction.ts) runs on compacted topics. Also forgets expired Idempotency-Keys.
  * On a cluster the timer's passes run on one gateway at a time (cleanup-lease.ts). `runOnce` is public for tests.
  */
-import { hasKeyOperations, type LogStore } from '../storage/log-store.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hasKeyOperations, type LogStore } from '../storage/log-store.js';
 import type { Clock } from './clock.js';
 import { CleanupPacing } from './cleanup-pacing.js';
 import type { AppendCounts } from './producer.js';
@@ -81,8 +81,7 @@ export class Retention {
       store,
       leases: options.leases ?? new SnapshotLeases(clock, { snapshotLeaseMs: 0, maxOpenSnapshots: 0 }),
       stepMs: this.#stepMs,
-      yieldToProduce: () => this.#yieldToProduce(),
-      afterStep: (stepMs, removed) => this.#pacing.afterStep(stepMs, removed),
+      step: (work) => this.#step(work, (done) => done.removed),
       stopped: () => this.#stopped,
     });
   }
@@ -174,17 +173,31 @@ export class Retention {
     // huge delete would hold the event loop (and, with SQLite, the write lock) for as long as
     // it takes, and steps sized by count took tens of milliseconds each, ahead of every commit.
     while (from < keepFrom) {
-      await this.#yieldToProduce();
-      // Shutting down: what is left is deleted by the next gateway's first pass.
-      if (this.#stopped) break;
-      const started = performance.now();
-      const reached = await this.#store.truncateBefore(topic, partition, keepFrom, this.#stepMs);
-      if (reached <= from) break; // another deleter got there first, or nothing could be deleted
+      const start = from;
+      const reached = await this.#step(
+        () => this.#store.truncateBefore(topic, partition, keepFrom, this.#stepMs),
+        (at) => Math.max(0, at - start),
+      );
+      // Shutting down (what is left is deleted by the next gateway's first pass), another deleter got
+      // there first, or nothing could be deleted.
+      if (reached === undefined || reached <= from) break;
       counted.truncated += reached - from;
-      await this.#pacing.afterStep(performance.now() - started, reached - from);
       from = reached;
     }
     return from;
+  }
+
+  /**
+   * One delete step: after the produce commits pending (#yieldToProduce), timed, then paced by what it
+   * deleted (`removedOf` its result); undefined, without running it, once stop() was called.
+   */
+  async #step<T>(work: () => Promise<T>, removedOf: (result: T) => number): Promise<T | undefined> {
+    await this.#yieldToProduce();
+    if (this.#stopped) return undefined;
+    const started = performance.now();
+    const result = await work();
+    await this.#pacing.afterStep(performance.now() - started, removedOf(result));
+    return result;
   }
 
   /**
