@@ -31,6 +31,7 @@ import { slowConsumers } from './scenarios/slow-consumers.js';
 import { tailLatency } from './scenarios/tail-latency.js';
 import { tailers } from './scenarios/tailers.js';
 import { parked } from './scenarios/parked.js';
+import { retentionOwnTopic } from './scenarios/retention-own-topic.js';
 import { retentionStall } from './scenarios/retention-stall.js';
 import { compaction } from './scenarios/compaction.js';
 import { groupJoin } from './scenarios/group-join.js';
@@ -61,6 +62,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'tailers', needs: [], run: tailers },
   { name: 'parked', needs: [], run: parked },
   { name: 'retention-stall', needs: [], run: retentionStall },
+  { name: 'retention-own', needs: [], run: retentionOwnTopic },
   { name: 'compaction', needs: [], run: compaction },
   { name: 'group-join', needs: [], run: groupJoin },
   { name: 'spread-produce', needs: [], run: spreadProduce },

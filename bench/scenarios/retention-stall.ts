@@ -16,6 +16,11 @@ async function partitionBounds(baseUrl: string, topic: string): Promise<{ logSta
   return res.body.partitionOffsets[0]!;
 }
 
+/** Partition 0's log start offset. */
+export async function logStartOffset(baseUrl: string, topic: string): Promise<number> {
+  return (await partitionBounds(baseUrl, topic)).logStartOffset;
+}
+
 export async function retentionStall(ctx: BenchContext): Promise<ScenarioRow[]> {
   const total = ctx.sizes.retentionRecords;
   const gateway = await startGatewayFor(ctx, 'retention-stall', { retentionCheckIntervalMs: 100 });
