@@ -338,7 +338,8 @@ export interface LogStore {
   /**
    * Retention by size (Kafka's retention.bytes): an offset below which records may be deleted to bring
    * the partition's records (keys, values, headers) to at most `maxBytes`; the log start offset when
-   * they are already. With `budgetMs` it may stop short of the full cut (the caller truncates and asks again).
+   * they are already. With `budgetMs` it may stop short of the full cut (the caller truncates and asks again),
+   * but only once it has spent the budget: an answer given sooner is the full cut.
    */
   offsetForSizeLimit?(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<number>;
 

@@ -229,6 +229,27 @@ describe('Retention', () => {
     expect(steps).toBe(1);
   });
 
+  it('ends a pass by size while producers keep appending to the partition: what they add goes at the next pass', async () => {
+    const { clock, log, store, produce, bounds } = setup();
+    await log.createTopic('t', 1, { retentionBytes: 100 });
+    await produce('t', Array.from({ length: 1_000 }, (_, j) => j % 10)); // one byte a record
+    let appended = 0;
+    const retention = new Retention(store, clock, {
+      // A producer between every two steps of the pass, as under load (bounded so that a pass that never ends fails).
+      afterPendingCommits: async () => {
+        if (++appended > 200) throw new Error('the pass never ended: it kept deleting what producers appended');
+        await produce('t', [appended % 10]);
+      },
+    });
+
+    await retention.runOnce();
+    const [[logStart, end]] = (await bounds('t')) as [[number, number]];
+    expect(appended).toBeLessThan(10);
+    // The cut it made kept the newest 100 bytes of what was there when it asked.
+    expect(end - logStart).toBeLessThanOrEqual(100 + appended);
+    expect(end - logStart).toBeGreaterThanOrEqual(100);
+  });
+
   it('is exact at the boundary: a record exactly retentionMs old is kept', async () => {
     const { clock, log, retention, produce, bounds } = setup();
     await log.createTopic('t', 1, { retentionMs: 1_000 });
