@@ -78,6 +78,20 @@ async function phases(ctx: BenchContext, worker: ClientWorker, server: ChildServ
   return measured;
 }
 
+/** A phase's row: its produce rate, latency and CPU. */
+function phaseRow(p: TailPhase, name: string): ScenarioRow {
+  return {
+    scenario: `${name}, ${p.count.toLocaleString('en-US')} REST tailers`,
+    throughput: p.load.requestsPerSec,
+    unit: 'records/s',
+    latencyOf: 'produce request',
+    latency: p.load.latency,
+    peakRssMiB: p.peakRssMiB,
+    cpuCores: p.cpuCores,
+    clientCpuCores: p.clientCpuCores,
+  };
+}
+
 export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
   const { tailerProducers: producers, tailerCounts } = ctx.sizes;
   const worker = ClientWorker.start('bench/clients/long-polls.ts');
@@ -98,14 +112,7 @@ export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
     const floorAlone = floor[0]!.load.requestsPerSec;
     for (const p of floor) {
       rows.push({
-        scenario: `tailers, floor: plain node:http, in-memory log: ${producers} single-record producers, ${p.count.toLocaleString('en-US')} REST tailers`,
-        throughput: p.load.requestsPerSec,
-        unit: 'records/s',
-        latencyOf: 'produce request',
-        latency: p.load.latency,
-        peakRssMiB: p.peakRssMiB,
-        cpuCores: p.cpuCores,
-        clientCpuCores: p.clientCpuCores,
+        ...phaseRow(p, `tailers, floor: plain node:http, in-memory log: ${producers} single-record producers`),
         ...(p.count > 0 ? { floor: { name: 'floor, no tailers', value: floorAlone }, ratio: p.load.requestsPerSec / floorAlone } : {}),
         notes: p.notes,
       });
@@ -131,14 +138,7 @@ export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
       const ratio = throughput / alone;
       const targeted = p.count === TARGET_TAILERS;
       rows.push({
-        scenario: `tailers: ${producers} single-record producers, ${p.count.toLocaleString('en-US')} REST tailers`,
-        throughput,
-        unit: 'records/s',
-        latencyOf: 'produce request',
-        latency: p.load.latency,
-        peakRssMiB: p.peakRssMiB,
-        cpuCores: p.cpuCores,
-        clientCpuCores: p.clientCpuCores,
+        ...phaseRow(p, `tailers: ${producers} single-record producers`),
         floor: p.count > 0 ? { name: 'no tailers', value: alone } : undefined,
         ratio: p.count > 0 ? ratio : undefined,
         target: targeted ? `>= ${TARGET_RATIO * 100}%` : undefined,
