@@ -12,6 +12,7 @@
  */
 import type { CredentialStore } from './credential-store.js';
 import type { SchemaStore } from './schema-store.js';
+import type { SnapshotLeaseStore } from './snapshot-lease-store.js';
 
 /** Per-topic settings a client may set. Absent fields take the gateway's defaults. */
 export interface TopicConfig {
@@ -427,6 +428,9 @@ export interface LogStore {
   // --- security ---
   /** API keys and secrets, kept beside the log (see credential-store.ts). */
   readonly credentials: CredentialStore;
+  // --- the table view ---
+  /** Open snapshots' leases, seen by every gateway of the store (see snapshot-lease-store.ts). */
+  readonly snapshotLeases: SnapshotLeaseStore;
   // --- schema registry ---
   /**
    * Optional: the schema registry's store (see schema-store.ts). A store without it serves no

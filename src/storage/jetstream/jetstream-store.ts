@@ -46,6 +46,7 @@ import { KeyIndex } from './key-index.js';
 import type { KeyLister } from './kv-keys.js';
 import { newIncarnation, type ClusterNames } from './names.js';
 import { PartitionLog } from './partition-log.js';
+import { ClusterSnapshotLeases } from './snapshot-leases.js';
 import { PartitionStreams, replicaStates, type PartitionHealth } from './partition-streams.js';
 import type { JetStreamStoreOptions } from './store-options.js';
 import { offsetForSizeLimit } from './size-limit.js';
@@ -77,6 +78,7 @@ export interface StoreParts {
 
 export class JetStreamStore implements LogStore {
   readonly credentials: ClusterCredentials;
+  readonly snapshotLeases: ClusterSnapshotLeases;
   readonly #options: JetStreamStoreOptions;
   readonly #names: ClusterNames;
   readonly #nc: NatsConnection;
@@ -112,6 +114,7 @@ export class JetStreamStore implements LogStore {
     this.#leases = new GroupLeases(parts.meta);
     this.#clusterLeases = new GroupLeases(parts.meta, 'tasks.');
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
+    this.snapshotLeases = new ClusterSnapshotLeases(parts.meta, parts.jsm, parts.names.bucket('meta'), parts.keys, (work) => this.#run(work));
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
       log: (inc, partition) => this.#logs.get(`${inc}/${partition}`),
