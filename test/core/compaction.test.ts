@@ -18,7 +18,7 @@ function setup(options: { stepMs?: number } = {}) {
   const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
   onTestFinished(() => store.close());
   const log = new Log(store, new Notifier(), { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1 << 20, idempotencyWindowMs: 10_000 }, clock);
-  const leases = new SnapshotLeases(clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
+  const leases = new SnapshotLeases(store.snapshotLeases, clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
   const cleanup = new Retention(store, clock, { stepMs: options.stepMs ?? 5, leases, afterPendingCommits: () => log.commitsSettled() });
   /** Produces [key, value] pairs to partition 0; a value of null is a tombstone. */
   const put = (topic: string, ...pairs: [string, unknown][]) =>
@@ -135,7 +135,7 @@ describe('Compaction', () => {
     const { log, leases, cleanup, put, content, store } = setup();
     await log.createTopic('t', 1, compacted());
     await put('t', ['k', 1]);
-    const lease = leases.open('t', (await store.offsets('t')).map((b) => b.highWatermark));
+    const lease = await leases.open('t', (await store.offsets('t')).map((b) => b.highWatermark));
     await put('t', ['k', 2], ['j', 1], ['j', 2]);
     await cleanup.runOnce();
     // k@0 is the snapshot's version of k: kept; the j versions are past the snapshot's offset, not looked at yet.
@@ -145,7 +145,7 @@ describe('Compaction', () => {
       [2, 'j', 1],
       [3, 'j', 2],
     ]);
-    leases.close(lease);
+    await leases.close(lease, 't');
     await cleanup.runOnce();
     expect(await content('t')).toEqual([
       [1, 'k', 2],
