@@ -7,13 +7,15 @@
  * Consistent across pages while producers write because every page reads "the latest record per key
  * below the offsets" (LogStore.readLatest), which appends above them do not change, and the snapshot's
  * lease (snapshot-leases.ts, kept in the store: every gateway of a cluster sees it) keeps compaction below
- * them. Retention (`delete` policy) still removes what falls out of it, as it would under a consumer.
+ * them. Retention (`delete` policy) still removes what falls out of it, as it would under a consumer. When
+ * compaction overtook the snapshot all the same (see open() below, and docs/cluster.md), the store says so
+ * (VersionGoneError) and the page answers SNAPSHOT_EXPIRED rather than leave a key out.
  *
  * Pages go partition by partition, each in key order; a page's cursor names the lease and the page
  * number, and the lease keeps where that page starts.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
-import { hasKeyOperations, type LogStore, type PartitionRecord } from '../storage/log-store.js';
+import { hasKeyOperations, VersionGoneError, type LogStore, type PartitionRecord } from '../storage/log-store.js';
 import { recordBytes } from './record-codec.js';
 import type { SnapshotLeases, SnapshotPosition } from './snapshot-leases.js';
 
@@ -74,7 +76,8 @@ export class Snapshots {
    * The first page. The lease is put before the offsets it will hold are read, holding each partition's log
    * start meanwhile (below anything): a compaction step that read the leases before the put read its high
    * watermarks before these offsets are read, so its limit is no higher than them; one that reads them after
-   * the put holds below them. The snapshot has the partitions the topic had at the first read.
+   * the put holds below them. (On a cluster a gateway's high watermark may lag another's: VersionGoneError
+   * covers what that leaves.) The snapshot has the partitions the topic had at the first read.
    */
   async #open(topic: string, limits: SnapshotLimits): Promise<SnapshotPage> {
     const holding = (await this.#store.offsets(topic)).map((b) => b.logStartOffset);
@@ -90,6 +93,21 @@ export class Snapshots {
   }
 
   async #read(topic: string, lease: string, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
+    try {
+      return await this.#readPage(topic, lease, page, offsets, start, limits);
+    } catch (err) {
+      if (!(err instanceof VersionGoneError)) throw err;
+      await this.#leases.close(lease, topic).catch(() => undefined);
+      throw new GatewayError(
+        ErrorCode.SNAPSHOT_EXPIRED,
+        `compaction overtook the snapshot of '${topic}' this cursor belongs to (a version it had to return is gone): take a new snapshot`,
+        { topic },
+        { cause: err },
+      );
+    }
+  }
+
+  async #readPage(topic: string, lease: string, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
     const store = this.#store as Required<Pick<LogStore, 'readLatest'>>;
     const records: PartitionRecord[] = [];
     let bytes = 0;

@@ -64,6 +64,21 @@ export interface CompactionProgress {
   removed: number;
 }
 
+/**
+ * readLatest could not answer as of `before`: the latest version below it of a key in the page is gone while
+ * the key has a later version (compaction, run past `before` by another gateway, removed it). Leaving the
+ * key out or answering an older version would both be wrong, so the store says so; the core ends the snapshot.
+ */
+export class VersionGoneError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: number,
+  ) {
+    super(`the record at offset ${offset} of '${topic}' partition ${partition} was compacted away while a read as of an earlier offset needed it`);
+  }
+}
+
 /** Where a page of a partition's latest records per key starts and stops (see LogStore.readLatest). */
 export interface LatestQuery {
   /** Only records below this offset count: the latest per key is the latest below it. */
@@ -357,6 +372,8 @@ export interface LogStore {
    * A page of the partition's latest record per key among records below `query.before`, tombstoned keys
    * left out, in key order: text keys before binary keys, each by their bytes (UTF-8 for text). Paging
    * by `afterKey` (the last key returned) visits every key once. Keyless records are not in it.
+   * Throws VersionGoneError when a key's latest version below `before` was compacted away meanwhile (a
+   * store whose compaction can run past a snapshot's offsets: the JetStream store, see docs/cluster.md).
    */
   readLatest?(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]>;
   /**
