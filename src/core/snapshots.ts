@@ -65,7 +65,7 @@ export class Snapshots {
     const page = Number(pageText);
     const held = await this.#leases.renew(lease, topic, page);
     if (!held) {
-      throw new GatewayError(ErrorCode.SNAPSHOT_EXPIRED, `the snapshot of '${topic}' this cursor belongs to has ended (leases last snapshotLeaseMs after a page; on SQLite not across a restart): take a new snapshot`, {
+      throw new GatewayError(ErrorCode.SNAPSHOT_EXPIRED, `the snapshot of '${topic}' this cursor belongs to has ended (a snapshot lasts snapshotLeaseMs after its last page; on a single gateway's store, not across a restart): take a new snapshot`, {
         topic,
       });
     }
