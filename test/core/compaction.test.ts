@@ -153,6 +153,27 @@ describe('Compaction', () => {
     ]);
   });
 
+  it('reads the open snapshots before every step: a lease put while a pass runs holds the steps after it (snapshots.ts opens its lease this way)', async () => {
+    const { clock, store, log, put, content } = setup();
+    let steps = 0;
+    const leases = new SnapshotLeases(store.snapshotLeases, clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
+    // A snapshot begins during the first step: its lease holds the log start until it knows its offsets.
+    const openingDuringOne = intercept(store, {
+      compact: (compact) => async (topic, partition, options) => {
+        const done = await compact!(topic, partition, options);
+        if (++steps === 1) await leases.open('table', [0]);
+        return done;
+      },
+    });
+    const cleanup = new Retention(openingDuringOne, clock, { stepMs: 0, leases });
+    await log.createTopic('table', 1, compacted());
+    for (let round = 0; round < 20; round++) await put('table', ...Array.from({ length: 1_000 }, (_, k): [string, unknown] => [`k${k}`, round]));
+    const firstStep = (await cleanup.runOnce()).compacted;
+    expect(firstStep).toBeLessThan(19_000);
+    expect(steps, 'no step after the lease').toBe(1);
+    expect((await content('table')).length).toBe(20_000 - firstStep);
+  });
+
   it('a consumer reading from the earliest offset while compaction runs sees every key’s latest value', async () => {
     const { log, cleanup, put, store } = setup({ stepMs: 0 });
     await log.createTopic('t', 1, compacted());
