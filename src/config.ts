@@ -200,7 +200,7 @@ export const ConfigSchema = z.object({
     .describe('A snapshot (GET /v1/topics/{topic}/snapshot) stays consistent this long after its last page; a later page answers 410 and the client starts again.'),
   maxOpenSnapshots: int(1)
     .default(1_000)
-    .describe('Most snapshots open at once; one more answers 503 with Retry-After.'),
+    .describe('Most snapshots open at once through this gateway; one more answers 503 with Retry-After.'),
 
   groupSessionTimeoutMs: int(100).default(30_000).describe('Consumer groups: session timeout when a member asks for none.'),
   groupMinSessionTimeoutMs: int(10).default(1_000).describe('Consumer groups: shortest session timeout a member may ask for.'),

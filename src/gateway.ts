@@ -96,7 +96,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
   // On a cluster store, records other gateways append wake this one's long-polls and sockets too.
   store.watchForeignAppends?.((batch) => notifier.publish(batch));
-  const leases = new SnapshotLeases(clock, config);
+  const leases = new SnapshotLeases(store.snapshotLeases, clock, config);
   // On a cluster, one gateway at a time cleans up (on SQLite this one process always holds the lease).
   const cleanupLease = new CleanupLease(store, clock, config.cleanupLeaseMs);
   const retention = new Retention(store, clock, {

@@ -28,7 +28,7 @@ export interface RetentionOptions {
   afterPendingCommits?: () => Promise<void>;
   /** Told of every pass (metrics). */
   observer?: CoreObserver;
-  /** Open snapshots, which compaction must not outrun (see snapshot-leases.ts); none by default. */
+  /** Open snapshots, which compaction must not outrun (see snapshot-leases.ts); by default the store's, by this clock. */
   leases?: SnapshotLeases;
   /** On a cluster, only the holder of this lease runs the timer's passes (see cleanup-lease.ts); every pass when absent. */
   clusterLease?: { hold(): Promise<boolean> };
@@ -79,7 +79,7 @@ export class Retention {
     });
     this.#compaction = new Compaction({
       store,
-      leases: options.leases ?? new SnapshotLeases(clock, { snapshotLeaseMs: 0, maxOpenSnapshots: 0 }),
+      leases: options.leases ?? new SnapshotLeases(store.snapshotLeases, clock, { snapshotLeaseMs: 0, maxOpenSnapshots: 0 }),
       stepMs: this.#stepMs,
       step: (work) => this.#step(work, (done) => done.removed),
       stopped: () => this.#stopped,

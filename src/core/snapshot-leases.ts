@@ -5,50 +5,51 @@
  * same kind of limit, its "first uncleanable offset"). A lease lasts `leaseMs` after its last page;
  * a page of a lease that ended is refused (the client takes a new snapshot).
  *
- * In memory only: after a restart every lease is gone, and the next page says so.
+ * The rule lives here; the records live in the store (LogStore.snapshotLeases), so on a cluster every
+ * gateway sees every lease: the cleanup lease holder's compaction honours a snapshot paged elsewhere, and
+ * any gateway serves a snapshot's next page. Expiry is the time in the record, by the gateways' clocks
+ * (docs/cluster.md: they must agree); an expired record is deleted by whoever finds it. On SQLite the
+ * records are in memory (one process owns the data directory): a restart ends every snapshot.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, GatewayError } from '../errors.js';
+import type { SnapshotLeaseRecord, SnapshotLeaseStore, SnapshotPosition } from '../storage/snapshot-lease-store.js';
 import type { Clock } from './clock.js';
+
+export type { SnapshotPosition } from '../storage/snapshot-lease-store.js';
 
 export interface SnapshotLeaseSettings {
   /** How long a snapshot stays consistent after its last page. */
   snapshotLeaseMs: number;
-  /** Most snapshots open at once (each is a few numbers per partition, and holds compaction back). */
+  /** Most snapshots open at once through this gateway (each holds compaction back). */
   maxOpenSnapshots: number;
 }
 
-/** Where a page of a snapshot starts: a partition, and the last key the page before it returned there. */
-export interface SnapshotPosition {
-  partition: number;
-  afterKey?: string | Uint8Array | undefined;
-}
-
-interface Lease {
-  topic: string;
-  offsets: readonly number[];
-  expiresAt: number;
-  /**
-   * Page number -> where it starts. Kept here rather than in the cursor, so a cursor stays short
-   * whatever the key's length; the page just served stays too, so a client may ask for it again.
-   */
-  pages: Map<number, SnapshotPosition>;
-}
-
 export class SnapshotLeases {
+  readonly #store: SnapshotLeaseStore;
   readonly #clock: Clock;
   readonly #settings: SnapshotLeaseSettings;
-  readonly #leases = new Map<string, Lease>();
+  /**
+   * The snapshots opened through this gateway, and when each ends as far as this gateway knows: the limit
+   * counts these (per gateway, not per namespace, so it costs no listing of every topic's leases). A snapshot
+   * paged on to its end through another gateway is counted here until its expiry as last seen here.
+   */
+  readonly #opened = new Map<string, number>();
 
-  constructor(clock: Clock, settings: SnapshotLeaseSettings) {
+  constructor(store: SnapshotLeaseStore, clock: Clock, settings: SnapshotLeaseSettings) {
+    this.#store = store;
     this.#clock = clock;
     this.#settings = settings;
   }
 
-  /** A new lease over these offsets (one per partition); its id goes in the snapshot's cursor. Throws OVERLOADED when too many are open. */
-  open(topic: string, offsets: readonly number[]): string {
-    this.#expire();
-    if (this.#leases.size >= this.#settings.maxOpenSnapshots) {
+  /**
+   * A new lease holding compaction below `offsets` (one per partition); its id goes in the snapshot's cursor.
+   * Compaction honours it from the moment this resolves. Throws OVERLOADED when too many are open.
+   */
+  async open(topic: string, offsets: readonly number[]): Promise<string> {
+    const now = this.#clock.now();
+    for (const [id, expiresAt] of this.#opened) if (expiresAt <= now) this.#opened.delete(id);
+    if (this.#opened.size >= this.#settings.maxOpenSnapshots) {
       throw new GatewayError(
         ErrorCode.OVERLOADED,
         `${this.#settings.maxOpenSnapshots} snapshots are open (setting maxOpenSnapshots); retry once some end`,
@@ -56,50 +57,77 @@ export class SnapshotLeases {
       );
     }
     const id = randomUUID();
-    const pages = new Map([[0, { partition: 0 }]]);
-    this.#leases.set(id, { topic, offsets: [...offsets], expiresAt: this.#clock.now() + this.#settings.snapshotLeaseMs, pages });
+    const expiresAt = now + this.#settings.snapshotLeaseMs;
+    // Counted before the write, so opens racing each other cannot all pass the limit.
+    this.#opened.set(id, expiresAt);
+    try {
+      await this.#store.put({ id, topic, offsets: [...offsets], expiresAt, pages: [{ page: 0, partition: 0 }] });
+    } catch (err) {
+      this.#opened.delete(id);
+      throw err;
+    }
     return id;
   }
 
   /**
-   * The lease's offsets and where its page `page` starts, and it lasts another leaseMs; undefined when
-   * it ended, is another topic's, or has no such page (only the next page and the last one served are kept).
+   * The lease's offsets and where its page `page` starts, the lease lasting at least another half leaseMs;
+   * undefined when it ended, is another topic's, or has no such page (only the next page and the last one
+   * served are kept).
    */
-  renew(id: string, topic: string, page: number): { offsets: readonly number[]; position: SnapshotPosition } | undefined {
-    this.#expire();
-    const lease = this.#leases.get(id);
-    const position = lease?.pages.get(page);
-    if (!lease || lease.topic !== topic || !position) return undefined;
-    lease.expiresAt = this.#clock.now() + this.#settings.snapshotLeaseMs;
-    return { offsets: lease.offsets, position };
+  async renew(id: string, topic: string, page: number): Promise<{ offsets: readonly number[]; position: SnapshotPosition } | undefined> {
+    const lease = await this.#store.get(topic, id);
+    if (!lease || (await this.#ended(lease))) return undefined;
+    const found = lease.pages.find((p) => p.page === page);
+    if (!found) return undefined;
+    const now = this.#clock.now();
+    // Written only when less than half its time is left (served() writes it again after the page): a page
+    // asked for then costs one write, not two.
+    if (lease.expiresAt - now < this.#settings.snapshotLeaseMs / 2) await this.#put({ ...lease, expiresAt: now + this.#settings.snapshotLeaseMs });
+    return { offsets: lease.offsets, position: { partition: found.partition, afterKey: found.afterKey } };
   }
 
-  /** Page `page` was served: the page after it starts at `next`; pages before it are forgotten. */
-  served(id: string, page: number, next: SnapshotPosition): void {
-    const lease = this.#leases.get(id);
-    if (!lease) return;
-    for (const n of lease.pages.keys()) if (n < page) lease.pages.delete(n);
-    lease.pages.set(page + 1, next);
+  /**
+   * Page `page`, which started at `start`, was served: the lease now holds `offsets`, lasts another leaseMs,
+   * and keeps where that page and the next one (at `next`) start; pages before it are forgotten.
+   */
+  async served(id: string, topic: string, offsets: readonly number[], page: number, start: SnapshotPosition, next: SnapshotPosition): Promise<void> {
+    const pages = [
+      { page, ...start },
+      { page: page + 1, ...next },
+    ];
+    // The whole record from what the page knows, without reading it again. Written over a close that
+    // another gateway made meanwhile (a client asking for a page twice at once), it lives on until it expires.
+    await this.#put({ id, topic, offsets: [...offsets], expiresAt: this.#clock.now() + this.#settings.snapshotLeaseMs, pages });
   }
 
-  /** Ends a lease (its last page was served). */
-  close(id: string): void {
-    this.#leases.delete(id);
+  /** Ends a lease (its last page was served, or it can serve none). */
+  async close(id: string, topic: string): Promise<void> {
+    this.#opened.delete(id);
+    await this.#store.delete(topic, id);
   }
 
-  /** Compaction of this partition looks only below this offset (Infinity when no snapshot holds it). */
-  horizon(topic: string, partition: number): number {
-    this.#expire();
+  /**
+   * Compaction of this partition looks only below this offset (Infinity when no snapshot holds it). Read
+   * from the store at each call: every lease whose open() resolved before it is counted.
+   */
+  async horizon(topic: string, partition: number): Promise<number> {
     let lowest = Infinity;
-    for (const lease of this.#leases.values()) {
+    for (const lease of await this.#store.list(topic)) {
       // A partition added after the snapshot began is not in it: nothing to hold there.
-      if (lease.topic === topic && partition < lease.offsets.length) lowest = Math.min(lowest, lease.offsets[partition]!);
+      if (!(await this.#ended(lease)) && partition < lease.offsets.length) lowest = Math.min(lowest, lease.offsets[partition]!);
     }
     return lowest;
   }
 
-  #expire(): void {
-    const now = this.#clock.now();
-    for (const [id, lease] of this.#leases) if (lease.expiresAt <= now) this.#leases.delete(id);
+  async #put(lease: SnapshotLeaseRecord): Promise<void> {
+    if (this.#opened.has(lease.id)) this.#opened.set(lease.id, lease.expiresAt);
+    await this.#store.put(lease);
+  }
+
+  /** Whether the lease expired; if so it is deleted (whoever finds an expired lease removes it). */
+  async #ended(lease: SnapshotLeaseRecord): Promise<boolean> {
+    if (lease.expiresAt > this.#clock.now()) return false;
+    await this.close(lease.id, lease.topic);
+    return true;
   }
 }

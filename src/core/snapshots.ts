@@ -6,14 +6,16 @@
  *
  * Consistent across pages while producers write because every page reads "the latest record per key
  * below the offsets" (LogStore.readLatest), which appends above them do not change, and the snapshot's
- * lease (snapshot-leases.ts) keeps compaction below them. Retention (`delete` policy) still removes
- * what falls out of it, as it would under a consumer.
+ * lease (snapshot-leases.ts, kept in the store: every gateway of a cluster sees it) keeps compaction below
+ * them. Retention (`delete` policy) still removes what falls out of it, as it would under a consumer. When
+ * compaction overtook the snapshot all the same (see open() below, and docs/cluster.md), the store says so
+ * (VersionGoneError) and the page answers SNAPSHOT_EXPIRED rather than leave a key out.
  *
  * Pages go partition by partition, each in key order; a page's cursor names the lease and the page
  * number, and the lease keeps where that page starts.
  */
 import { ErrorCode, GatewayError } from '../errors.js';
-import { hasKeyOperations, type LogStore, type PartitionRecord } from '../storage/log-store.js';
+import { hasKeyOperations, VersionGoneError, type LogStore, type PartitionRecord } from '../storage/log-store.js';
 import { recordBytes } from './record-codec.js';
 import type { SnapshotLeases, SnapshotPosition } from './snapshot-leases.js';
 
@@ -53,20 +55,7 @@ export class Snapshots {
   async page(topic: string, cursor: string | undefined, limits: SnapshotLimits, field = 'cursor'): Promise<SnapshotPage> {
     const store = this.#store;
     if (!hasKeyOperations(store)) throw new GatewayError(ErrorCode.NOT_SUPPORTED, 'this store keeps no key index');
-    if (cursor === undefined) {
-      const bounds = await store.offsets(topic);
-      const offsets = bounds.map((b) => b.highWatermark);
-      // Opened in the same turn as the offsets were read: a compaction step decided after this sees the
-      // lease, and one decided before it used a high watermark no higher than these offsets.
-      const lease = this.#leases.open(topic, offsets);
-      try {
-        const page = await this.#read(topic, lease, 0, offsets, { partition: 0 }, limits);
-        return { offsets: offsets.map((offset, partition) => ({ partition, offset })), ...page };
-      } catch (err) {
-        this.#leases.close(lease);
-        throw err;
-      }
-    }
+    if (cursor === undefined) return this.#open(topic, limits);
     const match = CURSOR.exec(cursor);
     if (!match) {
       const message = 'is not the cursor of a snapshot (a nextCursor of this route)';
@@ -74,23 +63,58 @@ export class Snapshots {
     }
     const [, lease, pageText] = match as unknown as [string, string, string];
     const page = Number(pageText);
-    const held = this.#leases.renew(lease, topic, page);
+    const held = await this.#leases.renew(lease, topic, page);
     if (!held) {
-      throw new GatewayError(ErrorCode.SNAPSHOT_EXPIRED, `the snapshot of '${topic}' this cursor belongs to has ended (leases last snapshotLeaseMs after a page, and not across a restart): take a new snapshot`, {
+      throw new GatewayError(ErrorCode.SNAPSHOT_EXPIRED, `the snapshot of '${topic}' this cursor belongs to has ended (a snapshot lasts snapshotLeaseMs after its last page; on a single gateway's store, not across a restart): take a new snapshot`, {
         topic,
       });
     }
     return this.#read(topic, lease, page, held.offsets, held.position, limits);
   }
 
+  /**
+   * The first page. The lease is put before the offsets it will hold are read, holding each partition's log
+   * start meanwhile (below anything): a compaction step that read the leases before the put read its high
+   * watermarks before these offsets are read, so its limit is no higher than them; one that reads them after
+   * the put holds below them. (On a cluster a gateway's high watermark may lag another's: VersionGoneError
+   * covers what that leaves.) The snapshot has the partitions the topic had at the first read.
+   */
+  async #open(topic: string, limits: SnapshotLimits): Promise<SnapshotPage> {
+    const holding = (await this.#store.offsets(topic)).map((b) => b.logStartOffset);
+    const lease = await this.#leases.open(topic, holding);
+    try {
+      const offsets = (await this.#store.offsets(topic)).slice(0, holding.length).map((b) => b.highWatermark);
+      const page = await this.#read(topic, lease, 0, offsets, { partition: 0 }, limits);
+      return { offsets: offsets.map((offset, partition) => ({ partition, offset })), ...page };
+    } catch (err) {
+      await this.#leases.close(lease, topic).catch(() => undefined);
+      throw err;
+    }
+  }
+
   async #read(topic: string, lease: string, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
+    try {
+      return await this.#readPage(topic, lease, page, offsets, start, limits);
+    } catch (err) {
+      if (!(err instanceof VersionGoneError)) throw err;
+      await this.#leases.close(lease, topic).catch(() => undefined);
+      throw new GatewayError(
+        ErrorCode.SNAPSHOT_EXPIRED,
+        `compaction overtook the snapshot of '${topic}' this cursor belongs to (a version it had to return is gone): take a new snapshot`,
+        { topic },
+        { cause: err },
+      );
+    }
+  }
+
+  async #readPage(topic: string, lease: string, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
     const store = this.#store as Required<Pick<LogStore, 'readLatest'>>;
     const records: PartitionRecord[] = [];
     let bytes = 0;
     let at: SnapshotPosition = start;
     for (;;) {
       if (at.partition >= offsets.length) {
-        this.#leases.close(lease);
+        await this.#leases.close(lease, topic);
         return { records, nextCursor: null };
       }
       const room = limits.maxRecords - records.length;
@@ -98,17 +122,15 @@ export class Snapshots {
       const found = await store.readLatest(topic, at.partition, { before: offsets[at.partition]!, afterKey: at.afterKey, limit: room + 1 });
       for (const [i, record] of found.entries()) {
         const size = recordBytes(record);
-        if (i === room || (records.length > 0 && bytes + size > limits.maxBytes)) return this.#served(lease, page, at, records);
+        if (i === room || (records.length > 0 && bytes + size > limits.maxBytes)) {
+          await this.#leases.served(lease, topic, offsets, page, start, at);
+          return { records, nextCursor: `${lease}.${page + 1}` };
+        }
         records.push({ ...record, partition: at.partition });
         bytes += size;
         at = { partition: at.partition, afterKey: record.key ?? undefined };
       }
       at = { partition: at.partition + 1 };
     }
-  }
-
-  #served(lease: string, page: number, next: SnapshotPosition, records: PartitionRecord[]): Omit<SnapshotPage, 'offsets'> {
-    this.#leases.served(lease, page, next);
-    return { records, nextCursor: `${lease}.${page + 1}` };
   }
 }

@@ -144,7 +144,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', metricsRoutes(deps.scrape ?? (async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }))));
   app.route('/', topicRoutes(deps.log));
   app.route('/', topicOpenApiRoutes(deps.log, registry, document));
-  app.route('/', tableRoutes(deps.log, deps.snapshots ?? new Snapshots(deps.store, new SnapshotLeases(systemClock, deps.config)), deps.config));
+  app.route('/', tableRoutes(deps.log, deps.snapshots ?? new Snapshots(deps.store, new SnapshotLeases(deps.store.snapshotLeases, systemClock, deps.config)), deps.config));
   app.route('/', recordRoutes(deps.log, deps.config, deps.shutdown, security));
   app.route('/', topicRecordRoutes(deps.log, deps.config, deps.shutdown));
   // Where the WebSocket paths always stood in openapi.yaml: after records, before groups.

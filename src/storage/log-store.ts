@@ -12,6 +12,7 @@
  */
 import type { CredentialStore } from './credential-store.js';
 import type { SchemaStore } from './schema-store.js';
+import type { SnapshotLeaseStore } from './snapshot-lease-store.js';
 
 /** Per-topic settings a client may set. Absent fields take the gateway's defaults. */
 export interface TopicConfig {
@@ -61,6 +62,21 @@ export interface CompactionProgress {
   reached: number;
   /** Records deleted by this step. */
   removed: number;
+}
+
+/**
+ * readLatest could not answer as of `before`: the latest version below it of a key in the page is gone while
+ * the key has a later version (compaction, run past `before` by another gateway, removed it). Leaving the
+ * key out or answering an older version would both be wrong, so the store says so; the core ends the snapshot.
+ */
+export class VersionGoneError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: number,
+  ) {
+    super(`the record at offset ${offset} of '${topic}' partition ${partition} was compacted away while a read as of an earlier offset needed it`);
+  }
 }
 
 /** Where a page of a partition's latest records per key starts and stops (see LogStore.readLatest). */
@@ -357,6 +373,8 @@ export interface LogStore {
    * A page of the partition's latest record per key among records below `query.before`, tombstoned keys
    * left out, in key order: text keys before binary keys, each by their bytes (UTF-8 for text). Paging
    * by `afterKey` (the last key returned) visits every key once. Keyless records are not in it.
+   * Throws VersionGoneError when a key's latest version below `before` was compacted away meanwhile (a
+   * store whose compaction can run past a snapshot's offsets: the JetStream store, see docs/cluster.md).
    */
   readLatest?(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]>;
   /**
@@ -428,6 +446,9 @@ export interface LogStore {
   // --- security ---
   /** API keys and secrets, kept beside the log (see credential-store.ts). */
   readonly credentials: CredentialStore;
+  // --- the table view ---
+  /** Open snapshots' leases, seen by every gateway of the store (see snapshot-lease-store.ts). */
+  readonly snapshotLeases: SnapshotLeaseStore;
   // --- schema registry ---
   /**
    * Optional: the schema registry's store (see schema-store.ts). A store without it serves no

@@ -18,7 +18,7 @@ function setup(options: { stepMs?: number } = {}) {
   const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
   onTestFinished(() => store.close());
   const log = new Log(store, new Notifier(), { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1 << 20, idempotencyWindowMs: 10_000 }, clock);
-  const leases = new SnapshotLeases(clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
+  const leases = new SnapshotLeases(store.snapshotLeases, clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
   const cleanup = new Retention(store, clock, { stepMs: options.stepMs ?? 5, leases, afterPendingCommits: () => log.commitsSettled() });
   /** Produces [key, value] pairs to partition 0; a value of null is a tombstone. */
   const put = (topic: string, ...pairs: [string, unknown][]) =>
@@ -135,7 +135,7 @@ describe('Compaction', () => {
     const { log, leases, cleanup, put, content, store } = setup();
     await log.createTopic('t', 1, compacted());
     await put('t', ['k', 1]);
-    const lease = leases.open('t', (await store.offsets('t')).map((b) => b.highWatermark));
+    const lease = await leases.open('t', (await store.offsets('t')).map((b) => b.highWatermark));
     await put('t', ['k', 2], ['j', 1], ['j', 2]);
     await cleanup.runOnce();
     // k@0 is the snapshot's version of k: kept; the j versions are past the snapshot's offset, not looked at yet.
@@ -145,12 +145,33 @@ describe('Compaction', () => {
       [2, 'j', 1],
       [3, 'j', 2],
     ]);
-    leases.close(lease);
+    await leases.close(lease, 't');
     await cleanup.runOnce();
     expect(await content('t')).toEqual([
       [1, 'k', 2],
       [3, 'j', 2],
     ]);
+  });
+
+  it('reads the open snapshots before every step: a lease put while a pass runs holds the steps after it (snapshots.ts opens its lease this way)', async () => {
+    const { clock, store, log, put, content } = setup();
+    let steps = 0;
+    const leases = new SnapshotLeases(store.snapshotLeases, clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
+    // A snapshot begins during the first step: its lease holds the log start until it knows its offsets.
+    const openingDuringOne = intercept(store, {
+      compact: (compact) => async (topic, partition, options) => {
+        const done = await compact!(topic, partition, options);
+        if (++steps === 1) await leases.open('table', [0]);
+        return done;
+      },
+    });
+    const cleanup = new Retention(openingDuringOne, clock, { stepMs: 0, leases });
+    await log.createTopic('table', 1, compacted());
+    for (let round = 0; round < 20; round++) await put('table', ...Array.from({ length: 1_000 }, (_, k): [string, unknown] => [`k${k}`, round]));
+    const firstStep = (await cleanup.runOnce()).compacted;
+    expect(firstStep).toBeLessThan(19_000);
+    expect(steps, 'no step after the lease').toBe(1);
+    expect((await content('table')).length).toBe(20_000 - firstStep);
   });
 
   it('a consumer reading from the earliest offset while compaction runs sees every key’s latest value', async () => {

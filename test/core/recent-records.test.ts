@@ -128,7 +128,7 @@ describe('recent records: fetches of a partition being read, from memory', () =>
 
   it('never answers a compacted topic from memory: its answers have the gaps compaction left', async () => {
     const { clock, raw, log, produce, stored, fetch, notifier } = setup();
-    const leases = new SnapshotLeases(clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
+    const leases = new SnapshotLeases(raw.snapshotLeases, clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
     const cleanup = new Retention(raw, clock, { stepMs: 5, leases, afterPendingCommits: () => log.commitsSettled() });
     await log.createTopic('table', 1, { cleanupPolicy: 'compact' });
     await fetch('table', 0);
@@ -143,7 +143,7 @@ describe('recent records: fetches of a partition being read, from memory', () =>
 
   it('a topic made compacted stops being answered from memory', async () => {
     const { clock, raw, log, produce, stored, fetch } = setup();
-    const leases = new SnapshotLeases(clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
+    const leases = new SnapshotLeases(raw.snapshotLeases, clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 });
     const cleanup = new Retention(raw, clock, { stepMs: 5, leases, afterPendingCommits: () => log.commitsSettled() });
     await log.createTopic('t', 1);
     await fetch('t', 0);

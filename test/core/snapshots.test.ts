@@ -18,7 +18,7 @@ function setup(maxOpenSnapshots = 10) {
   const store = openSqliteStore({ dataDir: tempDir(), synchronous: 'NORMAL' });
   onTestFinished(() => store.close());
   const log = new Log(store, new Notifier(), { autoCreateTopics: false, defaultPartitions: 1, maxPartitions: 100, maxRecordBytes: 1 << 20, idempotencyWindowMs: 10_000 }, clock);
-  const leases = new SnapshotLeases(clock, { snapshotLeaseMs: 1_000, maxOpenSnapshots });
+  const leases = new SnapshotLeases(store.snapshotLeases, clock, { snapshotLeaseMs: 1_000, maxOpenSnapshots });
   const cleanup = new Retention(store, clock, { stepMs: 0, leases, afterPendingCommits: () => log.commitsSettled() });
   const snapshots = new Snapshots(store, leases);
   /** Produces [partition, key, value] triples; a value of null is a tombstone. */
@@ -52,7 +52,7 @@ describe('Snapshots', () => {
       [0, 'a', 1, '1'],
       [0, 'b', 2, '2'],
     ]);
-    expect(leases.horizon('t', 0)).toBe(6);
+    expect(await leases.horizon('t', 0)).toBe(6);
     const second = await snapshots.page('t', first.nextCursor!, { maxRecords: 2, maxBytes: 1 << 20 });
     expect(second.offsets).toBeUndefined();
     expect(second.records.map(show)).toEqual([
@@ -64,7 +64,7 @@ describe('Snapshots', () => {
     const last = await snapshots.page('t', second.nextCursor!, { maxRecords: 2, maxBytes: 1 << 20 });
     expect(last.records.map(show)).toEqual([[1, 'z', 0, '1']]);
     expect(last.nextCursor).toBeNull();
-    expect(leases.horizon('t', 0), 'the last page ends the snapshot').toBe(Infinity);
+    expect(await leases.horizon('t', 0), 'the last page ends the snapshot').toBe(Infinity);
     await expect(snapshots.page('t', second.nextCursor!, { maxRecords: 2, maxBytes: 1 << 20 })).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
   });
 
@@ -82,7 +82,7 @@ describe('Snapshots', () => {
     await expect(snapshots.page('other', first.nextCursor!, BIG)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
     clock.t += 1_000;
     await expect(snapshots.page('t', first.nextCursor!, BIG)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
-    expect(leases.horizon('t', 0)).toBe(Infinity);
+    expect(await leases.horizon('t', 0)).toBe(Infinity);
     await expect(snapshots.page('missing', undefined, BIG)).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
     const whole = await snapshots.page('t', undefined, BIG);
     expect([whole.records.length, whole.nextCursor]).toEqual([2, null]);

@@ -13,6 +13,7 @@ import { ErrorCode, GatewayError } from '../../src/errors.js';
 import { recordsToJson } from '../../src/core/record-codec.js';
 import { parseEncoded } from '../helpers/encoded.js';
 import { keysConformance, sizeLimitConformance } from './keys.conformance.js';
+import { snapshotLeasesConformance } from './snapshot-leases.conformance.js';
 import type { AppendRequest, LogStore, RecordToAppend, StoredRecord } from '../../src/storage/log-store.js';
 
 export interface StoreHarness {
@@ -952,6 +953,7 @@ export function logStoreConformance(name: string, factory: StoreFactory, options
 
     sizeLimitConformance(fresh);
     keysConformance(fresh, { compactsWholeBatches: options.compactsWholeBatches !== undefined });
+    snapshotLeasesConformance(fresh);
 
     describe('durability and lifecycle', () => {
       it('keeps topics, records, bounds, idempotency keys and group state across close and reopen', async () => {

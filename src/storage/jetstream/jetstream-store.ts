@@ -34,9 +34,10 @@ import type {
   PartitionRange,
   RangeStep,
 } from '../log-store.js';
+import { VersionGoneError } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
-import { compactStep, removeTombstonesStep } from './compaction.js';
+import { compactStep, removeTombstonesStep, type IndexedPartition } from './compaction.js';
 import { toGatewayError, isStreamNotFound, StreamGoneError } from './cluster-errors.js';
 import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
@@ -46,6 +47,7 @@ import { KeyIndex } from './key-index.js';
 import type { KeyLister } from './kv-keys.js';
 import { newIncarnation, type ClusterNames } from './names.js';
 import { PartitionLog } from './partition-log.js';
+import { ClusterSnapshotLeases } from './snapshot-leases.js';
 import { PartitionStreams, replicaStates, type PartitionHealth } from './partition-streams.js';
 import type { JetStreamStoreOptions } from './store-options.js';
 import { offsetForSizeLimit } from './size-limit.js';
@@ -77,6 +79,7 @@ export interface StoreParts {
 
 export class JetStreamStore implements LogStore {
   readonly credentials: ClusterCredentials;
+  readonly snapshotLeases: ClusterSnapshotLeases;
   readonly #options: JetStreamStoreOptions;
   readonly #names: ClusterNames;
   readonly #nc: NatsConnection;
@@ -112,6 +115,7 @@ export class JetStreamStore implements LogStore {
     this.#leases = new GroupLeases(parts.meta);
     this.#clusterLeases = new GroupLeases(parts.meta, 'tasks.');
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
+    this.snapshotLeases = new ClusterSnapshotLeases(parts.meta, parts.jsm, parts.names.bucket('meta'), parts.keys, (work) => this.#run(work));
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
       log: (inc, partition) => this.#logs.get(`${inc}/${partition}`),
@@ -151,6 +155,8 @@ export class JetStreamStore implements LogStore {
     try {
       return await work();
     } catch (err) {
+      // Not a cluster failure: the core decides what it means (LogStore.readLatest).
+      if (err instanceof VersionGoneError) throw err;
       throw toGatewayError(err);
     }
   }
@@ -385,8 +391,32 @@ export class JetStreamStore implements LogStore {
     return this.#onTopic(topic, async (t) => {
       if (partition < 0 || partition >= t.partitions) return [];
       const indexed = await this.#indexedLog(t, partition, query.before);
-      return this.#versionsAt(t, indexed, () => indexed.index.latestPage(indexed.log.stream, indexed.logStart, query));
+      const ask = () => indexed.index.latestPage(indexed.log.stream, indexed.logStart, query);
+      return this.#versionsAt(t, indexed, ask, (gone) => this.#checkOvertaken(t, partition, indexed, gone, query.before));
     });
+  }
+
+  /**
+   * Versions a page of readLatest named are gone. Below the log start (fresh from the cluster) retention
+   * took them, as it may under any reader: left out. Otherwise compaction took them: the index knows every
+   * version below `before` (caught up through it), so a latest version there can only have been superseded
+   * at or above `before`, by a compaction that ran past a snapshot's offsets (its lease put after that
+   * compaction read the leases, or a gateway whose tail lagged). The index is caught up to the cluster's
+   * tail, and a gone version whose key has a version from `before` on throws VersionGoneError. (A key with
+   * none left, its later versions all removed behind a tombstone, stays left out: see docs/cluster.md.)
+   */
+  async #checkOvertaken(t: TopicEntry, partition: number, { log, index }: IndexedPartition, gone: number[], before: number): Promise<void> {
+    const fresh = await this.#topics.refresh(t.name);
+    if (fresh?.inc !== t.inc) return; // deleted meanwhile: the next read says so
+    const logStart = fresh.logStart[partition]!;
+    const compacted = gone.filter((o) => o >= logStart);
+    if (compacted.length === 0) return;
+    log.invalidate();
+    await index.catchUp(log.stream, log, logStart, (await log.tail()).highWatermark);
+    for (const offset of compacted) {
+      const key = index.keyAt(log.stream, offset);
+      if (key !== undefined && index.hasVersionFrom(log.stream, key, before)) throw new VersionGoneError(t.name, partition, offset);
+    }
   }
 
   /**
@@ -395,7 +425,13 @@ export class JetStreamStore implements LogStore {
    * not of deletes): there each batch is read from the stream rather than the cache, the versions gone
    * leave the index, and the index is asked again (its next answer names older versions, or other keys).
    */
-  async #versionsAt(t: TopicEntry, { log, index }: { log: PartitionLog; index: KeyIndex }, ask: () => number[]): Promise<StoredRecord[]> {
+  async #versionsAt(
+    t: TopicEntry,
+    indexed: IndexedPartition,
+    ask: () => number[],
+    beforeDrop: (gone: number[]) => Promise<void> = () => Promise.resolve(),
+  ): Promise<StoredRecord[]> {
+    const { log, index } = indexed;
     const compacted = t.config.cleanupPolicy?.includes('compact') ?? false;
     for (;;) {
       const offsets = ask();
@@ -403,6 +439,7 @@ export class JetStreamStore implements LogStore {
       const byOffset = new Map((await log.recordsAt([...offsets].sort((a, b) => a - b), compacted)).map((r) => [r.offset, r]));
       const gone = offsets.filter((o) => !byOffset.has(o));
       if (!compacted || gone.length === 0) return offsets.flatMap((o) => byOffset.get(o) ?? []);
+      await beforeDrop(gone);
       for (const o of gone) index.dropRange(log.stream, o, o + 1);
     }
   }

@@ -47,6 +47,7 @@ import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DiskFullWatch, diskStillFull, explainOpenFailure, storeUnavailable } from './sqlite-failure.js';
 import { GroupTables } from './groups.js';
 import { MemoryGroupLeases } from '../memory-group-leases.js';
+import { MemorySnapshotLeases } from '../memory-snapshot-leases.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { KeyIndex, type StepDone } from './keys.js';
 import { RecordReader } from './reads.js';
@@ -110,6 +111,8 @@ class SqliteStore implements LogStore {
   readonly #leases = new MemoryGroupLeases();
   readonly singleGateway = true;
   readonly #clusterLeases = new MemoryGroupLeases();
+  /** In memory too, for the same reason: a snapshot does not outlive the process. */
+  readonly snapshotLeases = new MemorySnapshotLeases();
   readonly #keys: KeyIndex;
   readonly #reader: RecordReader;
   readonly #appender: Appender;

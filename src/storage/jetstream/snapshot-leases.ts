@@ -1,0 +1,84 @@
+/**
+ * Snapshot leases on the cluster (snapshot-lease-store.ts): one KV entry per open snapshot in the bucket
+ * `<ns>_meta`, key `snapshots.<topic>.<id>` (the topic as kvKey, the id a UUID), so a topic's leases are one
+ * prefix. Listing asks the bucket stream's leader (kv-keys.ts) and reads go to it too (direct gets are off),
+ * so a put acknowledged before a list is in it: compaction on another gateway depends on that.
+ *
+ * A deleted lease's subject is purged from the stream rather than marked deleted: every snapshot ever taken
+ * would otherwise leave a marker that each later listing of the topic reads again.
+ */
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import type { SnapshotLeaseRecord, SnapshotLeaseStore, SnapshotPosition } from '../snapshot-lease-store.js';
+import type { KeyLister } from './kv-keys.js';
+import { kvKey } from './names.js';
+
+/** A page start as JSON: a binary key as base64 under a key of its own, so it never reads back as text. */
+type PageJson = { page: number; partition: number; afterText?: string; afterBase64?: string };
+type LeaseJson = Omit<SnapshotLeaseRecord, 'pages'> & { pages: PageJson[] };
+
+function toJson(lease: SnapshotLeaseRecord): LeaseJson {
+  const pages = lease.pages.map(({ page, partition, afterKey }) => {
+    if (afterKey === undefined) return { page, partition };
+    if (typeof afterKey === 'string') return { page, partition, afterText: afterKey };
+    return { page, partition, afterBase64: Buffer.from(afterKey.buffer, afterKey.byteOffset, afterKey.byteLength).toString('base64') };
+  });
+  return { id: lease.id, topic: lease.topic, offsets: lease.offsets, expiresAt: lease.expiresAt, pages };
+}
+
+function fromJson(json: LeaseJson): SnapshotLeaseRecord {
+  const pages = json.pages.map(({ page, partition, afterText, afterBase64 }) => {
+    const afterKey: SnapshotPosition['afterKey'] = afterBase64 !== undefined ? new Uint8Array(Buffer.from(afterBase64, 'base64')) : afterText;
+    return afterKey === undefined ? { page, partition } : { page, partition, afterKey };
+  });
+  return { ...json, pages };
+}
+
+export class ClusterSnapshotLeases implements SnapshotLeaseStore {
+  readonly #kv: KV;
+  readonly #jsm: JetStreamManager;
+  readonly #bucket: string;
+  readonly #keys: KeyLister;
+  /** The store's guard: refused once closed, cluster failures as UNAVAILABLE (JetStreamStore#run). */
+  readonly #run: <T>(work: () => Promise<T>) => Promise<T>;
+
+  constructor(kv: KV, jsm: JetStreamManager, bucket: string, keys: KeyLister, run: <T>(work: () => Promise<T>) => Promise<T>) {
+    this.#kv = kv;
+    this.#jsm = jsm;
+    this.#bucket = bucket;
+    this.#keys = keys;
+    this.#run = run;
+  }
+
+  #prefix(topic: string): string {
+    return `snapshots.${kvKey(topic)}.`;
+  }
+
+  put(lease: SnapshotLeaseRecord): Promise<void> {
+    return this.#run(async () => {
+      await this.#kv.put(this.#prefix(lease.topic) + lease.id, JSON.stringify(toJson(lease)));
+    });
+  }
+
+  get(topic: string, id: string): Promise<SnapshotLeaseRecord | undefined> {
+    return this.#run(() => this.#read(this.#prefix(topic) + id));
+  }
+
+  async #read(key: string): Promise<SnapshotLeaseRecord | undefined> {
+    const e = await this.#kv.get(key);
+    return e && e.operation === 'PUT' ? fromJson(e.json<LeaseJson>()) : undefined;
+  }
+
+  delete(topic: string, id: string): Promise<void> {
+    return this.#run(async () => {
+      await this.#jsm.streams.purge(`KV_${this.#bucket}`, { filter: `$KV.${this.#bucket}.${this.#prefix(topic)}${id}` });
+    });
+  }
+
+  list(topic: string): Promise<SnapshotLeaseRecord[]> {
+    return this.#run(async () => {
+      const found = await Promise.all((await this.#keys(this.#prefix(topic))).map((key) => this.#read(key)));
+      return found.filter((l) => l !== undefined);
+    });
+  }
+}

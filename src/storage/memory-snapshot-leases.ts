@@ -1,0 +1,30 @@
+/**
+ * Snapshot leases held in memory, for a store only one gateway process can open (SQLite: the data directory
+ * lock): that process is every gateway there is. A restart forgets them (the next page of a snapshot answers
+ * 410 and the client takes a new one).
+ */
+import type { SnapshotLeaseRecord, SnapshotLeaseStore } from './snapshot-lease-store.js';
+
+export class MemorySnapshotLeases implements SnapshotLeaseStore {
+  readonly #leases = new Map<string, SnapshotLeaseRecord>();
+
+  // Copies in and out, as a store over the network would: a caller's later change to its object changes nothing here.
+  put(lease: SnapshotLeaseRecord): Promise<void> {
+    this.#leases.set(lease.id, structuredClone(lease));
+    return Promise.resolve();
+  }
+
+  get(topic: string, id: string): Promise<SnapshotLeaseRecord | undefined> {
+    const lease = this.#leases.get(id);
+    return Promise.resolve(lease?.topic === topic ? structuredClone(lease) : undefined);
+  }
+
+  delete(topic: string, id: string): Promise<void> {
+    if (this.#leases.get(id)?.topic === topic) this.#leases.delete(id);
+    return Promise.resolve();
+  }
+
+  list(topic: string): Promise<SnapshotLeaseRecord[]> {
+    return Promise.resolve([...this.#leases.values()].filter((l) => l.topic === topic).map((l) => structuredClone(l)));
+  }
+}
