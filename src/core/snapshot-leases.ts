@@ -56,6 +56,9 @@ export class SnapshotLeases {
         { retryAfterSeconds: 1 },
       );
     }
+    // The topic's ended leases go here too: a snapshot abandoned before its last page leaves a record that
+    // nothing else may ever look at (compaction lists only compacted topics' leases).
+    for (const lease of await this.#store.list(topic)) await this.#ended(lease);
     const id = randomUUID();
     const expiresAt = now + this.#settings.snapshotLeaseMs;
     // Counted before the write, so opens racing each other cannot all pass the limit.

@@ -309,7 +309,7 @@ export interface LogStore {
   getTopic(name: string): Promise<TopicMeta | undefined>;
   /** Raise the partition count and/or replace config fields. Throws TOPIC_NOT_FOUND, INVALID_PARTITIONS. */
   updateTopic(name: string, change: { partitions?: number; config?: TopicConfig }): Promise<TopicMeta>;
-  /** Deletes the topic, its records, its idempotency keys and every group's offsets for it. Throws TOPIC_NOT_FOUND. */
+  /** Deletes the topic, its records, its idempotency keys, every group's offsets for it and its snapshot leases. Throws TOPIC_NOT_FOUND. */
   deleteTopic(name: string): Promise<void>;
 
   // --- the log ---

@@ -24,6 +24,11 @@ export class MemorySnapshotLeases implements SnapshotLeaseStore {
     return Promise.resolve();
   }
 
+  /** Forgets every lease of the topic (it was deleted). */
+  forgetTopic(topic: string): void {
+    for (const [id, lease] of this.#leases) if (lease.topic === topic) this.#leases.delete(id);
+  }
+
   list(topic: string): Promise<SnapshotLeaseRecord[]> {
     return Promise.resolve([...this.#leases.values()].filter((l) => l.topic === topic).map((l) => structuredClone(l)));
   }

@@ -31,6 +31,18 @@ describe('SnapshotLeases', () => {
     }
   });
 
+  it("opening a snapshot removes its topic's ended leases, so abandoned snapshots leave no records behind", async () => {
+    const { clock, store, a, b } = setup();
+    const abandoned = await a.open('t', [1]);
+    await a.open('other', [1]);
+    clock.t += LEASE_MS;
+    await b.open('t', [2]);
+    expect((await store.list('t')).map((l) => l.id)).not.toContain(abandoned);
+    expect(await store.list('t')).toHaveLength(1);
+    // Another topic's are left to its own next snapshot (or compaction) to find.
+    expect(await store.list('other')).toHaveLength(1);
+  });
+
   it('serves a page on either gateway: the record keeps where the page served and the next one start (binary keys too), earlier pages forgotten', async () => {
     const { a, b } = setup();
     const id = await a.open('t', [4, 4]);

@@ -52,6 +52,19 @@ export function snapshotLeasesConformance(fresh: () => Promise<{ store: LogStore
       expect(await leases.list(odd)).toEqual([]);
     });
 
+    it("a topic's deletion forgets its leases (an abandoned snapshot's record would otherwise stay forever)", async () => {
+      const { store } = await fresh();
+      await store.createTopic('gone', 3, {});
+      await store.createTopic('kept', 3, {});
+      await store.snapshotLeases.put(lease(ID[0], 'gone'));
+      await store.snapshotLeases.put(lease(ID[1], 'gone'));
+      await store.snapshotLeases.put(lease(ID[2], 'kept'));
+      await store.deleteTopic('gone');
+      expect(await store.snapshotLeases.list('gone')).toEqual([]);
+      expect(await store.snapshotLeases.get('gone', ID[0])).toBeUndefined();
+      expect((await store.snapshotLeases.list('kept')).map((l) => l.id)).toEqual([ID[2]]);
+    });
+
     it('page positions keep text and binary keys apart, whatever their bytes', async () => {
       const { store } = await fresh();
       const pages = [

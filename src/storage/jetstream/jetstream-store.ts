@@ -245,6 +245,7 @@ export class JetStreamStore implements LogStore {
       await this.#streams.delete(entry.inc, 0, entry.partitions);
       for (let p = 0; p < entry.partitions; p++) this.#forgetLog(`${entry.inc}/${p}`);
       await this.#groups.forgetTopic(name);
+      await this.snapshotLeases.forgetTopic(name);
     });
   }
 

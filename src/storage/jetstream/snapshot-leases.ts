@@ -75,6 +75,11 @@ export class ClusterSnapshotLeases implements SnapshotLeaseStore {
     });
   }
 
+  /** Forgets every lease of the topic (it was deleted): one purge of its prefix. Not guarded: deleteTopic's work. */
+  async forgetTopic(topic: string): Promise<void> {
+    await this.#jsm.streams.purge(`KV_${this.#bucket}`, { filter: `$KV.${this.#bucket}.${this.#prefix(topic)}>` });
+  }
+
   list(topic: string): Promise<SnapshotLeaseRecord[]> {
     return this.#run(async () => {
       const found = await Promise.all((await this.#keys(this.#prefix(topic))).map((key) => this.#read(key)));

@@ -223,6 +223,7 @@ class SqliteStore implements LogStore {
       this.#topics.delete(topic);
     });
     this.#topics.deleted(topic);
+    this.snapshotLeases.forgetTopic(name);
   }
 
   async append(requests: AppendRequest[]): Promise<AppendOutcome[]> {
