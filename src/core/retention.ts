@@ -157,15 +157,13 @@ export class Retention {
       for (;;) {
         await this.#yieldToProduce();
         if (this.#stopped) break;
-        // Budgeted: a first cut over a long partition may come in parts, each after spending the budget.
-        const started = performance.now();
-        const keepFrom = await store.offsetForSizeLimit(topic, bounds.partition, maxBytes, this.#stepMs);
-        const whole = performance.now() - started < this.#stepMs;
-        if (keepFrom <= from) break;
-        const reached = await this.#truncate(topic, bounds.partition, from, keepFrom, counted);
-        // Asking again after a whole cut would only find what producers appended meanwhile, and while
+        // Budgeted: a first cut over a long partition may come in parts.
+        const cut = await store.offsetForSizeLimit(topic, bounds.partition, maxBytes, this.#stepMs);
+        if (cut.offset <= from) break;
+        const reached = await this.#truncate(topic, bounds.partition, from, cut.offset, counted);
+        // Asking again after the full cut would only find what producers appended meanwhile, and while
         // they append, every answer has more: the pass would never end. That goes at the next pass.
-        if (whole || reached <= from) break;
+        if (!cut.partial || reached <= from) break;
         from = reached;
       }
     }

@@ -56,14 +56,14 @@ export class SnapshotLeases {
         { retryAfterSeconds: 1 },
       );
     }
-    // The topic's ended leases go here too: a snapshot abandoned before its last page leaves a record that
-    // nothing else may ever look at (compaction lists only compacted topics' leases).
-    for (const lease of await this.#store.list(topic)) await this.#ended(lease);
     const id = randomUUID();
     const expiresAt = now + this.#settings.snapshotLeaseMs;
-    // Counted before the write, so opens racing each other cannot all pass the limit.
+    // Counted in the same turn as the check, before any await, so opens racing each other cannot all pass the limit.
     this.#opened.set(id, expiresAt);
     try {
+      // The topic's ended leases go here too: a snapshot abandoned before its last page leaves a record that
+      // nothing else may ever look at (compaction lists only compacted topics' leases).
+      for (const lease of await this.#store.list(topic)) await this.#ended(lease);
       await this.#store.put({ id, topic, offsets: [...offsets], expiresAt, pages: [{ page: 0, partition: 0 }] });
     } catch (err) {
       this.#opened.delete(id);

@@ -292,6 +292,13 @@ export const BACKUP_FILE_PREFIX = '.backup-';
  * The optional operations of issue 14 (retention by size, compaction, the table view): a store has all or
  * none. Both stores have all five (the JetStream store compacts whole appended batches: see its compaction.ts).
  */
+/** LogStore.offsetForSizeLimit's answer. */
+export interface SizeLimitCut {
+  offset: number;
+  /** The budget ran out before the full cut was found (`offset` is on the way to it). */
+  partial: boolean;
+}
+
 export type KeyOperations = 'offsetForSizeLimit' | 'latestForKey' | 'readLatest' | 'compact' | 'removeTombstones';
 export type KeyedLogStore = LogStore & Required<Pick<LogStore, KeyOperations>>;
 
@@ -354,10 +361,10 @@ export interface LogStore {
   /**
    * Retention by size (Kafka's retention.bytes): an offset below which records may be deleted to bring
    * the partition's records (keys, values, headers) to at most `maxBytes`; the log start offset when
-   * they are already. With `budgetMs` it may stop short of the full cut (the caller truncates and asks again),
-   * but only once it has spent the budget: an answer given sooner is the full cut.
+   * they are already. With `budgetMs` it may stop short of the full cut, and then says so (`partial`: the
+   * caller truncates and asks again); without, it never does.
    */
-  offsetForSizeLimit?(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<number>;
+  offsetForSizeLimit?(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<SizeLimitCut>;
 
   // --- keys (compaction and the table view) ---
   // Optional: a store without them serves no retention by size, no compaction and no table view; a

@@ -112,4 +112,10 @@ describe('SnapshotLeases', () => {
     await a.open('t', [0]);
     await a.open('t', [0]);
   });
+
+  it('maxOpenSnapshots holds for opens that race each other', async () => {
+    const { a } = setup(2);
+    const opens = await Promise.allSettled(Array.from({ length: 5 }, () => a.open('t', [0])));
+    expect(opens.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
+  });
 });

@@ -33,6 +33,7 @@ import type {
   TopicMeta,
   PartitionRange,
   RangeStep,
+  SizeLimitCut,
 } from '../log-store.js';
 import { VersionGoneError } from '../log-store.js';
 import { appendFlush } from './append.js';
@@ -344,10 +345,10 @@ export class JetStreamStore implements LogStore {
    * A few header reads and one batch decoded (size-limit.ts), so `budgetMs` is not needed to bound it: the
    * full cut is answered at once. (Batches written before the size index are counted record by record.)
    */
-  offsetForSizeLimit(topic: string, partition: number, maxBytes: number): Promise<number> {
+  offsetForSizeLimit(topic: string, partition: number, maxBytes: number): Promise<SizeLimitCut> {
     return this.#onTopic(topic, async (t) => {
-      if (partition < 0 || partition >= t.partitions) return 0;
-      return offsetForSizeLimit(this.#log(t, partition), t.logStart[partition]!, maxBytes);
+      if (partition < 0 || partition >= t.partitions) return { offset: 0, partial: false };
+      return { offset: await offsetForSizeLimit(this.#log(t, partition), t.logStart[partition]!, maxBytes), partial: false };
     });
   }
 

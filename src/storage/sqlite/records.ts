@@ -194,15 +194,17 @@ export class RecordTable {
    * whether that was the partition's end (`done`); else call again from `next`.
    */
   bytesFromWithin(topic: TopicState, partition: number, from: number, budgetMs: number): { bytes: number; next: number; done: boolean } {
-    return this.#walkSizes(topic, partition, from, budgetMs, () => false);
+    const { bytes, next, done } = this.#walkSizes(topic, partition, from, budgetMs, () => false);
+    return { bytes, next, done };
   }
 
   /**
    * The offset after the oldest records from `from` on whose bytes reach `excess` (retention by size:
    * deleting below it drops at least `excess` bytes); with `budgetMs`, possibly short of it.
    */
-  offsetDropping(topic: TopicState, partition: number, from: number, excess: number, budgetMs?: number): number {
-    return this.#walkSizes(topic, partition, from, budgetMs ?? Infinity, (dropped) => dropped >= excess).next;
+  offsetDropping(topic: TopicState, partition: number, from: number, excess: number, budgetMs?: number): { offset: number; partial: boolean } {
+    const walked = this.#walkSizes(topic, partition, from, budgetMs ?? Infinity, (dropped) => dropped >= excess);
+    return { offset: walked.next, partial: walked.outOfTime };
   }
 
   /** Adds up record sizes in offset order from `from` until `enough` says so, the budget is spent or the partition ends. */
@@ -214,11 +216,11 @@ export class RecordTable {
     for (const [offset, size] of this.#stmt.sizesFrom.iterate(topic.id, partition, from) as IterableIterator<[number, number]>) {
       bytes += size;
       next = offset + 1;
-      if (enough(bytes)) return { bytes, next, done: false };
+      if (enough(bytes)) return { bytes, next, done: false, outOfTime: false };
       // The clock is read every 1,024 rows: a row costs well under a microsecond.
-      if (++seen % 1024 === 0 && performance.now() >= deadline) return { bytes, next, done: false };
+      if (++seen % 1024 === 0 && performance.now() >= deadline) return { bytes, next, done: false, outOfTime: true };
     }
-    return { bytes, next, done: true };
+    return { bytes, next, done: true, outOfTime: false };
   }
 
   /** Inside a transaction. */

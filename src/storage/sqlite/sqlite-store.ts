@@ -24,6 +24,7 @@ import type {
   LatestQuery,
   PartitionRecord,
   RangeStep,
+  SizeLimitCut,
   EncodedRecords,
   LogStore,
   PartitionOffsets,
@@ -302,16 +303,17 @@ class SqliteStore implements LogStore {
     return deleted.reached;
   }
 
-  async offsetForSizeLimit(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<number> {
+  async offsetForSizeLimit(topic: string, partition: number, maxBytes: number, budgetMs?: number): Promise<SizeLimitCut> {
     this.#open();
     const t = this.#topics.get(topic);
     const bounds = t.bounds[partition];
-    if (!bounds) return 0;
+    if (!bounds) return { offset: 0, partial: false };
     // The first time: one pass over the partition; from then on appends and deletions keep it current.
     const size = t.sizes[partition] ?? (budgetMs === undefined ? this.#records.bytesFrom(t, partition, bounds.logStartOffset) : await this.#countSize(t, partition, budgetMs));
-    if (size === undefined) return bounds.logStartOffset; // the topic or its log start changed while counting: next pass
+    // The topic or its log start changed while counting: no cut, the next pass counts again.
+    if (size === undefined) return { offset: bounds.logStartOffset, partial: false };
     t.sizes[partition] = size;
-    if (size <= maxBytes) return bounds.logStartOffset;
+    if (size <= maxBytes) return { offset: bounds.logStartOffset, partial: false };
     return this.#records.offsetDropping(t, partition, bounds.logStartOffset, size - maxBytes, budgetMs);
   }
 
