@@ -88,6 +88,41 @@ describe('Snapshots', () => {
     expect([whole.records.length, whole.nextCursor]).toEqual([2, null]);
   });
 
+  it('opens its lease before it reads its offsets: a compaction pass while the lease is being put removes no version the snapshot returns', async () => {
+    const { store, log, cleanup, put } = setup();
+    const leases = new SnapshotLeases(
+      {
+        list: (topic) => store.snapshotLeases.list(topic),
+        get: (topic, id) => store.snapshotLeases.get(topic, id),
+        delete: (topic, id) => store.snapshotLeases.delete(topic, id),
+        // As a put on a cluster may be slow: meanwhile 'k' gets a newer version and a pass compacts what it can.
+        put: async (lease) => {
+          if (lease.pages.length === 1 && lease.pages[0]!.page === 0) {
+            await put('t', [[0, 'k', 2]]);
+            await cleanup.runOnce();
+          }
+          await store.snapshotLeases.put(lease);
+        },
+      },
+      { now: () => Date.UTC(2024, 0, 1) },
+      { snapshotLeaseMs: 1_000, maxOpenSnapshots: 10 },
+    );
+    await log.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    await put('t', [
+      [0, 'k', 1],
+      [0, 'other', 1],
+    ]);
+    const page = await new Snapshots(store, leases).page('t', undefined, BIG);
+    // Whatever its offsets, the snapshot has 'k' as of them: its latest version below them.
+    const [{ offset: through }] = page.offsets! as [{ offset: number }];
+    const latestBelow = (await store.read('t', 0, 0, BIG)).filter((r) => r.key === 'k' && r.offset < through).at(-1);
+    expect(latestBelow).toBeDefined();
+    expect(page.records.map(show)).toEqual([
+      [0, 'k', latestBelow!.offset, latestBelow!.value],
+      [0, 'other', 1, '1'],
+    ]);
+  });
+
   it('is the state as of its offsets whatever is produced and compacted between its pages (random runs against a model)', async () => {
     const { log, put, snapshots, cleanup, store } = setup();
     let n = 0;
