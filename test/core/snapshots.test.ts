@@ -114,7 +114,7 @@ describe('Snapshots', () => {
     ]);
     const page = await new Snapshots(store, leases).page('t', undefined, BIG);
     // Whatever its offsets, the snapshot has 'k' as of them: its latest version below them.
-    const [{ offset: through }] = page.offsets! as [{ offset: number }];
+    const through = page.offsets![0]!.offset;
     const latestBelow = (await store.read('t', 0, 0, BIG)).filter((r) => r.key === 'k' && r.offset < through).at(-1);
     expect(latestBelow).toBeDefined();
     expect(page.records.map(show)).toEqual([
