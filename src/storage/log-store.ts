@@ -68,6 +68,8 @@ export interface CompactionProgress {
  * readLatest could not answer as of `before`: the latest version below it of a key in the page is gone while
  * the key has a later version (compaction, run past `before` by another gateway, removed it). Leaving the
  * key out or answering an older version would both be wrong, so the store says so; the core ends the snapshot.
+ * A store may also throw it when it cannot rule that out (the JetStream store's compaction mark, above
+ * `before`: jetstream/compaction-marks.ts, CompactedPastError).
  */
 export class VersionGoneError extends Error {
   constructor(

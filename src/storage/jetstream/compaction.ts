@@ -11,6 +11,8 @@
  * the batches deleted are forgotten there too. Another gateway's index keeps their rows: its reads by key
  * check each version against the stream on a compacted topic and drop those gone (JetStreamStore
  * #versionsAt). Deletes go out a few at a time, and a step stops after its budget once a round is done.
+ * Before either step runs, the store raises the partition's compaction mark to the step's `before`
+ * (compaction-marks.ts): a snapshot page read as of lower offsets afterwards fails rather than miss a key.
  */
 import { TOMBSTONE_VALUE } from '../log-store.js';
 import type { CompactionProgress, CompactionStep, RangeStep, StoredRecord } from '../log-store.js';

@@ -39,6 +39,7 @@ import { VersionGoneError } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
 import { compactStep, removeTombstonesStep, type IndexedPartition } from './compaction.js';
+import { CompactedPastError, CompactionMarks } from './compaction-marks.js';
 import { toGatewayError, isStreamNotFound, StreamGoneError } from './cluster-errors.js';
 import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
@@ -63,6 +64,9 @@ const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
 const KEY_INDEX_CACHE_BYTES = 16 * 1024 * 1024;
 /** The metadata bucket key /readyz writes (its own prefix: no topic, group or credential watcher sees it). */
 const READY_PROBE_KEY = 'ready.probe';
+
+/** The topic's records are compacted (storage's own reading of the policy: the core's compacts() is not for it). */
+const isCompacted = (t: TopicEntry): boolean => t.config.cleanupPolicy?.includes('compact') ?? false;
 
 export interface StoreParts {
   options: JetStreamStoreOptions;
@@ -93,6 +97,8 @@ export class JetStreamStore implements LogStore {
   readonly #leases: GroupLeases;
   readonly #clusterLeases: GroupLeases;
   readonly #idempotency: IdempotencyKeys;
+  /** The highest compaction limit each partition has seen (compaction-marks.ts). */
+  readonly #marks: CompactionMarks;
   /** Partition logs by `<inc>/<partition>`. */
   readonly #logs = new Map<string, PartitionLog>();
   readonly #batches: BatchCache;
@@ -116,6 +122,7 @@ export class JetStreamStore implements LogStore {
     this.#leases = new GroupLeases(parts.meta);
     this.#clusterLeases = new GroupLeases(parts.meta, 'tasks.');
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
+    this.#marks = new CompactionMarks(parts.meta, parts.jsm, parts.names.bucket('meta'));
     this.snapshotLeases = new ClusterSnapshotLeases(parts.meta, parts.jsm, parts.names.bucket('meta'), parts.keys, (work) => this.#run(work));
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
@@ -148,6 +155,8 @@ export class JetStreamStore implements LogStore {
     const log = this.#logs.get(key);
     this.#logs.delete(key);
     if (log) this.#keyIndex?.forget(log.stream);
+    const [inc, partition] = key.split('/');
+    this.#marks.forget(inc!, Number(partition));
   }
 
   /** Every call: refused once closed; cluster failures become UNAVAILABLE. */
@@ -247,6 +256,7 @@ export class JetStreamStore implements LogStore {
       for (let p = 0; p < entry.partitions; p++) this.#forgetLog(`${entry.inc}/${p}`);
       await this.#groups.forgetTopic(name);
       await this.snapshotLeases.forgetTopic(name);
+      await this.#marks.forgetTopic(entry.inc);
     });
   }
 
@@ -394,8 +404,26 @@ export class JetStreamStore implements LogStore {
       if (partition < 0 || partition >= t.partitions) return [];
       const indexed = await this.#indexedLog(t, partition, query.before);
       const ask = () => indexed.index.latestPage(indexed.log.stream, indexed.logStart, query);
-      return this.#versionsAt(t, indexed, ask, (gone) => this.#checkOvertaken(t, partition, indexed, gone, query.before));
+      const page = await this.#versionsAt(t, indexed, ask, (gone) => this.#checkOvertaken(t, partition, indexed, gone, query.before));
+      if (isCompacted(t)) await this.#checkMark(t, partition, query.before);
+      return page;
     });
+  }
+
+  /**
+   * After a page is read: the partition's compaction mark, fresh from the cluster. A step writes the mark
+   * before it deletes, so any deletion that could have changed the page was made under a limit the mark has
+   * reached. Above `before`, such a step may have deleted the latest version below `before` of a key with a
+   * later version in [before, limit), whether or not this gateway's index of keys ever listed it (built after
+   * the deletion, it did not): the page cannot be trusted, so the read fails as #checkOvertaken does.
+   * Not too eager: once a snapshot's lease is put, every step of the topic stays below the lease's offsets
+   * (the log starts on the first page, the snapshot's offsets after), and a step begun before the put used a
+   * limit no higher than the cluster's high watermark then, which a snapshot opened after it has reached
+   * unless its gateway's high watermark lagged: the race this is for, where a 410 is the right answer.
+   */
+  async #checkMark(t: TopicEntry, partition: number, before: number): Promise<void> {
+    const mark = await this.#marks.read(t.inc, partition);
+    if (mark > before) throw new CompactedPastError(t.name, partition, before, mark);
   }
 
   /**
@@ -404,8 +432,10 @@ export class JetStreamStore implements LogStore {
    * version below `before` (caught up through it), so a latest version there can only have been superseded
    * at or above `before`, by a compaction that ran past a snapshot's offsets (its lease put after that
    * compaction read the leases, or a gateway whose tail lagged). The index is caught up to the cluster's
-   * tail, and a gone version whose key has a version from `before` on throws VersionGoneError. (A key with
-   * none left, its later versions all removed behind a tombstone, stays left out: see docs/cluster.md.)
+   * tail, and a gone version whose key has a version from `before` on throws VersionGoneError. The mark
+   * (#checkMark) covers this and more (a key with no version left, an index built after the deletion); this
+   * costs nothing until a version is gone, names the version, and covers a step by a gateway that writes no
+   * marks (an older version, during a rolling upgrade).
    */
   async #checkOvertaken(t: TopicEntry, partition: number, { log, index }: IndexedPartition, gone: number[], before: number): Promise<void> {
     const fresh = await this.#topics.refresh(t.name);
@@ -434,7 +464,7 @@ export class JetStreamStore implements LogStore {
     beforeDrop: (gone: number[]) => Promise<void> = () => Promise.resolve(),
   ): Promise<StoredRecord[]> {
     const { log, index } = indexed;
-    const compacted = t.config.cleanupPolicy?.includes('compact') ?? false;
+    const compacted = isCompacted(t);
     for (;;) {
       const offsets = ask();
       // Fetched in offset order (each batch once), answered in the index's order.
@@ -450,14 +480,21 @@ export class JetStreamStore implements LogStore {
   compact(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress> {
     return this.#onTopic(topic, async (t) => {
       if (partition < 0 || partition >= t.partitions) return { reached: step.before, removed: 0 };
-      return compactStep(await this.#indexedLog(t, partition, step.before), step);
+      const indexed = await this.#indexedLog(t, partition, step.before);
+      // Acknowledged before the first delete: a snapshot page read after a delete sees the limit (#checkMark).
+      await this.#marks.raise(t.inc, partition, step.before);
+      return compactStep(indexed, step);
     });
   }
 
   removeTombstones(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress> {
     return this.#onTopic(topic, async (t) => {
       if (partition < 0 || partition >= t.partitions) return { reached: step.before, removed: 0 };
-      return removeTombstonesStep(await this.#indexedLog(t, partition, step.before), step);
+      const indexed = await this.#indexedLog(t, partition, step.before);
+      // The core passes a limit compaction already reached, so this rarely writes; but the marks then hold
+      // every deletion's limit whatever the caller does (a key removed with its tombstone included).
+      await this.#marks.raise(t.inc, partition, step.before);
+      return removeTombstonesStep(indexed, step);
     });
   }
 
