@@ -13,6 +13,11 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 /** Lists the keys of one bucket under a prefix (ending in '.'). */
 export type KeyLister = (prefix: string) => Promise<string[]>;
 
+/** Removes every key of one bucket matching `pattern` (a key, or a prefix ending in '.>'), with its history: no delete markers left behind. */
+export async function purgeKeys(jsm: JetStreamManager, bucket: string, pattern: string): Promise<void> {
+  await jsm.streams.purge(`KV_${bucket}`, { filter: `$KV.${bucket}.${pattern}` });
+}
+
 export async function bucketKeys(jsm: JetStreamManager, bucket: string, prefix: string): Promise<string[]> {
   const subjectPrefix = `$KV.${bucket}.`;
   const info = await jsm.streams.info(`KV_${bucket}`, { subjects_filter: `${subjectPrefix}${prefix}>` });

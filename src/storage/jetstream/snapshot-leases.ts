@@ -10,7 +10,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { SnapshotLeaseRecord, SnapshotLeaseStore, SnapshotPosition } from '../snapshot-lease-store.js';
-import type { KeyLister } from './kv-keys.js';
+import { purgeKeys, type KeyLister } from './kv-keys.js';
 import { kvKey } from './names.js';
 
 /** A page start as JSON: a binary key as base64 under a key of its own, so it never reads back as text. */
@@ -71,13 +71,13 @@ export class ClusterSnapshotLeases implements SnapshotLeaseStore {
 
   delete(topic: string, id: string): Promise<void> {
     return this.#run(async () => {
-      await this.#jsm.streams.purge(`KV_${this.#bucket}`, { filter: `$KV.${this.#bucket}.${this.#prefix(topic)}${id}` });
+      await purgeKeys(this.#jsm, this.#bucket, this.#prefix(topic) + id);
     });
   }
 
   /** Forgets every lease of the topic (it was deleted): one purge of its prefix. Not guarded: deleteTopic's work. */
   async forgetTopic(topic: string): Promise<void> {
-    await this.#jsm.streams.purge(`KV_${this.#bucket}`, { filter: `$KV.${this.#bucket}.${this.#prefix(topic)}>` });
+    await purgeKeys(this.#jsm, this.#bucket, `${this.#prefix(topic)}>`);
   }
 
   list(topic: string): Promise<SnapshotLeaseRecord[]> {
