@@ -65,19 +65,20 @@ export interface CompactionProgress {
 }
 
 /**
- * readLatest could not answer as of `before`: the latest version below it of a key in the page is gone while
- * the key has a later version (compaction, run past `before` by another gateway, removed it). Leaving the
- * key out or answering an older version would both be wrong, so the store says so; the core ends the snapshot.
- * A store may also throw it when it cannot rule that out (the JetStream store's compaction mark, above
- * `before`: jetstream/compaction-marks.ts, CompactedPastError).
+ * readLatest could not answer as of `before`: the partition was compacted with a limit (`mark`) above it, so
+ * the latest version below `before` of a key with a later version may be gone (compaction run past a
+ * snapshot's offsets: on the JetStream store, by another gateway; see jetstream/compaction-marks.ts).
+ * Leaving the key out or answering an older version would both be wrong, so the store says so; the core ends
+ * the snapshot.
  */
 export class VersionGoneError extends Error {
   constructor(
     readonly topic: string,
     readonly partition: number,
-    readonly offset: number,
+    readonly before: number,
+    readonly mark: number,
   ) {
-    super(`the record at offset ${offset} of '${topic}' partition ${partition} was compacted away while a read as of an earlier offset needed it`);
+    super(`'${topic}' partition ${partition} was compacted below offset ${mark}, past the offset ${before} a read was as of: versions it needed may be gone`);
   }
 }
 

@@ -16,20 +16,8 @@
  */
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
-import { VersionGoneError } from '../log-store.js';
 import { isWrongLastSequence } from './cluster-errors.js';
-
-/**
- * A read as of `before` found the partition compacted with a limit above it: versions it needed may be gone
- * (which ones is not known, so `offset` is the read's `before`). The core ends the snapshot, as for any
- * VersionGoneError.
- */
-export class CompactedPastError extends VersionGoneError {
-  constructor(topic: string, partition: number, before: number, mark: number) {
-    super(topic, partition, before);
-    this.message = `'${topic}' partition ${partition} was compacted below offset ${mark}, past the offset ${before} a read was as of: versions it needed may be gone`;
-  }
-}
+import { purgeKeys } from './kv-keys.js';
 
 const valueOf = (e: KvEntry | null): number => (e?.operation === 'PUT' ? Number(e.string()) : 0);
 
@@ -92,6 +80,6 @@ export class CompactionMarks {
    * running on another gateway meanwhile may write one again: an entry no one reads, the incarnation gone.
    */
   async forgetTopic(inc: string): Promise<void> {
-    await this.#jsm.streams.purge(`KV_${this.#bucket}`, { filter: `$KV.${this.#bucket}.compacted.${inc}.>` });
+    await purgeKeys(this.#jsm, this.#bucket, `compacted.${inc}.>`);
   }
 }

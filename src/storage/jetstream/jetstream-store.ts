@@ -39,7 +39,7 @@ import { VersionGoneError } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
 import { compactStep, removeTombstonesStep, type IndexedPartition } from './compaction.js';
-import { CompactedPastError, CompactionMarks } from './compaction-marks.js';
+import { CompactionMarks } from './compaction-marks.js';
 import { toGatewayError, isStreamNotFound, StreamGoneError } from './cluster-errors.js';
 import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
@@ -403,8 +403,7 @@ export class JetStreamStore implements LogStore {
     return this.#onTopic(topic, async (t) => {
       if (partition < 0 || partition >= t.partitions) return [];
       const indexed = await this.#indexedLog(t, partition, query.before);
-      const ask = () => indexed.index.latestPage(indexed.log.stream, indexed.logStart, query);
-      const page = await this.#versionsAt(t, indexed, ask, (gone) => this.#checkOvertaken(t, partition, indexed, gone, query.before));
+      const page = await this.#versionsAt(t, indexed, () => indexed.index.latestPage(indexed.log.stream, indexed.logStart, query));
       if (isCompacted(t)) await this.#checkMark(t, partition, query.before);
       return page;
     });
@@ -415,7 +414,7 @@ export class JetStreamStore implements LogStore {
    * before it deletes, so any deletion that could have changed the page was made under a limit the mark has
    * reached. Above `before`, such a step may have deleted the latest version below `before` of a key with a
    * later version in [before, limit), whether or not this gateway's index of keys ever listed it (built after
-   * the deletion, it did not): the page cannot be trusted, so the read fails as #checkOvertaken does.
+   * the deletion, it did not): the page cannot be trusted, so the read fails (the core ends the snapshot).
    * Not too eager: once a snapshot's lease is put, every step of the topic stays below the lease's offsets
    * (the log starts on the first page, the snapshot's offsets after), and a step begun before the put used a
    * limit no higher than the cluster's high watermark then, which a snapshot opened after it has reached
@@ -423,32 +422,7 @@ export class JetStreamStore implements LogStore {
    */
   async #checkMark(t: TopicEntry, partition: number, before: number): Promise<void> {
     const mark = await this.#marks.read(t.inc, partition);
-    if (mark > before) throw new CompactedPastError(t.name, partition, before, mark);
-  }
-
-  /**
-   * Versions a page of readLatest named are gone. Below the log start (fresh from the cluster) retention
-   * took them, as it may under any reader: left out. Otherwise compaction took them: the index knows every
-   * version below `before` (caught up through it), so a latest version there can only have been superseded
-   * at or above `before`, by a compaction that ran past a snapshot's offsets (its lease put after that
-   * compaction read the leases, or a gateway whose tail lagged). The index is caught up to the cluster's
-   * tail, and a gone version whose key has a version from `before` on throws VersionGoneError. The mark
-   * (#checkMark) covers this and more (a key with no version left, an index built after the deletion); this
-   * costs nothing until a version is gone, names the version, and covers a step by a gateway that writes no
-   * marks (an older version, during a rolling upgrade).
-   */
-  async #checkOvertaken(t: TopicEntry, partition: number, { log, index }: IndexedPartition, gone: number[], before: number): Promise<void> {
-    const fresh = await this.#topics.refresh(t.name);
-    if (fresh?.inc !== t.inc) return; // deleted meanwhile: the next read says so
-    const logStart = fresh.logStart[partition]!;
-    const compacted = gone.filter((o) => o >= logStart);
-    if (compacted.length === 0) return;
-    log.invalidate();
-    await index.catchUp(log.stream, log, logStart, (await log.tail()).highWatermark);
-    for (const offset of compacted) {
-      const key = index.keyAt(log.stream, offset);
-      if (key !== undefined && index.hasVersionFrom(log.stream, key, before)) throw new VersionGoneError(t.name, partition, offset);
-    }
+    if (mark > before) throw new VersionGoneError(t.name, partition, before, mark);
   }
 
   /**
@@ -457,13 +431,7 @@ export class JetStreamStore implements LogStore {
    * not of deletes): there each batch is read from the stream rather than the cache, the versions gone
    * leave the index, and the index is asked again (its next answer names older versions, or other keys).
    */
-  async #versionsAt(
-    t: TopicEntry,
-    indexed: IndexedPartition,
-    ask: () => number[],
-    beforeDrop: (gone: number[]) => Promise<void> = () => Promise.resolve(),
-  ): Promise<StoredRecord[]> {
-    const { log, index } = indexed;
+  async #versionsAt(t: TopicEntry, { log, index }: IndexedPartition, ask: () => number[]): Promise<StoredRecord[]> {
     const compacted = isCompacted(t);
     for (;;) {
       const offsets = ask();
@@ -471,7 +439,6 @@ export class JetStreamStore implements LogStore {
       const byOffset = new Map((await log.recordsAt([...offsets].sort((a, b) => a - b), compacted)).map((r) => [r.offset, r]));
       const gone = offsets.filter((o) => !byOffset.has(o));
       if (!compacted || gone.length === 0) return offsets.flatMap((o) => byOffset.get(o) ?? []);
-      await beforeDrop(gone);
       for (const o of gone) index.dropRange(log.stream, o, o + 1);
     }
   }

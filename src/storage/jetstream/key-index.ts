@@ -79,8 +79,6 @@ export class KeyIndex {
       older: this.#db.prepare('SELECT offset FROM versions WHERE partition = ? AND key = ? AND offset < ?').pluck(),
       laterBelow: this.#db.prepare('SELECT 1 FROM versions WHERE partition = ? AND key = ? AND offset > ? AND offset < ? LIMIT 1').pluck(),
       versions: this.#db.prepare('SELECT offset FROM versions WHERE partition = ? AND key = ?').pluck(),
-      keyAt: this.#db.prepare('SELECT key FROM versions WHERE partition = ? AND offset = ?').pluck(),
-      from: this.#db.prepare('SELECT 1 FROM versions WHERE partition = ? AND key = ? AND offset >= ? LIMIT 1').pluck(),
       dropRange: this.#db.prepare('DELETE FROM versions WHERE partition = ? AND offset >= ? AND offset < ?'),
     };
   }
@@ -162,18 +160,6 @@ export class KeyIndex {
   versions(stream: string, key: string | Uint8Array): number[] {
     const p = this.#partitions.get(stream);
     return p ? (this.#stmt.versions.all(p.id, sqlKey(key)) as number[]) : [];
-  }
-
-  /** The key of the version at `offset`, if the index lists one there. */
-  keyAt(stream: string, offset: number): string | Uint8Array | undefined {
-    const p = this.#partitions.get(stream);
-    return p ? (this.#stmt.keyAt.get(p.id, offset) as string | Buffer | undefined) : undefined;
-  }
-
-  /** Whether `key` has a version at or after `offset`. */
-  hasVersionFrom(stream: string, key: string | Uint8Array, offset: number): boolean {
-    const p = this.#partitions.get(stream);
-    return p !== undefined && this.#stmt.from.get(p.id, sqlKey(key), offset) !== undefined;
   }
 
   /** Forgets the versions at offsets [from, before) (a batch compaction deleted). */
