@@ -78,6 +78,15 @@ async function phases(ctx: BenchContext, worker: ClientWorker, server: ChildServ
   return measured;
 }
 
+/** `phases` on a server started for them, stopped afterwards whatever happens. */
+async function phasesThenStop(ctx: BenchContext, worker: ClientWorker, server: ChildServer, stop: () => Promise<void>, counts: number[], label: string): Promise<TailPhase[]> {
+  try {
+    return await phases(ctx, worker, server, counts, label);
+  } finally {
+    await stop();
+  }
+}
+
 /** A phase's row: its produce rate, latency and CPU. */
 function phaseRow(p: TailPhase, name: string): ScenarioRow {
   return {
@@ -103,12 +112,7 @@ export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
       script: 'bench/floors/tailers-floor-server.ts',
       urlFrom: (line) => (line.startsWith('{"url"') ? (JSON.parse(line) as { url: string }).url : undefined),
     });
-    let floor: TailPhase[];
-    try {
-      floor = await phases(ctx, worker, floorServer, floorCounts, 'floor');
-    } finally {
-      await floorServer.stop();
-    }
+    const floor = await phasesThenStop(ctx, worker, floorServer, () => floorServer.stop(), floorCounts, 'floor');
     const floorAlone = floor[0]!.load.requestsPerSec;
     for (const p of floor) {
       rows.push({
@@ -119,12 +123,7 @@ export async function tailers(ctx: BenchContext): Promise<ScenarioRow[]> {
     }
 
     const gateway = await startGatewayFor(ctx, 'tailers');
-    let measured: TailPhase[];
-    try {
-      measured = await phases(ctx, worker, gateway, tailerCounts, 'gateway');
-    } finally {
-      await gateway.dispose();
-    }
+    const measured = await phasesThenStop(ctx, worker, gateway, () => gateway.dispose(), tailerCounts, 'gateway');
     const alone = measured[0]!.load.requestsPerSec;
     const floorNote = (count: number) => {
       const f = floor.find((x) => x.count === count);
