@@ -290,6 +290,36 @@ export function keysConformance(freshStore: () => Promise<{ store: LogStore }>, 
       expect(offsetsOf(await store.read('t', 0, 0, BIG))).toEqual([3, 5]);
     });
 
+    it('leaves retention by size counting only the records compaction and tombstone removal left', async (ctx) => {
+      const { store } = await fresh(ctx);
+      await store.createTopic('t', 1, {});
+      // A hot key's large versions between small records of other keys, and a key that its tombstone removes.
+      const records: RecordToAppend[] = [];
+      for (let i = 0; i < 6; i++) records.push(keyed(0, 'hot', `"${'h'.repeat(40 + i)}"`), keyed(0, `k${i}`, `"${'v'.repeat(i + 1)}"`));
+      records.push(keyed(0, 'gone', `"${'g'.repeat(30)}"`), keyed(0, 'gone', 'null'), keyed(0, 'last', '"z"'));
+      await append(store, 't', records);
+      await compactAll(store, 't', 0, records.length);
+      await removeAllTombstones(store, 't', 0, records.length);
+      const left = await store.read('t', 0, 0, BIG);
+      expect(left.map((r) => show(r.key))).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'hot', 'k5', 'last']);
+      const bytes = (v: string | Uint8Array | null) => (v === null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength);
+      const sizes = left.map((r) => bytes(r.key) + bytes(r.value) + bytes(r.headers));
+      /** The reference: the first offset from which the records left fit `max`, dropping the oldest first. */
+      const expected = (max: number) => {
+        let rest = sizes.reduce((a, b) => a + b, 0);
+        let i = 0;
+        while (rest > max && i < left.length) rest -= sizes[i++]!;
+        return i === 0 ? 0 : left[i - 1]!.offset + 1;
+      };
+      // Every boundary: the bytes from each record left to the end, and one byte less.
+      for (let i = 0; i < left.length; i++) {
+        const fromHere = sizes.slice(i).reduce((a, b) => a + b, 0);
+        for (const max of [fromHere, fromHere - 1]) {
+          expect((await store.offsetForSizeLimit('t', 0, max)).offset, `maxBytes ${max}`).toBe(expected(max));
+        }
+      }
+    });
+
     it('a pass over only what was appended since the last one removes those keys\' older versions below it too', async (ctx) => {
       const { store } = await fresh(ctx);
       await store.createTopic('t', 1, {});

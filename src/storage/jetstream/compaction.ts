@@ -10,12 +10,16 @@
  * The versions of each key come from the gateway's key index (key-index.ts), caught up to `before` first;
  * the batches deleted are forgotten there too. Another gateway's index keeps their rows: its reads by key
  * check each version against the stream on a compacted topic and drop those gone (JetStreamStore
- * #versionsAt). Deletes go out a few at a time, and a step stops after its budget once a round is done.
+ * #versionsAt). Deletes go out a few at a time, each round written to the partition's ledger of deleted
+ * bytes first (deleted-bytes.ts: retention by size subtracts them), and a step stops once its budget is
+ * spent (looking batches up included) after at least one round.
  * Before either step runs, the store raises the partition's compaction mark to the step's `before`
  * (compaction-marks.ts): a snapshot page read as of lower offsets afterwards fails rather than miss a key.
  */
 import { TOMBSTONE_VALUE } from '../log-store.js';
 import type { CompactionProgress, CompactionStep, RangeStep, StoredRecord } from '../log-store.js';
+import { recordBytes } from './batch-codec.js';
+import type { DeletedRange } from './deleted-bytes.js';
 import type { KeyIndex } from './key-index.js';
 import type { PartitionLog } from './partition-log.js';
 
@@ -29,10 +33,13 @@ export interface IndexedPartition {
   log: PartitionLog;
   index: KeyIndex;
   logStart: number;
+  /** Writes batches about to be deleted to the partition's ledger of deleted bytes, acknowledged. */
+  recordDeletion: (ranges: DeletedRange[]) => Promise<void>;
 }
 
 /** One step of LogStore.compact on a partition stream. */
-export async function compactStep({ log, index, logStart }: IndexedPartition, step: CompactionStep): Promise<CompactionProgress> {
+export async function compactStep(partition: IndexedPartition, step: CompactionStep): Promise<CompactionProgress> {
+  const { log, index, logStart } = partition;
   const deadline = performance.now() + step.budgetMs;
   let reached = Math.max(step.from, logStart);
   let removed = 0;
@@ -52,7 +59,7 @@ export async function compactStep({ log, index, logStart }: IndexedPartition, st
     for (const { key, offset } of newest.values()) for (const o of index.olderVersions(log.stream, key, offset)) if (o >= logStart) candidates.add(o);
     const superseded = (r: StoredRecord) =>
       r.key !== null && r.timestamp <= step.maxTimestamp && index.hasLaterBelow(log.stream, r.key, r.offset, step.before);
-    const done = await deleteBatchesWhere(log, index, [...candidates].sort((a, b) => a - b), (records) => records.every(superseded), deadline);
+    const done = await deleteBatchesWhere(partition, [...candidates].sort((a, b) => a - b), (records) => records.every(superseded), deadline);
     removed += done.removed;
     // Out of time with candidates left: the next step reads this chunk again (what was deleted is gone from the index).
     if (!done.complete) return { reached: chunkStart, removed };
@@ -66,7 +73,8 @@ export async function compactStep({ log, index, logStart }: IndexedPartition, st
  * keys all end in a tombstone there with no version elsewhere (see onlyTombstonedKeys). Never the stream's
  * last batch.
  */
-export async function removeTombstonesStep({ log, index, logStart }: IndexedPartition, step: RangeStep): Promise<CompactionProgress> {
+export async function removeTombstonesStep(partition: IndexedPartition, step: RangeStep): Promise<CompactionProgress> {
+  const { log, index, logStart } = partition;
   const deadline = performance.now() + step.budgetMs;
   const tail = await log.tail();
   // The stream's last batch is never deleted (a read below the high watermark always finds a record):
@@ -79,7 +87,7 @@ export async function removeTombstonesStep({ log, index, logStart }: IndexedPart
     if (records.length === 0) return { reached: before, removed };
     const tombstones = records.filter((r) => r.key !== null && isTombstone(r)).map((r) => r.offset);
     const removable = (batch: StoredRecord[]) => batch[batch.length - 1]!.offset < before && onlyTombstonedKeys(log, index, batch);
-    const done = await deleteBatchesWhere(log, index, tombstones, removable, deadline);
+    const done = await deleteBatchesWhere(partition, tombstones, removable, deadline);
     removed += done.removed;
     if (!done.complete) break; // out of time: the next step reads this chunk again
     reached = records[records.length - 1]!.offset + 1;
@@ -107,21 +115,34 @@ function onlyTombstonedKeys(log: PartitionLog, index: KeyIndex, batch: StoredRec
 
 /**
  * Deletes each batch holding one of `offsets` (ascending) for which `test` holds, never the stream's last,
- * and forgets its records in the key index, DELETES_IN_FLIGHT at a time until `deadline` (at least once).
+ * and forgets its records in the key index. The batches are looked up in order and deleted
+ * DELETES_IN_FLIGHT at a time, each round written to the partition's ledger of deleted bytes first
+ * (`recordDeletion`, deleted-bytes.ts). Past `deadline` it stops after the round in flight, once a round
+ * has gone (a step always makes progress): the look-ups count against the budget as the deletes do.
  * Returns the records deleted, and whether every such batch was.
  */
 async function deleteBatchesWhere(
-  log: PartitionLog,
-  index: KeyIndex,
+  { log, index, recordDeletion }: IndexedPartition,
   offsets: number[],
   test: (records: StoredRecord[]) => boolean,
   deadline: number,
 ): Promise<{ removed: number; complete: boolean }> {
   const last = (await log.tail()).lastSeq;
-  const doomed: { seq: number; from: number; before: number; count: number }[] = [];
+  let doomed: Doomed[] = [];
+  let removed = 0;
+  let rounds = 0;
+  const deleteDoomed = async () => {
+    removed += await deleteRound(log, index, doomed, recordDeletion);
+    doomed = [];
+    rounds++;
+  };
   let covered = -1; // offsets below this were in a batch already looked at
   for (const offset of offsets) {
     if (offset < covered) continue;
+    if (rounds > 0 && performance.now() >= deadline) {
+      if (doomed.length > 0) await deleteDoomed();
+      return { removed, complete: false };
+    }
     const seq = await log.locate(offset);
     if (seq === undefined) break;
     const found = await log.batchAtOrAfter(seq);
@@ -130,24 +151,36 @@ async function deleteBatchesWhere(
     const first = records[0]!.offset;
     covered = records[records.length - 1]!.offset + 1;
     if (offset < first || offset >= covered) continue; // deleted already (a gap)
-    if (test(records)) doomed.push({ seq: found.seq, from: first, before: covered, count: records.length });
+    if (test(records)) doomed.push({ seq: found.seq, from: first, before: covered, count: records.length, bytes: records.reduce((n, r) => n + recordBytes(r), 0) });
+    if (doomed.length === DELETES_IN_FLIGHT) await deleteDoomed();
   }
-  let removed = 0;
-  for (let i = 0; i < doomed.length; i += DELETES_IN_FLIGHT) {
-    if (i > 0 && performance.now() >= deadline) return { removed, complete: false };
-    const chunk = doomed.slice(i, i + DELETES_IN_FLIGHT);
-    // Every delete's outcome is waited for, so that those done leave the index even when one failed.
-    const done = await Promise.allSettled(chunk.map((d) => log.deleteBatch(d.seq)));
-    chunk.forEach((d, j) => {
-      const outcome = done[j]!;
-      if (outcome.status === 'rejected') return;
-      index.dropRange(log.stream, d.from, d.before);
-      if (outcome.value) removed += d.count;
-    });
-    const failed = done.find((o) => o.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
+  if (doomed.length > 0) await deleteDoomed();
   return { removed, complete: true };
+}
+
+interface Doomed {
+  seq: number;
+  from: number;
+  before: number;
+  count: number;
+  bytes: number;
+}
+
+/** One round of deletes, in the ledger first; returns the records deleted. */
+async function deleteRound(log: PartitionLog, index: KeyIndex, doomed: Doomed[], recordDeletion: IndexedPartition['recordDeletion']): Promise<number> {
+  await recordDeletion(doomed.map(({ from, before, bytes }) => ({ from, before, bytes })));
+  // Every delete's outcome is waited for, so that those done leave the index even when one failed.
+  const done = await Promise.allSettled(doomed.map((d) => log.deleteBatch(d.seq)));
+  let removed = 0;
+  doomed.forEach((d, j) => {
+    const outcome = done[j]!;
+    if (outcome.status === 'rejected') return;
+    index.dropRange(log.stream, d.from, d.before);
+    if (outcome.value) removed += d.count;
+  });
+  const failed = done.find((o) => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  return removed;
 }
 
 const isTombstone = (r: StoredRecord): boolean => r.value === TOMBSTONE_VALUE;

@@ -40,6 +40,7 @@ import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
 import { compactStep, removeTombstonesStep, type IndexedPartition } from './compaction.js';
 import { CompactionMarks } from './compaction-marks.js';
+import { DeletedBytes } from './deleted-bytes.js';
 import { toGatewayError, isStreamNotFound, StreamGoneError } from './cluster-errors.js';
 import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
@@ -66,6 +67,9 @@ const KEY_INDEX_CACHE_BYTES = 16 * 1024 * 1024;
 const READY_PROBE_KEY = 'ready.probe';
 
 /** The topic's records are compacted (storage's own reading of the policy: the core's compacts() is not for it). */
+/** A partition's log with its key index caught up, and its log start. */
+type IndexedLog = Omit<IndexedPartition, 'recordDeletion'>;
+
 const isCompacted = (t: TopicEntry): boolean => t.config.cleanupPolicy?.includes('compact') ?? false;
 
 export interface StoreParts {
@@ -99,6 +103,8 @@ export class JetStreamStore implements LogStore {
   readonly #idempotency: IdempotencyKeys;
   /** The highest compaction limit each partition has seen (compaction-marks.ts). */
   readonly #marks: CompactionMarks;
+  /** What compaction deleted from each partition, for retention by size (deleted-bytes.ts). */
+  readonly #deleted: DeletedBytes;
   /** Partition logs by `<inc>/<partition>`. */
   readonly #logs = new Map<string, PartitionLog>();
   readonly #batches: BatchCache;
@@ -123,6 +129,7 @@ export class JetStreamStore implements LogStore {
     this.#clusterLeases = new GroupLeases(parts.meta, 'tasks.');
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
     this.#marks = new CompactionMarks(parts.meta, parts.jsm, parts.names.bucket('meta'));
+    this.#deleted = new DeletedBytes(parts.meta, parts.jsm, parts.names.bucket('meta'));
     this.snapshotLeases = new ClusterSnapshotLeases(parts.meta, parts.jsm, parts.names.bucket('meta'), parts.keys, (work) => this.#run(work));
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
@@ -257,6 +264,7 @@ export class JetStreamStore implements LogStore {
       await this.#groups.forgetTopic(name);
       await this.snapshotLeases.forgetTopic(name);
       await this.#marks.forgetTopic(entry.inc);
+      await this.#deleted.forgetTopic(entry.inc);
     });
   }
 
@@ -354,11 +362,14 @@ export class JetStreamStore implements LogStore {
   /**
    * A few header reads and one batch decoded (size-limit.ts), so `budgetMs` is not needed to bound it: the
    * full cut is answered at once. (Batches written before the size index are counted record by record.)
+   * Where the count calls for a cut, the ledger of what compaction deleted is read too (one KV read), and
+   * each of its ranges (at most MAX_RANGES) may cost one more binary search.
    */
   offsetForSizeLimit(topic: string, partition: number, maxBytes: number): Promise<SizeLimitCut> {
     return this.#onTopic(topic, async (t) => {
       if (partition < 0 || partition >= t.partitions) return { offset: 0, partial: false };
-      return { offset: await offsetForSizeLimit(this.#log(t, partition), t.logStart[partition]!, maxBytes), partial: false };
+      const deleted = () => this.#deleted.read(t.inc, partition);
+      return { offset: await offsetForSizeLimit(this.#log(t, partition), t.logStart[partition]!, maxBytes, deleted), partial: false };
     });
   }
 
@@ -370,7 +381,7 @@ export class JetStreamStore implements LogStore {
    * the latest batches yet (the tail feed is at most once and may lag): its tail is read again from the
    * cluster, so that no page leaves out a version the snapshot's offsets include.
    */
-  async #indexedLog(t: TopicEntry, partition: number, through = 0): Promise<{ log: PartitionLog; index: KeyIndex; logStart: number }> {
+  async #indexedLog(t: TopicEntry, partition: number, through = 0): Promise<IndexedLog> {
     const log = this.#log(t, partition);
     const logStart = t.logStart[partition]!;
     const index = (this.#keyIndex ??= new KeyIndex(this.#options.keyIndexCacheBytes ?? KEY_INDEX_CACHE_BYTES));
@@ -431,7 +442,7 @@ export class JetStreamStore implements LogStore {
    * not of deletes): there each batch is read from the stream rather than the cache, the versions gone
    * leave the index, and the index is asked again (its next answer names older versions, or other keys).
    */
-  async #versionsAt(t: TopicEntry, { log, index }: IndexedPartition, ask: () => number[]): Promise<StoredRecord[]> {
+  async #versionsAt(t: TopicEntry, { log, index }: IndexedLog, ask: () => number[]): Promise<StoredRecord[]> {
     const compacted = isCompacted(t);
     for (;;) {
       const offsets = ask();
@@ -450,7 +461,7 @@ export class JetStreamStore implements LogStore {
       const indexed = await this.#indexedLog(t, partition, step.before);
       // Acknowledged before the first delete: a snapshot page read after a delete sees the limit (#checkMark).
       await this.#marks.raise(t.inc, partition, step.before);
-      return compactStep(indexed, step);
+      return compactStep(this.#recording(t, partition, indexed), step);
     });
   }
 
@@ -461,8 +472,13 @@ export class JetStreamStore implements LogStore {
       // The core passes a limit compaction already reached, so this rarely writes; but the marks then hold
       // every deletion's limit whatever the caller does (a key removed with its tombstone included).
       await this.#marks.raise(t.inc, partition, step.before);
-      return removeTombstonesStep(indexed, step);
+      return removeTombstonesStep(this.#recording(t, partition, indexed), step);
     });
+  }
+
+  /** The partition with its ledger of deleted bytes to write to before deleting (deleted-bytes.ts). */
+  #recording(t: TopicEntry, partition: number, indexed: IndexedLog): IndexedPartition {
+    return { ...indexed, recordDeletion: (ranges) => this.#deleted.add(t.inc, partition, ranges, indexed.logStart) };
   }
 
   expireIdempotencyKeys(now: number): Promise<number> {

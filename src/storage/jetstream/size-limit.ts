@@ -7,53 +7,114 @@
  * the last count less the count before o, found by a binary search over the batches' headers and one
  * batch decoded. Batches below `from` were written before the count existed: their records are counted
  * one by one (a stream written before the count has them until retention deletes them).
+ *
+ * The count still includes batches compaction deleted since: the ledger of deleted bytes (deleted-bytes.ts)
+ * says how much to take off. Between two of its ranges' ends the bytes it counts as deleted at or after an
+ * offset do not change, so the cut is the first such stretch where the count less them fits.
  */
 import { recordBytes } from './batch-codec.js';
+import { deletedFrom, type DeletedRange } from './deleted-bytes.js';
 import type { PartitionLog } from './partition-log.js';
 
-export async function offsetForSizeLimit(log: PartitionLog, logStart: number, maxBytes: number): Promise<number> {
-  const tail = await log.tail();
-  if (logStart >= tail.highWatermark) return logStart;
-  // No count on the last batch: every batch is uncounted (the counted part is empty, from the end).
-  const counted = tail.byteCount ?? { from: tail.highWatermark, bytes: 0 };
+/** The partition's ledger of what compaction deleted (read only when the count calls for a cut). */
+export type DeletedLedger = () => Promise<readonly DeletedRange[]>;
 
-  // Records below the counted part, from the log start: sizes one by one.
-  const uncounted: { offset: number; bytes: number }[] = [];
-  if (logStart < counted.from) {
-    for (let seq = await log.locate(logStart); seq !== undefined && seq <= tail.lastSeq; seq++) {
-      const found = await log.batchAtOrAfter(seq);
-      if (!found) return logStart; // purged meanwhile: the next pass sees the new log start
-      const records = found.records;
-      seq = found.seq;
-      if (records[0] && records[0].offset >= counted.from) break;
-      for (const r of records) if (r.offset >= logStart && r.offset < counted.from) uncounted.push({ offset: r.offset, bytes: recordBytes(r) });
-    }
+export async function offsetForSizeLimit(log: PartitionLog, logStart: number, maxBytes: number, deleted: DeletedLedger = async () => []): Promise<number> {
+  const sizes = await PartitionSizes.read(log, logStart);
+  if (!sizes) return logStart;
+  const counted = await sizes.firstFitting(maxBytes);
+  if (counted === undefined || counted === logStart) return logStart;
+  // Only deletions the count still includes: at or after where it was read from.
+  const ranges = (await deleted()).filter((r) => r.before > sizes.countedFrom);
+  let from = logStart;
+  for (const end of [...new Set(ranges.map((r) => r.before))].sort((a, b) => a - b)) {
+    // In [from, end) the ledger counts the same bytes as deleted at or after any offset.
+    const cut = await sizes.firstFitting(maxBytes + deletedFrom(ranges, from));
+    if (cut === undefined) return logStart;
+    if (cut < end) return Math.max(cut, from);
+    from = end;
   }
-  const start = Math.max(logStart, counted.from);
-  const before = start < tail.highWatermark ? await countedBefore(log, start) : counted.bytes;
-  if (before === undefined) return logStart;
-  let excess = uncounted.reduce((n, r) => n + r.bytes, 0) + counted.bytes - before - maxBytes;
-  if (excess <= 0) return logStart;
-  for (const r of uncounted) {
-    excess -= r.bytes;
-    if (excess <= 0) return r.offset + 1;
-  }
-  // The cut is in the counted part: the first record at which the count reaches `need`.
-  const need = before + excess;
-  const seq = await log.firstBatchWhere((await log.locate(start))!, tail.lastSeq, (h) => h.byteCount!.bytes >= need);
-  const header = await log.header(seq);
-  const records = await log.batch(seq);
-  if (!records) return logStart;
-  let count = header.byteCount!.bytes - records.reduce((n, r) => n + recordBytes(r), 0);
-  for (const r of records) {
-    count += recordBytes(r);
-    if (count >= need) return Math.max(logStart, r.offset + 1);
-  }
-  return Math.max(logStart, header.base + header.count);
+  return counted; // past every range's end the ledger counts nothing
 }
 
-/** The running count before offset `offset` (which lies in the counted part); undefined if its batch is gone. */
-async function countedBefore(log: PartitionLog, offset: number): Promise<number | undefined> {
+/** The bytes of a partition's records at or after any offset from its log start, as its batches count them. */
+class PartitionSizes {
+  /** Records below the counted part, from the log start, with their sizes. */
+  readonly #uncounted: { offset: number; bytes: number }[];
+  /** Bytes from the log start to the end: the uncounted records and the counted part. */
+  readonly #total: number;
+
+  private constructor(
+    readonly log: PartitionLog,
+    readonly logStart: number,
+    /** Where the counted part begins (at or past the log start). */
+    readonly start: number,
+    /** The running count before `start`. */
+    readonly before: number,
+    /** Where the count from `before` on includes the batches compaction deleted since (`start`, or past a run of them there). */
+    readonly countedFrom: number,
+    readonly lastSeq: number,
+    uncounted: { offset: number; bytes: number }[],
+    counted: number,
+  ) {
+    this.#uncounted = uncounted;
+    this.#total = uncounted.reduce((n, r) => n + r.bytes, 0) + counted - before;
+  }
+
+  /** undefined when a batch it needs went meanwhile (the next pass sees the new log start). */
+  static async read(log: PartitionLog, logStart: number): Promise<PartitionSizes | undefined> {
+    const tail = await log.tail();
+    if (logStart >= tail.highWatermark) return undefined;
+    // No count on the last batch: every batch is uncounted (the counted part is empty, from the end).
+    const counted = tail.byteCount ?? { from: tail.highWatermark, bytes: 0 };
+    const uncounted: { offset: number; bytes: number }[] = [];
+    if (logStart < counted.from) {
+      for (let seq = await log.locate(logStart); seq !== undefined && seq <= tail.lastSeq; seq++) {
+        const found = await log.batchAtOrAfter(seq);
+        if (!found) return undefined;
+        const records = found.records;
+        seq = found.seq;
+        if (records[0] && records[0].offset >= counted.from) break;
+        for (const r of records) if (r.offset >= logStart && r.offset < counted.from) uncounted.push({ offset: r.offset, bytes: recordBytes(r) });
+      }
+    }
+    const start = Math.max(logStart, counted.from);
+    const before = start < tail.highWatermark ? await countedBefore(log, start) : { bytes: counted.bytes, from: start };
+    if (before === undefined) return undefined;
+    return new PartitionSizes(log, logStart, start, before.bytes, before.from, tail.lastSeq, uncounted, counted.bytes);
+  }
+
+  /** The first offset (from the log start) at or after which the records fit `maxBytes`; undefined as for read. */
+  async firstFitting(maxBytes: number): Promise<number | undefined> {
+    let excess = this.#total - maxBytes;
+    if (excess <= 0) return this.logStart;
+    for (const r of this.#uncounted) {
+      excess -= r.bytes;
+      if (excess <= 0) return r.offset + 1;
+    }
+    // The cut is in the counted part: the first record at which the count reaches `need`.
+    const need = this.before + excess;
+    const from = await this.log.locate(this.start);
+    if (from === undefined) return undefined;
+    const seq = await this.log.firstBatchWhere(from, this.lastSeq, (h) => h.byteCount!.bytes >= need);
+    const header = await this.log.header(seq);
+    const records = await this.log.batch(seq);
+    if (!records) return undefined;
+    let count = header.byteCount!.bytes - records.reduce((n, r) => n + recordBytes(r), 0);
+    for (const r of records) {
+      count += recordBytes(r);
+      if (count >= need) return Math.max(this.logStart, r.offset + 1);
+    }
+    return Math.max(this.logStart, header.base + header.count);
+  }
+}
+
+/**
+ * The running count before offset `offset` (which lies in the counted part), and the offset it counts from:
+ * `offset`, or the first batch kept when compaction deleted every batch from `offset` to it (the count
+ * before that batch leaves them out). Undefined if its batch is gone.
+ */
+async function countedBefore(log: PartitionLog, offset: number): Promise<{ bytes: number; from: number } | undefined> {
   const seq = await log.locate(offset);
   if (seq === undefined) return undefined;
   const header = await log.header(seq);
@@ -61,5 +122,5 @@ async function countedBefore(log: PartitionLog, offset: number): Promise<number 
   if (!records || !header.byteCount) return undefined;
   let count = header.byteCount.bytes;
   for (const r of records) if (r.offset >= offset) count -= recordBytes(r);
-  return count;
+  return { bytes: count, from: Math.max(offset, header.base) };
 }

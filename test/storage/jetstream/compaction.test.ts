@@ -4,7 +4,13 @@
  * the deleted messages inside the stream, on the gateway that compacted and on one that started after.
  * (The conformance suite checks exact compaction with one record per batch: keys.conformance.ts.)
  */
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { MAX_RANGES, type DeletedRange } from '../../../src/storage/jetstream/deleted-bytes.js';
+import { bucketKeys } from '../../../src/storage/jetstream/kv-keys.js';
+import { ClusterNames } from '../../../src/storage/jetstream/names.js';
 import type { KeyedLogStore, RecordToAppend } from '../../../src/storage/log-store.js';
 import { openJetStreamStore } from '../../../src/storage/jetstream/open-store.js';
 import { freshNamespace, openTestStore, testStoreOptions, useNatsCluster } from '../../helpers/nats-cluster.js';
@@ -31,6 +37,18 @@ async function compactAll(store: KeyedLogStore, topic: string, before: number) {
     if (step.reached <= from && step.removed === 0) return removed;
     from = step.reached;
   }
+}
+
+/** The topic's partition 0 ledger of deleted bytes, as the cluster has it. */
+async function readLedger(namespace: string): Promise<DeletedRange[]> {
+  const nc = await connect({ servers: cluster.urls });
+  onTestFinished(() => nc.close());
+  const bucket = new ClusterNames(namespace).bucket('meta');
+  const kv = await new Kvm(jetstream(nc)).open(bucket);
+  const keys = await bucketKeys(await jetstreamManager(nc), bucket, 'deleted.');
+  expect(keys).toHaveLength(1);
+  const entry = await kv.get(keys[0]!);
+  return entry!.json<[number, number, number][]>().map(([from, before, bytes]) => ({ from, before, bytes }));
 }
 
 const offsets = async (store: KeyedLogStore, topic: string, from = 0) => (await store.read(topic, 0, from, ALL)).map((r) => r.offset);
@@ -81,6 +99,42 @@ describe('jetstream store: compaction by whole batches', () => {
     expect(appended).toMatchObject([{ status: 'appended', positions: [{ offset: 42 }] }]);
     expect(await started.truncateBefore('t', 0, 20)).toBe(20);
     expect(await offsets(started, 't')).toEqual([40, 41, 42]);
+  });
+
+  it('cuts by size never earlier than the records left call for, when the ledger of deleted bytes had to merge ranges', async () => {
+    const namespace = freshNamespace();
+    const store = await open(namespace);
+    await store.createTopic('t', 1, { cleanupPolicy: 'compact,delete' });
+    // 40 versions of a hot key with large values, each followed by a small record of a key of its own: 39
+    // deleted batches with a kept one between each two, more than the ledger keeps ranges apart.
+    for (let i = 0; i < 40; i++) {
+      await store.append([{ topic: 't', records: [keyed('hot', `"${'h'.repeat(50 + i)}"`)] }]);
+      await store.append([{ topic: 't', records: [keyed(`k${i}`, `"${'v'.repeat(1 + (i % 7))}"`)] }]);
+    }
+    expect(await compactAll(store, 't', 80)).toBe(39);
+    const left = await store.read('t', 0, 0, ALL);
+    const sizes = left.map((r) => Buffer.byteLength(r.key as string) + Buffer.byteLength(r.value as string));
+    /** The reference: the first offset from which the records left fit `max`. */
+    const exact = (max: number) => {
+      let rest = sizes.reduce((a, b) => a + b, 0);
+      let i = 0;
+      while (rest > max && i < left.length) rest -= sizes[i++]!;
+      return i === 0 ? 0 : left[i - 1]!.offset + 1;
+    };
+    const ledger = await readLedger(namespace);
+    expect(ledger.length).toBeLessThanOrEqual(MAX_RANGES);
+    expect(ledger.length).toBeGreaterThan(1);
+    // A merged range counts its bytes as deleted at every offset inside it: the cut may keep up to the
+    // largest range's bytes more than maxBytes, never fewer than maxBytes.
+    const slack = Math.max(...ledger.map((r) => r.bytes));
+    for (let i = 0; i < left.length; i++) {
+      const fromHere = sizes.slice(i).reduce((a, b) => a + b, 0);
+      for (const max of [fromHere, fromHere - 1]) {
+        const { offset } = await store.offsetForSizeLimit('t', 0, max);
+        expect(offset, `maxBytes ${max}`).toBeLessThanOrEqual(exact(max));
+        expect(offset, `maxBytes ${max}`).toBeGreaterThanOrEqual(exact(max + slack));
+      }
+    }
   });
 
   it('stops a step once its budget is spent, inside a chunk if need be, and the next steps finish it', async () => {
