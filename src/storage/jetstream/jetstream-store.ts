@@ -415,7 +415,9 @@ export class JetStreamStore implements LogStore {
       if (partition < 0 || partition >= t.partitions) return [];
       const indexed = await this.#indexedLog(t, partition, query.before);
       const page = await this.#versionsAt(t, indexed, () => indexed.index.latestPage(indexed.log.stream, indexed.logStart, query));
-      if (isCompacted(t)) await this.#checkMark(t, partition, query.before);
+      // On every topic, not only compacted ones: one whose policy changed from compacted to `delete` while a
+      // snapshot of it was open may have been compacted under it (a step begun before the change).
+      await this.#checkMark(t, partition, query.before);
       return page;
     });
   }

@@ -158,6 +158,19 @@ describe('jetstream store: snapshots on two gateways', () => {
     await expect(b.snapshots.page('t', first.nextCursor!, ONE)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED', message: expect.stringMatching(/compaction overtook/) as string });
   });
 
+  it('a snapshot that compaction overtook answers SNAPSHOT_EXPIRED after the topic changed from compacted to delete', async () => {
+    const { a, b } = await twoGateways();
+    await a.store.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    await put(a.store, 't', ['k', 1], ['j', 1]);
+    const first = await b.snapshots.page('t', undefined, ONE);
+    await put(a.store, 't', ['k', 2]);
+    expect(await blindCleanup(a.store).runOnce()).toMatchObject({ compacted: 1 });
+    await a.store.updateTopic('t', { config: { cleanupPolicy: 'delete' } });
+    await until('b knows the policy', async () => (await b.store.getTopic('t'))?.config.cleanupPolicy === 'delete');
+
+    await expect(b.snapshots.page('t', first.nextCursor!, ONE)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED', message: expect.stringMatching(/compaction overtook/) as string });
+  });
+
   it('a snapshot opened after compaction on a gateway that does not lag pages in full, while compaction below its offsets goes on', async () => {
     const { a, b } = await twoGateways();
     await a.store.createTopic('t', 1, { cleanupPolicy: 'compact' });
