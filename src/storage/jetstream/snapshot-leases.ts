@@ -9,7 +9,7 @@
  */
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import type { SnapshotLeaseRecord, SnapshotLeaseStore, SnapshotPosition } from '../snapshot-lease-store.js';
+import type { SnapshotLeaseRecord, SnapshotLeaseStore, SnapshotPosition, StoredSnapshotLease } from '../snapshot-lease-store.js';
 import { purgeKeys, type KeyLister } from './kv-keys.js';
 import { kvKey } from './names.js';
 
@@ -26,12 +26,12 @@ function toJson(lease: SnapshotLeaseRecord): LeaseJson {
   return { id: lease.id, topic: lease.topic, offsets: lease.offsets, expiresAt: lease.expiresAt, pages };
 }
 
-function fromJson(json: LeaseJson): SnapshotLeaseRecord {
+function fromJson(json: LeaseJson, revision: number): StoredSnapshotLease {
   const pages = json.pages.map(({ page, partition, afterText, afterBase64 }) => {
     const afterKey: SnapshotPosition['afterKey'] = afterBase64 !== undefined ? new Uint8Array(Buffer.from(afterBase64, 'base64')) : afterText;
     return afterKey === undefined ? { page, partition } : { page, partition, afterKey };
   });
-  return { ...json, pages };
+  return { ...json, pages, revision };
 }
 
 export class ClusterSnapshotLeases implements SnapshotLeaseStore {
@@ -60,18 +60,19 @@ export class ClusterSnapshotLeases implements SnapshotLeaseStore {
     });
   }
 
-  get(topic: string, id: string): Promise<SnapshotLeaseRecord | undefined> {
+  get(topic: string, id: string): Promise<StoredSnapshotLease | undefined> {
     return this.#run(() => this.#read(this.#prefix(topic) + id));
   }
 
-  async #read(key: string): Promise<SnapshotLeaseRecord | undefined> {
+  async #read(key: string): Promise<StoredSnapshotLease | undefined> {
     const e = await this.#kv.get(key);
-    return e && e.operation === 'PUT' ? fromJson(e.json<LeaseJson>()) : undefined;
+    return e && e.operation === 'PUT' ? fromJson(e.json<LeaseJson>(), e.revision) : undefined;
   }
 
-  delete(topic: string, id: string): Promise<void> {
+  /** With `revision`, a purge of the key's messages up to it: a put since (a later sequence) stays, and no marker is left. */
+  delete(topic: string, id: string, revision?: number): Promise<void> {
     return this.#run(async () => {
-      await purgeKeys(this.#jsm, this.#bucket, this.#prefix(topic) + id);
+      await purgeKeys(this.#jsm, this.#bucket, this.#prefix(topic) + id, revision);
     });
   }
 
@@ -80,7 +81,7 @@ export class ClusterSnapshotLeases implements SnapshotLeaseStore {
     await purgeKeys(this.#jsm, this.#bucket, `${this.#prefix(topic)}>`);
   }
 
-  list(topic: string): Promise<SnapshotLeaseRecord[]> {
+  list(topic: string): Promise<StoredSnapshotLease[]> {
     return this.#run(async () => {
       const found = await Promise.all((await this.#keys(this.#prefix(topic))).map((key) => this.#read(key)));
       return found.filter((l) => l !== undefined);
