@@ -39,7 +39,11 @@ export interface StoredSnapshotLease extends SnapshotLeaseRecord {
 }
 
 export interface SnapshotLeaseStore {
-  /** Writes the record whole, over any with its id (last writer wins); durable once resolved. A `revision` in it is ignored. */
+  /**
+   * Writes the record whole, over any with its id (last writer wins); durable once resolved. A `revision` in it
+   * is ignored. A store that keys records by the topic's incarnation (JetStream) refuses a topic that does not
+   * exist with TOPIC_NOT_FOUND; the in-memory one keeps it (deleteTopic forgets the name's records).
+   */
   put(lease: SnapshotLeaseRecord): Promise<void>;
   /** The record with this id if it is this topic's (expired or not); undefined otherwise. */
   get(topic: string, id: string): Promise<StoredSnapshotLease | undefined>;

@@ -24,12 +24,19 @@ function withoutRevision(stored: StoredSnapshotLease | undefined): SnapshotLease
 }
 
 export function snapshotLeasesConformance(fresh: () => Promise<{ store: LogStore }>): void {
+  /** A fresh store with these topics (leases are put under existing topics: a page checked the topic first). */
+  async function withTopics(...names: string[]) {
+    const { store } = await fresh();
+    for (const name of names) await store.createTopic(name, 1, {});
+    return { store };
+  }
+
   describe('snapshot leases', () => {
     it('put, get (only under its topic), list by topic, put over, delete; topic names of any characters', async () => {
-      const { store } = await fresh();
-      const leases = store.snapshotLeases;
       // Characters a KV key or a subject could not hold as they are.
       const odd = 'orders.eu/α *>';
+      const { store } = await withTopics('t', 'u', odd);
+      const leases = store.snapshotLeases;
       await leases.put(lease(ID[0], 't'));
       await leases.put(lease(ID[1], 't', { offsets: [1] }));
       await leases.put(lease(ID[2], odd));
@@ -71,10 +78,14 @@ export function snapshotLeasesConformance(fresh: () => Promise<{ store: LogStore
       expect(await store.snapshotLeases.list('gone')).toEqual([]);
       expect(await store.snapshotLeases.get('gone', ID[0])).toBeUndefined();
       expect((await store.snapshotLeases.list('kept')).map((l) => l.id)).toEqual([ID[2]]);
+      // Created again under its name: a new topic, none of the old one's leases.
+      await store.createTopic('gone', 3, {});
+      expect(await store.snapshotLeases.list('gone')).toEqual([]);
+      expect(await store.snapshotLeases.get('gone', ID[0])).toBeUndefined();
     });
 
     it('a delete of the revision read removes that version only: a put since stays (a renewal racing the deletion of what was read as expired)', async () => {
-      const { store } = await fresh();
+      const { store } = await withTopics('t', 'u');
       const leases = store.snapshotLeases;
       await leases.put(lease(ID[0], 't', { expiresAt: 1 }));
       const read = (await leases.get('t', ID[0]))!;
@@ -103,7 +114,7 @@ export function snapshotLeasesConformance(fresh: () => Promise<{ store: LogStore
     });
 
     it('page positions keep text and binary keys apart, whatever their bytes', async () => {
-      const { store } = await fresh();
+      const { store } = await withTopics('t');
       const pages = [
         { page: 1, partition: 0, afterKey: 'aGk=' },
         { page: 2, partition: 1, afterKey: new Uint8Array([0x68, 0x69]) },
@@ -118,7 +129,7 @@ export function snapshotLeasesConformance(fresh: () => Promise<{ store: LogStore
     });
 
     it('never judges expiry: a record whose time has passed is answered and listed until deleted', async () => {
-      const { store } = await fresh();
+      const { store } = await withTopics('t');
       await store.snapshotLeases.put(lease(ID[0], 't', { expiresAt: 1 }));
       expect(await store.snapshotLeases.get('t', ID[0])).toMatchObject({ expiresAt: 1 });
       expect((await store.snapshotLeases.list('t')).map((l) => l.expiresAt)).toEqual([1]);

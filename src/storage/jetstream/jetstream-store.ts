@@ -123,7 +123,14 @@ export class JetStreamStore implements LogStore {
     this.#clusterLeases = new GroupLeases(parts.meta, 'tasks.');
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
     this.#marks = new CompactionMarks(parts.meta, parts.jsm, parts.names.bucket('meta'));
-    this.snapshotLeases = new ClusterSnapshotLeases(parts.meta, parts.jsm, parts.names.bucket('meta'), parts.keys, (work) => this.#run(work));
+    this.snapshotLeases = new ClusterSnapshotLeases(
+      parts.meta,
+      parts.jsm,
+      parts.names.bucket('meta'),
+      parts.keys,
+      async (name) => (this.#topics.find(name) ?? (await this.#topics.refresh(name)))?.inc,
+      (work) => this.#run(work),
+    );
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
       log: (inc, partition) => this.#logs.get(`${inc}/${partition}`),
@@ -255,7 +262,7 @@ export class JetStreamStore implements LogStore {
       await this.#streams.delete(entry.inc, 0, entry.partitions);
       for (let p = 0; p < entry.partitions; p++) this.#forgetLog(`${entry.inc}/${p}`);
       await this.#groups.forgetTopic(name);
-      await this.snapshotLeases.forgetTopic(name);
+      await this.snapshotLeases.forgetTopic(entry.inc);
       await this.#marks.forgetTopic(entry.inc);
     });
   }
