@@ -8,12 +8,13 @@
  * The rule lives here; the records live in the store (LogStore.snapshotLeases), so on a cluster every
  * gateway sees every lease: the cleanup lease holder's compaction honours a snapshot paged elsewhere, and
  * any gateway serves a snapshot's next page. Expiry is the time in the record, by the gateways' clocks
- * (docs/cluster.md: they must agree); an expired record is deleted by whoever finds it. On SQLite the
+ * (docs/cluster.md: they must agree); an expired record is deleted by whoever finds it, that version only (a
+ * page served meanwhile on another gateway put it again, renewed, and it stays). On SQLite the
  * records are in memory (one process owns the data directory): a restart ends every snapshot.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, GatewayError } from '../errors.js';
-import type { SnapshotLeaseRecord, SnapshotLeaseStore, SnapshotPosition } from '../storage/snapshot-lease-store.js';
+import type { SnapshotLeaseRecord, SnapshotLeaseStore, SnapshotPosition, StoredSnapshotLease } from '../storage/snapshot-lease-store.js';
 import type { Clock } from './clock.js';
 
 export type { SnapshotPosition } from '../storage/snapshot-lease-store.js';
@@ -103,7 +104,7 @@ export class SnapshotLeases {
     await this.#put({ id, topic, offsets: [...offsets], expiresAt: this.#clock.now() + this.#settings.snapshotLeaseMs, pages });
   }
 
-  /** Ends a lease (its last page was served, or it can serve none). */
+  /** Ends a lease, whatever version of it is stored (its last page was served, or it can serve none). */
   async close(id: string, topic: string): Promise<void> {
     this.#opened.delete(id);
     await this.#store.delete(topic, id);
@@ -127,10 +128,15 @@ export class SnapshotLeases {
     await this.#store.put(lease);
   }
 
-  /** Whether the lease expired; if so it is deleted (whoever finds an expired lease removes it). */
-  async #ended(lease: SnapshotLeaseRecord): Promise<boolean> {
+  /**
+   * Whether the lease expired; if so it is deleted (whoever finds an expired lease removes it). Only the version
+   * read goes: a renewal that put it again meanwhile (a page served on another gateway, by whose clock it had
+   * not expired yet) must not be undone, or that snapshot's next page would answer 410.
+   */
+  async #ended(lease: StoredSnapshotLease): Promise<boolean> {
     if (lease.expiresAt > this.#clock.now()) return false;
-    await this.close(lease.id, lease.topic);
+    this.#opened.delete(lease.id);
+    await this.#store.delete(lease.topic, lease.id, lease.revision);
     return true;
   }
 }

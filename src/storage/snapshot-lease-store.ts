@@ -32,16 +32,29 @@ export interface SnapshotLeaseRecord {
   pages: ({ page: number } & SnapshotPosition)[];
 }
 
+/** A record as read from the store, with the version read (each put makes a new one). */
+export interface StoredSnapshotLease extends SnapshotLeaseRecord {
+  /** Names this version of the record for delete(): higher for a later put of the same id. */
+  revision: number;
+}
+
 export interface SnapshotLeaseStore {
-  /** Writes the record whole, over any with its id (last writer wins); durable once resolved. */
+  /**
+   * Writes the record whole, over any with its id (last writer wins); durable once resolved. A `revision` in it
+   * is ignored. A store that keys records by the topic's incarnation (JetStream) refuses a topic that does not
+   * exist with TOPIC_NOT_FOUND; the in-memory one keeps it (deleteTopic forgets the name's records).
+   */
   put(lease: SnapshotLeaseRecord): Promise<void>;
   /** The record with this id if it is this topic's (expired or not); undefined otherwise. */
-  get(topic: string, id: string): Promise<SnapshotLeaseRecord | undefined>;
-  /** Forgets the record (none: nothing happens). */
-  delete(topic: string, id: string): Promise<void>;
+  get(topic: string, id: string): Promise<StoredSnapshotLease | undefined>;
+  /**
+   * Forgets the record (none: nothing happens). With `revision`, only that version of it: a record put
+   * again since it was read (another gateway renewing the lease that this one read as expired) stays.
+   */
+  delete(topic: string, id: string, revision?: number): Promise<void>;
   /**
    * Every record of the topic, expired or not, in no particular order. Includes every put acknowledged
    * before the call (read where the records are written, never from a cache that may lag): compaction relies on it.
    */
-  list(topic: string): Promise<SnapshotLeaseRecord[]>;
+  list(topic: string): Promise<StoredSnapshotLease[]>;
 }

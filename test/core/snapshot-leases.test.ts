@@ -79,6 +79,34 @@ describe('SnapshotLeases', () => {
     expect(await store.get('t', other)).toBeUndefined();
   });
 
+  it('a gateway that finds a lease expired deletes the version it read: a page served meanwhile on another gateway renewed it, and the snapshot goes on', async () => {
+    const { clock, store, b } = setup();
+    let meanwhile: (() => Promise<void>) | undefined;
+    // Gateway a, whose deletion of what it found expired waits for b's page to be written.
+    const a = new SnapshotLeases(
+      {
+        put: (lease) => store.put(lease),
+        get: (topic, id) => store.get(topic, id),
+        list: (topic) => store.list(topic),
+        delete: async (topic, id, revision) => {
+          await meanwhile?.();
+          await store.delete(topic, id, revision);
+        },
+      },
+      clock,
+      { snapshotLeaseMs: LEASE_MS, maxOpenSnapshots: 10 },
+    );
+    const id = await b.open('t', [3]);
+    clock.t += LEASE_MS;
+    // b's first page, asked for in time (or by b's clock, a little behind a's), is written as a reads the
+    // lease, expired, and deletes it.
+    meanwhile = () => b.served(id, 't', [3], 0, { partition: 0 }, { partition: 0, afterKey: 'k' });
+    expect(await a.horizon('t', 0), 'as a read it').toBe(Infinity);
+    meanwhile = undefined;
+    expect(await b.renew(id, 't', 1), 'the next page').toEqual({ offsets: [3], position: { partition: 0, afterKey: 'k' } });
+    expect(await a.horizon('t', 0), 'held again').toBe(3);
+  });
+
   it('a renewal writes the lease only when less than half its time is left, and then for another leaseMs', async () => {
     const { clock, store, a } = setup();
     const id = await a.open('t', [3]);

@@ -94,7 +94,7 @@ describe('Snapshots', () => {
       {
         list: (topic) => store.snapshotLeases.list(topic),
         get: (topic, id) => store.snapshotLeases.get(topic, id),
-        delete: (topic, id) => store.snapshotLeases.delete(topic, id),
+        delete: (topic, id, revision) => store.snapshotLeases.delete(topic, id, revision),
         // As a put on a cluster may be slow: meanwhile 'k' gets a newer version and a pass compacts what it can.
         put: async (lease) => {
           if (lease.pages.length === 1 && lease.pages[0]!.page === 0) {

@@ -130,7 +130,14 @@ export class JetStreamStore implements LogStore {
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
     this.#marks = new CompactionMarks(parts.meta, parts.jsm, parts.names.bucket('meta'));
     this.#deleted = new DeletedBytes(parts.meta, parts.jsm, parts.names.bucket('meta'));
-    this.snapshotLeases = new ClusterSnapshotLeases(parts.meta, parts.jsm, parts.names.bucket('meta'), parts.keys, (work) => this.#run(work));
+    this.snapshotLeases = new ClusterSnapshotLeases(
+      parts.meta,
+      parts.jsm,
+      parts.names.bucket('meta'),
+      parts.keys,
+      async (name) => (this.#topics.find(name) ?? (await this.#topics.refresh(name)))?.inc,
+      (work) => this.#run(work),
+    );
     this.credentials = new ClusterCredentials(parts.meta, parts.keys, (work) => this.#run(work));
     this.#feed = new TailFeed({
       log: (inc, partition) => this.#logs.get(`${inc}/${partition}`),
@@ -262,7 +269,7 @@ export class JetStreamStore implements LogStore {
       await this.#streams.delete(entry.inc, 0, entry.partitions);
       for (let p = 0; p < entry.partitions; p++) this.#forgetLog(`${entry.inc}/${p}`);
       await this.#groups.forgetTopic(name);
-      await this.snapshotLeases.forgetTopic(name);
+      await this.snapshotLeases.forgetTopic(entry.inc);
       await this.#marks.forgetTopic(entry.inc);
       await this.#deleted.forgetTopic(entry.inc);
     });

@@ -13,9 +13,16 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 /** Lists the keys of one bucket under a prefix (ending in '.'). */
 export type KeyLister = (prefix: string) => Promise<string[]>;
 
-/** Removes every key of one bucket matching `pattern` (a key, or a prefix ending in '.>'), with its history: no delete markers left behind. */
-export async function purgeKeys(jsm: JetStreamManager, bucket: string, pattern: string): Promise<void> {
-  await jsm.streams.purge(`KV_${bucket}`, { filter: `$KV.${bucket}.${pattern}` });
+/**
+ * Removes every key of one bucket matching `pattern` (a key, or a prefix ending in '.>'), with its history: no
+ * delete markers left behind. With `upTo`, only the versions at or below that revision (a revision is the
+ * message's sequence in the bucket's stream): a put since then stays.
+ */
+export async function purgeKeys(jsm: JetStreamManager, bucket: string, pattern: string, upTo?: number): Promise<void> {
+  const filter = `$KV.${bucket}.${pattern}`;
+  // `seq`: the server purges the filter's messages below it (never 1 here, revisions start at 1: nats-server
+  // 2.9.10 purges every message of the filter for a `seq` of 1, as for none).
+  await jsm.streams.purge(`KV_${bucket}`, upTo === undefined ? { filter } : { filter, seq: upTo + 1 });
 }
 
 export async function bucketKeys(jsm: JetStreamManager, bucket: string, prefix: string): Promise<string[]> {

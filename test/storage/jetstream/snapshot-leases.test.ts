@@ -7,11 +7,16 @@
  * leaving the key out, on any gateway: the partition's compaction mark (src/storage/jetstream/compaction-marks.ts)
  * tells one whose index of keys never listed the version gone.
  */
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { systemClock } from '../../../src/core/clock.js';
 import { Retention } from '../../../src/core/retention.js';
 import { SnapshotLeases } from '../../../src/core/snapshot-leases.js';
 import { Snapshots } from '../../../src/core/snapshots.js';
+import { bucketKeys } from '../../../src/storage/jetstream/kv-keys.js';
+import { ClusterNames } from '../../../src/storage/jetstream/names.js';
 import type { LogStore } from '../../../src/storage/log-store.js';
 import { MemorySnapshotLeases } from '../../../src/storage/memory-snapshot-leases.js';
 import { freshNamespace, openTestStore, useNatsCluster } from '../../helpers/nats-cluster.js';
@@ -42,6 +47,27 @@ async function twoGateways() {
 /** A compactor that saw no lease: as one whose read of the leases came just before a snapshot's put. */
 const blindCleanup = (store: LogStore) =>
   new Retention(store, systemClock, { stepMs: 5, leases: new SnapshotLeases(new MemorySnapshotLeases(), systemClock, SETTINGS) });
+
+/**
+ * The namespace's snapshot lease entries, read and written past the stores: what deleteTopic's purge of a
+ * topic's leases finds, and a way to have them back as if it had not come yet.
+ */
+async function leaseEntries(namespace: string) {
+  const nc = await connect({ servers: cluster.urls });
+  onTestFinished(() => nc.close());
+  const bucket = new ClusterNames(namespace).bucket('meta');
+  const jsm = await jetstreamManager(nc);
+  const kv = await new Kvm(jetstream(nc)).open(bucket);
+  return {
+    async read(): Promise<{ key: string; value: string }[]> {
+      const keys = await bucketKeys(jsm, bucket, 'snapshots.');
+      return Promise.all(keys.map(async (key) => ({ key, value: (await kv.get(key))!.string() })));
+    },
+    async putBack(entries: { key: string; value: string }[]) {
+      for (const { key, value } of entries) await kv.put(key, value);
+    },
+  };
+}
 
 /** One append per record: this store compacts whole batches. A null value is a tombstone. */
 async function put(store: LogStore, topic: string, ...pairs: [string | Uint8Array, number | null][]) {
@@ -197,5 +223,37 @@ describe('jetstream store: snapshots on two gateways', () => {
         [4, 'k', '3'],
       ]);
     }
+  });
+
+  // A topic deleted and created again under its name, while the old topic's lease entries are still in the
+  // bucket (deleteTopic purges them last: a page between the new topic's creation and that purge, or after a
+  // purge that failed). Keyed by name, the old cursor's lease would be found and the new topic paged at the
+  // old topic's offsets, and the old lease would hold compaction of the new topic.
+  it("an old snapshot's cursor answers SNAPSHOT_EXPIRED on a topic deleted and created again, even before the old leases are purged; the new topic's snapshots are its own", async () => {
+    const { namespace, a, b } = await twoGateways();
+    const bucket = await leaseEntries(namespace);
+    await a.store.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    await put(a.store, 't', ['k', 1], ['j', 1], ['x', 1]);
+    const old = await a.snapshots.page('t', undefined, ONE);
+    const oldLeases = await bucket.read();
+    expect(oldLeases).toHaveLength(1);
+    const oldLease = (await a.store.snapshotLeases.list('t'))[0]!;
+
+    await b.store.deleteTopic('t');
+    expect(await bucket.read(), "deleteTopic purged the old topic's leases").toEqual([]);
+    await expect(b.store.snapshotLeases.put(oldLease), 'no topic to put it under').rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+    const created = await b.store.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    await put(b.store, 't', ['new', 1]);
+    await bucket.putBack(oldLeases);
+    await until('a knows the new topic', async () => (await a.store.getTopic('t'))?.createdAt === created.createdAt);
+
+    for (const g of [a, b]) {
+      await expect(g.snapshots.page('t', old.nextCursor!, ONE)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
+      expect(await g.leases.horizon('t', 0), 'the old lease holds nothing of the new topic').toBe(Infinity);
+    }
+    const first = await a.snapshots.page('t', undefined, ONE);
+    expect(first.offsets).toEqual([{ partition: 0, offset: 1 }]);
+    expect(first.records.map((r) => [r.key, r.value])).toEqual([['new', '1']]);
+    expect(first.nextCursor).toBeNull();
   });
 });
