@@ -187,12 +187,13 @@ export const ConfigSchema = z.object({
   retentionStepMs: int(1, 1_000)
     .default(5)
     .describe('Retention and compaction delete in steps of about this many milliseconds each, letting pending produce commits go between them.'),
-  // Each step writes and fsyncs the pages it frees to the disk produce commits fsync to: paced, the
-  // commits between steps meet a quieter disk (src/core/cleanup-pacing.ts, docs/performance.md).
+  // Each step writes and fsyncs the pages it frees to the disk produce commits fsync to (on a cluster,
+  // replicated deletes to the nodes the appends go to): paced, the commits between steps meet a quieter
+  // disk (src/core/cleanup-pacing.ts, docs/performance.md, docs/cluster.md).
   cleanupSharePercent: int(1, 100)
     .default(10)
     .describe(
-      'While producers write, retention and compaction take at most this percent of the time: each step is followed by a pause (9 times its length at 10). No pause until a cleanup pass has deleted more than twice the records appended meanwhile to topics it cleans up (so it still gains on them and its backlog shrinks), or when nothing is appended (an idle gateway cleans up at full speed). 100: no pause. The SQLite store only (a cluster store deletes on the cluster).',
+      'While producers write, retention and compaction take at most this percent of the time: each step is followed by a pause (9 times its length at 10). No pause until a cleanup pass has deleted more than twice the records appended meanwhile to topics it cleans up (so it still gains on them and its backlog shrinks), or when nothing is appended (an idle gateway cleans up at full speed). 100: no pause. On a cluster store the appends counted are those of every gateway of the cluster that this one hears of.',
     ),
   // A snapshot holds compaction back below its offsets while it is open; an abandoned one ends on its own.
   snapshotLeaseMs: int(1_000)

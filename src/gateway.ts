@@ -94,8 +94,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   });
   const registry = new SchemaRegistry(store.schemas);
   const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
-  // On a cluster store, records other gateways append wake this one's long-polls and sockets too.
-  store.watchForeignAppends?.((batch) => notifier.publish(batch));
+  // On a cluster store, records other gateways append wake this one's long-polls and sockets too, and
+  // count as appends for cleanup's pacing (its deletes load the cluster their appends go to).
+  store.watchForeignAppends?.((batch) => {
+    notifier.publish(batch);
+    void log.countAppendedElsewhere(batch.topic, batch.records.length).catch(() => undefined);
+  });
   const leases = new SnapshotLeases(store.snapshotLeases, clock, config);
   // On a cluster, one gateway at a time cleans up (on SQLite this one process always holds the lease).
   const cleanupLease = new CleanupLease(store, clock, config.cleanupLeaseMs);
@@ -105,9 +109,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     clusterLease: cleanupLease,
     afterPendingCommits: () => log.commitsSettled(),
     observer: metrics.core,
-    // Pacing compares deletions with the appends this gateway sees: on a cluster store other gateways
-    // append too, and the deletes go to the cluster's disks, not to the one this gateway's commits use.
-    sharePercent: store.watchForeignAppends ? 100 : config.cleanupSharePercent,
+    // Pacing compares deletions with the appends: this gateway's and, on a cluster, those it hears of.
+    sharePercent: config.cleanupSharePercent,
     appends: () => log.appends,
   });
   const groups = new GroupCoordinator({ store, log, notifier, clock, settings: config });

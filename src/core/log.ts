@@ -87,9 +87,14 @@ export class Log {
     return this.#producer.pendingBytes;
   }
 
-  /** Records this gateway appended since start (see AppendCounts). */
+  /** Records appended since start, through this gateway and, on a cluster, the others it heard of (see AppendCounts). */
   get appends(): Readonly<AppendCounts> {
     return this.#producer.appends;
+  }
+
+  /** Records another gateway of the cluster appended (LogStore.watchForeignAppends): counted in `appends`. */
+  countAppendedElsewhere(topic: string, records: number): Promise<void> {
+    return this.#producer.countAppendedElsewhere(topic, records);
   }
 
   // ---------------------------------------------------------------- topics

@@ -42,7 +42,10 @@ export interface ProducerDeps {
   autoCreate: (topic: string) => Promise<TopicMeta>;
 }
 
-/** Records appended since start: what cleanup's pacing (cleanup-pacing.ts) watches. */
+/**
+ * Records appended since start: what cleanup's pacing (cleanup-pacing.ts) watches. On a cluster store,
+ * those other gateways appended too, as this one hears of them (countAppendedElsewhere).
+ */
 export interface AppendCounts {
   records: number;
   /** To topics cleanup works on (retention set, or compacted): its coming work. */
@@ -79,6 +82,16 @@ export class Producer {
   /** Records appended since start (replays not counted), in all and to topics cleanup works on: see AppendCounts. */
   get appends(): Readonly<AppendCounts> {
     return this.#appends;
+  }
+
+  /**
+   * Counts records another gateway of a cluster appended (heard on the store's feed): the cleanup this
+   * gateway may run loads the same cluster as theirs. Counted once the topic's policy is looked up.
+   */
+  async countAppendedElsewhere(topic: string, records: number): Promise<void> {
+    const meta = await this.#d.store.getTopic(topic);
+    this.#appends.records += records;
+    if (meta && isCleanedUp(meta.config)) this.#appends.toCleanedUpTopics += records;
   }
 
   /** See Log.produce. */

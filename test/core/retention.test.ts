@@ -205,6 +205,29 @@ describe('Retention', () => {
     expect(pauses).toEqual([]);
   });
 
+  it("paces on appends other gateways of a cluster made, as it hears of them, as on this gateway's own", async () => {
+    const pauses: number[] = [];
+    let steps = 0;
+    const ctx = setup();
+    const { clock, log, store } = ctx;
+    await log.createTopic('retained', 1, { retentionMs: 3_600_000 });
+    await log.countAppendedElsewhere('retained', 5);
+    await log.countAppendedElsewhere('busy', 2);
+    expect(log.appends).toEqual({ records: 7, toCleanedUpTopics: 5 });
+    const producingElsewhere = intercept(store, {
+      truncateBefore: (truncateBefore) => async (topic, partition, offset, budgetMs) => {
+        // Another gateway writes (to a topic without retention) during the first three steps only.
+        if (++steps <= 3) await log.countAppendedElsewhere('busy', 1);
+        return truncateBefore(topic, partition, offset, budgetMs);
+      },
+    });
+    const retention = new Retention(producingElsewhere, clock, { stepMs: 0, sharePercent: 10, appends: () => log.appends, pause: async (ms) => void pauses.push(ms) });
+    await expiredBesideBusy(ctx);
+
+    expect((await retention.runOnce()).truncated).toBe(20_000);
+    expect(pauses).toHaveLength(3);
+  });
+
   it('stop() cuts a pause between paced steps short', async () => {
     const ctx = setup();
     const { clock, log, store, produce } = ctx;
