@@ -77,6 +77,22 @@ async function put(store: LogStore, topic: string, ...pairs: [string | Uint8Arra
 const stored = async (store: LogStore, topic: string) =>
   (await store.read(topic, 0, 0, { maxRecords: 100, maxBytes: 1 << 20 })).map((r) => [r.offset, r.key, r.value]);
 
+/**
+ * A snapshot opened on b at offsets [2] (k@0, j@1), then overtaken: k@2 appended, and a compactor that saw
+ * no lease removed k@0, the version the snapshot has to return.
+ */
+async function overtakenSnapshot() {
+  const { namespace, a, b } = await twoGateways();
+  await a.store.createTopic('t', 1, { cleanupPolicy: 'compact' });
+  await put(a.store, 't', ['k', 1], ['j', 1]);
+  const first = await b.snapshots.page('t', undefined, ONE);
+  expect(first.offsets).toEqual([{ partition: 0, offset: 2 }]);
+  await put(a.store, 't', ['k', 2]);
+  expect(await blindCleanup(a.store).runOnce()).toMatchObject({ compacted: 1 });
+  expect((await stored(a.store, 't')).map(([offset]) => offset)).toEqual([1, 2]);
+  return { namespace, a, b, first };
+}
+
 describe('jetstream store: snapshots on two gateways', () => {
   it('compaction over one gateway keeps the version a snapshot paged on the other still needs, and removes it once the snapshot ends', async () => {
     const { a, b } = await twoGateways();
@@ -124,13 +140,7 @@ describe('jetstream store: snapshots on two gateways', () => {
   });
 
   it('a snapshot that compaction overtook (the compactor read the leases before its lease was put) answers SNAPSHOT_EXPIRED, not a page without the key', async () => {
-    const { a, b } = await twoGateways();
-    await a.store.createTopic('t', 1, { cleanupPolicy: 'compact' });
-    await put(a.store, 't', ['k', 1], ['j', 1]);
-    const first = await b.snapshots.page('t', undefined, ONE);
-    await put(a.store, 't', ['k', 2]);
-    expect(await blindCleanup(a.store).runOnce()).toMatchObject({ compacted: 1 });
-    expect((await stored(a.store, 't')).map(([offset]) => offset)).toEqual([1, 2]);
+    const { a, b, first } = await overtakenSnapshot();
 
     await expect(b.snapshots.page('t', first.nextCursor!, ONE)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED', message: expect.stringMatching(/compaction overtook/) as string });
     // It ended: it holds nothing, and its cursor is refused on either gateway.
@@ -147,14 +157,7 @@ describe('jetstream store: snapshots on two gateways', () => {
   // index of the partition is built after the compaction (its first read by key of it, or after a restart).
   // Without the compaction mark its page read finds no version of k below the offsets and leaves k out.
   it('a snapshot that compaction overtook answers SNAPSHOT_EXPIRED on a gateway whose index of the partition was built after the compaction', async () => {
-    const { namespace, a, b } = await twoGateways();
-    await a.store.createTopic('t', 1, { cleanupPolicy: 'compact' });
-    await put(a.store, 't', ['k', 1], ['j', 1]);
-    const first = await b.snapshots.page('t', undefined, ONE);
-    expect(first.offsets).toEqual([{ partition: 0, offset: 2 }]);
-    await put(a.store, 't', ['k', 2]);
-    expect(await blindCleanup(a.store).runOnce()).toMatchObject({ compacted: 1 });
-    expect((await stored(a.store, 't')).map(([offset]) => offset)).toEqual([1, 2]);
+    const { namespace, b, first } = await overtakenSnapshot();
 
     // A third gateway: its index of the partition starts now, from j@1 and k@2 (k@0, the snapshot's k, gone).
     const c = await openGateway(namespace);
@@ -185,12 +188,7 @@ describe('jetstream store: snapshots on two gateways', () => {
   });
 
   it('a snapshot that compaction overtook answers SNAPSHOT_EXPIRED after the topic changed from compacted to delete', async () => {
-    const { a, b } = await twoGateways();
-    await a.store.createTopic('t', 1, { cleanupPolicy: 'compact' });
-    await put(a.store, 't', ['k', 1], ['j', 1]);
-    const first = await b.snapshots.page('t', undefined, ONE);
-    await put(a.store, 't', ['k', 2]);
-    expect(await blindCleanup(a.store).runOnce()).toMatchObject({ compacted: 1 });
+    const { a, b, first } = await overtakenSnapshot();
     await a.store.updateTopic('t', { config: { cleanupPolicy: 'delete' } });
     await until('b knows the policy', async () => (await b.store.getTopic('t'))?.config.cleanupPolicy === 'delete');
 
