@@ -96,10 +96,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const log = new Log(store, notifier, config, clock, metrics.core, new SchemaValidation(registry));
   // On a cluster store, records other gateways append wake this one's long-polls and sockets too, and
   // count as appends for cleanup's pacing (its deletes load the cluster their appends go to).
-  store.watchForeignAppends?.((batch) => {
-    notifier.publish(batch);
-    void log.countAppendedElsewhere(batch.topic, batch.records.length).catch(() => undefined);
-  });
+  store.watchForeignAppends?.((batch) => notifier.publish(batch));
+  store.countForeignAppends?.((topic, records) => void log.countAppendedElsewhere(topic, records).catch(() => undefined));
   const leases = new SnapshotLeases(store.snapshotLeases, clock, config);
   // On a cluster, one gateway at a time cleans up (on SQLite this one process always holds the lease).
   const cleanupLease = new CleanupLease(store, clock, config.cleanupLeaseMs);

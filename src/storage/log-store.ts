@@ -472,6 +472,12 @@ export interface LogStore {
    * sockets hear of them. Appends made through this store are not reported (the core publishes those).
    */
   watchForeignAppends?(listener: (batch: ForeignAppend) => void): void;
+  /**
+   * Optional, with watchForeignAppends: tells `counter` of every batch another gateway appends to any
+   * partition of any topic (its topic and record count, no records fetched), as far as this gateway hears
+   * of them (at most once). Cleanup's pacing counts them: its deletes load the cluster theirs go to.
+   */
+  countForeignAppends?(counter: (topic: string, records: number) => void): void;
   // --- operations ---
   /**
    * Optional, for a replicated store: every partition's replicas (with `topic`, that topic's; throws TOPIC_NOT_FOUND),

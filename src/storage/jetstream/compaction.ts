@@ -117,8 +117,9 @@ function onlyTombstonedKeys(log: PartitionLog, index: KeyIndex, batch: StoredRec
  * Deletes each batch holding one of `offsets` (ascending) for which `test` holds, never the stream's last,
  * and forgets its records in the key index. The batches are looked up in order and deleted
  * DELETES_IN_FLIGHT at a time, each round written to the partition's ledger of deleted bytes first
- * (`recordDeletion`, deleted-bytes.ts). Past `deadline` it stops after the round in flight, once a round
- * has gone (a step always makes progress): the look-ups count against the budget as the deletes do.
+ * (`recordDeletion`, deleted-bytes.ts). Past `deadline`, once a round has gone (a step always makes
+ * progress), it deletes the batches found so far and stops: the look-ups count against the budget as the
+ * deletes do (those before the first round do not).
  * Returns the records deleted, and whether every such batch was.
  */
 async function deleteBatchesWhere(

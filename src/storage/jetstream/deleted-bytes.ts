@@ -8,8 +8,10 @@
  * entry of the bucket `<ns>_meta`, key `deleted.<inc>.<partition>`. A compaction round adds its batches,
  * acknowledged, before it deletes them, so no deletion is ever missing from the ledger (one that then fails
  * is counted anyway: retention keeps more, never less). Writes are compare-and-set, so a cleanup lease
- * that changed hands mid-step loses nothing. At most MAX_RANGES ranges: past that, the two nearest merge
- * into one spanning both (less exact, on the safe side); ranges wholly below the log start are dropped.
+ * that changed hands mid-step loses nothing. At most MAX_RANGES ranges: past that, the two neighbours with
+ * the fewest bytes merge into one spanning both (less exact, on the safe side); ranges wholly below the log
+ * start are dropped. A step still running when its topic is deleted may write an entry after deleteTopic's
+ * purge: one entry of an incarnation never used again.
  *
  * Retention counts a range's bytes as deleted at or after an offset whenever any of the range lies there
  * (deletedFrom): never less than what was deleted there, so the bytes it counts as left are never more
@@ -27,8 +29,11 @@ export interface DeletedRange {
   bytes: number;
 }
 
-/** Ranges one entry keeps: each write reads and rewrites the entry whole, so it stays small. */
-export const MAX_RANGES = 16;
+/**
+ * Ranges one entry keeps: each write reads and rewrites the entry whole (a few KB at most), and a size cut
+ * may search once per range.
+ */
+export const MAX_RANGES = 64;
 
 /** Bytes of the ranges any of which lies at or after `offset`: at least what was deleted there. */
 export function deletedFrom(ranges: readonly DeletedRange[], offset: number): number {
@@ -37,7 +42,9 @@ export function deletedFrom(ranges: readonly DeletedRange[], offset: number): nu
 
 /**
  * The ledger with `added` in it: ranges wholly below `logStart` dropped, overlapping ones merged, then the
- * two with the smallest gap between them merged until at most `max` are left. Sorted by offset.
+ * two neighbours with the fewest bytes together merged until at most `max` are left. Sorted by offset.
+ * Merging by bytes keeps every range small against the whole: a merged range's bytes are what a cut inside
+ * it may keep too many, and a range straddling the log start keeps its bytes counted until a cut passes it.
  */
 export function withRanges(ranges: readonly DeletedRange[], added: readonly DeletedRange[], logStart: number, max = MAX_RANGES): DeletedRange[] {
   const sorted = [...ranges, ...added].filter((r) => r.before > logStart).sort((a, b) => a.from - b.from);
@@ -47,10 +54,11 @@ export function withRanges(ranges: readonly DeletedRange[], added: readonly Dele
     if (last && r.from < last.before) out[out.length - 1] = merge(last, r);
     else out.push({ ...r });
   }
+  const together = (i: number) => out[i]!.bytes + out[i + 1]!.bytes;
   while (out.length > max) {
-    let nearest = 0;
-    for (let i = 1; i < out.length - 1; i++) if (out[i + 1]!.from - out[i]!.before < out[nearest + 1]!.from - out[nearest]!.before) nearest = i;
-    out.splice(nearest, 2, merge(out[nearest]!, out[nearest + 1]!));
+    let lightest = 0;
+    for (let i = 1; i < out.length - 1; i++) if (together(i) < together(lightest)) lightest = i;
+    out.splice(lightest, 2, merge(out[lightest]!, out[lightest + 1]!));
   }
   return out;
 }

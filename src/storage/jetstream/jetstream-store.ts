@@ -66,10 +66,10 @@ const KEY_INDEX_CACHE_BYTES = 16 * 1024 * 1024;
 /** The metadata bucket key /readyz writes (its own prefix: no topic, group or credential watcher sees it). */
 const READY_PROBE_KEY = 'ready.probe';
 
-/** The topic's records are compacted (storage's own reading of the policy: the core's compacts() is not for it). */
 /** A partition's log with its key index caught up, and its log start. */
 type IndexedLog = Omit<IndexedPartition, 'recordDeletion'>;
 
+/** The topic's records are compacted (storage's own reading of the policy: the core's compacts() is not for it). */
 const isCompacted = (t: TopicEntry): boolean => t.config.cleanupPolicy?.includes('compact') ?? false;
 
 export interface StoreParts {
@@ -157,6 +157,10 @@ export class JetStreamStore implements LogStore {
 
   watchForeignAppends(listener: (batch: ForeignAppend) => void): void {
     this.#feed.watchForeignAppends(listener);
+  }
+
+  countForeignAppends(counter: (topic: string, records: number) => void): void {
+    this.#feed.countForeignAppends(counter);
   }
 
   #dropStale(key: string): void {

@@ -37,28 +37,39 @@ export async function offsetForSizeLimit(log: PartitionLog, logStart: number, ma
   return counted; // past every range's end the ledger counts nothing
 }
 
+/** Where a partition's counted part begins: the running count before it, and the batch it starts at. */
+interface CountedStart {
+  /** The running count before `from`. */
+  bytes: number;
+  /**
+   * Where the count from `bytes` on takes in the batches compaction deleted: the counted part's start, or
+   * the first batch kept after it when compaction deleted the one holding it.
+   */
+  from: number;
+  /** The first batch reaching past the counted part's start (past the last batch when it is empty). */
+  seq: number;
+}
+
 /** The bytes of a partition's records at or after any offset from its log start, as its batches count them. */
 class PartitionSizes {
-  /** Records below the counted part, from the log start, with their sizes. */
-  readonly #uncounted: { offset: number; bytes: number }[];
   /** Bytes from the log start to the end: the uncounted records and the counted part. */
   readonly #total: number;
 
   private constructor(
     readonly log: PartitionLog,
     readonly logStart: number,
-    /** Where the counted part begins (at or past the log start). */
-    readonly start: number,
-    /** The running count before `start`. */
-    readonly before: number,
-    /** Where the count from `before` on includes the batches compaction deleted since (`start`, or past a run of them there). */
-    readonly countedFrom: number,
     readonly lastSeq: number,
-    uncounted: { offset: number; bytes: number }[],
-    counted: number,
+    /** Records below the counted part, from the log start, with their sizes. */
+    readonly uncounted: { offset: number; bytes: number }[],
+    readonly counted: CountedStart,
+    lastCount: number,
   ) {
-    this.#uncounted = uncounted;
-    this.#total = uncounted.reduce((n, r) => n + r.bytes, 0) + counted - before;
+    this.#total = uncounted.reduce((n, r) => n + r.bytes, 0) + lastCount - counted.bytes;
+  }
+
+  /** Where the count takes in the batches compaction deleted (the ledger's ranges below it are not in it). */
+  get countedFrom(): number {
+    return this.counted.from;
   }
 
   /** undefined when a batch it needs went meanwhile (the next pass sees the new log start). */
@@ -66,41 +77,40 @@ class PartitionSizes {
     const tail = await log.tail();
     if (logStart >= tail.highWatermark) return undefined;
     // No count on the last batch: every batch is uncounted (the counted part is empty, from the end).
-    const counted = tail.byteCount ?? { from: tail.highWatermark, bytes: 0 };
+    const count = tail.byteCount ?? { from: tail.highWatermark, bytes: 0 };
     const uncounted: { offset: number; bytes: number }[] = [];
-    if (logStart < counted.from) {
+    if (logStart < count.from) {
       for (let seq = await log.locate(logStart); seq !== undefined && seq <= tail.lastSeq; seq++) {
         const found = await log.batchAtOrAfter(seq);
         if (!found) return undefined;
         const records = found.records;
         seq = found.seq;
-        if (records[0] && records[0].offset >= counted.from) break;
-        for (const r of records) if (r.offset >= logStart && r.offset < counted.from) uncounted.push({ offset: r.offset, bytes: recordBytes(r) });
+        if (records[0] && records[0].offset >= count.from) break;
+        for (const r of records) if (r.offset >= logStart && r.offset < count.from) uncounted.push({ offset: r.offset, bytes: recordBytes(r) });
       }
     }
-    const start = Math.max(logStart, counted.from);
-    const before = start < tail.highWatermark ? await countedBefore(log, start) : { bytes: counted.bytes, from: start };
-    if (before === undefined) return undefined;
-    return new PartitionSizes(log, logStart, start, before.bytes, before.from, tail.lastSeq, uncounted, counted.bytes);
+    const start = Math.max(logStart, count.from);
+    const counted = start < tail.highWatermark ? await countedBefore(log, start) : { bytes: count.bytes, from: start, seq: tail.lastSeq + 1 };
+    if (counted === undefined) return undefined;
+    return new PartitionSizes(log, logStart, tail.lastSeq, uncounted, counted, count.bytes);
   }
 
   /** The first offset (from the log start) at or after which the records fit `maxBytes`; undefined as for read. */
   async firstFitting(maxBytes: number): Promise<number | undefined> {
     let excess = this.#total - maxBytes;
     if (excess <= 0) return this.logStart;
-    for (const r of this.#uncounted) {
+    for (const r of this.uncounted) {
       excess -= r.bytes;
       if (excess <= 0) return r.offset + 1;
     }
     // The cut is in the counted part: the first record at which the count reaches `need`.
-    const need = this.before + excess;
-    const from = await this.log.locate(this.start);
-    if (from === undefined) return undefined;
-    const seq = await this.log.firstBatchWhere(from, this.lastSeq, (h) => h.byteCount!.bytes >= need);
+    const need = this.counted.bytes + excess;
+    const seq = await this.log.firstBatchWhere(this.counted.seq, this.lastSeq, (h) => h.byteCount !== undefined && h.byteCount.bytes >= need);
+    if (seq > this.lastSeq) return undefined;
     const header = await this.log.header(seq);
     const records = await this.log.batch(seq);
-    if (!records) return undefined;
-    let count = header.byteCount!.bytes - records.reduce((n, r) => n + recordBytes(r), 0);
+    if (!records || !header.byteCount) return undefined;
+    let count = header.byteCount.bytes - records.reduce((n, r) => n + recordBytes(r), 0);
     for (const r of records) {
       count += recordBytes(r);
       if (count >= need) return Math.max(this.logStart, r.offset + 1);
@@ -111,16 +121,20 @@ class PartitionSizes {
 
 /**
  * The running count before offset `offset` (which lies in the counted part), and the offset it counts from:
- * `offset`, or the first batch kept when compaction deleted every batch from `offset` to it (the count
- * before that batch leaves them out). Undefined if its batch is gone.
+ * `offset`, or, when compaction deleted the batch holding it, the first batch kept after it (the count
+ * before that batch includes the deleted ones in between, which the ledger's ranges there then must not
+ * be taken off again). Undefined if that batch is gone meanwhile or has no count.
  */
-async function countedBefore(log: PartitionLog, offset: number): Promise<{ bytes: number; from: number } | undefined> {
-  const seq = await log.locate(offset);
-  if (seq === undefined) return undefined;
+async function countedBefore(log: PartitionLog, offset: number): Promise<CountedStart | undefined> {
+  const tail = await log.tail();
+  if (tail.lastSeq < tail.firstSeq) return undefined;
+  // The first batch reaching past `offset`: the one holding it, or the first after a gap there.
+  const seq = await log.firstBatchWhere(tail.firstSeq, tail.lastSeq, (h) => h.base + h.count > offset);
+  if (seq > tail.lastSeq) return undefined;
   const header = await log.header(seq);
   const records = await log.batch(seq);
   if (!records || !header.byteCount) return undefined;
   let count = header.byteCount.bytes;
   for (const r of records) if (r.offset >= offset) count -= recordBytes(r);
-  return { bytes: count, from: Math.max(offset, header.base) };
+  return { bytes: count, from: Math.max(offset, header.base), seq };
 }

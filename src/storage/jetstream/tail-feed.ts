@@ -25,6 +25,7 @@ export class TailFeed {
   /** Message ids this gateway published and has not yet heard back on the feed. */
   readonly #ownMsgIds = new Set<string>();
   #listener: ((batch: ForeignAppend) => void) | undefined;
+  #counter: ((topic: string, records: number) => void) | undefined;
   readonly #relays = new Map<string, Promise<void>>();
   #stopped = false;
 
@@ -37,14 +38,17 @@ export class TailFeed {
       callback: (err, msg) => {
         if (err) return;
         const [inc, p] = msg.subject.split('.').slice(-2);
-        const log = this.#target.log(inc!, Number(p));
         const seq = Number(msg.headers?.get('Nats-Sequence'));
-        if (!log || !(seq > 0)) return;
+        if (!(seq > 0)) return;
         const header = batchHeader(msg.headers);
-        log.heard(seq, header);
+        const log = this.#target.log(inc!, Number(p));
+        log?.heard(seq, header);
         if (this.#ownMsgIds.delete(msg.headers?.get('Nats-Msg-Id') ?? '')) return; // ours: the core has published it already
         const topic = this.#target.topicOf(inc!);
-        if (topic && this.#listener) this.#relay(log, inc!, topic, Number(p), seq, header.base + header.count);
+        if (!topic) return;
+        // Counted on every partition, open here or not; relayed (fetched) only where this gateway has it open.
+        this.#counter?.(topic, header.count);
+        if (log && this.#listener) this.#relay(log, inc!, topic, Number(p), seq, header.base + header.count);
       },
     });
   }
@@ -57,6 +61,10 @@ export class TailFeed {
 
   watchForeignAppends(listener: (batch: ForeignAppend) => void): void {
     this.#listener = listener;
+  }
+
+  countForeignAppends(counter: (topic: string, records: number) => void): void {
+    this.#counter = counter;
   }
 
   /** Fetches another gateway's batch and hands it on, in order per partition (one chain each). */

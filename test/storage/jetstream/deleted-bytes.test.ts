@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deletedFrom, withRanges, type DeletedRange } from '../../../src/storage/jetstream/deleted-bytes.js';
+import { deletedFrom, MAX_RANGES, withRanges, type DeletedRange } from '../../../src/storage/jetstream/deleted-bytes.js';
 
 const range = (from: number, before: number, bytes: number): DeletedRange => ({ from, before, bytes });
 
@@ -18,12 +18,24 @@ describe('the ledger of deleted bytes', () => {
     expect(deletedFrom(ranges, 11)).toBe(0);
   });
 
-  it('drops ranges wholly below the log start, merges overlapping ones, and keeps at most the limit by merging the nearest', () => {
+  it('drops ranges wholly below the log start, merges overlapping ones, and keeps at most the limit by merging the lightest neighbours', () => {
     const added = [range(0, 2, 1), range(5, 6, 2), range(5, 7, 4), range(20, 21, 8), range(9, 10, 16), range(12, 13, 32)];
     expect(withRanges([], added, 2, 10)).toEqual([range(5, 7, 6), range(9, 10, 16), range(12, 13, 32), range(20, 21, 8)]);
-    // Gaps 2 (7..9), 2 (10..12), 7: the first nearest pair merges, then the next.
+    // Neighbours together: 6 + 16 = 22, 16 + 32 = 48, 32 + 8 = 40: the first pair merges; then 22 + 32, 32 + 8.
     expect(withRanges([], added, 2, 3)).toEqual([range(5, 10, 22), range(12, 13, 32), range(20, 21, 8)]);
-    expect(withRanges([], added, 2, 2)).toEqual([range(5, 13, 54), range(20, 21, 8)]);
+    expect(withRanges([], added, 2, 2)).toEqual([range(5, 10, 22), range(12, 21, 40)]);
+  });
+
+  it('keeps each range small against the whole when deletions come in many rounds, none absorbing the rest', () => {
+    // 1,000 deleted batches of 10 bytes, one apart, added 32 a round as compaction writes them.
+    let ledger: DeletedRange[] = [];
+    for (let b = 0; b < 1_000; b += 32) {
+      const round = Array.from({ length: Math.min(32, 1_000 - b) }, (_, i) => range(2 * (b + i), 2 * (b + i) + 1, 10));
+      ledger = withRanges(ledger, round, 0);
+    }
+    expect(ledger).toHaveLength(MAX_RANGES);
+    expect(ledger.reduce((n, r) => n + r.bytes, 0)).toBe(10_000);
+    expect(Math.max(...ledger.map((r) => r.bytes))).toBeLessThanOrEqual((2 * 10_000) / MAX_RANGES);
   });
 
   it('never counts less as deleted at or after any offset than the batches deleted there, however it merges', () => {

@@ -40,4 +40,28 @@ describe('jetstream store: appends of another gateway', () => {
     expect(heard[1]).toMatchObject({ topic: 'orders', partition: 0, highWatermark: 1 });
     expect(heard[1]!.records.map((r) => [r.offset, r.value])).toEqual([[0, '"again"']]);
   });
+  it("are counted, for cleanup's pacing, on every partition whether open here or not; this store's own are not", async () => {
+    const namespace = freshNamespace();
+    const writer = await openTestStore(cluster.urls, namespace);
+    onTestFinished(() => writer.close());
+    const reader = await openTestStore(cluster.urls, namespace);
+    onTestFinished(() => reader.close());
+    const counted: [string, number][] = [];
+    reader.countForeignAppends((topic, records) => counted.push([topic, records]));
+
+    await writer.createTopic('orders', 2, {});
+    await until('the reader knows the topic', async () => (await reader.getTopic('orders')) !== undefined);
+    // The reader never reads the topic: no partition of it is open there.
+    await writer.append([{ topic: 'orders', records: [record('"a"'), record('"b"')] }]);
+    await writer.append([{ topic: 'orders', records: [{ ...record('"c"'), partition: 1 }] }]);
+    // Its own append (three records) is not counted: it would come before d's.
+    await reader.append([{ topic: 'orders', records: [record('"own"'), record('"own"'), record('"own"')] }]);
+    await writer.append([{ topic: 'orders', records: [record('"d"')] }]);
+    await until('the reader counted three batches', async () => counted.length >= 3);
+    expect(counted).toEqual([
+      ['orders', 2],
+      ['orders', 1],
+      ['orders', 1],
+    ]);
+  });
 });
