@@ -9,8 +9,8 @@
  *
  * The versions of each key come from the gateway's key index (key-index.ts), caught up to `before` first;
  * the batches deleted are forgotten there too. Another gateway's index keeps their rows: its reads by key
- * check each version against the stream on a compacted topic and drop those gone (JetStreamStore
- * #versionsAt). Deletes go out a few at a time, each round written to the partition's ledger of deleted
+ * check each version against the stream on a compacted topic and drop those gone (KeyedPartitions
+ * #versionsAt, keyed-partitions.ts). Deletes go out a few at a time, each round written to the partition's ledger of deleted
  * bytes first (deleted-bytes.ts: retention by size subtracts them), and a step stops once its budget is
  * spent (looking batches up included) after at least one round.
  * Before either step runs, the store raises the partition's compaction mark to the step's `before`

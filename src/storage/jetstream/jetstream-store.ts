@@ -38,22 +38,18 @@ import type {
 import { VersionGoneError } from '../log-store.js';
 import { appendFlush } from './append.js';
 import { BatchCache } from './batch-cache.js';
-import { compactStep, removeTombstonesStep, type IndexedPartition } from './compaction.js';
-import { CompactionMarks } from './compaction-marks.js';
-import { DeletedBytes } from './deleted-bytes.js';
 import { toGatewayError, isStreamNotFound, StreamGoneError } from './cluster-errors.js';
 import { ClusterCredentials } from './credentials.js';
 import { GroupStore } from './groups.js';
 import { GroupLeases } from './group-leases.js';
 import { IdempotencyKeys } from './idempotency.js';
-import { KeyIndex } from './key-index.js';
+import { KeyedPartitions } from './keyed-partitions.js';
 import type { KeyLister } from './kv-keys.js';
 import { newIncarnation, type ClusterNames } from './names.js';
 import { PartitionLog } from './partition-log.js';
 import { ClusterSnapshotLeases } from './snapshot-leases.js';
 import { PartitionStreams, replicaStates, type PartitionHealth } from './partition-streams.js';
 import type { JetStreamStoreOptions } from './store-options.js';
-import { offsetForSizeLimit } from './size-limit.js';
 import { TailFeed } from './tail-feed.js';
 import { TopicCatalog, metaOf, notFound, type TopicEntry } from './topics.js';
 
@@ -65,12 +61,6 @@ const BATCH_CACHE_BYTES = 32 * 1024 * 1024;
 const KEY_INDEX_CACHE_BYTES = 16 * 1024 * 1024;
 /** The metadata bucket key /readyz writes (its own prefix: no topic, group or credential watcher sees it). */
 const READY_PROBE_KEY = 'ready.probe';
-
-/** A partition's log with its key index caught up, and its log start. */
-type IndexedLog = Omit<IndexedPartition, 'recordDeletion'>;
-
-/** The topic's records are compacted (storage's own reading of the policy: the core's compacts() is not for it). */
-const isCompacted = (t: TopicEntry): boolean => t.config.cleanupPolicy?.includes('compact') ?? false;
 
 export interface StoreParts {
   options: JetStreamStoreOptions;
@@ -101,16 +91,12 @@ export class JetStreamStore implements LogStore {
   readonly #leases: GroupLeases;
   readonly #clusterLeases: GroupLeases;
   readonly #idempotency: IdempotencyKeys;
-  /** The highest compaction limit each partition has seen (compaction-marks.ts). */
-  readonly #marks: CompactionMarks;
-  /** What compaction deleted from each partition, for retention by size (deleted-bytes.ts). */
-  readonly #deleted: DeletedBytes;
+  /** Retention by size, reads by key and compaction (keyed-partitions.ts). */
+  readonly #keyed: KeyedPartitions;
   /** Partition logs by `<inc>/<partition>`. */
   readonly #logs = new Map<string, PartitionLog>();
   readonly #batches: BatchCache;
   readonly #feed: TailFeed;
-  /** Which offsets hold each key, derived from the partitions read by key (created on the first such read). */
-  #keyIndex: KeyIndex | undefined;
   #closed = false;
   #probe: Promise<void> | undefined;
 
@@ -128,8 +114,13 @@ export class JetStreamStore implements LogStore {
     this.#leases = new GroupLeases(parts.meta);
     this.#clusterLeases = new GroupLeases(parts.meta, 'tasks.');
     this.#idempotency = new IdempotencyKeys(parts.meta, parts.keys);
-    this.#marks = new CompactionMarks(parts.meta, parts.jsm, parts.names.bucket('meta'));
-    this.#deleted = new DeletedBytes(parts.meta, parts.jsm, parts.names.bucket('meta'));
+    this.#keyed = new KeyedPartitions({
+      meta: parts.meta,
+      jsm: parts.jsm,
+      bucket: parts.names.bucket('meta'),
+      keyIndexCacheBytes: parts.options.keyIndexCacheBytes ?? KEY_INDEX_CACHE_BYTES,
+      log: (t, partition) => this.#log(t, partition),
+    });
     this.snapshotLeases = new ClusterSnapshotLeases(
       parts.meta,
       parts.jsm,
@@ -172,9 +163,8 @@ export class JetStreamStore implements LogStore {
   #forgetLog(key: string): void {
     const log = this.#logs.get(key);
     this.#logs.delete(key);
-    if (log) this.#keyIndex?.forget(log.stream);
     const [inc, partition] = key.split('/');
-    this.#marks.forget(inc!, Number(partition));
+    this.#keyed.forgetPartition(inc!, Number(partition), log?.stream);
   }
 
   /** Every call: refused once closed; cluster failures become UNAVAILABLE. */
@@ -274,8 +264,7 @@ export class JetStreamStore implements LogStore {
       for (let p = 0; p < entry.partitions; p++) this.#forgetLog(`${entry.inc}/${p}`);
       await this.#groups.forgetTopic(name);
       await this.snapshotLeases.forgetTopic(entry.inc);
-      await this.#marks.forgetTopic(entry.inc);
-      await this.#deleted.forgetTopic(entry.inc);
+      await this.#keyed.forgetTopic(entry.inc);
     });
   }
 
@@ -370,128 +359,32 @@ export class JetStreamStore implements LogStore {
     });
   }
 
-  /**
-   * A few header reads and one batch decoded (size-limit.ts), so `budgetMs` is not needed to bound it: the
-   * full cut is answered at once. (Batches written before the size index are counted record by record.)
-   * Where the count calls for a cut, the ledger of what compaction deleted is read too (one KV read), and
-   * each of its ranges (at most MAX_RANGES) may cost one more binary search.
-   */
+  // By key (issue 14): keyed-partitions.ts.
   offsetForSizeLimit(topic: string, partition: number, maxBytes: number): Promise<SizeLimitCut> {
     return this.#onTopic(topic, async (t) => {
       if (partition < 0 || partition >= t.partitions) return { offset: 0, partial: false };
-      const deleted = () => this.#deleted.read(t.inc, partition);
-      return { offset: await offsetForSizeLimit(this.#log(t, partition), t.logStart[partition]!, maxBytes, deleted), partial: false };
+      return { offset: await this.#keyed.offsetForSizeLimit(t, partition, maxBytes), partial: false };
     });
-  }
-
-  /**
-   * The partition's log as the key index knows it: indexed up to the high watermark this gateway knows
-   * (what a read would return), the first read by key of a partition indexing all of it (key-index.ts).
-   * `through`: the offset the answer must cover. A snapshot's later pages are asked as of the offsets its
-   * first page named, maybe by a client of another gateway (behind a load balancer) that has not heard of
-   * the latest batches yet (the tail feed is at most once and may lag): its tail is read again from the
-   * cluster, so that no page leaves out a version the snapshot's offsets include.
-   */
-  async #indexedLog(t: TopicEntry, partition: number, through = 0): Promise<IndexedLog> {
-    const log = this.#log(t, partition);
-    const logStart = t.logStart[partition]!;
-    const index = (this.#keyIndex ??= new KeyIndex(this.#options.keyIndexCacheBytes ?? KEY_INDEX_CACHE_BYTES));
-    let { highWatermark } = await log.tail();
-    if (highWatermark < through) {
-      log.invalidate();
-      ({ highWatermark } = await log.tail());
-    }
-    await index.catchUp(log.stream, log, logStart, highWatermark);
-    return { log, index, logStart };
   }
 
   latestForKey(topic: string, key: string | Uint8Array): Promise<PartitionRecord[]> {
-    return this.#onTopic(topic, async (t) => {
-      const found = await Promise.all(
-        Array.from({ length: t.partitions }, async (_, partition) => {
-          const indexed = await this.#indexedLog(t, partition);
-          const [record] = await this.#versionsAt(t, indexed, () => {
-            const offset = indexed.index.latest(indexed.log.stream, key, indexed.logStart);
-            return offset === undefined ? [] : [offset];
-          });
-          return record && { partition, ...record };
-        }),
-      );
-      return found.filter((r) => r !== undefined);
-    });
+    return this.#onTopic(topic, (t) => this.#keyed.latestForKey(t, key));
   }
 
   readLatest(topic: string, partition: number, query: LatestQuery): Promise<StoredRecord[]> {
-    return this.#onTopic(topic, async (t) => {
-      if (partition < 0 || partition >= t.partitions) return [];
-      const indexed = await this.#indexedLog(t, partition, query.before);
-      const page = await this.#versionsAt(t, indexed, () => indexed.index.latestPage(indexed.log.stream, indexed.logStart, query));
-      // On every topic, not only compacted ones: one whose policy changed from compacted to `delete` while a
-      // snapshot of it was open may have been compacted under it (a step begun before the change).
-      await this.#checkMark(t, partition, query.before);
-      return page;
-    });
+    return this.#onTopic(topic, async (t) => (partition < 0 || partition >= t.partitions ? [] : this.#keyed.readLatest(t, partition, query)));
   }
 
-  /**
-   * After a page is read: the partition's compaction mark, fresh from the cluster. A step writes the mark
-   * before it deletes, so any deletion that could have changed the page was made under a limit the mark has
-   * reached. Above `before`, such a step may have deleted the latest version below `before` of a key with a
-   * later version in [before, limit), whether or not this gateway's index of keys ever listed it (built after
-   * the deletion, it did not): the page cannot be trusted, so the read fails (the core ends the snapshot).
-   * Not too eager: once a snapshot's lease is put, every step of the topic stays below the lease's offsets
-   * (the log starts on the first page, the snapshot's offsets after), and a step begun before the put used a
-   * limit no higher than the cluster's high watermark then, which a snapshot opened after it has reached
-   * unless its gateway's high watermark lagged: the race this is for, where a 410 is the right answer.
-   */
-  async #checkMark(t: TopicEntry, partition: number, before: number): Promise<void> {
-    const mark = await this.#marks.read(t.inc, partition);
-    if (mark > before) throw new VersionGoneError(t.name, partition, before, mark);
-  }
-
-  /**
-   * The records at the offsets `ask` takes from the key index, in its order. On a compacted topic another
-   * gateway's compaction may have deleted batches this gateway's index still lists (it learns of appends,
-   * not of deletes): there each batch is read from the stream rather than the cache, the versions gone
-   * leave the index, and the index is asked again (its next answer names older versions, or other keys).
-   */
-  async #versionsAt(t: TopicEntry, { log, index }: IndexedLog, ask: () => number[]): Promise<StoredRecord[]> {
-    const compacted = isCompacted(t);
-    for (;;) {
-      const offsets = ask();
-      // Fetched in offset order (each batch once), answered in the index's order.
-      const byOffset = new Map((await log.recordsAt([...offsets].sort((a, b) => a - b), compacted)).map((r) => [r.offset, r]));
-      const gone = offsets.filter((o) => !byOffset.has(o));
-      if (!compacted || gone.length === 0) return offsets.flatMap((o) => byOffset.get(o) ?? []);
-      for (const o of gone) index.dropRange(log.stream, o, o + 1);
-    }
-  }
-
-  // Compaction (issue 14) by whole batches: see compaction.ts.
   compact(topic: string, partition: number, step: CompactionStep): Promise<CompactionProgress> {
-    return this.#onTopic(topic, async (t) => {
-      if (partition < 0 || partition >= t.partitions) return { reached: step.before, removed: 0 };
-      const indexed = await this.#indexedLog(t, partition, step.before);
-      // Acknowledged before the first delete: a snapshot page read after a delete sees the limit (#checkMark).
-      await this.#marks.raise(t.inc, partition, step.before);
-      return compactStep(this.#recording(t, partition, indexed), step);
-    });
+    return this.#onTopic(topic, async (t) =>
+      partition < 0 || partition >= t.partitions ? { reached: step.before, removed: 0 } : this.#keyed.compact(t, partition, step),
+    );
   }
 
   removeTombstones(topic: string, partition: number, step: RangeStep): Promise<CompactionProgress> {
-    return this.#onTopic(topic, async (t) => {
-      if (partition < 0 || partition >= t.partitions) return { reached: step.before, removed: 0 };
-      const indexed = await this.#indexedLog(t, partition, step.before);
-      // The core passes a limit compaction already reached, so this rarely writes; but the marks then hold
-      // every deletion's limit whatever the caller does (a key removed with its tombstone included).
-      await this.#marks.raise(t.inc, partition, step.before);
-      return removeTombstonesStep(this.#recording(t, partition, indexed), step);
-    });
-  }
-
-  /** The partition with its ledger of deleted bytes to write to before deleting (deleted-bytes.ts). */
-  #recording(t: TopicEntry, partition: number, indexed: IndexedLog): IndexedPartition {
-    return { ...indexed, recordDeletion: (ranges) => this.#deleted.add(t.inc, partition, ranges, indexed.logStart) };
+    return this.#onTopic(topic, async (t) =>
+      partition < 0 || partition >= t.partitions ? { reached: step.before, removed: 0 } : this.#keyed.removeTombstones(t, partition, step),
+    );
   }
 
   expireIdempotencyKeys(now: number): Promise<number> {
@@ -579,7 +472,7 @@ export class JetStreamStore implements LogStore {
     this.#closed = true;
     this.#topics.stop();
     this.#feed.stop();
-    this.#keyIndex?.close();
+    this.#keyed.close();
     await this.#nc.close().catch(() => undefined);
   }
 }

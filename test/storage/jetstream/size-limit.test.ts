@@ -89,4 +89,36 @@ describe('jetstream retention by size over batches without the size index', () =
     }
     expect((await jsm.streams.info(stream)).state.messages).toBe(8);
   });
+  it('counts from the first batch kept when compaction deleted the first counted one, above an uncounted batch', async () => {
+    const { js, jsm, stream, log, subject } = await newStream();
+    const deadline = Date.now() + 10_000;
+    await publishUncounted(js, subject, 0, records(3, 10), 0); // seq 1: offsets 0-2, no count
+    const writer = log();
+    await writer.publish(records(2, 30), 'a', {}, deadline); // seq 2: offsets 3-4, the count starts at 3
+    await writer.publish(records(3, 7), 'b', {}, deadline); // seq 3: offsets 5-7
+    await writer.publish(records(1, 4), 'c', {}, deadline); // seq 4: offset 8
+    // Compaction deletes seq 2, its bytes in the ledger first.
+    const ledger = [{ from: 3, before: 5, bytes: 2 * 30 }];
+    await jsm.streams.deleteMessage(stream, 2);
+
+    const left = await log().read(0, BIG);
+    expect(left.map((r) => r.offset)).toEqual([0, 1, 2, 5, 6, 7, 8]);
+    const exact = (logStart: number, max: number) => {
+      const kept = left.filter((r) => r.offset >= logStart);
+      let rest = kept.reduce((n, r) => n + recordBytes(r), 0);
+      let at = logStart;
+      for (const r of kept) {
+        if (rest <= max) break;
+        rest -= recordBytes(r);
+        at = r.offset + 1;
+      }
+      return at;
+    };
+    const reader = log();
+    for (const logStart of [0, 2, 3, 5]) {
+      for (const max of [60, 59, 34, 25, 11, 4, 3, 0]) {
+        expect(await offsetForSizeLimit(reader, logStart, max, async () => ledger), `log start ${logStart}, maxBytes ${max}`).toBe(exact(logStart, max));
+      }
+    }
+  });
 });
