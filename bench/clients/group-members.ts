@@ -225,6 +225,10 @@ serveCommands({
     if (failure !== undefined) throw new Error(failure);
     return { at: oneEachAt };
   },
+  /** Heartbeats answered so far. */
+  heartbeats() {
+    return { answered: heartbeatMs.length };
+  },
   async stop(args) {
     leaveOnStop = args.leave === true;
     running = false;

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientWorker, epochMs } from '../../bench/lib/worker.js';
 import { startGateway } from '../helpers/gateway.js';
+import { until } from '../helpers/until.js';
 
 const workers: ClientWorker[] = [];
 afterEach(async () => {
@@ -91,6 +92,8 @@ describe('bench client workers', () => {
     const d = await json('GET', '/v1/groups/g');
     expect(d.body.state).toBe('stable');
     expect(d.body.members.map((m: { assignment: unknown[] }) => m.assignment.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    // The joins alone may have told each member its one partition: heartbeats (every 100 ms) follow regardless.
+    await until('a heartbeat is answered', async () => ((await w.call('heartbeats')) as unknown as { answered: number }).answered > 0);
     const stopped = (await w.call('stop', { leave: true })) as unknown as { heartbeatMs: number[]; failure?: string };
     expect(stopped.failure).toBeUndefined();
     expect(stopped.heartbeatMs.length).toBeGreaterThan(0);
