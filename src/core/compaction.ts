@@ -83,7 +83,9 @@ export class Compaction {
     // Records younger than the lag are not handled yet (the dirty range stops before the first of them),
     // so their keys' older versions are handled once they are old enough.
     const young = lagMs > 0 ? ((await store.offsetForTimestamp(topic.name, partition, maxTimestamp + 1)) ?? bounds.highWatermark) : Infinity;
-    let before = Math.min(bounds.highWatermark, young, await leases.horizon(topic.name, partition));
+    // The open snapshots are read as each step begins, not here: a partition with nothing new costs no
+    // listing of them (on a cluster, a KV listing and a read per lease).
+    let before = Math.min(bounds.highWatermark, young);
     let from = Math.max(progress.cleanedTo, bounds.logStartOffset);
     if (from >= before) return 0;
     let removed = 0;

@@ -6,6 +6,7 @@ import { Notifier } from '../../src/core/notifier.js';
 import { Retention } from '../../src/core/retention.js';
 import { SnapshotLeases } from '../../src/core/snapshot-leases.js';
 import type { StoredRecord, TopicConfig } from '../../src/storage/log-store.js';
+import type { SnapshotLeaseStore } from '../../src/storage/snapshot-lease-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
 import { intercept } from '../helpers/intercept.js';
@@ -172,6 +173,25 @@ describe('Compaction', () => {
     expect(firstStep).toBeLessThan(19_000);
     expect(steps, 'no step after the lease').toBe(1);
     expect((await content('table')).length).toBe(20_000 - firstStep);
+  });
+
+  it('lists the open snapshots once per step, and not at all for a partition with nothing new since the last pass', async () => {
+    const { clock, store, log, put } = setup();
+    let lists = 0;
+    const kept = store.snapshotLeases;
+    const counting: SnapshotLeaseStore = {
+      put: (lease) => kept.put(lease),
+      get: (topic, id) => kept.get(topic, id),
+      delete: (topic, id, revision) => kept.delete(topic, id, revision),
+      list: (topic) => (lists++, kept.list(topic)),
+    };
+    const cleanup = new Retention(store, clock, { stepMs: 5, leases: new SnapshotLeases(counting, clock, { snapshotLeaseMs: 60_000, maxOpenSnapshots: 10 }) });
+    await log.createTopic('table', 1, compacted());
+    await put('table', ['a', 1], ['a', 2]);
+    expect((await cleanup.runOnce()).compacted).toBe(1);
+    expect(lists).toBe(1);
+    expect((await cleanup.runOnce()).compacted).toBe(0);
+    expect(lists, 'nothing new: no listing').toBe(1);
   });
 
   it('a consumer reading from the earliest offset while compaction runs sees every key’s latest value', async () => {
