@@ -19,6 +19,14 @@ import type { Clock } from './clock.js';
 
 export type { SnapshotPosition } from '../storage/snapshot-lease-store.js';
 
+/** What a renewed lease holds: its offsets, where the page asked for starts, and the topic it began on. */
+export interface HeldSnapshot {
+  offsets: readonly number[];
+  position: SnapshotPosition;
+  /** The topic's createdAt when the snapshot began (absent from leases written before it was kept). */
+  topicCreatedAt?: number | undefined;
+}
+
 export interface SnapshotLeaseSettings {
   /** How long a snapshot stays consistent after its last page. */
   snapshotLeaseMs: number;
@@ -47,7 +55,7 @@ export class SnapshotLeases {
    * A new lease holding compaction below `offsets` (one per partition); its id goes in the snapshot's cursor.
    * Compaction honours it from the moment this resolves. Throws OVERLOADED when too many are open.
    */
-  async open(topic: string, offsets: readonly number[]): Promise<string> {
+  async open(topic: string, offsets: readonly number[], topicCreatedAt?: number): Promise<string> {
     const now = this.#clock.now();
     for (const [id, expiresAt] of this.#opened) if (expiresAt <= now) this.#opened.delete(id);
     if (this.#opened.size >= this.#settings.maxOpenSnapshots) {
@@ -65,7 +73,7 @@ export class SnapshotLeases {
       // The topic's ended leases go here too: a snapshot abandoned before its last page leaves a record that
       // nothing else may ever look at (compaction lists only compacted topics' leases).
       for (const lease of await this.#store.list(topic)) await this.#ended(lease);
-      await this.#store.put({ id, topic, offsets: [...offsets], expiresAt, pages: [{ page: 0, partition: 0 }] });
+      await this.#store.put({ id, topic, offsets: [...offsets], expiresAt, topicCreatedAt, pages: [{ page: 0, partition: 0 }] });
     } catch (err) {
       this.#opened.delete(id);
       throw err;
@@ -78,7 +86,7 @@ export class SnapshotLeases {
    * undefined when it ended, is another topic's, or has no such page (only the next page and the last one
    * served are kept).
    */
-  async renew(id: string, topic: string, page: number): Promise<{ offsets: readonly number[]; position: SnapshotPosition } | undefined> {
+  async renew(id: string, topic: string, page: number): Promise<HeldSnapshot | undefined> {
     const lease = await this.#store.get(topic, id);
     if (!lease || (await this.#ended(lease))) return undefined;
     const found = lease.pages.find((p) => p.page === page);
@@ -87,21 +95,21 @@ export class SnapshotLeases {
     // Written only when less than half its time is left (served() writes it again after the page): a page
     // asked for then costs one write, not two.
     if (lease.expiresAt - now < this.#settings.snapshotLeaseMs / 2) await this.#put({ ...lease, expiresAt: now + this.#settings.snapshotLeaseMs });
-    return { offsets: lease.offsets, position: { partition: found.partition, afterKey: found.afterKey } };
+    return { offsets: lease.offsets, position: { partition: found.partition, afterKey: found.afterKey }, topicCreatedAt: lease.topicCreatedAt };
   }
 
   /**
    * Page `page`, which started at `start`, was served: the lease now holds `offsets`, lasts another leaseMs,
    * and keeps where that page and the next one (at `next`) start; pages before it are forgotten.
    */
-  async served(id: string, topic: string, offsets: readonly number[], page: number, start: SnapshotPosition, next: SnapshotPosition): Promise<void> {
+  async served(id: string, topic: string, offsets: readonly number[], page: number, start: SnapshotPosition, next: SnapshotPosition, topicCreatedAt?: number): Promise<void> {
     const pages = [
       { page, ...start },
       { page: page + 1, ...next },
     ];
     // The whole record from what the page knows, without reading it again. Written over a close that
     // another gateway made meanwhile (a client asking for a page twice at once), it lives on until it expires.
-    await this.#put({ id, topic, offsets: [...offsets], expiresAt: this.#clock.now() + this.#settings.snapshotLeaseMs, pages });
+    await this.#put({ id, topic, offsets: [...offsets], expiresAt: this.#clock.now() + this.#settings.snapshotLeaseMs, topicCreatedAt, pages });
   }
 
   /** Ends a lease, whatever version of it is stored (its last page was served, or it can serve none). */

@@ -35,6 +35,12 @@ export interface SnapshotLimits {
   maxBytes: number;
 }
 
+/** A snapshot's lease: its id, and the topic's createdAt when it began (see SnapshotLeaseRecord). */
+interface Lease {
+  id: string;
+  topicCreatedAt: number | undefined;
+}
+
 /** A cursor: the lease id (a UUID), a dot, the page number. */
 const CURSOR = /^([0-9a-f-]{36})\.(\d{1,9})$/;
 
@@ -69,7 +75,7 @@ export class Snapshots {
         topic,
       });
     }
-    return this.#read(topic, lease, page, held.offsets, held.position, limits);
+    return this.#read(topic, { id: lease, topicCreatedAt: held.topicCreatedAt }, page, held.offsets, held.position, limits);
   }
 
   /**
@@ -80,11 +86,12 @@ export class Snapshots {
    * covers what that leaves.) The snapshot has the partitions the topic had at the first read.
    */
   async #open(topic: string, limits: SnapshotLimits): Promise<SnapshotPage> {
+    const topicCreatedAt = (await this.#store.getTopic(topic))?.createdAt;
     const holding = (await this.#store.offsets(topic)).map((b) => b.logStartOffset);
-    const lease = await this.#leases.open(topic, holding);
+    const lease = await this.#leases.open(topic, holding, topicCreatedAt);
     try {
       const offsets = (await this.#store.offsets(topic)).slice(0, holding.length).map((b) => b.highWatermark);
-      const page = await this.#read(topic, lease, 0, offsets, { partition: 0 }, limits);
+      const page = await this.#read(topic, { id: lease, topicCreatedAt }, 0, offsets, { partition: 0 }, limits);
       return { offsets: offsets.map((offset, partition) => ({ partition, offset })), ...page };
     } catch (err) {
       await this.#leases.close(lease, topic).catch(() => undefined);
@@ -92,12 +99,13 @@ export class Snapshots {
     }
   }
 
-  async #read(topic: string, lease: string, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
+  async #read(topic: string, lease: Lease, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
+    let answer: Omit<SnapshotPage, 'offsets'>;
     try {
-      return await this.#readPage(topic, lease, page, offsets, start, limits);
+      answer = await this.#readPage(topic, lease, page, offsets, start, limits);
     } catch (err) {
       if (!(err instanceof VersionGoneError)) throw err;
-      await this.#leases.close(lease, topic).catch(() => undefined);
+      await this.#leases.close(lease.id, topic).catch(() => undefined);
       throw new GatewayError(
         ErrorCode.SNAPSHOT_EXPIRED,
         `compaction overtook the snapshot of '${topic}' this cursor belongs to (a version it had to return is gone): take a new snapshot`,
@@ -105,9 +113,20 @@ export class Snapshots {
         { cause: err },
       );
     }
+    // After the reads: a topic deleted and created again under its name before or during them may have
+    // answered them (and a lease written meanwhile is now the new topic's): the snapshot ends.
+    if (lease.topicCreatedAt !== undefined && (await this.#store.getTopic(topic))?.createdAt !== lease.topicCreatedAt) {
+      await this.#leases.close(lease.id, topic).catch(() => undefined);
+      throw new GatewayError(
+        ErrorCode.SNAPSHOT_EXPIRED,
+        `the topic '${topic}' was deleted and created again since the snapshot this cursor belongs to began: take a new snapshot`,
+        { topic },
+      );
+    }
+    return answer;
   }
 
-  async #readPage(topic: string, lease: string, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
+  async #readPage(topic: string, { id: lease, topicCreatedAt }: Lease, page: number, offsets: readonly number[], start: SnapshotPosition, limits: SnapshotLimits) {
     const store = this.#store as Required<Pick<LogStore, 'readLatest'>>;
     const records: PartitionRecord[] = [];
     let bytes = 0;
@@ -123,7 +142,7 @@ export class Snapshots {
       for (const [i, record] of found.entries()) {
         const size = recordBytes(record);
         if (i === room || (records.length > 0 && bytes + size > limits.maxBytes)) {
-          await this.#leases.served(lease, topic, offsets, page, start, at);
+          await this.#leases.served(lease, topic, offsets, page, start, at, topicCreatedAt);
           return { records, nextCursor: `${lease}.${page + 1}` };
         }
         records.push({ ...record, partition: at.partition });

@@ -25,6 +25,11 @@ export interface SnapshotLeaseRecord {
   /** Epoch ms by the gateways' clocks: after it, the lease has ended. */
   expiresAt: number;
   /**
+   * The topic's createdAt when the snapshot began: a page that finds another (the topic deleted and created
+   * again under its name meanwhile) ends the snapshot. Absent from leases written before it existed.
+   */
+  topicCreatedAt?: number;
+  /**
    * Where each page the snapshot may still be asked for starts (the next one, and the one just served, so
    * that a client may ask for it again). Here rather than in the cursor, so a cursor stays short whatever
    * the keys' length, and any gateway can serve the next page.

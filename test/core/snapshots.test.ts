@@ -9,6 +9,7 @@ import { Snapshots, type SnapshotPage } from '../../src/core/snapshots.js';
 import type { PartitionRecord } from '../../src/storage/log-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/gateway.js';
+import { intercept } from '../helpers/intercept.js';
 
 const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
 
@@ -121,6 +122,41 @@ describe('Snapshots', () => {
       [0, 'k', latestBelow!.offset, latestBelow!.value],
       [0, 'other', 1, '1'],
     ]);
+  });
+
+  it('ends when its topic was deleted and created again under its name while a page was being read, never paging the new topic', async () => {
+    const { clock, store, log, leases, put } = setup();
+    let recreate = false;
+    // The delete and create land while the second page reads (on a cluster, another gateway's, at any moment).
+    const racing = intercept(store, {
+      readLatest: (readLatest) => async (topic, partition, query) => {
+        if (recreate) {
+          recreate = false;
+          await log.deleteTopic('t');
+          clock.t += 1;
+          await log.createTopic('t', 1, { cleanupPolicy: 'compact' });
+          await put('t', [[0, 'new', 'new topic']]);
+        }
+        return readLatest!(topic, partition, query);
+      },
+    });
+    const snapshots = new Snapshots(racing, leases);
+    await log.createTopic('t', 1, { cleanupPolicy: 'compact' });
+    await put('t', [
+      [0, 'a', 1],
+      [0, 'b', 1],
+      [0, 'c', 1],
+    ]);
+    const first = await snapshots.page('t', undefined, { maxRecords: 1, maxBytes: 1 << 20 });
+    expect(first.records.map((r) => r.key)).toEqual(['a']);
+    recreate = true;
+    await expect(snapshots.page('t', first.nextCursor!, { maxRecords: 1, maxBytes: 1 << 20 })).rejects.toMatchObject({
+      code: 'SNAPSHOT_EXPIRED',
+      message: expect.stringMatching(/deleted and created again/) as string,
+    });
+    // The lease the page wrote meanwhile (now the new topic's) is gone: the old cursor stays refused.
+    await expect(snapshots.page('t', first.nextCursor!, { maxRecords: 1, maxBytes: 1 << 20 })).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
+    expect(await leases.horizon('t', 0)).toBe(Infinity);
   });
 
   it('is the state as of its offsets whatever is produced and compacted between its pages (random runs against a model)', async () => {

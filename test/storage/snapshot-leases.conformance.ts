@@ -52,7 +52,12 @@ export function snapshotLeasesConformance(fresh: () => Promise<{ store: LogStore
       expect(await leases.list('nobody')).toEqual([]);
 
       // Written whole over the record with its id.
-      const next = lease(ID[0], 't', { offsets: [4, 4, 8], expiresAt: 123, pages: [{ page: 5, partition: 2, afterKey: 'k' }, { page: 6, partition: 2 }] });
+      const next = lease(ID[0], 't', {
+        offsets: [4, 4, 8],
+        expiresAt: 123,
+        topicCreatedAt: 1_700_000_000_123,
+        pages: [{ page: 5, partition: 2, afterKey: 'k' }, { page: 6, partition: 2 }],
+      });
       await leases.put(next);
       expect(withoutRevision(await leases.get('t', ID[0]))).toEqual(next);
 

@@ -30,7 +30,7 @@ function toJson(lease: SnapshotLeaseRecord): LeaseJson {
     if (typeof afterKey === 'string') return { page, partition, afterText: afterKey };
     return { page, partition, afterBase64: Buffer.from(afterKey.buffer, afterKey.byteOffset, afterKey.byteLength).toString('base64') };
   });
-  return { id: lease.id, topic: lease.topic, offsets: lease.offsets, expiresAt: lease.expiresAt, pages };
+  return { id: lease.id, topic: lease.topic, offsets: lease.offsets, expiresAt: lease.expiresAt, topicCreatedAt: lease.topicCreatedAt, pages };
 }
 
 function fromJson(json: LeaseJson, revision: number): StoredSnapshotLease {
