@@ -10,7 +10,7 @@ import { BatchCache } from '../../../src/storage/jetstream/batch-cache.js';
 import { BASE_HEADER, BYTES_FROM_HEADER, BYTES_HEADER, COUNT_HEADER, MAX_TS_HEADER, encodeBatch, recordBytes } from '../../../src/storage/jetstream/batch-codec.js';
 import { PartitionLog } from '../../../src/storage/jetstream/partition-log.js';
 import { offsetForSizeLimit } from '../../../src/storage/jetstream/size-limit.js';
-import type { RecordToAppend } from '../../../src/storage/log-store.js';
+import type { RecordToAppend, StoredRecord } from '../../../src/storage/log-store.js';
 import { freshNamespace, useNatsCluster } from '../../helpers/nats-cluster.js';
 
 const cluster = useNatsCluster();
@@ -18,6 +18,19 @@ const BIG = { maxRecords: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER };
 
 const records = (n: number, size: number, key: string | null = null): RecordToAppend[] =>
   Array.from({ length: n }, () => ({ partition: 0, timestamp: 1_000, key, value: 'v'.repeat(size), headers: key ? '{"h":"1"}' : null }));
+
+/** The reference: the first offset from which the records present fit `max`, dropping the oldest from `logStart`. */
+function firstFitting(present: StoredRecord[], logStart: number, max: number): number {
+  const kept = present.filter((r) => r.offset >= logStart);
+  let rest = kept.reduce((n, r) => n + recordBytes(r), 0);
+  let at = logStart;
+  for (const r of kept) {
+    if (rest <= max) break;
+    rest -= recordBytes(r);
+    at = r.offset + 1;
+  }
+  return at;
+}
 
 describe('jetstream retention by size over batches without the size index', () => {
   let nc: NatsConnection | undefined;
@@ -68,18 +81,7 @@ describe('jetstream retention by size over batches without the size index', () =
 
     const all = await log().read(0, BIG);
     expect(all.map((r) => r.offset)).toEqual(Array.from({ length: 18 }, (_, i) => i));
-    /** The reference: the first offset from which the records left fit `max`, dropping from `logStart`. */
-    const expected = (logStart: number, max: number) => {
-      const kept = all.filter((r) => r.offset >= logStart);
-      let rest = kept.reduce((n, r) => n + recordBytes(r), 0);
-      let at = logStart;
-      for (const r of kept) {
-        if (rest <= max) break;
-        rest -= recordBytes(r);
-        at = r.offset + 1;
-      }
-      return at;
-    };
+    const expected = (logStart: number, max: number) => firstFitting(all, logStart, max);
     const reader = log();
     for (const logStart of [0, 2, 5, 7, 11, 12, 14, 15, 16, 17, 18]) {
       const total = all.filter((r) => r.offset >= logStart).reduce((n, r) => n + recordBytes(r), 0);
@@ -103,17 +105,7 @@ describe('jetstream retention by size over batches without the size index', () =
 
     const left = await log().read(0, BIG);
     expect(left.map((r) => r.offset)).toEqual([0, 1, 2, 5, 6, 7, 8]);
-    const exact = (logStart: number, max: number) => {
-      const kept = left.filter((r) => r.offset >= logStart);
-      let rest = kept.reduce((n, r) => n + recordBytes(r), 0);
-      let at = logStart;
-      for (const r of kept) {
-        if (rest <= max) break;
-        rest -= recordBytes(r);
-        at = r.offset + 1;
-      }
-      return at;
-    };
+    const exact = (logStart: number, max: number) => firstFitting(left, logStart, max);
     const reader = log();
     for (const logStart of [0, 2, 3, 5]) {
       for (const max of [60, 59, 34, 25, 11, 4, 3, 0]) {
