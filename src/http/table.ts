@@ -65,7 +65,7 @@ const getSnapshot = apiRoute({
     200: { description: 'A page of the snapshot', content: { 'application/json': { schema: SnapshotSchema } } },
     400: problem('Invalid query, or a cursor that is not a snapshot cursor (code INVALID_CURSOR)'),
     404: problem('No such topic'),
-    410: problem('The snapshot this cursor belongs to has ended (snapshotLeaseMs after its last page, a restart of a single-gateway store, or compaction overtook it on a cluster): take a new one (code SNAPSHOT_EXPIRED)'),
+    410: problem('The snapshot this cursor belongs to has ended (snapshotLeaseMs after its last page, a restart of a single-gateway store, compaction overtook it on a cluster, or its topic was deleted and created again): take a new one (code SNAPSHOT_EXPIRED)'),
     501: problem('The store keeps no key index (code NOT_SUPPORTED)'),
     503: problem('Too many snapshots open (maxOpenSnapshots); retry after Retry-After (code OVERLOADED)'),
   },

@@ -2553,7 +2553,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The snapshot this cursor belongs to has ended (snapshotLeaseMs after its last page, a restart of a single-gateway store, or compaction overtook it on a cluster): take a new one (code SNAPSHOT_EXPIRED) */
+            /** @description The snapshot this cursor belongs to has ended (snapshotLeaseMs after its last page, a restart of a single-gateway store, compaction overtook it on a cluster, or its topic was deleted and created again): take a new one (code SNAPSHOT_EXPIRED) */
             410: {
                 headers: {
                     /** @description The request's id, as in the request log: the client's own X-Request-Id when it is 1-128 characters of [A-Za-z0-9_=-], else a new UUID. */
