@@ -16,6 +16,7 @@
  */
 import { ErrorCode, GatewayError } from '../errors.js';
 import { hasKeyOperations, VersionGoneError, type LogStore, type PartitionRecord } from '../storage/log-store.js';
+import { topicNotFound } from './log-errors.js';
 import { recordBytes } from './record-codec.js';
 import type { SnapshotLeases, SnapshotPosition } from './snapshot-leases.js';
 
@@ -114,12 +115,16 @@ export class Snapshots {
       );
     }
     // After the reads: a topic deleted and created again under its name before or during them may have
-    // answered them (and a lease written meanwhile is now the new topic's): the snapshot ends.
-    if (lease.topicCreatedAt !== undefined && (await this.#store.getTopic(topic))?.createdAt !== lease.topicCreatedAt) {
+    // answered them (and a lease written meanwhile is now the new topic's): the snapshot ends. (createdAt
+    // is the creating store's wall clock in ms: two incarnations within one millisecond are not told apart.)
+    if (lease.topicCreatedAt !== undefined) {
+      const now = await this.#store.getTopic(topic);
+      if (now?.createdAt === lease.topicCreatedAt) return answer;
       await this.#leases.close(lease.id, topic).catch(() => undefined);
+      if (!now) throw topicNotFound(topic);
       throw new GatewayError(
         ErrorCode.SNAPSHOT_EXPIRED,
-        `the topic '${topic}' was deleted and created again since the snapshot this cursor belongs to began: take a new snapshot`,
+        `the topic '${topic}' was deleted and created again while the snapshot was being read: take a new snapshot`,
         { topic },
       );
     }

@@ -125,38 +125,52 @@ describe('Snapshots', () => {
   });
 
   it('ends when its topic was deleted and created again under its name while a page was being read, never paging the new topic', async () => {
-    const { clock, store, log, leases, put } = setup();
-    let recreate = false;
-    // The delete and create land while the second page reads (on a cluster, another gateway's, at any moment).
+    const { store, log, leases, put } = setup();
+    let race: 'recreate before the read' | 'delete after the read' | undefined;
+    // The topic changes while a page reads (on a cluster, through another gateway, at any moment).
     const racing = intercept(store, {
       readLatest: (readLatest) => async (topic, partition, query) => {
-        if (recreate) {
-          recreate = false;
+        const now = race;
+        race = undefined;
+        if (now === 'recreate before the read') {
           await log.deleteTopic('t');
-          clock.t += 1;
+          // A topic's createdAt is the store's wall clock in ms: the new one is made in a later millisecond.
+          await new Promise((resolve) => setTimeout(resolve, 5));
           await log.createTopic('t', 1, { cleanupPolicy: 'compact' });
-          await put('t', [[0, 'new', 'new topic']]);
+          await put('t', [
+            [0, 'new', 1],
+            [0, 'newer', 1],
+          ]);
         }
-        return readLatest!(topic, partition, query);
+        const found = await readLatest!(topic, partition, query);
+        if (now === 'delete after the read') await log.deleteTopic('t');
+        return found;
       },
     });
     const snapshots = new Snapshots(racing, leases);
+    const ONE = { maxRecords: 1, maxBytes: 1 << 20 };
     await log.createTopic('t', 1, { cleanupPolicy: 'compact' });
     await put('t', [
       [0, 'a', 1],
       [0, 'b', 1],
       [0, 'c', 1],
     ]);
-    const first = await snapshots.page('t', undefined, { maxRecords: 1, maxBytes: 1 << 20 });
+    const first = await snapshots.page('t', undefined, ONE);
     expect(first.records.map((r) => r.key)).toEqual(['a']);
-    recreate = true;
-    await expect(snapshots.page('t', first.nextCursor!, { maxRecords: 1, maxBytes: 1 << 20 })).rejects.toMatchObject({
+    race = 'recreate before the read';
+    await expect(snapshots.page('t', first.nextCursor!, ONE)).rejects.toMatchObject({
       code: 'SNAPSHOT_EXPIRED',
       message: expect.stringMatching(/deleted and created again/) as string,
     });
     // The lease the page wrote meanwhile (now the new topic's) is gone: the old cursor stays refused.
-    await expect(snapshots.page('t', first.nextCursor!, { maxRecords: 1, maxBytes: 1 << 20 })).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
+    await expect(snapshots.page('t', first.nextCursor!, ONE)).rejects.toMatchObject({ code: 'SNAPSHOT_EXPIRED' });
     expect(await leases.horizon('t', 0)).toBe(Infinity);
+
+    // A snapshot of the new topic; the topic deleted (not made again) while its next page reads: not found.
+    const again = await snapshots.page('t', undefined, ONE);
+    expect(again.records.map((r) => r.key)).toEqual(['new']);
+    race = 'delete after the read';
+    await expect(snapshots.page('t', again.nextCursor!, ONE)).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
   });
 
   it('is the state as of its offsets whatever is produced and compacted between its pages (random runs against a model)', async () => {
