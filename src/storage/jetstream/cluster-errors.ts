@@ -12,6 +12,14 @@ export function isWrongLastSequence(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence;
 }
 
+/**
+ * A compare-and-set KV write another writer beat: an update at a stale revision, or a create of a key that
+ * exists (the KV client reports that one as an error whose message says so, not as an API code).
+ */
+export function isLostWriteRace(err: unknown): boolean {
+  return isWrongLastSequence(err) || /exists/i.test(String((err as Error).message));
+}
+
 export function isStreamNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
 }

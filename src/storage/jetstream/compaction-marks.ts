@@ -16,7 +16,7 @@
  */
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
-import { isWrongLastSequence } from './cluster-errors.js';
+import { isLostWriteRace } from './cluster-errors.js';
 import { purgeKeys } from './kv-keys.js';
 
 const valueOf = (e: KvEntry | null): number => (e?.operation === 'PUT' ? Number(e.string()) : 0);
@@ -59,7 +59,7 @@ export class CompactionMarks {
         return;
       } catch (err) {
         // Another writer came first (a cleanup lease that changed hands): read it again and keep the higher.
-        if (!isWrongLastSequence(err) && !/exists/i.test(String((err as Error).message))) throw err;
+        if (!isLostWriteRace(err)) throw err;
         known = undefined;
       }
     }

@@ -3,7 +3,7 @@
  */
 import type { KV } from '@nats-io/kv';
 import type { CredentialStore, StoredKey } from '../credential-store.js';
-import { isWrongLastSequence } from './cluster-errors.js';
+import { isLostWriteRace } from './cluster-errors.js';
 import type { KeyLister } from './kv-keys.js';
 import { kvKey } from './names.js';
 
@@ -53,7 +53,7 @@ export class ClusterCredentials implements CredentialStore {
         await this.#kv.create(k, generate());
       } catch (err) {
         // Another gateway created it first: everyone uses that one.
-        if (!isWrongLastSequence(err) && !/exists/i.test(String((err as Error).message))) throw err;
+        if (!isLostWriteRace(err)) throw err;
       }
       return (await this.#kv.get(k))!.value;
     });

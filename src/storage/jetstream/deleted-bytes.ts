@@ -19,7 +19,7 @@
  */
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
-import { isWrongLastSequence } from './cluster-errors.js';
+import { isLostWriteRace } from './cluster-errors.js';
 import { purgeKeys } from './kv-keys.js';
 
 /** Record bytes deleted from offsets in [from, before). */
@@ -99,7 +99,7 @@ export class DeletedBytes {
         return;
       } catch (err) {
         // Another writer came first (a cleanup lease that changed hands): read it again and add to theirs.
-        if (!isWrongLastSequence(err) && !/exists/i.test(String((err as Error).message))) throw err;
+        if (!isLostWriteRace(err)) throw err;
       }
     }
   }

@@ -8,7 +8,7 @@
 import type { KV } from '@nats-io/kv';
 import type { GroupLease, GroupLeaseClaim } from '../log-store.js';
 import { claimedLease } from '../group-lease.js';
-import { isWrongLastSequence } from './cluster-errors.js';
+import { isLostWriteRace } from './cluster-errors.js';
 import { kvKey } from './names.js';
 
 export class GroupLeases {
@@ -38,7 +38,7 @@ export class GroupLeases {
       else await this.#kv.create(this.#key(group), JSON.stringify(next));
       return true;
     } catch (err) {
-      if (isWrongLastSequence(err) || /exists/i.test(String((err as Error).message))) return false;
+      if (isLostWriteRace(err)) return false;
       throw err;
     }
   }

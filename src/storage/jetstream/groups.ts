@@ -7,7 +7,7 @@
 import type { KV } from '@nats-io/kv';
 import type { CommittedOffset, GroupChange, StoredGroup } from '../log-store.js';
 import { checkFence } from '../group-lease.js';
-import { isWrongLastSequence } from './cluster-errors.js';
+import { isLostWriteRace } from './cluster-errors.js';
 import type { KeyLister } from './kv-keys.js';
 import { fromKvKey, kvKey } from './names.js';
 
@@ -72,7 +72,7 @@ export class GroupStore {
           else await this.#kv.create(key(group), JSON.stringify(g));
           return;
         } catch (err) {
-          if (!isWrongLastSequence(err) && !/exists/i.test(String((err as Error).message))) throw err;
+          if (!isLostWriteRace(err)) throw err;
         }
       }
     });

@@ -7,7 +7,7 @@
 import type { KV, KvEntry } from '@nats-io/kv';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { TopicConfig, TopicMeta } from '../log-store.js';
-import { isWrongLastSequence, whileStreamSettles } from './cluster-errors.js';
+import { isLostWriteRace, isWrongLastSequence, whileStreamSettles } from './cluster-errors.js';
 import type { KeyLister } from './kv-keys.js';
 import { fromKvKey, kvKey } from './names.js';
 
@@ -121,7 +121,7 @@ export class TopicCatalog {
     try {
       revision = await this.#kv.create(key(entry.name), JSON.stringify(entry));
     } catch (err) {
-      if (isWrongLastSequence(err) || /exists/i.test(String((err as Error).message))) {
+      if (isLostWriteRace(err)) {
         await this.refresh(entry.name);
         throw new GatewayError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${entry.name}' already exists`, { topic: entry.name });
       }
